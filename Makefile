@@ -1,0 +1,52 @@
+# The two commands a new user needs: `make run` and `make test` (see README.md).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SQLITE_TEST_URL := sqlite:///:memory:
+
+.PHONY: run test lint migrations-check test-postgres test-sqlite messages clean
+
+# A stamp per requirements file, so a second run does not reinstall anything.
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.requirements: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.requirements-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+## run: install, migrate, load reference data, create the demo admin, serve on http://127.0.0.1:8000 (SQLite)
+run: $(VENV)/.requirements
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_pinghu
+	$(BIN)/python manage.py create_demo_admin
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+## test: lint, check migrations, then the whole suite on PostgreSQL and on SQLite
+test: lint migrations-check test-postgres test-sqlite
+
+lint: $(VENV)/.requirements-dev
+	$(BIN)/ruff check .
+
+migrations-check: $(VENV)/.requirements-dev
+	DATABASE_URL=$(SQLITE_TEST_URL) $(BIN)/python manage.py makemigrations --check --dry-run
+
+test-postgres: $(VENV)/.requirements-dev
+	@echo "== pytest on PostgreSQL =="
+	$(BIN)/python scripts/with_postgres.py -- $(BIN)/pytest --create-db
+
+test-sqlite: $(VENV)/.requirements-dev
+	@echo "== pytest on SQLite =="
+	DATABASE_URL=$(SQLITE_TEST_URL) $(BIN)/pytest
+
+## messages: refresh locale/ after changing translatable strings (needs GNU gettext)
+messages: $(VENV)/.requirements-dev
+	$(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=staticfiles
+	$(BIN)/python manage.py compilemessages -l zh_Hans --ignore=.venv
+
+clean:
+	rm -rf $(VENV) staticfiles

@@ -1,0 +1,193 @@
+"""Django admin for the industry structure (reference data kept by the bureau)."""
+
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext_lazy as _
+
+from .choices import LeadershipRole
+from .models import Chain, ChainLeadership, ChainNode, Cluster, Enterprise, EnterpriseChainRole, Leader
+
+
+class CurrentAppointmentFilter(admin.SimpleListFilter):
+    title = _("current")
+    parameter_name = "current"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("current")), ("no", _("ended"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.current()
+        if self.value() == "no":
+            return queryset.filter(end_date__isnull=False)
+        return queryset
+
+
+class LeadershipInlineFormSet(BaseInlineFormSet):
+    """Checks the one-current-chief rule across the rows of one submission.
+
+    Each row is validated against the database on its own; two new current chiefs typed into
+    the same form would each pass that check, so the formset compares them with each other.
+    """
+
+    def clean(self) -> None:
+        super().clean()
+        chiefs, current_leaders = 0, set()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE") or data.get("end_date"):
+                continue
+            if data.get("role") == LeadershipRole.CHIEF:
+                chiefs += 1
+            leader = data.get("leader")
+            if leader is not None and leader.pk in current_leaders:
+                raise ValidationError(_("The same leader appears twice as current in this chain."))
+            if leader is not None:
+                current_leaders.add(leader.pk)
+        if chiefs > 1:
+            raise ValidationError(_("A chain can have only one current chain chief; give the others an end date."))
+
+
+class SameChainNodeInlineMixin:
+    """Offer only the nodes of the chain being edited (none while the chain is being added)."""
+
+    node_field = "node"
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == self.node_field:
+            chain_id = request.resolver_match.kwargs.get("object_id")
+            kwargs["queryset"] = (
+                ChainNode.objects.filter(chain_id=chain_id).select_related("chain")
+                if chain_id
+                else ChainNode.objects.none()
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ChainNodeInline(SameChainNodeInlineMixin, admin.TabularInline):
+    model = ChainNode
+    node_field = "parent"
+    fields = ["name", "segment", "parent", "sort_order"]
+    extra = 0
+    fk_name = "chain"
+
+
+class ChainLeadershipInline(admin.TabularInline):
+    model = ChainLeadership
+    formset = LeadershipInlineFormSet
+    fields = ["leader", "role", "start_date", "end_date"]
+    autocomplete_fields = ["leader"]
+    extra = 0
+
+
+class ChainEnterpriseRoleInline(SameChainNodeInlineMixin, admin.TabularInline):
+    model = EnterpriseChainRole
+    fields = ["enterprise", "node", "is_lead", "since"]
+    autocomplete_fields = ["enterprise"]
+    extra = 0
+
+
+@admin.register(Cluster)
+class ClusterAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "name_en", "chain_count", "sort_order"]
+    search_fields = ["name", "code", "name_en"]
+    ordering = ["sort_order", "code"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_chain_count=Count("chains"))
+
+    @admin.display(description=_("chains"), ordering="_chain_count")
+    def chain_count(self, obj: Cluster) -> int:
+        return obj._chain_count
+
+
+@admin.register(Chain)
+class ChainAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "kind", "cluster", "node_count", "lead_count", "sort_order"]
+    list_filter = ["kind", "cluster"]
+    list_select_related = ["cluster"]
+    search_fields = ["name", "code", "name_en"]
+    autocomplete_fields = ["cluster"]
+    inlines = [ChainLeadershipInline, ChainNodeInline, ChainEnterpriseRoleInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                _node_count=Count("nodes", distinct=True),
+                _lead_count=Count("enterprise_roles", filter=Q(enterprise_roles__is_lead=True), distinct=True),
+            )
+        )
+
+    @admin.display(description=_("nodes"), ordering="_node_count")
+    def node_count(self, obj: Chain) -> int:
+        return obj._node_count
+
+    @admin.display(description=_("lead enterprises"), ordering="_lead_count")
+    def lead_count(self, obj: Chain) -> int:
+        return obj._lead_count
+
+
+@admin.register(ChainNode)
+class ChainNodeAdmin(admin.ModelAdmin):
+    list_display = ["name", "chain", "segment", "parent", "sort_order"]
+    list_filter = ["chain", "segment"]
+    list_select_related = ["chain", "parent", "parent__chain"]
+    search_fields = ["name", "chain__name"]
+    autocomplete_fields = ["chain", "parent"]
+
+    def get_queryset(self, request):
+        # A node's label names its chain; the autocomplete view does not use list_select_related.
+        return super().get_queryset(request).select_related("chain")
+
+
+@admin.register(Leader)
+class LeaderAdmin(admin.ModelAdmin):
+    list_display = ["name", "title", "unit", "user", "is_active"]
+    list_filter = ["is_active"]
+    list_select_related = ["user"]
+    search_fields = ["name", "title", "unit"]
+    autocomplete_fields = ["user"]
+
+
+@admin.register(ChainLeadership)
+class ChainLeadershipAdmin(admin.ModelAdmin):
+    list_display = ["chain", "role", "leader", "start_date", "end_date"]
+    list_filter = [CurrentAppointmentFilter, "role", "chain"]
+    list_select_related = ["chain", "leader"]
+    search_fields = ["leader__name", "chain__name"]
+    autocomplete_fields = ["leader", "chain"]
+    date_hierarchy = "start_date"
+
+
+class EnterpriseChainRoleInline(admin.TabularInline):
+    model = EnterpriseChainRole
+    fields = ["chain", "node", "is_lead", "since"]
+    autocomplete_fields = ["chain", "node"]
+    extra = 0
+
+
+@admin.register(Enterprise)
+class EnterpriseAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "credit_code", "ownership", "town", "in_pinghu", "fortune500", "srdi_level"]
+    list_filter = ["in_pinghu", "ownership", "fortune500", "srdi_level", "above_size", "town", "chain_roles__chain"]
+    search_fields = ["name", "short_name", "credit_code"]
+    inlines = [EnterpriseChainRoleInline]
+    fieldsets = [
+        (None, {"fields": ["name", "short_name", "credit_code"]}),
+        (_("Profile"), {"fields": ["ownership", "country", "fortune500", "srdi_level", "above_size"]}),
+        (_("Location"), {"fields": ["in_pinghu", "town", "address", "website"]}),
+        (_("Notes"), {"fields": ["notes"]}),
+    ]
+
+
+@admin.register(EnterpriseChainRole)
+class EnterpriseChainRoleAdmin(admin.ModelAdmin):
+    list_display = ["enterprise", "chain", "node", "is_lead", "since"]
+    list_filter = ["is_lead", "chain"]
+    list_select_related = ["enterprise", "chain", "node", "node__chain"]
+    search_fields = ["enterprise__name", "chain__name", "node__name"]
+    autocomplete_fields = ["enterprise", "chain", "node"]

@@ -1,0 +1,100 @@
+"""Writes of the chains app that span several models."""
+
+from collections import Counter
+from typing import Any
+
+from django.db import models, transaction
+
+from . import reference_data as ref
+from .models import Chain, ChainNode, Cluster, Enterprise, EnterpriseChainRole
+
+
+def _upsert(model: type[models.Model], lookup: dict[str, Any], values: dict[str, Any], tally: Counter) -> Any:
+    """Create the row matching ``lookup`` or bring its ``values`` up to date; count what happened.
+
+    Validation runs (``full_clean``) before every write, so reference data obeys the same
+    rules as data typed in the admin. A row already equal to ``values`` is not written.
+    """
+    instance = model.objects.filter(**lookup).first()
+    label = model._meta.verbose_name
+    if instance is None:
+        instance = model(**lookup, **values)
+        instance.full_clean()
+        instance.save()
+        tally[("created", label)] += 1
+        return instance
+    changed = [name for name, value in values.items() if getattr(instance, name) != value]
+    if changed:
+        for name in changed:
+            setattr(instance, name, values[name])
+        instance.full_clean()
+        instance.save(update_fields=[*changed, "updated_at"])
+        tally[("updated", label)] += 1
+    else:
+        tally[("unchanged", label)] += 1
+    return instance
+
+
+@transaction.atomic
+def seed_reference_data() -> Counter:
+    """Load the clusters, chains, starter chain maps and named enterprises of Pinghu.
+
+    Idempotent: rows are matched by code or name, so a second run changes nothing. Returns a
+    tally keyed by (``"created"`` | ``"updated"`` | ``"unchanged"``, model verbose name).
+    Rows the bureau added by hand are left alone; fields it edited are reset to the reference
+    value only where the reference gives one.
+    """
+    tally: Counter = Counter()
+    clusters = {}
+    for item in ref.CLUSTERS:
+        values = {key: value for key, value in item.items() if key != "code"}
+        clusters[item["code"]] = _upsert(Cluster, {"code": item["code"]}, values, tally)
+
+    chains = {}
+    for code, name, name_en, kind, cluster_code, sort_order in ref.CHAINS:
+        kind_label = "重点发展产业链" if kind == "key" else "孵化型产业链"
+        values = {
+            "name": name,
+            "name_en": name_en,
+            "kind": kind,
+            "cluster": clusters[cluster_code],
+            "sort_order": sort_order,
+            "description": f"{kind_label}，见{ref.POLICY_DOCUMENT}。{ref.DESIGN_MAPPING_NOTE}"
+            + (ref.STARTER_MAP_NOTE if code in ref.CHAIN_MAPS else ""),
+        }
+        chains[code] = _upsert(Chain, {"code": code}, values, tally)
+
+    nodes: dict[tuple[str, str], ChainNode] = {}
+    for chain_code, segments in ref.CHAIN_MAPS.items():
+        chain = chains[chain_code]
+        order = 0
+        for segment, entries in segments.items():
+            for name, children in entries:
+                order += 1
+                parent = _upsert(
+                    ChainNode,
+                    {"chain": chain, "name": name},
+                    {"segment": segment, "parent": None, "sort_order": order},
+                    tally,
+                )
+                nodes[(chain_code, name)] = parent
+                for child_order, child in enumerate(children, start=1):
+                    nodes[(chain_code, child)] = _upsert(
+                        ChainNode,
+                        {"chain": chain, "name": child},
+                        {"segment": segment, "parent": parent, "sort_order": child_order},
+                        tally,
+                    )
+
+    for item in ref.ENTERPRISES:
+        values = {key: value for key, value in item.items() if key not in ("name", "roles")}
+        enterprise = _upsert(Enterprise, {"name": item["name"]}, values, tally)
+        for chain_code, node_name, is_lead in item["roles"]:
+            node = nodes[(chain_code, node_name)] if node_name else None
+            _upsert(
+                EnterpriseChainRole,
+                {"enterprise": enterprise, "chain": chains[chain_code]},
+                {"node": node, "is_lead": is_lead},
+                tally,
+            )
+    return tally

@@ -1,0 +1,14 @@
+"""URL wiring for the whole site (the one module allowed to import every app)."""
+
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+admin.site.site_header = _("Pinghu industrial-chain investment tracker")
+admin.site.site_title = _("Pinghu investment tracker")
+admin.site.index_title = _("Administration")
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

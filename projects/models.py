@@ -1,0 +1,1 @@
+"""Investment activity models (visits, projects, signing events) arrive with the activity issue."""

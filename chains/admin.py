@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Count, Q
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
@@ -140,8 +141,9 @@ class ChainNodeAdmin(admin.ModelAdmin):
     autocomplete_fields = ["chain", "parent"]
 
     def get_queryset(self, request):
-        # A node's label names its chain; the autocomplete view does not use list_select_related.
-        return super().get_queryset(request).select_related("chain")
+        # A node's label names its chain. The autocomplete view ignores list_select_related, and the
+        # changelist skips it once the queryset has any select_related, so apply it here for both.
+        return super().get_queryset(request).select_related(*self.list_select_related)
 
 
 @admin.register(Leader)
@@ -172,6 +174,7 @@ class EnterpriseChainRoleInline(admin.TabularInline):
 
 @admin.register(Enterprise)
 class EnterpriseAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "short_name", "credit_code", "ownership", "town", "in_pinghu", "fortune500", "srdi_level"]
     list_filter = ["in_pinghu", "ownership", "fortune500", "srdi_level", "above_size", "town", "chain_roles__chain"]
     search_fields = ["name", "short_name", "credit_code"]

@@ -35,9 +35,7 @@ class Cluster(TimeStampedModel):
 class Chain(TimeStampedModel):
     """One of the eight industrial chains (产业链), with its own policy (一链一策)."""
 
-    cluster = models.ForeignKey(
-        Cluster, on_delete=models.PROTECT, related_name="chains", verbose_name=_("cluster")
-    )
+    cluster = models.ForeignKey(Cluster, on_delete=models.PROTECT, related_name="chains", verbose_name=_("cluster"))
     code = models.SlugField(
         _("code"), max_length=32, unique=True, help_text=_("Short URL-safe identifier used in links, e.g. nev.")
     )
@@ -242,7 +240,9 @@ class Enterprise(TimeStampedModel):
         _("SRDI (专精特新) level"), max_length=16, choices=SrdiLevel.choices, default=SrdiLevel.NONE
     )
     above_size = models.BooleanField(
-        _("above designated size"), default=False, help_text=_("Industrial firm with annual revenue of 20 million yuan or more.")
+        _("above designated size"),
+        default=False,
+        help_text=_("Industrial firm with annual revenue of 20 million yuan or more."),
     )
     in_pinghu = models.BooleanField(_("located in Pinghu"), default=True)
     town = models.CharField(

@@ -19,7 +19,9 @@ def normalize_credit_code(value: str | None) -> str | None:
 
 def credit_code_check_character(first17: str) -> str:
     """The check character for the first 17 characters of a credit code (GB 32100-2015)."""
-    total = sum(CREDIT_CODE_ALPHABET.index(char) * weight for char, weight in zip(first17, CREDIT_CODE_WEIGHTS))
+    total = sum(
+        CREDIT_CODE_ALPHABET.index(char) * weight for char, weight in zip(first17, CREDIT_CODE_WEIGHTS, strict=True)
+    )
     return CREDIT_CODE_ALPHABET[(31 - total % 31) % 31]
 
 

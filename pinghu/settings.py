@@ -46,7 +46,7 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
             "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off. "
-            "Generate one with: python -c \"from django.core.management.utils import "
+            'Generate one with: python -c "from django.core.management.utils import '
             'get_random_secret_key; print(get_random_secret_key())"'
         )
     # Only ever used with DEBUG on, on a developer's machine.

@@ -24,6 +24,8 @@ class Command(BaseCommand):
             )
         written = sum(count for (status, _label), count in tally.items() if status != "unchanged")
         if written:
-            self.stdout.write(self.style.SUCCESS(_("Reference data loaded: %(count)d rows written.") % {"count": written}))
+            self.stdout.write(
+                self.style.SUCCESS(_("Reference data loaded: %(count)d rows written.") % {"count": written})
+            )
         else:
             self.stdout.write(self.style.SUCCESS(_("Reference data already up to date: nothing changed.")))

@@ -1,0 +1,87 @@
+"""factory_boy factories for the whole suite (one module, imported by every test folder)."""
+
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+
+from chains.choices import ChainKind, LeadershipRole, Segment
+from chains.models import Chain, ChainLeadership, ChainNode, Cluster, Enterprise, EnterpriseChainRole, Leader
+from chains.validators import credit_code_check_character
+
+
+def make_credit_code(n: int) -> str:
+    """A valid credit code for Pinghu (division 330482) with a serial-numbered organisation code."""
+    first17 = f"91330482{n:09d}"
+    return first17 + credit_code_check_character(first17)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.django.Password("pw-for-tests-1")
+
+
+class ClusterFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Cluster
+
+    code = factory.Sequence(lambda n: f"cluster-{n}")
+    name = factory.Sequence(lambda n: f"测试集群{n}")
+
+
+class ChainFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Chain
+
+    cluster = factory.SubFactory(ClusterFactory)
+    code = factory.Sequence(lambda n: f"chain-{n}")
+    name = factory.Sequence(lambda n: f"测试产业链{n}")
+    kind = ChainKind.KEY
+
+
+class ChainNodeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ChainNode
+
+    chain = factory.SubFactory(ChainFactory)
+    name = factory.Sequence(lambda n: f"环节{n}")
+    segment = Segment.MIDSTREAM
+
+
+class LeaderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Leader
+
+    name = factory.Sequence(lambda n: f"领导{n}")
+    title = "副市长"
+    unit = "平湖市人民政府"
+
+
+class ChainLeadershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ChainLeadership
+
+    leader = factory.SubFactory(LeaderFactory)
+    chain = factory.SubFactory(ChainFactory)
+    role = LeadershipRole.CHIEF
+    start_date = datetime.date(2023, 3, 1)
+
+
+class EnterpriseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Enterprise
+
+    name = factory.Sequence(lambda n: f"测试企业{n}有限公司")
+    credit_code = factory.Sequence(make_credit_code)
+
+
+class EnterpriseChainRoleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EnterpriseChainRole
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    chain = factory.SubFactory(ChainFactory)

@@ -9,7 +9,9 @@ from . import reference_data as ref
 from .models import Chain, ChainNode, Cluster, Enterprise, EnterpriseChainRole
 
 
-def _upsert(model: type[models.Model], lookup: dict[str, Any], values: dict[str, Any], tally: Counter) -> Any:
+def upsert_reference_row(
+    model: type[models.Model], lookup: dict[str, Any], values: dict[str, Any], tally: Counter
+) -> Any:
     """Create the row matching ``lookup`` or bring its ``values`` up to date; count what happened.
 
     Validation runs (``full_clean``) before every write, so reference data obeys the same
@@ -48,7 +50,7 @@ def seed_reference_data() -> Counter:
     clusters = {}
     for item in ref.CLUSTERS:
         values = {key: value for key, value in item.items() if key != "code"}
-        clusters[item["code"]] = _upsert(Cluster, {"code": item["code"]}, values, tally)
+        clusters[item["code"]] = upsert_reference_row(Cluster, {"code": item["code"]}, values, tally)
 
     chains = {}
     for code, name, name_en, kind, cluster_code, sort_order in ref.CHAINS:
@@ -62,7 +64,7 @@ def seed_reference_data() -> Counter:
             "description": f"{kind_label}，见{ref.POLICY_DOCUMENT}。{ref.DESIGN_MAPPING_NOTE}"
             + (ref.STARTER_MAP_NOTE if code in ref.CHAIN_MAPS else ""),
         }
-        chains[code] = _upsert(Chain, {"code": code}, values, tally)
+        chains[code] = upsert_reference_row(Chain, {"code": code}, values, tally)
 
     nodes: dict[tuple[str, str], ChainNode] = {}
     for chain_code, segments in ref.CHAIN_MAPS.items():
@@ -71,7 +73,7 @@ def seed_reference_data() -> Counter:
         for segment, entries in segments.items():
             for name, children in entries:
                 order += 1
-                parent = _upsert(
+                parent = upsert_reference_row(
                     ChainNode,
                     {"chain": chain, "name": name},
                     {"segment": segment, "parent": None, "sort_order": order},
@@ -79,7 +81,7 @@ def seed_reference_data() -> Counter:
                 )
                 nodes[(chain_code, name)] = parent
                 for child_order, child in enumerate(children, start=1):
-                    nodes[(chain_code, child)] = _upsert(
+                    nodes[(chain_code, child)] = upsert_reference_row(
                         ChainNode,
                         {"chain": chain, "name": child},
                         {"segment": segment, "parent": parent, "sort_order": child_order},
@@ -88,10 +90,10 @@ def seed_reference_data() -> Counter:
 
     for item in ref.ENTERPRISES:
         values = {key: value for key, value in item.items() if key not in ("name", "roles")}
-        enterprise = _upsert(Enterprise, {"name": item["name"]}, values, tally)
+        enterprise = upsert_reference_row(Enterprise, {"name": item["name"]}, values, tally)
         for chain_code, node_name, is_lead in item["roles"]:
             node = nodes[(chain_code, node_name)] if node_name else None
-            _upsert(
+            upsert_reference_row(
                 EnterpriseChainRole,
                 {"enterprise": enterprise, "chain": chains[chain_code]},
                 {"node": node, "is_lead": is_lead},

@@ -151,3 +151,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }
+
+# A project whose total investment (万元) reaches this is a major project (重大项目), as is one
+# with foreign investment of 10,000 万美元 or more or a Fortune Global 500 investor.
+# Default: 100,000 万元 (1 billion yuan).
+PINGHU_MAJOR_PROJECT_INVESTMENT = int(os.environ.get("PINGHU_MAJOR_PROJECT_INVESTMENT", "100000"))

@@ -1,0 +1,352 @@
+"""Django admin for investment activity. Writes go through ``projects.services``."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Sum
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from chains.models import Leader
+
+from .choices import ProjectStage
+from .models import FollowUp, InvestmentVisit, Project, ProjectStageChange, SigningEvent
+from .services import project_create, project_transition, visit_create, visit_update
+
+
+class MajorProjectFilter(admin.SimpleListFilter):
+    title = _("major project")
+    parameter_name = "major"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(major=True)
+        if self.value() == "no":
+            return queryset.filter(major=False)
+        return queryset
+
+
+class ProjectStageChangeInline(admin.TabularInline):
+    """The stage history, read-only: stages change only through transitions."""
+
+    model = ProjectStageChange
+    fields = ["at", "from_stage", "to_stage", "by", "note"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = ["at", "pk"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("by")
+
+
+class FollowUpInline(admin.TabularInline):
+    model = FollowUp
+    fields = ["date", "note", "next_step", "due_date", "author"]
+    readonly_fields = ["author"]
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author")
+
+
+class TransitionForm(forms.Form):
+    """The intermediate page of the "change stage" action."""
+
+    to_stage = forms.ChoiceField(label=_("to stage"), choices=ProjectStage.choices)
+    date = forms.DateField(label=_("date"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+@admin.register(Project)
+class ProjectAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "chain",
+        "investor",
+        "stage",
+        "total_investment",
+        "foreign_investment",
+        "signed_date",
+        "town",
+        "major_display",
+    ]
+    list_filter = ["stage", "chain", "town", "source", MajorProjectFilter, "is_capital_increase"]
+    list_select_related = ["chain", "investor"]
+    search_fields = ["name", "investor__name", "investor__short_name", "responsible_unit"]
+    autocomplete_fields = ["chain", "investor", "signing_event", "responsible_official"]
+    date_hierarchy = "signed_date"
+    show_full_result_count = False
+    inlines = [ProjectStageChangeInline, FollowUpInline]
+    actions = ["change_stage"]
+    fieldsets = [
+        (None, {"fields": ["name", "chain", "investor", "source", "stage", "is_capital_increase"]}),
+        (
+            _("Amounts"),
+            {
+                "fields": [
+                    "total_investment",
+                    "foreign_investment",
+                    "registered_capital",
+                    "land_area",
+                    "expected_output",
+                    "expected_tax",
+                ]
+            },
+        ),
+        (_("Responsibility"), {"fields": ["town", "responsible_unit", "responsible_official"]}),
+        (
+            _("Dates"),
+            {
+                "fields": [
+                    "first_contact_date",
+                    "signed_date",
+                    "registered_date",
+                    "construction_date",
+                    "production_date",
+                    "signing_event",
+                ]
+            },
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_major()
+
+    def get_readonly_fields(self, request, obj=None):
+        # The stage of an existing project changes only through the "change stage" action.
+        return ["stage"] if obj is not None else []
+
+    @admin.display(description=_("major project"), boolean=True, ordering="major")
+    def major_display(self, obj: Project) -> bool:
+        return obj.major
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+        else:
+            project_create(project=obj, by=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is FollowUp:
+            for follow_up in formset.save(commit=False):
+                follow_up.author = follow_up.author or request.user
+                follow_up.save()
+            for deleted in formset.deleted_objects:
+                deleted.delete()
+            return
+        super().save_formset(request, form, formset, change)
+
+    @admin.action(description=_("Change stage of selected projects"))
+    def change_stage(self, request, queryset):
+        form = TransitionForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            moved, refused = 0, []
+            for project in queryset:
+                try:
+                    project_transition(
+                        project,
+                        form.cleaned_data["to_stage"],
+                        by=request.user,
+                        on_date=form.cleaned_data["date"],
+                        note=form.cleaned_data["note"],
+                    )
+                    moved += 1
+                except ValidationError as error:
+                    refused.append(f"{project}: {'; '.join(error.messages)}")
+            if moved:
+                self.message_user(request, gettext("%(count)d projects moved.") % {"count": moved}, messages.SUCCESS)
+            for line in refused:
+                self.message_user(request, line, messages.ERROR)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Change stage"),
+            "opts": self.model._meta,
+            "form": form,
+            "projects": queryset,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/projects/project/change_stage.html", context)
+
+
+@admin.register(SigningEvent)
+class SigningEventAdmin(admin.ModelAdmin):
+    list_display = ["name", "date", "location", "project_count", "investment_total"]
+    search_fields = ["name", "location"]
+    date_hierarchy = "date"
+    readonly_fields = ["project_count", "investment_total"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(_project_count=Count("projects"), _investment_total=Sum("projects__total_investment"))
+        )
+
+    @admin.display(description=_("projects signed"), ordering="_project_count")
+    def project_count(self, obj: SigningEvent) -> int:
+        return obj._project_count
+
+    @admin.display(description=_("total investment (10k CNY)"), ordering="_investment_total")
+    def investment_total(self, obj: SigningEvent):
+        return obj._investment_total or 0
+
+
+class InvestmentVisitAdminForm(forms.ModelForm):
+    """Leaders and projects go through explicit link models, which the admin cannot edit as plain fields.
+
+    The form offers them as two multiple-choice fields with the admin's autocomplete widget, and
+    the admin hands them to ``visit_create`` / ``visit_update``.
+    """
+
+    visit_leaders = forms.ModelMultipleChoiceField(
+        queryset=Leader.objects.all(),
+        label=InvestmentVisit._meta.get_field("leaders").verbose_name,
+        help_text=InvestmentVisit._meta.get_field("leaders").help_text,
+        widget=AutocompleteSelectMultiple(InvestmentVisit._meta.get_field("leaders"), admin.site),
+    )
+    visit_projects = forms.ModelMultipleChoiceField(
+        queryset=Project.objects.all(),
+        required=False,
+        label=InvestmentVisit._meta.get_field("projects").verbose_name,
+        widget=AutocompleteSelectMultiple(InvestmentVisit._meta.get_field("projects"), admin.site),
+    )
+
+    class Meta:
+        model = InvestmentVisit
+        fields = [
+            "date",
+            "host_unit",
+            "enterprise",
+            "destination_city",
+            "chains",
+            "purpose",
+            "outcome",
+            "next_step",
+            "follow_up_date",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["visit_leaders"].initial = list(self.instance.leaders.all())
+            self.fields["visit_projects"].initial = list(self.instance.projects.all())
+
+
+@admin.register(InvestmentVisit)
+class InvestmentVisitAdmin(admin.ModelAdmin):
+    form = InvestmentVisitAdminForm
+    list_display = ["date", "is_saturday", "enterprise", "host_unit", "leader_names", "person_times", "recorded_by"]
+    list_filter = ["is_saturday", "chains", "date"]
+    list_select_related = ["enterprise", "recorded_by"]
+    search_fields = ["enterprise__name", "host_unit", "purpose", "destination_city"]
+    autocomplete_fields = ["enterprise", "chains"]
+    readonly_fields = ["is_saturday", "recorded_by"]
+    date_hierarchy = "date"
+    show_full_result_count = False
+    fields = [
+        "date",
+        "is_saturday",
+        "visit_leaders",
+        "host_unit",
+        "enterprise",
+        "destination_city",
+        "chains",
+        "purpose",
+        "outcome",
+        "next_step",
+        "follow_up_date",
+        "visit_projects",
+        "recorded_by",
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related("leaders")
+            .annotate(_person_times=Count("leader_links", distinct=True))
+        )
+
+    @admin.display(description=_("leaders"))
+    def leader_names(self, obj: InvestmentVisit) -> str:
+        return "、".join(leader.name for leader in obj.leaders.all())
+
+    @admin.display(description=_("person-times"), ordering="_person_times")
+    def person_times(self, obj: InvestmentVisit) -> int:
+        return obj._person_times
+
+    def save_model(self, request, obj, form, change):
+        # The visit and its links are written together by the service, in save_related.
+        pass
+
+    def save_related(self, request, form, formsets, change):
+        data = form.cleaned_data
+        if change:
+            visit_update(
+                visit=form.instance,
+                leaders=data["visit_leaders"],
+                chains=data["chains"],
+                projects=data["visit_projects"],
+            )
+        else:
+            visit_create(
+                visit=form.instance,
+                leaders=data["visit_leaders"],
+                chains=data["chains"],
+                projects=data["visit_projects"],
+                by=request.user,
+            )
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(admin.ModelAdmin):
+    list_display = ["project", "date", "author", "next_step", "due_date", "overdue"]
+    list_filter = ["date", "due_date"]
+    list_select_related = ["project", "author"]
+    search_fields = ["project__name", "note", "next_step"]
+    autocomplete_fields = ["project"]
+    readonly_fields = ["author"]
+    date_hierarchy = "date"
+    show_full_result_count = False
+
+    @admin.display(description=_("overdue"), boolean=True)
+    def overdue(self, obj: FollowUp) -> bool:
+        return obj.due_date is not None and obj.due_date < timezone.localdate()
+
+    def save_model(self, request, obj, form, change):
+        obj.author = obj.author or request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(ProjectStageChange)
+class ProjectStageChangeAdmin(admin.ModelAdmin):
+    """Stage history is written by transitions only; the admin shows it, read-only."""
+
+    list_display = ["project", "from_stage", "to_stage", "at", "by"]
+    list_filter = ["to_stage", "at"]
+    list_select_related = ["project", "by"]
+    search_fields = ["project__name", "note"]
+    date_hierarchy = "at"
+    show_full_result_count = False
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

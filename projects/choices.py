@@ -1,0 +1,51 @@
+"""Choice lists of the projects app."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ProjectSource(models.TextChoices):
+    """Where a project lead came from."""
+
+    VISIT = "visit", _("investment visit")
+    SIGNING_EVENT = "signing_event", _("signing conference")
+    AGENCY = "agency", _("investment agency")
+    REFERRAL = "referral", _("referral")
+    ONLINE = "online", _("online")
+    OTHER = "other", _("other")
+
+
+class ProjectStage(models.TextChoices):
+    """The pipeline: lead → negotiating → signed → registered → construction → production.
+
+    ``on_hold`` and ``dropped`` sit beside it: any open stage can be put on hold or dropped,
+    and a project on hold can resume where it stopped.
+    """
+
+    LEAD = "lead", _("lead")
+    NEGOTIATING = "negotiating", _("negotiating")
+    SIGNED = "signed", _("signed")
+    REGISTERED = "registered", _("registered")
+    CONSTRUCTION = "construction", _("under construction")
+    PRODUCTION = "production", _("in production")
+    ON_HOLD = "on_hold", _("on hold")
+    DROPPED = "dropped", _("dropped")
+
+
+# The forward order of the pipeline, and the date field each dated stage sets.
+PIPELINE = [
+    ProjectStage.LEAD,
+    ProjectStage.NEGOTIATING,
+    ProjectStage.SIGNED,
+    ProjectStage.REGISTERED,
+    ProjectStage.CONSTRUCTION,
+    ProjectStage.PRODUCTION,
+]
+STAGE_DATE_FIELDS = {
+    ProjectStage.SIGNED: "signed_date",
+    ProjectStage.REGISTERED: "registered_date",
+    ProjectStage.CONSTRUCTION: "construction_date",
+    ProjectStage.PRODUCTION: "production_date",
+}
+# Stages from which a project can still move (production and dropped are final).
+OPEN_STAGES = [*PIPELINE[:-1], ProjectStage.ON_HOLD]

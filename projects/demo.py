@@ -1,0 +1,276 @@
+"""A deterministic, clearly synthetic data set for demos and load tests (``manage.py generate_demo_data``).
+
+Every name carries 演示 ("demo"), so no row can be mistaken for a real firm, leader or project.
+The same seed and end date give the same rows. Rows are written with ``bulk_create`` in
+batches (services would cost one round trip per row); the generator therefore builds each
+project's dates and stage history itself, in the order the pipeline allows, and the database
+constraints check the result.
+"""
+
+import datetime
+import random
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from chains.choices import Ownership, Town
+from chains.models import Chain, Enterprise, Leader
+
+from .choices import PIPELINE, STAGE_DATE_FIELDS, ProjectSource, ProjectStage
+from .models import InvestmentVisit, Project, ProjectStageChange, SigningEvent, VisitLeader, VisitProject
+
+DEMO_MARK = "演示"
+BATCH_SIZE = 2000
+DAYS_COVERED = 730  # the last two years
+
+# Final stage weights: most projects are early in the pipeline, as in real life.
+STAGE_WEIGHTS = {
+    ProjectStage.LEAD: 24,
+    ProjectStage.NEGOTIATING: 20,
+    ProjectStage.SIGNED: 14,
+    ProjectStage.REGISTERED: 10,
+    ProjectStage.CONSTRUCTION: 10,
+    ProjectStage.PRODUCTION: 10,
+    ProjectStage.ON_HOLD: 6,
+    ProjectStage.DROPPED: 6,
+}
+# Days from one pipeline date to the next (lower, upper bound).
+STEP_DAYS = {
+    ProjectStage.NEGOTIATING: (3, 60),
+    ProjectStage.SIGNED: (15, 180),
+    ProjectStage.REGISTERED: (10, 90),
+    ProjectStage.CONSTRUCTION: (15, 150),
+    ProjectStage.PRODUCTION: (90, 400),
+}
+HOST_UNITS = ["演示招商局", "演示经信局", "演示开发区管委会", "演示镇人民政府", "演示商务局"]
+CITIES = ["上海", "苏州", "深圳", "杭州", "东京", "首尔", "法兰克福", "新加坡"]
+
+
+@dataclass
+class DemoCounts:
+    """How many rows of each kind were written."""
+
+    enterprises: int = 0
+    leaders: int = 0
+    signing_events: int = 0
+    projects: int = 0
+    stage_changes: int = 0
+    visits: int = 0
+    person_times: int = 0
+    visit_projects: int = 0
+
+
+def demo_data_exists() -> bool:
+    return Project.objects.filter(name__startswith=DEMO_MARK).exists()
+
+
+@transaction.atomic
+def delete_demo_data() -> None:
+    """Remove every demo row (identified by the 演示 mark), children first."""
+    InvestmentVisit.objects.filter(purpose__startswith=DEMO_MARK).delete()
+    Project.objects.filter(name__startswith=DEMO_MARK).delete()
+    SigningEvent.objects.filter(name__startswith=DEMO_MARK).delete()
+    Enterprise.objects.filter(name__startswith=DEMO_MARK).delete()
+    Leader.objects.filter(name__startswith=DEMO_MARK).delete()
+
+
+class _Generator:
+    def __init__(self, *, seed: int, end_date: datetime.date) -> None:
+        self.rng = random.Random(seed)
+        self.end = end_date
+        self.start = end_date - datetime.timedelta(days=DAYS_COVERED)
+        self.chains = list(Chain.objects.order_by("sort_order", "code"))
+        if not self.chains:
+            raise ValueError("No chains: run `manage.py seed_pinghu` before generating demo data.")
+        self.counts = DemoCounts()
+
+    def day(self, low: datetime.date, high: datetime.date) -> datetime.date:
+        return low + datetime.timedelta(days=self.rng.randint(0, max((high - low).days, 0)))
+
+    def amount(self, low: float, high: float) -> Decimal:
+        # Log-uniform: many small projects, a few very large ones.
+        value = low * (high / low) ** self.rng.random()
+        return Decimal(value).quantize(Decimal("0.01"))
+
+    def leaders(self) -> list[Leader]:
+        titles = ["市委书记", "市长", "副市长", "镇党委书记", "局长", "管委会主任"]
+        leaders = [
+            Leader(name=f"{DEMO_MARK}领导{n:02d}", title=self.rng.choice(titles), unit=self.rng.choice(HOST_UNITS))
+            for n in range(1, 31)
+        ]
+        Leader.objects.bulk_create(leaders)
+        self.counts.leaders = len(leaders)
+        return leaders
+
+    def enterprises(self, count: int) -> list[Enterprise]:
+        towns = Town.values
+        enterprises = []
+        for n in range(1, count + 1):
+            in_pinghu = self.rng.random() < 0.6
+            ownership = self.rng.choices(Ownership.values, weights=[70, 22, 8])[0]
+            enterprises.append(
+                Enterprise(
+                    name=f"{DEMO_MARK}企业{n:06d}有限公司",
+                    short_name=f"{DEMO_MARK}企业{n:06d}",
+                    ownership=ownership,
+                    country="中国"
+                    if ownership != Ownership.FOREIGN
+                    else self.rng.choice(["日本", "德国", "韩国", "美国"]),
+                    fortune500=self.rng.random() < 0.02,
+                    in_pinghu=in_pinghu,
+                    town=self.rng.choice(towns) if in_pinghu else "",
+                    notes="演示数据，非真实企业。",
+                )
+            )
+        Enterprise.objects.bulk_create(enterprises, batch_size=BATCH_SIZE)
+        self.counts.enterprises = len(enterprises)
+        return enterprises
+
+    def signing_events(self) -> list[SigningEvent]:
+        events = []
+        for n in range(1, 5):
+            date = self.start + datetime.timedelta(days=n * DAYS_COVERED // 5)
+            events.append(SigningEvent(name=f"{DEMO_MARK}签约大会第{n}场", date=date, location="演示会场"))
+        SigningEvent.objects.bulk_create(events)
+        self.counts.signing_events = len(events)
+        return events
+
+    def project_dates(self, project: Project, final: str) -> list[tuple[str, str, datetime.date]]:
+        """Fill the project's pipeline dates up to ``final`` and return its stage history (from, to, date)."""
+        contact = project.first_contact_date
+        history = [("", ProjectStage.LEAD, contact)]
+        reached, last_date = ProjectStage.LEAD, contact
+        target = final if final in PIPELINE else self.rng.choice(PIPELINE[:4])
+        for stage in PIPELINE[1 : PIPELINE.index(target) + 1]:
+            low, high = STEP_DAYS[stage]
+            date = last_date + datetime.timedelta(days=self.rng.randint(low, high))
+            if date > self.end:
+                break
+            if stage in STAGE_DATE_FIELDS:
+                setattr(project, STAGE_DATE_FIELDS[stage], date)
+            history.append((reached, stage, date))
+            reached, last_date = stage, date
+        if final in (ProjectStage.ON_HOLD, ProjectStage.DROPPED):
+            history.append((reached, final, self.day(last_date, self.end)))
+            reached = final
+        project.stage = reached
+        return history
+
+    def projects(self, count: int, enterprises: list[Enterprise], events: list[SigningEvent]) -> list[Project]:
+        stages, weights = list(STAGE_WEIGHTS), list(STAGE_WEIGHTS.values())
+        projects, histories = [], []
+        for n in range(1, count + 1):
+            chain = self.rng.choice(self.chains)
+            investor = self.rng.choice(enterprises)
+            foreign = investor.ownership == Ownership.FOREIGN
+            project = Project(
+                name=f"{DEMO_MARK}项目{n:06d}（{chain.name}）",
+                chain=chain,
+                investor=investor,
+                source=self.rng.choice(ProjectSource.values),
+                total_investment=self.amount(500, 300000),
+                foreign_investment=self.amount(100, 20000) if foreign else None,
+                land_area=self.amount(5, 300) if self.rng.random() < 0.7 else None,
+                expected_output=self.amount(1000, 500000) if self.rng.random() < 0.6 else None,
+                expected_tax=self.amount(50, 30000) if self.rng.random() < 0.6 else None,
+                is_capital_increase=self.rng.random() < 0.15,
+                town=self.rng.choice(Town.values),
+                responsible_unit=self.rng.choice(HOST_UNITS),
+                first_contact_date=self.day(self.start, self.end),
+            )
+            history = self.project_dates(project, self.rng.choices(stages, weights=weights)[0])
+            self.attach_to_event(project, history, events)
+            projects.append(project)
+            histories.append(history)
+        Project.objects.bulk_create(projects, batch_size=BATCH_SIZE)
+        changes = [
+            ProjectStageChange(project=project, from_stage=old, to_stage=new, at=date, note=DEMO_MARK)
+            for project, history in zip(projects, histories, strict=True)
+            for old, new, date in history
+        ]
+        ProjectStageChange.objects.bulk_create(changes, batch_size=BATCH_SIZE)
+        self.counts.projects, self.counts.stage_changes = len(projects), len(changes)
+        return projects
+
+    def attach_to_event(self, project: Project, history: list, events: list[SigningEvent]) -> None:
+        """About one signed project in four signed at a conference held between its contact and signing dates."""
+        if project.signed_date is None or self.rng.random() > 0.25:
+            return
+        # The signing moves back to a conference held after the negotiations began, so every
+        # date stays in pipeline order.
+        negotiating = next(date for _old, new, date in history if new == ProjectStage.NEGOTIATING)
+        fitting = [event for event in events if negotiating <= event.date <= project.signed_date]
+        if not fitting:
+            return
+        event = self.rng.choice(fitting)
+        project.signed_date = event.date
+        project.signing_event = event
+        for position, (old, new, _date) in enumerate(history):
+            if new == ProjectStage.SIGNED:
+                history[position] = (old, new, event.date)
+
+    def visits(self, count: int, leaders: list[Leader], enterprises: list[Enterprise], projects: list[Project]):
+        visits, leader_links, project_links, chain_links = [], [], [], []
+        for _n in range(count):
+            project = self.rng.choice(projects) if projects and self.rng.random() < 0.6 else None
+            earliest = project.first_contact_date if project else self.start
+            date = self.day(earliest, self.end)
+            if self.rng.random() < 0.45:  # the Saturday investment day: move to the Saturday before
+                saturday = date - datetime.timedelta(days=(date.weekday() - 5) % 7)
+                date = saturday if saturday >= earliest else date
+            visit = InvestmentVisit(
+                date=date,
+                host_unit=self.rng.choice(HOST_UNITS),
+                enterprise=project.investor if project else self.rng.choice(enterprises),
+                destination_city=self.rng.choice(CITIES),
+                purpose=f"{DEMO_MARK}走访：洽谈投资合作",
+                outcome="演示数据",
+            )
+            visits.append(visit)
+            chosen_leaders = self.rng.sample(leaders, k=self.rng.choice([1, 1, 2, 2, 3, 4]))
+            leader_links.append(chosen_leaders)
+            chain_links.append([project.chain] if project else self.rng.sample(self.chains, k=self.rng.randint(1, 2)))
+            project_links.append([project] if project else [])
+        InvestmentVisit.objects.bulk_create(visits, batch_size=BATCH_SIZE)
+        VisitLeader.objects.bulk_create(
+            [
+                VisitLeader(visit=visit, leader=leader)
+                for visit, chosen in zip(visits, leader_links, strict=True)
+                for leader in chosen
+            ],
+            batch_size=BATCH_SIZE,
+        )
+        VisitProject.objects.bulk_create(
+            [
+                VisitProject(visit=visit, project=project)
+                for visit, chosen in zip(visits, project_links, strict=True)
+                for project in chosen
+            ],
+            batch_size=BATCH_SIZE,
+        )
+        through = InvestmentVisit.chains.through
+        through.objects.bulk_create(
+            [
+                through(investmentvisit=visit, chain=chain)
+                for visit, chosen in zip(visits, chain_links, strict=True)
+                for chain in chosen
+            ],
+            batch_size=BATCH_SIZE,
+        )
+        self.counts.visits = len(visits)
+        self.counts.person_times = sum(len(chosen) for chosen in leader_links)
+        self.counts.visit_projects = sum(len(chosen) for chosen in project_links)
+
+
+@transaction.atomic
+def generate_demo_data(*, projects: int, visits: int, seed: int, end_date: datetime.date | None = None) -> DemoCounts:
+    """Write a synthetic data set over every chain, town and stage of the last two years up to ``end_date``."""
+    generator = _Generator(seed=seed, end_date=end_date or timezone.localdate())
+    leaders = generator.leaders()
+    enterprises = generator.enterprises(max(20, projects // 3))
+    events = generator.signing_events()
+    created_projects = generator.projects(projects, enterprises, events)
+    generator.visits(visits, leaders, enterprises, created_projects)
+    return generator.counts

@@ -1,0 +1,240 @@
+"""Writes of the projects app that span models: the one place each rule lives.
+
+Admin, UI and API call these functions; none of them writes a stage, a visit with its links or
+a conference signing by other means.
+"""
+
+import datetime
+from collections.abc import Iterable
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from chains.models import Chain, Leader
+
+from .choices import PIPELINE, STAGE_DATE_FIELDS, ProjectSource, ProjectStage
+from .models import InvestmentVisit, Project, ProjectStageChange, SigningEvent
+
+User = AbstractBaseUser
+
+
+def _stage_label(stage: str) -> str:
+    return str(ProjectStage(stage).label)
+
+
+def project_initial_stage_date(project: Project) -> datetime.date:
+    """The date the first stage change is recorded at: the stage's own date, else first contact, else today."""
+    field = STAGE_DATE_FIELDS.get(project.stage)
+    return (field and getattr(project, field)) or project.first_contact_date or timezone.localdate()
+
+
+@transaction.atomic
+def project_create(*, project: Project, by: User | None, note: str = "") -> Project:
+    """Validate and save a new project, and write its first stage change (from nothing to its stage)."""
+    if project.pk is not None:
+        raise ValueError("project_create() takes an unsaved project")
+    if project.stage in (ProjectStage.ON_HOLD, ProjectStage.DROPPED):
+        raise ValidationError({"stage": _("A new project cannot start on hold or dropped.")}, code="initial_stage")
+    project.full_clean()
+    project.save()
+    ProjectStageChange.objects.create(
+        project=project,
+        from_stage="",
+        to_stage=project.stage,
+        at=project_initial_stage_date(project),
+        by=by,
+        note=note,
+    )
+    return project
+
+
+def stage_before_hold(project: Project) -> str | None:
+    """The stage a project on hold was held from (where it resumes)."""
+    change = project.stage_changes.filter(to_stage=ProjectStage.ON_HOLD).order_by("-at", "-pk").first()
+    return change.from_stage if change else None
+
+
+def project_allowed_transitions(project: Project) -> list[str]:
+    """The stages a project may move to now, in pipeline order (for buttons and admin choices)."""
+    if project.stage in PIPELINE[:-1]:
+        ahead = PIPELINE[PIPELINE.index(project.stage) + 1 :]
+        return [*ahead, ProjectStage.ON_HOLD, ProjectStage.DROPPED]
+    if project.stage == ProjectStage.ON_HOLD:
+        resume = stage_before_hold(project)
+        return [*([resume] if resume else []), ProjectStage.DROPPED]
+    return []
+
+
+@transaction.atomic
+def project_transition(
+    project: Project,
+    to_stage: str,
+    *,
+    by: User | None,
+    on_date: datetime.date,
+    note: str = "",
+    stage_dates: dict[str, datetime.date] | None = None,
+) -> Project:
+    """Move a project to ``to_stage`` on ``on_date`` and record the change.
+
+    Allowed: forward one or more steps (every dated stage passed needs its date: ``on_date``
+    for the target, ``stage_dates`` or the date already on the project for the others; a move
+    past ``signed`` without a signed date is refused); to ``on_hold`` or ``dropped`` from any
+    open stage; from ``on_hold`` back to the stage it was held from. Everything is written in
+    one transaction with the project row locked, or nothing is.
+    """
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    from_stage = project.stage
+    stage_dates = dict(stage_dates or {})
+    if to_stage not in ProjectStage.values:
+        raise ValidationError({"to_stage": _("Unknown stage: %(stage)s.") % {"stage": to_stage}}, code="invalid")
+    if on_date > timezone.localdate():
+        raise ValidationError({"date": _("A stage change cannot be dated in the future.")}, code="future_date")
+    last = project.stage_changes.order_by("-at", "-pk").first()
+    if last is not None and on_date < last.at:
+        raise ValidationError(
+            {"date": _("The date cannot be before the previous stage change (%(date)s).") % {"date": last.at}},
+            code="date_order",
+        )
+    if to_stage not in project_allowed_transitions(project):
+        raise ValidationError(
+            {
+                "to_stage": _("A project cannot move from %(from)s to %(to)s.")
+                % {"from": _stage_label(from_stage), "to": _stage_label(to_stage)}
+            },
+            code="transition_not_allowed",
+        )
+
+    if to_stage in PIPELINE and from_stage in PIPELINE:
+        passed = PIPELINE[PIPELINE.index(from_stage) + 1 : PIPELINE.index(to_stage) + 1]
+        stage_dates[to_stage] = on_date
+        for stage in passed:
+            field = STAGE_DATE_FIELDS.get(stage)
+            if field is None:
+                continue
+            value = stage_dates.get(stage) or getattr(project, field)
+            if value is None and stage == ProjectStage.SIGNED:
+                raise ValidationError(
+                    {"to_stage": _("A project cannot skip signing: give the signed date to move past it.")},
+                    code="skips_signed",
+                )
+            if value is None:
+                raise ValidationError(
+                    {field: _("Moving past %(stage)s needs its date.") % {"stage": _stage_label(stage)}},
+                    code="missing_stage_date",
+                )
+            setattr(project, field, value)
+
+    project.stage = to_stage
+    project.full_clean()
+    project.save()
+    ProjectStageChange.objects.create(
+        project=project, from_stage=from_stage, to_stage=to_stage, at=on_date, by=by, note=note
+    )
+    return project
+
+
+@transaction.atomic
+def visit_create(
+    *,
+    visit: InvestmentVisit,
+    leaders: Iterable[Leader],
+    by: User | None,
+    chains: Iterable[Chain] = (),
+    projects: Iterable[Project] = (),
+    new_projects: Iterable[Project] = (),
+) -> InvestmentVisit:
+    """Record a visit with its leaders, chains and linked projects, creating new leads in the same step.
+
+    New projects come unsaved; each becomes a lead from this visit (source ``visit``, first
+    contact on the visit date, the visited enterprise as investor unless another is given).
+    One transaction: a bad new project leaves no visit behind.
+    """
+    leaders = list(leaders)
+    if not leaders:
+        raise ValidationError({"leaders": _("A visit needs at least one leader.")}, code="required")
+    visit.recorded_by = by if visit.recorded_by_id is None else visit.recorded_by
+    visit.full_clean()
+    visit.save()
+    visit.leaders.set(leaders)
+    visit.chains.set(list(chains))
+    linked = list(projects)
+    for position, project in enumerate(new_projects):
+        project.source = ProjectSource.VISIT
+        project.stage = ProjectStage.LEAD
+        project.first_contact_date = project.first_contact_date or visit.date
+        if project.investor_id is None:
+            project.investor = visit.enterprise
+        try:
+            linked.append(project_create(project=project, by=by))
+        except ValidationError as error:
+            raise ValidationError({f"new_projects[{position}]": error.messages}, code="invalid") from error
+    visit.projects.set(linked)
+    return visit
+
+
+@transaction.atomic
+def visit_update(
+    *,
+    visit: InvestmentVisit,
+    leaders: Iterable[Leader],
+    chains: Iterable[Chain],
+    projects: Iterable[Project],
+) -> InvestmentVisit:
+    """Save an edited visit and replace its leaders, chains and linked projects."""
+    leaders = list(leaders)
+    if not leaders:
+        raise ValidationError({"leaders": _("A visit needs at least one leader.")}, code="required")
+    visit.full_clean()
+    visit.save()
+    visit.leaders.set(leaders)
+    visit.chains.set(list(chains))
+    visit.projects.set(list(projects))
+    return visit
+
+
+@transaction.atomic
+def signing_event_sign_project(
+    *, event: SigningEvent, project: Project, by: User | None, note: str = ""
+) -> tuple[Project, bool]:
+    """Sign ``project`` at ``event``; returns the project and whether anything changed.
+
+    A project counts once, under its first signing: one already signed at this conference is
+    left as it is; one signed elsewhere (at another conference or on another date) is refused,
+    so re-signing it at a later conference can never count it twice.
+    """
+    if project.signing_event_id == event.pk:
+        return project, False
+    if project.signing_event_id is not None:
+        raise ValidationError(
+            {
+                "signing_event": _(
+                    "This project already signed at %(event)s; it counts there only, under its first signing."
+                )
+                % {"event": project.signing_event}
+            },
+            code="already_signed_at_event",
+        )
+    if project.signed_date is not None:
+        if project.signed_date != event.date:
+            raise ValidationError(
+                {
+                    "signing_event": _(
+                        "This project already signed on %(date)s; a later re-signing does not count again."
+                    )
+                    % {"date": project.signed_date}
+                },
+                code="already_signed",
+            )
+        project.signing_event = event
+        project.full_clean()
+        project.save(update_fields=["signing_event", "updated_at"])
+        return project, True
+    project = project_transition(project, ProjectStage.SIGNED, by=by, on_date=event.date, note=note)
+    project.signing_event = event
+    project.full_clean()
+    project.save(update_fields=["signing_event", "updated_at"])
+    return project, True

@@ -91,7 +91,13 @@ def major_project_condition(prefix: str = "") -> Q:
     ``prefix`` lets other models filter through a relation (e.g. ``"projects__"``).
     """
     return (
-        Q(**{f"{prefix}foreign_investment__gte": MAJOR_FOREIGN_INVESTMENT})
+        # The isnull test keeps a missing foreign investment from turning the whole OR into NULL.
+        Q(
+            **{
+                f"{prefix}foreign_investment__isnull": False,
+                f"{prefix}foreign_investment__gte": MAJOR_FOREIGN_INVESTMENT,
+            }
+        )
         | Q(**{f"{prefix}total_investment__gte": settings.PINGHU_MAJOR_PROJECT_INVESTMENT})
         | Q(**{f"{prefix}investor__fortune500": True})
     )

@@ -91,14 +91,6 @@ def project_transition(
     stage_dates = dict(stage_dates or {})
     if to_stage not in ProjectStage.values:
         raise ValidationError({"to_stage": _("Unknown stage: %(stage)s.") % {"stage": to_stage}}, code="invalid")
-    if on_date > timezone.localdate():
-        raise ValidationError({"date": _("A stage change cannot be dated in the future.")}, code="future_date")
-    last = project.stage_changes.order_by("-at", "-pk").first()
-    if last is not None and on_date < last.at:
-        raise ValidationError(
-            {"date": _("The date cannot be before the previous stage change (%(date)s).") % {"date": last.at}},
-            code="date_order",
-        )
     if to_stage not in project_allowed_transitions(project):
         raise ValidationError(
             {
@@ -108,6 +100,14 @@ def project_transition(
             code="transition_not_allowed",
         )
 
+    if on_date > timezone.localdate():
+        raise ValidationError({"date": _("A stage change cannot be dated in the future.")}, code="future_date")
+    last = project.stage_changes.order_by("-at", "-pk").first()
+    if last is not None and on_date < last.at:
+        raise ValidationError(
+            {"date": _("The date cannot be before the previous stage change (%(date)s).") % {"date": last.at}},
+            code="date_order",
+        )
     if to_stage in PIPELINE and from_stage in PIPELINE:
         passed = PIPELINE[PIPELINE.index(from_stage) + 1 : PIPELINE.index(to_stage) + 1]
         stage_dates[to_stage] = on_date

@@ -179,16 +179,20 @@ def visits_by_chain(period: Period, *, cluster: Cluster | None = None) -> list[d
     if cluster is not None:
         chains = chains.filter(cluster=cluster)
     in_period = Q(visits__date__range=(period.start, period.end))
-    return list(
-        chains.values("pk", "code").annotate(
-            visits=Count("visits", filter=in_period, distinct=True),
-            person_times=Count("visits__leader_links", filter=in_period, distinct=True),
-            saturday_person_times=Count(
-                "visits__leader_links", filter=in_period & Q(visits__is_saturday=True), distinct=True
-            ),
-            projects_engaged=Count("visits__project_links__project", filter=in_period, distinct=True),
-        )
+    rows = chains.values("pk", "code").annotate(
+        # Named apart from the "visits" relation, which the later counts traverse.
+        visit_count=Count("visits", filter=in_period, distinct=True),
+        person_times=Count("visits__leader_links", filter=in_period, distinct=True),
+        saturday_person_times=Count(
+            "visits__leader_links", filter=in_period & Q(visits__is_saturday=True), distinct=True
+        ),
+        projects_engaged=Count("visits__project_links__project", filter=in_period, distinct=True),
     )
+    result = []
+    for row in rows:
+        row["visits"] = row.pop("visit_count")
+        result.append(row)
+    return result
 
 
 def pipeline(period: Period, *, chain: Chain | None = None, cluster: Cluster | None = None) -> list[dict]:

@@ -1,6 +1,7 @@
 """factory_boy factories for the whole suite (one module, imported by every test folder)."""
 
 import datetime
+from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
@@ -8,6 +9,7 @@ from django.contrib.auth import get_user_model
 from chains.choices import ChainKind, LeadershipRole, Segment
 from chains.models import Chain, ChainLeadership, ChainNode, Cluster, Enterprise, EnterpriseChainRole, Leader
 from chains.validators import credit_code_check_character
+from projects.models import FollowUp, InvestmentVisit, Project, SigningEvent
 
 
 def make_credit_code(n: int) -> str:
@@ -85,3 +87,60 @@ class EnterpriseChainRoleFactory(factory.django.DjangoModelFactory):
 
     enterprise = factory.SubFactory(EnterpriseFactory)
     chain = factory.SubFactory(ChainFactory)
+
+
+class SigningEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SigningEvent
+
+    name = factory.Sequence(lambda n: f"测试签约大会{n}")
+    date = datetime.date(2024, 5, 9)
+
+
+class ProjectFactory(factory.django.DjangoModelFactory):
+    """A project row written directly (no stage history): for constraint and query tests."""
+
+    class Meta:
+        model = Project
+
+    name = factory.Sequence(lambda n: f"测试项目{n}")
+    chain = factory.SubFactory(ChainFactory)
+    investor = factory.SubFactory(EnterpriseFactory)
+    total_investment = Decimal("1000.00")
+
+
+class FollowUpFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FollowUp
+
+    project = factory.SubFactory(ProjectFactory)
+    date = datetime.date(2024, 3, 1)
+    note = "电话沟通"
+
+
+class InvestmentVisitFactory(factory.django.DjangoModelFactory):
+    """A visit row; pass ``leaders=[...]``, ``chains=[...]``, ``projects=[...]`` to link them."""
+
+    class Meta:
+        model = InvestmentVisit
+        skip_postgeneration_save = True
+
+    date = datetime.date(2024, 3, 5)
+    host_unit = "平湖市经信局"
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    purpose = "洽谈投资"
+
+    @factory.post_generation
+    def leaders(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.leaders.set(extracted)
+
+    @factory.post_generation
+    def chains(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.chains.set(extracted)
+
+    @factory.post_generation
+    def projects(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.projects.set(extracted)

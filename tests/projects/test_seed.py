@@ -7,10 +7,11 @@ from django.core.management import call_command
 
 from chains.choices import ChainKind
 from chains.models import Chain, ChainLeadership, ChainNode, Cluster, Enterprise, EnterpriseChainRole, Leader
+from projects.models import Project, SigningEvent
 
 pytestmark = pytest.mark.django_db
 
-SEEDED_MODELS = [Cluster, Chain, ChainNode, Enterprise, EnterpriseChainRole]
+SEEDED_MODELS = [Cluster, Chain, ChainNode, Enterprise, EnterpriseChainRole, SigningEvent]
 
 
 def snapshot() -> dict[str, list[tuple]]:
@@ -33,7 +34,7 @@ def test_second_run_changes_nothing_and_says_so():
     first = snapshot()
     second_output = seed()
     assert snapshot() == first
-    assert "共写入 75 行" in first_output
+    assert "共写入 76 行" in first_output
     assert "未作任何更改" in second_output
 
 
@@ -104,3 +105,11 @@ def test_seeded_rows_pass_model_validation():
     for model in SEEDED_MODELS:
         for row in model.objects.all():
             row.full_clean()
+
+
+def test_the_2023_signing_conference_is_loaded_without_invented_projects():
+    seed()
+    event = SigningEvent.objects.get()
+    assert event.name == "2023年平湖市产业链高质量发展签约大会"
+    assert event.date.isoformat() == "2023-05-09"
+    assert not Project.objects.exists()

@@ -1,0 +1,124 @@
+"""generate_demo_data: deterministic, clearly synthetic, consistent, covering every chain, town and stage."""
+
+import datetime
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Max, OuterRef, Subquery
+
+from chains.choices import Town
+from chains.models import Chain, Enterprise, Leader
+from projects.choices import ProjectStage
+from projects.demo import delete_demo_data, generate_demo_data
+from projects.models import InvestmentVisit, Project, ProjectStageChange, SigningEvent
+
+pytestmark = pytest.mark.django_db
+END = datetime.date(2026, 6, 30)
+
+
+@pytest.fixture
+def seeded():
+    call_command("seed_pinghu", stdout=StringIO())
+
+
+def rows() -> dict:
+    """Everything the generator wrote, without ids and timestamps (which differ between runs)."""
+    return {
+        "projects": list(
+            Project.objects.order_by("name").values_list(
+                "name",
+                "chain__code",
+                "investor__name",
+                "stage",
+                "total_investment",
+                "foreign_investment",
+                "first_contact_date",
+                "signed_date",
+                "registered_date",
+                "construction_date",
+                "production_date",
+                "signing_event__name",
+                "town",
+            )
+        ),
+        "changes": list(
+            ProjectStageChange.objects.order_by("project__name", "at", "pk").values_list(
+                "project__name", "from_stage", "to_stage", "at"
+            )
+        ),
+        "visits": list(
+            InvestmentVisit.objects.order_by("date", "enterprise__name", "pk").values_list(
+                "date", "enterprise__name", "host_unit", "is_saturday"
+            )
+        ),
+        "leaders_per_visit": sorted(
+            InvestmentVisit.objects.values_list("date", "enterprise__name", "leader_links__leader__name")
+        ),
+    }
+
+
+def test_same_seed_same_rows(seeded):
+    generate_demo_data(projects=120, visits=200, seed=5, end_date=END)
+    first = rows()
+    delete_demo_data()
+    assert not Project.objects.exists()
+    generate_demo_data(projects=120, visits=200, seed=5, end_date=END)
+    assert rows() == first
+    delete_demo_data()
+    generate_demo_data(projects=120, visits=200, seed=6, end_date=END)
+    assert rows() != first
+
+
+def test_everything_is_marked_and_covers_the_domain(seeded):
+    counts = generate_demo_data(projects=600, visits=400, seed=1, end_date=END)
+    assert counts.projects == 600 and counts.visits == 400
+    assert not Project.objects.exclude(name__startswith="演示").exists()
+    assert not Enterprise.objects.filter(projects__isnull=False).exclude(name__startswith="演示").exists()
+    assert not Leader.objects.exclude(name__startswith="演示").exists()
+    assert set(Project.objects.values_list("chain", flat=True)) == set(Chain.objects.values_list("pk", flat=True))
+    assert set(Project.objects.values_list("town", flat=True)) == set(Town.values)
+    assert set(Project.objects.values_list("stage", flat=True)) == set(ProjectStage.values)
+    dates = Project.objects.values_list("first_contact_date", flat=True)
+    assert min(dates) >= END - datetime.timedelta(days=730) and max(dates) <= END
+    assert InvestmentVisit.objects.filter(is_saturday=True).exists()
+    assert InvestmentVisit.objects.filter(is_saturday=False).exists()
+    assert Project.objects.filter(signing_event__name__startswith="演示").exists()
+    assert not SigningEvent.objects.filter(name__startswith="演示", date__gt=END).exists()
+
+
+def test_stage_histories_end_at_the_current_stage(seeded):
+    generate_demo_data(projects=300, visits=50, seed=3, end_date=END)
+    last_change = ProjectStageChange.objects.filter(project=OuterRef("pk")).order_by("-at", "-pk").values("to_stage")
+    mismatched = Project.objects.annotate(last=Subquery(last_change[:1])).exclude(last=models_f("stage"))
+    assert not mismatched.exists()
+    firsts = ProjectStageChange.objects.filter(from_stage="").count()
+    assert firsts == Project.objects.count()
+    latest = ProjectStageChange.objects.aggregate(latest=Max("at"))["latest"]
+    assert latest <= END
+    for project in Project.objects.filter(stage=ProjectStage.PRODUCTION)[:20]:
+        project.full_clean()
+
+
+def models_f(name):
+    from django.db.models import F
+
+    return F(name)
+
+
+def test_command_is_idempotent_and_replace_regenerates(seeded):
+    out = StringIO()
+    call_command("generate_demo_data", "--projects", "30", "--visits", "20", "--seed", "2", stdout=out)
+    assert Project.objects.count() == 30
+    out = StringIO()
+    call_command("generate_demo_data", "--projects", "30", "--visits", "20", stdout=out)
+    assert "未作任何更改" in out.getvalue() and Project.objects.count() == 30
+    call_command("generate_demo_data", "--projects", "10", "--visits", "5", "--replace", stdout=StringIO())
+    assert Project.objects.count() == 10 and InvestmentVisit.objects.count() == 5
+
+
+def test_refuses_without_chains():
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError):
+        call_command("generate_demo_data", "--projects", "3", stdout=StringIO())

@@ -19,10 +19,11 @@ $(VENV)/.requirements-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
-## run: install, migrate, load reference data, create the demo admin, serve on http://127.0.0.1:8000 (SQLite)
+## run: install, migrate, load reference and demo data, create the demo admin, serve on http://127.0.0.1:8000 (SQLite)
 run: $(VENV)/.requirements
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_pinghu
+	$(BIN)/python manage.py generate_demo_data --projects 300 --visits 600 --seed 1
 	$(BIN)/python manage.py create_demo_admin
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 

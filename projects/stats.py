@@ -32,6 +32,7 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    FilteredRelation,
     OuterRef,
     Q,
     QuerySet,
@@ -113,27 +114,36 @@ def visit_summary(period: Period, *, chain: Chain | None = None, cluster: Cluste
     )
 
 
-def _signed_aggregates(prefix: str, period: Period) -> dict:
-    """Aggregates over projects signed in ``period``, reached through ``prefix`` (``""`` or a relation path)."""
-    signed = Q(**{f"{prefix}signed_date__range": (period.start, period.end)})
+def _signed_aggregates(prefix: str = "", signed: Q | None = None) -> dict:
+    """Aggregates over signed projects reached through ``prefix``.
+
+    On a project queryset pass the period condition as ``signed``; through a relation, pass the
+    prefix of a ``FilteredRelation`` that already holds only the projects signed in the period
+    (the join then carries the date condition, so no row is counted twice and no DISTINCT is needed).
+    """
+    conditions = {
+        "signed_projects": Q(),
+        "major_projects": major_project_condition(prefix),
+        "started_projects": Q(**{f"{prefix}construction_date__isnull": False}),
+    }
+    if signed is not None:
+        conditions = {name: signed & condition for name, condition in conditions.items()}
+    counts = {name: Count(f"{prefix}id", filter=condition or None) for name, condition in conditions.items()}
     return {
-        "signed_projects": Count(f"{prefix}pk" if prefix else "pk", filter=signed, distinct=bool(prefix)),
+        **counts,
         "signed_investment": Coalesce(Sum(f"{prefix}total_investment", filter=signed), ZERO),
         "signed_foreign_investment": Coalesce(Sum(f"{prefix}foreign_investment", filter=signed), ZERO),
-        "major_projects": Count(
-            f"{prefix}pk" if prefix else "pk", filter=signed & major_project_condition(prefix), distinct=bool(prefix)
-        ),
-        "started_projects": Count(
-            f"{prefix}pk" if prefix else "pk",
-            filter=signed & Q(**{f"{prefix}construction_date__isnull": False}),
-            distinct=bool(prefix),
-        ),
     }
+
+
+def _signed_in(period: Period, relation: str) -> FilteredRelation:
+    return FilteredRelation(relation, condition=Q(**{f"{relation}__signed_date__range": (period.start, period.end)}))
 
 
 def signed_summary(period: Period, *, chain: Chain | None = None, cluster: Cluster | None = None) -> dict:
     """Signed projects, their investment and foreign investment, major projects and 开工率, in one query."""
-    result = projects_of(chain=chain, cluster=cluster).aggregate(**_signed_aggregates("", period))
+    signed = Q(signed_date__range=(period.start, period.end))
+    result = projects_of(chain=chain, cluster=cluster).aggregate(**_signed_aggregates(signed=signed))
     result["start_rate"] = _ratio(result["started_projects"], result["signed_projects"])
     return result
 
@@ -152,8 +162,10 @@ def signed_by_chain(period: Period, *, cluster: Cluster | None = None) -> list[d
     chains = Chain.objects.select_related("cluster").order_by("cluster__sort_order", "sort_order", "code")
     if cluster is not None:
         chains = chains.filter(cluster=cluster)
-    rows = chains.values("pk", "code", "name", "cluster__code", "cluster__name").annotate(
-        **_signed_aggregates("projects__", period)
+    rows = (
+        chains.annotate(signed_in_period=_signed_in(period, "projects"))
+        .values("pk", "code", "name", "cluster__code", "cluster__name")
+        .annotate(**_signed_aggregates("signed_in_period__"))
     )
     return [_with_start_rate(row) for row in rows]
 
@@ -162,8 +174,9 @@ def signed_by_cluster(period: Period) -> list[dict]:
     """Signed figures for every cluster (zero rows included), in cluster order, in one query."""
     rows = (
         Cluster.objects.order_by("sort_order", "code")
+        .annotate(signed_in_period=_signed_in(period, "chains__projects"))
         .values("pk", "code", "name")
-        .annotate(**_signed_aggregates("chains__projects__", period))
+        .annotate(**_signed_aggregates("signed_in_period__"))
     )
     return [_with_start_rate(row) for row in rows]
 

@@ -1,0 +1,90 @@
+"""Time ``generate_demo_data`` at full size against PostgreSQL inserting the same number of rows by itself.
+
+Baseline: one ``INSERT … SELECT generate_series(…)`` per table, writing as many rows as the
+generator wrote into the same tables (same indexes, constraints and triggers), inside a
+transaction that is rolled back. The ratio is what the Python side (building rows, Django's
+bulk_create) costs on top of the database's own insert speed.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/pinghu .venv/bin/python bench/bench_demo_data.py \
+        [--projects 100000] [--visits 200000] [--repeat 3]
+"""
+
+import argparse
+import statistics
+import time
+
+from _setup import setup_django
+
+BASELINE_SQL = [
+    # (table, rows key, INSERT … SELECT with %(n)s rows)
+    (
+        "projects_project",
+        "projects",
+        """INSERT INTO projects_project (created_at, updated_at, name, chain_id, investor_id, source, stage,
+               total_investment, is_capital_increase, town, responsible_unit, first_contact_date)
+           SELECT now(), now(), 'bench' || g, (SELECT min(id) FROM chains_chain), %(investor)s, 'other', 'lead',
+                  mod(g, 1000), false, '', '', DATE '2025-01-01'
+           FROM generate_series(1, %(n)s) g""",
+    ),
+    (
+        "projects_projectstagechange",
+        "stage_changes",
+        """INSERT INTO projects_projectstagechange (created_at, updated_at, project_id, from_stage, to_stage, at, note)
+           SELECT now(), now(), %(project)s, '', 'lead', DATE '2025-01-01', '' FROM generate_series(1, %(n)s) g""",
+    ),
+    (
+        "projects_investmentvisit",
+        "visits",
+        """INSERT INTO projects_investmentvisit (created_at, updated_at, date, host_unit, enterprise_id,
+               destination_city, purpose, outcome, next_step)
+           SELECT now(), now(), DATE '2025-01-01' + mod(g, 300), 'bench', %(investor)s, '', 'bench', '', ''
+           FROM generate_series(1, %(n)s) g""",
+    ),
+]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--projects", type=int, default=100_000)
+    parser.add_argument("--visits", type=int, default=200_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    setup_django()
+
+    from django.db import connection, transaction
+
+    from projects.demo import delete_demo_data, generate_demo_data
+
+    generator_times, baseline_times, counts = [], [], None
+    for run in range(args.repeat):
+        delete_demo_data()
+        started = time.perf_counter()
+        counts = generate_demo_data(projects=args.projects, visits=args.visits, seed=run + 1)
+        generator_times.append(time.perf_counter() - started)
+
+        from chains.models import Enterprise
+        from projects.models import Project
+
+        investor = Enterprise.objects.values_list("pk", flat=True).first()
+        project = Project.objects.values_list("pk", flat=True).first()
+        started = time.perf_counter()
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                for _table, key, sql in BASELINE_SQL:
+                    cursor.execute(sql, {"n": getattr(counts, key), "investor": investor, "project": project})
+            transaction.set_rollback(True)
+        baseline_times.append(time.perf_counter() - started)
+        print(f"run {run + 1}: generator {generator_times[-1]:.1f} s, baseline {baseline_times[-1]:.1f} s", flush=True)
+
+    generator, baseline = statistics.median(generator_times), statistics.median(baseline_times)
+    rows = counts.projects + counts.stage_changes + counts.visits + counts.person_times + counts.visit_projects
+    print()
+    print(f"rows written per run: {rows:,} ({counts.projects:,} projects, {counts.stage_changes:,} stage changes, "
+          f"{counts.visits:,} visits, {counts.person_times:,} person-times, {counts.visit_projects:,} visit links)")
+    print(f"generate_demo_data median: {generator:.1f} s  (budget 120 s)")
+    print(f"baseline (SQL INSERT … SELECT of projects, stage changes, visits) median: {baseline:.1f} s")
+    print(f"ratio generator / baseline: {generator / baseline:.1f}x")
+
+
+if __name__ == "__main__":
+    main()

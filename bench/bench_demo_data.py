@@ -79,8 +79,10 @@ def main() -> None:
     generator, baseline = statistics.median(generator_times), statistics.median(baseline_times)
     rows = counts.projects + counts.stage_changes + counts.visits + counts.person_times + counts.visit_projects
     print()
-    print(f"rows written per run: {rows:,} ({counts.projects:,} projects, {counts.stage_changes:,} stage changes, "
-          f"{counts.visits:,} visits, {counts.person_times:,} person-times, {counts.visit_projects:,} visit links)")
+    print(
+        f"rows written per run: {rows:,} ({counts.projects:,} projects, {counts.stage_changes:,} stage changes, "
+        f"{counts.visits:,} visits, {counts.person_times:,} person-times, {counts.visit_projects:,} visit links)"
+    )
     print(f"generate_demo_data median: {generator:.1f} s  (budget 120 s)")
     print(f"baseline (SQL INSERT … SELECT of projects, stage changes, visits) median: {baseline:.1f} s")
     print(f"ratio generator / baseline: {generator / baseline:.1f}x")

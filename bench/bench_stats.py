@@ -48,9 +48,11 @@ GROUP BY c.code
 """
 VISITS_BY_CHAIN_SQL = """
 SELECT c.code,
-       (SELECT COUNT(*) FROM projects_investmentvisit_chains vc JOIN projects_investmentvisit v ON v.id = vc.investmentvisit_id
+       (SELECT COUNT(*) FROM projects_investmentvisit_chains vc
+          JOIN projects_investmentvisit v ON v.id = vc.investmentvisit_id
          WHERE vc.chain_id = c.id AND v.date BETWEEN %(start)s AND %(end)s),
-       (SELECT COUNT(*) FROM projects_investmentvisit_chains vc JOIN projects_investmentvisit v ON v.id = vc.investmentvisit_id
+       (SELECT COUNT(*) FROM projects_investmentvisit_chains vc
+          JOIN projects_investmentvisit v ON v.id = vc.investmentvisit_id
           JOIN projects_visitleader l ON l.visit_id = v.id
          WHERE vc.chain_id = c.id AND v.date BETWEEN %(start)s AND %(end)s)
 FROM chains_chain c
@@ -100,9 +102,16 @@ def main() -> None:
 
     def same_signed(orm, raw):
         row = raw[0]
-        return [orm[k] for k in ("signed_projects", "signed_investment", "signed_foreign_investment",
-                                 "major_projects", "started_projects")] == [Decimal(v) if isinstance(v, Decimal) else v
-                                                                            for v in row]
+        return [
+            orm[k]
+            for k in (
+                "signed_projects",
+                "signed_investment",
+                "signed_foreign_investment",
+                "major_projects",
+                "started_projects",
+            )
+        ] == [Decimal(v) if isinstance(v, Decimal) else v for v in row]
 
     def same_pipeline(orm, raw):
         found = {stage: (count, amount) for stage, count, amount in raw}
@@ -128,13 +137,17 @@ def main() -> None:
         ("visits_by_chain", lambda: stats.visits_by_chain(period), sql(VISITS_BY_CHAIN_SQL), same_visits_by_chain),
         ("monthly (visits part)", lambda: stats.monthly(period), sql(MONTHLY_VISITS_SQL), same_monthly),
     ]
-    print(f"{Project.objects.count():,} projects, {InvestmentVisit.objects.count():,} visits; period {YEAR[0]}…{YEAR[1]}")
+    print(
+        f"{Project.objects.count():,} projects, {InvestmentVisit.objects.count():,} visits; period {YEAR[0]}…{YEAR[1]}"
+    )
     print(f"{'statistic':<24}{'ORM median':>12}{'SQL median':>12}{'ratio':>8}  same result")
     for name, orm_call, sql_call, same in cases:
         orm_time, orm_result = median_seconds(orm_call, args.repeat)
         sql_time, sql_result = median_seconds(sql_call, args.repeat)
-        print(f"{name:<24}{orm_time * 1000:>10.0f}ms{sql_time * 1000:>10.0f}ms{orm_time / sql_time:>7.2f}x  "
-              f"{'yes' if same(orm_result, sql_result) else 'NO'}")
+        print(
+            f"{name:<24}{orm_time * 1000:>10.0f}ms{sql_time * 1000:>10.0f}ms{orm_time / sql_time:>7.2f}x  "
+            f"{'yes' if same(orm_result, sql_result) else 'NO'}"
+        )
 
 
 if __name__ == "__main__":

@@ -7,3 +7,7 @@ class PinghuConfig(AppConfig):
 
     name = "pinghu"
     verbose_name = _("Pinghu platform")
+
+    def ready(self) -> None:
+        # Registers the bearer-token scheme with drf-spectacular.
+        from .api import schema  # noqa: F401

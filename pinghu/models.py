@@ -1,6 +1,9 @@
-"""Abstract models shared by every app."""
+"""Models shared by every app: the timestamped base model and API tokens."""
 
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -12,3 +15,53 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class TokenScope(models.TextChoices):
+    READ = "read", _("read only")
+    WRITE = "write", _("read and write")
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def usable(self) -> "ApiTokenQuerySet":
+        """Tokens that are neither revoked nor expired, of active users."""
+        now = timezone.now()
+        return self.filter(revoked_at__isnull=True, user__is_active=True).filter(
+            Q(expires_at__isnull=True) | Q(expires_at__gt=now)
+        )
+
+
+class ApiToken(TimeStampedModel):
+    """A machine client's bearer token. Only a SHA-256 hash of the key is stored; the key is shown once."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user")
+    )
+    name = models.CharField(_("name"), max_length=100, blank=True, help_text=_("What the token is for."))
+    prefix = models.CharField(_("prefix"), max_length=16, editable=False, help_text=_("The key's first characters."))
+    key_hash = models.CharField(_("key hash"), max_length=64, unique=True, editable=False)
+    scope = models.CharField(_("scope"), max_length=8, choices=TokenScope.choices, default=TokenScope.READ)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, editable=False)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(scope__in=TokenScope.values),
+                name="pinghu_apitoken_scope_valid",
+                violation_error_message=_("Scope must be read or write."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"
+
+    @property
+    def can_write(self) -> bool:
+        return self.scope == TokenScope.WRITE

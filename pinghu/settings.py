@@ -63,6 +63,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "pinghu",
     "chains",
     "projects",
@@ -73,6 +77,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "pinghu.middleware.RejectNulBytesMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -156,3 +161,45 @@ LOGGING = {
 # with foreign investment of 10,000 万美元 or more or a Fortune Global 500 investor.
 # Default: 100,000 万元 (1 billion yuan).
 PINGHU_MAJOR_PROJECT_INVESTMENT = int(os.environ.get("PINGHU_MAJOR_PROJECT_INVESTMENT", "100000"))
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "pinghu.api.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["pinghu.api.permissions.ApiAccess"],
+    "DEFAULT_PAGINATION_CLASS": "pinghu.api.pagination.PageOrCursorPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.SearchFilter",
+        "pinghu.api.filters.StableOrderingFilter",
+    ],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "pinghu.api.exceptions.api_exception_handler",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    "URL_FORMAT_OVERRIDE": "format",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "平湖市产业链招商管理平台 API",
+    "DESCRIPTION": (
+        "REST API v1 of the Pinghu industrial-chain investment tracker. Authenticate with "
+        "`Authorization: Bearer <token>` (tokens from `manage.py issue_api_token`) or a browser session. "
+        "Amounts are in 万元 (CNY) unless a field says 万美元 (USD)."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ProjectStageEnum": "projects.choices.ProjectStage",
+        "ProjectSourceEnum": "projects.choices.ProjectSource",
+        "TownEnum": "chains.choices.Town",
+    },
+}

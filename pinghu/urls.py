@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 admin.site.site_header = _("Pinghu industrial-chain investment tracker")
 admin.site.site_title = _("Pinghu investment tracker")
@@ -11,4 +12,9 @@ admin.site.index_title = _("Administration")
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("chains.api.urls")),
+    path("api/v1/", include("projects.api.urls")),
+    # The schema and its documentation are public: they describe the contract, not the data.
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
 ]

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chains.models import Leader
 
-from .choices import ProjectStage
+from .choices import PIPELINE, STAGE_DATE_FIELDS, ProjectStage
 from .models import FollowUp, InvestmentVisit, Project, ProjectStageChange, SigningEvent
 from .services import project_create, project_transition, visit_create, visit_update
 
@@ -123,8 +123,17 @@ class ProjectAdmin(admin.ModelAdmin):
         return super().get_queryset(request).with_major()
 
     def get_readonly_fields(self, request, obj=None):
-        # The stage of an existing project changes only through the "change stage" action.
-        return ["stage"] if obj is not None else []
+        # The stage of an existing project, its stage dates and its conference change only through
+        # the "change stage" action (project_transition), which also writes the stage history.
+        if obj is None:
+            return []
+        return ["stage", *STAGE_DATE_FIELDS.values(), "signing_event"]
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "stage":
+            # A new project starts somewhere on the pipeline, not on hold or dropped.
+            kwargs["choices"] = [(stage.value, stage.label) for stage in PIPELINE]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
 
     @admin.display(description=_("major project"), boolean=True, ordering="major")
     def major_display(self, obj: Project) -> bool:

@@ -204,6 +204,14 @@ class Project(TimeStampedModel):
                 )
                 for stage, field in STAGE_DATE_FIELDS.items()
             ],
+            *[
+                models.CheckConstraint(
+                    condition=Q(**{f"{field}__isnull": True}) | ~Q(stage__in=PIPELINE[: PIPELINE.index(stage)]),
+                    name=f"projects_project_{stage}_date_needs_stage",
+                    violation_error_message=_("A stage's date can only be set once the project has reached it."),
+                )
+                for stage, field in STAGE_DATE_FIELDS.items()
+            ],
             models.CheckConstraint(
                 condition=Q(signing_event__isnull=True) | Q(signed_date__isnull=False),
                 name="projects_project_event_needs_signed_date",
@@ -259,6 +267,34 @@ class Project(TimeStampedModel):
                     _("%(field)s cannot be in the future."),
                     code="future_date",
                     params={"field": self._meta.get_field(field).verbose_name},
+                )
+        for stage, field in STAGE_DATE_FIELDS.items():
+            value = getattr(self, field)
+            reached = self.stage in PIPELINE and PIPELINE.index(self.stage) >= PIPELINE.index(stage)
+            if reached and value is None:
+                errors.setdefault(
+                    field,
+                    ValidationError(
+                        _("A project at stage %(stage)s needs %(field)s."),
+                        code="stage_needs_date",
+                        params={
+                            "stage": ProjectStage(self.stage).label,
+                            "field": self._meta.get_field(field).verbose_name,
+                        },
+                    ),
+                )
+            not_yet = self.stage in PIPELINE and PIPELINE.index(self.stage) < PIPELINE.index(stage)
+            if not_yet and value is not None:
+                errors.setdefault(
+                    field,
+                    ValidationError(
+                        _("A project at stage %(stage)s cannot have %(field)s yet."),
+                        code="date_before_stage",
+                        params={
+                            "stage": ProjectStage(self.stage).label,
+                            "field": self._meta.get_field(field).verbose_name,
+                        },
+                    ),
                 )
         if self.signing_event_id is not None and self.signed_date != self.signing_event.date:
             errors.setdefault(

@@ -26,9 +26,9 @@ def _stage_label(stage: str) -> str:
 
 
 def project_initial_stage_date(project: Project) -> datetime.date:
-    """The date the first stage change is recorded at: the stage's own date, else first contact, else today."""
+    """The date the first stage change is recorded at: the stage's own date, else first contact."""
     field = STAGE_DATE_FIELDS.get(project.stage)
-    return (field and getattr(project, field)) or project.first_contact_date or timezone.localdate()
+    return (field and getattr(project, field)) or project.first_contact_date
 
 
 @transaction.atomic
@@ -38,6 +38,11 @@ def project_create(*, project: Project, by: User | None, note: str = "") -> Proj
         raise ValueError("project_create() takes an unsaved project")
     if project.stage in (ProjectStage.ON_HOLD, ProjectStage.DROPPED):
         raise ValidationError({"stage": _("A new project cannot start on hold or dropped.")}, code="initial_stage")
+    if project.first_contact_date is None:
+        # Every project has a first contact (the conversion statistic starts there): the earliest
+        # date given, or today for a new lead.
+        given = [getattr(project, field) for field in STAGE_DATE_FIELDS.values() if getattr(project, field)]
+        project.first_contact_date = min(given, default=timezone.localdate())
     project.full_clean()
     project.save()
     ProjectStageChange.objects.create(
@@ -108,6 +113,8 @@ def project_transition(
             {"date": _("The date cannot be before the previous stage change (%(date)s).") % {"date": last.at}},
             code="date_order",
         )
+    # One history row per dated stage passed, so the stage "as of" any date stays right.
+    steps: list[tuple[str, datetime.date]] = []
     if to_stage in PIPELINE and from_stage in PIPELINE:
         passed = PIPELINE[PIPELINE.index(from_stage) + 1 : PIPELINE.index(to_stage) + 1]
         stage_dates[to_stage] = on_date
@@ -127,13 +134,29 @@ def project_transition(
                     code="missing_stage_date",
                 )
             setattr(project, field, value)
+            steps.append((stage, value))
+    if not steps or steps[-1][0] != to_stage:
+        steps.append((to_stage, on_date))
+    if last is not None and steps[0][1] < last.at:
+        raise ValidationError(
+            {"date": _("The date cannot be before the previous stage change (%(date)s).") % {"date": last.at}},
+            code="date_order",
+        )
 
     project.stage = to_stage
     project.full_clean()
     project.save()
-    ProjectStageChange.objects.create(
-        project=project, from_stage=from_stage, to_stage=to_stage, at=on_date, by=by, note=note
-    )
+    previous = from_stage
+    for stage, date in steps:
+        ProjectStageChange.objects.create(
+            project=project,
+            from_stage=previous,
+            to_stage=stage,
+            at=date,
+            by=by,
+            note=note if stage == to_stage else "",
+        )
+        previous = stage
     return project
 
 
@@ -206,6 +229,7 @@ def signing_event_sign_project(
     left as it is; one signed elsewhere (at another conference or on another date) is refused,
     so re-signing it at a later conference can never count it twice.
     """
+    project = Project.objects.select_for_update().select_related("signing_event").get(pk=project.pk)
     if project.signing_event_id == event.pk:
         return project, False
     if project.signing_event_id is not None:

@@ -7,12 +7,13 @@ Definitions:
 - visits: investment visits dated in the period.
 - person-times (人次): the sum over those visits of the number of leaders on each visit.
 - Saturday person-times: the same over visits dated on a Saturday.
-- projects engaged (对接项目): distinct projects linked to those visits.
+- projects engaged (对接项目): distinct projects linked to those visits (with a chain or cluster
+  filter, only the linked projects of that chain or cluster).
 - signed projects: projects whose signed date falls in the period; their investment is the sum
   of ``total_investment`` (万元), their foreign investment the sum of ``foreign_investment`` (万美元).
 - major projects: signed projects that meet ``major_project_condition``.
 - 开工率 (contract-to-start rate): signed projects in the period that have a construction start
-  date, divided by the signed projects in the period.
+  date (by the time of asking), divided by the signed projects in the period.
 - conversion lead → signed: of the projects first contacted in the period, the share that has a
   signed date.
 - pipeline: each project's stage as of the period's end, from its stage-change history.
@@ -28,6 +29,7 @@ from decimal import Decimal
 from django.db.models import (
     Avg,
     Count,
+    DecimalField,
     DurationField,
     Exists,
     ExpressionWrapper,
@@ -47,6 +49,9 @@ from .choices import ProjectStage
 from .models import InvestmentVisit, Project, ProjectStageChange, major_project_condition
 
 ZERO = Decimal("0")
+# Sums are declared as decimals with two places: SQLite adds decimals as floating point, and the
+# declared field makes Django round the result back to the exact 万元 amount.
+MONEY = DecimalField(max_digits=20, decimal_places=2)
 
 
 @dataclass(frozen=True)
@@ -103,6 +108,15 @@ def projects_of(*, chain: Chain | None = None, cluster: Cluster | None = None) -
     return projects
 
 
+def _engaged_filter(prefix: str, chain: Chain | None, cluster: Cluster | None) -> Q | None:
+    """Limit engaged projects to those of the chain or cluster asked for."""
+    if chain is not None:
+        return Q(**{f"{prefix}project_links__project__chain": chain})
+    if cluster is not None:
+        return Q(**{f"{prefix}project_links__project__chain__cluster": cluster})
+    return None
+
+
 def visit_summary(period: Period, *, chain: Chain | None = None, cluster: Cluster | None = None) -> dict:
     """Visits, Saturday visits, person-times, Saturday person-times and projects engaged, in one query."""
     return visits_in(period, chain=chain, cluster=cluster).aggregate(
@@ -110,7 +124,7 @@ def visit_summary(period: Period, *, chain: Chain | None = None, cluster: Cluste
         saturday_visits=Count("pk", distinct=True, filter=Q(is_saturday=True)),
         person_times=Count("leader_links", distinct=True),
         saturday_person_times=Count("leader_links", distinct=True, filter=Q(is_saturday=True)),
-        projects_engaged=Count("project_links__project", distinct=True),
+        projects_engaged=Count("project_links__project", distinct=True, filter=_engaged_filter("", chain, cluster)),
     )
 
 
@@ -131,8 +145,10 @@ def _signed_aggregates(prefix: str = "", signed: Q | None = None) -> dict:
     counts = {name: Count(f"{prefix}id", filter=condition or None) for name, condition in conditions.items()}
     return {
         **counts,
-        "signed_investment": Coalesce(Sum(f"{prefix}total_investment", filter=signed), ZERO),
-        "signed_foreign_investment": Coalesce(Sum(f"{prefix}foreign_investment", filter=signed), ZERO),
+        "signed_investment": Coalesce(Sum(f"{prefix}total_investment", filter=signed), ZERO, output_field=MONEY),
+        "signed_foreign_investment": Coalesce(
+            Sum(f"{prefix}foreign_investment", filter=signed), ZERO, output_field=MONEY
+        ),
     }
 
 
@@ -199,7 +215,11 @@ def visits_by_chain(period: Period, *, cluster: Cluster | None = None) -> list[d
         saturday_person_times=Count(
             "visits__leader_links", filter=in_period & Q(visits__is_saturday=True), distinct=True
         ),
-        projects_engaged=Count("visits__project_links__project", filter=in_period, distinct=True),
+        projects_engaged=Count(
+            "visits__project_links__project",
+            filter=in_period & Q(visits__project_links__project__chain=F("pk")),
+            distinct=True,
+        ),
     )
     result = []
     for row in rows:
@@ -220,7 +240,7 @@ def pipeline(period: Period, *, chain: Chain | None = None, cluster: Cluster | N
         .annotate(stage_then=stage_then)
         .filter(stage_then__isnull=False)
         .values("stage_then")
-        .annotate(projects=Count("pk"), investment=Coalesce(Sum("total_investment"), ZERO))
+        .annotate(projects=Count("pk"), investment=Coalesce(Sum("total_investment"), ZERO, output_field=MONEY))
         .order_by()
     )
     found = {row["stage_then"]: row for row in rows}
@@ -296,7 +316,9 @@ def monthly(period: Period, *, chain: Chain | None = None, cluster: Cluster | No
         .filter(signed_date__range=(period.start, period.end))
         .annotate(month=TruncMonth("signed_date"))
         .values("month")
-        .annotate(signed_projects=Count("pk"), signed_investment=Coalesce(Sum("total_investment"), ZERO))
+        .annotate(
+            signed_projects=Count("pk"), signed_investment=Coalesce(Sum("total_investment"), ZERO, output_field=MONEY)
+        )
         .order_by()
     )
     visits_by_month = {_month(row["month"]): row for row in visit_rows}

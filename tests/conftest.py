@@ -20,3 +20,30 @@ def superuser(db):
 def admin_client(client, superuser):
     client.force_login(superuser)
     return client
+
+
+@pytest.fixture
+def api_client():
+    from rest_framework.test import APIClient
+
+    return APIClient()
+
+
+@pytest.fixture
+def write_client(api_client, superuser):
+    """An API client authenticated with a write token of a superuser."""
+    from pinghu.services import api_token_issue
+
+    _token, key = api_token_issue(user=superuser, scope="write")
+    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
+    return api_client
+
+
+@pytest.fixture
+def read_client(api_client, superuser):
+    """An API client authenticated with a read-only token (of a superuser: the scope alone must stop writes)."""
+    from pinghu.services import api_token_issue
+
+    _token, key = api_token_issue(user=superuser, scope="read")
+    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
+    return api_client

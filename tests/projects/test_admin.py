@@ -187,3 +187,31 @@ def test_signing_event_shows_derived_totals(admin_client):
     response = admin_client.get(url(SigningEventFactory._meta.model, "changelist"))
     event = response.context["cl"].result_list[0]
     assert event._project_count == 3 and event._investment_total == Decimal("300")
+
+
+def test_a_new_project_cannot_start_on_hold(admin_client):
+    response = admin_client.post(
+        url(Project, "add"),
+        {
+            "name": "暂缓项目",
+            "chain": ChainFactory().pk,
+            "investor": EnterpriseFactory().pk,
+            "source": "other",
+            "stage": "on_hold",
+            "total_investment": "1",
+            "stage_changes-TOTAL_FORMS": "0",
+            "stage_changes-INITIAL_FORMS": "0",
+            "follow_ups-TOTAL_FORMS": "0",
+            "follow_ups-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200 and "stage" in response.context["adminform"].form.errors
+    assert not Project.objects.exists()
+
+
+def test_stage_dates_and_conference_are_read_only_on_an_existing_project(admin_client):
+    populate(1)
+    project = Project.objects.get()
+    fields = admin_client.get(url(Project, "change", project.pk)).context["adminform"].form.fields
+    for name in ("signed_date", "registered_date", "construction_date", "production_date", "signing_event"):
+        assert name not in fields

@@ -45,8 +45,32 @@ def test_negative_amounts_refused(field):
     ],
 )
 def test_stage_dates_out_of_order_refused(earlier, later):
-    assert_refused(lambda: ProjectFactory(**{earlier: D(2024, 5, 2), later: D(2024, 5, 1)}))
-    ProjectFactory(**{earlier: D(2024, 5, 1), later: D(2024, 5, 1)})
+    # On hold: a stage that keeps whatever dates it had, so only the order rule is at work.
+    hold = ProjectStage.ON_HOLD
+    assert_refused(lambda: ProjectFactory(stage=hold, **{earlier: D(2024, 5, 2), later: D(2024, 5, 1)}))
+    ProjectFactory(stage=hold, **{earlier: D(2024, 5, 1), later: D(2024, 5, 1)})
+
+
+@pytest.mark.parametrize(
+    ("stage", "field"),
+    [
+        (ProjectStage.LEAD, "signed_date"),
+        (ProjectStage.NEGOTIATING, "signed_date"),
+        (ProjectStage.SIGNED, "registered_date"),
+        (ProjectStage.REGISTERED, "construction_date"),
+        (ProjectStage.CONSTRUCTION, "production_date"),
+    ],
+)
+def test_date_of_a_stage_not_reached_refused(stage, field):
+    dates = {"signed_date": D(2024, 1, 1), "registered_date": D(2024, 2, 1), "construction_date": D(2024, 3, 1)}
+    needed = {key: value for key, value in dates.items() if key != field}
+    assert_refused(lambda: ProjectFactory(stage=stage, **needed, **{field: D(2024, 4, 1)}))
+    project = ProjectFactory.build(
+        chain=ChainFactory(), investor=EnterpriseFactory(), stage=stage, **{field: D(2024, 4, 1)}
+    )
+    with pytest.raises(ValidationError) as caught:
+        project.full_clean()
+    assert field in caught.value.message_dict
 
 
 @pytest.mark.parametrize(

@@ -69,7 +69,11 @@ def test_every_move_from_a_pipeline_stage(from_stage, to_stage):
     if allowed:
         moved = project_transition(project, to_stage, by=None, on_date=on_date, stage_dates=stage_dates)
         assert moved.stage == to_stage
-        assert ProjectStageChange.objects.count() == before + 1
+        # One history row per dated stage passed (at least one), ending at the new stage.
+        passed = PIPELINE[PIPELINE.index(from_stage) + 1 : PIPELINE.index(to_stage) + 1] if to_stage in PIPELINE else []
+        rows = max(1, len([stage for stage in passed if stage in STAGE_DATE_FIELDS]))
+        assert ProjectStageChange.objects.count() == before + rows
+        assert moved.stage_changes.order_by("-at", "-pk").first().to_stage == to_stage
     else:
         with pytest.raises(ValidationError) as caught:
             project_transition(project, to_stage, by=None, on_date=on_date, stage_dates=stage_dates)
@@ -156,12 +160,37 @@ def test_multi_step_move_without_an_intermediate_date_is_refused():
 
 
 def test_stage_dates_out_of_order_are_refused_with_the_field_named():
-    project = new_project(ProjectStage.SIGNED)
+    project = new_project()
     with pytest.raises(ValidationError) as caught:
-        project_transition(project, ProjectStage.REGISTERED, by=None, on_date=D(2024, 1, 20))
-    assert "registered_date" in caught.value.message_dict or "date" in caught.value.message_dict
+        # The signed date comes after the registered date: the date-order rule names registered_date.
+        project_transition(
+            project,
+            ProjectStage.REGISTERED,
+            by=None,
+            on_date=D(2024, 3, 1),
+            stage_dates={ProjectStage.SIGNED: D(2024, 3, 5)},
+        )
+    assert list(caught.value.message_dict) == ["registered_date"]
     project.refresh_from_db()
-    assert project.stage == ProjectStage.SIGNED
+    assert project.stage == ProjectStage.LEAD and project.signed_date is None
+
+
+def test_multi_step_move_writes_a_row_per_dated_stage():
+    project = new_project()
+    project_transition(
+        project,
+        ProjectStage.REGISTERED,
+        by=None,
+        on_date=D(2024, 3, 1),
+        stage_dates={ProjectStage.SIGNED: D(2024, 2, 1)},
+        note="补录",
+    )
+    rows = list(project.stage_changes.order_by("at", "pk").values_list("from_stage", "to_stage", "at", "note"))
+    assert rows == [
+        ("", "lead", CONTACT, ""),
+        ("lead", "signed", D(2024, 2, 1), ""),
+        ("signed", "registered", D(2024, 3, 1), "补录"),
+    ]
 
 
 def test_date_before_the_previous_change_is_refused():

@@ -1,0 +1,73 @@
+"""FilterSets of the industry structure, shared by the API and the UI."""
+
+import django_filters
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
+
+from .choices import ChainKind, Ownership, Segment, SrdiLevel, Town
+from .models import Chain, ChainNode, Cluster, Enterprise, EnterpriseChainRole, Leader
+
+
+class ChainFilterSet(django_filters.FilterSet):
+    cluster = django_filters.ModelChoiceFilter(
+        queryset=Cluster.objects.all(), to_field_name="code", label=_("cluster (code)")
+    )
+    kind = django_filters.ChoiceFilter(choices=ChainKind.choices, label=_("kind"))
+
+    class Meta:
+        model = Chain
+        fields = ["cluster", "kind"]
+
+
+class ChainNodeFilterSet(django_filters.FilterSet):
+    chain = django_filters.ModelChoiceFilter(
+        queryset=Chain.objects.all(), to_field_name="code", label=_("chain (code)")
+    )
+    segment = django_filters.ChoiceFilter(choices=Segment.choices, label=_("segment"))
+
+    class Meta:
+        model = ChainNode
+        fields = ["chain", "segment", "parent"]
+
+
+class LeaderFilterSet(django_filters.FilterSet):
+    class Meta:
+        model = Leader
+        fields = ["is_active"]
+
+
+class EnterpriseFilterSet(django_filters.FilterSet):
+    """``chain`` and ``is_lead`` together mean "lead enterprise of that chain" (one role, both conditions)."""
+
+    chain = django_filters.ModelChoiceFilter(
+        queryset=Chain.objects.all(), to_field_name="code", label=_("chain (code)"), method="filter_role"
+    )
+    is_lead = django_filters.BooleanFilter(label=_("lead enterprise (链主)"), method="filter_role")
+    ownership = django_filters.ChoiceFilter(choices=Ownership.choices, label=_("ownership"))
+    srdi_level = django_filters.ChoiceFilter(choices=SrdiLevel.choices, label=_("SRDI (专精特新) level"))
+    town = django_filters.ChoiceFilter(choices=Town.choices, label=_("town"))
+    credit_code = django_filters.CharFilter(label=_("unified social credit code"), method="filter_credit_code")
+
+    class Meta:
+        model = Enterprise
+        fields = ["chain", "is_lead", "ownership", "fortune500", "srdi_level", "town", "credit_code", "in_pinghu"]
+
+    def filter_role(self, queryset, name, value: str):
+        # Both role filters are applied once, together, in filter_queryset.
+        return queryset
+
+    def filter_credit_code(self, queryset, name, value):
+        return queryset.filter(credit_code=value.strip().upper())
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        chain, is_lead = self.form.cleaned_data.get("chain"), self.form.cleaned_data.get("is_lead")
+        if chain is None and is_lead is None:
+            return queryset
+        roles = EnterpriseChainRole.objects.filter(enterprise=OuterRef("pk"))
+        if chain is not None:
+            roles = roles.filter(chain=chain)
+        if is_lead is not None:
+            roles = roles.filter(is_lead=True)
+            return queryset.filter(Exists(roles)) if is_lead else queryset.exclude(Exists(roles))
+        return queryset.filter(Exists(roles))

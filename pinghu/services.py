@@ -1,0 +1,51 @@
+"""API token issue, check and revocation: the one place tokens are made and read."""
+
+import datetime
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from .models import ApiToken, TokenScope
+
+TOKEN_PREFIX = "ph_"
+# Writing last_used_at on every request would turn every read into a write; once a minute is enough.
+LAST_USED_RESOLUTION = datetime.timedelta(minutes=1)
+
+
+def _hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_token_issue(
+    *, user: AbstractBaseUser, scope: str = TokenScope.READ, expires_in_days: int | None = None, name: str = ""
+) -> tuple[ApiToken, str]:
+    """Create a token for ``user``; returns it and the key, which is not stored and cannot be shown again."""
+    key = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    expires_at = timezone.now() + datetime.timedelta(days=expires_in_days) if expires_in_days else None
+    token = ApiToken(user=user, name=name, prefix=key[:10], key_hash=_hash(key), scope=scope, expires_at=expires_at)
+    token.full_clean()
+    token.save()
+    return token, key
+
+
+def api_token_authenticate(key: str) -> ApiToken | None:
+    """The usable token with this key (recording its use), or ``None``."""
+    token = ApiToken.objects.usable().select_related("user").filter(key_hash=_hash(key)).first()
+    if token is None:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+    return token
+
+
+def api_token_revoke(token: ApiToken) -> None:
+    """Revoke a token for good (it stays listed, with the time it was revoked)."""
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at", "updated_at"])

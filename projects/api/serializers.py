@@ -1,0 +1,216 @@
+"""API representations of investment activity. Writes are handed to ``projects.services``."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from chains.models import Chain, Leader
+from pinghu.api.serializers import StrictFieldsMixin
+from projects.choices import STAGE_DATE_FIELDS, ProjectStage
+from projects.models import InvestmentVisit, Project, ProjectStageChange, SigningEvent
+from projects.services import project_create, visit_create, visit_update
+
+PROJECT_FIELDS = [
+    "id",
+    "name",
+    "chain",
+    "investor",
+    "investor_name",
+    "source",
+    "stage",
+    "total_investment",
+    "foreign_investment",
+    "registered_capital",
+    "land_area",
+    "expected_output",
+    "expected_tax",
+    "is_capital_increase",
+    "major",
+    "town",
+    "responsible_unit",
+    "responsible_official",
+    "first_contact_date",
+    "signed_date",
+    "registered_date",
+    "construction_date",
+    "production_date",
+    "signing_event",
+    "created_at",
+    "updated_at",
+]
+
+
+class StageChangeSerializer(serializers.ModelSerializer):
+    by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+
+    class Meta:
+        model = ProjectStageChange
+        fields = ["from_stage", "to_stage", "at", "by", "note", "created_at"]
+
+
+class ProjectSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    """A project. ``stage`` is set on creation only; later moves go through the transition endpoint."""
+
+    chain = serializers.SlugRelatedField(slug_field="code", queryset=Chain.objects.all())
+    investor_name = serializers.CharField(source="investor.name", read_only=True)
+    major = serializers.BooleanField(read_only=True, help_text=_("Derived: see the definition of a major project."))
+
+    class Meta:
+        model = Project
+        fields = PROJECT_FIELDS
+        read_only_fields = ["signing_event", "created_at", "updated_at"]
+
+    def to_internal_value(self, data):
+        if self.instance is not None and isinstance(data, dict):
+            locked = sorted({"stage", *STAGE_DATE_FIELDS.values()} & set(data))
+            if locked:
+                message = _("Changes only through POST /api/v1/projects/{id}/transition/.")
+                raise serializers.ValidationError({name: [message] for name in locked}, code="stage_read_only")
+        return super().to_internal_value(data)
+
+    def create(self, validated_data):
+        project = project_create(project=Project(**validated_data), by=self.context["request"].user)
+        return Project.objects.with_major().select_related("investor", "chain").get(pk=project.pk)
+
+    def update(self, instance, validated_data):
+        for name, value in validated_data.items():
+            setattr(instance, name, value)
+        instance.full_clean()
+        instance.save()
+        return Project.objects.with_major().select_related("investor", "chain").get(pk=instance.pk)
+
+
+class ProjectDetailSerializer(ProjectSerializer):
+    stage_changes = StageChangeSerializer(many=True, read_only=True)
+
+    class Meta(ProjectSerializer.Meta):
+        fields = [*PROJECT_FIELDS, "stage_changes"]
+
+
+class TransitionSerializer(StrictFieldsMixin, serializers.Serializer):
+    """Body of ``POST /api/v1/projects/{id}/transition/``."""
+
+    to_stage = serializers.ChoiceField(choices=ProjectStage.choices)
+    date = serializers.DateField(help_text=_("The date of the move; the target stage's date field is set to it."))
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    stage_dates = serializers.DictField(
+        child=serializers.DateField(),
+        required=False,
+        default=dict,
+        help_text=_('Dates of stages passed on a multi-step move, e.g. {"signed": "2024-05-09"}.'),
+    )
+
+    def validate_stage_dates(self, value):
+        unknown = sorted(set(value) - set(ProjectStage.values))
+        if unknown:
+            raise serializers.ValidationError(_("Unknown stage: %(stage)s.") % {"stage": ", ".join(unknown)})
+        return value
+
+
+class NewLeadSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    """A new lead created with a visit; investor defaults to the visited enterprise."""
+
+    chain = serializers.SlugRelatedField(slug_field="code", queryset=Chain.objects.all())
+
+    class Meta:
+        model = Project
+        fields = ["name", "chain", "investor", "total_investment", "foreign_investment", "town", "responsible_unit"]
+        extra_kwargs = {"investor": {"required": False}}
+
+
+class InvestmentVisitSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    leaders = serializers.PrimaryKeyRelatedField(many=True, queryset=Leader.objects.all(), allow_empty=False)
+    chains = serializers.SlugRelatedField(many=True, slug_field="code", queryset=Chain.objects.all(), required=False)
+    projects = serializers.PrimaryKeyRelatedField(many=True, queryset=Project.objects.all(), required=False)
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    recorded_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    new_projects = NewLeadSerializer(
+        many=True, write_only=True, required=False, help_text=_("New leads to create and link in the same step.")
+    )
+
+    class Meta:
+        model = InvestmentVisit
+        fields = [
+            "id",
+            "date",
+            "is_saturday",
+            "leaders",
+            "host_unit",
+            "enterprise",
+            "enterprise_name",
+            "destination_city",
+            "chains",
+            "purpose",
+            "outcome",
+            "next_step",
+            "follow_up_date",
+            "projects",
+            "new_projects",
+            "recorded_by",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["is_saturday", "created_at", "updated_at"]
+
+    def create(self, validated_data):
+        leaders = validated_data.pop("leaders")
+        chains = validated_data.pop("chains", [])
+        projects = validated_data.pop("projects", [])
+        new_projects = [Project(**data) for data in validated_data.pop("new_projects", [])]
+        visit = visit_create(
+            visit=InvestmentVisit(**validated_data),
+            leaders=leaders,
+            chains=chains,
+            projects=projects,
+            new_projects=new_projects,
+            by=self.context["request"].user,
+        )
+        return self._reload(visit)
+
+    def update(self, instance, validated_data):
+        if "new_projects" in validated_data:
+            raise serializers.ValidationError(
+                {"new_projects": [_("New leads can only be added when a visit is created.")]}
+            )
+        leaders = validated_data.pop("leaders", None)
+        chains = validated_data.pop("chains", None)
+        projects = validated_data.pop("projects", None)
+        for name, value in validated_data.items():
+            setattr(instance, name, value)
+        visit_update(
+            visit=instance,
+            leaders=leaders if leaders is not None else instance.leaders.all(),
+            chains=chains if chains is not None else instance.chains.all(),
+            projects=projects if projects is not None else instance.projects.all(),
+        )
+        return self._reload(instance)
+
+    @staticmethod
+    def _reload(visit: InvestmentVisit) -> InvestmentVisit:
+        # is_saturday is computed by the database; read the row back with the list's prefetches.
+        return (
+            InvestmentVisit.objects.select_related("enterprise", "recorded_by")
+            .prefetch_related("leaders", "chains", "projects")
+            .get(pk=visit.pk)
+        )
+
+
+class SigningEventSerializer(serializers.ModelSerializer):
+    """A signing conference with totals derived from the projects signed at it."""
+
+    project_count = serializers.IntegerField(read_only=True)
+    total_investment = serializers.DecimalField(max_digits=18, decimal_places=2, read_only=True)
+    foreign_investment = serializers.DecimalField(max_digits=18, decimal_places=2, read_only=True)
+
+    class Meta:
+        model = SigningEvent
+        fields = [
+            "id",
+            "name",
+            "date",
+            "location",
+            "description",
+            "project_count",
+            "total_investment",
+            "foreign_investment",
+            "updated_at",
+        ]

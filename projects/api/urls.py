@@ -1,0 +1,17 @@
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from . import views
+
+router = SimpleRouter()
+router.register("visits", views.InvestmentVisitViewSet, basename="visit")
+router.register("projects", views.ProjectViewSet, basename="project")
+router.register("signing-events", views.SigningEventViewSet, basename="signing-event")
+
+urlpatterns = [
+    *router.urls,
+    path("stats/summary/", views.SummaryView.as_view(), name="stats-summary"),
+    path("stats/by-chain/", views.ByChainView.as_view(), name="stats-by-chain"),
+    path("stats/pipeline/", views.PipelineView.as_view(), name="stats-pipeline"),
+    path("stats/monthly/", views.MonthlyView.as_view(), name="stats-monthly"),
+]

@@ -1,0 +1,423 @@
+"""API of investment activity: visits, projects (with the transition action), signing conferences, statistics."""
+
+import datetime
+
+from django.db.models import Count, Prefetch, Sum
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from chains.models import Chain, Cluster
+from pinghu.api.export import Column, ExportMixin, labels, yes_no
+from pinghu.api.serializers import StrictFieldsMixin
+from projects import stats
+from projects.choices import ProjectSource, ProjectStage
+from projects.filters import InvestmentVisitFilterSet, ProjectFilterSet
+from projects.models import InvestmentVisit, Project, ProjectStageChange, SigningEvent
+from projects.services import project_transition
+
+from .serializers import (
+    InvestmentVisitSerializer,
+    ProjectDetailSerializer,
+    ProjectSerializer,
+    SigningEventSerializer,
+    TransitionSerializer,
+)
+
+ERRORS = {
+    400: OpenApiResponse(description=_("Invalid input: field-level messages.")),
+    401: OpenApiResponse(description=_("Not authenticated: missing, unknown, revoked or expired token.")),
+    403: OpenApiResponse(description=_("Not allowed: read-only token or missing permission.")),
+}
+READ_ERRORS = {key: ERRORS[key] for key in (400, 401)}
+
+
+class WriteViewSet(
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.ListModelMixin,
+    viewsets.GenericViewSet,
+):
+    """List, read, create and update; no deletion through the API."""
+    lookup_value_regex = r"[0-9]+"
+
+
+PROJECT_EXPORT = [
+    Column("id", "ID"),
+    Column("name", _("name")),
+    Column("chain__name", _("chain")),
+    Column("investor__name", _("investor")),
+    Column("source", _("source"), labels(ProjectSource.choices)),
+    Column("stage", _("stage"), labels(ProjectStage.choices)),
+    Column("total_investment", _("total investment (10k CNY)")),
+    Column("foreign_investment", _("foreign investment (10k USD)")),
+    Column("registered_capital", _("registered capital (10k CNY)")),
+    Column("land_area", _("land (mu)")),
+    Column("expected_output", _("expected annual output (10k CNY)")),
+    Column("expected_tax", _("expected annual tax (10k CNY)")),
+    Column("is_capital_increase", _("capital increase of an existing firm"), yes_no),
+    Column("major", _("major project"), yes_no),
+    Column("town", _("town")),
+    Column("responsible_unit", _("responsible unit")),
+    Column("first_contact_date", _("first contact date")),
+    Column("signed_date", _("signed date")),
+    Column("registered_date", _("registered date")),
+    Column("construction_date", _("construction start date")),
+    Column("production_date", _("production start date")),
+    Column("signing_event__name", _("signing conference")),
+    Column("updated_at", _("updated at")),
+]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("List investment projects"),
+        description=_(
+            "Filter with the query parameters below; ?format=csv or ?format=xlsx exports every matching row. "
+            "Pass ?cursor= (empty) for cursor mode, ordered by id, to synchronise all projects."
+        ),
+        responses={200: ProjectSerializer(many=True), **READ_ERRORS},
+    ),
+    retrieve=extend_schema(summary=_("One project with its stage history"), responses={200: ProjectDetailSerializer}),
+    create=extend_schema(
+        summary=_("Create a project"),
+        responses={201: ProjectDetailSerializer, **ERRORS},
+        examples=[
+            OpenApiExample(
+                "lead",
+                value={"name": "年产10万台驱动电机项目", "chain": "nev", "investor": 1, "total_investment": "50000.00"},
+                request_only=True,
+            )
+        ],
+    ),
+    update=extend_schema(
+        summary=_("Replace a project's fields (not its stage)"), responses={200: ProjectDetailSerializer, **ERRORS}
+    ),
+    partial_update=extend_schema(
+        summary=_("Change some of a project's fields (not its stage)"),
+        responses={200: ProjectDetailSerializer, **ERRORS},
+    ),
+)
+class ProjectViewSet(ExportMixin, WriteViewSet):
+    lookup_value_regex = r"[0-9]+"
+    serializer_class = ProjectSerializer
+    filterset_class = ProjectFilterSet
+    search_fields = ["name", "investor__name", "investor__short_name", "responsible_unit"]
+    ordering_fields = ["updated_at", "created_at", "signed_date", "total_investment", "first_contact_date", "name"]
+    ordering = ["-updated_at", "-id"]
+    action_permissions = {"transition": ["projects.change_project"]}
+    export_name = "projects"
+    export_columns = PROJECT_EXPORT
+
+    def get_queryset(self):
+        queryset = Project.objects.with_major().select_related("investor", "chain")
+        if self.action == "retrieve":
+            queryset = queryset.prefetch_related(
+                Prefetch("stage_changes", queryset=ProjectStageChange.objects.select_related("by").order_by("at", "pk"))
+            )
+        return queryset
+
+    def get_serializer_class(self):
+        return (
+            ProjectDetailSerializer
+            if self.action in ("retrieve", "create", "update", "partial_update")
+            else ProjectSerializer
+        )
+
+    @extend_schema(
+        summary=_("Move a project to another stage"),
+        description=_(
+            "Calls the one transition rule: forward one or more steps (every passed stage dated; never past signed "
+            "without a signed date), to on_hold or dropped from an open stage, back from on_hold to where it stopped."
+        ),
+        request=TransitionSerializer,
+        responses={200: ProjectDetailSerializer, **ERRORS, 404: OpenApiResponse(description=_("No such project."))},
+        examples=[
+            OpenApiExample(
+                "sign", value={"to_stage": "signed", "date": "2024-05-09", "note": "签约大会"}, request_only=True
+            )
+        ],
+    )
+    @action(detail=True, methods=["post"], serializer_class=TransitionSerializer)
+    def transition(self, request, pk=None):
+        project = get_object_or_404(Project, pk=pk)
+        body = TransitionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        project_transition(
+            project,
+            data["to_stage"],
+            by=request.user,
+            on_date=data["date"],
+            note=data["note"],
+            stage_dates=data["stage_dates"],
+        )
+        fresh = self.get_queryset().prefetch_related("stage_changes__by").get(pk=project.pk)
+        return Response(ProjectDetailSerializer(fresh, context=self.get_serializer_context()).data)
+
+
+VISIT_EXPORT = [
+    Column("id", "ID"),
+    Column("date", _("date")),
+    Column("is_saturday", _("Saturday investment day"), yes_no),
+    Column("enterprise__name", _("visited enterprise")),
+    Column("host_unit", _("host unit")),
+    Column("destination_city", _("destination city")),
+    Column("purpose", _("purpose")),
+    Column("outcome", _("outcome")),
+    Column("next_step", _("next step")),
+    Column("follow_up_date", _("follow-up due date")),
+    Column("recorded_by__username", _("recorded by")),
+]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("List investment visits"),
+        description=_("?format=csv or ?format=xlsx exports every matching row."),
+        responses={200: InvestmentVisitSerializer(many=True), **READ_ERRORS},
+    ),
+    retrieve=extend_schema(summary=_("One visit")),
+    create=extend_schema(
+        summary=_("Record a visit, optionally creating new leads in the same step"),
+        responses={201: InvestmentVisitSerializer, **ERRORS},
+        examples=[
+            OpenApiExample(
+                "Saturday visit",
+                value={
+                    "date": "2024-03-02",
+                    "leaders": [1, 2],
+                    "host_unit": "平湖市经信局",
+                    "enterprise": 3,
+                    "chains": ["nev"],
+                    "purpose": "洽谈驱动电机扩产",
+                    "new_projects": [{"name": "驱动电机扩产项目", "chain": "nev", "total_investment": "30000"}],
+                },
+                request_only=True,
+            )
+        ],
+    ),
+    update=extend_schema(summary=_("Replace a visit"), responses={200: InvestmentVisitSerializer, **ERRORS}),
+    partial_update=extend_schema(
+        summary=_("Change some of a visit's fields"), responses={200: InvestmentVisitSerializer, **ERRORS}
+    ),
+)
+class InvestmentVisitViewSet(ExportMixin, WriteViewSet):
+    lookup_value_regex = r"[0-9]+"
+    queryset = InvestmentVisit.objects.select_related("enterprise", "recorded_by").prefetch_related(
+        "leaders", "chains", "projects"
+    )
+    serializer_class = InvestmentVisitSerializer
+    filterset_class = InvestmentVisitFilterSet
+    search_fields = ["enterprise__name", "host_unit", "purpose", "destination_city"]
+    ordering_fields = ["date", "updated_at", "created_at"]
+    ordering = ["-date", "-id"]
+    export_name = "visits"
+    export_columns = VISIT_EXPORT
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("List signing conferences with derived totals")),
+    retrieve=extend_schema(summary=_("One signing conference with derived totals")),
+)
+class SigningEventViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
+    lookup_value_regex = r"[0-9]+"
+    queryset = SigningEvent.objects.annotate(
+        project_count=Count("projects"),
+        total_investment=Coalesce(
+            Sum("projects__total_investment"), 0, output_field=Project._meta.get_field("total_investment")
+        ),
+        foreign_investment=Coalesce(
+            Sum("projects__foreign_investment"), 0, output_field=Project._meta.get_field("foreign_investment")
+        ),
+    )
+    serializer_class = SigningEventSerializer
+    search_fields = ["name", "location"]
+    ordering_fields = ["date", "name", "updated_at"]
+    ordering = ["-date", "-id"]
+    export_name = "signing-events"
+    export_columns = [
+        Column("name", _("name")),
+        Column("date", _("date")),
+        Column("location", _("location")),
+        Column("project_count", _("projects signed")),
+        Column("total_investment", _("total investment (10k CNY)")),
+        Column("foreign_investment", _("foreign investment (10k USD)")),
+    ]
+
+
+# ---------------------------------------------------------------- statistics
+
+
+class StatsQuerySerializer(StrictFieldsMixin, serializers.Serializer):
+    """Query parameters of every statistics endpoint."""
+
+    start = serializers.DateField(required=False, help_text=_("First day (default: 1 January of this year)."))
+    end = serializers.DateField(required=False, help_text=_("Last day, inclusive (default: today)."))
+    chain = serializers.SlugRelatedField(
+        slug_field="code", queryset=Chain.objects.all(), required=False, help_text=_("Chain code, e.g. nev.")
+    )
+    cluster = serializers.SlugRelatedField(
+        slug_field="code", queryset=Cluster.objects.all(), required=False, help_text=_("Cluster code, e.g. equipment.")
+    )
+
+    def validate(self, attrs):
+        today = timezone.localdate()
+        attrs.setdefault("start", datetime.date(today.year, 1, 1))
+        attrs.setdefault("end", today)
+        if attrs["start"] > attrs["end"]:
+            raise serializers.ValidationError({"end": [_("The end date cannot be before the start date.")]})
+        if attrs.get("chain") and attrs.get("cluster"):
+            raise serializers.ValidationError({"cluster": [_("Give a chain or a cluster, not both.")]})
+        return attrs
+
+
+def _money(**kwargs):
+    return serializers.DecimalField(max_digits=20, decimal_places=2, **kwargs)
+
+
+def _rate(**kwargs):
+    return serializers.DecimalField(max_digits=6, decimal_places=4, allow_null=True, **kwargs)
+
+
+def _days():
+    return serializers.DecimalField(max_digits=10, decimal_places=1, allow_null=True)
+
+
+class SummarySerializer(serializers.Serializer):
+    visits = serializers.IntegerField()
+    saturday_visits = serializers.IntegerField()
+    person_times = serializers.IntegerField()
+    saturday_person_times = serializers.IntegerField()
+    projects_engaged = serializers.IntegerField()
+    signed_projects = serializers.IntegerField()
+    signed_investment = _money(help_text=_("万元"))
+    signed_foreign_investment = _money(help_text=_("万美元"))
+    major_projects = serializers.IntegerField()
+    started_projects = serializers.IntegerField()
+    start_rate = _rate(help_text=_("开工率: started ÷ signed; null when nothing signed."))
+    contacted_projects = serializers.IntegerField()
+    converted_projects = serializers.IntegerField()
+    conversion_rate = _rate()
+    contact_to_signed_days = _days()
+    signed_to_registered_days = _days()
+    registered_to_construction_days = _days()
+    construction_to_production_days = _days()
+
+
+class ByChainRowSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    cluster = serializers.CharField(source="cluster__code")
+    signed_projects = serializers.IntegerField()
+    signed_investment = _money()
+    signed_foreign_investment = _money()
+    major_projects = serializers.IntegerField()
+    started_projects = serializers.IntegerField()
+    start_rate = _rate()
+    visits = serializers.IntegerField()
+    person_times = serializers.IntegerField()
+    saturday_person_times = serializers.IntegerField()
+    projects_engaged = serializers.IntegerField()
+
+
+class PipelineRowSerializer(serializers.Serializer):
+    stage = serializers.ChoiceField(choices=ProjectStage.choices)
+    label = serializers.CharField()
+    projects = serializers.IntegerField()
+    investment = _money()
+
+
+class MonthlyRowSerializer(serializers.Serializer):
+    month = serializers.DateField()
+    visits = serializers.IntegerField()
+    person_times = serializers.IntegerField()
+    saturday_person_times = serializers.IntegerField()
+    signed_projects = serializers.IntegerField()
+    signed_investment = _money()
+
+
+class StatsView(APIView):
+    """Base of the statistics endpoints: parse the period and filter, answer with what stats.py computes."""
+
+    def query(self, request) -> dict:
+        params = StatsQuerySerializer(data=request.query_params.dict())
+        params.is_valid(raise_exception=True)
+        data = params.validated_data
+        return {
+            "period": stats.Period(data["start"], data["end"]),
+            "chain": data.get("chain"),
+            "cluster": data.get("cluster"),
+        }
+
+
+class SummaryView(StatsView):
+    @extend_schema(
+        summary=_("Headline figures for a period"),
+        description=_(
+            "Visits, person-times, projects engaged, signings, major projects, 开工率, conversion and stage durations."
+        ),
+        parameters=[StatsQuerySerializer],
+        responses={200: SummarySerializer, **READ_ERRORS},
+    )
+    def get(self, request):
+        query = self.query(request)
+        period, filters = query.pop("period"), query
+        data = {**stats.summary(period, **filters), **stats.stage_durations(period, **filters)}
+        return Response(SummarySerializer(data).data)
+
+
+class ByChainView(StatsView):
+    @extend_schema(
+        summary=_("Signing and visit figures per chain"),
+        parameters=[StatsQuerySerializer],
+        responses={200: ByChainRowSerializer(many=True), **READ_ERRORS},
+    )
+    def get(self, request):
+        query = self.query(request)
+        cluster = query["cluster"] or (query["chain"].cluster if query["chain"] else None)
+        visits = {row["code"]: row for row in stats.visits_by_chain(query["period"], cluster=cluster)}
+        rows = []
+        for row in stats.signed_by_chain(query["period"], cluster=cluster):
+            if query["chain"] is not None and row["code"] != query["chain"].code:
+                continue
+            visit_row = visits[row["code"]]
+            rows.append(
+                {
+                    **row,
+                    **{
+                        key: visit_row[key]
+                        for key in ("visits", "person_times", "saturday_person_times", "projects_engaged")
+                    },
+                }
+            )
+        return Response(ByChainRowSerializer(rows, many=True).data)
+
+
+class PipelineView(StatsView):
+    @extend_schema(
+        summary=_("Projects and investment by stage as of the period's end"),
+        parameters=[StatsQuerySerializer],
+        responses={200: PipelineRowSerializer(many=True), **READ_ERRORS},
+    )
+    def get(self, request):
+        query = self.query(request)
+        return Response(PipelineRowSerializer(stats.pipeline(query.pop("period"), **query), many=True).data)
+
+
+class MonthlyView(StatsView):
+    @extend_schema(
+        summary=_("Monthly series of visits and signings"),
+        parameters=[StatsQuerySerializer],
+        responses={200: MonthlyRowSerializer(many=True), **READ_ERRORS},
+    )
+    def get(self, request):
+        query = self.query(request)
+        return Response(MonthlyRowSerializer(stats.monthly(query.pop("period"), **query), many=True).data)

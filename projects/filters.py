@@ -1,0 +1,83 @@
+"""FilterSets of investment activity, shared by the API and the UI."""
+
+import django_filters
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
+
+from chains.choices import Town
+from chains.models import Chain, Cluster, Enterprise, Leader
+
+from .choices import ProjectSource, ProjectStage
+from .models import InvestmentVisit, Project, SigningEvent, VisitLeader
+
+AMOUNT = {"max_digits": 14, "decimal_places": 2}
+
+
+class ProjectFilterSet(django_filters.FilterSet):
+    """Filters of the project list. The queryset must carry the ``major`` annotation (``with_major()``)."""
+
+    chain = django_filters.ModelChoiceFilter(
+        queryset=Chain.objects.all(), to_field_name="code", label=_("chain (code)")
+    )
+    cluster = django_filters.ModelChoiceFilter(
+        queryset=Cluster.objects.all(), to_field_name="code", field_name="chain__cluster", label=_("cluster (code)")
+    )
+    stage = django_filters.MultipleChoiceFilter(choices=ProjectStage.choices, label=_("stage (repeat for several)"))
+    town = django_filters.ChoiceFilter(choices=Town.choices, label=_("town"))
+    source = django_filters.ChoiceFilter(choices=ProjectSource.choices, label=_("source"))
+    investor = django_filters.ModelChoiceFilter(queryset=Enterprise.objects.all(), label=_("investor (id)"))
+    signing_event = django_filters.ModelChoiceFilter(
+        queryset=SigningEvent.objects.all(), label=_("signing conference (id)")
+    )
+    major = django_filters.BooleanFilter(field_name="major", label=_("major project"))
+    signed_from = django_filters.DateFilter(field_name="signed_date", lookup_expr="gte", label=_("signed on or after"))
+    signed_to = django_filters.DateFilter(field_name="signed_date", lookup_expr="lte", label=_("signed on or before"))
+    min_investment = django_filters.NumberFilter(
+        field_name="total_investment", lookup_expr="gte", label=_("total investment at least (10k CNY)"), **AMOUNT
+    )
+    max_investment = django_filters.NumberFilter(
+        field_name="total_investment", lookup_expr="lte", label=_("total investment at most (10k CNY)"), **AMOUNT
+    )
+    updated_since = django_filters.IsoDateTimeFilter(
+        field_name="updated_at", lookup_expr="gte", label=_("updated at or after (ISO 8601)")
+    )
+
+    class Meta:
+        model = Project
+        fields = [
+            "chain",
+            "cluster",
+            "stage",
+            "town",
+            "investor",
+            "major",
+            "source",
+            "signing_event",
+            "signed_from",
+            "signed_to",
+            "min_investment",
+            "max_investment",
+            "updated_since",
+        ]
+
+
+class InvestmentVisitFilterSet(django_filters.FilterSet):
+    date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("on or after"))
+    date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=_("on or before"))
+    saturday = django_filters.BooleanFilter(field_name="is_saturday", label=_("Saturday investment day"))
+    leader = django_filters.ModelChoiceFilter(queryset=Leader.objects.all(), label=_("leader (id)"), method="by_leader")
+    chain = django_filters.ModelChoiceFilter(
+        queryset=Chain.objects.all(), to_field_name="code", label=_("chain (code)"), method="by_chain"
+    )
+    enterprise = django_filters.ModelChoiceFilter(queryset=Enterprise.objects.all(), label=_("enterprise (id)"))
+
+    class Meta:
+        model = InvestmentVisit
+        fields = ["date_from", "date_to", "saturday", "leader", "chain", "enterprise", "recorded_by"]
+
+    def by_leader(self, queryset, name, value: int):
+        return queryset.filter(Exists(VisitLeader.objects.filter(visit=OuterRef("pk"), leader=value)))
+
+    def by_chain(self, queryset, name, value: str):
+        concerned = InvestmentVisit.chains.through.objects.filter(investmentvisit=OuterRef("pk"), chain=value)
+        return queryset.filter(Exists(concerned))

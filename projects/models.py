@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import ExpressionWrapper, F, Q
+from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -81,15 +81,27 @@ class SigningEvent(TimeStampedModel):
 
 class ProjectQuerySet(models.QuerySet):
     def with_major(self) -> "ProjectQuerySet":
-        """Annotate ``major``: the one definition of a major project (重大项目)."""
-        return self.annotate(major=ExpressionWrapper(major_project_condition(), output_field=models.BooleanField()))
+        """Annotate ``major``: the one definition of a major project (重大项目).
+
+        The Fortune 500 test is a correlated EXISTS rather than a join, so ``count()`` on a list
+        (which drops unused annotations) does not have to join the enterprises.
+        """
+        return self.annotate(
+            major=ExpressionWrapper(
+                major_project_condition(investor_as_subquery=True), output_field=models.BooleanField()
+            )
+        )
 
 
-def major_project_condition(prefix: str = "") -> Q:
+def major_project_condition(prefix: str = "", *, investor_as_subquery: bool = False) -> Q:
     """Foreign investment ≥ 10,000 万美元, or total investment ≥ the configured threshold, or a Fortune 500 investor.
 
     ``prefix`` lets other models filter through a relation (e.g. ``"projects__"``).
     """
+    if investor_as_subquery:
+        fortune500 = Q(Exists(Enterprise.objects.filter(pk=OuterRef(f"{prefix}investor_id"), fortune500=True)))
+    else:
+        fortune500 = Q(**{f"{prefix}investor__fortune500": True})
     return (
         # The isnull test keeps a missing foreign investment from turning the whole OR into NULL.
         Q(
@@ -99,7 +111,7 @@ def major_project_condition(prefix: str = "") -> Q:
             }
         )
         | Q(**{f"{prefix}total_investment__gte": settings.PINGHU_MAJOR_PROJECT_INVESTMENT})
-        | Q(**{f"{prefix}investor__fortune500": True})
+        | fortune500
     )
 
 

@@ -1,0 +1,149 @@
+"""Time the project list API against a hand-written baseline, cursor pages, and the CSV export of every project.
+
+On the ``pinghu_bench`` PostgreSQL database with ``generate_demo_data --projects 100000 --visits 200000``
+(generated if the database does not hold that many), through Django's test client and the whole
+middleware stack, with a bearer token:
+
+1. ``GET /api/v1/projects/?page_size=100``, median of ``--repeat`` runs, against a baseline that runs
+   the same SQL by hand (the page and the count) and dumps the same rows with ``json``; target ≤ 2×.
+2. Cursor mode: page 1 against the page 1,000 pages in (``page_size=100``); target within 1.5×.
+3. ``?format=csv`` of all projects in a fresh process: rows per second and peak RSS growth;
+   target under 100 MB.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/pinghu .venv/bin/python bench/api_list.py [--repeat 30]
+"""
+
+import argparse
+import base64
+import datetime
+import json
+import resource
+import subprocess
+import sys
+import time
+from urllib.parse import urlencode
+
+from _setup import median_seconds, setup_django
+
+PAGE_SQL = """
+SELECT p.id, p.name, c.code, p.investor_id, e.name, p.source, p.stage, p.total_investment, p.foreign_investment,
+       p.registered_capital, p.land_area, p.expected_output, p.expected_tax, p.is_capital_increase,
+       (p.foreign_investment IS NOT NULL AND p.foreign_investment >= 10000) OR p.total_investment >= %(threshold)s
+           OR e.fortune500,
+       p.town, p.responsible_unit, p.responsible_official_id, p.first_contact_date, p.signed_date, p.registered_date,
+       p.construction_date, p.production_date, p.signing_event_id, p.created_at, p.updated_at
+FROM projects_project p JOIN chains_chain c ON c.id = p.chain_id JOIN chains_enterprise e ON e.id = p.investor_id
+ORDER BY p.updated_at DESC, p.id DESC LIMIT 100
+"""
+KEYS = [
+    "id", "name", "chain", "investor", "investor_name", "source", "stage", "total_investment", "foreign_investment",
+    "registered_capital", "land_area", "expected_output", "expected_tax", "is_capital_increase", "major", "town",
+    "responsible_unit", "responsible_official", "first_contact_date", "signed_date", "registered_date",
+    "construction_date", "production_date", "signing_event", "created_at", "updated_at",
+]  # fmt: skip
+
+
+def _json_value(value):
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    return str(value) if value is not None and not isinstance(value, int | str | bool) else value
+
+
+def csv_export_in_this_process(key: str) -> None:
+    """Child mode: stream the CSV of every project and print rows, seconds and RSS growth as JSON."""
+    setup_django()
+    from django.test import Client
+
+    client = Client(HTTP_HOST="localhost", HTTP_AUTHORIZATION=f"Bearer {key}")
+    client.get("/api/v1/chains/")  # warm up imports and the connection before the baseline reading
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.perf_counter()
+    response = client.get("/api/v1/projects/", {"format": "csv"})
+    lines = sum(chunk.count(b"\n") for chunk in response.streaming_content)
+    seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"rows": lines - 1, "seconds": seconds, "rss_growth_mb": (after - before) / 1024}))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--projects", type=int, default=100_000)
+    parser.add_argument("--visits", type=int, default=200_000)
+    parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--csv-child", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.csv_child:
+        csv_export_in_this_process(args.csv_child)
+        return
+    setup_django()
+
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+
+    from pinghu.services import api_token_issue
+    from projects.demo import delete_demo_data, generate_demo_data
+    from projects.models import InvestmentVisit, Project
+
+    if Project.objects.count() != args.projects or InvestmentVisit.objects.count() != args.visits:
+        delete_demo_data()
+        generate_demo_data(projects=args.projects, visits=args.visits, seed=1)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    user, _created = get_user_model().objects.get_or_create(username="bench", defaults={"is_superuser": True})
+    _token, key = api_token_issue(user=user, scope="read", expires_in_days=1, name="bench")
+    client = Client(HTTP_HOST="localhost", HTTP_AUTHORIZATION=f"Bearer {key}")
+
+    def api_page():
+        response = client.get("/api/v1/projects/", {"page_size": 100})
+        assert response.status_code == 200
+        return response.content
+
+    def baseline_page():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT COUNT(*) FROM projects_project")
+            count = cursor.fetchone()[0]
+            cursor.execute(PAGE_SQL, {"threshold": settings.PINGHU_MAJOR_PROJECT_INVESTMENT})
+            rows = [dict(zip(KEYS, map(_json_value, row), strict=True)) for row in cursor.fetchall()]
+        return json.dumps({"count": count, "next": None, "previous": None, "results": rows}).encode()
+
+    api_page(), baseline_page()  # warm-up
+    api_time, api_body = median_seconds(api_page, args.repeat)
+    base_time, base_body = median_seconds(baseline_page, args.repeat)
+    same_ids = [r["id"] for r in json.loads(api_body)["results"]] == [r["id"] for r in json.loads(base_body)["results"]]
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id FROM projects_project ORDER BY id OFFSET 99900 LIMIT 1")
+        far_id = cursor.fetchone()[0]
+    far_cursor = base64.b64encode(urlencode({"p": str(far_id)}).encode()).decode()
+
+    def cursor_page(cursor_value):
+        def run():
+            response = client.get("/api/v1/projects/", {"cursor": cursor_value, "page_size": 100})
+            assert response.status_code == 200, response.content[:200]
+            return response.content
+
+        return run
+
+    first_time, _ = median_seconds(cursor_page(""), args.repeat)
+    far_time, _ = median_seconds(cursor_page(far_cursor), args.repeat)
+
+    child = subprocess.run(
+        [sys.executable, __file__, "--csv-child", key], capture_output=True, text=True, check=True
+    )
+    export = json.loads(child.stdout.strip().splitlines()[-1])
+
+    print(f"{Project.objects.count():,} projects on PostgreSQL; medians of {args.repeat} runs")
+    print(f"GET /api/v1/projects/?page_size=100   API {api_time * 1000:.1f} ms   "
+          f"hand-written SQL + json {base_time * 1000:.1f} ms   ratio {api_time / base_time:.2f}x (target ≤ 2)   "
+          f"same rows: {'yes' if same_ids else 'NO'}")
+    print(f"cursor mode page 1 {first_time * 1000:.1f} ms   page 1,000 {far_time * 1000:.1f} ms   "
+          f"ratio {far_time / first_time:.2f}x (target ≤ 1.5)")
+    print(f"CSV export of {export['rows']:,} projects: {export['seconds']:.1f} s, "
+          f"{export['rows'] / export['seconds']:,.0f} rows/s, peak RSS growth {export['rss_growth_mb']:.1f} MB "
+          f"(target < 100 MB)")
+
+
+if __name__ == "__main__":
+    main()

@@ -46,7 +46,7 @@ test-sqlite: $(VENV)/.requirements-dev
 
 ## messages: refresh locale/ after changing translatable strings (needs GNU gettext)
 messages: $(VENV)/.requirements-dev
-	$(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=staticfiles
+	$(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=tests --ignore=bench
 	$(BIN)/python manage.py compilemessages -l zh_Hans --ignore=.venv
 
 clean:

@@ -129,20 +129,24 @@ def main() -> None:
     first_time, _ = median_seconds(cursor_page(""), args.repeat)
     far_time, _ = median_seconds(cursor_page(far_cursor), args.repeat)
 
-    child = subprocess.run(
-        [sys.executable, __file__, "--csv-child", key], capture_output=True, text=True, check=True
-    )
+    child = subprocess.run([sys.executable, __file__, "--csv-child", key], capture_output=True, text=True, check=True)
     export = json.loads(child.stdout.strip().splitlines()[-1])
 
     print(f"{Project.objects.count():,} projects on PostgreSQL; medians of {args.repeat} runs")
-    print(f"GET /api/v1/projects/?page_size=100   API {api_time * 1000:.1f} ms   "
-          f"hand-written SQL + json {base_time * 1000:.1f} ms   ratio {api_time / base_time:.2f}x (target ≤ 2)   "
-          f"same rows: {'yes' if same_ids else 'NO'}")
-    print(f"cursor mode page 1 {first_time * 1000:.1f} ms   page 1,000 {far_time * 1000:.1f} ms   "
-          f"ratio {far_time / first_time:.2f}x (target ≤ 1.5)")
-    print(f"CSV export of {export['rows']:,} projects: {export['seconds']:.1f} s, "
-          f"{export['rows'] / export['seconds']:,.0f} rows/s, peak RSS growth {export['rss_growth_mb']:.1f} MB "
-          f"(target < 100 MB)")
+    print(
+        f"GET /api/v1/projects/?page_size=100   API {api_time * 1000:.1f} ms   "
+        f"hand-written SQL + json {base_time * 1000:.1f} ms   ratio {api_time / base_time:.2f}x (target ≤ 2)   "
+        f"same rows: {'yes' if same_ids else 'NO'}"
+    )
+    print(
+        f"cursor mode page 1 {first_time * 1000:.1f} ms   page 1,000 {far_time * 1000:.1f} ms   "
+        f"ratio {far_time / first_time:.2f}x (target ≤ 1.5)"
+    )
+    print(
+        f"CSV export of {export['rows']:,} projects: {export['seconds']:.1f} s, "
+        f"{export['rows'] / export['seconds']:,.0f} rows/s, peak RSS growth {export['rss_growth_mb']:.1f} MB "
+        f"(target < 100 MB)"
+    )
 
 
 if __name__ == "__main__":

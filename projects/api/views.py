@@ -46,6 +46,7 @@ class WriteViewSet(
     viewsets.GenericViewSet,
 ):
     """List, read, create and update; no deletion through the API."""
+
     lookup_value_regex = r"[0-9]+"
 
 
@@ -348,7 +349,8 @@ class StatsView(APIView):
     """Base of the statistics endpoints: parse the period and filter, answer with what stats.py computes."""
 
     def query(self, request) -> dict:
-        params = StatsQuerySerializer(data=request.query_params.dict())
+        # "format" is DRF's own (?format=json); every other parameter must be one of ours.
+        params = StatsQuerySerializer(data={k: v for k, v in request.query_params.items() if k != "format"})
         params.is_valid(raise_exception=True)
         data = params.validated_data
         return {

@@ -20,7 +20,9 @@ def test_schema_is_valid_without_warnings():
     call_command("spectacular", "--validate", "--fail-on-warn", stdout=out)
     schema = yaml.safe_load(out.getvalue())
     operations = [op for path in schema["paths"].values() for op in path.values()]
-    assert all(op.get("summary") for op in operations), [op["operationId"] for op in operations if not op.get("summary")]
+    assert all(op.get("summary") for op in operations), [
+        op["operationId"] for op in operations if not op.get("summary")
+    ]
     assert "bearerAuth" in schema["components"]["securitySchemes"]
 
 
@@ -28,13 +30,31 @@ def test_every_resource_is_documented():
     out = StringIO()
     call_command("spectacular", stdout=out)
     paths = yaml.safe_load(out.getvalue())["paths"]
-    for resource in ["clusters", "chains", "chain-nodes", "leaders", "enterprises", "visits", "projects", "signing-events"]:
+    for resource in [
+        "clusters",
+        "chains",
+        "chain-nodes",
+        "leaders",
+        "enterprises",
+        "visits",
+        "projects",
+        "signing-events",
+    ]:
         assert f"/api/v1/{resource}/" in paths and f"/api/v1/{resource}/{{id}}/" in paths
     for stat in ["summary", "by-chain", "pipeline", "monthly"]:
         assert f"/api/v1/stats/{stat}/" in paths
     assert "/api/v1/projects/{id}/transition/" in paths
     project_filters = {p["name"] for p in paths["/api/v1/projects/"]["get"]["parameters"]}
-    assert {"chain", "stage", "signed_from", "min_investment", "updated_since", "search", "ordering", "cursor"} <= project_filters
+    assert {
+        "chain",
+        "stage",
+        "signed_from",
+        "min_investment",
+        "updated_since",
+        "search",
+        "ordering",
+        "cursor",
+    } <= project_filters
 
 
 schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)

@@ -229,7 +229,7 @@ def signing_event_sign_project(
     left as it is; one signed elsewhere (at another conference or on another date) is refused,
     so re-signing it at a later conference can never count it twice.
     """
-    project = Project.objects.select_for_update().select_related("signing_event").get(pk=project.pk)
+    project = Project.objects.select_for_update().get(pk=project.pk)
     if project.signing_event_id == event.pk:
         return project, False
     if project.signing_event_id is not None:

@@ -6,6 +6,8 @@ import pytest
 import schemathesis
 import yaml
 from django.core.management import call_command
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
@@ -61,7 +63,18 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
 
 
 @pytest.fixture
-def token_header(db):
+def keep_test_connection():
+    """Calls go straight to the WSGI app, not through Django's test client, so do what the client does:
+    keep Django from closing the test transaction's connection at the end of each request."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def token_header(db, keep_test_connection):
     user = UserFactory(username="schemathesis", is_staff=True, is_superuser=True)
     _token, key = api_token_issue(user=user, scope="write")
     project = ProjectFactory()

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SQLITE_TEST_URL := sqlite:///:memory:
 
-.PHONY: run test lint migrations-check test-postgres test-sqlite messages clean
+.PHONY: run test lint migrations-check test-postgres test-sqlite messages clean assets serve browser
 
 # A stamp per requirements file, so a second run does not reinstall anything.
 $(BIN)/python:
@@ -19,8 +19,20 @@ $(VENV)/.requirements-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
+# Front-end libraries from the npm registry (package-lock.json), copied to static/vendor/.
+VENDOR_FILES := node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/js/bootstrap.bundle.min.js \
+	node_modules/echarts/dist/echarts.min.js node_modules/echarts/i18n/langZH.js
+static/vendor/.stamp: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed for the front-end assets: apt-get install npm (or Node.js from nodejs.org)"; exit 1; }
+	npm ci --no-audit --no-fund
+	mkdir -p static/vendor
+	cp $(VENDOR_FILES) static/vendor/
+	touch $@
+
+assets: static/vendor/.stamp
+
 ## run: install, migrate, load reference and demo data, create the demo admin, serve on http://127.0.0.1:8000 (SQLite)
-run: $(VENV)/.requirements
+run: $(VENV)/.requirements static/vendor/.stamp
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_pinghu
 	$(BIN)/python manage.py generate_demo_data --projects 300 --visits 600 --seed 1
@@ -36,11 +48,11 @@ lint: $(VENV)/.requirements-dev
 migrations-check: $(VENV)/.requirements-dev
 	DATABASE_URL=$(SQLITE_TEST_URL) $(BIN)/python manage.py makemigrations --check --dry-run
 
-test-postgres: $(VENV)/.requirements-dev
+test-postgres: $(VENV)/.requirements-dev static/vendor/.stamp
 	@echo "== pytest on PostgreSQL =="
 	$(BIN)/python scripts/with_postgres.py -- $(BIN)/pytest --create-db
 
-test-sqlite: $(VENV)/.requirements-dev
+test-sqlite: $(VENV)/.requirements-dev static/vendor/.stamp
 	@echo "== pytest on SQLite =="
 	DATABASE_URL=$(SQLITE_TEST_URL) $(BIN)/pytest
 

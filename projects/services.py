@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chains.models import Chain, Leader
+from chains.models import Chain, Enterprise, Leader
 
 from .choices import PIPELINE, STAGE_DATE_FIELDS, ProjectSource, ProjectStage
 from .models import InvestmentVisit, Project, ProjectStageChange, SigningEvent
@@ -169,16 +169,22 @@ def visit_create(
     chains: Iterable[Chain] = (),
     projects: Iterable[Project] = (),
     new_projects: Iterable[Project] = (),
+    new_enterprise: Enterprise | None = None,
 ) -> InvestmentVisit:
     """Record a visit with its leaders, chains and linked projects, creating new leads in the same step.
 
     New projects come unsaved; each becomes a lead from this visit (source ``visit``, first
     contact on the visit date, the visited enterprise as investor unless another is given).
-    One transaction: a bad new project leaves no visit behind.
+    An unsaved ``new_enterprise`` is saved first and becomes the visited enterprise.
+    One transaction: a bad new project leaves no visit (and no new enterprise) behind.
     """
     leaders = list(leaders)
     if not leaders:
         raise ValidationError({"leaders": _("A visit needs at least one leader.")}, code="required")
+    if new_enterprise is not None:
+        new_enterprise.full_clean()
+        new_enterprise.save()
+        visit.enterprise = new_enterprise
     visit.recorded_by = by if visit.recorded_by_id is None else visit.recorded_by
     visit.full_clean()
     visit.save()

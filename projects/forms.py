@@ -1,0 +1,184 @@
+"""Forms of the web pages. They validate input; the writes are ``projects.services``."""
+
+from decimal import Decimal
+
+from django import forms
+from django.core.validators import MinValueValidator
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from chains.models import Chain, Enterprise, Leader
+
+from .choices import ProjectStage
+from .models import FollowUp, InvestmentVisit, Project
+
+
+def bootstrap(form: forms.BaseForm) -> forms.BaseForm:
+    """Give every widget of ``form`` its Bootstrap class (the templates stay free of per-field markup)."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput):
+            css = "form-check-input"
+        elif isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
+            css = "list-unstyled"
+        elif isinstance(widget, forms.Select):
+            css = "form-select"
+        else:
+            css = "form-control"
+        widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+    return form
+
+
+class QuickVisitForm(forms.ModelForm):
+    """The phone form: a visit, its leaders and chains, an existing or new enterprise, linked or new projects."""
+
+    leaders = forms.ModelMultipleChoiceField(
+        queryset=Leader.objects.filter(is_active=True),
+        widget=forms.CheckboxSelectMultiple,
+        label=_("leaders"),
+        help_text=_("Every leader who took part; each counts as one person-time."),
+    )
+    enterprise_name = forms.CharField(
+        label=_("visited enterprise"),
+        max_length=128,
+        widget=forms.TextInput(attrs={"list": "enterprise-options", "autocomplete": "off"}),
+        help_text=_("Type to search; a name not found yet can be added below."),
+    )
+    create_enterprise = forms.BooleanField(label=_("Add it as a new enterprise"), required=False)
+    new_enterprise_in_pinghu = forms.BooleanField(label=_("located in Pinghu"), required=False)
+    chains = forms.ModelMultipleChoiceField(
+        queryset=Chain.objects.all(), widget=forms.CheckboxSelectMultiple, required=False, label=_("chains concerned")
+    )
+    projects = forms.ModelMultipleChoiceField(
+        queryset=Project.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label=_("linked projects"),
+    )
+    new_lead_name = forms.CharField(label=_("new lead: name"), max_length=200, required=False)
+    new_lead_chain = forms.ModelChoiceField(queryset=Chain.objects.all(), label=_("new lead: chain"), required=False)
+    new_lead_investment = forms.DecimalField(
+        label=_("new lead: total investment (10k CNY)"),
+        max_digits=14,
+        decimal_places=2,
+        required=False,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+
+    field_order = [
+        "date",
+        "leaders",
+        "enterprise_name",
+        "create_enterprise",
+        "new_enterprise_in_pinghu",
+        "chains",
+        "purpose",
+        "outcome",
+        "next_step",
+        "follow_up_date",
+        "projects",
+        "new_lead_name",
+        "new_lead_chain",
+        "new_lead_investment",
+        "host_unit",
+        "destination_city",
+    ]
+
+    class Meta:
+        model = InvestmentVisit
+        fields = ["date", "host_unit", "destination_city", "purpose", "outcome", "next_step", "follow_up_date"]
+        widgets = {
+            "date": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+            "follow_up_date": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+            "purpose": forms.Textarea(attrs={"rows": 2}),
+            "outcome": forms.Textarea(attrs={"rows": 2}),
+            "next_step": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.new_enterprise: Enterprise | None = None
+        if self.instance.pk is None:
+            self.fields["date"].initial = timezone.localdate()
+            own_leader = getattr(user, "leader", None) if user is not None else None
+            if own_leader is not None:
+                self.fields["leaders"].initial = [own_leader.pk]
+                self.fields["host_unit"].initial = own_leader.unit
+        else:
+            self.fields["leaders"].initial = list(self.instance.leaders.all())
+            self.fields["chains"].initial = list(self.instance.chains.all())
+            self.fields["projects"].initial = list(self.instance.projects.all())
+            self.fields["enterprise_name"].initial = self.instance.enterprise.name
+            for name in ("new_lead_name", "new_lead_chain", "new_lead_investment"):
+                del self.fields[name]
+        # Only the visited enterprise's open projects (and those already linked) are offered.
+        enterprise_name = self.data.get("enterprise_name") or self.fields["enterprise_name"].initial
+        offered = Project.objects.filter(investor__name=enterprise_name).exclude(
+            stage__in=[ProjectStage.DROPPED, ProjectStage.PRODUCTION]
+        )
+        if self.instance.pk is not None:
+            offered = offered | self.instance.projects.all()
+        self.fields["projects"].widget.choices = [(p.pk, str(p)) for p in offered.distinct()[:50]]
+        bootstrap(self)
+
+    def clean(self):
+        data = super().clean()
+        name = (data.get("enterprise_name") or "").strip()
+        if name:
+            enterprise = Enterprise.objects.filter(name=name).first()
+            if enterprise is not None:
+                self.instance.enterprise = enterprise
+            elif data.get("create_enterprise"):
+                # Saved by visit_create in the visit's transaction. "enterprise" is not a form field, so
+                # the visit's own validation does not ask for it meanwhile.
+                self.new_enterprise = Enterprise(name=name, in_pinghu=bool(data.get("new_enterprise_in_pinghu")))
+                try:
+                    self.new_enterprise.full_clean()
+                except forms.ValidationError as error:
+                    self.add_error("enterprise_name", error.messages)
+            else:
+                self.add_error(
+                    "enterprise_name",
+                    _("No enterprise is called %(name)s. Pick one from the list or tick “Add it as a new enterprise”.")
+                    % {"name": name},
+                )
+        lead_fields = [data.get("new_lead_name"), data.get("new_lead_chain"), data.get("new_lead_investment")]
+        if any(value not in (None, "") for value in lead_fields) and not all(
+            value not in (None, "") for value in lead_fields
+        ):
+            self.add_error("new_lead_name", _("A new lead needs a name, a chain and a total investment."))
+        return data
+
+    def new_projects(self) -> list[Project]:
+        data = self.cleaned_data
+        if not data.get("new_lead_name"):
+            return []
+        return [
+            Project(
+                name=data["new_lead_name"],
+                chain=data["new_lead_chain"],
+                total_investment=data["new_lead_investment"],
+            )
+        ]
+
+
+class FollowUpForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bootstrap(self)
+
+    class Meta:
+        model = FollowUp
+        fields = ["date", "note", "next_step", "due_date"]
+        widgets = {
+            "date": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+            "due_date": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+            "note": forms.Textarea(attrs={"rows": 2}),
+            "next_step": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class TransitionForm(forms.Form):
+    to_stage = forms.ChoiceField(choices=ProjectStage.choices, label=_("to stage"))
+    date = forms.DateField(label=_("date"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    note = forms.CharField(label=_("note"), required=False, max_length=2000)

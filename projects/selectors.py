@@ -1,0 +1,204 @@
+"""Read-side queries of the web pages: periods, the dashboard, a chain's page.
+
+Every figure comes from ``projects.stats``; what is added here is structure (which chains sit in
+which cluster, who leads them) and the drill-down links, each in a bounded number of queries.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.db.models import Count, Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from chains.choices import LeadershipRole
+from chains.models import Chain, ChainLeadership, ChainNode, Cluster, EnterpriseChainRole
+
+from . import stats
+from .choices import PIPELINE
+from .models import InvestmentVisit, Project
+
+PERIOD_CHOICES = [
+    ("month", _("This month")),
+    ("quarter", _("This quarter")),
+    ("year", _("This year")),
+    ("last_year", _("Last year")),
+    ("custom", _("Custom")),
+]
+
+
+@dataclass(frozen=True)
+class NamedPeriod:
+    """A period chosen on a page, with what it takes to put it back in a URL."""
+
+    key: str
+    period: stats.Period
+
+    @property
+    def query(self) -> dict[str, str]:
+        if self.key == "custom":
+            return {"period": "custom", "start": self.period.start.isoformat(), "end": self.period.end.isoformat()}
+        return {"period": self.key}
+
+
+def resolve_period(
+    key: str | None, start: str | None, end: str | None, today: datetime.date | None = None
+) -> NamedPeriod:
+    """The period a page asks for: a named one relative to today, or a custom range (bad input falls back to this year)."""
+    today = today or timezone.localdate()
+    if key == "month":
+        return NamedPeriod("month", stats.Period(today.replace(day=1), today))
+    if key == "quarter":
+        first_month = (today.month - 1) // 3 * 3 + 1
+        return NamedPeriod("quarter", stats.Period(today.replace(month=first_month, day=1), today))
+    if key == "last_year":
+        return NamedPeriod(
+            "last_year", stats.Period(datetime.date(today.year - 1, 1, 1), datetime.date(today.year - 1, 12, 31))
+        )
+    if key == "custom":
+        try:
+            period = stats.Period(datetime.date.fromisoformat(start or ""), datetime.date.fromisoformat(end or ""))
+            return NamedPeriod("custom", period)
+        except ValueError:
+            pass
+    return NamedPeriod("year", stats.Period(datetime.date(today.year, 1, 1), today))
+
+
+def _link(name: str, **params) -> str:
+    query = urlencode([(key, value) for key, value in params.items() if value not in (None, "")], doseq=True)
+    return f"{reverse(name)}?{query}" if query else reverse(name)
+
+
+def signed_link(period: stats.Period, **filters) -> str:
+    return _link("projects:project-list", signed_from=period.start, signed_to=period.end, **filters)
+
+
+def visits_link(period: stats.Period, **filters) -> str:
+    return _link("projects:visit-list", date_from=period.start, date_to=period.end, **filters)
+
+
+def current_chiefs() -> dict[int, list[ChainLeadership]]:
+    """Current 链长 and 副链长 per chain id (one query)."""
+    result: dict[int, list[ChainLeadership]] = defaultdict(list)
+    for leadership in ChainLeadership.objects.current().select_related("leader").order_by("role", "start_date"):
+        result[leadership.chain_id].append(leadership)
+    return result
+
+
+def dashboard(named: NamedPeriod) -> dict:
+    """Everything the dashboard shows, in about a dozen queries whatever the data size."""
+    period = named.period
+    summary = {**stats.summary(period), **stats.stage_durations(period)}
+    signed = {row["pk"]: row for row in stats.signed_by_chain(period)}
+    visits = {row["pk"]: row for row in stats.visits_by_chain(period)}
+    stage_counts: dict[int, dict[str, int]] = defaultdict(dict)
+    for row in Project.objects.values("chain", "stage").annotate(n=Count("pk")).order_by():
+        stage_counts[row["chain"]][row["stage"]] = row["n"]
+    leads = dict(
+        Chain.objects.annotate(n=Count("enterprise_roles", filter=Q(enterprise_roles__is_lead=True))).values_list(
+            "pk", "n"
+        )
+    )
+    chiefs = current_chiefs()
+    clusters = []
+    for cluster in Cluster.objects.prefetch_related(Prefetch("chains", queryset=Chain.objects.order_by("sort_order"))):
+        rows = []
+        for chain in cluster.chains.all():
+            rows.append(
+                {
+                    "chain": chain,
+                    "stages": [
+                        (
+                            stage,
+                            stage_counts[chain.pk].get(stage, 0),
+                            _link("projects:project-list", chain=chain.code, stage=stage),
+                        )
+                        for stage in PIPELINE
+                    ],
+                    "signed": signed[chain.pk],
+                    "signed_link": signed_link(period, chain=chain.code),
+                    "visits": visits[chain.pk],
+                    "visits_link": visits_link(period, chain=chain.code),
+                    "leads": leads.get(chain.pk, 0),
+                    "chiefs": [item for item in chiefs[chain.pk] if item.role == LeadershipRole.CHIEF],
+                }
+            )
+        clusters.append({"cluster": cluster, "rows": rows})
+    pipeline = stats.pipeline(period)
+    monthly = stats.monthly(period)
+    return {
+        "summary": summary,
+        "clusters": clusters,
+        "pipeline": pipeline,
+        "pipeline_labels": [str(stage.label) for stage in PIPELINE],
+        "links": {
+            "signed": signed_link(period),
+            "major": signed_link(period, major="true"),
+            "visits": visits_link(period),
+            "saturday": visits_link(period, saturday="true"),
+        },
+        "chart": {
+            "months": [row["month"].strftime("%Y-%m") for row in monthly],
+            "visits": [row["visits"] for row in monthly],
+            "person_times": [row["person_times"] for row in monthly],
+            "signed_projects": [row["signed_projects"] for row in monthly],
+            "signed_investment_yi": [float(row["signed_investment"] / 10000) for row in monthly],
+            "funnel": [
+                {"name": row["label"], "value": row["projects"]} for row in pipeline if row["stage"] in PIPELINE
+            ],
+        },
+    }
+
+
+def chain_map(chain: Chain) -> list[dict]:
+    """The chain's node tree, each node with its local enterprises; a node without one is a gap (补链). Two queries."""
+    roles: dict[int, list] = defaultdict(list)
+    for role in EnterpriseChainRole.objects.filter(chain=chain, node__isnull=False).select_related("enterprise"):
+        if role.enterprise.in_pinghu:
+            roles[role.node_id].append(role)
+    nodes = list(ChainNode.objects.filter(chain=chain).order_by("sort_order", "name"))
+    children: dict[int | None, list[ChainNode]] = defaultdict(list)
+    for node in nodes:
+        children[node.parent_id].append(node)
+
+    def build(parent_id, depth):
+        return [
+            {
+                "node": node,
+                "depth": depth,
+                "roles": roles.get(node.pk, []),
+                "gap": not roles.get(node.pk),
+                "children": build(node.pk, depth + 1),
+            }
+            for node in children.get(parent_id, [])
+        ]
+
+    return build(None, 0)
+
+
+def chain_page(chain: Chain, named: NamedPeriod) -> dict:
+    """A chain's page: leaders, lead firms, the map, its figures for the period, recent visits and signings."""
+    period = named.period
+    return {
+        "leaderships": ChainLeadership.objects.current().filter(chain=chain).select_related("leader").order_by("role"),
+        "lead_roles": EnterpriseChainRole.objects.filter(chain=chain, is_lead=True).select_related("enterprise"),
+        "chain_map": chain_map(chain),
+        "summary": {**stats.summary(period, chain=chain), **stats.stage_durations(period, chain=chain)},
+        "pipeline": stats.pipeline(period, chain=chain),
+        "recent_visits": InvestmentVisit.objects.filter(chains=chain)
+        .select_related("enterprise")
+        .prefetch_related("leaders")
+        .order_by("-date", "-pk")[:10],
+        "signings": Project.objects.filter(chain=chain, signed_date__isnull=False)
+        .select_related("investor", "signing_event")
+        .order_by("-signed_date", "-pk")[:10],
+        "links": {
+            "signed": signed_link(period, chain=chain.code),
+            "visits": visits_link(period, chain=chain.code),
+            "saturday": visits_link(period, chain=chain.code, saturday="true"),
+            "major": signed_link(period, chain=chain.code, major="true"),
+        },
+    }

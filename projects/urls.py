@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+app_name = "projects"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("chains/<slug:code>/", views.chain_detail, name="chain-detail"),
+    path("visits/", views.visit_list, name="visit-list"),
+    path("visits/new/", views.visit_form, name="visit-new"),
+    path("visits/overdue/", views.overdue, name="overdue"),
+    path("visits/<int:pk>/edit/", views.visit_form, name="visit-edit"),
+    path("projects/", views.project_list, name="project-list"),
+    path("projects/<int:pk>/", views.project_detail, name="project-detail"),
+    path("projects/<int:pk>/stage/", views.project_change_stage, name="project-change-stage"),
+    path("projects/<int:pk>/follow-ups/", views.project_add_follow_up, name="project-add-follow-up"),
+    path("signing-events/", views.signing_event_list, name="signing-event-list"),
+    path("signing-events/<int:pk>/", views.signing_event_detail, name="signing-event-detail"),
+]

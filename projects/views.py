@@ -1,0 +1,234 @@
+"""Server-rendered pages: the dashboard, a chain's page, visits, projects and signing conferences.
+
+Views are thin: filters are the API's FilterSets, figures come from ``selectors``/``stats``,
+writes go through ``services``.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Prefetch, Sum
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from chains.models import Chain
+
+from . import selectors
+from .filters import InvestmentVisitFilterSet, ProjectFilterSet
+from .forms import FollowUpForm, QuickVisitForm, TransitionForm, bootstrap
+from .models import FollowUp, InvestmentVisit, Project, ProjectStageChange, SigningEvent
+from .services import project_allowed_transitions, project_transition, visit_create, visit_update
+
+PAGE_SIZE = 50
+
+
+def _named_period(request: HttpRequest) -> selectors.NamedPeriod:
+    return selectors.resolve_period(request.GET.get("period"), request.GET.get("start"), request.GET.get("end"))
+
+
+def _page(request: HttpRequest, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    named = _named_period(request)
+    context = selectors.dashboard(named)
+    context.update({"named": named, "period_choices": selectors.PERIOD_CHOICES})
+    return render(request, "projects/dashboard.html", context)
+
+
+@login_required
+def chain_detail(request: HttpRequest, code: str) -> HttpResponse:
+    chain = get_object_or_404(Chain.objects.select_related("cluster"), code=code)
+    named = _named_period(request)
+    context = selectors.chain_page(chain, named)
+    context.update({"chain": chain, "named": named, "period_choices": selectors.PERIOD_CHOICES})
+    return render(request, "projects/chain_detail.html", context)
+
+
+@login_required
+def visit_list(request: HttpRequest) -> HttpResponse:
+    queryset = (
+        InvestmentVisit.objects.select_related("enterprise", "recorded_by")
+        .prefetch_related("leaders", "chains")
+        .order_by("-date", "-pk")
+    )
+    filterset = InvestmentVisitFilterSet(request.GET or None, queryset=queryset)
+    bootstrap(filterset.form)
+    visits = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
+    if filterset.is_bound and not filterset.is_valid():
+        visits = queryset.none()
+    page = _page(request, visits)
+    return render(
+        request,
+        "projects/visit_list.html",
+        {"filter": filterset, "page": page, "count": page.paginator.count, "query": _query_without_page(request)},
+    )
+
+
+@login_required
+def visit_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    visit = get_object_or_404(InvestmentVisit, pk=pk) if pk is not None else None
+    form = QuickVisitForm(request.POST or None, instance=visit, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                if visit is None:
+                    saved = visit_create(
+                        visit=form.instance,
+                        leaders=data["leaders"],
+                        chains=data["chains"],
+                        projects=data["projects"],
+                        new_projects=form.new_projects(),
+                        new_enterprise=form.new_enterprise,
+                        by=request.user,
+                    )
+                else:
+                    saved = visit_update(
+                        visit=form.instance, leaders=data["leaders"], chains=data["chains"], projects=data["projects"]
+                    )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Visit saved: %(visit)s.") % {"visit": saved})
+            return redirect("projects:visit-list")
+    return render(request, "projects/visit_form.html", {"form": form, "visit": visit})
+
+
+@login_required
+def overdue(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    visits = (
+        InvestmentVisit.objects.filter(recorded_by=request.user, follow_up_date__lt=today)
+        .select_related("enterprise")
+        .order_by("follow_up_date")
+    )
+    follow_ups = (
+        FollowUp.objects.filter(author=request.user, due_date__lt=today).select_related("project").order_by("due_date")
+    )
+    return render(request, "projects/overdue.html", {"visits": visits, "follow_ups": follow_ups, "today": today})
+
+
+@login_required
+def project_list(request: HttpRequest) -> HttpResponse:
+    queryset = Project.objects.with_major().select_related("chain", "investor").order_by("-updated_at", "-pk")
+    filterset = ProjectFilterSet(request.GET or None, queryset=queryset)
+    bootstrap(filterset.form)
+    projects = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
+    if filterset.is_bound and not filterset.is_valid():
+        projects = queryset.none()
+    page = _page(request, projects)
+    query = _query_without_page(request)
+    return render(
+        request,
+        "projects/project_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "count": page.paginator.count,
+            "query": query,
+            "totals": projects.aggregate(investment=Sum("total_investment")),
+        },
+    )
+
+
+@login_required
+def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    project = get_object_or_404(
+        Project.objects.with_major()
+        .select_related("chain", "investor", "signing_event", "responsible_official")
+        .prefetch_related(
+            Prefetch("stage_changes", queryset=ProjectStageChange.objects.select_related("by").order_by("at", "pk")),
+            Prefetch("follow_ups", queryset=FollowUp.objects.select_related("author")),
+            Prefetch("visits", queryset=InvestmentVisit.objects.select_related("enterprise").order_by("-date")),
+        ),
+        pk=pk,
+    )
+    return render(
+        request,
+        "projects/project_detail.html",
+        {
+            "project": project,
+            "allowed": project_allowed_transitions(project),
+            "follow_up_form": FollowUpForm(initial={"date": timezone.localdate()}),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def project_change_stage(request: HttpRequest, pk: int) -> HttpResponse:
+    project = get_object_or_404(Project, pk=pk)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "; ".join(error for errors in form.errors.values() for error in errors))
+        return redirect("projects:project-detail", pk=pk)
+    try:
+        project_transition(
+            project,
+            form.cleaned_data["to_stage"],
+            by=request.user,
+            on_date=form.cleaned_data["date"],
+            note=form.cleaned_data["note"],
+        )
+    except ValidationError as error:
+        messages.error(request, "; ".join(error.messages))
+    else:
+        messages.success(request, _("Stage changed."))
+    return redirect("projects:project-detail", pk=pk)
+
+
+@login_required
+@require_POST
+def project_add_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
+    project = get_object_or_404(Project, pk=pk)
+    form = FollowUpForm(request.POST, instance=FollowUp(project=project, author=request.user))
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Follow-up added."))
+    else:
+        problems = [
+            f"{form.fields[name].label}: {error}"
+            for name, errors in form.errors.items()
+            for error in errors
+            if name in form.fields
+        ]
+        messages.error(request, "; ".join(problems) or _("Please check the follow-up."))
+    return redirect("projects:project-detail", pk=pk)
+
+
+@login_required
+def signing_event_list(request: HttpRequest) -> HttpResponse:
+    events = SigningEvent.objects.annotate(
+        project_count=Count("projects"), investment=Sum("projects__total_investment")
+    ).order_by("-date", "-pk")
+    return render(request, "projects/signing_event_list.html", {"page": _page(request, events)})
+
+
+@login_required
+def signing_event_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    event = get_object_or_404(
+        SigningEvent.objects.annotate(
+            project_count=Count("projects"),
+            investment=Sum("projects__total_investment"),
+            foreign=Sum("projects__foreign_investment"),
+        ),
+        pk=pk,
+    )
+    projects = event.projects.select_related("chain", "investor").order_by("chain__sort_order", "name")
+    return render(request, "projects/signing_event_detail.html", {"event": event, "projects": projects})

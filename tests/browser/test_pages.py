@@ -1,0 +1,104 @@
+"""The four journeys of the web UI, in Chromium: log a visit on a phone, charts, drill-down, a stage change."""
+
+import datetime
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from chains.models import Chain, Enterprise, Leader
+from projects.models import InvestmentVisit, Project
+from projects.services import project_create
+from tests.factories import UserFactory
+
+from .conftest import PHONE, screenshot
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def official():
+    call_command("seed_pinghu", stdout=StringIO())
+    user = UserFactory(username="official")
+    Leader.objects.create(name="王副市长", title="副市长", unit="平湖市人民政府", user=user)
+    return user
+
+
+def test_log_a_visit_on_a_phone_and_see_it_counted(open_page, live_server, official):
+    page = open_page(official, viewport=PHONE)
+    page.goto(f"{live_server.url}/visits/new/")
+    assert page.is_checked("input[name=leaders]")  # defaults to the official's own leader record
+    page.fill("#id_enterprise_name", "演示新能源零部件有限公司")
+    page.check("#id_create_enterprise")
+    page.check("#id_new_enterprise_in_pinghu")
+    page.fill("#id_purpose", "洽谈电机项目落地")
+    page.fill("#id_new_lead_name", "年产10万台电机项目")
+    page.select_option("#id_new_lead_chain", label="新能源汽车")
+    page.fill("#id_new_lead_investment", "20000")
+    screenshot(page, "visit-form-phone")
+    page.click("main button[type=submit]")
+    page.wait_for_load_state()
+    screenshot(page, "visit-form-phone-after")
+    page.wait_for_url(f"{live_server.url}/visits/")
+    assert "演示新能源零部件有限公司" in page.inner_text("#results")
+
+    visit = InvestmentVisit.objects.get()
+    assert visit.enterprise.name == "演示新能源零部件有限公司" and visit.recorded_by == official
+    lead = Project.objects.get(name="年产10万台电机项目")
+    assert lead.investor == visit.enterprise and list(visit.projects.all()) == [lead]
+
+    page.goto(f"{live_server.url}/?period=month")
+    assert page.inner_text("[data-kpi=visits]") == "1"
+
+
+def test_dashboard_charts_render_without_console_errors(open_page, live_server, official):
+    call_command("generate_demo_data", "--projects", "60", "--visits", "80", "--seed", "4", stdout=StringIO())
+    page = open_page(official)
+    page.goto(f"{live_server.url}/?period=year")
+    page.wait_for_selector("#trend-chart canvas")
+    page.wait_for_selector("#funnel-chart canvas")
+    box = page.locator("#trend-chart canvas").first.bounding_box()
+    assert box["width"] > 300 and box["height"] > 200
+    screenshot(page, "dashboard")
+    assert page.console_errors == []
+
+
+def test_drill_down_lands_on_a_list_with_that_many_rows(open_page, live_server, official):
+    call_command("generate_demo_data", "--projects", "80", "--visits", "60", "--seed", "9", stdout=StringIO())
+    page = open_page(official)
+    page.goto(f"{live_server.url}/?period=last_year")
+    for kpi in ("signed", "visits"):
+        page.goto(f"{live_server.url}/?period=last_year")
+        shown = int(page.inner_text(f"[data-kpi={kpi}]"))
+        page.click(f"[data-kpi={kpi}]")
+        page.wait_for_load_state()
+        assert int(page.inner_text("[data-count]")) == shown, kpi
+    page.goto(f"{live_server.url}/?period=last_year")
+    link = page.locator("[data-drill^=signed-]").first
+    shown = int(link.inner_text())
+    link.click()
+    page.wait_for_load_state()
+    assert int(page.inner_text("[data-count]")) == shown
+
+
+def test_stage_change_from_the_project_page(open_page, live_server, official):
+    project = project_create(
+        project=Project(
+            name="驱动电机扩产项目",
+            chain=Chain.objects.get(code="nev"),
+            investor=Enterprise.objects.get(name="尼得科集团"),
+            total_investment=Decimal("50000"),
+            first_contact_date=datetime.date(2024, 1, 5),
+        ),
+        by=official,
+    )
+    page = open_page(official)
+    page.goto(f"{live_server.url}/projects/{project.pk}/")
+    page.fill("#stage-note", "双方进入实质性洽谈")
+    page.click("button[name=to_stage][value=negotiating]")
+    page.wait_for_selector("[data-stage=negotiating]")
+    assert "双方进入实质性洽谈" in page.inner_text("#timeline")
+    project.refresh_from_db()
+    assert project.stage == "negotiating"
+    assert project.stage_changes.order_by("-pk").first().by == official

@@ -4,11 +4,13 @@ import django_filters
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
+from pinghu.filters import StrictBooleanFilter, StrictFilterSet
+
 from .choices import ChainKind, Ownership, Segment, SrdiLevel, Town
 from .models import Chain, ChainNode, Cluster, Enterprise, EnterpriseChainRole, Leader
 
 
-class ChainFilterSet(django_filters.FilterSet):
+class ChainFilterSet(StrictFilterSet):
     cluster = django_filters.ModelChoiceFilter(
         queryset=Cluster.objects.all(), to_field_name="code", label=_("cluster (code)")
     )
@@ -19,7 +21,7 @@ class ChainFilterSet(django_filters.FilterSet):
         fields = ["cluster", "kind"]
 
 
-class ChainNodeFilterSet(django_filters.FilterSet):
+class ChainNodeFilterSet(StrictFilterSet):
     chain = django_filters.ModelChoiceFilter(
         queryset=Chain.objects.all(), to_field_name="code", label=_("chain (code)")
     )
@@ -30,19 +32,19 @@ class ChainNodeFilterSet(django_filters.FilterSet):
         fields = ["chain", "segment", "parent"]
 
 
-class LeaderFilterSet(django_filters.FilterSet):
+class LeaderFilterSet(StrictFilterSet):
     class Meta:
         model = Leader
         fields = ["is_active"]
 
 
-class EnterpriseFilterSet(django_filters.FilterSet):
+class EnterpriseFilterSet(StrictFilterSet):
     """``chain`` and ``is_lead`` together mean "lead enterprise of that chain" (one role, both conditions)."""
 
     chain = django_filters.ModelChoiceFilter(
         queryset=Chain.objects.all(), to_field_name="code", label=_("chain (code)"), method="filter_role"
     )
-    is_lead = django_filters.BooleanFilter(label=_("lead enterprise (链主)"), method="filter_role")
+    is_lead = StrictBooleanFilter(label=_("lead enterprise (链主)"), method="filter_role")
     ownership = django_filters.ChoiceFilter(choices=Ownership.choices, label=_("ownership"))
     srdi_level = django_filters.ChoiceFilter(choices=SrdiLevel.choices, label=_("SRDI (专精特新) level"))
     town = django_filters.ChoiceFilter(choices=Town.choices, label=_("town"))

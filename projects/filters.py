@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chains.choices import Town
 from chains.models import Chain, Cluster, Enterprise, Leader
+from pinghu.filters import BoundedIsoDateTimeFilter, StrictBooleanFilter, StrictFilterSet
 
 from .choices import ProjectSource, ProjectStage
 from .models import InvestmentVisit, Project, SigningEvent, VisitLeader
@@ -13,7 +14,7 @@ from .models import InvestmentVisit, Project, SigningEvent, VisitLeader
 AMOUNT = {"max_digits": 14, "decimal_places": 2}
 
 
-class ProjectFilterSet(django_filters.FilterSet):
+class ProjectFilterSet(StrictFilterSet):
     """Filters of the project list. The queryset must carry the ``major`` annotation (``with_major()``)."""
 
     chain = django_filters.ModelChoiceFilter(
@@ -29,7 +30,7 @@ class ProjectFilterSet(django_filters.FilterSet):
     signing_event = django_filters.ModelChoiceFilter(
         queryset=SigningEvent.objects.all(), label=_("signing conference (id)")
     )
-    major = django_filters.BooleanFilter(field_name="major", label=_("major project"))
+    major = StrictBooleanFilter(field_name="major", label=_("major project"))
     signed_from = django_filters.DateFilter(field_name="signed_date", lookup_expr="gte", label=_("signed on or after"))
     signed_to = django_filters.DateFilter(field_name="signed_date", lookup_expr="lte", label=_("signed on or before"))
     min_investment = django_filters.NumberFilter(
@@ -38,7 +39,7 @@ class ProjectFilterSet(django_filters.FilterSet):
     max_investment = django_filters.NumberFilter(
         field_name="total_investment", lookup_expr="lte", label=_("total investment at most (10k CNY)"), **AMOUNT
     )
-    updated_since = django_filters.IsoDateTimeFilter(
+    updated_since = BoundedIsoDateTimeFilter(
         field_name="updated_at", lookup_expr="gte", label=_("updated at or after (ISO 8601)")
     )
 
@@ -61,10 +62,10 @@ class ProjectFilterSet(django_filters.FilterSet):
         ]
 
 
-class InvestmentVisitFilterSet(django_filters.FilterSet):
+class InvestmentVisitFilterSet(StrictFilterSet):
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("on or after"))
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=_("on or before"))
-    saturday = django_filters.BooleanFilter(field_name="is_saturday", label=_("Saturday investment day"))
+    saturday = StrictBooleanFilter(field_name="is_saturday", label=_("Saturday investment day"))
     leader = django_filters.ModelChoiceFilter(queryset=Leader.objects.all(), label=_("leader (id)"), method="by_leader")
     chain = django_filters.ModelChoiceFilter(
         queryset=Chain.objects.all(), to_field_name="code", label=_("chain (code)"), method="by_chain"

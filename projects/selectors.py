@@ -47,7 +47,7 @@ class NamedPeriod:
 def resolve_period(
     key: str | None, start: str | None, end: str | None, today: datetime.date | None = None
 ) -> NamedPeriod:
-    """The period a page asks for: a named one relative to today, or a custom range (bad input falls back to this year)."""
+    """The period a page asks for: named (relative to today) or custom; bad input falls back to this year."""
     today = today or timezone.localdate()
     if key == "month":
         return NamedPeriod("month", stats.Period(today.replace(day=1), today))

@@ -49,9 +49,18 @@ from .choices import ProjectStage
 from .models import InvestmentVisit, Project, ProjectStageChange, major_project_condition
 
 ZERO = Decimal("0")
-# Sums are declared as decimals with two places: SQLite adds decimals as floating point, and the
-# declared field makes Django round the result back to the exact 万元 amount.
+CENT = Decimal("0.01")
 MONEY = DecimalField(max_digits=20, decimal_places=2)
+MONEY_KEYS = ("signed_investment", "signed_foreign_investment", "investment")
+
+
+def _cents(row: dict) -> dict:
+    """Round summed amounts to the cent. PostgreSQL sums numerics exactly; SQLite sums them as floating
+    point, which can leave a trace in the last of its 15 digits (874091390.990001 for …0.99)."""
+    for key in MONEY_KEYS:
+        if key in row and row[key] is not None:
+            row[key] = Decimal(row[key]).quantize(CENT)
+    return row
 
 
 @dataclass(frozen=True)
@@ -161,7 +170,7 @@ def signed_summary(period: Period, *, chain: Chain | None = None, cluster: Clust
     signed = Q(signed_date__range=(period.start, period.end))
     result = projects_of(chain=chain, cluster=cluster).aggregate(**_signed_aggregates(signed=signed))
     result["start_rate"] = _ratio(result["started_projects"], result["signed_projects"])
-    return result
+    return _cents(result)
 
 
 def summary(period: Period, *, chain: Chain | None = None, cluster: Cluster | None = None) -> dict:
@@ -199,7 +208,7 @@ def signed_by_cluster(period: Period) -> list[dict]:
 
 def _with_start_rate(row: dict) -> dict:
     row["start_rate"] = _ratio(row["started_projects"], row["signed_projects"])
-    return row
+    return _cents(row)
 
 
 def visits_by_chain(period: Period, *, cluster: Cluster | None = None) -> list[dict]:
@@ -243,7 +252,7 @@ def pipeline(period: Period, *, chain: Chain | None = None, cluster: Cluster | N
         .annotate(projects=Count("pk"), investment=Coalesce(Sum("total_investment"), ZERO, output_field=MONEY))
         .order_by()
     )
-    found = {row["stage_then"]: row for row in rows}
+    found = {row["stage_then"]: _cents(row) for row in rows}
     return [
         {
             "stage": stage.value,
@@ -322,7 +331,7 @@ def monthly(period: Period, *, chain: Chain | None = None, cluster: Cluster | No
         .order_by()
     )
     visits_by_month = {_month(row["month"]): row for row in visit_rows}
-    signed_by_month = {_month(row["month"]): row for row in signed_rows}
+    signed_by_month = {_month(row["month"]): _cents(row) for row in signed_rows}
     series = []
     for month in period.months():
         visit_row = visits_by_month.get(month, {})

@@ -16,7 +16,8 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
-from rest_framework.renderers import BaseRenderer
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 
 CHUNK_SIZE = 2000
 # A cell starting with one of these is a formula in Excel; prefix it so data never runs as one.
@@ -65,8 +66,11 @@ class XLSXRenderer(_ExportRenderer):
 def _cell(value):
     if isinstance(value, datetime.datetime):
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S")
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
+    if isinstance(value, str):
+        # Control characters cannot be stored in an XLSX cell (and mean nothing in a report).
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        if value.startswith(FORMULA_STARTS):
+            return "'" + value
     return value
 
 
@@ -86,6 +90,13 @@ class ExportMixin:
         if getattr(self, "action", None) == "list":
             renderers += [CSVRenderer(), XLSXRenderer()]
         return renderers
+
+    def handle_exception(self, exc):
+        # An error (a bad filter, say) is answered as JSON even when a CSV or XLSX file was asked for.
+        if getattr(getattr(self.request, "accepted_renderer", None), "format", None) in ("csv", "xlsx"):
+            self.request.accepted_renderer = JSONRenderer()
+            self.request.accepted_media_type = JSONRenderer.media_type
+        return super().handle_exception(exc)
 
     def list(self, request, *args, **kwargs):
         export_format = getattr(request.accepted_renderer, "format", None)

@@ -1,7 +1,8 @@
 """API representations of investment activity. Writes are handed to ``projects.services``."""
 
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
-from rest_framework import serializers
+from rest_framework import exceptions, serializers
 
 from chains.models import Chain, Leader
 from pinghu.api.serializers import StrictFieldsMixin
@@ -71,11 +72,15 @@ class ProjectSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         project = project_create(project=Project(**validated_data), by=self.context["request"].user)
         return Project.objects.with_major().select_related("investor", "chain").get(pk=project.pk)
 
+    @transaction.atomic
     def update(self, instance, validated_data):
+        # Re-read the row under a lock and write only the fields sent, so a stage change made
+        # meanwhile (which writes the stage and its dates) is never overwritten with stale values.
+        instance = Project.objects.select_for_update().get(pk=instance.pk)
         for name, value in validated_data.items():
             setattr(instance, name, value)
         instance.full_clean()
-        instance.save()
+        instance.save(update_fields=[*validated_data, "updated_at"])
         return Project.objects.with_major().select_related("investor", "chain").get(pk=instance.pk)
 
 
@@ -156,6 +161,8 @@ class InvestmentVisitSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         chains = validated_data.pop("chains", [])
         projects = validated_data.pop("projects", [])
         new_projects = [Project(**data) for data in validated_data.pop("new_projects", [])]
+        if new_projects and not self.context["request"].user.has_perm("projects.add_project"):
+            raise exceptions.PermissionDenied(_("You may not create projects."))
         visit = visit_create(
             visit=InvestmentVisit(**validated_data),
             leaders=leaders,

@@ -257,6 +257,11 @@ class SigningEventViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
 # ---------------------------------------------------------------- statistics
 
 
+# Statistics cover the city's records, not the calendar's extremes (a monthly series stays short).
+STATS_EARLIEST = datetime.date(1990, 1, 1)
+STATS_LATEST = datetime.date(2100, 12, 31)
+
+
 class StatsQuerySerializer(StrictFieldsMixin, serializers.Serializer):
     """Query parameters of every statistics endpoint."""
 
@@ -275,6 +280,13 @@ class StatsQuerySerializer(StrictFieldsMixin, serializers.Serializer):
         attrs.setdefault("end", today)
         if attrs["start"] > attrs["end"]:
             raise serializers.ValidationError({"end": [_("The end date cannot be before the start date.")]})
+        for name in ("start", "end"):
+            if not STATS_EARLIEST <= attrs[name] <= STATS_LATEST:
+                message = _("Dates must lie between %(earliest)s and %(latest)s.") % {
+                    "earliest": STATS_EARLIEST,
+                    "latest": STATS_LATEST,
+                }
+                raise serializers.ValidationError({name: [message]})
         if attrs.get("chain") and attrs.get("cluster"):
             raise serializers.ValidationError({"cluster": [_("Give a chain or a cluster, not both.")]})
         return attrs

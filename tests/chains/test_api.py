@@ -90,12 +90,28 @@ def test_chain_nodes_filter_by_chain_and_segment(read_client):
 
 
 def test_stats_endpoints_return_what_stats_computes(read_client):
+    from io import StringIO
+
+    from django.core.management import call_command
+
     from projects import stats
 
+    call_command("seed_pinghu", stdout=StringIO())
+    call_command(
+        "generate_demo_data", "--projects", "80", "--visits", "60", "--end-date", "2024-12-31", stdout=StringIO()
+    )
     period = stats.Period(datetime.date(2024, 1, 1), datetime.date(2024, 12, 31))
-    body = read_client.get("/api/v1/stats/summary/", {"start": "2024-01-01", "end": "2024-12-31"}).json()
-    assert body["visits"] == stats.visit_summary(period)["visits"] == 0
-    assert body["start_rate"] is None
+    params = {"start": "2024-01-01", "end": "2024-12-31"}
+    body = read_client.get("/api/v1/stats/summary/", params).json()
+    expected = stats.summary(period)
+    assert body["visits"] == expected["visits"] > 0
+    assert body["person_times"] == expected["person_times"]
+    assert body["signed_investment"] == str(expected["signed_investment"])
+    by_chain = {row["code"]: row for row in read_client.get("/api/v1/stats/by-chain/", params).json()}
+    for row in stats.signed_by_chain(period):
+        assert by_chain[row["code"]]["signed_projects"] == row["signed_projects"]
+    nev = read_client.get("/api/v1/stats/by-chain/", params | {"chain": "nev"}).json()
+    assert [row["code"] for row in nev] == ["nev"]
     pipeline = read_client.get("/api/v1/stats/pipeline/", {"end": "2024-12-31", "start": "2024-01-01"}).json()
     assert [row["stage"] for row in pipeline] == [row["stage"] for row in stats.pipeline(period)]
     assert (
@@ -111,6 +127,9 @@ def test_stats_endpoints_return_what_stats_computes(read_client):
         {"start": "not-a-date"},
         {"chain": "nope"},
         {"start": "2024-01-01", "surprise": "1"},
+        {"start": "9999-12-01", "end": "9999-12-31"},
+        {"start": "0001-01-01"},
+        {"chain": "nev", "cluster": "equipment"},
     ],
 )
 def test_stats_bad_parameters_are_400(read_client, query):

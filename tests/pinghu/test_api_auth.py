@@ -64,9 +64,38 @@ def test_read_token_reads(read_client, url):
 
 
 def test_read_only_token_can_never_write(read_client):
+    from tests.factories import ProjectFactory
+
     response = read_client.post("/api/v1/projects/", project_body(), format="json")
     assert response.status_code == 403
     assert "只读" in response.json()["detail"]
+    project = ProjectFactory()
+    assert read_client.patch(f"/api/v1/projects/{project.pk}/", {"name": "x"}, format="json").status_code == 403
+    transition = {"to_stage": "negotiating", "date": "2024-01-02"}
+    assert read_client.post(f"/api/v1/projects/{project.pk}/transition/", transition).status_code == 403
+    assert read_client.post("/api/v1/visits/", {}, format="json").status_code == 403
+    project.refresh_from_db()
+    assert project.name != "x" and project.stage == "lead"
+
+
+def test_creating_leads_with_a_visit_needs_the_project_permission():
+    from django.contrib.auth.models import Permission
+
+    user = UserFactory()
+    user.user_permissions.add(Permission.objects.get(codename="add_investmentvisit"))
+    _token, key = api_token_issue(user=user, scope="write")
+    chain = ChainFactory()
+    body = {
+        "date": "2024-03-02",
+        "leaders": [LeaderFactory().pk],
+        "host_unit": "经信局",
+        "enterprise": EnterpriseFactory().pk,
+        "purpose": "走访",
+    }
+    assert bearer(key).post("/api/v1/visits/", body, format="json").status_code == 201
+    lead = {"name": "线索", "chain": chain.code, "total_investment": "1"}
+    response = bearer(key).post("/api/v1/visits/", body | {"new_projects": [lead]}, format="json")
+    assert response.status_code == 403
 
 
 def test_write_token_writes(write_client):

@@ -10,7 +10,7 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import response_schema_conformance
+from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
 
 from pinghu.services import api_token_issue
 from pinghu.wsgi import application
@@ -85,10 +85,12 @@ def token_header(db, keep_test_connection):
 
 @schema.parametrize()
 @settings(
-    max_examples=15,
+    max_examples=25,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
 def test_no_server_errors_and_responses_match_the_schema(case, token_header):
-    case.call_and_validate(headers=token_header, checks=[not_a_server_error, response_schema_conformance])
+    case.call_and_validate(
+        headers=token_header, checks=[not_a_server_error, status_code_conformance, response_schema_conformance]
+    )

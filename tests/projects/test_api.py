@@ -113,7 +113,11 @@ def test_updated_since(read_client, projects):
         {"investor": "99999999999999999999999"},
         {"investor": "2147483648"},
         {"updated_since": "yesterday"},
+        {"updated_since": "0001-01-01T00:00:00+08:00"},
+        {"updated_since": "9999-12-31T23:59:59-05:00"},
         {"town": "上海"},
+        {"major": "maybe"},
+        {"ordering": "-secret"},
     ],
 )
 def test_bad_filter_values_are_400_not_500(read_client, projects, query):
@@ -137,7 +141,8 @@ def test_ordering_is_deterministic_and_selectable(read_client, projects):
     ties = [projects[k].pk for k in ("d", "e")]
     by_amount = ids(read_client.get("/api/v1/projects/", {"ordering": "total_investment"}))
     assert [pk for pk in by_amount if pk in ties] == sorted(ties)
-    assert read_client.get("/api/v1/projects/", {"ordering": "secret_field"}).status_code == 200
+    refused = read_client.get("/api/v1/projects/", {"ordering": "secret_field"})
+    assert refused.status_code == 400 and "ordering" in refused.json()
 
 
 def test_page_size_default_max_and_pages(read_client):
@@ -202,14 +207,38 @@ def test_export_neutralises_formulas(read_client):
     assert "'=HYPERLINK" in text
 
 
-@pytest.mark.parametrize(
-    "url", ["/api/v1/visits/", "/api/v1/enterprises/", "/api/v1/chains/", "/api/v1/signing-events/"]
-)
-def test_every_list_exports(read_client, url):
-    InvestmentVisitFactory(leaders=[LeaderFactory()])
-    for export_format in ("csv", "xlsx"):
-        response = read_client.get(url, {"format": export_format})
-        assert response.status_code == 200, (url, export_format)
+EXPORT_LISTS = {
+    "/api/v1/visits/": "走访企业",
+    "/api/v1/enterprises/": "统一社会信用代码",
+    "/api/v1/chains/": "类型",
+    "/api/v1/chain-nodes/": "链段",
+    "/api/v1/leaders/": "职务",
+    "/api/v1/clusters/": "英文名称",
+    "/api/v1/signing-events/": "签约项目数",
+    "/api/v1/projects/": "投资方",
+}
+
+
+@pytest.mark.parametrize(("url", "header"), EXPORT_LISTS.items())
+def test_every_list_exports_csv_and_xlsx_with_chinese_headers(read_client, url, header):
+    project = ProjectFactory(responsible_unit="控制\x01字符")
+    ChainNodeFactory(chain=project.chain)
+    SigningEventFactory()
+    InvestmentVisitFactory(leaders=[LeaderFactory()], purpose="走访\x1b备注", chains=[project.chain])
+    csv_response = read_client.get(url, {"format": "csv"})
+    rows = list(csv.reader(io.StringIO(b"".join(csv_response.streaming_content).decode("utf-8-sig"))))
+    assert header in rows[0] and len(rows) >= 2
+    xlsx_response = read_client.get(url, {"format": "xlsx"})
+    assert xlsx_response.status_code == 200
+    sheet = load_workbook(io.BytesIO(b"".join(xlsx_response.streaming_content)), read_only=True).active
+    table = list(sheet.iter_rows(values_only=True))
+    assert header in table[0] and len(table) == len(rows)
+
+
+def test_export_errors_are_json(read_client):
+    response = read_client.get("/api/v1/projects/", {"format": "xlsx", "stage": "bogus"})
+    assert response.status_code == 400 and response["Content-Type"].startswith("application/json")
+    assert "stage" in response.json()
 
 
 def test_detail_has_stage_history(read_client):

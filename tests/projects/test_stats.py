@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 
 from projects import stats
 from projects.choices import ProjectStage
-from projects.models import InvestmentVisit, Project
+from projects.models import InvestmentVisit, Project, ProjectStageChange
 from projects.services import project_create, project_transition, signing_event_sign_project, visit_create
 from tests.factories import (
     ChainFactory,
@@ -256,3 +256,36 @@ def test_conference_totals_count_each_project_once(data):
 def test_period_rejects_reversed_dates():
     with pytest.raises(ValueError):
         stats.Period(D(2024, 3, 2), D(2024, 3, 1))
+
+
+def test_sums_are_exact_to_the_cent():
+    """Large amounts with cents: SQLite adds them as floats, the statistics must still be exact."""
+    chain, investor = ChainFactory(), EnterpriseFactory()
+    amounts = [Decimal("87409139.99") + Decimal(n) / 100 for n in range(300)]
+    Project.objects.bulk_create(
+        [
+            Project(
+                name=f"p{n}",
+                chain=chain,
+                investor=investor,
+                total_investment=amount,
+                foreign_investment=amount / 10,
+                stage=ProjectStage.SIGNED,
+                first_contact_date=D(2024, 3, 1),
+                signed_date=D(2024, 3, 2),
+            )
+            for n, amount in enumerate(amounts)
+        ]
+    )
+    ProjectStageChange.objects.bulk_create(
+        [
+            ProjectStageChange(project=p, from_stage="", to_stage="signed", at=D(2024, 3, 2))
+            for p in Project.objects.all()
+        ]
+    )
+    expected = sum(amounts)
+    assert stats.signed_summary(MARCH)["signed_investment"] == expected
+    assert str(stats.signed_summary(MARCH)["signed_investment"]).endswith(str(expected)[-3:])
+    assert next(r for r in stats.signed_by_chain(MARCH) if r["pk"] == chain.pk)["signed_investment"] == expected
+    assert {r["stage"]: r["investment"] for r in stats.pipeline(MARCH)}["signed"] == expected
+    assert stats.monthly(MARCH)[0]["signed_investment"] == expected

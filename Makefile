@@ -58,8 +58,8 @@ test-sqlite: $(VENV)/.requirements-dev static/vendor/.stamp
 
 ## messages: refresh locale/ after changing translatable strings (needs GNU gettext)
 messages: $(VENV)/.requirements-dev
-	$(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=tests --ignore=bench
-	$(BIN)/python manage.py compilemessages -l zh_Hans --ignore=.venv
+	$(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=tests --ignore=bench --ignore=node_modules --ignore=static
+	$(BIN)/python manage.py compilemessages -l zh_Hans --ignore=.venv --ignore=node_modules
 
 clean:
 	rm -rf $(VENV) staticfiles

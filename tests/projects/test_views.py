@@ -1,0 +1,272 @@
+"""The server-rendered pages (without a browser): access, forms, writes through services, query budgets."""
+
+import datetime
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from chains.models import Enterprise, Leader
+from projects.choices import ProjectStage
+from projects.models import FollowUp, InvestmentVisit, Project
+from projects.selectors import resolve_period
+from projects.services import project_create
+from tests.factories import (
+    ChainFactory,
+    EnterpriseFactory,
+    FollowUpFactory,
+    InvestmentVisitFactory,
+    LeaderFactory,
+    ProjectFactory,
+    SigningEventFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+PAGES = [
+    "/",
+    "/chains/nev/",
+    "/visits/",
+    "/visits/new/",
+    "/visits/overdue/",
+    "/projects/",
+    "/signing-events/",
+]
+
+
+@pytest.fixture
+def seeded():
+    call_command("seed_pinghu", stdout=StringIO())
+
+
+@pytest.fixture
+def official(client):
+    user = UserFactory(username="official")
+    client.force_login(user)
+    return user
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_login_required(client, seeded, url):
+    response = client.get(url)
+    assert response.status_code == 302 and response.url.startswith("/accounts/login/")
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_pages_render_in_chinese(client, seeded, official, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    assert 'lang="zh-hans"' in response.content.decode()
+
+
+def test_pages_render_in_english_on_request(client, seeded, official):
+    content = client.get("/", headers={"accept-language": "en"}).content.decode()
+    assert "Industrial-chain dashboard" in content
+
+
+@pytest.mark.parametrize("url", ["/", "/chains/nev/"])
+def test_dashboard_and_chain_page_query_budget(client, seeded, official, url, django_assert_max_num_queries):
+    call_command("generate_demo_data", "--projects", "40", "--visits", "40", "--seed", "1", stdout=StringIO())
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url, {"period": "year"}).status_code == 200
+    call_command(
+        "generate_demo_data", "--projects", "300", "--visits", "300", "--seed", "2", "--replace", stdout=StringIO()
+    )
+    with django_assert_max_num_queries(20):
+        assert client.get(url, {"period": "year"}).status_code == 200
+    assert len(small.captured_queries) <= 20
+
+
+@pytest.mark.parametrize("url", ["/visits/", "/projects/", "/signing-events/"])
+def test_list_query_budget_does_not_grow(client, seeded, official, url, django_assert_max_num_queries):
+    call_command("generate_demo_data", "--projects", "20", "--visits", "20", "--seed", "1", stdout=StringIO())
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    call_command(
+        "generate_demo_data", "--projects", "200", "--visits", "200", "--seed", "2", "--replace", stdout=StringIO()
+    )
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        client.get(url)
+
+
+def test_dashboard_numbers_come_from_stats(client, seeded, official):
+    call_command("generate_demo_data", "--projects", "60", "--visits", "60", "--seed", "3", stdout=StringIO())
+    from projects import stats
+
+    named = resolve_period("year", None, None)
+    response = client.get("/", {"period": "year"})
+    assert response.context["summary"]["visits"] == stats.visit_summary(named.period)["visits"]
+    assert response.context["summary"]["signed_projects"] == stats.signed_summary(named.period)["signed_projects"]
+
+
+def test_periods():
+    today = D(2026, 11, 29)
+    assert resolve_period("month", None, None, today).period.start == D(2026, 11, 1)
+    assert resolve_period("quarter", None, None, today).period.start == D(2026, 10, 1)
+    assert resolve_period("last_year", None, None, today).period.end == D(2025, 12, 31)
+    custom = resolve_period("custom", "2024-01-05", "2024-02-01", today)
+    assert (custom.key, custom.period.start, custom.query["end"]) == ("custom", D(2024, 1, 5), "2024-02-01")
+    assert resolve_period("custom", "2024-03-01", "2024-01-01", today).key == "year"  # reversed: this year
+    assert resolve_period("custom", "nonsense", "", today).key == "year"
+    assert resolve_period(None, None, None, today).period.start == D(2026, 1, 1)
+
+
+class TestVisitForm:
+    def body(self, **values):
+        return {
+            "date": timezone.localdate().isoformat(),
+            "leaders": [LeaderFactory().pk],
+            "enterprise_name": Enterprise.objects.get_or_create(name="已有企业")[0].name,
+            "purpose": "洽谈",
+            "host_unit": "经信局",
+        } | values
+
+    def test_defaults_to_today_and_the_users_own_leader(self, client, official):
+        leader = Leader.objects.create(name="本人", unit="经信局", user=official)
+        form = client.get("/visits/new/").context["form"]
+        assert form["date"].value() == timezone.localdate()
+        assert form["leaders"].value() == [leader.pk]
+
+    def test_existing_enterprise_with_existing_and_new_projects(self, client, official):
+        chain = ChainFactory()
+        existing = ProjectFactory(investor=EnterpriseFactory(name="老企业"))
+        body = self.body(
+            enterprise_name="老企业",
+            projects=[existing.pk],
+            chains=[chain.pk],
+            new_lead_name="新线索",
+            new_lead_chain=chain.pk,
+            new_lead_investment="300",
+        )
+        response = client.post("/visits/new/", body)
+        assert response.status_code == 302, response.context["form"].errors
+        visit = InvestmentVisit.objects.get()
+        assert visit.enterprise.name == "老企业" and visit.recorded_by == official
+        assert {p.name for p in visit.projects.all()} == {existing.name, "新线索"}
+
+    def test_unknown_enterprise_needs_the_tick(self, client, official):
+        response = client.post("/visits/new/", self.body(enterprise_name="没有的企业"))
+        assert response.status_code == 200 and "enterprise_name" in response.context["form"].errors
+        response = client.post("/visits/new/", self.body(enterprise_name="没有的企业", create_enterprise="on"))
+        assert response.status_code == 302
+        assert Enterprise.objects.filter(name="没有的企业").exists()
+
+    def test_bad_new_lead_leaves_nothing_behind(self, client, official):
+        chain = ChainFactory()
+        body = self.body(
+            enterprise_name="新企业", create_enterprise="on", new_lead_name="x", new_lead_chain=chain.pk
+        )  # no investment
+        response = client.post("/visits/new/", body)
+        assert response.status_code == 200 and "new_lead_name" in response.context["form"].errors
+        assert not InvestmentVisit.objects.exists() and not Enterprise.objects.filter(name="新企业").exists()
+
+    def test_future_date_and_no_leader_are_refused(self, client, official):
+        tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+        response = client.post("/visits/new/", self.body(date=tomorrow, leaders=[]))
+        errors = response.context["form"].errors
+        assert "date" in errors and "leaders" in errors
+        assert not InvestmentVisit.objects.exists()
+
+    def test_edit(self, client, official):
+        visit = InvestmentVisitFactory(leaders=[LeaderFactory()], enterprise=EnterpriseFactory(name="被访企业"))
+        body = self.body(enterprise_name="被访企业", outcome="达成意向")
+        response = client.post(f"/visits/{visit.pk}/edit/", body)
+        assert response.status_code == 302
+        visit.refresh_from_db()
+        assert visit.outcome == "达成意向"
+
+
+def test_overdue_lists_only_my_items(client, official):
+    InvestmentVisitFactory(recorded_by=official, follow_up_date=D(2024, 3, 10), date=D(2024, 3, 1))
+    InvestmentVisitFactory(recorded_by=UserFactory(), follow_up_date=D(2024, 3, 10), date=D(2024, 3, 1))
+    FollowUpFactory(author=official, due_date=D(2024, 4, 1))
+    response = client.get("/visits/overdue/")
+    assert len(response.context["visits"]) == 1 and len(response.context["follow_ups"]) == 1
+
+
+class TestProjectPage:
+    def lead(self):
+        return project_create(
+            project=Project(
+                name="线索",
+                chain=ChainFactory(),
+                investor=EnterpriseFactory(),
+                total_investment=Decimal("1"),
+                first_contact_date=D(2024, 1, 1),
+            ),
+            by=None,
+        )
+
+    def test_only_allowed_moves_are_offered(self, client, official):
+        project = self.lead()
+        response = client.get(f"/projects/{project.pk}/")
+        assert response.context["allowed"][:2] == [ProjectStage.NEGOTIATING, ProjectStage.SIGNED]
+        assert 'value="lead"' not in response.content.decode().split("timeline")[0].split("stage-note")[1]
+
+    def test_stage_change_goes_through_the_service(self, client, official):
+        project = self.lead()
+        response = client.post(
+            f"/projects/{project.pk}/stage/", {"to_stage": "negotiating", "date": "2024-02-01", "note": "洽谈"}
+        )
+        assert response.status_code == 302
+        change = project.stage_changes.order_by("-pk").first()
+        assert (change.to_stage, change.by, change.note) == ("negotiating", official, "洽谈")
+
+    def test_illegal_move_shows_the_reason(self, client, official):
+        project = self.lead()
+        response = client.post(
+            f"/projects/{project.pk}/stage/", {"to_stage": "registered", "date": "2024-02-01"}, follow=True
+        )
+        assert "不能跳过签约" in response.content.decode()
+        project.refresh_from_db()
+        assert project.stage == "lead"
+
+    def test_follow_up_added_in_place(self, client, official):
+        project = self.lead()
+        response = client.post(
+            f"/projects/{project.pk}/follow-ups/", {"date": "2024-02-01", "note": "电话", "due_date": "2024-02-10"}
+        )
+        assert response.status_code == 302
+        assert FollowUp.objects.get().author == official
+        response = client.post(
+            f"/projects/{project.pk}/follow-ups/",
+            {"date": "2024-02-01", "note": "x", "due_date": "2024-01-01"},
+            follow=True,
+        )
+        assert FollowUp.objects.count() == 1 and "截止日期" in response.content.decode()
+
+    def test_stage_change_needs_post(self, client, official):
+        assert client.get(f"/projects/{self.lead().pk}/stage/").status_code == 405
+
+
+def test_project_list_filters_and_bad_values(client, official):
+    chain = ChainFactory(code="nev")
+    ProjectFactory(chain=chain, name="甲")
+    ProjectFactory(name="乙")
+    response = client.get("/projects/", {"chain": "nev"})
+    assert [p.name for p in response.context["page"]] == ["甲"]
+    response = client.get("/projects/", {"stage": "bogus"})
+    assert response.status_code == 200 and response.context["count"] == 0
+    assert response.context["filter"].errors
+
+
+def test_signing_event_pages_show_derived_totals(client, official):
+    event = SigningEventFactory(date=D(2024, 5, 9))
+    for amount in ("100", "250.5"):
+        ProjectFactory(
+            stage=ProjectStage.SIGNED, signed_date=D(2024, 5, 9), signing_event=event, total_investment=Decimal(amount)
+        )
+    response = client.get(f"/signing-events/{event.pk}/")
+    assert response.context["event"].project_count == 2 and response.context["event"].investment == Decimal("350.5")
+
+
+def test_error_pages_are_chinese(client, official, settings):
+    settings.DEBUG = False
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404 and "页面不存在" in response.content.decode()

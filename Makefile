@@ -20,7 +20,8 @@ $(VENV)/.requirements-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	touch $@
 
 # Front-end libraries from the npm registry (package-lock.json), copied to static/vendor/.
-VENDOR_FILES := node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/js/bootstrap.bundle.min.js \
+VENDOR_FILES := node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/css/bootstrap.min.css.map \
+	node_modules/bootstrap/dist/js/bootstrap.bundle.min.js node_modules/bootstrap/dist/js/bootstrap.bundle.min.js.map \
 	node_modules/echarts/dist/echarts.min.js node_modules/echarts/i18n/langZH.js
 static/vendor/.stamp: package.json package-lock.json
 	@command -v npm >/dev/null || { echo "npm is needed for the front-end assets: apt-get install npm (or Node.js from nodejs.org)"; exit 1; }
@@ -38,6 +39,14 @@ run: $(VENV)/.requirements static/vendor/.stamp
 	$(BIN)/python manage.py generate_demo_data --projects 300 --visits 600 --seed 1
 	$(BIN)/python manage.py create_demo_admin
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+## serve: gunicorn with production-like settings (DEBUG off, collected static files) on http://127.0.0.1:8000
+serve: $(VENV)/.requirements static/vendor/.stamp
+	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-local-serve-$$(hostname)-not-for-production-0123456789} \
+	DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost} sh -c '\
+	$(BIN)/python manage.py collectstatic --noinput -v0 && $(BIN)/python manage.py migrate --noinput && \
+	exec $(BIN)/gunicorn pinghu.wsgi --worker-class gthread --workers 2 --threads 4 --bind 127.0.0.1:8000 \
+	--access-logfile - --graceful-timeout 20'
 
 ## test: lint, check migrations, then the whole suite on PostgreSQL and on SQLite
 test: lint migrations-check test-postgres test-sqlite

@@ -55,6 +55,7 @@ def main() -> None:
 
     from django.conf import settings
     from django.contrib.auth import get_user_model
+    from django.core.cache import cache
     from django.db import connection
     from django.test import Client
 
@@ -96,14 +97,21 @@ def main() -> None:
                 cursor.execute(query, params)
                 cursor.fetchall()
 
-    page(), baseline()  # warm-up
-    page_time, _ = median_seconds(page, args.repeat)
+    def cold_page():
+        cache.clear()  # as after any write: the figures are computed again
+        return page()
+
+    page(), baseline()  # warm-up of connections and imports
+    cold_time, _ = median_seconds(cold_page, args.repeat)
+    warm_time, _ = median_seconds(page, args.repeat)
     sql_time, _ = median_seconds(baseline, args.repeat)
     print(f"{Project.objects.count():,} projects, {InvestmentVisit.objects.count():,} visits; period {year}")
+    print(f"hand-written SQL for the dashboard's figures: median {sql_time * 1000:.0f} ms")
     print(
-        f"dashboard GET /?period=last_year median {page_time * 1000:.0f} ms (target < 300 ms); "
-        f"hand-written SQL for the same figures {sql_time * 1000:.0f} ms; ratio {page_time / sql_time:.2f}x (target ≤ 2)"
+        f"dashboard, figures computed (first view after a write): median {cold_time * 1000:.0f} ms, "
+        f"ratio to SQL {cold_time / sql_time:.2f}x (target ≤ 2)"
     )
+    print(f"dashboard, figures from the versioned cache: median {warm_time * 1000:.0f} ms (target < 300 ms)")
 
 
 if __name__ == "__main__":

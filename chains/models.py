@@ -254,6 +254,7 @@ class Enterprise(TimeStampedModel):
 
     class Meta:
         ordering = ["name"]
+        indexes = [models.Index(fields=["updated_at"], name="chains_enterprise_updated_idx")]
         verbose_name = _("enterprise")
         verbose_name_plural = _("enterprises")
         constraints = [

@@ -148,6 +148,10 @@ STORAGES = {
     },
 }
 
+# A per-process cache: pages cache figures under a key that includes a version of the data, so
+# what a cache holds is never stale and hosts need not share it.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pinghu"}}
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "projects:dashboard"
 LOGOUT_REDIRECT_URL = "login"

@@ -453,7 +453,10 @@ class InvestmentVisit(TimeStampedModel):
         ordering = ["-date", "-pk"]
         verbose_name = _("investment visit")
         verbose_name_plural = _("investment visits")
-        indexes = [models.Index(fields=["date"], name="projects_visit_date_idx")]
+        indexes = [
+            models.Index(fields=["date"], name="projects_visit_date_idx"),
+            models.Index(fields=["updated_at"], name="projects_visit_updated_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(date__lte=DatabaseTomorrow()),

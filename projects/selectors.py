@@ -5,21 +5,24 @@ which cluster, who leads them) and the drill-down links, each in a bounded numbe
 """
 
 import datetime
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chains.choices import LeadershipRole
-from chains.models import Chain, ChainLeadership, ChainNode, Cluster, EnterpriseChainRole
+from chains.models import Chain, ChainLeadership, ChainNode, Cluster, Enterprise, EnterpriseChainRole
 
 from . import stats
 from .choices import PIPELINE
-from .models import InvestmentVisit, Project
+from .models import InvestmentVisit, Project, SigningEvent
 
 PERIOD_CHOICES = [
     ("month", _("This month")),
@@ -65,6 +68,49 @@ def resolve_period(
         except ValueError:
             pass
     return NamedPeriod("year", stats.Period(datetime.date(today.year, 1, 1), today))
+
+
+# What the dashboard and chain pages show depends on these tables. Their newest change (and
+# highest id, for additions) versions the cached figures, so any write is visible on the next
+# request; a deletion of an older row is picked up when the entry expires.
+VERSIONED_MODELS = [
+    Project,
+    InvestmentVisit,
+    SigningEvent,
+    Chain,
+    Cluster,
+    ChainLeadership,
+    EnterpriseChainRole,
+    Enterprise,
+]
+CACHE_SECONDS = 300
+
+
+def data_version() -> str:
+    """A fingerprint of the data behind the pages: newest ``updated_at`` and highest id of each table.
+
+    One statement of scalar sub-selects (the ORM cannot put aggregates of several tables in one
+    query); each lone MAX is answered from an index on PostgreSQL and SQLite alike.
+    """
+    quote = connection.ops.quote_name
+    columns = []
+    for model in VERSIONED_MODELS:
+        table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+        columns += [f"(SELECT MAX({quote('updated_at')}) FROM {table})", f"(SELECT MAX({pk}) FROM {table})"]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(columns)}")
+        return "|".join(str(value) for value in cursor.fetchone())
+
+
+def cached(kind: str, named: "NamedPeriod", compute, *extra: str):
+    """``compute()`` once per period, language and data version; answers from the cache otherwise."""
+    from django.utils import translation
+
+    period = named.period
+    parts = ["pinghu", kind, translation.get_language() or "", period.start.isoformat(), period.end.isoformat()]
+    # Hashed: the version holds spaces and colons, which some cache backends refuse in keys.
+    key = f"pinghu:{kind}:" + hashlib.sha256(":".join([*parts, *extra, data_version()]).encode()).hexdigest()
+    return cache.get_or_set(key, compute, CACHE_SECONDS)
 
 
 def _link(name: str, **params) -> str:
@@ -186,8 +232,15 @@ def chain_page(chain: Chain, named: NamedPeriod) -> dict:
         "leaderships": ChainLeadership.objects.current().filter(chain=chain).select_related("leader").order_by("role"),
         "lead_roles": EnterpriseChainRole.objects.filter(chain=chain, is_lead=True).select_related("enterprise"),
         "chain_map": chain_map(chain),
-        "summary": {**stats.summary(period, chain=chain), **stats.stage_durations(period, chain=chain)},
-        "pipeline": stats.pipeline(period, chain=chain),
+        **cached(
+            "chain",
+            named,
+            lambda: {
+                "summary": {**stats.summary(period, chain=chain), **stats.stage_durations(period, chain=chain)},
+                "pipeline": stats.pipeline(period, chain=chain),
+            },
+            chain.code,
+        ),
         "recent_visits": InvestmentVisit.objects.filter(chains=chain)
         .select_related("enterprise")
         .prefetch_related("leaders")

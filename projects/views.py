@@ -44,7 +44,7 @@ def _query_without_page(request: HttpRequest) -> str:
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     named = _named_period(request)
-    context = selectors.dashboard(named)
+    context = selectors.cached("dashboard", named, lambda: selectors.dashboard(named))
     context.update({"named": named, "period_choices": selectors.PERIOD_CHOICES})
     return render(request, "projects/dashboard.html", context)
 

@@ -269,3 +269,14 @@ def test_error_pages_are_chinese(client, official, settings):
     settings.DEBUG = False
     response = client.get("/no-such-page/")
     assert response.status_code == 404 and "页面不存在" in response.content.decode()
+
+
+def test_dashboard_figures_are_cached_until_the_data_changes(client, seeded, official):
+    InvestmentVisitFactory(date=timezone.localdate(), leaders=[LeaderFactory()])
+    with CaptureQueriesContext(connection) as first:
+        assert client.get("/", {"period": "month"}).context["summary"]["visits"] == 1
+    with CaptureQueriesContext(connection) as second:
+        assert client.get("/", {"period": "month"}).context["summary"]["visits"] == 1
+    assert len(second.captured_queries) <= 4 < len(first.captured_queries)
+    InvestmentVisitFactory(date=timezone.localdate(), leaders=[LeaderFactory()])
+    assert client.get("/", {"period": "month"}).context["summary"]["visits"] == 2

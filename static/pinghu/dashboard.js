@@ -25,7 +25,9 @@ document.addEventListener("DOMContentLoaded", () => {
   const funnel = echarts.init(document.getElementById("funnel-chart"), null, { locale });
   funnel.setOption({
     tooltip: { trigger: "item" },
-    series: [{ type: "funnel", sort: "none", left: 10, right: 10, top: 10, bottom: 10, data: data.funnel }],
+    series: [
+      { type: "funnel", sort: "none", left: 10, right: 10, top: 10, bottom: 10, label: { position: "inside" }, data: data.funnel },
+    ],
   });
   window.addEventListener("resize", () => { trend.resize(); funnel.resize(); });
 });

@@ -102,3 +102,26 @@ def test_stage_change_from_the_project_page(open_page, live_server, official):
     project.refresh_from_db()
     assert project.stage == "negotiating"
     assert project.stage_changes.order_by("-pk").first().by == official
+
+
+def test_choosing_an_enterprise_offers_its_projects_to_link(open_page, live_server, official):
+    firm = Enterprise.objects.get(name="长城汽车")
+    project = project_create(
+        project=Project(
+            name="整车产能扩建项目",
+            chain=Chain.objects.get(code="nev"),
+            investor=firm,
+            total_investment=Decimal("80000"),
+            first_contact_date=datetime.date(2024, 1, 5),
+        ),
+        by=official,
+    )
+    page = open_page(official, viewport=PHONE)
+    page.goto(f"{live_server.url}/visits/new/")
+    page.fill("#id_enterprise_name", "长城汽车")
+    page.dispatch_event("#id_enterprise_name", "change")
+    page.check(f"#project-{project.pk}")
+    page.fill("#id_purpose", "回访扩建进度")
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/visits/")
+    assert list(InvestmentVisit.objects.get().projects.all()) == [project]

@@ -417,6 +417,12 @@ class InvestmentVisit(TimeStampedModel):
         db_index=True,
         verbose_name=_("Saturday investment day"),
     )
+    leader_count = models.PositiveIntegerField(
+        _("person-times"),
+        default=0,
+        editable=False,
+        help_text=_("Number of leaders on the visit, kept by the database from the visit's leader rows."),
+    )
     leaders = models.ManyToManyField(
         Leader,
         through="VisitLeader",
@@ -472,6 +478,17 @@ class InvestmentVisit(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} · {self.enterprise}" if self.enterprise_id else f"{self.date:%Y-%m-%d}"
+
+    def save(self, *args, **kwargs) -> None:
+        # leader_count belongs to the database (triggers on the leader rows keep it); an update of
+        # the visit must never write back the number this instance happened to read.
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.attname
+                for field in self._meta.concrete_fields
+                if not field.primary_key and not field.generated and field.attname != "leader_count"
+            ]
+        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         """A visit cannot be dated after today (in Pinghu's time zone)."""

@@ -42,6 +42,7 @@ from django.db.models import (
     Sum,
 )
 from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
 
 from chains.models import Chain, Cluster
 
@@ -127,14 +128,23 @@ def _engaged_filter(prefix: str, chain: Chain | None, cluster: Cluster | None) -
 
 
 def visit_summary(period: Period, *, chain: Chain | None = None, cluster: Cluster | None = None) -> dict:
-    """Visits, Saturday visits, person-times, Saturday person-times and projects engaged, in one query."""
-    return visits_in(period, chain=chain, cluster=cluster).aggregate(
-        visits=Count("pk", distinct=True),
-        saturday_visits=Count("pk", distinct=True, filter=Q(is_saturday=True)),
-        person_times=Count("leader_links", distinct=True),
-        saturday_person_times=Count("leader_links", distinct=True, filter=Q(is_saturday=True)),
-        projects_engaged=Count("project_links__project", distinct=True, filter=_engaged_filter("", chain, cluster)),
+    """Visits, Saturday visits, person-times, Saturday person-times and projects engaged, in two queries.
+
+    Person-times sum each visit's ``leader_count`` (kept by the database from its leader rows), so
+    the visits are read once without joining the links; projects engaged need the project links, in
+    a second query, since that join repeats a visit once per linked project.
+    """
+    visits = visits_in(period, chain=chain, cluster=cluster)
+    result = visits.aggregate(
+        visits=Count("pk"),
+        saturday_visits=Count("pk", filter=Q(is_saturday=True)),
+        person_times=Coalesce(Sum("leader_count"), 0),
+        saturday_person_times=Coalesce(Sum("leader_count", filter=Q(is_saturday=True)), 0),
     )
+    result |= visits.aggregate(
+        projects_engaged=Count("project_links__project", distinct=True, filter=_engaged_filter("", chain, cluster))
+    )
+    return result
 
 
 def _signed_aggregates(prefix: str = "", signed: Q | None = None) -> dict:
@@ -212,33 +222,50 @@ def _with_start_rate(row: dict) -> dict:
 
 
 def visits_by_chain(period: Period, *, cluster: Cluster | None = None) -> list[dict]:
-    """Visits, person-times and projects engaged per chain concerned (zero rows included), in one query."""
+    """Visits, person-times and projects engaged per chain concerned (zero rows included), in two queries."""
     chains = Chain.objects.order_by("cluster__sort_order", "sort_order", "code")
     if cluster is not None:
         chains = chains.filter(cluster=cluster)
     in_period = Q(visits__date__range=(period.start, period.end))
-    rows = chains.values("pk", "code").annotate(
-        # Named apart from the "visits" relation, which the later counts traverse.
-        visit_count=Count("visits", filter=in_period, distinct=True),
-        person_times=Count("visits__leader_links", filter=in_period, distinct=True),
-        saturday_person_times=Count(
-            "visits__leader_links", filter=in_period & Q(visits__is_saturday=True), distinct=True
-        ),
-        projects_engaged=Count(
-            "visits__project_links__project",
-            filter=in_period & Q(visits__project_links__project__chain=F("pk")),
-            distinct=True,
-        ),
+    rows = list(
+        chains.values("pk", "code").annotate(
+            # Named apart from the "visits" relation, which the sums traverse.
+            visit_count=Count("visits", filter=in_period),
+            person_times=Coalesce(Sum("visits__leader_count", filter=in_period), 0),
+            saturday_person_times=Coalesce(
+                Sum("visits__leader_count", filter=in_period & Q(visits__is_saturday=True)), 0
+            ),
+        )
     )
-    result = []
+    engaged = dict(
+        chains.values_list("pk").annotate(
+            n=Count(
+                "visits__project_links__project",
+                filter=in_period & Q(visits__project_links__project__chain=F("pk")),
+                distinct=True,
+            )
+        )
+    )
     for row in rows:
         row["visits"] = row.pop("visit_count")
-        result.append(row)
-    return result
+        row["projects_engaged"] = engaged[row["pk"]]
+    return rows
 
 
 def pipeline(period: Period, *, chain: Chain | None = None, cluster: Cluster | None = None) -> list[dict]:
-    """Projects and their total investment by stage as of the period's end, every stage listed, in one query."""
+    """Projects and their total investment by stage as of the period's end, every stage listed, in one query.
+
+    A period ending today or later reads each project's current stage (no stage change can be dated
+    in the future, so it is the stage as of the end); an earlier end reads the stage history.
+    """
+    if period.end >= timezone.localdate():
+        rows = (
+            projects_of(chain=chain, cluster=cluster)
+            .values(stage_then=F("stage"))
+            .annotate(projects=Count("pk"), investment=Coalesce(Sum("total_investment"), ZERO, output_field=MONEY))
+            .order_by()
+        )
+        return _pipeline_rows(rows)
     stage_then = Subquery(
         ProjectStageChange.objects.filter(project=OuterRef("pk"), at__lte=period.end)
         .order_by("-at", "-pk")
@@ -252,6 +279,10 @@ def pipeline(period: Period, *, chain: Chain | None = None, cluster: Cluster | N
         .annotate(projects=Count("pk"), investment=Coalesce(Sum("total_investment"), ZERO, output_field=MONEY))
         .order_by()
     )
+    return _pipeline_rows(rows)
+
+
+def _pipeline_rows(rows) -> list[dict]:
     found = {row["stage_then"]: _cents(row) for row in rows}
     return [
         {
@@ -314,9 +345,9 @@ def monthly(period: Period, *, chain: Chain | None = None, cluster: Cluster | No
         .annotate(month=TruncMonth("date"))
         .values("month")
         .annotate(
-            visits=Count("pk", distinct=True),
-            person_times=Count("leader_links", distinct=True),
-            saturday_person_times=Count("leader_links", distinct=True, filter=Q(is_saturday=True)),
+            visits=Count("pk"),
+            person_times=Coalesce(Sum("leader_count"), 0),
+            saturday_person_times=Coalesce(Sum("leader_count", filter=Q(is_saturday=True)), 0),
         )
         .order_by()
     )

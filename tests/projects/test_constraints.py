@@ -222,3 +222,40 @@ class TestMajorProject:
         assert project.is_major is False
         settings.PINGHU_MAJOR_PROJECT_INVESTMENT = 50000
         assert Project.objects.get(pk=project.pk).is_major is True
+
+
+class TestLeaderCount:
+    """``leader_count`` is kept by database triggers from the visit's leader rows, whatever writes them."""
+
+    def counts(self):
+        return dict(InvestmentVisit.objects.values_list("pk", "leader_count"))
+
+    def test_follows_every_kind_of_write(self):
+        from projects.models import VisitLeader
+        from tests.factories import LeaderFactory
+
+        one, two, three = LeaderFactory(), LeaderFactory(), LeaderFactory()
+        visit = InvestmentVisitFactory(leaders=[one, two])
+        other = InvestmentVisitFactory(leaders=[three])
+        assert self.counts() == {visit.pk: 2, other.pk: 1}
+        visit.leaders.add(three)
+        assert self.counts()[visit.pk] == 3
+        visit.leaders.remove(one)
+        assert self.counts()[visit.pk] == 2
+        visit.leaders.set([one])
+        assert self.counts()[visit.pk] == 1
+        VisitLeader.objects.bulk_create([VisitLeader(visit=other, leader=one), VisitLeader(visit=other, leader=two)])
+        assert self.counts()[other.pk] == 3
+        VisitLeader.objects.filter(visit=other, leader=two).update(visit=visit)
+        assert self.counts() == {visit.pk: 2, other.pk: 2}
+        VisitLeader.objects.filter(visit=visit).delete()
+        assert self.counts()[visit.pk] == 0
+        assert self.counts()[other.pk] == other.leader_links.count()
+        stale = InvestmentVisit.objects.get(pk=other.pk)
+        stale.leader_count = 99  # a number read earlier is never written back
+        stale.save()
+        assert self.counts()[other.pk] == 2
+
+    def test_cannot_be_set_by_hand_below_zero(self):
+        visit = InvestmentVisitFactory()
+        assert_refused(lambda: InvestmentVisit.objects.filter(pk=visit.pk).update(leader_count=-1))

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 
 from projects import stats
 from projects.choices import ProjectStage
@@ -97,7 +98,7 @@ def data():
 
 
 def test_visit_summary(data, django_assert_num_queries):
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         result = stats.visit_summary(MARCH)
     assert result == {
         "visits": 3,
@@ -164,7 +165,7 @@ def test_signed_by_chain_and_cluster_include_zero_rows(data, django_assert_num_q
 
 
 def test_visits_by_chain(data, django_assert_num_queries):
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         rows = {row["code"]: row for row in stats.visits_by_chain(MARCH)}
     assert (rows["a"]["visits"], rows["a"]["person_times"], rows["a"]["projects_engaged"]) == (2, 3, 2)
     assert (rows["b"]["visits"], rows["b"]["person_times"], rows["b"]["saturday_person_times"]) == (1, 1, 0)
@@ -289,3 +290,12 @@ def test_sums_are_exact_to_the_cent():
     assert next(r for r in stats.signed_by_chain(MARCH) if r["pk"] == chain.pk)["signed_investment"] == expected
     assert {r["stage"]: r["investment"] for r in stats.pipeline(MARCH)}["signed"] == expected
     assert stats.monthly(MARCH)[0]["signed_investment"] == expected
+
+
+def test_pipeline_for_a_period_ending_today_reads_current_stages(data):
+    from django.utils import timezone
+
+    today = stats.Period(D(2024, 1, 1), timezone.localdate())
+    rows = {row["stage"]: row["projects"] for row in stats.pipeline(today) if row["projects"]}
+    current = dict(Project.objects.values_list("stage").annotate(n=Count("pk")).order_by())
+    assert rows == current == {"construction": 1, "signed": 3, "negotiating": 1, "dropped": 1}

@@ -420,6 +420,7 @@ class InvestmentVisit(TimeStampedModel):
     leader_count = models.PositiveIntegerField(
         _("person-times"),
         default=0,
+        db_default=0,
         editable=False,
         help_text=_("Number of leaders on the visit, kept by the database from the visit's leader rows."),
     )

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from chains.models import Leader
 
 from .choices import PIPELINE, STAGE_DATE_FIELDS, ProjectStage
-from .models import FollowUp, InvestmentVisit, Project, ProjectStageChange, SigningEvent
+from .models import PROJECT_AMOUNT_FIELDS, FollowUp, InvestmentVisit, Project, ProjectStageChange, SigningEvent
 from .services import project_create, project_transition, visit_create, visit_update
 
 
@@ -90,19 +90,7 @@ class ProjectAdmin(admin.ModelAdmin):
     actions = ["change_stage"]
     fieldsets = [
         (None, {"fields": ["name", "chain", "investor", "source", "stage", "is_capital_increase"]}),
-        (
-            _("Amounts"),
-            {
-                "fields": [
-                    "total_investment",
-                    "foreign_investment",
-                    "registered_capital",
-                    "land_area",
-                    "expected_output",
-                    "expected_tax",
-                ]
-            },
-        ),
+        (_("Amounts"), {"fields": PROJECT_AMOUNT_FIELDS}),
         (_("Responsibility"), {"fields": ["town", "responsible_unit", "responsible_official"]}),
         (
             _("Dates"),

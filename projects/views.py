@@ -35,6 +35,15 @@ def _page(request: HttpRequest, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
+def _filtered(request: HttpRequest, filterset_class, queryset):
+    """The API's FilterSet applied to ``queryset``: the filter (for the form) and the rows (none if invalid)."""
+    filterset = filterset_class(request.GET or None, queryset=queryset)
+    bootstrap(filterset.form)
+    if not filterset.is_bound:
+        return filterset, queryset
+    return filterset, filterset.qs if filterset.is_valid() else queryset.none()
+
+
 def _query_without_page(request: HttpRequest) -> str:
     query = request.GET.copy()
     query.pop("page", None)
@@ -65,11 +74,7 @@ def visit_list(request: HttpRequest) -> HttpResponse:
         .prefetch_related("leaders", "chains")
         .order_by("-date", "-pk")
     )
-    filterset = InvestmentVisitFilterSet(request.GET or None, queryset=queryset)
-    bootstrap(filterset.form)
-    visits = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
-    if filterset.is_bound and not filterset.is_valid():
-        visits = queryset.none()
+    filterset, visits = _filtered(request, InvestmentVisitFilterSet, queryset)
     page = _page(request, visits)
     return render(
         request,
@@ -126,11 +131,7 @@ def overdue(request: HttpRequest) -> HttpResponse:
 @login_required
 def project_list(request: HttpRequest) -> HttpResponse:
     queryset = Project.objects.with_major().select_related("chain", "investor").order_by("-updated_at", "-pk")
-    filterset = ProjectFilterSet(request.GET or None, queryset=queryset)
-    bootstrap(filterset.form)
-    projects = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
-    if filterset.is_bound and not filterset.is_valid():
-        projects = queryset.none()
+    filterset, projects = _filtered(request, ProjectFilterSet, queryset)
     page = _page(request, projects)
     query = _query_without_page(request)
     return render(

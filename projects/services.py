@@ -212,11 +212,19 @@ def visit_update(
     leaders: Iterable[Leader],
     chains: Iterable[Chain],
     projects: Iterable[Project],
+    new_enterprise: Enterprise | None = None,
 ) -> InvestmentVisit:
-    """Save an edited visit and replace its leaders, chains and linked projects."""
+    """Save an edited visit and replace its leaders, chains and linked projects.
+
+    An unsaved ``new_enterprise`` (a firm added in place) is saved and becomes the visited enterprise.
+    """
     leaders = list(leaders)
     if not leaders:
         raise ValidationError({"leaders": _("A visit needs at least one leader.")}, code="required")
+    if new_enterprise is not None:
+        new_enterprise.full_clean()
+        new_enterprise.save()
+        visit.enterprise = new_enterprise
     visit.full_clean()
     visit.save()
     visit.leaders.set(leaders)

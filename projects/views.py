@@ -103,7 +103,11 @@ def visit_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                     )
                 else:
                     saved = visit_update(
-                        visit=form.instance, leaders=data["leaders"], chains=data["chains"], projects=data["projects"]
+                        visit=form.instance,
+                        leaders=data["leaders"],
+                        chains=data["chains"],
+                        projects=data["projects"],
+                        new_enterprise=form.new_enterprise,
                     )
         except ValidationError as error:
             for field, errors in error.message_dict.items():

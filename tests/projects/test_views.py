@@ -280,3 +280,18 @@ def test_dashboard_figures_are_cached_until_the_data_changes(client, seeded, off
     assert len(second.captured_queries) <= 4 < len(first.captured_queries)
     InvestmentVisitFactory(date=timezone.localdate(), leaders=[LeaderFactory()])
     assert client.get("/", {"period": "month"}).context["summary"]["visits"] == 2
+
+
+def test_editing_a_visit_can_move_it_to_a_new_enterprise(client, official):
+    visit = InvestmentVisitFactory(leaders=[LeaderFactory()], enterprise=EnterpriseFactory(name="原企业"))
+    body = {
+        "date": visit.date.isoformat(),
+        "leaders": [visit.leaders.get().pk],
+        "enterprise_name": "更正后的企业",
+        "create_enterprise": "on",
+        "purpose": "洽谈",
+        "host_unit": "经信局",
+    }
+    assert client.post(f"/visits/{visit.pk}/edit/", body).status_code == 302
+    visit.refresh_from_db()
+    assert visit.enterprise.name == "更正后的企业"

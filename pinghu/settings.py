@@ -178,11 +178,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "pinghu.api.pagination.PageOrCursorPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "pinghu.api.filters.FilterBackend",
         "rest_framework.filters.SearchFilter",
         "pinghu.api.filters.StableOrderingFilter",
     ],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["pinghu.api.renderers.ORJSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "pinghu.api.schema.ApiAutoSchema",
     "EXCEPTION_HANDLER": "pinghu.api.exceptions.api_exception_handler",

@@ -115,6 +115,18 @@ def major_project_condition(prefix: str = "", *, investor_as_subquery: bool = Fa
     )
 
 
+def is_major_project(*, foreign_investment, total_investment, investor_fortune500: bool) -> bool:
+    """``major_project_condition`` for one row already read (the fast API list reads plain rows).
+
+    Kept beside the query form, with the same constants; a test checks the two agree on every row.
+    """
+    return bool(
+        (foreign_investment is not None and foreign_investment >= MAJOR_FOREIGN_INVESTMENT)
+        or total_investment >= settings.PINGHU_MAJOR_PROJECT_INVESTMENT
+        or investor_fortune500
+    )
+
+
 class Project(TimeStampedModel):
     """An investment project (招商项目) moving through the pipeline; stage changes go through services."""
 

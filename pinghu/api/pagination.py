@@ -1,13 +1,34 @@
 """Page-number pagination by default; cursor pagination for full synchronisation."""
 
+from django.core.paginator import Paginator as DjangoPaginator
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from rest_framework.pagination import CursorPagination, PageNumberPagination
+
+
+class _Paginator(DjangoPaginator):
+    """Counts ``count_source`` when given: the filtered rows without the joins a page needs for display."""
+
+    def __init__(self, object_list, per_page, count_source=None):
+        super().__init__(object_list, per_page)
+        self.count_source = count_source
+
+    @cached_property
+    def count(self) -> int:
+        return (self.count_source if self.count_source is not None else self.object_list).count()
 
 
 class ApiPageNumberPagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self._count_source = getattr(view, "count_source", None)
+        return super().paginate_queryset(queryset, request, view)
+
+    def django_paginator_class(self, object_list, per_page):
+        return _Paginator(object_list, per_page, count_source=self._count_source)
 
 
 class SyncCursorPagination(CursorPagination):

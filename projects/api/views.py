@@ -16,10 +16,11 @@ from rest_framework.views import APIView
 from chains.models import Chain, Cluster
 from pinghu.api.export import Column, ExportMixin, labels, yes_no
 from pinghu.api.serializers import StrictFieldsMixin
+from pinghu.api.values_list import ValuesListMixin
 from projects import stats
 from projects.choices import ProjectSource, ProjectStage
 from projects.filters import InvestmentVisitFilterSet, ProjectFilterSet
-from projects.models import InvestmentVisit, Project, ProjectStageChange, SigningEvent
+from projects.models import InvestmentVisit, Project, ProjectStageChange, SigningEvent, is_major_project
 from projects.services import project_transition
 
 from .serializers import (
@@ -106,8 +107,26 @@ PROJECT_EXPORT = [
         responses={200: ProjectDetailSerializer, **ERRORS},
     ),
 )
-class ProjectViewSet(ExportMixin, WriteViewSet):
+class ProjectViewSet(ExportMixin, ValuesListMixin, WriteViewSet):
     lookup_value_regex = r"[0-9]+"
+    # The list is read as plain rows (see pinghu.api.values_list); these fields come through relations.
+    list_paths = {
+        "chain": "chain__code",
+        "investor": "investor_id",
+        "investor_name": "investor__name",
+        "responsible_official": "responsible_official_id",
+        "signing_event": "signing_event_id",
+    }
+    # "major" from the row itself (the enterprise is joined for its name anyway), not a subquery per row.
+    list_extra_paths = {"_investor_fortune500": "investor__fortune500"}
+    list_computed = {
+        "major": lambda row: is_major_project(
+            foreign_investment=row["foreign_investment"],
+            total_investment=row["total_investment"],
+            investor_fortune500=row["_investor_fortune500"],
+        )
+    }
+
     serializer_class = ProjectSerializer
     filterset_class = ProjectFilterSet
     search_fields = ["name", "investor__name", "investor__short_name", "responsible_unit"]
@@ -118,7 +137,11 @@ class ProjectViewSet(ExportMixin, WriteViewSet):
     export_columns = PROJECT_EXPORT
 
     def get_queryset(self):
-        queryset = Project.objects.with_major().select_related("investor", "chain")
+        queryset = Project.objects.select_related("investor", "chain")
+        plain_list = self.action == "list" and not {"major", "format"} & set(self.request.query_params)
+        if not plain_list:
+            # The JSON list computes "major" from each row (list_computed); filters and exports read it here.
+            queryset = queryset.with_major()
         if self.action == "retrieve":
             queryset = queryset.prefetch_related(
                 Prefetch("stage_changes", queryset=ProjectStageChange.objects.select_related("by").order_by("at", "pk"))

@@ -467,3 +467,35 @@ def test_detail_query_budget(read_client, url, django_assert_max_num_queries):
     pk = model.objects.first().pk if model else SigningEventFactory._meta.model.objects.first().pk
     with django_assert_max_num_queries(6):
         assert read_client.get(url.format(pk)).status_code == 200
+
+
+def test_fast_project_list_matches_the_serializer_exactly(read_client):
+    """The list is built from plain rows; it must equal what the serializer makes of the same projects."""
+    from projects.api.serializers import ProjectSerializer
+
+    event = SigningEventFactory(date=D(2024, 5, 9))
+    ProjectFactory(
+        stage=ProjectStage.SIGNED,
+        signed_date=D(2024, 5, 9),
+        signing_event=event,
+        foreign_investment=Decimal("12345.6"),
+        land_area=Decimal("80"),
+        responsible_official=UserFactory(),
+        investor=EnterpriseFactory(fortune500=True),
+        town="乍浦镇",
+    )
+    ProjectFactory(total_investment=Decimal("0.5"))
+    body = read_client.get("/api/v1/projects/").json()["results"]
+    projects = Project.objects.with_major().select_related("investor", "chain").order_by("-updated_at", "-id")
+    expected = [dict(row) for row in ProjectSerializer(projects, many=True).data]
+    assert body == json_roundtrip(expected)
+    cursor_body = read_client.get("/api/v1/projects/", {"cursor": ""}).json()["results"]
+    assert cursor_body == json_roundtrip(sorted(expected, key=lambda row: row["id"]))
+
+
+def json_roundtrip(data):
+    import json
+
+    from rest_framework.renderers import JSONRenderer
+
+    return json.loads(JSONRenderer().render(data))

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from projects.choices import ProjectStage
-from projects.models import PROJECT_AMOUNT_FIELDS, InvestmentVisit, Project, ProjectStageChange
+from projects.models import PROJECT_AMOUNT_FIELDS, InvestmentVisit, Project, ProjectStageChange, is_major_project
 from tests.factories import (
     ChainFactory,
     EnterpriseFactory,
@@ -216,6 +216,15 @@ class TestMajorProject:
         project = ProjectFactory(investor=EnterpriseFactory(fortune500=fortune500), **values)
         assert Project.objects.with_major().get(pk=project.pk).major is major
         assert Project.objects.get(pk=project.pk).is_major is major
+        # The row-wise form the fast API list uses agrees with the query form.
+        assert (
+            is_major_project(
+                foreign_investment=project.foreign_investment,
+                total_investment=project.total_investment,
+                investor_fortune500=fortune500,
+            )
+            is major
+        )
 
     def test_threshold_is_configurable(self, settings):
         project = ProjectFactory(total_investment=Decimal("60000"))

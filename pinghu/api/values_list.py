@@ -1,0 +1,123 @@
+"""List responses built from ``.values()`` rows, formatted by the serializer's own fields.
+
+Serialising a page of model instances costs more than the SQL behind it (instances for every row
+and every related row, then one attribute walk per field). Lists that must be fast read plain
+rows instead and hand each value to the same serializer field that the detail view uses, so the
+two representations cannot drift apart (a test compares them, and schemathesis checks both
+against the schema). Date-times are the one exception: DRF looks the time zone up again for every
+value, so they are converted here with the same rules, once per request.
+"""
+
+import datetime
+import decimal
+from collections.abc import Callable
+
+from django.db.models import F
+from django.utils import timezone
+from rest_framework import ISO_8601, serializers
+from rest_framework.relations import RelatedField
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+
+
+def _datetime_representer(field: serializers.DateTimeField) -> Callable[[datetime.datetime], str]:
+    """What ``DateTimeField.to_representation`` returns, with the time zone looked up once."""
+    zone = getattr(field, "timezone", None) or timezone.get_current_timezone()
+
+    def represent(value: datetime.datetime) -> str:
+        text = value.astimezone(zone).isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+    return represent
+
+
+def _decimal_representer(field: serializers.DecimalField) -> Callable[[decimal.Decimal], str]:
+    """``DecimalField.to_representation`` for values already stored with the field's decimal places.
+
+    Those (every amount read from a ``DecimalField`` column of the same scale) need no rounding, so
+    they are only formatted; any other value goes through DRF's own method.
+    """
+    exponent = -field.decimal_places
+
+    def represent(value: decimal.Decimal) -> str:
+        if isinstance(value, decimal.Decimal) and value.as_tuple().exponent == exponent:
+            return format(value, "f")
+        return field.to_representation(value)
+
+    return represent
+
+
+class ValuesListMixin:
+    """Add to a list view; ``list_paths`` maps an output field to the ORM path it reads (relations)."""
+
+    list_paths: dict[str, str] = {}
+    # Output fields computed from the row (and the extra paths they need) instead of read from it.
+    list_computed: dict[str, Callable[[dict], object]] = {}
+    list_extra_paths: dict[str, str] = {}
+
+    def list(self, request, *args, **kwargs):
+        representers = self._representers()
+        aliases = {name: f"_{name}" for name in self.list_paths}
+        selected = {aliases[name]: F(path) for name, path in self.list_paths.items()}
+        selected |= {alias: F(path) for alias, path in self.list_extra_paths.items()}
+        plain = [name for name in representers if name not in aliases and name not in self.list_computed]
+        filtered = self.filter_queryset(self.get_queryset())
+        # The page count needs no joins: count the filtered rows, not the joined values.
+        self.count_source = filtered.values("pk")
+        queryset = filtered.values(*plain, **selected)
+        page = self.paginate_queryset(queryset)
+        rows = page if page is not None else queryset
+        keys = [
+            (name, aliases.get(name, name), represent)
+            for name, represent in representers.items()
+            if name not in self.list_computed
+        ]
+        data = []
+        for row in rows:
+            item = {name: None if row[key] is None else represent(row[key]) for name, key, represent in keys}
+            for name, compute in self.list_computed.items():
+                item[name] = compute(row)
+            data.append({name: item[name] for name in representers})
+
+        return self.get_paginated_response(data) if page is not None else Response(data)
+
+    def _representers(self) -> dict[str, Callable]:
+        """How each readable field turns a stored value into JSON (related fields are read as keys already).
+
+        Built once per serializer class: representing a value depends on the field's settings only.
+        """
+        serializer_class = self.get_serializer_class()
+        if serializer_class not in _REPRESENTERS:
+            _REPRESENTERS[serializer_class] = self._build_representers()
+        return _REPRESENTERS[serializer_class]
+
+    def _build_representers(self) -> dict[str, Callable]:
+        representers = {}
+        for name, field in self.get_serializer().fields.items():
+            if field.write_only:
+                continue
+            if isinstance(field, RelatedField):
+                representers[name] = _as_is
+            elif (
+                isinstance(field, serializers.DecimalField)
+                and getattr(field, "coerce_to_string", api_settings.COERCE_DECIMAL_TO_STRING)
+                and field.decimal_places is not None
+                and not field.normalize_output
+                and not field.localize
+            ):
+                representers[name] = _decimal_representer(field)
+            elif (
+                isinstance(field, serializers.DateTimeField)
+                and getattr(field, "format", api_settings.DATETIME_FORMAT) == ISO_8601
+            ):
+                representers[name] = _datetime_representer(field)
+            else:
+                representers[name] = field.to_representation
+        return representers
+
+
+_REPRESENTERS: dict[type, dict[str, Callable]] = {}
+
+
+def _as_is(value):
+    return value

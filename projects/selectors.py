@@ -24,6 +24,8 @@ from . import stats
 from .choices import PIPELINE
 from .models import InvestmentVisit, Project, SigningEvent
 
+EARLIEST = datetime.date(1990, 1, 1)
+LATEST = datetime.date(2100, 12, 31)
 PERIOD_CHOICES = [
     ("month", _("This month")),
     ("quarter", _("This quarter")),
@@ -64,9 +66,11 @@ def resolve_period(
     if key == "custom":
         try:
             period = stats.Period(datetime.date.fromisoformat(start or ""), datetime.date.fromisoformat(end or ""))
-            return NamedPeriod("custom", period)
         except ValueError:
-            pass
+            period = None
+        # The same bounds as the statistics API; a wider range would only list empty months.
+        if period is not None and EARLIEST <= period.start and period.end <= LATEST:
+            return NamedPeriod("custom", period)
     return NamedPeriod("year", stats.Period(datetime.date(today.year, 1, 1), today))
 
 
@@ -232,6 +236,8 @@ def chain_page(chain: Chain, named: NamedPeriod) -> dict:
         "leaderships": ChainLeadership.objects.current().filter(chain=chain).select_related("leader").order_by("role"),
         "lead_roles": EnterpriseChainRole.objects.filter(chain=chain, is_lead=True).select_related("enterprise"),
         "chain_map": chain_map(chain),
+        # Stage lists show current stages: link the counts only when the period ends today or later.
+        "pipeline_is_current": period.end >= timezone.localdate(),
         **cached(
             "chain",
             named,

@@ -207,7 +207,7 @@ def project_add_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
         form.save()
         messages.success(request, _("Follow-up added."))
     else:
-        problems = [
+        problems = list(form.non_field_errors()) + [
             f"{form.fields[name].label}: {error}"
             for name, errors in form.errors.items()
             for error in errors

@@ -113,6 +113,8 @@ def test_periods():
     assert (custom.key, custom.period.start, custom.query["end"]) == ("custom", D(2024, 1, 5), "2024-02-01")
     assert resolve_period("custom", "2024-03-01", "2024-01-01", today).key == "year"  # reversed: this year
     assert resolve_period("custom", "nonsense", "", today).key == "year"
+    assert resolve_period("custom", "9999-12-01", "9999-12-31", today).key == "year"  # out of bounds
+    assert resolve_period("custom", "0001-01-01", "2024-01-01", today).key == "year"
     assert resolve_period(None, None, None, today).period.start == D(2026, 1, 1)
 
 
@@ -238,7 +240,7 @@ class TestProjectPage:
             {"date": "2024-02-01", "note": "x", "due_date": "2024-01-01"},
             follow=True,
         )
-        assert FollowUp.objects.count() == 1 and "截止日期" in response.content.decode()
+        assert FollowUp.objects.count() == 1 and "截止日期不能早于跟进日期" in response.content.decode()
 
     def test_stage_change_needs_post(self, client, official):
         assert client.get(f"/projects/{self.lead().pk}/stage/").status_code == 405
@@ -295,3 +297,13 @@ def test_editing_a_visit_can_move_it_to_a_new_enterprise(client, official):
     assert client.post(f"/visits/{visit.pk}/edit/", body).status_code == 302
     visit.refresh_from_db()
     assert visit.enterprise.name == "更正后的企业"
+
+
+def test_extreme_custom_periods_fall_back_instead_of_failing(client, seeded, official):
+    response = client.get("/", {"period": "custom", "start": "9999-12-01", "end": "9999-12-31"})
+    assert response.status_code == 200 and response.context["named"].key == "year"
+
+
+def test_chain_page_links_stage_counts_only_for_current_periods(client, seeded, official):
+    assert client.get("/chains/nev/", {"period": "year"}).context["pipeline_is_current"] is True
+    assert client.get("/chains/nev/", {"period": "last_year"}).context["pipeline_is_current"] is False

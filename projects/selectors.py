@@ -191,6 +191,15 @@ def dashboard(named: NamedPeriod) -> dict:
             "saturday": visits_link(period, saturday="true"),
         },
         "chart": {
+            # Series names travel with the data, translated here like every other text.
+            "labels": {
+                "count": str(_("count")),
+                "hundred_million": str(_("100M CNY")),
+                "visits": str(_("Visits")),
+                "person_times": str(_("person-times")),
+                "signed_projects": str(_("Signed projects")),
+                "signed_investment": str(_("Signed investment (100M CNY)")),
+            },
             "months": [row["month"].strftime("%Y-%m") for row in monthly],
             "visits": [row["visits"] for row in monthly],
             "person_times": [row["person_times"] for row in monthly],

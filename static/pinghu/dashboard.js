@@ -5,7 +5,7 @@ document.addEventListener("DOMContentLoaded", () => {
   if (!source || !window.echarts) return;
   const data = JSON.parse(source.textContent);
   const locale = document.documentElement.lang.startsWith("zh") ? "ZH" : "EN";
-  const zh = locale === "ZH";
+  const label = data.labels;
 
   const trend = echarts.init(document.getElementById("trend-chart"), null, { locale });
   trend.setOption({
@@ -13,12 +13,12 @@ document.addEventListener("DOMContentLoaded", () => {
     legend: { top: 0 },
     grid: { left: 40, right: 40, top: 40, bottom: 30 },
     xAxis: { type: "category", data: data.months },
-    yAxis: [{ type: "value", name: zh ? "次" : "count" }, { type: "value", name: zh ? "亿元" : "100M CNY" }],
+    yAxis: [{ type: "value", name: label.count }, { type: "value", name: label.hundred_million }],
     series: [
-      { name: zh ? "走访次数" : "Visits", type: "bar", data: data.visits },
-      { name: zh ? "人次" : "Person-times", type: "bar", data: data.person_times },
-      { name: zh ? "签约项目" : "Signed projects", type: "line", data: data.signed_projects },
-      { name: zh ? "签约额（亿元）" : "Signed (100M CNY)", type: "line", yAxisIndex: 1, data: data.signed_investment_yi },
+      { name: label.visits, type: "bar", data: data.visits },
+      { name: label.person_times, type: "bar", data: data.person_times },
+      { name: label.signed_projects, type: "line", data: data.signed_projects },
+      { name: label.signed_investment, type: "line", yAxisIndex: 1, data: data.signed_investment_yi },
     ],
   });
 

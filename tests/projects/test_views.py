@@ -307,3 +307,10 @@ def test_extreme_custom_periods_fall_back_instead_of_failing(client, seeded, off
 def test_chain_page_links_stage_counts_only_for_current_periods(client, seeded, official):
     assert client.get("/chains/nev/", {"period": "year"}).context["pipeline_is_current"] is True
     assert client.get("/chains/nev/", {"period": "last_year"}).context["pipeline_is_current"] is False
+
+
+def test_chain_map_marks_gaps_in_the_page_language(client, seeded, official):
+    chinese = client.get("/chains/nev/").content.decode()
+    assert "补链" in chinese
+    english = client.get("/chains/nev/", headers={"accept-language": "en"}).content.decode()
+    assert "gap to recruit for" in english and "（链主）" not in english

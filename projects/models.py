@@ -96,12 +96,15 @@ class ProjectQuerySet(models.QuerySet):
 def major_project_condition(prefix: str = "", *, investor_as_subquery: bool = False) -> Q:
     """Foreign investment ≥ 10,000 万美元, or total investment ≥ the configured threshold, or a Fortune 500 investor.
 
-    ``prefix`` lets other models filter through a relation (e.g. ``"projects__"``).
+    ``prefix`` lets other models filter through a relation (e.g. ``"projects__"``). The investor
+    test is a membership in the (short) list of Fortune 500 firms, which needs no join of the
+    enterprise table; ``investor_as_subquery`` asks for it as an EXISTS per row instead, which
+    is cheaper when only a page of projects is read.
     """
     if investor_as_subquery:
         fortune500 = Q(Exists(Enterprise.objects.filter(pk=OuterRef(f"{prefix}investor_id"), fortune500=True)))
     else:
-        fortune500 = Q(**{f"{prefix}investor__fortune500": True})
+        fortune500 = Q(**{f"{prefix}investor__in": Enterprise.objects.filter(fortune500=True).values("pk")})
     return (
         # The isnull test keeps a missing foreign investment from turning the whole OR into NULL.
         Q(
@@ -542,10 +545,17 @@ class VisitProject(TimeStampedModel):
     project = models.ForeignKey(
         Project, on_delete=models.CASCADE, related_name="visit_links", verbose_name=_("project")
     )
+    visit_date = models.DateField(
+        _("visit date"),
+        null=True,
+        editable=False,
+        help_text=_("The visit's date, copied by the database so that projects engaged are counted without a join."),
+    )
 
     class Meta:
         verbose_name = _("visit project")
         verbose_name_plural = _("visit projects")
+        indexes = [models.Index(fields=["visit_date", "project"], name="projects_visitproject_date")]
         constraints = [
             models.UniqueConstraint(
                 fields=["visit", "project"],
@@ -556,3 +566,91 @@ class VisitProject(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.visit} · {self.project}"
+
+
+# Rollups. The rows below are written only by database triggers (migration 0005), on every write
+# path (services, admin, bulk inserts, raw SQL), in the same transaction as the rows they sum.
+# They let the dashboard add up a few thousand daily rows instead of joining 100,000s of visits and
+# stage changes. ``projects.rollups.rebuild_rollups`` recomputes them from the source tables.
+
+
+class VisitDay(models.Model):
+    """Visits and person-times dated on one day (all visits, whatever their chains)."""
+
+    date = models.DateField(_("date"), unique=True)
+    is_saturday = models.GeneratedField(
+        expression=IsSaturday("date"),
+        output_field=models.BooleanField(),
+        db_persist=True,
+        verbose_name=_("Saturday investment day"),
+    )
+    visit_count = models.PositiveIntegerField(_("visits"))
+    leader_count = models.PositiveIntegerField(_("person-times"))
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("visits per day")
+        verbose_name_plural = _("visits per day")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(visit_count__gte=0) & Q(leader_count__gte=0), name="projects_visitday_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d}"
+
+
+class VisitDayChain(models.Model):
+    """Visits and person-times dated on one day that concern one chain (a visit counts once per chain)."""
+
+    date = models.DateField(_("date"))
+    chain = models.ForeignKey(Chain, on_delete=models.CASCADE, related_name="+", verbose_name=_("chain"))
+    is_saturday = models.GeneratedField(
+        expression=IsSaturday("date"),
+        output_field=models.BooleanField(),
+        db_persist=True,
+        verbose_name=_("Saturday investment day"),
+    )
+    visit_count = models.PositiveIntegerField(_("visits"))
+    leader_count = models.PositiveIntegerField(_("person-times"))
+
+    class Meta:
+        ordering = ["date", "chain"]
+        verbose_name = _("visits per day and chain")
+        verbose_name_plural = _("visits per day and chain")
+        constraints = [
+            models.UniqueConstraint(fields=["date", "chain"], name="projects_visitdaychain_unique"),
+            models.CheckConstraint(
+                condition=Q(visit_count__gte=0) & Q(leader_count__gte=0), name="projects_visitdaychain_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} · {self.chain_id}"
+
+
+class PipelineDelta(models.Model):
+    """The net change, on one day, of one chain's projects (and their investment) in one stage.
+
+    Each stage change adds one project to its new stage and removes it from the old one on its
+    date, so the sum of the rows dated on or before a day is the pipeline as of that day. Values
+    are signed: a day on which projects leave a stage has a negative row.
+    """
+
+    date = models.DateField(_("date"))
+    chain = models.ForeignKey(Chain, on_delete=models.CASCADE, related_name="+", verbose_name=_("chain"))
+    stage = models.CharField(_("stage"), max_length=16, choices=ProjectStage.choices)
+    projects = models.IntegerField(_("projects"))
+    investment = models.DecimalField(_("total investment (万元)"), max_digits=20, decimal_places=2)
+
+    class Meta:
+        ordering = ["date", "chain", "stage"]
+        verbose_name = _("pipeline change per day")
+        verbose_name_plural = _("pipeline changes per day")
+        constraints = [
+            models.UniqueConstraint(fields=["date", "chain", "stage"], name="projects_pipelinedelta_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} · {self.chain_id} · {self.stage}"

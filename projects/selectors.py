@@ -144,9 +144,8 @@ def dashboard(named: NamedPeriod) -> dict:
     summary = {**stats.summary(period), **stats.stage_durations(period)}
     signed = {row["pk"]: row for row in stats.signed_by_chain(period)}
     visits = {row["pk"]: row for row in stats.visits_by_chain(period)}
-    stage_counts: dict[int, dict[str, int]] = defaultdict(dict)
-    for row in Project.objects.values("chain", "stage").annotate(n=Count("pk")).order_by():
-        stage_counts[row["chain"]][row["stage"]] = row["n"]
+    # Current stages (the lists they link to filter on the current stage), whatever the period.
+    stage_counts = stats.pipeline_by_chain(timezone.localdate())
     leads = dict(
         Chain.objects.annotate(n=Count("enterprise_roles", filter=Q(enterprise_roles__is_lead=True))).values_list(
             "pk", "n"
@@ -163,7 +162,7 @@ def dashboard(named: NamedPeriod) -> dict:
                     "stages": [
                         (
                             stage,
-                            stage_counts[chain.pk].get(stage, 0),
+                            stage_counts.get(chain.pk, {}).get(stage, 0),
                             _link("projects:project-list", chain=chain.code, stage=stage),
                         )
                         for stage in PIPELINE

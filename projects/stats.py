@@ -7,8 +7,9 @@ Definitions:
 - visits: investment visits dated in the period.
 - person-times (人次): the sum over those visits of the number of leaders on each visit.
 - Saturday person-times: the same over visits dated on a Saturday.
-- projects engaged (对接项目): distinct projects linked to those visits (with a chain or cluster
-  filter, only the linked projects of that chain or cluster).
+- projects engaged (对接项目): distinct projects linked to visits in the period (with a chain or
+  cluster filter, the projects of that chain or cluster so linked, whatever chains the visit was
+  tagged with: a project belongs to one chain, so the chains' figures add up to the total).
 - signed projects: projects whose signed date falls in the period; their investment is the sum
   of ``total_investment`` (万元), their foreign investment the sum of ``foreign_investment`` (万美元).
 - major projects: signed projects that meet ``major_project_condition``.
@@ -20,6 +21,11 @@ Definitions:
 
 A chain filter keeps visits concerned with that chain and projects of that chain; a cluster
 filter does the same for any chain of the cluster.
+
+Visit counts and the pipeline as of a past date are read from rollups that database triggers keep
+(``VisitDay``, ``VisitDayChain``, ``PipelineDelta``; see ``projects.rollups``): a year is a few
+hundred daily rows instead of tens of thousands of visits. A cluster filter reads the visits
+themselves, since a visit concerning two chains of one cluster counts once.
 """
 
 import datetime
@@ -38,16 +44,22 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
 )
 from django.db.models.functions import Coalesce, TruncMonth
-from django.utils import timezone
 
 from chains.models import Chain, Cluster
 
 from .choices import ProjectStage
-from .models import InvestmentVisit, Project, ProjectStageChange, major_project_condition
+from .models import (
+    InvestmentVisit,
+    PipelineDelta,
+    Project,
+    VisitDay,
+    VisitDayChain,
+    VisitProject,
+    major_project_condition,
+)
 
 ZERO = Decimal("0")
 CENT = Decimal("0.01")
@@ -118,32 +130,47 @@ def projects_of(*, chain: Chain | None = None, cluster: Cluster | None = None) -
     return projects
 
 
-def _engaged_filter(prefix: str, chain: Chain | None, cluster: Cluster | None) -> Q | None:
-    """Limit engaged projects to those of the chain or cluster asked for."""
-    if chain is not None:
-        return Q(**{f"{prefix}project_links__project__chain": chain})
-    if cluster is not None:
-        return Q(**{f"{prefix}project_links__project__chain__cluster": cluster})
-    return None
+def engaged_projects(period: Period, *, chain: Chain | None = None, cluster: Cluster | None = None) -> QuerySet:
+    """Projects (of ``chain`` or ``cluster``) linked to at least one visit dated in ``period``."""
+    linked = VisitProject.objects.filter(visit_date__range=(period.start, period.end)).values("project")
+    return projects_of(chain=chain, cluster=cluster).filter(pk__in=linked)
+
+
+def _visit_days(period: Period, chain: Chain | None) -> QuerySet:
+    """The daily visit rollup of the period: every visit, or the visits concerning ``chain``."""
+    if chain is None:
+        return VisitDay.objects.filter(date__range=(period.start, period.end))
+    return VisitDayChain.objects.filter(chain=chain, date__range=(period.start, period.end))
+
+
+def _visit_figures(*, rollup: bool) -> dict:
+    """Visits, Saturday visits, person-times and Saturday person-times as aggregates.
+
+    Over a rollup the visits are summed from ``visit_count``; over visits they are counted. Both
+    hold the person-times in ``leader_count``.
+    """
+    saturday = Q(is_saturday=True)
+    visits = Sum("visit_count") if rollup else Count("pk")
+    saturday_visits = Sum("visit_count", filter=saturday) if rollup else Count("pk", filter=saturday)
+    return {
+        "visits": Coalesce(visits, 0),
+        "saturday_visits": Coalesce(saturday_visits, 0),
+        "person_times": Coalesce(Sum("leader_count"), 0),
+        "saturday_person_times": Coalesce(Sum("leader_count", filter=saturday), 0),
+    }
 
 
 def visit_summary(period: Period, *, chain: Chain | None = None, cluster: Cluster | None = None) -> dict:
-    """Visits, Saturday visits, person-times, Saturday person-times and projects engaged, in two queries.
-
-    Person-times sum each visit's ``leader_count`` (kept by the database from its leader rows), so
-    the visits are read once without joining the links; projects engaged need the project links, in
-    a second query, since that join repeats a visit once per linked project.
-    """
-    visits = visits_in(period, chain=chain, cluster=cluster)
-    result = visits.aggregate(
-        visits=Count("pk"),
-        saturday_visits=Count("pk", filter=Q(is_saturday=True)),
-        person_times=Coalesce(Sum("leader_count"), 0),
-        saturday_person_times=Coalesce(Sum("leader_count", filter=Q(is_saturday=True)), 0),
-    )
-    result |= visits.aggregate(
-        projects_engaged=Count("project_links__project", distinct=True, filter=_engaged_filter("", chain, cluster))
-    )
+    """Visits, Saturday visits, person-times, Saturday person-times and projects engaged, in two queries."""
+    if cluster is None:
+        result = _visit_days(period, chain).aggregate(**_visit_figures(rollup=True))
+    else:
+        result = visits_in(period, cluster=cluster).aggregate(**_visit_figures(rollup=False))
+    if chain is None and cluster is None:  # no project filter: the links' own index answers
+        links = VisitProject.objects.filter(visit_date__range=(period.start, period.end))
+        result |= links.aggregate(projects_engaged=Count("project", distinct=True))
+    else:
+        result["projects_engaged"] = engaged_projects(period, chain=chain, cluster=cluster).count()
     return result
 
 
@@ -178,7 +205,8 @@ def _signed_in(period: Period, relation: str) -> FilteredRelation:
 def signed_summary(period: Period, *, chain: Chain | None = None, cluster: Cluster | None = None) -> dict:
     """Signed projects, their investment and foreign investment, major projects and 开工率, in one query."""
     signed = Q(signed_date__range=(period.start, period.end))
-    result = projects_of(chain=chain, cluster=cluster).aggregate(**_signed_aggregates(signed=signed))
+    # The WHERE repeats the aggregates' condition so that only the period's rows are read.
+    result = projects_of(chain=chain, cluster=cluster).filter(signed).aggregate(**_signed_aggregates(signed=signed))
     result["start_rate"] = _ratio(result["started_projects"], result["signed_projects"])
     return _cents(result)
 
@@ -222,64 +250,57 @@ def _with_start_rate(row: dict) -> dict:
 
 
 def visits_by_chain(period: Period, *, cluster: Cluster | None = None) -> list[dict]:
-    """Visits, person-times and projects engaged per chain concerned (zero rows included), in two queries."""
+    """Visits, person-times and projects engaged per chain concerned (zero rows included), in three queries."""
     chains = Chain.objects.order_by("cluster__sort_order", "sort_order", "code")
     if cluster is not None:
         chains = chains.filter(cluster=cluster)
-    in_period = Q(visits__date__range=(period.start, period.end))
-    rows = list(
-        chains.values("pk", "code").annotate(
-            # Named apart from the "visits" relation, which the sums traverse.
-            visit_count=Count("visits", filter=in_period),
-            person_times=Coalesce(Sum("visits__leader_count", filter=in_period), 0),
-            saturday_person_times=Coalesce(
-                Sum("visits__leader_count", filter=in_period & Q(visits__is_saturday=True)), 0
-            ),
-        )
-    )
+    days = VisitDayChain.objects.filter(date__range=(period.start, period.end), chain__in=chains.values("pk"))
+    figures = {row.pop("chain"): row for row in days.values("chain").annotate(**_visit_figures(rollup=True)).order_by()}
     engaged = dict(
-        chains.values_list("pk").annotate(
-            n=Count(
-                "visits__project_links__project",
-                filter=in_period & Q(visits__project_links__project__chain=F("pk")),
-                distinct=True,
-            )
-        )
+        engaged_projects(period, cluster=cluster).values("chain").annotate(n=Count("pk")).values_list("chain", "n")
     )
-    for row in rows:
-        row["visits"] = row.pop("visit_count")
-        row["projects_engaged"] = engaged[row["pk"]]
+    empty = {name: 0 for name in _visit_figures(rollup=True)}
+    rows = []
+    for chain in chains.values("pk", "code"):
+        row = {**chain, **figures.get(chain["pk"], empty), "projects_engaged": engaged.get(chain["pk"], 0)}
+        del row["saturday_visits"]
+        rows.append(row)
     return rows
 
 
-def pipeline(period: Period, *, chain: Chain | None = None, cluster: Cluster | None = None) -> list[dict]:
-    """Projects and their total investment by stage as of the period's end, every stage listed, in one query.
+def _pipeline_deltas(as_of: datetime.date, chain: Chain | None = None, cluster: Cluster | None = None) -> QuerySet:
+    """The stage history's daily deltas up to ``as_of``: summed, they are the pipeline on that day.
 
-    A period ending today or later reads each project's current stage (no stage change can be dated
-    in the future, so it is the stage as of the end); an earlier end reads the stage history.
+    Every stage change adds its project (and its investment) to one stage and takes it from the
+    previous one, so the sum equals each project's last stage change on or before the day; for
+    today it equals the projects' current stage (``rollup_differences`` checks it).
     """
-    if period.end >= timezone.localdate():
-        rows = (
-            projects_of(chain=chain, cluster=cluster)
-            .values(stage_then=F("stage"))
-            .annotate(projects=Count("pk"), investment=Coalesce(Sum("total_investment"), ZERO, output_field=MONEY))
-            .order_by()
-        )
-        return _pipeline_rows(rows)
-    stage_then = Subquery(
-        ProjectStageChange.objects.filter(project=OuterRef("pk"), at__lte=period.end)
-        .order_by("-at", "-pk")
-        .values("to_stage")[:1]
-    )
+    deltas = PipelineDelta.objects.filter(date__lte=as_of)
+    if chain is not None:
+        deltas = deltas.filter(chain=chain)
+    if cluster is not None:
+        deltas = deltas.filter(chain__cluster=cluster)
+    return deltas
+
+
+def pipeline(period: Period, *, chain: Chain | None = None, cluster: Cluster | None = None) -> list[dict]:
+    """Projects and their total investment by stage as of the period's end, every stage listed, in one query."""
     rows = (
-        projects_of(chain=chain, cluster=cluster)
-        .annotate(stage_then=stage_then)
-        .filter(stage_then__isnull=False)
-        .values("stage_then")
-        .annotate(projects=Count("pk"), investment=Coalesce(Sum("total_investment"), ZERO, output_field=MONEY))
+        _pipeline_deltas(period.end, chain, cluster)
+        .values(stage_then=F("stage"))
+        .annotate(projects=Sum("projects"), investment=Coalesce(Sum("investment"), ZERO, output_field=MONEY))
         .order_by()
     )
     return _pipeline_rows(rows)
+
+
+def pipeline_by_chain(as_of: datetime.date) -> dict[int, dict[str, int]]:
+    """Projects per chain id and stage on ``as_of`` (stages with none left out), in one query."""
+    result: dict[int, dict[str, int]] = {}
+    rows = _pipeline_deltas(as_of).values("chain", "stage").annotate(n=Sum("projects")).filter(n__gt=0).order_by()
+    for row in rows:
+        result.setdefault(row["chain"], {})[row["stage"]] = row["n"]
+    return result
 
 
 def _pipeline_rows(rows) -> list[dict]:
@@ -340,17 +361,11 @@ def monthly(period: Period, *, chain: Chain | None = None, cluster: Cluster | No
 
     Two grouped queries (visits by month, signings by month); months with nothing are listed with zeros.
     """
-    visit_rows = (
-        visits_in(period, chain=chain, cluster=cluster)
-        .annotate(month=TruncMonth("date"))
-        .values("month")
-        .annotate(
-            visits=Count("pk"),
-            person_times=Coalesce(Sum("leader_count"), 0),
-            saturday_person_times=Coalesce(Sum("leader_count", filter=Q(is_saturday=True)), 0),
-        )
-        .order_by()
-    )
+    if cluster is None:
+        visits, figures = _visit_days(period, chain), _visit_figures(rollup=True)
+    else:
+        visits, figures = visits_in(period, cluster=cluster), _visit_figures(rollup=False)
+    visit_rows = visits.annotate(month=TruncMonth("date")).values("month").annotate(**figures).order_by()
     signed_rows = (
         projects_of(chain=chain, cluster=cluster)
         .filter(signed_date__range=(period.start, period.end))

@@ -165,11 +165,29 @@ def test_signed_by_chain_and_cluster_include_zero_rows(data, django_assert_num_q
 
 
 def test_visits_by_chain(data, django_assert_num_queries):
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         rows = {row["code"]: row for row in stats.visits_by_chain(MARCH)}
     assert (rows["a"]["visits"], rows["a"]["person_times"], rows["a"]["projects_engaged"]) == (2, 3, 2)
     assert (rows["b"]["visits"], rows["b"]["person_times"], rows["b"]["saturday_person_times"]) == (1, 1, 0)
     assert (rows["c"]["visits"], rows["c"]["saturday_person_times"], rows["c"]["projects_engaged"]) == (1, 3, 0)
+
+
+def test_projects_engaged_count_for_the_projects_own_chain(data):
+    """A project counts for its chain whatever chains the visit is tagged with: the chains add up to the total."""
+    p6 = Project.objects.get(name="P6")  # chain B
+    visit_create(
+        visit=InvestmentVisit(date=D(2024, 3, 12), host_unit="经信局", enterprise=EnterpriseFactory(), purpose="走访"),
+        leaders=[LeaderFactory()],
+        chains=[data["c"]],
+        projects=[p6],
+        by=None,
+    )
+    rows = {row["code"]: row["projects_engaged"] for row in stats.visits_by_chain(MARCH)}
+    assert rows == {"a": 2, "b": 1, "c": 0}
+    assert sum(rows.values()) == stats.visit_summary(MARCH)["projects_engaged"] == 3
+    assert stats.visit_summary(MARCH, chain=data["b"])["projects_engaged"] == 1
+    assert stats.visit_summary(MARCH, chain=data["c"])["projects_engaged"] == 0
+    assert stats.visit_summary(MARCH, cluster=data["x"])["projects_engaged"] == 3
 
 
 def test_pipeline_as_of_the_period_end(data, django_assert_num_queries):

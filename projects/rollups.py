@@ -1,0 +1,78 @@
+"""The rollup tables behind the dashboard: VisitDay, VisitDayChain, PipelineDelta and VisitProject.visit_date.
+
+Triggers (migration 0006) keep them in step with every write. ``rebuild_rollups`` recomputes
+them from the source rows, for a database restored from a dump taken without triggers or after
+a bulk load with triggers disabled; ``rollup_differences`` says whether a rebuild would change
+anything (the tests compare the trigger-kept rows with a rebuild after every kind of write).
+"""
+
+from django.db import connection, transaction
+
+ROLLUP_TABLES = ["projects_visitday", "projects_visitdaychain", "projects_pipelinedelta"]
+
+# What each rollup holds, computed from the source tables. Rows that sum to zero are left out:
+# the triggers keep such rows, and they change no total.
+EXPECTED = {
+    "projects_visitday": """
+        SELECT date, COUNT(*), COALESCE(SUM(leader_count), 0) FROM projects_investmentvisit GROUP BY date""",
+    "projects_visitdaychain": """
+        SELECT v.date, l.chain_id, COUNT(*), COALESCE(SUM(v.leader_count), 0)
+        FROM projects_investmentvisit v JOIN projects_investmentvisit_chains l ON l.investmentvisit_id = v.id
+        GROUP BY v.date, l.chain_id""",
+    "projects_pipelinedelta": """
+        SELECT at, chain_id, stage, SUM(n), SUM(amount) FROM (
+            SELECT c.at, p.chain_id, c.to_stage AS stage, 1 AS n, COALESCE(p.total_investment, 0) AS amount
+            FROM projects_projectstagechange c JOIN projects_project p ON p.id = c.project_id
+            UNION ALL
+            SELECT c.at, p.chain_id, c.from_stage, -1, -COALESCE(p.total_investment, 0)
+            FROM projects_projectstagechange c JOIN projects_project p ON p.id = c.project_id WHERE c.from_stage <> ''
+        ) d GROUP BY at, chain_id, stage HAVING SUM(n) <> 0 OR SUM(amount) <> 0""",
+}
+COLUMNS = {
+    "projects_visitday": "date, visit_count, leader_count",
+    "projects_visitdaychain": "date, chain_id, visit_count, leader_count",
+    "projects_pipelinedelta": "date, chain_id, stage, projects, investment",
+}
+NONZERO = {
+    "projects_visitday": "visit_count <> 0 OR leader_count <> 0",
+    "projects_visitdaychain": "visit_count <> 0 OR leader_count <> 0",
+    "projects_pipelinedelta": "projects <> 0 OR ROUND(investment, 2) <> 0",
+}
+VISIT_DATES = """UPDATE projects_visitproject
+    SET visit_date = (SELECT date FROM projects_investmentvisit v WHERE v.id = projects_visitproject.visit_id)"""
+# The history's deltas summed over all days give each chain's projects per current stage.
+CURRENT_STAGES = "SELECT chain_id, stage, COUNT(*) FROM projects_project GROUP BY chain_id, stage"
+HISTORY_STAGES = """SELECT chain_id, stage, SUM(projects) FROM projects_pipelinedelta
+    GROUP BY chain_id, stage HAVING SUM(projects) <> 0"""
+STALE_VISIT_DATES = """SELECT COUNT(*) FROM projects_visitproject vp
+    JOIN projects_investmentvisit v ON v.id = vp.visit_id WHERE vp.visit_date IS NULL OR vp.visit_date <> v.date"""
+
+
+def _rows(cursor, sql: str) -> set[tuple]:
+    cursor.execute(sql)
+    # Amounts compared to the cent: SQLite sums decimals as floating point.
+    return {tuple(round(float(value), 2) if isinstance(value, float) else value for value in row) for row in cursor}
+
+
+def rollup_differences() -> dict[str, int]:
+    """Per rollup, how many rows differ from a recomputation (0 everywhere when the triggers kept up)."""
+    result = {}
+    with connection.cursor() as cursor:
+        for table, expected in EXPECTED.items():
+            kept = _rows(cursor, f"SELECT {COLUMNS[table]} FROM {table} WHERE {NONZERO[table]}")
+            result[table] = len(kept ^ _rows(cursor, expected))
+        # Not a rollup of its own, but what the pipeline relies on: stage and history agree.
+        result["projects_project.stage"] = len(_rows(cursor, CURRENT_STAGES) ^ _rows(cursor, HISTORY_STAGES))
+        cursor.execute(STALE_VISIT_DATES)
+        result["projects_visitproject.visit_date"] = cursor.fetchone()[0]
+    return result
+
+
+@transaction.atomic
+def rebuild_rollups() -> None:
+    """Recompute every rollup from the source tables, in one transaction."""
+    with connection.cursor() as cursor:
+        for table, expected in EXPECTED.items():
+            cursor.execute(f"DELETE FROM {table}")
+            cursor.execute(f"INSERT INTO {table} ({COLUMNS[table]}) {expected}")
+        cursor.execute(VISIT_DATES)

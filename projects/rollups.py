@@ -2,9 +2,12 @@
 
 Triggers (migration 0006) keep them in step with every write. ``rebuild_rollups`` recomputes
 them from the source rows, for a database restored from a dump taken without triggers or after
-a bulk load with triggers disabled; ``rollup_differences`` says whether a rebuild would change
+a bulk load (``rollups_deferred``); ``rollup_differences`` says whether a rebuild would change
 anything (the tests compare the trigger-kept rows with a rebuild after every kind of write).
 """
+
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.db import connection, transaction
 
@@ -39,7 +42,9 @@ NONZERO = {
     "projects_pipelinedelta": "projects <> 0 OR ROUND(investment, 2) <> 0",
 }
 VISIT_DATES = """UPDATE projects_visitproject
-    SET visit_date = (SELECT date FROM projects_investmentvisit v WHERE v.id = projects_visitproject.visit_id)"""
+    SET visit_date = (SELECT date FROM projects_investmentvisit v WHERE v.id = projects_visitproject.visit_id)
+    WHERE visit_date IS NULL
+       OR visit_date <> (SELECT date FROM projects_investmentvisit v WHERE v.id = projects_visitproject.visit_id)"""
 # The history's deltas summed over all days give each chain's projects per current stage.
 CURRENT_STAGES = "SELECT chain_id, stage, COUNT(*) FROM projects_project GROUP BY chain_id, stage"
 HISTORY_STAGES = """SELECT chain_id, stage, SUM(projects) FROM projects_pipelinedelta
@@ -76,3 +81,24 @@ def rebuild_rollups() -> None:
             cursor.execute(f"DELETE FROM {table}")
             cursor.execute(f"INSERT INTO {table} ({COLUMNS[table]}) {expected}")
         cursor.execute(VISIT_DATES)
+
+
+@contextmanager
+def rollups_deferred() -> Iterator[None]:
+    """A transaction for a bulk load: the rollup triggers stand aside and the rollups are rebuilt once at the end.
+
+    On PostgreSQL every insert statement would otherwise rewrite the same daily rows, whose old
+    versions pile up until the transaction ends. The setting is local to the transaction, so
+    nothing outside it is affected, and the rebuild runs before the commit: the rollups are
+    right whenever anyone can see the new rows. SQLite's row-level triggers are cheap and stay on.
+    """
+    with transaction.atomic():
+        if connection.vendor != "postgresql":
+            yield
+            return
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL pinghu.defer_rollups = 'on'")
+        yield
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL pinghu.defer_rollups = 'off'")
+        rebuild_rollups()

@@ -14,6 +14,9 @@
 # an addition inserts the row when it is missing. PostgreSQL uses statement-level triggers with
 # transition tables (one set-based statement per bulk insert); SQLite has only row-level triggers.
 #
+# PostgreSQL's functions do nothing while the transaction-local setting pinghu.defer_rollups is
+# 'on': a bulk load (projects.rollups.rollups_deferred) rebuilds the rollups once before it commits.
+#
 # On SQLite a table rebuild drops that table's triggers: a later migration that alters one of the
 # tables above must create its triggers again (the rollup tests fail if they go missing).
 
@@ -60,7 +63,7 @@ POSTGRESQL_HELPERS = [
         INSERT INTO projects_pipelinedelta (date, chain_id, stage, projects, investment)
         SELECT day, chain, stage, SUM(n), SUM(amount)
         FROM unnest(days, chains, stages, counts, amounts) AS u(day, chain, stage, n, amount)
-        GROUP BY day, chain, stage
+        GROUP BY day, chain, stage HAVING SUM(n) <> 0 OR SUM(amount) <> 0
         ON CONFLICT (date, chain_id, stage) DO UPDATE
         SET projects = projects_pipelinedelta.projects + EXCLUDED.projects,
             investment = projects_pipelinedelta.investment + EXCLUDED.investment
@@ -68,17 +71,14 @@ POSTGRESQL_HELPERS = [
     """,
 ]
 
-# The visits a statement changed, as signed rows: -1 for each old row, +1 for each new one. On
-# UPDATE only rows whose date or leader count changed take part.
+# The visits a statement changed, as signed rows: -1 for each old row, +1 for each new one. An
+# update that changes neither date nor leader count cancels out in the helpers' sums (joining the
+# old and new transition tables instead would cost a nested loop: they carry no index).
 VISIT_CHANGES = {
     "INSERT": "SELECT id, date, 1 AS n, leader_count AS p FROM new_rows",
     "DELETE": "SELECT id, date, -1 AS n, -leader_count AS p FROM old_rows",
-    "UPDATE": """
-        SELECT o.id, o.date, -1 AS n, -o.leader_count AS p FROM old_rows o JOIN new_rows w ON w.id = o.id
-        WHERE o.date <> w.date OR o.leader_count <> w.leader_count
-        UNION ALL
-        SELECT w.id, w.date, 1, w.leader_count FROM old_rows o JOIN new_rows w ON w.id = o.id
-        WHERE o.date <> w.date OR o.leader_count <> w.leader_count""",
+    "UPDATE": "SELECT id, date, -1 AS n, -leader_count AS p FROM old_rows "
+    "UNION ALL SELECT id, date, 1, leader_count FROM new_rows",
 }
 LINK_CHANGES = {
     "INSERT": "SELECT investmentvisit_id, chain_id, 1 AS n FROM new_rows",
@@ -95,33 +95,20 @@ STAGE_CHANGES = {
 }
 STAGE_CHANGES["UPDATE"] = f"{STAGE_CHANGES['DELETE']} UNION ALL {STAGE_CHANGES['INSERT']}"
 # A project's stage history valued with its chain and investment, signed by `sign` (old rows out,
-# new rows in); used when a project's chain or investment changes, or the project is deleted.
+# new rows in); used when a project is updated (an update that changes neither chain nor
+# investment cancels out in the helper's sums) or deleted.
 PROJECT_HISTORY = """
     SELECT c.at, r.chain_id, c.to_stage AS stage, {sign} AS n, {sign} * COALESCE(r.total_investment, 0) AS amount
-    FROM {rows} r JOIN projects_projectstagechange c ON c.project_id = r.id {where}
+    FROM {rows} r JOIN projects_projectstagechange c ON c.project_id = r.id
     UNION ALL
     SELECT c.at, r.chain_id, c.from_stage, -{sign}, -{sign} * COALESCE(r.total_investment, 0)
-    FROM {rows} r JOIN projects_projectstagechange c ON c.project_id = r.id {where_and} c.from_stage <> ''
+    FROM {rows} r JOIN projects_projectstagechange c ON c.project_id = r.id WHERE c.from_stage <> ''
 """
-CHANGED_PROJECTS = (
-    "EXISTS (SELECT 1 FROM {other} x WHERE x.id = r.id AND "
-    "(x.chain_id <> r.chain_id OR x.total_investment IS DISTINCT FROM r.total_investment))"
-)
-
-
-def _project_history(rows: str, sign: str, other: str | None = None) -> str:
-    condition = CHANGED_PROJECTS.format(other=other) if other else ""
-    return PROJECT_HISTORY.format(
-        rows=rows,
-        sign=sign,
-        where=f"WHERE {condition}" if condition else "",
-        where_and=f"WHERE {condition} AND" if condition else "WHERE",
-    )
-
-
 PROJECT_CHANGES = {
-    "DELETE": _project_history("old_rows", "(-1)"),
-    "UPDATE": _project_history("old_rows", "(-1)", "new_rows") + " UNION ALL " + _project_history("new_rows", "1", "old_rows"),
+    "DELETE": PROJECT_HISTORY.format(rows="old_rows", sign="(-1)"),
+    "UPDATE": PROJECT_HISTORY.format(rows="old_rows", sign="(-1)")
+    + " UNION ALL "
+    + PROJECT_HISTORY.format(rows="new_rows", sign="1"),
 }
 
 
@@ -179,9 +166,15 @@ def _project_body(operation: str) -> str:
 
 
 def _function(name: str, branches: list[str]) -> str:
+    # A bulk load may set pinghu.defer_rollups for its transaction and rebuild the rollups before
+    # it commits (projects.rollups.rollups_deferred): each statement would otherwise rewrite the
+    # same daily rows again and again.
     return f"""
     CREATE FUNCTION {name}() RETURNS trigger AS $$
     BEGIN
+        IF current_setting('pinghu.defer_rollups', true) = 'on' THEN
+            RETURN NULL;
+        END IF;
         {" ".join(branches)}
         RETURN NULL;
     END;

@@ -56,6 +56,7 @@ def main() -> None:
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": "restart-bench-" + "x" * 40,
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_HTTPS": "0",  # plain HTTP on the loopback, no nginx in front
     }
     python = str(PROJECT / ".venv" / "bin" / "python")
     gunicorn = None

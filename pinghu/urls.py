@@ -1,22 +1,38 @@
 """URL wiring for the whole site (the one module allowed to import every app)."""
 
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from pinghu.views import healthz
 
 admin.site.site_header = _("Pinghu industrial-chain investment tracker")
 admin.site.site_title = _("Pinghu investment tracker")
 admin.site.index_title = _("Administration")
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("accounts/", include("django.contrib.auth.urls")),
+    # Log in and out, and change one's password. No self-service password reset: the app sends
+    # no e-mail, and an administrator resets passwords in the admin.
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password_change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "accounts/password_change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"
+    ),
     path("admin/", admin.site.urls),
     path("api/v1/", include("chains.api.urls")),
     path("api/v1/", include("projects.api.urls")),
-    # The schema and its documentation are public: they describe the contract, not the data.
+    # The schema and its documentation need a login or a token (SPECTACULAR_SETTINGS). The split
+    # Swagger view serves its start-up script as a file, which the Content-Security-Policy allows.
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path(
+        "api/docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="schema"),
+        name="api-docs",
+    ),
     path("", include("projects.urls")),
 ]

@@ -51,11 +51,17 @@ def test_anonymous_is_refused_with_401(api_client, url):
     assert response["WWW-Authenticate"].startswith("Bearer")
 
 
-def test_schema_and_docs_are_public(api_client):
-    assert api_client.get("/api/schema/").status_code == 200
-    docs = api_client.get("/api/docs/")
+def test_schema_and_docs_need_a_login_or_a_token(read_client):
+    from rest_framework.test import APIClient
+
+    assert APIClient().get("/api/schema/").status_code == 401
+    assert APIClient().get("/api/docs/").status_code == 401
+    assert read_client.get("/api/schema/").status_code == 200
+    docs = read_client.get("/api/docs/")
     assert docs.status_code == 200 and b"swagger-ui" in docs.content
     assert b"cdn" not in docs.content.lower()  # served from the sidecar package, offline
+    assert b"<script>" not in docs.content  # no inline script: the start-up code is a file
+    assert read_client.get("/api/docs/", {"script": ""}).status_code == 200
 
 
 @pytest.mark.parametrize("url", LIST_URLS)

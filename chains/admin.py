@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Count, Q
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from .choices import LeadershipRole
 from .models import Chain, ChainLeadership, ChainNode, Cluster, Enterprise, EnterpriseChainRole, Leader
@@ -91,7 +92,7 @@ class ChainEnterpriseRoleInline(SameChainNodeInlineMixin, admin.TabularInline):
 
 
 @admin.register(Cluster)
-class ClusterAdmin(admin.ModelAdmin):
+class ClusterAdmin(SimpleHistoryAdmin):
     list_display = ["name", "code", "name_en", "chain_count", "sort_order"]
     search_fields = ["name", "code", "name_en"]
     ordering = ["sort_order", "code"]
@@ -105,7 +106,7 @@ class ClusterAdmin(admin.ModelAdmin):
 
 
 @admin.register(Chain)
-class ChainAdmin(admin.ModelAdmin):
+class ChainAdmin(SimpleHistoryAdmin):
     list_display = ["name", "code", "kind", "cluster", "node_count", "lead_count", "sort_order"]
     list_filter = ["kind", "cluster"]
     list_select_related = ["cluster"]
@@ -133,7 +134,7 @@ class ChainAdmin(admin.ModelAdmin):
 
 
 @admin.register(ChainNode)
-class ChainNodeAdmin(admin.ModelAdmin):
+class ChainNodeAdmin(SimpleHistoryAdmin):
     list_display = ["name", "chain", "segment", "parent", "sort_order"]
     list_filter = ["chain", "segment"]
     list_select_related = ["chain", "parent", "parent__chain"]
@@ -147,7 +148,7 @@ class ChainNodeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Leader)
-class LeaderAdmin(admin.ModelAdmin):
+class LeaderAdmin(SimpleHistoryAdmin):
     list_display = ["name", "title", "unit", "user", "is_active"]
     list_filter = ["is_active"]
     list_select_related = ["user"]
@@ -156,7 +157,7 @@ class LeaderAdmin(admin.ModelAdmin):
 
 
 @admin.register(ChainLeadership)
-class ChainLeadershipAdmin(admin.ModelAdmin):
+class ChainLeadershipAdmin(SimpleHistoryAdmin):
     list_display = ["chain", "role", "leader", "start_date", "end_date"]
     list_filter = [CurrentAppointmentFilter, "role", "chain"]
     list_select_related = ["chain", "leader"]
@@ -173,7 +174,7 @@ class EnterpriseChainRoleInline(admin.TabularInline):
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(admin.ModelAdmin):
+class EnterpriseAdmin(SimpleHistoryAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "short_name", "credit_code", "ownership", "town", "in_pinghu", "fortune500", "srdi_level"]
     list_filter = ["in_pinghu", "ownership", "fortune500", "srdi_level", "above_size", "town", "chain_roles__chain"]
@@ -188,7 +189,7 @@ class EnterpriseAdmin(admin.ModelAdmin):
 
 
 @admin.register(EnterpriseChainRole)
-class EnterpriseChainRoleAdmin(admin.ModelAdmin):
+class EnterpriseChainRoleAdmin(SimpleHistoryAdmin):
     list_display = ["enterprise", "chain", "node", "is_lead", "since"]
     list_filter = ["is_lead", "chain"]
     list_select_related = ["enterprise", "chain", "node", "node__chain"]

@@ -7,6 +7,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Length, Upper
 from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from pinghu.models import TimeStampedModel
 
@@ -22,6 +23,8 @@ class Cluster(TimeStampedModel):
     name_en = models.CharField(_("English name"), max_length=128, blank=True)
     description = models.TextField(_("description"), blank=True)
     sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["sort_order", "code"]
@@ -45,6 +48,8 @@ class Chain(TimeStampedModel):
     policy = models.TextField(_("policy (one chain, one policy)"), blank=True)
     description = models.TextField(_("description"), blank=True)
     sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["sort_order", "code"]
@@ -78,6 +83,8 @@ class ChainNode(TimeStampedModel):
     name = models.CharField(_("name"), max_length=64)
     segment = models.CharField(_("segment"), max_length=16, choices=Segment.choices)
     sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["chain", "sort_order", "name"]
@@ -144,6 +151,8 @@ class Leader(TimeStampedModel):
     )
     is_active = models.BooleanField(_("active"), default=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name", "unit"]
         verbose_name = _("leader")
@@ -176,6 +185,8 @@ class ChainLeadership(TimeStampedModel):
     end_date = models.DateField(_("end date"), null=True, blank=True, help_text=_("Leave empty while current."))
 
     objects = ChainLeadershipQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["chain", "role", "-start_date"]
@@ -252,6 +263,8 @@ class Enterprise(TimeStampedModel):
     website = models.URLField(_("website"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
         indexes = [models.Index(fields=["updated_at"], name="chains_enterprise_updated_idx")]
@@ -321,6 +334,8 @@ class EnterpriseChainRole(TimeStampedModel):
     )
     is_lead = models.BooleanField(_("lead enterprise (链主)"), default=False)
     since = models.DateField(_("since"), null=True, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["chain", "-is_lead", "enterprise__name"]

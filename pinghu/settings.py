@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "axes",
+    "simple_history",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -84,10 +85,18 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Every change records who made it (django-simple-history); API requests too, since DRF
+    # hands the token's user to the underlying request.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last: it answers a locked-out login attempt (django-axes).
     "axes.middleware.AxesMiddleware",
 ]
+
+# The audit trail (django-simple-history) is shown in the admin and on project and visit pages.
+# Reverting from the admin is off: a reverted project or visit would bypass the services that
+# keep stage histories, leader counts and links consistent.
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # Login lockout (django-axes) on every login form (site and admin; the API takes tokens or the
 # site's session, never a password): 5 failures for one user name from one address lock that

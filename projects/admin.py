@@ -9,6 +9,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from chains.models import Leader
 
@@ -68,7 +69,7 @@ class TransitionForm(forms.Form):
 
 
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(SimpleHistoryAdmin):
     list_display = [
         "name",
         "chain",
@@ -177,7 +178,7 @@ class ProjectAdmin(admin.ModelAdmin):
 
 
 @admin.register(SigningEvent)
-class SigningEventAdmin(admin.ModelAdmin):
+class SigningEventAdmin(SimpleHistoryAdmin):
     list_display = ["name", "date", "location", "project_count", "investment_total"]
     search_fields = ["name", "location"]
     date_hierarchy = "date"
@@ -241,7 +242,7 @@ class InvestmentVisitAdminForm(forms.ModelForm):
 
 
 @admin.register(InvestmentVisit)
-class InvestmentVisitAdmin(admin.ModelAdmin):
+class InvestmentVisitAdmin(SimpleHistoryAdmin):
     form = InvestmentVisitAdminForm
     list_display = ["date", "is_saturday", "enterprise", "host_unit", "leader_names", "person_times", "recorded_by"]
     list_filter = ["is_saturday", "chains", "date"]
@@ -309,7 +310,7 @@ class InvestmentVisitAdmin(admin.ModelAdmin):
 
 
 @admin.register(FollowUp)
-class FollowUpAdmin(admin.ModelAdmin):
+class FollowUpAdmin(SimpleHistoryAdmin):
     list_display = ["project", "date", "author", "next_step", "due_date", "overdue"]
     list_filter = ["date", "due_date"]
     list_select_related = ["project", "author"]

@@ -12,13 +12,23 @@ import random
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import Q
 from django.utils import timezone
 
 from chains.choices import Ownership, Town
 from chains.models import Chain, Enterprise, Leader
+from pinghu.history import delete_with_history, raw_delete, record_history
 
 from .choices import PIPELINE, STAGE_DATE_FIELDS, ProjectSource, ProjectStage
-from .models import InvestmentVisit, Project, ProjectStageChange, SigningEvent, VisitLeader, VisitProject
+from .models import (
+    FollowUp,
+    InvestmentVisit,
+    Project,
+    ProjectStageChange,
+    SigningEvent,
+    VisitLeader,
+    VisitProject,
+)
 from .rollups import rollups_deferred
 
 DEMO_MARK = "演示"
@@ -66,14 +76,40 @@ def demo_data_exists() -> bool:
     return Project.objects.filter(name__startswith=DEMO_MARK).exists()
 
 
-def delete_demo_data() -> None:
-    """Remove every demo row (identified by the 演示 mark), children first, in one transaction."""
+DEMO_REASON = "演示数据"
+
+
+def _demo_rows() -> dict:
+    visits = InvestmentVisit.objects.filter(purpose__startswith=DEMO_MARK)
+    projects = Project.objects.filter(name__startswith=DEMO_MARK)
+    return {
+        "visits": visits,
+        "projects": projects,
+        "visit_leaders": VisitLeader.objects.filter(visit__in=visits),
+        "visit_projects": VisitProject.objects.filter(Q(visit__in=visits) | Q(project__in=projects)),
+        "events": SigningEvent.objects.filter(name__startswith=DEMO_MARK),
+        "enterprises": Enterprise.objects.filter(name__startswith=DEMO_MARK),
+        "leaders": Leader.objects.filter(name__startswith=DEMO_MARK),
+    }
+
+
+def delete_demo_data(*, user=None) -> None:
+    """Remove every demo row (identified by the 演示 mark), children first, in one transaction.
+
+    Set-based: each table is one DELETE, preceded by one INSERT … SELECT into its history.
+    """
+    rows = _demo_rows()
     with rollups_deferred():
-        InvestmentVisit.objects.filter(purpose__startswith=DEMO_MARK).delete()
-        Project.objects.filter(name__startswith=DEMO_MARK).delete()
-        SigningEvent.objects.filter(name__startswith=DEMO_MARK).delete()
-        Enterprise.objects.filter(name__startswith=DEMO_MARK).delete()
-        Leader.objects.filter(name__startswith=DEMO_MARK).delete()
+        delete_with_history(rows["visit_leaders"], reason=DEMO_REASON, user=user)
+        delete_with_history(rows["visit_projects"], reason=DEMO_REASON, user=user)
+        raw_delete(InvestmentVisit.chains.through.objects.filter(investmentvisit__in=rows["visits"]))
+        delete_with_history(rows["visits"], reason=DEMO_REASON, user=user)
+        delete_with_history(FollowUp.objects.filter(project__in=rows["projects"]), reason=DEMO_REASON, user=user)
+        raw_delete(ProjectStageChange.objects.filter(project__in=rows["projects"]))
+        delete_with_history(rows["projects"], reason=DEMO_REASON, user=user)
+        delete_with_history(rows["events"], reason=DEMO_REASON, user=user)
+        delete_with_history(rows["enterprises"], reason=DEMO_REASON, user=user)
+        delete_with_history(rows["leaders"], reason=DEMO_REASON, user=user)
 
 
 class _Generator:
@@ -264,7 +300,9 @@ class _Generator:
         self.counts.visit_projects = sum(len(chosen) for chosen in project_links)
 
 
-def generate_demo_data(*, projects: int, visits: int, seed: int, end_date: datetime.date | None = None) -> DemoCounts:
+def generate_demo_data(
+    *, projects: int, visits: int, seed: int, end_date: datetime.date | None = None, user=None
+) -> DemoCounts:
     """Write a synthetic data set over every chain, town and stage of the last two years up to ``end_date``.
 
     One transaction; a bulk load, so the rollups are rebuilt once at its end.
@@ -276,4 +314,8 @@ def generate_demo_data(*, projects: int, visits: int, seed: int, end_date: datet
         events = generator.signing_events()
         created_projects = generator.projects(projects, enterprises, events)
         generator.visits(visits, leaders, enterprises, created_projects)
+        # bulk_create sends no signals: write the audit trail of every new row, set-based.
+        rows = _demo_rows()
+        for key in ["leaders", "enterprises", "events", "projects", "visits", "visit_leaders", "visit_projects"]:
+            record_history(rows[key], history_type="+", reason=DEMO_REASON, user=user)
         return generator.counts

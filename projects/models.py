@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from chains.choices import Town
 from chains.models import Chain, Enterprise, Leader
@@ -62,6 +63,8 @@ class SigningEvent(TimeStampedModel):
     date = models.DateField(_("date"))
     location = models.CharField(_("location"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-date", "name"]
@@ -181,6 +184,8 @@ class Project(TimeStampedModel):
     )
 
     objects = ProjectQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-updated_at", "-pk"]
@@ -405,6 +410,8 @@ class FollowUp(TimeStampedModel):
     next_step = models.TextField(_("next step"), blank=True)
     due_date = models.DateField(_("due date"), null=True, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["-date", "-pk"]
         verbose_name = _("follow-up")
@@ -471,6 +478,8 @@ class InvestmentVisit(TimeStampedModel):
         verbose_name=_("recorded by"),
     )
 
+    history = HistoricalRecords(excluded_fields=["leader_count", "is_saturday"])
+
     class Meta:
         ordering = ["-date", "-pk"]
         verbose_name = _("investment visit")
@@ -521,6 +530,8 @@ class VisitLeader(TimeStampedModel):
     )
     leader = models.ForeignKey(Leader, on_delete=models.PROTECT, related_name="visit_links", verbose_name=_("leader"))
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("visit participant")
         verbose_name_plural = _("visit participants")
@@ -551,6 +562,8 @@ class VisitProject(TimeStampedModel):
         editable=False,
         help_text=_("The visit's date, copied by the database so that projects engaged are counted without a join."),
     )
+
+    history = HistoricalRecords(excluded_fields=["visit_date"])
 
     class Meta:
         verbose_name = _("visit project")

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chains.models import Chain
+from pinghu.history import history_entries
 
 from . import selectors
 from .filters import InvestmentVisitFilterSet, ProjectFilterSet
@@ -115,7 +116,8 @@ def visit_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         else:
             messages.success(request, _("Visit saved: %(visit)s.") % {"visit": saved})
             return redirect("projects:visit-list")
-    return render(request, "projects/visit_form.html", {"form": form, "visit": visit})
+    history = history_entries(visit) if visit is not None else None
+    return render(request, "projects/visit_form.html", {"form": form, "visit": visit, "history": history})
 
 
 @login_required
@@ -171,6 +173,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "allowed": project_allowed_transitions(project),
             "follow_up_form": FollowUpForm(initial={"date": timezone.localdate()}),
             "today": timezone.localdate(),
+            "history": history_entries(project),
         },
     )
 

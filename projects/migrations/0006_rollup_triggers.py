@@ -258,6 +258,38 @@ SUBTRACT_LINK = """UPDATE projects_visitdaychain SET visit_count = visit_count -
         leader_count = leader_count - (SELECT leader_count FROM projects_investmentvisit WHERE id = {row}.investmentvisit_id)
     WHERE chain_id = {row}.chain_id
       AND date = (SELECT date FROM projects_investmentvisit WHERE id = {row}.investmentvisit_id);"""
+# A visit that changes date or leader count moves only if the rollup counted it: the guards keep
+# a rollup emptied before its source rows (as Django's test flush does, in any table order) from
+# being refilled with partial sums.
+ADD_DAY_IF_COUNTED = """INSERT INTO projects_visitday (date, visit_count, leader_count)
+    SELECT NEW.date, 1, NEW.leader_count WHERE EXISTS (SELECT 1 FROM projects_visitday WHERE date = OLD.date)
+    ON CONFLICT (date) DO UPDATE SET visit_count = visit_count + 1, leader_count = leader_count + excluded.leader_count;"""
+ADD_DAY_CHAINS_IF_COUNTED = """INSERT INTO projects_visitdaychain (date, chain_id, visit_count, leader_count)
+    SELECT NEW.date, l.chain_id, 1, NEW.leader_count FROM projects_investmentvisit_chains l
+    WHERE l.investmentvisit_id = NEW.id
+      AND EXISTS (SELECT 1 FROM projects_visitdaychain d WHERE d.date = OLD.date AND d.chain_id = l.chain_id)
+    ON CONFLICT (date, chain_id) DO UPDATE SET visit_count = visit_count + 1, leader_count = leader_count + excluded.leader_count;"""
+# Removing a stage change (or a project's whole history) only updates the delta rows its insertion
+# created; it never inserts one.
+STAGE_SUBTRACT = """UPDATE projects_pipelinedelta
+    SET projects = projects - d.n, investment = investment - d.n * d.amount
+    FROM (SELECT OLD.at AS at, p.chain_id AS chain_id, OLD.to_stage AS stage, 1 AS n,
+                 COALESCE(p.total_investment, 0) AS amount
+          FROM projects_project p WHERE p.id = OLD.project_id
+          UNION ALL
+          SELECT OLD.at, p.chain_id, OLD.from_stage, -1, COALESCE(p.total_investment, 0)
+          FROM projects_project p WHERE p.id = OLD.project_id AND OLD.from_stage <> '') d
+    WHERE projects_pipelinedelta.date = d.at AND projects_pipelinedelta.chain_id = d.chain_id
+      AND projects_pipelinedelta.stage = d.stage;"""
+HISTORY_SUBTRACT = """UPDATE projects_pipelinedelta
+    SET projects = projects - d.n, investment = investment - d.n * COALESCE(OLD.total_investment, 0)
+    FROM (SELECT at, stage, SUM(n) AS n FROM (
+              SELECT c.at, c.to_stage AS stage, 1 AS n FROM projects_projectstagechange c WHERE c.project_id = OLD.id
+              UNION ALL
+              SELECT c.at, c.from_stage, -1 FROM projects_projectstagechange c
+              WHERE c.project_id = OLD.id AND c.from_stage <> '') GROUP BY at, stage) d
+    WHERE projects_pipelinedelta.date = d.at AND projects_pipelinedelta.chain_id = OLD.chain_id
+      AND projects_pipelinedelta.stage = d.stage;"""
 PIPELINE_UPSERT = """ON CONFLICT (date, chain_id, stage) DO UPDATE
     SET projects = projects + excluded.projects, investment = investment + excluded.investment;"""
 STAGE_ROWS = """INSERT INTO projects_pipelinedelta (date, chain_id, stage, projects, investment)
@@ -300,9 +332,9 @@ SQLITE_FORWARD = [
         "UPDATE OF date, leader_count ON projects_investmentvisit "
         "WHEN OLD.date IS NOT NEW.date OR OLD.leader_count IS NOT NEW.leader_count",
         _old_new(SUBTRACT_DAY, "OLD")
-        + _old_new(ADD_DAY, "NEW")
+        + ADD_DAY_IF_COUNTED
         + _old_new(SUBTRACT_DAY_CHAINS, "OLD")
-        + _old_new(ADD_DAY_CHAINS, "NEW")
+        + ADD_DAY_CHAINS_IF_COUNTED
         + "UPDATE projects_visitproject SET visit_date = NEW.date WHERE visit_id = NEW.id;",
     ),
     _sqlite_trigger(
@@ -324,25 +356,23 @@ SQLITE_FORWARD = [
     _sqlite_trigger(
         "projects_stagechange_rollups_delete",
         "DELETE ON projects_projectstagechange",
-        STAGE_ROWS.format(row="OLD", sign="(-1)", upsert=PIPELINE_UPSERT),
+        STAGE_SUBTRACT,
     ),
     _sqlite_trigger(
         "projects_stagechange_rollups_update",
         "UPDATE ON projects_projectstagechange",
-        STAGE_ROWS.format(row="OLD", sign="(-1)", upsert=PIPELINE_UPSERT)
-        + STAGE_ROWS.format(row="NEW", sign="1", upsert=PIPELINE_UPSERT),
+        STAGE_SUBTRACT + STAGE_ROWS.format(row="NEW", sign="1", upsert=PIPELINE_UPSERT),
     ),
     _sqlite_trigger(
         "projects_project_rollups_update",
         "UPDATE OF chain_id, total_investment ON projects_project "
         "WHEN OLD.chain_id IS NOT NEW.chain_id OR OLD.total_investment IS NOT NEW.total_investment",
-        HISTORY_ROWS.format(row="OLD", sign="(-1)", upsert=PIPELINE_UPSERT)
-        + HISTORY_ROWS.format(row="NEW", sign="1", upsert=PIPELINE_UPSERT),
+        HISTORY_SUBTRACT + HISTORY_ROWS.format(row="NEW", sign="1", upsert=PIPELINE_UPSERT),
     ),
     _sqlite_trigger(
         "projects_project_rollups_delete",
         "DELETE ON projects_project",
-        HISTORY_ROWS.format(row="OLD", sign="(-1)", upsert=PIPELINE_UPSERT),
+        HISTORY_SUBTRACT,
     ),
     _sqlite_trigger("projects_visitproject_date_insert", "INSERT ON projects_visitproject", VISIT_DATE),
     _sqlite_trigger(

@@ -65,3 +65,32 @@ class ApiToken(TimeStampedModel):
     @property
     def can_write(self) -> bool:
         return self.scope == TokenScope.WRITE
+
+
+class IdempotencyKey(models.Model):
+    """A client's ``Idempotency-Key`` for one create request, with the response it got.
+
+    A retry with the same key (a phone on a bad connection) gets the stored response instead of
+    creating a second row. Keys are per user and per kind of request.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+    scope = models.CharField(_("request"), max_length=100)
+    key = models.CharField(_("idempotency key"), max_length=255)
+    request_hash = models.CharField(_("request fingerprint"), max_length=64)
+    # Empty while the first request is being processed (its transaction holds the row).
+    status_code = models.PositiveSmallIntegerField(_("response status"), null=True)
+    response = models.JSONField(_("response body"), null=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "scope", "key"], name="pinghu_idempotencykey_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} · {self.key}"

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from chains.models import Leader
+from pinghu.concurrency import VersionedFormMixin
 
 from .choices import PIPELINE, STAGE_DATE_FIELDS, ProjectStage
 from .models import PROJECT_AMOUNT_FIELDS, FollowUp, InvestmentVisit, Project, ProjectStageChange, SigningEvent
@@ -68,8 +69,17 @@ class TransitionForm(forms.Form):
     note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class ProjectAdminForm(VersionedFormMixin, forms.ModelForm):
+    """The project form with a version check: a stale form is refused, never saved over newer data."""
+
+    class Meta:
+        model = Project
+        exclude: list[str] = []  # every field; the admin's fieldsets choose what shows
+
+
 @admin.register(Project)
 class ProjectAdmin(SimpleHistoryAdmin):
+    form = ProjectAdminForm
     list_display = [
         "name",
         "chain",
@@ -90,7 +100,7 @@ class ProjectAdmin(SimpleHistoryAdmin):
     inlines = [ProjectStageChangeInline, FollowUpInline]
     actions = ["change_stage"]
     fieldsets = [
-        (None, {"fields": ["name", "chain", "investor", "source", "stage", "is_capital_increase"]}),
+        (None, {"fields": ["name", "chain", "investor", "source", "stage", "is_capital_increase", "version"]}),
         (_("Amounts"), {"fields": PROJECT_AMOUNT_FIELDS}),
         (_("Responsibility"), {"fields": ["town", "responsible_unit", "responsible_official"]}),
         (
@@ -200,7 +210,7 @@ class SigningEventAdmin(SimpleHistoryAdmin):
         return obj._investment_total or 0
 
 
-class InvestmentVisitAdminForm(forms.ModelForm):
+class InvestmentVisitAdminForm(VersionedFormMixin, forms.ModelForm):
     """Leaders and projects go through explicit link models, which the admin cannot edit as plain fields.
 
     The form offers them as two multiple-choice fields with the admin's autocomplete widget, and
@@ -266,6 +276,7 @@ class InvestmentVisitAdmin(SimpleHistoryAdmin):
         "follow_up_date",
         "visit_projects",
         "recorded_by",
+        "version",
     ]
 
     def get_queryset(self, request):

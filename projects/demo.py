@@ -12,7 +12,6 @@ import random
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q
 from django.utils import timezone
 
 from chains.choices import Ownership, Town
@@ -86,7 +85,9 @@ def _demo_rows() -> dict:
         "visits": visits,
         "projects": projects,
         "visit_leaders": VisitLeader.objects.filter(visit__in=visits),
-        "visit_projects": VisitProject.objects.filter(Q(visit__in=visits) | Q(project__in=projects)),
+        "visit_projects": VisitProject.objects.filter(visit__in=visits),
+        # Separate from the above: an OR of the two subqueries would defeat PostgreSQL's semi-joins.
+        "project_links": VisitProject.objects.filter(project__in=projects),
         "events": SigningEvent.objects.filter(name__startswith=DEMO_MARK),
         "enterprises": Enterprise.objects.filter(name__startswith=DEMO_MARK),
         "leaders": Leader.objects.filter(name__startswith=DEMO_MARK),
@@ -102,6 +103,7 @@ def delete_demo_data(*, user=None) -> None:
     with rollups_deferred():
         delete_with_history(rows["visit_leaders"], reason=DEMO_REASON, user=user)
         delete_with_history(rows["visit_projects"], reason=DEMO_REASON, user=user)
+        delete_with_history(rows["project_links"], reason=DEMO_REASON, user=user)
         raw_delete(InvestmentVisit.chains.through.objects.filter(investmentvisit__in=rows["visits"]))
         delete_with_history(rows["visits"], reason=DEMO_REASON, user=user)
         delete_with_history(FollowUp.objects.filter(project__in=rows["projects"]), reason=DEMO_REASON, user=user)

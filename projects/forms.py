@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chains.models import Chain, Enterprise, Leader
+from pinghu.concurrency import VersionedFormMixin
 
 from .choices import ProjectStage
 from .models import FollowUp, InvestmentVisit, Project
@@ -29,7 +30,7 @@ def bootstrap(form: forms.BaseForm) -> forms.BaseForm:
     return form
 
 
-class QuickVisitForm(forms.ModelForm):
+class QuickVisitForm(VersionedFormMixin, forms.ModelForm):
     """The phone form: a visit, its leaders and chains, an existing or new enterprise, linked or new projects."""
 
     leaders = forms.ModelMultipleChoiceField(

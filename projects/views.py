@@ -88,36 +88,43 @@ def visit_list(request: HttpRequest) -> HttpResponse:
 def visit_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     visit = get_object_or_404(InvestmentVisit, pk=pk) if pk is not None else None
     form = QuickVisitForm(request.POST or None, instance=visit, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            with transaction.atomic():
-                if visit is None:
-                    saved = visit_create(
-                        visit=form.instance,
-                        leaders=data["leaders"],
-                        chains=data["chains"],
-                        projects=data["projects"],
-                        new_projects=form.new_projects(),
-                        new_enterprise=form.new_enterprise,
-                        by=request.user,
-                    )
-                else:
-                    saved = visit_update(
-                        visit=form.instance,
-                        leaders=data["leaders"],
-                        chains=data["chains"],
-                        projects=data["projects"],
-                        new_enterprise=form.new_enterprise,
-                    )
-        except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            messages.success(request, _("Visit saved: %(visit)s.") % {"visit": saved})
-            return redirect("projects:visit-list")
+    # Validation (which locks an edited visit to check its version) and the save share one transaction.
+    with transaction.atomic():
+        if request.method == "POST" and form.is_valid():
+            saved = _save_visit(request, form, visit)
+            if saved is not None:
+                messages.success(request, _("Visit saved: %(visit)s.") % {"visit": saved})
+                return redirect("projects:visit-list")
     history = history_entries(visit) if visit is not None else None
     return render(request, "projects/visit_form.html", {"form": form, "visit": visit, "history": history})
+
+
+def _save_visit(request: HttpRequest, form: QuickVisitForm, visit: InvestmentVisit | None) -> InvestmentVisit | None:
+    """Create or update the visit through the services; on a refusal, put the reasons on the form."""
+    data = form.cleaned_data
+    try:
+        with transaction.atomic():
+            if visit is None:
+                return visit_create(
+                    visit=form.instance,
+                    leaders=data["leaders"],
+                    chains=data["chains"],
+                    projects=data["projects"],
+                    new_projects=form.new_projects(),
+                    new_enterprise=form.new_enterprise,
+                    by=request.user,
+                )
+            return visit_update(
+                visit=form.instance,
+                leaders=data["leaders"],
+                chains=data["chains"],
+                projects=data["projects"],
+                new_enterprise=form.new_enterprise,
+            )
+    except ValidationError as error:
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+        return None
 
 
 @login_required

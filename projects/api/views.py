@@ -14,7 +14,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from chains.models import Chain, Cluster
+from pinghu.api.concurrency import CONDITIONAL_ERRORS, IF_MATCH, ConditionalUpdateMixin
 from pinghu.api.export import Column, ExportMixin, labels, yes_no
+from pinghu.api.idempotency import IDEMPOTENCY_ERRORS, IDEMPOTENCY_KEY, IdempotentCreateMixin
 from pinghu.api.serializers import StrictFieldsMixin
 from pinghu.api.values_list import ValuesListMixin
 from projects import stats
@@ -40,13 +42,14 @@ READ_ERRORS = {key: ERRORS[key] for key in (400, 401)}
 
 
 class WriteViewSet(
+    ConditionalUpdateMixin,
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,
     mixins.UpdateModelMixin,
     mixins.ListModelMixin,
     viewsets.GenericViewSet,
 ):
-    """List, read, create and update; no deletion through the API."""
+    """List, read, create and update (conditionally, with If-Match); no deletion through the API."""
 
     lookup_value_regex = r"[0-9]+"
 
@@ -100,11 +103,14 @@ PROJECT_EXPORT = [
         ],
     ),
     update=extend_schema(
-        summary=_("Replace a project's fields (not its stage)"), responses={200: ProjectDetailSerializer, **ERRORS}
+        summary=_("Replace a project's fields (not its stage)"),
+        parameters=[IF_MATCH],
+        responses={200: ProjectDetailSerializer, **ERRORS, **CONDITIONAL_ERRORS},
     ),
     partial_update=extend_schema(
         summary=_("Change some of a project's fields (not its stage)"),
-        responses={200: ProjectDetailSerializer, **ERRORS},
+        parameters=[IF_MATCH],
+        responses={200: ProjectDetailSerializer, **ERRORS, **CONDITIONAL_ERRORS},
     ),
 )
 class ProjectViewSet(ExportMixin, ValuesListMixin, WriteViewSet):
@@ -211,7 +217,8 @@ VISIT_EXPORT = [
     retrieve=extend_schema(summary=_("One visit")),
     create=extend_schema(
         summary=_("Record a visit, optionally creating new leads in the same step"),
-        responses={201: InvestmentVisitSerializer, **ERRORS},
+        parameters=[IDEMPOTENCY_KEY],
+        responses={201: InvestmentVisitSerializer, **ERRORS, **IDEMPOTENCY_ERRORS},
         examples=[
             OpenApiExample(
                 "Saturday visit",
@@ -228,12 +235,18 @@ VISIT_EXPORT = [
             )
         ],
     ),
-    update=extend_schema(summary=_("Replace a visit"), responses={200: InvestmentVisitSerializer, **ERRORS}),
+    update=extend_schema(
+        summary=_("Replace a visit"),
+        parameters=[IF_MATCH],
+        responses={200: InvestmentVisitSerializer, **ERRORS, **CONDITIONAL_ERRORS},
+    ),
     partial_update=extend_schema(
-        summary=_("Change some of a visit's fields"), responses={200: InvestmentVisitSerializer, **ERRORS}
+        summary=_("Change some of a visit's fields"),
+        parameters=[IF_MATCH],
+        responses={200: InvestmentVisitSerializer, **ERRORS, **CONDITIONAL_ERRORS},
     ),
 )
-class InvestmentVisitViewSet(ExportMixin, WriteViewSet):
+class InvestmentVisitViewSet(IdempotentCreateMixin, ExportMixin, WriteViewSet):
     lookup_value_regex = r"[0-9]+"
     queryset = InvestmentVisit.objects.select_related("enterprise", "recorded_by").prefetch_related(
         "leaders", "chains", "projects"

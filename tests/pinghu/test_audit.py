@@ -87,7 +87,8 @@ def test_a_change_through_the_api_is_attributed_to_the_tokens_user(api_client):
     _token, key = api_token_issue(user=owner, scope="write")
     api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
     project = ProjectFactory()
-    response = api_client.patch(f"/api/v1/projects/{project.pk}/", {"name": "改名"}, format="json")
+    etag = api_client.get(f"/api/v1/projects/{project.pk}/")["ETag"]
+    response = api_client.patch(f"/api/v1/projects/{project.pk}/", {"name": "改名"}, format="json", HTTP_IF_MATCH=etag)
     assert response.status_code == 200, response.content
     latest = Project.history.filter(id=project.pk).latest("history_date")
     assert (latest.history_type, latest.history_user, latest.name) == ("~", owner, "改名")

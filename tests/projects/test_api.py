@@ -23,6 +23,15 @@ from tests.factories import (
     UserFactory,
 )
 
+
+def current_tag(instance) -> dict:
+    """The If-Match header for the row's current version (as a GET of it would give)."""
+    from pinghu.concurrency import etag_of
+
+    instance.refresh_from_db()
+    return {"HTTP_IF_MATCH": etag_of(instance)}
+
+
 pytestmark = pytest.mark.django_db
 D = datetime.date
 
@@ -276,14 +285,16 @@ class TestWrites:
     @pytest.mark.parametrize("body", [{"stage": "signed"}, {"signed_date": "2024-01-01"}, {"stage": "lead"}])
     def test_stage_and_its_dates_cannot_be_patched(self, write_client, body):
         project = ProjectFactory()
-        response = write_client.patch(f"/api/v1/projects/{project.pk}/", body, format="json")
+        response = write_client.patch(f"/api/v1/projects/{project.pk}/", body, format="json", **current_tag(project))
         assert response.status_code == 400 and set(body) <= set(response.json())
         project.refresh_from_db()
         assert project.stage == "lead" and project.signed_date is None
 
     def test_patch_other_fields(self, write_client):
         project = ProjectFactory()
-        response = write_client.patch(f"/api/v1/projects/{project.pk}/", {"responsible_unit": "经信局"}, format="json")
+        response = write_client.patch(
+            f"/api/v1/projects/{project.pk}/", {"responsible_unit": "经信局"}, format="json", **current_tag(project)
+        )
         assert response.status_code == 200 and response.json()["responsible_unit"] == "经信局"
 
     def test_transition(self, write_client):
@@ -401,7 +412,9 @@ class TestWrites:
     def test_visit_update_keeps_links_not_sent(self, write_client):
         leader = LeaderFactory()
         visit = InvestmentVisitFactory(leaders=[leader])
-        response = write_client.patch(f"/api/v1/visits/{visit.pk}/", {"outcome": "达成意向"}, format="json")
+        response = write_client.patch(
+            f"/api/v1/visits/{visit.pk}/", {"outcome": "达成意向"}, format="json", **current_tag(visit)
+        )
         assert response.status_code == 200 and response.json()["leaders"] == [leader.pk]
 
 

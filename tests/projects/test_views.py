@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from chains.models import Enterprise, Leader
+from pinghu.concurrency import version_of
 from projects.choices import ProjectStage
 from projects.models import FollowUp, InvestmentVisit, Project
 from projects.selectors import resolve_period
@@ -176,11 +177,23 @@ class TestVisitForm:
 
     def test_edit(self, client, official):
         visit = InvestmentVisitFactory(leaders=[LeaderFactory()], enterprise=EnterpriseFactory(name="被访企业"))
-        body = self.body(enterprise_name="被访企业", outcome="达成意向")
+        body = self.body(enterprise_name="被访企业", outcome="达成意向", version=version_of(visit))
         response = client.post(f"/visits/{visit.pk}/edit/", body)
         assert response.status_code == 302
         visit.refresh_from_db()
         assert visit.outcome == "达成意向"
+
+    def test_a_stale_edit_is_refused_and_overwrites_nothing(self, client, official):
+        visit = InvestmentVisitFactory(leaders=[LeaderFactory()], enterprise=EnterpriseFactory(name="被访企业"))
+        opened = client.get(f"/visits/{visit.pk}/edit/").context["form"]["version"].value()
+        visit.outcome = "别人的结果"
+        visit.save()  # another official saves first
+        body = self.body(enterprise_name="被访企业", outcome="我的结果", version=opened)
+        response = client.post(f"/visits/{visit.pk}/edit/", body)
+        assert response.status_code == 200
+        assert "您打开后，此记录已被他人保存" in response.content.decode()
+        visit.refresh_from_db()
+        assert visit.outcome == "别人的结果"
 
 
 def test_overdue_lists_only_my_items(client, official):
@@ -293,6 +306,7 @@ def test_editing_a_visit_can_move_it_to_a_new_enterprise(client, official):
         "create_enterprise": "on",
         "purpose": "洽谈",
         "host_unit": "经信局",
+        "version": version_of(visit),
     }
     assert client.post(f"/visits/{visit.pk}/edit/", body).status_code == 302
     visit.refresh_from_db()

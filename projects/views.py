@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chains.models import Chain
+from pinghu.concurrency import stale_message, version_of
 from pinghu.history import history_entries
 
 from . import selectors
@@ -181,6 +182,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "follow_up_form": FollowUpForm(initial={"date": timezone.localdate()}),
             "today": timezone.localdate(),
             "history": history_entries(project),
+            "version": version_of(project),
         },
     )
 
@@ -193,18 +195,24 @@ def project_change_stage(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "; ".join(error for errors in form.errors.values() for error in errors))
         return redirect("projects:project-detail", pk=pk)
-    try:
-        project_transition(
-            project,
-            form.cleaned_data["to_stage"],
-            by=request.user,
-            on_date=form.cleaned_data["date"],
-            note=form.cleaned_data["note"],
-        )
-    except ValidationError as error:
-        messages.error(request, "; ".join(error.messages))
-    else:
-        messages.success(request, _("Stage changed."))
+    with transaction.atomic():
+        # The page showed the moves allowed from the stage it read: refuse if the project changed since.
+        current = Project.objects.select_for_update().get(pk=project.pk)
+        if request.POST.get("version") != version_of(current):
+            messages.error(request, stale_message(current))
+            return redirect("projects:project-detail", pk=pk)
+        try:
+            project_transition(
+                current,
+                form.cleaned_data["to_stage"],
+                by=request.user,
+                on_date=form.cleaned_data["date"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            messages.error(request, "; ".join(error.messages))
+        else:
+            messages.success(request, _("Stage changed."))
     return redirect("projects:project-detail", pk=pk)
 
 

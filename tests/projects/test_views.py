@@ -225,18 +225,26 @@ class TestProjectPage:
 
     def test_stage_change_goes_through_the_service(self, client, official):
         project = self.lead()
-        response = client.post(
-            f"/projects/{project.pk}/stage/", {"to_stage": "negotiating", "date": "2024-02-01", "note": "洽谈"}
-        )
+        body = {"to_stage": "negotiating", "date": "2024-02-01", "note": "洽谈", "version": version_of(project)}
+        response = client.post(f"/projects/{project.pk}/stage/", body)
         assert response.status_code == 302
         change = project.stage_changes.order_by("-pk").first()
         assert (change.to_stage, change.by, change.note) == ("negotiating", official, "洽谈")
 
+    def test_a_stage_change_from_a_stale_page_is_refused(self, client, official):
+        project = self.lead()
+        opened = client.get(f"/projects/{project.pk}/").context["version"]
+        Project.objects.get(pk=project.pk).save()  # someone else saves the project meanwhile
+        body = {"to_stage": "negotiating", "date": "2024-02-01", "version": opened}
+        response = client.post(f"/projects/{project.pk}/stage/", body, follow=True)
+        assert "您打开后，此记录已被他人保存" in response.content.decode()
+        project.refresh_from_db()
+        assert project.stage == "lead"
+
     def test_illegal_move_shows_the_reason(self, client, official):
         project = self.lead()
-        response = client.post(
-            f"/projects/{project.pk}/stage/", {"to_stage": "registered", "date": "2024-02-01"}, follow=True
-        )
+        body = {"to_stage": "registered", "date": "2024-02-01", "version": version_of(project)}
+        response = client.post(f"/projects/{project.pk}/stage/", body, follow=True)
         assert "不能跳过签约" in response.content.decode()
         project.refresh_from_db()
         assert project.stage == "lead"

@@ -23,7 +23,7 @@ def test_two_api_clients_editing_the_same_version_one_wins_one_gets_412(write_cl
     assert first.status_code == 200 and first["ETag"] != etag
     second = write_client.patch(url, {field: "第二个"}, format="json", HTTP_IF_MATCH=etag)
     assert second.status_code == 412
-    assert "已被修改" in second.json()["detail"] or second.json()["detail"]
+    assert second.json()["detail"] == "该记录在您读取后已被修改：请重新读取后再提交修改。"
     row.refresh_from_db()
     assert getattr(row, field) == "第一个"
     # With the fresh tag the second client's change goes through.
@@ -34,6 +34,7 @@ def test_a_write_without_if_match_is_428(write_client):
     project = ProjectFactory(name="原名")
     response = write_client.patch(f"/api/v1/projects/{project.pk}/", {"name": "新名"}, format="json")
     assert response.status_code == 428
+    assert "If-Match" in response.json()["detail"]
     project.refresh_from_db()
     assert project.name == "原名"
 

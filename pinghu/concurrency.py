@@ -7,6 +7,7 @@ in a hidden field. The check runs on the row locked for the write, in the write'
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from pinghu.history import history_entries
@@ -28,9 +29,11 @@ def stale_message(current) -> str:
     latest = history_entries(current, limit=1)
     if latest:
         entry = latest[0]
-        fields = "、".join(str(change["label"]) for change in entry["changes"]) or str(entry["type"])
-        who = entry["user"] or _("system")
-        change = f"{entry['date']:%Y-%m-%d %H:%M} {who}：{fields}"
+        change = _("%(date)s, %(user)s: %(fields)s") % {
+            "date": formats.date_format(timezone.localtime(entry["date"]), "Y-m-d H:i"),
+            "user": entry["user"] or _("system"),
+            "fields": ", ".join(str(change["label"]) for change in entry["changes"]) or entry["type"],
+        }
         message += " " + str(_("Latest change: %(change)s.")) % {"change": change}
     return message
 

@@ -5,10 +5,14 @@
 Both run inside the caller's transaction.
 """
 
+from collections import defaultdict
+
 from django.db import connection
 from django.db.models import QuerySet, Value
 from django.db.models.fields import CharField, DateTimeField, IntegerField
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 
 def _history_model(model):
@@ -57,34 +61,63 @@ def raw_delete(queryset: QuerySet) -> int:
         return cursor.rowcount
 
 
+# Every save moves these; listing them would add a line to every entry and say nothing.
+UNSHOWN_FIELDS = {"created_at", "updated_at"}
+HISTORY_TYPES = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
+
+
 def history_entries(instance, *, limit: int = 20) -> list[dict]:
     """The newest ``limit`` changes of ``instance``: when, who, what kind, and each changed field.
 
-    Two queries (the records with their users, one more than shown so the oldest shown has its
-    predecessor); consecutive records are compared in memory.
+    The records with their users in one query (one more than shown, so the oldest shown has its
+    predecessor), compared in memory; values are shown as users see them: choice labels, yes or
+    no, and related rows by name (one query per related model that appears).
     """
-    from django.utils.translation import gettext_lazy as _
-
-    labels = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
     records = list(
         instance.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
     )
     entries = []
-    for newer, older in zip(records, [*records[1:], None], strict=True):
-        if len(entries) == limit:
-            break
+    for newer, older in zip(records[:limit], [*records[1:], None], strict=False):
         changes = []
         if older is not None and newer.history_type == "~":
             for change in newer.diff_against(older, foreign_keys_are_objs=False).changes:
-                field = instance._meta.get_field(change.field)
-                changes.append({"label": field.verbose_name, "old": change.old, "new": change.new})
+                if change.field not in UNSHOWN_FIELDS:
+                    changes.append(
+                        {"field": instance._meta.get_field(change.field), "old": change.old, "new": change.new}
+                    )
         entries.append(
             {
                 "date": newer.history_date,
                 "user": newer.history_user,
-                "type": labels[newer.history_type],
+                "type": HISTORY_TYPES[newer.history_type],
                 "reason": newer.history_change_reason,
                 "changes": changes,
             }
         )
+    _label_values([change for entry in entries for change in entry["changes"]])
     return entries
+
+
+def _label_values(changes: list[dict]) -> None:
+    """Replace raw values with what a user reads, and each field with its label."""
+    related_ids: dict = defaultdict(set)
+    for change in changes:
+        if change["field"].is_relation:
+            related_ids[change["field"].related_model] |= {change["old"], change["new"]} - {None}
+    names = {
+        model: {row.pk: str(row) for row in model._default_manager.filter(pk__in=ids)}
+        for model, ids in related_ids.items()
+    }
+    for change in changes:
+        field = change.pop("field")
+        change["label"] = field.verbose_name
+        for side in ("old", "new"):
+            value = change[side]
+            if value is None or value == "":
+                change[side] = ""
+            elif field.is_relation:
+                change[side] = names[field.related_model].get(value, f"#{value}")
+            elif field.choices:
+                change[side] = dict(field.flatchoices).get(value, value)
+            elif isinstance(value, bool):
+                change[side] = gettext("Yes") if value else gettext("No")

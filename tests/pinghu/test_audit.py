@@ -80,6 +80,12 @@ def test_a_change_made_on_the_site_names_its_author_and_fields(client):
     project.save()
     page = client.get(f"/projects/{project.pk}/").content.decode()
     assert "变更记录" in page and "100.00 → 250.00" in page
+    assert "更新时间" not in page.split("变更记录")[1]  # moved by every save: not listed
+    old_chain, new_chain = project.chain, ChainFactory(name="新产业链")
+    project.chain = new_chain
+    project.save()
+    page = client.get(f"/projects/{project.pk}/").content.decode()
+    assert f"{old_chain.name} → 新产业链" in page  # related rows by name, not by id
 
 
 def test_a_change_through_the_api_is_attributed_to_the_tokens_user(api_client):

@@ -23,7 +23,7 @@ import sys
 import time
 from urllib.parse import urlencode
 
-from _setup import median_seconds, setup_django
+from _setup import ensure_demo_data, median_seconds, setup_django
 
 PAGE_SQL = """
 SELECT p.id, p.name, c.code, p.investor_id, e.name, p.source, p.stage, p.total_investment, p.foreign_investment,
@@ -83,14 +83,9 @@ def main() -> None:
     from django.test import Client
 
     from pinghu.services import api_token_issue
-    from projects.demo import delete_demo_data, generate_demo_data
-    from projects.models import InvestmentVisit, Project
+    from projects.models import Project
 
-    if Project.objects.count() != args.projects or InvestmentVisit.objects.count() != args.visits:
-        delete_demo_data()
-        generate_demo_data(projects=args.projects, visits=args.visits, seed=1)
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE")  # demo data is rewritten between runs: drop dead rows
+    ensure_demo_data(args.projects, args.visits)
     user, _created = get_user_model().objects.get_or_create(username="bench", defaults={"is_superuser": True})
     _token, key = api_token_issue(user=user, scope="read", expires_in_days=1, name="bench")
     client = Client(HTTP_HOST="localhost", HTTP_AUTHORIZATION=f"Bearer {key}")

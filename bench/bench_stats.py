@@ -12,7 +12,7 @@ import argparse
 import datetime
 from decimal import Decimal
 
-from _setup import median_seconds, setup_django
+from _setup import ensure_demo_data, median_seconds, setup_django
 
 YEAR = (datetime.date(2025, 1, 1), datetime.date(2025, 12, 31))
 
@@ -76,14 +76,9 @@ def main() -> None:
     from django.db import connection
 
     from projects import stats
-    from projects.demo import delete_demo_data, generate_demo_data
     from projects.models import InvestmentVisit, Project
 
-    if Project.objects.count() != args.projects or InvestmentVisit.objects.count() != args.visits:
-        delete_demo_data()
-        generate_demo_data(projects=args.projects, visits=args.visits, seed=1, end_date=datetime.date(2026, 6, 30))
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE")  # demo data is rewritten between runs: drop dead rows
+    ensure_demo_data(args.projects, args.visits, end_date=datetime.date(2026, 6, 30))
 
     params = {"start": YEAR[0], "end": YEAR[1], "threshold": settings.PINGHU_MAJOR_PROJECT_INVESTMENT}
     period = stats.Period(*YEAR)

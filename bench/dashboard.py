@@ -13,7 +13,7 @@ SQL for every figure the page shows, reading the same tables (the trigger-kept r
 import argparse
 import datetime
 
-from _setup import median_seconds, setup_django
+from _setup import ensure_demo_data, median_seconds, setup_django
 
 # Every figure of the dashboard, hand-written, from the tables the page reads.
 BASELINE_SQL = [
@@ -88,14 +88,9 @@ def main() -> None:
     from django.db import connection
     from django.test import Client
 
-    from projects.demo import delete_demo_data, generate_demo_data
     from projects.models import InvestmentVisit, Project
 
-    if Project.objects.count() != args.projects or InvestmentVisit.objects.count() != args.visits:
-        delete_demo_data()
-        generate_demo_data(projects=args.projects, visits=args.visits, seed=1)
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE")  # demo data is rewritten between runs: drop dead rows
+    ensure_demo_data(args.projects, args.visits)
     user, _created = get_user_model().objects.get_or_create(username="bench-dashboard")
     client = Client(HTTP_HOST="localhost")
     client.force_login(user)

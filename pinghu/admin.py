@@ -1,11 +1,26 @@
-"""Admin for API tokens: list, create (the key is shown once) and revoke."""
+"""Admin for API tokens (list, create with the key shown once, revoke) and the role rules every admin follows."""
 
 from django.contrib import admin, messages
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import ApiToken
+from .permissions import may, perm_name
 from .services import api_token_issue, api_token_revoke
+
+
+class RoleRulesAdminMixin:
+    """Changing or deleting one row follows its object rule (``pinghu.permissions``), not only the model permission.
+
+    An official sees every visit but may change only those they recorded; the others open read-only.
+    The bulk "delete selected" action asks the same question for each row.
+    """
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return may(request.user, perm_name(self.model, "change"), obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return may(request.user, perm_name(self.model, "delete"), obj)
 
 
 @admin.register(ApiToken)

@@ -1,4 +1,6 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,3 +13,15 @@ class PinghuConfig(AppConfig):
     def ready(self) -> None:
         # Registers the bearer-token scheme with drf-spectacular.
         from .api import schema  # noqa: F401
+        from .permissions import sync_role_groups_after_migrate
+
+        # The role groups get the permissions of models added later, and exist again after a test flush.
+        post_migrate.connect(sync_role_groups_after_migrate, dispatch_uid="pinghu.sync_role_groups")
+
+
+class PinghuAdminConfig(admin_apps.AdminConfig):
+    """The admin, with a site that lets every role but the API consumer in (see ``pinghu.admin_site``)."""
+
+    default = False
+
+    default_site = "pinghu.admin_site.PinghuAdminSite"

@@ -51,6 +51,8 @@ class ApiToken(TimeStampedModel):
         ordering = ["-created_at"]
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
+        # Site-wide capabilities: a Django permission hangs on a model, and this is the platform's own.
+        permissions = [("export_data", _("Can export lists as CSV or Excel"))]
         constraints = [
             models.CheckConstraint(
                 condition=Q(scope__in=TokenScope.values),

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Count, Sum
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -12,7 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from chains.models import Leader
-from pinghu.concurrency import VersionedFormMixin
+from pinghu.admin import RoleRulesAdminMixin
+from pinghu.concurrency import VersionedFormMixin, stale_message, version_of
+from pinghu.permissions import is_admin, may
 
 from .choices import PIPELINE, STAGE_DATE_FIELDS, ProjectStage
 from .models import PROJECT_AMOUNT_FIELDS, FollowUp, InvestmentVisit, Project, ProjectStageChange, SigningEvent
@@ -52,10 +55,24 @@ class ProjectStageChangeInline(admin.TabularInline):
 
 
 class FollowUpInline(admin.TabularInline):
+    """Follow-ups on the project page: whoever may change the project adds them; earlier ones stay as written."""
+
     model = FollowUp
     fields = ["date", "note", "next_step", "due_date", "author"]
     readonly_fields = ["author"]
     extra = 0
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return may(request.user, "projects.add_followup") and (
+            obj is None or may(request.user, "projects.change_project", obj)
+        )
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        # Other people's follow-ups are theirs to change (in the follow-up admin); here only admins edit.
+        return is_admin(request.user)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return is_admin(request.user)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("author")
@@ -78,7 +95,7 @@ class ProjectAdminForm(VersionedFormMixin, forms.ModelForm):
 
 
 @admin.register(Project)
-class ProjectAdmin(SimpleHistoryAdmin):
+class ProjectAdmin(RoleRulesAdminMixin, SimpleHistoryAdmin):
     form = ProjectAdminForm
     list_display = [
         "name",
@@ -154,23 +171,12 @@ class ProjectAdmin(SimpleHistoryAdmin):
             return
         super().save_formset(request, form, formset, change)
 
-    @admin.action(description=_("Change stage of selected projects"))
+    @admin.action(description=_("Change stage of selected projects"), permissions=["change"])
     def change_stage(self, request, queryset):
         form = TransitionForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
-            moved, refused = 0, []
-            for project in queryset:
-                try:
-                    project_transition(
-                        project,
-                        form.cleaned_data["to_stage"],
-                        by=request.user,
-                        on_date=form.cleaned_data["date"],
-                        note=form.cleaned_data["note"],
-                    )
-                    moved += 1
-                except ValidationError as error:
-                    refused.append(f"{project}: {'; '.join(error.messages)}")
+            with transaction.atomic():
+                moved, refused = self._apply_stage_change(request, queryset, form.cleaned_data)
             if moved:
                 self.message_user(request, gettext("%(count)d projects moved.") % {"count": moved}, messages.SUCCESS)
             for line in refused:
@@ -181,10 +187,40 @@ class ProjectAdmin(SimpleHistoryAdmin):
             "title": gettext("Change stage"),
             "opts": self.model._meta,
             "form": form,
-            "projects": queryset,
+            "projects": [self._with_version(project) for project in queryset],
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/projects/project/change_stage.html", context)
+
+    @staticmethod
+    def _with_version(project: Project) -> Project:
+        project.version = version_of(project)  # sent back by the confirmation page
+        return project
+
+    def _apply_stage_change(self, request, queryset, data) -> tuple[int, list[str]]:
+        """Move each selected project the user may change, unless it changed since the confirmation page."""
+        moved, refused = 0, []
+        # Each project is locked and checked against the version the confirmation page showed.
+        selected = list(queryset.values_list("pk", flat=True))
+        for project in Project.objects.select_for_update().filter(pk__in=selected).order_by("pk"):
+            if not may(request.user, "projects.change_project", project):
+                refused.append(f"{project}: {gettext('Your role does not allow this.')}")
+                continue
+            if request.POST.get(f"version-{project.pk}") != version_of(project):
+                refused.append(f"{project}: {stale_message(project)}")
+                continue
+            try:
+                project_transition(
+                    project,
+                    data["to_stage"],
+                    by=request.user,
+                    on_date=data["date"],
+                    note=data["note"],
+                )
+                moved += 1
+            except ValidationError as error:
+                refused.append(f"{project}: {'; '.join(error.messages)}")
+        return moved, refused
 
 
 @admin.register(SigningEvent)
@@ -252,7 +288,7 @@ class InvestmentVisitAdminForm(VersionedFormMixin, forms.ModelForm):
 
 
 @admin.register(InvestmentVisit)
-class InvestmentVisitAdmin(SimpleHistoryAdmin):
+class InvestmentVisitAdmin(RoleRulesAdminMixin, SimpleHistoryAdmin):
     form = InvestmentVisitAdminForm
     list_display = ["date", "is_saturday", "enterprise", "host_unit", "leader_names", "person_times", "recorded_by"]
     list_filter = ["is_saturday", "chains", "date"]
@@ -321,7 +357,7 @@ class InvestmentVisitAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(FollowUp)
-class FollowUpAdmin(SimpleHistoryAdmin):
+class FollowUpAdmin(RoleRulesAdminMixin, SimpleHistoryAdmin):
     list_display = ["project", "date", "author", "next_step", "due_date", "overdue"]
     list_filter = ["date", "due_date"]
     list_select_related = ["project", "author"]

@@ -168,6 +168,16 @@ class Project(TimeStampedModel):
         related_name="responsible_projects",
         verbose_name=_("responsible official"),
     )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="created_projects",
+        verbose_name=_("created by"),
+        help_text=_("The account that entered the project; an official may edit the projects they entered."),
+    )
     first_contact_date = models.DateField(_("first contact date"), null=True, blank=True)
     signed_date = models.DateField(_("signed date"), null=True, blank=True, db_index=True)
     registered_date = models.DateField(_("registered date"), null=True, blank=True)

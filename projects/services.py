@@ -33,9 +33,11 @@ def project_initial_stage_date(project: Project) -> datetime.date:
 
 @transaction.atomic
 def project_create(*, project: Project, by: User | None, note: str = "") -> Project:
-    """Validate and save a new project, and write its first stage change (from nothing to its stage)."""
+    """Validate and save a new project entered by ``by``; write its first stage change (from nothing to its stage)."""
     if project.pk is not None:
         raise ValueError("project_create() takes an unsaved project")
+    if by is not None and by.pk is not None:
+        project.created_by = by
     if project.stage in (ProjectStage.ON_HOLD, ProjectStage.DROPPED):
         raise ValidationError({"stage": _("A new project cannot start on hold or dropped.")}, code="initial_stage")
     if project.first_contact_date is None:

@@ -1,12 +1,13 @@
 """Server-rendered pages: the dashboard, a chain's page, visits, projects and signing conferences.
 
 Views are thin: filters are the API's FilterSets, figures come from ``selectors``/``stats``,
-writes go through ``services``.
+writes go through ``services``. Who may read and change what is ``pinghu.permissions``:
+pages check the role's model permission (403 otherwise) and, for a visit or project, its object rule.
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Prefetch, Sum
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_POST
 from chains.models import Chain
 from pinghu.concurrency import stale_message, version_of
 from pinghu.history import history_entries
+from pinghu.permissions import DENIED, EXPORT, may
 
 from . import selectors
 from .filters import InvestmentVisitFilterSet, ProjectFilterSet
@@ -52,7 +54,21 @@ def _query_without_page(request: HttpRequest) -> str:
     return query.urlencode()
 
 
-@login_required
+def _require(request: HttpRequest, perm: str, obj=None) -> None:
+    if not may(request.user, perm, obj):
+        raise PermissionDenied(DENIED)
+
+
+def _readable(perm: str):
+    """Pages: sign in first (redirect), then the role's read permission (403)."""
+
+    def decorate(view):
+        return login_required(permission_required(perm, raise_exception=True)(view))
+
+    return decorate
+
+
+@_readable("projects.view_project")
 def dashboard(request: HttpRequest) -> HttpResponse:
     named = _named_period(request)
     context = selectors.cached("dashboard", named, lambda: selectors.dashboard(named))
@@ -60,7 +76,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "projects/dashboard.html", context)
 
 
-@login_required
+@_readable("projects.view_project")
 def chain_detail(request: HttpRequest, code: str) -> HttpResponse:
     chain = get_object_or_404(Chain.objects.select_related("cluster"), code=code)
     named = _named_period(request)
@@ -69,7 +85,7 @@ def chain_detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "projects/chain_detail.html", context)
 
 
-@login_required
+@_readable("projects.view_investmentvisit")
 def visit_list(request: HttpRequest) -> HttpResponse:
     queryset = (
         InvestmentVisit.objects.select_related("enterprise", "recorded_by")
@@ -81,13 +97,23 @@ def visit_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "projects/visit_list.html",
-        {"filter": filterset, "page": page, "count": page.paginator.count, "query": _query_without_page(request)},
+        {
+            "filter": filterset,
+            "page": page,
+            "count": page.paginator.count,
+            "query": _query_without_page(request),
+            "may_export": may(request.user, EXPORT),
+        },
     )
 
 
-@login_required
+@_readable("projects.view_investmentvisit")
 def visit_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     visit = get_object_or_404(InvestmentVisit, pk=pk) if pk is not None else None
+    if visit is None:
+        _require(request, "projects.add_investmentvisit")
+    else:
+        _require(request, "projects.change_investmentvisit", visit)
     form = QuickVisitForm(request.POST or None, instance=visit, user=request.user)
     # Validation (which locks an edited visit to check its version) and the save share one transaction.
     with transaction.atomic():
@@ -128,7 +154,7 @@ def _save_visit(request: HttpRequest, form: QuickVisitForm, visit: InvestmentVis
         return None
 
 
-@login_required
+@_readable("projects.view_investmentvisit")
 def overdue(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     visits = (
@@ -142,7 +168,7 @@ def overdue(request: HttpRequest) -> HttpResponse:
     return render(request, "projects/overdue.html", {"visits": visits, "follow_ups": follow_ups, "today": today})
 
 
-@login_required
+@_readable("projects.view_project")
 def project_list(request: HttpRequest) -> HttpResponse:
     queryset = Project.objects.with_major().select_related("chain", "investor").order_by("-updated_at", "-pk")
     filterset, projects = _filtered(request, ProjectFilterSet, queryset)
@@ -157,11 +183,12 @@ def project_list(request: HttpRequest) -> HttpResponse:
             "count": page.paginator.count,
             "query": query,
             "totals": projects.aggregate(investment=Sum("total_investment")),
+            "may_export": may(request.user, EXPORT),
         },
     )
 
 
-@login_required
+@_readable("projects.view_project")
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_object_or_404(
         Project.objects.with_major()
@@ -173,12 +200,15 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
+    may_change = may(request.user, "projects.change_project", project)
     return render(
         request,
         "projects/project_detail.html",
         {
             "project": project,
-            "allowed": project_allowed_transitions(project),
+            "may_change": may_change,
+            "may_follow_up": may_change and may(request.user, "projects.add_followup"),
+            "allowed": project_allowed_transitions(project) if may_change else [],
             "follow_up_form": FollowUpForm(initial={"date": timezone.localdate()}),
             "today": timezone.localdate(),
             "history": history_entries(project),
@@ -191,6 +221,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def project_change_stage(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_object_or_404(Project, pk=pk)
+    _require(request, "projects.change_project", project)
     form = TransitionForm(request.POST)
     if not form.is_valid():
         messages.error(request, "; ".join(error for errors in form.errors.values() for error in errors))
@@ -220,6 +251,8 @@ def project_change_stage(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def project_add_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_object_or_404(Project, pk=pk)
+    _require(request, "projects.add_followup")
+    _require(request, "projects.change_project", project)
     form = FollowUpForm(request.POST, instance=FollowUp(project=project, author=request.user))
     if form.is_valid():
         form.save()
@@ -235,7 +268,7 @@ def project_add_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("projects:project-detail", pk=pk)
 
 
-@login_required
+@_readable("projects.view_signingevent")
 def signing_event_list(request: HttpRequest) -> HttpResponse:
     events = SigningEvent.objects.annotate(
         project_count=Count("projects"), investment=Sum("projects__total_investment")
@@ -243,7 +276,7 @@ def signing_event_list(request: HttpRequest) -> HttpResponse:
     return render(request, "projects/signing_event_list.html", {"page": _page(request, events)})
 
 
-@login_required
+@_readable("projects.view_signingevent")
 def signing_event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     event = get_object_or_404(
         SigningEvent.objects.annotate(

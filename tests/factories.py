@@ -26,6 +26,14 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}")
     password = factory.django.Password("pw-for-tests-1")
 
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        """``UserFactory(roles=[Role.OFFICIAL])``: put the user in those role groups (made by the migration)."""
+        if create and extracted:
+            from django.contrib.auth.models import Group
+
+            self.groups.add(*Group.objects.filter(name__in=extracted))
+
 
 class ClusterFactory(factory.django.DjangoModelFactory):
     class Meta:

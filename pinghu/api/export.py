@@ -17,7 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.renderers import BaseRenderer, JSONRenderer
+
+from pinghu.permissions import EXPORT, may
 
 CHUNK_SIZE = 2000
 # A cell starting with one of these is a formula in Excel; prefix it so data never runs as one.
@@ -101,6 +104,8 @@ class ExportMixin:
     def list(self, request, *args, **kwargs):
         export_format = getattr(request.accepted_renderer, "format", None)
         if export_format in ("csv", "xlsx"):
+            if not may(request.user, EXPORT):
+                raise PermissionDenied(_("Exporting lists is for bureau staff and admins; your role may read pages."))
             rows = self.export_rows(self.filter_queryset(self.get_queryset()))
             return self.csv_response(rows) if export_format == "csv" else self.xlsx_response(rows)
         return super().list(request, *args, **kwargs)

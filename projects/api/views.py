@@ -4,7 +4,6 @@ import datetime
 
 from django.db.models import Count, Prefetch, Sum
 from django.db.models.functions import Coalesce
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
@@ -177,7 +176,7 @@ class ProjectViewSet(ExportMixin, ValuesListMixin, WriteViewSet):
     )
     @action(detail=True, methods=["post"], serializer_class=TransitionSerializer)
     def transition(self, request, pk=None):
-        project = get_object_or_404(Project, pk=pk)
+        project = self.get_object()  # checks the object rule: may this user change this project?
         body = TransitionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
@@ -395,6 +394,8 @@ class MonthlyRowSerializer(serializers.Serializer):
 
 class StatsView(APIView):
     """Base of the statistics endpoints: parse the period and filter, answer with what stats.py computes."""
+
+    view_permission = "projects.view_project"
 
     def query(self, request) -> dict:
         # "format" is DRF's own (?format=json); every other parameter must be one of ours.

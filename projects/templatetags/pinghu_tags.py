@@ -1,11 +1,13 @@
-"""Template filters of the pages: 万元 shown in 亿元, ratios as percentages, query strings."""
+"""Template filters and tags of the pages: 万元 shown in 亿元, ratios as percentages, query strings, permissions."""
 
 from decimal import Decimal
 from urllib.parse import urlencode
 
 from django import template
+from django.contrib import admin
 from django.utils.formats import number_format
 
+from pinghu import permissions
 from projects.choices import ProjectStage
 
 register = template.Library()
@@ -37,3 +39,15 @@ def urlencode_dict(params: dict) -> str:
 def stage_label(stage: str) -> str:
     """The translated label of a stage value."""
     return str(ProjectStage(stage).label)
+
+
+@register.simple_tag(takes_context=True)
+def may(context, perm: str, obj=None) -> bool:
+    """``{% may "projects.change_project" project as can_edit %}``: the one permission check, in a template."""
+    return permissions.may(context["request"].user, perm, obj)
+
+
+@register.simple_tag(takes_context=True)
+def may_use_admin(context) -> bool:
+    """Whether the admin site lets the user in (staff, or a role that works there)."""
+    return admin.site.has_permission(context["request"])

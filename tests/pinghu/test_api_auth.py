@@ -9,6 +9,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from pinghu.models import ApiToken
+from pinghu.permissions import Role
 from pinghu.services import api_token_issue, api_token_revoke
 from tests.factories import ChainFactory, EnterpriseFactory, LeaderFactory, UserFactory
 
@@ -109,7 +110,7 @@ def test_write_token_writes(write_client):
 
 
 def test_write_needs_model_permission(api_client):
-    user = UserFactory()
+    user = UserFactory(roles=[Role.API_CONSUMER])
     _token, key = api_token_issue(user=user, scope="write")
     assert bearer(key).get("/api/v1/projects/").status_code == 200
     assert bearer(key).post("/api/v1/projects/", project_body(), format="json").status_code == 403

@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from chains.models import Chain, ChainLeadership, ChainNode, Cluster, Enterprise, EnterpriseChainRole, Leader
+from pinghu.permissions import Role
 from pinghu.services import api_token_issue
 from projects.demo import delete_demo_data, generate_demo_data
 from projects.models import FollowUp, InvestmentVisit, Project, SigningEvent, VisitLeader, VisitProject
@@ -67,9 +68,9 @@ def test_create_update_and_delete_each_leave_a_history_row(model):
 
 
 def test_a_change_made_on_the_site_names_its_author_and_fields(client):
-    official = UserFactory(username="zhao")
+    official = UserFactory(username="zhao", roles=[Role.OFFICIAL])
     client.force_login(official)
-    project = ProjectFactory(total_investment=Decimal("100"))
+    project = ProjectFactory(total_investment=Decimal("100"), responsible_official=official)
     response = client.post(
         f"/projects/{project.pk}/follow-ups/",
         {"date": timezone.localdate().isoformat(), "note": "电话跟进"},

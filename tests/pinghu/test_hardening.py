@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from pinghu.api.throttling import TokenOrUserRateThrottle
+from pinghu.permissions import Role
 from pinghu.services import api_token_issue
 from tests.factories import UserFactory
 
@@ -84,7 +85,7 @@ def test_each_token_has_its_own_request_budget(api_client, monkeypatch):
     monkeypatch.setattr(TokenOrUserRateThrottle, "rate", "3/hour", raising=False)
     monkeypatch.setattr(TokenOrUserRateThrottle, "num_requests", 3, raising=False)
     monkeypatch.setattr(TokenOrUserRateThrottle, "duration", 3600, raising=False)
-    user = UserFactory()
+    user = UserFactory(roles=[Role.API_CONSUMER])
     _first, first_key = api_token_issue(user=user, scope="read")
     _second, second_key = api_token_issue(user=user, scope="read")
     api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {first_key}")

@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from projects.choices import ProjectStage
 from projects.models import InvestmentVisit, Project, ProjectStageChange
@@ -142,8 +143,10 @@ def test_change_stage_action_uses_the_transition_rules(admin_client):
     selection = {"action": "change_stage", "_selected_action": [signed.pk, lead.pk]}
     confirm = admin_client.post(changelist, selection)
     assert confirm.status_code == 200 and "to_stage" in confirm.context["form"].fields
+    versions = {f"version-{project.pk}": project.version for project in confirm.context["projects"]}
     response = admin_client.post(
-        changelist, selection | {"apply": "1", "to_stage": "registered", "date": "2024-06-01", "note": "注册"}
+        changelist,
+        selection | versions | {"apply": "1", "to_stage": "registered", "date": "2024-06-01", "note": "注册"},
     )
     assert response.status_code == 302
     signed.refresh_from_db()
@@ -152,6 +155,25 @@ def test_change_stage_action_uses_the_transition_rules(admin_client):
     assert lead.stage == "lead"  # registering a lead would skip signing: refused, reported
     messages = [str(message) for message in response.wsgi_request._messages]
     assert any("线索" in message for message in messages)
+
+
+def test_change_stage_action_refuses_a_project_changed_since_the_confirmation_page(admin_client):
+    lead = project_create(
+        project=Project(name="线索", chain=ChainFactory(), investor=EnterpriseFactory(), total_investment=Decimal("1")),
+        by=None,
+    )
+    changelist = url(Project, "changelist")
+    selection = {"action": "change_stage", "_selected_action": [lead.pk]}
+    shown = admin_client.post(changelist, selection).context["projects"][0].version
+    Project.objects.filter(pk=lead.pk).update(name="线索（已改名）", updated_at=timezone.now())
+    response = admin_client.post(
+        changelist,
+        selection | {f"version-{lead.pk}": shown, "apply": "1", "to_stage": "negotiating", "date": "2024-06-01"},
+    )
+    lead.refresh_from_db()
+    assert lead.stage == "lead"
+    messages = [str(message) for message in response.wsgi_request._messages]
+    assert any("此记录已被他人保存" in message for message in messages), messages
 
 
 def test_visit_added_in_admin_goes_through_the_service(admin_client, superuser):

@@ -1,0 +1,215 @@
+"""Roles and the one permission check used by admin, UI and API.
+
+Two layers, both standard Django:
+
+- **What kind of action a role may take at all** is a model permission (``projects.change_project``),
+  held by the role's group. The groups are created by a data migration and kept in step with
+  ``ROLE_PERMISSIONS`` after every ``migrate`` (``sync_role_groups``), so models added later get
+  their read permissions too. Admins may give a user or group more; the sync only adds.
+- **Which rows** an official or a chain leader may change is an object rule (django-rules), below:
+  an official edits the visits they recorded and the projects they entered or are responsible
+  for; a chain leader edits the projects of the chains they currently lead.
+
+``may(user, perm, obj)`` combines the two; admin, pages and API call nothing else.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import rules
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Role:
+    """The five roles of the platform; each is a Django group of this name."""
+
+    OFFICIAL = "招商官员"
+    CHAIN_LEADER = "链长"
+    BUREAU_STAFF = "局工作人员"
+    API_CONSUMER = "API消费者"
+    ADMIN = "管理员"
+
+    ALL = (OFFICIAL, CHAIN_LEADER, BUREAU_STAFF, API_CONSUMER, ADMIN)
+
+
+# Every role reads every model of these apps ("read everything"); user accounts, tokens and the
+# platform's own tables (apps auth, pinghu, axes, …) are restricted to admins.
+READ_APPS = ("chains", "projects")
+
+REFERENCE_MODELS = (
+    "chains.cluster",
+    "chains.chain",
+    "chains.chainnode",
+    "chains.leader",
+    "chains.chainleadership",
+    "chains.enterprise",
+    "chains.enterprisechainrole",
+    "projects.signingevent",
+)
+
+EXPORT = "pinghu.export_data"
+
+
+def _manage(model: str) -> list[str]:
+    app, name = model.split(".")
+    return [f"{app}.{action}_{name}" for action in ("add", "change", "delete")]
+
+
+FOLLOW_UPS = ["projects.add_followup", "projects.change_followup", "projects.delete_followup"]
+
+# Model permissions per role, besides reading READ_APPS. The admin role holds every permission.
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.OFFICIAL: [
+        "projects.add_investmentvisit",
+        "projects.change_investmentvisit",
+        "projects.delete_investmentvisit",
+        "projects.add_project",
+        "projects.change_project",
+        *FOLLOW_UPS,
+    ],
+    Role.CHAIN_LEADER: ["projects.change_project", *FOLLOW_UPS],
+    Role.BUREAU_STAFF: [perm for model in REFERENCE_MODELS for perm in _manage(model)] + [EXPORT],
+    Role.API_CONSUMER: [],
+    Role.ADMIN: [],
+}
+
+
+# ---------------------------------------------------------------- object rules
+
+
+def _in_group(user, name: str) -> bool:
+    names = getattr(user, "_pinghu_groups", None)
+    if names is None:
+        names = frozenset(user.groups.values_list("name", flat=True)) if user.pk else frozenset()
+        user._pinghu_groups = names
+    return name in names
+
+
+@rules.predicate
+def is_admin(user) -> bool:
+    """A superuser or a member of the admin role: every row."""
+    return bool(user.is_active and (user.is_superuser or _in_group(user, Role.ADMIN)))
+
+
+def led_chain_ids(user, on: datetime.date | None = None) -> frozenset[int]:
+    """Chains the user's leader currently heads (链长 or 副链长), read once per request's user object."""
+    cached = getattr(user, "_pinghu_led_chains", None)
+    if cached is None:
+        from chains.models import ChainLeadership
+
+        on = on or timezone.localdate()
+        cached = frozenset(
+            ChainLeadership.objects.current()
+            .filter(leader__user_id=user.pk, start_date__lte=on)
+            .values_list("chain_id", flat=True)
+        )
+        user._pinghu_led_chains = cached
+    return cached
+
+
+def _is_user(user, user_id) -> bool:
+    return user.pk is not None and user_id == user.pk
+
+
+@rules.predicate
+def entered_project(user, project) -> bool:
+    return project is not None and _is_user(user, project.created_by_id)
+
+
+@rules.predicate
+def responsible_for_project(user, project) -> bool:
+    return project is not None and _is_user(user, project.responsible_official_id)
+
+
+@rules.predicate
+def leads_project_chain(user, project) -> bool:
+    return project is not None and project.chain_id in led_chain_ids(user)
+
+
+@rules.predicate
+def recorded_visit(user, visit) -> bool:
+    return visit is not None and _is_user(user, visit.recorded_by_id)
+
+
+@rules.predicate
+def wrote_follow_up(user, follow_up) -> bool:
+    return follow_up is not None and _is_user(user, follow_up.author_id)
+
+
+rules.add_perm("projects.change_project", is_admin | entered_project | responsible_for_project | leads_project_chain)
+rules.add_perm("projects.delete_project", is_admin)
+rules.add_perm("projects.change_investmentvisit", is_admin | recorded_visit)
+rules.add_perm("projects.delete_investmentvisit", is_admin | recorded_visit)
+rules.add_perm("projects.change_followup", is_admin | wrote_follow_up)
+rules.add_perm("projects.delete_followup", is_admin | wrote_follow_up)
+
+
+def may(user, perm: str, obj=None) -> bool:
+    """May ``user`` do ``perm`` (``"app.action_model"``), on ``obj`` if given?
+
+    The role's model permission first; then, for an object, the object rule if ``perm`` has one.
+    """
+    if user is None or not user.is_active or not user.has_perm(perm):
+        return False
+    if obj is None or not rules.perm_exists(perm):
+        return True
+    return user.has_perm(perm, obj)
+
+
+def perm_name(model, action: str) -> str:
+    """``"projects.change_project"`` for ``(Project, "change")``."""
+    return f"{model._meta.app_label}.{action}_{model._meta.model_name}"
+
+
+DENIED = _("Your role does not allow this.")
+
+
+# ---------------------------------------------------------------- groups
+
+
+def _permission_filter(perms: list[str]) -> Q:
+    condition = Q(pk__in=[])
+    for perm in perms:
+        app_label, codename = perm.split(".")
+        condition |= Q(content_type__app_label=app_label, codename=codename)
+    return condition
+
+
+def sync_role_groups(apps, using: str = "default") -> None:
+    """Create the role groups and give each the permissions ``ROLE_PERMISSIONS`` lists (adding, never removing).
+
+    ``apps`` is a migration's app registry or ``django.apps.apps``; permissions that do not exist
+    (yet) are skipped, so this is safe at any point of the migration history.
+    """
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    read = Q(content_type__app_label__in=READ_APPS, codename__startswith="view_")
+    for role in Role.ALL:
+        group, _created = Group.objects.using(using).get_or_create(name=role)
+        if role == Role.ADMIN:
+            wanted = Permission.objects.using(using).all()
+        else:
+            wanted = Permission.objects.using(using).filter(read | _permission_filter(ROLE_PERMISSIONS[role]))
+        missing = wanted.exclude(group=group).values_list("pk", flat=True)
+        group.permissions.add(*missing)
+
+
+def sync_role_groups_after_migrate(sender, app_config=None, using="default", apps=None, **kwargs) -> None:
+    """``post_migrate`` receiver: runs once, after the last app's permissions are created."""
+    from django.apps import apps as global_apps
+
+    if sender is not list(global_apps.get_app_configs())[-1]:
+        return
+    sync_role_groups(global_apps, using=using)
+
+
+def works_in_admin(user) -> bool:
+    """Whether the user's roles change data (every role but the API consumer): the admin site lets them in.
+
+    Read from the permissions Django already caches on the user, so a page asking costs no query.
+    """
+    return any(perm.split(".", 1)[1].startswith(("add_", "change_", "delete_")) for perm in user.get_all_permissions())
+

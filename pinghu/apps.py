@@ -18,6 +18,12 @@ class PinghuConfig(AppConfig):
         # The role groups get the permissions of models added later, and exist again after a test flush.
         post_migrate.connect(sync_role_groups_after_migrate, dispatch_uid="pinghu.sync_role_groups")
 
+        from simple_history.signals import pre_create_historical_record
+
+        from .history import tag_deletion_batch
+
+        pre_create_historical_record.connect(tag_deletion_batch, dispatch_uid="pinghu.tag_deletion_batch")
+
 
 class PinghuAdminConfig(admin_apps.AdminConfig):
     """The admin, with a site that lets every role but the API consumer in (see ``pinghu.admin_site``)."""

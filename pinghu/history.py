@@ -1,11 +1,15 @@
-"""The audit trail (django-simple-history) for bulk writes, which skip the model signals it listens to.
+"""The audit trail (django-simple-history): bulk writes, deletion batches, and history as users read it.
 
 ``record_history`` writes one history row per row of a queryset in a single INSERT … SELECT;
 ``delete_with_history`` records the rows as deleted and then deletes them, in one statement each.
-Both run inside the caller's transaction.
+Both run inside the caller's transaction. ``deletion_batch`` marks every row a deletion takes with
+it (a project's stage history, say) with one reason, so a restore can bring back exactly those.
 """
 
+import contextvars
+import uuid
 from collections import defaultdict
+from contextlib import contextmanager
 
 from django.db import connection
 from django.db.models import QuerySet, Value
@@ -13,6 +17,26 @@ from django.db.models.fields import CharField, DateTimeField, IntegerField
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+
+_deletion_batch: contextvars.ContextVar[str | None] = contextvars.ContextVar("pinghu_deletion_batch", default=None)
+
+
+@contextmanager
+def deletion_batch():
+    """Within the block, every deletion's history row carries the same reason: ``删除批次 <id>``."""
+    token = _deletion_batch.set(f"删除批次 {uuid.uuid4().hex[:16]}")
+    try:
+        yield _deletion_batch.get()
+    finally:
+        _deletion_batch.reset(token)
+
+
+def tag_deletion_batch(sender, history_instance, **kwargs) -> None:
+    """``pre_create_historical_record`` receiver: a deletion inside ``deletion_batch`` gets the batch's reason."""
+    batch = _deletion_batch.get()
+    if batch is not None and history_instance.history_type == "-":
+        history_instance.history_change_reason = batch
 
 
 def _history_model(model):
@@ -39,7 +63,32 @@ def record_history(queryset: QuerySet, *, history_type: str, reason: str = "", u
     columns = ", ".join(quote(history_model._meta.get_field(name).column) for name in [*tracked, *stamps])
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {quote(history_model._meta.db_table)} ({columns}) {sql}", params)
-        return cursor.rowcount
+        count = cursor.rowcount
+    if history_type != "-":
+        for field in getattr(history_model, "_history_m2m_fields", []):
+            _record_m2m_snapshot(queryset, field, history_type=history_type, stamp=stamps["history_date"].value)
+    return count
+
+
+def _record_m2m_snapshot(queryset: QuerySet, field, *, history_type: str, stamp) -> None:
+    """The links of the rows just recorded, as the signal path keeps them: one row per link and record."""
+    history_model = _history_model(queryset.model)
+    snapshot_model = getattr(history_model, field.name).model
+    through = field.remote_field.through
+    copied = [f.column for f in through._meta.concrete_fields]
+    source = through._meta.get_field(field.m2m_field_name()).column
+    quote = connection.ops.quote_name
+    ids_sql, ids_params = queryset.order_by().values("pk").query.sql_with_params()
+    history_table = quote(history_model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(snapshot_model._meta.db_table)} "
+            f"({quote(snapshot_model._meta.get_field('history').column)}, {', '.join(quote(c) for c in copied)}) "
+            f"SELECT h.history_id, {', '.join('t.' + quote(c) for c in copied)} "
+            f"FROM {quote(through._meta.db_table)} t JOIN {history_table} h ON h.id = t.{quote(source)} "
+            f"WHERE h.history_date = %s AND h.history_type = %s AND t.{quote(source)} IN ({ids_sql})",
+            [stamp, history_type, *ids_params],
+        )
 
 
 def delete_with_history(queryset: QuerySet, *, reason: str = "", user=None) -> int:
@@ -77,14 +126,23 @@ def history_entries(instance, *, limit: int = 20) -> list[dict]:
         instance.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
     )
     entries = []
+    m2m_fields = list(getattr(instance.history.model, "_history_m2m_fields", []))
+    links = _link_snapshots(instance, m2m_fields, records)
     for newer, older in zip(records[:limit], [*records[1:], None], strict=False):
         changes = []
         if older is not None and newer.history_type == "~":
-            for change in newer.diff_against(older, foreign_keys_are_objs=False).changes:
+            diff = newer.diff_against(older, excluded_fields=[f.name for f in m2m_fields], foreign_keys_are_objs=False)
+            for change in diff.changes:
                 if change.field not in UNSHOWN_FIELDS:
                     changes.append(
                         {"field": instance._meta.get_field(change.field), "old": change.old, "new": change.new}
                     )
+            for field in m2m_fields:
+                old, new = links[field.name][older.history_id], links[field.name][newer.history_id]
+                if old != new:
+                    changes.append({"field": field, "old": sorted(old), "new": sorted(new)})
+            if not changes:
+                continue  # a save that changed nothing shown (only its timestamps)
         entries.append(
             {
                 "date": newer.history_date,
@@ -98,11 +156,28 @@ def history_entries(instance, *, limit: int = 20) -> list[dict]:
     return entries
 
 
+def _link_snapshots(instance, m2m_fields, records) -> dict[str, dict[int, frozenset]]:
+    """Per many-to-many field and history record, the ids linked then (one query per field)."""
+    snapshots = {}
+    history_ids = [record.history_id for record in records]
+    for field in m2m_fields:
+        snapshot_model = getattr(instance.history.model, field.name).model
+        target = field.m2m_reverse_field_name()
+        linked = defaultdict(set)
+        rows = snapshot_model.objects.filter(history_id__in=history_ids).values_list("history_id", f"{target}_id")
+        for history_id, related_id in rows:
+            linked[history_id].add(related_id)
+        snapshots[field.name] = defaultdict(frozenset, {key: frozenset(value) for key, value in linked.items()})
+    return snapshots
+
+
 def _label_values(changes: list[dict]) -> None:
     """Replace raw values with what a user reads, and each field with its label."""
     related_ids: dict = defaultdict(set)
     for change in changes:
-        if change["field"].is_relation:
+        if change["field"].many_to_many:
+            related_ids[change["field"].related_model] |= {*change["old"], *change["new"]}
+        elif change["field"].is_relation:
             related_ids[change["field"].related_model] |= {change["old"], change["new"]} - {None}
     names = {
         model: {row.pk: str(row) for row in model._default_manager.filter(pk__in=ids)}
@@ -113,7 +188,9 @@ def _label_values(changes: list[dict]) -> None:
         change["label"] = field.verbose_name
         for side in ("old", "new"):
             value = change[side]
-            if value is None or value == "":
+            if field.many_to_many:
+                change[side] = "、".join(names[field.related_model].get(pk, f"#{pk}") for pk in value)
+            elif value is None or value == "":
                 change[side] = ""
             elif field.is_relation:
                 change[side] = names[field.related_model].get(value, f"#{value}")

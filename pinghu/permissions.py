@@ -159,6 +159,11 @@ def may(user, perm: str, obj=None) -> bool:
     return user.has_perm(perm, obj)
 
 
+def may_restore(user) -> bool:
+    """Restoring an earlier version, or a deleted project or visit, is for admins."""
+    return bool(user is not None and is_admin(user))
+
+
 def perm_name(model, action: str) -> str:
     """``"projects.change_project"`` for ``(Project, "change")``."""
     return f"{model._meta.app_label}.{action}_{model._meta.model_name}"

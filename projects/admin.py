@@ -15,11 +15,12 @@ from simple_history.admin import SimpleHistoryAdmin
 from chains.models import Leader
 from pinghu.admin import RoleRulesAdminMixin
 from pinghu.concurrency import VersionedFormMixin, stale_message, version_of
-from pinghu.permissions import is_admin, may
+from pinghu.permissions import is_admin, may, may_restore
 
 from .choices import PIPELINE, STAGE_DATE_FIELDS, ProjectStage
 from .models import PROJECT_AMOUNT_FIELDS, FollowUp, InvestmentVisit, Project, ProjectStageChange, SigningEvent
-from .services import project_create, project_transition, visit_create, visit_update
+from .restore import project_restore, visit_restore
+from .services import project_create, project_delete, project_transition, visit_create, visit_delete, visit_update
 
 
 class MajorProjectFilter(admin.SimpleListFilter):
@@ -160,6 +161,19 @@ class ProjectAdmin(RoleRulesAdminMixin, SimpleHistoryAdmin):
             super().save_model(request, obj, form, change)
         else:
             project_create(project=obj, by=request.user)
+
+    def get_deleted_objects(self, objs, request):
+        # The stage history cannot be deleted on its own, but it goes with its project (and comes back on restore).
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        perms_needed.discard(ProjectStageChange._meta.verbose_name)
+        return deleted, counts, perms_needed, protected
+
+    def delete_model(self, request, obj):
+        project_delete(obj)
+
+    def delete_queryset(self, request, queryset):
+        for project in queryset:
+            project_delete(project)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is FollowUp:
@@ -335,6 +349,13 @@ class InvestmentVisitAdmin(RoleRulesAdminMixin, SimpleHistoryAdmin):
         # The visit and its links are written together by the service, in save_related.
         pass
 
+    def delete_model(self, request, obj):
+        visit_delete(obj)
+
+    def delete_queryset(self, request, queryset):
+        for visit in queryset:
+            visit_delete(visit)
+
     def save_related(self, request, form, formsets, change):
         data = form.cleaned_data
         if change:
@@ -395,3 +416,69 @@ class ProjectStageChangeAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+class RestoreAdmin(admin.ModelAdmin):
+    """Every version of a project or visit, deleted ones included; admins restore one with the action.
+
+    Read-only: versions are written by the history, never edited. Filter "deleted" to find a
+    deleted row, or search by name; ``?id=<pk>`` lists one row's versions.
+    """
+
+    list_filter = ["history_type", "history_date"]
+    list_select_related = ["history_user"]
+    date_hierarchy = "history_date"
+    show_full_result_count = False
+    actions = ["restore"]
+    restore_service = None
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return may_restore(request.user)
+
+    def has_module_permission(self, request) -> bool:
+        return may_restore(request.user)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_actions(self, request):
+        # Django hides actions from a read-only admin; this one writes through the restore services.
+        return {"restore": self.get_action("restore")} if may_restore(request.user) else {}
+
+    @admin.action(description=_("Restore the selected version"))
+    def restore(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, gettext("Select exactly one version to restore."), messages.ERROR)
+            return
+        record = queryset.get()
+        try:
+            restored = self.restore_service(record)
+        except ValidationError as error:
+            self.message_user(request, "; ".join(error.messages), messages.ERROR)
+            return
+        self.message_user(request, gettext("Restored: %(object)s.") % {"object": restored}, messages.SUCCESS)
+
+    @admin.display(description=_("version"))
+    def version(self, record) -> str:
+        return f"{record.get_history_type_display()} · {record.history_date:%Y-%m-%d %H:%M:%S}"
+
+
+@admin.register(Project.history.model)
+class ProjectVersionAdmin(RestoreAdmin):
+    list_display = ["id", "name", "stage", "version", "history_user", "history_change_reason"]
+    search_fields = ["name"]
+    restore_service = staticmethod(project_restore)
+
+
+@admin.register(InvestmentVisit.history.model)
+class VisitVersionAdmin(RestoreAdmin):
+    list_display = ["id", "date", "enterprise", "purpose", "version", "history_user", "history_change_reason"]
+    list_select_related = ["history_user", "enterprise"]
+    search_fields = ["purpose", "host_unit"]
+    restore_service = staticmethod(visit_restore)

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history import register as register_history
 from simple_history.models import HistoricalRecords
 
 from chains.choices import Town
@@ -381,6 +382,9 @@ class ProjectStageChange(TimeStampedModel):
     )
     note = models.TextField(_("note"), blank=True)
 
+    # Kept so that a deleted project can be restored with its stage history (projects.restore).
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["project", "at", "pk"]
         verbose_name = _("stage change")
@@ -458,7 +462,7 @@ class InvestmentVisit(TimeStampedModel):
     )
     leaders = models.ManyToManyField(
         Leader,
-        through="VisitLeader",
+        through="projects.VisitLeader",
         related_name="visits",
         verbose_name=_("leaders"),
         help_text=_("Every leader who took part; each counts as one person-time."),
@@ -477,7 +481,7 @@ class InvestmentVisit(TimeStampedModel):
     next_step = models.TextField(_("next step"), blank=True)
     follow_up_date = models.DateField(_("follow-up due date"), null=True, blank=True)
     projects = models.ManyToManyField(
-        Project, through="VisitProject", related_name="visits", blank=True, verbose_name=_("linked projects")
+        Project, through="projects.VisitProject", related_name="visits", blank=True, verbose_name=_("linked projects")
     )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -488,7 +492,7 @@ class InvestmentVisit(TimeStampedModel):
         verbose_name=_("recorded by"),
     )
 
-    history = HistoricalRecords(excluded_fields=["leader_count", "is_saturday"])
+    # history: registered below VisitProject, once the link models it snapshots exist.
 
     class Meta:
         ordering = ["-date", "-pk"]
@@ -595,6 +599,17 @@ class VisitProject(TimeStampedModel):
 # path (services, admin, bulk inserts, raw SQL), in the same transaction as the rows they sum.
 # They let the dashboard add up a few thousand daily rows instead of joining 100,000s of visits and
 # stage changes. ``projects.rollups.rebuild_rollups`` recomputes them from the source tables.
+
+
+# The visit's history: each record also keeps its leaders, chains and projects as they were then,
+# so an earlier version or a deleted visit can be restored whole (projects.restore).
+register_history(
+    InvestmentVisit,
+    excluded_fields=["leader_count", "is_saturday"],
+    m2m_fields=["leaders", "chains", "projects"],
+    # The link models keep their own history too: their snapshots need other names.
+    custom_model_name=lambda name: f"HistoricalInvestmentVisit{'' if name == 'InvestmentVisit' else name}",
+)
 
 
 class VisitDay(models.Model):

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chains.models import Chain, Enterprise, Leader
+from pinghu.history import deletion_batch
 
 from .choices import PIPELINE, STAGE_DATE_FIELDS, ProjectSource, ProjectStage
 from .models import InvestmentVisit, Project, ProjectStageChange, SigningEvent
@@ -278,3 +279,17 @@ def signing_event_sign_project(
     project.full_clean()
     project.save(update_fields=["signing_event", "updated_at"])
     return project, True
+
+
+@transaction.atomic
+def project_delete(project: Project) -> None:
+    """Delete a project with its stage history, follow-ups and visit links, as one restorable deletion."""
+    with deletion_batch():
+        project.delete()
+
+
+@transaction.atomic
+def visit_delete(visit: InvestmentVisit) -> None:
+    """Delete a visit with its links, as one restorable deletion (its history keeps the links)."""
+    with deletion_batch():
+        visit.delete()

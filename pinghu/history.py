@@ -18,7 +18,6 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-
 _deletion_batch: contextvars.ContextVar[str | None] = contextvars.ContextVar("pinghu_deletion_batch", default=None)
 
 

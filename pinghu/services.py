@@ -1,4 +1,4 @@
-"""API token issue, check and revocation: the one place tokens are made and read."""
+"""API token issue, check and revocation (the one place tokens are made and read); idempotency-key upkeep."""
 
 import datetime
 import hashlib
@@ -8,7 +8,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from .models import ApiToken, TokenScope
+from .models import ApiToken, IdempotencyKey, TokenScope
 
 TOKEN_PREFIX = "ph_"
 # Writing last_used_at on every request would turn every read into a write; once a minute is enough.
@@ -49,3 +49,19 @@ def api_token_revoke(token: ApiToken) -> None:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at", "updated_at"])
+
+
+# A phone retries within minutes or hours; a week covers any retry a client could still make.
+IDEMPOTENCY_KEY_DAYS = 7
+
+
+def idempotency_keys_purge(*, older_than_days: int = IDEMPOTENCY_KEY_DAYS) -> int:
+    """Delete stored ``Idempotency-Key`` responses older than ``older_than_days`` days; returns how many.
+
+    A retry after that creates a new row instead of replaying; clients retry far sooner.
+    """
+    if older_than_days < 1:
+        raise ValueError("older_than_days must be at least 1")
+    cutoff = timezone.now() - datetime.timedelta(days=older_than_days)
+    deleted, _by_model = IdempotencyKey.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

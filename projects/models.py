@@ -196,7 +196,9 @@ class Project(TimeStampedModel):
 
     objects = ProjectQuerySet.as_manager()
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(
+        verbose_name=_("investment project version"), verbose_name_plural=_("investment project versions")
+    )
 
     class Meta:
         ordering = ["-updated_at", "-pk"]
@@ -607,6 +609,8 @@ register_history(
     InvestmentVisit,
     excluded_fields=["leader_count", "is_saturday"],
     m2m_fields=["leaders", "chains", "projects"],
+    verbose_name=_("investment visit version"),
+    verbose_name_plural=_("investment visit versions"),
     # The link models keep their own history too: their snapshots need other names.
     custom_model_name=lambda name: f"HistoricalInvestmentVisit{'' if name == 'InvestmentVisit' else name}",
 )

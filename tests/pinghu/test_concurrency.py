@@ -83,6 +83,25 @@ def test_a_failed_request_does_not_use_up_its_key(write_client):
     )
 
 
+def test_old_idempotency_keys_are_purged_and_a_late_retry_creates_anew(write_client):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    from pinghu.models import IdempotencyKey
+
+    body = visit_body(LeaderFactory())
+    write_client.post("/api/v1/visits/", body, format="json", HTTP_IDEMPOTENCY_KEY="old")
+    write_client.post("/api/v1/visits/", {**body, "purpose": "新"}, format="json", HTTP_IDEMPOTENCY_KEY="new")
+    IdempotencyKey.objects.filter(key="old").update(created_at=timezone.now() - datetime.timedelta(days=8))
+    out = StringIO()
+    call_command("purge_idempotency_keys", stdout=out)
+    assert "1" in out.getvalue()
+    assert list(IdempotencyKey.objects.values_list("key", flat=True)) == ["new"]
+    with pytest.raises(CommandError):
+        call_command("purge_idempotency_keys", "--days", "0")
+
+
 def test_the_admin_refuses_a_stale_project_form_and_says_who_changed_it():
     project = ProjectFactory(name="原名")
     admin = UserFactory(username="admin1", is_staff=True, is_superuser=True)

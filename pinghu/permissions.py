@@ -6,20 +6,18 @@ Two layers, both standard Django:
   held by the role's group. The groups are created by a data migration and kept in step with
   ``ROLE_PERMISSIONS`` after every ``migrate`` (``sync_role_groups``), so models added later get
   their read permissions too. Admins may give a user or group more; the sync only adds.
-- **Which rows** an official or a chain leader may change is an object rule (django-rules), below:
-  an official edits the visits they recorded and the projects they entered or are responsible
-  for; a chain leader edits the projects of the chains they currently lead.
+- **Which rows** an official or a chain leader may change is an object rule (django-rules) that
+  lives beside the models it is about (``projects/rules.py``): an official edits the visits they
+  recorded and the projects they entered or are responsible for; a chain leader edits the
+  projects of the chains they currently lead.
 
 ``may(user, perm, obj)`` combines the two; admin, pages and API call nothing else.
 """
 
 from __future__ import annotations
 
-import datetime
-
 import rules
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -77,7 +75,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 }
 
 
-# ---------------------------------------------------------------- object rules
+# ---------------------------------------------------------------- predicates every app's rules use
 
 
 def _in_group(user, name: str) -> bool:
@@ -92,59 +90,6 @@ def _in_group(user, name: str) -> bool:
 def is_admin(user) -> bool:
     """A superuser or a member of the admin role: every row."""
     return bool(user.is_active and (user.is_superuser or _in_group(user, Role.ADMIN)))
-
-
-def led_chain_ids(user, on: datetime.date | None = None) -> frozenset[int]:
-    """Chains the user's leader currently heads (链长 or 副链长), read once per request's user object."""
-    cached = getattr(user, "_pinghu_led_chains", None)
-    if cached is None:
-        from chains.models import ChainLeadership
-
-        on = on or timezone.localdate()
-        cached = frozenset(
-            ChainLeadership.objects.current()
-            .filter(leader__user_id=user.pk, start_date__lte=on)
-            .values_list("chain_id", flat=True)
-        )
-        user._pinghu_led_chains = cached
-    return cached
-
-
-def _is_user(user, user_id) -> bool:
-    return user.pk is not None and user_id == user.pk
-
-
-@rules.predicate
-def entered_project(user, project) -> bool:
-    return project is not None and _is_user(user, project.created_by_id)
-
-
-@rules.predicate
-def responsible_for_project(user, project) -> bool:
-    return project is not None and _is_user(user, project.responsible_official_id)
-
-
-@rules.predicate
-def leads_project_chain(user, project) -> bool:
-    return project is not None and project.chain_id in led_chain_ids(user)
-
-
-@rules.predicate
-def recorded_visit(user, visit) -> bool:
-    return visit is not None and _is_user(user, visit.recorded_by_id)
-
-
-@rules.predicate
-def wrote_follow_up(user, follow_up) -> bool:
-    return follow_up is not None and _is_user(user, follow_up.author_id)
-
-
-rules.add_perm("projects.change_project", is_admin | entered_project | responsible_for_project | leads_project_chain)
-rules.add_perm("projects.delete_project", is_admin)
-rules.add_perm("projects.change_investmentvisit", is_admin | recorded_visit)
-rules.add_perm("projects.delete_investmentvisit", is_admin | recorded_visit)
-rules.add_perm("projects.change_followup", is_admin | wrote_follow_up)
-rules.add_perm("projects.delete_followup", is_admin | wrote_follow_up)
 
 
 def may(user, perm: str, obj=None) -> bool:
@@ -217,4 +162,3 @@ def works_in_admin(user) -> bool:
     Read from the permissions Django already caches on the user, so a page asking costs no query.
     """
     return any(perm.split(".", 1)[1].startswith(("add_", "change_", "delete_")) for perm in user.get_all_permissions())
-

@@ -7,3 +7,7 @@ class ProjectsConfig(AppConfig):
 
     name = "projects"
     verbose_name = _("Investment activity")
+
+    def ready(self) -> None:
+        # Registers the object rules (which visits and projects a role may change) with django-rules.
+        from . import rules  # noqa: F401

@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from chains.models import Chain, Enterprise, Leader
+from pinghu.permissions import Role
 from projects.models import InvestmentVisit, Project
 from projects.services import project_create
 from tests.factories import UserFactory
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def official():
     call_command("seed_pinghu", stdout=StringIO())
-    user = UserFactory(username="official")
+    user = UserFactory(username="official", roles=[Role.OFFICIAL])
     Leader.objects.create(name="王副市长", title="副市长", unit="平湖市人民政府", user=user)
     return user
 

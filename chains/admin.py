@@ -8,8 +8,19 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import metrics
 from .choices import LeadershipRole
-from .models import Chain, ChainLeadership, ChainNode, Cluster, Enterprise, EnterpriseChainRole, Leader
+from .models import (
+    Chain,
+    ChainLeadership,
+    ChainNode,
+    Cluster,
+    Enterprise,
+    EnterpriseAnnualMetric,
+    EnterpriseChainRole,
+    Leader,
+    PerMuGradeScheme,
+)
 
 
 class CurrentAppointmentFilter(admin.SimpleListFilter):
@@ -195,3 +206,86 @@ class EnterpriseChainRoleAdmin(SimpleHistoryAdmin):
     list_select_related = ["enterprise", "chain", "node", "node__chain"]
     search_fields = ["enterprise__name", "chain__name", "node__name"]
     autocomplete_fields = ["enterprise", "chain", "node"]
+
+
+class GradeListFilter(admin.SimpleListFilter):
+    """Filter by the derived per-mu grade (an annotation, so not a plain field filter)."""
+
+    title = _("grade")
+    parameter_name = "grade"
+
+    def lookups(self, request, model_admin):
+        return metrics.Grade.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in metrics.Grade.values:
+            return queryset.filter(grade=self.value())
+        return queryset
+
+
+@admin.register(EnterpriseAnnualMetric)
+class EnterpriseAnnualMetricAdmin(SimpleHistoryAdmin):
+    """Annual figures typed by the bureau; the derived figures and grade are shown, never stored."""
+
+    list_display = [
+        "enterprise",
+        "year",
+        "land_area",
+        "tax_paid",
+        "industrial_output",
+        "tax_per_mu",
+        "output_per_mu",
+        "energy_per_output",
+        "grade",
+    ]
+    list_filter = ["year", GradeListFilter, "enterprise__town", "enterprise__chain_roles__chain"]
+    list_select_related = ["enterprise"]
+    search_fields = ["enterprise__name", "enterprise__short_name", "enterprise__credit_code"]
+    autocomplete_fields = ["enterprise"]
+    ordering = ["-year", "enterprise__name"]
+    fieldsets = [
+        (None, {"fields": ["enterprise", "year"]}),
+        (
+            _("Figures"),
+            {
+                "fields": [
+                    "land_area",
+                    "tax_paid",
+                    "industrial_output",
+                    "revenue",
+                    "energy_use",
+                    "employees",
+                    "rd_spending",
+                ]
+            },
+        ),
+    ]
+
+    def get_queryset(self, request):
+        # The derived figures come from the same expressions as the API and the pages.
+        return metrics.annual_metrics(rank=False)
+
+    @admin.display(description=_("tax per mu (10k CNY/mu)"), ordering="tax_per_mu")
+    def tax_per_mu(self, obj: EnterpriseAnnualMetric):
+        return obj.tax_per_mu
+
+    @admin.display(description=_("output per mu (10k CNY/mu)"), ordering="output_per_mu")
+    def output_per_mu(self, obj: EnterpriseAnnualMetric):
+        return obj.output_per_mu
+
+    @admin.display(description=_("energy per output (tce/10k CNY)"), ordering="energy_per_output")
+    def energy_per_output(self, obj: EnterpriseAnnualMetric):
+        return obj.energy_per_output
+
+    @admin.display(description=_("grade"), ordering="grade")
+    def grade(self, obj: EnterpriseAnnualMetric) -> str:
+        return obj.grade
+
+
+@admin.register(PerMuGradeScheme)
+class PerMuGradeSchemeAdmin(SimpleHistoryAdmin):
+    """Per-year grade thresholds; a year without a row is graded by the default scheme."""
+
+    list_display = ["year", "tax_per_mu_a", "tax_per_mu_b", "tax_per_mu_c", "notes"]
+    search_fields = ["year", "notes"]
+    ordering = ["-year"]

@@ -1,13 +1,25 @@
 """FilterSets of the industry structure, shared by the API and the UI."""
 
 import django_filters
+from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from pinghu.filters import StrictBooleanFilter, StrictFilterSet
 
 from .choices import ChainKind, Ownership, Segment, SrdiLevel, Town
-from .models import Chain, ChainNode, Cluster, Enterprise, EnterpriseChainRole, Leader
+from .metrics import Grade
+from .models import (
+    METRIC_YEAR_MAX,
+    METRIC_YEAR_MIN,
+    Chain,
+    ChainNode,
+    Cluster,
+    Enterprise,
+    EnterpriseAnnualMetric,
+    EnterpriseChainRole,
+    Leader,
+)
 
 
 class ChainFilterSet(StrictFilterSet):
@@ -72,4 +84,35 @@ class EnterpriseFilterSet(StrictFilterSet):
         if is_lead is not None:
             roles = roles.filter(is_lead=True)
             return queryset.filter(Exists(roles)) if is_lead else queryset.exclude(Exists(roles))
+        return queryset.filter(Exists(roles))
+
+
+class YearFilter(django_filters.NumberFilter):
+    """A whole year within the range the per-mu evaluation covers (anything else is a 400, not a crash)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("min_value", METRIC_YEAR_MIN)
+        kwargs.setdefault("max_value", METRIC_YEAR_MAX)
+        super().__init__(*args, **kwargs)
+
+
+class EnterpriseAnnualMetricFilterSet(StrictFilterSet):
+    """Filters of the per-mu figures; expects the annotated queryset of ``chains.metrics.annual_metrics``."""
+
+    year = YearFilter(label=_("year"))
+    enterprise = django_filters.ModelChoiceFilter(queryset=Enterprise.objects.all(), label=_("enterprise"))
+    town = django_filters.ChoiceFilter(field_name="enterprise__town", choices=Town.choices, label=_("town"))
+    chain = django_filters.ModelChoiceFilter(
+        queryset=Chain.objects.all(), to_field_name="code", label=_("chain (code)"), method="filter_chain"
+    )
+    grade = django_filters.MultipleChoiceFilter(choices=Grade.choices, label=_("grade"))
+
+    class Meta:
+        model = EnterpriseAnnualMetric
+        fields = ["year", "enterprise", "town", "chain", "grade"]
+
+    def filter_chain(self, queryset, name, value: Chain):
+        roles = EnterpriseChainRole.objects.filter(enterprise=OuterRef("enterprise"), chain=value)
         return queryset.filter(Exists(roles))

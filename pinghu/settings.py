@@ -279,5 +279,8 @@ SPECTACULAR_SETTINGS = {
         "ProjectStageEnum": "projects.choices.ProjectStage",
         "ProjectSourceEnum": "projects.choices.ProjectSource",
         "TownEnum": "chains.choices.Town",
+        "IssueStatusEnum": "projects.choices.IssueStatus",
+        "IssueChannelEnum": "projects.choices.IssueChannel",
+        "IssueCategoryEnum": "projects.choices.IssueCategory",
     },
 }

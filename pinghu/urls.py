@@ -32,5 +32,6 @@ urlpatterns = [
         SpectacularSwaggerSplitView.as_view(url_name="schema"),
         name="api-docs",
     ),
+    path("", include("chains.urls")),
     path("", include("projects.urls")),
 ]

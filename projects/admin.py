@@ -5,9 +5,11 @@ from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, F, Sum
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -18,9 +20,30 @@ from pinghu.concurrency import VersionedFormMixin, stale_message, version_of
 from pinghu.permissions import is_admin, may, may_restore
 
 from .choices import PIPELINE, STAGE_DATE_FIELDS, ProjectStage
-from .models import PROJECT_AMOUNT_FIELDS, FollowUp, InvestmentVisit, Project, ProjectStageChange, SigningEvent
+from .models import (
+    PROJECT_AMOUNT_FIELDS,
+    CadreAssignment,
+    EnterpriseIssue,
+    FollowUp,
+    InvestmentVisit,
+    IssueStep,
+    LandRenewal,
+    Project,
+    ProjectStageChange,
+    SalonEvent,
+    SigningEvent,
+)
 from .restore import project_restore, visit_restore
-from .services import project_create, project_delete, project_transition, visit_create, visit_delete, visit_update
+from .services import (
+    cadre_assign,
+    issue_create,
+    project_create,
+    project_delete,
+    project_transition,
+    visit_create,
+    visit_delete,
+    visit_update,
+)
 
 
 class MajorProjectFilter(admin.SimpleListFilter):
@@ -464,6 +487,15 @@ class RestoreAdmin(admin.ModelAdmin):
             return
         self.message_user(request, gettext("Restored: %(object)s.") % {"object": restored}, messages.SUCCESS)
 
+    @admin.display(description=mark_safe('<input type="checkbox" id="action-toggle">'))
+    def action_checkbox(self, record):
+        # Django labels each box with str(record), which loads the row's related objects one by one.
+        label = format_html(
+            gettext("Select this object for an action - {}"), f"#{record.id} {record.history_date:%Y-%m-%d %H:%M}"
+        )
+        box = forms.CheckboxInput({"class": "action-select", "aria-label": label}, lambda value: False)
+        return box.render(admin.helpers.ACTION_CHECKBOX_NAME, str(record.pk))
+
     @admin.display(description=_("version"))
     def version(self, record) -> str:
         return f"{record.get_history_type_display()} · {record.history_date:%Y-%m-%d %H:%M:%S}"
@@ -478,7 +510,122 @@ class ProjectVersionAdmin(RestoreAdmin):
 
 @admin.register(InvestmentVisit.history.model)
 class VisitVersionAdmin(RestoreAdmin):
-    list_display = ["id", "date", "enterprise", "purpose", "version", "history_user", "history_change_reason"]
-    list_select_related = ["history_user", "enterprise"]
+    list_display = ["id", "date", "enterprise_name", "purpose", "version", "history_user", "history_change_reason"]
     search_fields = ["purpose", "host_unit"]
     restore_service = staticmethod(visit_restore)
+
+    def get_queryset(self, request):
+        # The name by a join: the history's foreign keys are not followed by select_related here.
+        return super().get_queryset(request).annotate(_enterprise_name=F("enterprise__name"))
+
+    @admin.display(description=_("visited enterprise"), ordering="_enterprise_name")
+    def enterprise_name(self, record) -> str:
+        return record._enterprise_name or f"#{record.enterprise_id}"
+
+
+# ---------------------------------------------------------------- enterprise services
+
+
+@admin.register(SalonEvent)
+class SalonEventAdmin(SimpleHistoryAdmin):
+    list_display = ["date", "host", "place", "firm_count", "issue_count"]
+    list_select_related = ["host"]
+    search_fields = ["place", "notes", "host__name"]
+    autocomplete_fields = ["host", "enterprises"]
+    date_hierarchy = "date"
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(_firms=Count("enterprises", distinct=True), _issues=Count("issues", distinct=True))
+        )
+
+    @admin.display(description=_("firms attending"), ordering="_firms")
+    def firm_count(self, obj: SalonEvent) -> int:
+        return obj._firms
+
+    @admin.display(description=_("problems collected"), ordering="_issues")
+    def issue_count(self, obj: SalonEvent) -> int:
+        return obj._issues
+
+
+class IssueStepInline(admin.TabularInline):
+    """The problem's steps, read-only: they are written by ``issue_advance`` (the problem board, the API)."""
+
+    model = IssueStep
+    fields = ["on", "from_status", "to_status", "by", "note"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = ["on", "pk"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("by")
+
+
+@admin.register(EnterpriseIssue)
+class EnterpriseIssueAdmin(SimpleHistoryAdmin):
+    """Problems: recorded and edited here; moved (assign, resolve, close, reject) on the problem board or the API."""
+
+    list_display = ["received_on", "enterprise", "channel", "category", "status", "assigned_unit", "due_date"]
+    list_filter = ["status", "channel", "category", "received_on"]
+    list_select_related = ["enterprise"]
+    search_fields = ["description", "enterprise__name", "assigned_unit"]
+    autocomplete_fields = ["enterprise", "salon", "visit"]
+    readonly_fields = [
+        "status",
+        "assigned_on",
+        "resolved_on",
+        "closed_on",
+        "rejected_on",
+        "rejection_reason",
+        "resolution_note",
+        "satisfaction",
+        "recorded_by",
+    ]
+    date_hierarchy = "received_on"
+    show_full_result_count = False
+    inlines = [IssueStepInline]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+        else:
+            issue_create(issue=obj, by=request.user)
+
+
+@admin.register(CadreAssignment)
+class CadreAssignmentAdmin(SimpleHistoryAdmin):
+    """千名干部助千企: a new assignment ends the firm's current one the day before (``cadre_assign``)."""
+
+    list_display = ["enterprise", "cadre_leader", "cadre_user", "start_date", "end_date"]
+    list_filter = ["end_date", "start_date"]
+    list_select_related = ["enterprise", "cadre_leader", "cadre_user"]
+    search_fields = ["enterprise__name", "cadre_leader__name", "cadre_user__username"]
+    autocomplete_fields = ["enterprise", "cadre_leader", "cadre_user"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        saved = cadre_assign(
+            enterprise=obj.enterprise,
+            start_date=obj.start_date,
+            cadre_user=obj.cadre_user,
+            cadre_leader=obj.cadre_leader,
+        )
+        obj.pk = saved.pk
+
+
+@admin.register(LandRenewal)
+class LandRenewalAdmin(SimpleHistoryAdmin):
+    """腾笼换鸟: link a low-efficiency firm (grade C or D on the per-mu ranking) to the project taking its land."""
+
+    list_display = ["enterprise", "project", "land_area", "created_at"]
+    list_select_related = ["enterprise", "project"]
+    search_fields = ["enterprise__name", "project__name", "note"]
+    autocomplete_fields = ["enterprise", "project"]

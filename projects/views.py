@@ -10,23 +10,43 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Prefetch, Sum
+from django.db.models import Count, Prefetch, Q, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from chains.models import Chain
+from chains.metrics import enterprise_metrics_over_years
+from chains.models import Chain, Enterprise, EnterpriseChainRole
 from pinghu.concurrency import stale_message, version_of
 from pinghu.history import history_entries
 from pinghu.permissions import DENIED, EXPORT, may
 
-from . import selectors
-from .filters import InvestmentVisitFilterSet, ProjectFilterSet
-from .forms import FollowUpForm, QuickVisitForm, TransitionForm, bootstrap
-from .models import FollowUp, InvestmentVisit, Project, ProjectStageChange, SigningEvent
-from .services import project_allowed_transitions, project_transition, visit_create, visit_update
+from . import issue_stats, selectors
+from .choices import OPEN_ISSUE_STATUSES
+from .filters import EnterpriseIssueFilterSet, InvestmentVisitFilterSet, ProjectFilterSet
+from .forms import FollowUpForm, IssueAdvanceForm, IssueForm, QuickVisitForm, TransitionForm, bootstrap
+from .models import (
+    CadreAssignment,
+    EnterpriseIssue,
+    FollowUp,
+    InvestmentVisit,
+    IssueStep,
+    LandRenewal,
+    Project,
+    ProjectStageChange,
+    SigningEvent,
+)
+from .services import (
+    issue_advance,
+    issue_allowed_moves,
+    issue_create,
+    project_allowed_transitions,
+    project_transition,
+    visit_create,
+    visit_update,
+)
 
 PAGE_SIZE = 50
 
@@ -288,3 +308,142 @@ def signing_event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     projects = event.projects.select_related("chain", "investor").order_by("chain__sort_order", "name")
     return render(request, "projects/signing_event_detail.html", {"event": event, "projects": projects})
+
+
+# ---------------------------------------------------------------- enterprise services
+
+
+@_readable("projects.view_enterpriseissue")
+def issue_list(request: HttpRequest) -> HttpResponse:
+    """The problem board: filters, this year's figures, and the problems with their status and due date."""
+    queryset = EnterpriseIssue.objects.select_related("enterprise").order_by("-received_on", "-pk")
+    filterset, issues = _filtered(request, EnterpriseIssueFilterSet, queryset)
+    if "chain" in request.GET:
+        issues = issues.distinct()
+    page = _page(request, issues)
+    today = timezone.localdate()
+    year = selectors.resolve_period("year", None, None).period
+    return render(
+        request,
+        "projects/issue_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "count": page.paginator.count,
+            "query": _query_without_page(request),
+            "today": today,
+            "open_statuses": OPEN_ISSUE_STATUSES,
+            "summary": issue_stats.issue_summary(year, today=today),
+            "may_export": may(request.user, EXPORT),
+        },
+    )
+
+
+@_readable("projects.view_enterpriseissue")
+def issue_new(request: HttpRequest) -> HttpResponse:
+    _require(request, "projects.add_enterpriseissue")
+    form = bootstrap(IssueForm(request.POST or None))
+    if request.method == "POST" and form.is_valid():
+        try:
+            issue = issue_create(issue=form.instance, by=request.user)
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Problem recorded."))
+            return redirect("projects:issue-detail", pk=issue.pk)
+    return render(request, "projects/issue_form.html", {"form": form})
+
+
+@_readable("projects.view_enterpriseissue")
+def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    issue = get_object_or_404(
+        EnterpriseIssue.objects.select_related("enterprise", "salon__host", "visit", "recorded_by").prefetch_related(
+            Prefetch("steps", queryset=IssueStep.objects.select_related("by").order_by("on", "pk"))
+        ),
+        pk=pk,
+    )
+    may_change = may(request.user, "projects.change_enterpriseissue", issue)
+    form = bootstrap(IssueAdvanceForm(initial={"on": timezone.localdate(), "unit": issue.assigned_unit}))
+    return render(
+        request,
+        "projects/issue_detail.html",
+        {
+            "issue": issue,
+            "moves": issue_allowed_moves(issue) if may_change else [],
+            "form": form,
+            "history": history_entries(issue),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def issue_advance_view(request: HttpRequest, pk: int) -> HttpResponse:
+    issue = get_object_or_404(EnterpriseIssue, pk=pk)
+    _require(request, "projects.change_enterpriseissue", issue)
+    form = IssueAdvanceForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request, "; ".join(f"{form.fields[name].label}: {' '.join(errors)}" for name, errors in form.errors.items())
+        )
+        return redirect("projects:issue-detail", pk=pk)
+    data = form.cleaned_data
+    try:
+        issue_advance(issue, data.pop("to_status"), by=request.user, **data)
+    except ValidationError as error:
+        messages.error(request, "; ".join(error.messages))
+    else:
+        messages.success(request, _("Problem updated."))
+    return redirect("projects:issue-detail", pk=pk)
+
+
+@_readable("chains.view_enterprise")
+def my_firms(request: HttpRequest) -> HttpResponse:
+    """千名干部助千企: the firms the signed-in cadre currently helps, with last contact and open problems."""
+    assignments = CadreAssignment.objects.current().of_user(request.user).values("enterprise")
+    firms = (
+        issue_stats.last_contacts()
+        .filter(pk__in=assignments)
+        .annotate(open_issues=Count("issues", filter=Q(issues__status__in=OPEN_ISSUE_STATUSES), distinct=True))
+        .order_by("last_contact", "name")
+    )
+    return render(request, "projects/my_firms.html", {"firms": firms, "never": issue_stats.NEVER})
+
+
+@_readable("chains.view_enterprise")
+def not_visited(request: HttpRequest) -> HttpResponse:
+    """The alert list: followed firms with no visit, salon or problem in the last N days."""
+    try:
+        days = min(max(int(request.GET.get("days", 90)), 1), 3650)
+    except ValueError:
+        days = 90
+    firms = issue_stats.not_visited(days)
+    return render(
+        request,
+        "projects/not_visited.html",
+        {"page": _page(request, firms), "days": days, "never": issue_stats.NEVER, "query": f"days={days}"},
+    )
+
+
+@_readable("chains.view_enterprise")
+def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One firm: its chain roles, visits, projects, problems, cadre and per-mu metrics over the years."""
+    enterprise = get_object_or_404(Enterprise, pk=pk)
+    context = {
+        "enterprise": enterprise,
+        "roles": EnterpriseChainRole.objects.filter(enterprise=enterprise).select_related("chain", "node"),
+        "visits": InvestmentVisit.objects.filter(enterprise=enterprise)
+        .prefetch_related("leaders")
+        .order_by("-date")[:20],
+        "projects": Project.objects.filter(investor=enterprise).select_related("chain").order_by("-updated_at"),
+        "issues": EnterpriseIssue.objects.filter(enterprise=enterprise).order_by("-received_on", "-pk")[:50],
+        "renewals": LandRenewal.objects.filter(enterprise=enterprise).select_related("project"),
+        "cadre": CadreAssignment.objects.current()
+        .filter(enterprise=enterprise)
+        .select_related("cadre_user", "cadre_leader")
+        .first(),
+    }
+    context["metrics"] = enterprise_metrics_over_years(enterprise)
+    return render(request, "projects/enterprise_detail.html", context)

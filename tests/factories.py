@@ -152,3 +152,28 @@ class InvestmentVisitFactory(factory.django.DjangoModelFactory):
     def projects(self, create, extracted, **kwargs):
         if create and extracted:
             self.projects.set(extracted)
+
+
+class EnterpriseAnnualMetricFactory(factory.django.DjangoModelFactory):
+    """One enterprise's per-mu figures for a year (tax per mu 10 万元/亩 by default: grade C by the default scheme)."""
+
+    class Meta:
+        model = "chains.EnterpriseAnnualMetric"
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    year = 2024
+    land_area = Decimal("100.00")
+    tax_paid = Decimal("1000.00")
+    industrial_output = Decimal("20000.00")
+    revenue = Decimal("21000.00")
+    employees = 100
+
+
+class PerMuGradeSchemeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "chains.PerMuGradeScheme"
+
+    year = 2024
+    tax_per_mu_a = Decimal("30.00")
+    tax_per_mu_b = Decimal("15.00")
+    tax_per_mu_c = Decimal("5.00")

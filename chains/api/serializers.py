@@ -1,8 +1,23 @@
-"""Read-only representations of the industry structure."""
+"""Representations of the industry structure (read-only) and of the per-mu figures (written by bureau staff)."""
 
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from chains.models import Chain, ChainLeadership, ChainNode, Cluster, Enterprise, EnterpriseChainRole, Leader
+from chains.metrics import Grade, annual_metrics
+from chains.models import (
+    METRIC_YEAR_MAX,
+    METRIC_YEAR_MIN,
+    Chain,
+    ChainLeadership,
+    ChainNode,
+    Cluster,
+    Enterprise,
+    EnterpriseAnnualMetric,
+    EnterpriseChainRole,
+    Leader,
+)
+from pinghu.api.serializers import StrictFieldsMixin
 
 
 class ClusterSerializer(serializers.ModelSerializer):
@@ -102,3 +117,105 @@ class EnterpriseSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
+
+
+def _ratio(**kwargs) -> serializers.DecimalField:
+    return serializers.DecimalField(max_digits=24, decimal_places=4, read_only=True, **kwargs)
+
+
+def _total(**kwargs) -> serializers.DecimalField:
+    return serializers.DecimalField(max_digits=20, decimal_places=2, allow_null=True, **kwargs)
+
+
+class EnterpriseAnnualMetricSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    """An enterprise's figures for a year with what the per-mu evaluation derives from them (read-only).
+
+    Writes validate the model (``full_clean``: its constraints with their messages) before saving.
+    Expects the annotated queryset of ``chains.metrics.annual_metrics``.
+    """
+
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    town = serializers.CharField(source="enterprise.town", read_only=True)
+    tax_per_mu = _ratio(help_text=_("Tax paid ÷ land, 万元/亩."))
+    output_per_mu = _ratio(help_text=_("Industrial output ÷ land, 万元/亩."))
+    energy_per_output = _ratio(
+        allow_null=True, help_text=_("Energy use ÷ industrial output, tce/万元; null when not computable.")
+    )
+    grade = serializers.ChoiceField(choices=Grade.choices, read_only=True)
+    rank = serializers.IntegerField(read_only=True, help_text=_("Place among the year's firms by tax per mu."))
+
+    class Meta:
+        model = EnterpriseAnnualMetric
+        fields = [
+            "id",
+            "enterprise",
+            "enterprise_name",
+            "town",
+            "year",
+            "land_area",
+            "tax_paid",
+            "industrial_output",
+            "revenue",
+            "energy_use",
+            "employees",
+            "rd_spending",
+            "tax_per_mu",
+            "output_per_mu",
+            "energy_per_output",
+            "grade",
+            "rank",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+
+    def create(self, validated_data):
+        metric = EnterpriseAnnualMetric(**validated_data)
+        metric.full_clean()
+        metric.save()
+        return annual_metrics().get(pk=metric.pk)
+
+    @transaction.atomic
+    def update(self, instance, validated_data):
+        metric = EnterpriseAnnualMetric.objects.select_for_update().get(pk=instance.pk)
+        for name, value in validated_data.items():
+            setattr(metric, name, value)
+        metric.full_clean()
+        metric.save(update_fields=[*validated_data, "updated_at"])
+        return annual_metrics().get(pk=metric.pk)
+
+
+class PerMuYearQuerySerializer(StrictFieldsMixin, serializers.Serializer):
+    """Query parameters of the per-mu statistics."""
+
+    year = serializers.IntegerField(
+        required=False,
+        min_value=METRIC_YEAR_MIN,
+        max_value=METRIC_YEAR_MAX,
+        help_text=_("Evaluation year (default: the latest complete year with figures)."),
+    )
+
+
+class PerMuGroupSerializer(serializers.Serializer):
+    """Aggregates of a group of firms for one year; tax per mu is summed tax ÷ summed land."""
+
+    firms = serializers.IntegerField()
+    total_land_area = _total(help_text=_("亩"))
+    total_tax_paid = _total(help_text=_("万元"))
+    total_industrial_output = _total(help_text=_("万元"))
+    tax_per_mu = _ratio(allow_null=True)
+    output_per_mu = _ratio(allow_null=True)
+    grade_a = serializers.IntegerField()
+    grade_b = serializers.IntegerField()
+    grade_c = serializers.IntegerField()
+    grade_d = serializers.IntegerField()
+
+
+class PerMuByTownRowSerializer(PerMuGroupSerializer):
+    town = serializers.CharField(help_text=_("Empty for firms without a town."))
+    town_label = serializers.CharField()
+
+
+class PerMuByChainRowSerializer(PerMuGroupSerializer):
+    code = serializers.CharField()
+    name = serializers.CharField()

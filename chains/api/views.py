@@ -1,21 +1,35 @@
-"""Read-only API of the industry structure (reference data is kept in the admin)."""
+"""API of the industry structure: reference data read-only (kept in the admin); per-mu figures and statistics."""
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import viewsets
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, viewsets
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
+from chains import metrics
 from chains.choices import ChainKind, Ownership, Segment, SrdiLevel
-from chains.filters import ChainFilterSet, ChainNodeFilterSet, EnterpriseFilterSet, LeaderFilterSet
+from chains.filters import (
+    ChainFilterSet,
+    ChainNodeFilterSet,
+    EnterpriseAnnualMetricFilterSet,
+    EnterpriseFilterSet,
+    LeaderFilterSet,
+)
 from chains.models import Chain, ChainLeadership, ChainNode, Cluster, Enterprise, EnterpriseChainRole, Leader
+from pinghu.api.concurrency import CONDITIONAL_ERRORS, IF_MATCH, ConditionalUpdateMixin
 from pinghu.api.export import Column, ExportMixin, labels, yes_no
 
 from .serializers import (
     ChainNodeSerializer,
     ChainSerializer,
     ClusterSerializer,
+    EnterpriseAnnualMetricSerializer,
     EnterpriseSerializer,
     LeaderSerializer,
+    PerMuByChainRowSerializer,
+    PerMuByTownRowSerializer,
+    PerMuYearQuerySerializer,
 )
 
 
@@ -127,3 +141,157 @@ class EnterpriseViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
         Column("town", _("town")),
         Column("address", _("address")),
     ]
+
+
+# ---------------------------------------------------------------- per-mu evaluation (亩均论英雄)
+
+ERRORS = {
+    400: OpenApiResponse(description=_("Invalid input: field-level messages.")),
+    401: OpenApiResponse(description=_("Not authenticated: missing, unknown, revoked or expired token.")),
+    403: OpenApiResponse(description=_("Not allowed: read-only token or missing permission.")),
+}
+READ_ERRORS = {key: ERRORS[key] for key in (400, 401)}
+
+METRIC_EXPORT = [
+    Column("id", "ID"),
+    Column("enterprise__name", _("enterprise")),
+    Column("enterprise__credit_code", _("unified social credit code")),
+    Column("enterprise__town", _("town")),
+    Column("year", _("year")),
+    Column("land_area", _("land (mu)")),
+    Column("tax_paid", _("tax paid (10k CNY)")),
+    Column("industrial_output", _("industrial output (10k CNY)")),
+    Column("revenue", _("revenue (10k CNY)")),
+    Column("energy_use", _("energy use (tonnes of standard coal)")),
+    Column("employees", _("employees")),
+    Column("rd_spending", _("R&D spending (10k CNY)")),
+    Column("tax_per_mu", _("tax per mu (10k CNY/mu)")),
+    Column("output_per_mu", _("output per mu (10k CNY/mu)")),
+    Column("energy_per_output", _("energy per output (tce/10k CNY)")),
+    Column("grade", _("grade")),
+    Column("rank", _("rank")),
+]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("List enterprises' annual per-mu figures with tax per mu, grade and rank"),
+        description=_(
+            "Derived figures are computed by the database: tax per mu and output per mu (万元/亩), energy per "
+            "output (tce/万元), the grade A–D by the year's thresholds, and the rank among the year's firms by tax "
+            "per mu. ?format=csv or ?format=xlsx exports every matching row."
+        ),
+        responses={200: EnterpriseAnnualMetricSerializer(many=True), **READ_ERRORS},
+    ),
+    retrieve=extend_schema(summary=_("One enterprise's figures for one year")),
+    create=extend_schema(
+        summary=_("Record an enterprise's figures for a year"),
+        responses={201: EnterpriseAnnualMetricSerializer, **ERRORS},
+        examples=[
+            OpenApiExample(
+                "figures",
+                value={
+                    "enterprise": 1,
+                    "year": 2024,
+                    "land_area": "80.00",
+                    "tax_paid": "1200.00",
+                    "industrial_output": "45000.00",
+                    "revenue": "47000.00",
+                    "energy_use": "3200.00",
+                    "employees": 350,
+                    "rd_spending": "1500.00",
+                },
+                request_only=True,
+            )
+        ],
+    ),
+    update=extend_schema(
+        summary=_("Replace an enterprise's figures for a year"),
+        parameters=[IF_MATCH],
+        responses={200: EnterpriseAnnualMetricSerializer, **ERRORS, **CONDITIONAL_ERRORS},
+    ),
+    partial_update=extend_schema(
+        summary=_("Change some of an enterprise's figures for a year"),
+        parameters=[IF_MATCH],
+        responses={200: EnterpriseAnnualMetricSerializer, **ERRORS, **CONDITIONAL_ERRORS},
+    ),
+)
+class EnterpriseAnnualMetricViewSet(
+    ExportMixin,
+    ConditionalUpdateMixin,
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.ListModelMixin,
+    viewsets.GenericViewSet,
+):
+    """List, read, create and update (with If-Match) per-mu figures; no deletion through the API.
+
+    Writing needs the role's add/change permission (bureau staff, admins) and a write token.
+    """
+
+    lookup_value_regex = r"[0-9]+"
+    serializer_class = EnterpriseAnnualMetricSerializer
+    filterset_class = EnterpriseAnnualMetricFilterSet
+    search_fields = ["enterprise__name", "enterprise__short_name", "enterprise__credit_code"]
+    ordering_fields = [
+        "year",
+        "tax_per_mu",
+        "output_per_mu",
+        "energy_per_output",
+        "land_area",
+        "tax_paid",
+        "industrial_output",
+        "revenue",
+        "employees",
+        "enterprise__name",
+        "updated_at",
+    ]
+    ordering = ["-year", "-tax_per_mu", "enterprise__name"]
+    export_name = "enterprise-metrics"
+    export_columns = METRIC_EXPORT
+
+    def get_queryset(self):
+        return metrics.annual_metrics()
+
+
+class PerMuStatsView(APIView):
+    """Base of the per-mu statistics: parse the year, answer with what ``chains.metrics`` computes."""
+
+    view_permission = "chains.view_enterpriseannualmetric"
+
+    def year(self, request) -> int:
+        # "format" is DRF's own (?format=json); every other parameter must be one of ours.
+        params = PerMuYearQuerySerializer(data={k: v for k, v in request.query_params.items() if k != "format"})
+        params.is_valid(raise_exception=True)
+        return params.validated_data.get("year") or metrics.default_year()
+
+
+class PerMuByTownView(PerMuStatsView):
+    @extend_schema(
+        summary=_("Per-mu ranking of towns for a year"),
+        description=_(
+            "Firms, land, tax and output per town; tax per mu = summed tax ÷ summed land; firms per grade. "
+            "Highest tax per mu first."
+        ),
+        parameters=[PerMuYearQuerySerializer],
+        responses={200: PerMuByTownRowSerializer(many=True), **READ_ERRORS},
+    )
+    def get(self, request):
+        rows = metrics.per_mu_by_town(self.year(request))
+        return Response(PerMuByTownRowSerializer(rows, many=True).data)
+
+
+class PerMuByChainView(PerMuStatsView):
+    @extend_schema(
+        summary=_("Per-mu ranking of chains for a year"),
+        description=_(
+            "The same figures per chain, over the firms with a role in the chain (a firm in two chains counts "
+            "in both). Highest tax per mu first."
+        ),
+        parameters=[PerMuYearQuerySerializer],
+        responses={200: PerMuByChainRowSerializer(many=True), **READ_ERRORS},
+    )
+    def get(self, request):
+        rows = metrics.per_mu_by_chain(self.year(request))
+        return Response(PerMuByChainRowSerializer(rows, many=True).data)

@@ -7,15 +7,17 @@ from django.contrib import admin
 from django.urls import reverse
 
 from chains.choices import LeadershipRole
-from chains.models import Chain, ChainLeadership, ChainNode, Enterprise, EnterpriseChainRole
+from chains.models import Chain, ChainLeadership, ChainNode, Enterprise, EnterpriseChainRole, PerMuGradeScheme
 from tests.factories import (
     ChainFactory,
     ChainLeadershipFactory,
     ChainNodeFactory,
     ClusterFactory,
+    EnterpriseAnnualMetricFactory,
     EnterpriseChainRoleFactory,
     EnterpriseFactory,
     LeaderFactory,
+    PerMuGradeSchemeFactory,
     make_credit_code,
 )
 
@@ -31,7 +33,10 @@ def populate(rows: int) -> None:
         node = ChainNodeFactory(chain=chain)
         ChainNodeFactory(chain=chain, parent=node)
         ChainLeadershipFactory(chain=chain)
-        EnterpriseChainRoleFactory(chain=chain, node=node, is_lead=True)
+        role = EnterpriseChainRoleFactory(chain=chain, node=node, is_lead=True)
+        EnterpriseAnnualMetricFactory(enterprise=role.enterprise)
+        # One grade scheme per year: a year not used yet.
+        PerMuGradeSchemeFactory(year=2000 + PerMuGradeScheme.objects.count())
 
 
 def instance_of(model):
@@ -47,6 +52,8 @@ def test_every_chains_model_is_registered():
         "ChainLeadership",
         "Enterprise",
         "EnterpriseChainRole",
+        "EnterpriseAnnualMetric",
+        "PerMuGradeScheme",
     }
 
 

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from projects.choices import ProjectStage
-from projects.models import InvestmentVisit, Project, ProjectStageChange
-from projects.services import project_create, visit_create
+from projects.models import EnterpriseIssue, InvestmentVisit, Project, ProjectStageChange, SalonEvent
+from projects.services import cadre_assign, issue_create, project_create, visit_create
 from tests.factories import (
     ChainFactory,
     EnterpriseFactory,
@@ -51,6 +51,20 @@ def populate(rows: int) -> None:
             projects=[project],
             by=None,
         )
+        salon = SalonEvent.objects.create(date=D(2024, 3, 1), host=LeaderFactory())
+        salon.enterprises.set([project.investor])
+        issue_create(
+            issue=EnterpriseIssue(
+                enterprise=project.investor,
+                channel="salon",
+                salon=salon,
+                category="land",
+                description="用地",
+                received_on=D(2024, 3, 1),
+            ),
+            by=None,
+        )
+        cadre_assign(enterprise=project.investor, cadre_leader=LeaderFactory(), start_date=D(2024, 1, 1))
 
 
 def url(model, view: str, *args) -> str:
@@ -64,7 +78,9 @@ def test_pages_render(admin_client, model):
     instance = model.objects.order_by("pk").first()
     assert admin_client.get(url(model, "change", instance.pk)).status_code == 200
     add = admin_client.get(url(model, "add")).status_code
-    assert add == (403 if model is ProjectStageChange else 200)  # history is written by transitions only
+    # Stage history is written by transitions only; versions by the history.
+    read_only = model in (ProjectStageChange, Project.history.model, InvestmentVisit.history.model)
+    assert add == (403 if read_only else 200)
 
 
 @pytest.mark.parametrize("model", PROJECTS_MODELS, ids=lambda model: model.__name__)

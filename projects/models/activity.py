@@ -16,8 +16,8 @@ from chains.choices import Town
 from chains.models import Chain, Enterprise, Leader
 from pinghu.models import TimeStampedModel
 
-from .choices import PIPELINE, STAGE_DATE_FIELDS, ProjectSource, ProjectStage
-from .expressions import DatabaseTomorrow, IsSaturday
+from ..choices import PIPELINE, STAGE_DATE_FIELDS, ProjectSource, ProjectStage
+from ..expressions import DatabaseTomorrow, IsSaturday
 
 # 万美元: a project with at least this much foreign investment is a major project.
 MAJOR_FOREIGN_INVESTMENT = Decimal("10000")

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "chains"
+
+urlpatterns = [
+    path("per-mu/", views.per_mu_ranking, name="per-mu"),
+]

@@ -1,0 +1,81 @@
+"""Server-rendered pages of the chains app: the per-mu ranking (亩均论英雄).
+
+Thin like the other pages: filters are the API's FilterSet, figures come from ``chains.metrics``.
+Reading needs a login and the role's permission to view per-mu figures (every role has it).
+"""
+
+from django import forms
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from pinghu.permissions import EXPORT, may
+
+from . import metrics
+from .filters import EnterpriseAnnualMetricFilterSet, YearFilter
+
+PAGE_SIZE = 50
+VIEW_METRICS = "chains.view_enterpriseannualmetric"
+
+
+def _readable(perm: str):
+    """Pages: sign in first (redirect), then the role's read permission (403)."""
+
+    def decorate(view):
+        return login_required(permission_required(perm, raise_exception=True)(view))
+
+    return decorate
+
+
+def _bootstrap(form: forms.BaseForm) -> None:
+    """Bootstrap classes on the filter form's widgets (the template stays free of per-field markup)."""
+    for field in form.fields.values():
+        css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+        field.widget.attrs["class"] = f"{field.widget.attrs.get('class', '')} {css}".strip()
+
+
+def _year(request: HttpRequest) -> int:
+    """The year asked for, if valid; otherwise the default year of the evaluation."""
+    field = YearFilter().field
+    try:
+        return field.clean(request.GET.get("year")) or metrics.default_year()
+    except forms.ValidationError:
+        return metrics.default_year()
+
+
+@_readable(VIEW_METRICS)
+def per_mu_ranking(request: HttpRequest) -> HttpResponse:
+    """The year's firms ranked by tax per mu with their grades, and the town and chain tables."""
+    year = _year(request)
+    data = request.GET.copy()
+    data["year"] = str(year)
+    filterset = EnterpriseAnnualMetricFilterSet(data, queryset=metrics.ranking(year))
+    # Choosing one firm out of every enterprise is the API's job; the page filters by year, town, chain, grade.
+    del filterset.form.fields["enterprise"]
+    _bootstrap(filterset.form)
+    rows = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    query["year"] = str(year)
+    thresholds, own_scheme = metrics.thresholds_for(year)
+    return render(
+        request,
+        "chains/per_mu_ranking.html",
+        {
+            "year": year,
+            "years": metrics.metric_years(),
+            "filter": filterset,
+            "page": page,
+            "count": page.paginator.count,
+            "query": query.urlencode(),
+            "thresholds": thresholds,
+            "own_scheme": own_scheme,
+            "total": metrics.per_mu_total(year),
+            "by_town": metrics.per_mu_by_town(year),
+            "by_chain": metrics.per_mu_by_chain(year),
+            "renewal_grades": metrics.RENEWAL_GRADES,
+            "may_export": may(request.user, EXPORT),
+        },
+    )

@@ -1,0 +1,137 @@
+"""Statistics of enterprise services, each computed in the database (definitions in the README).
+
+- problems collected in a period: problems received in it;
+- resolved: of those, the ones resolved or closed; resolution rate = resolved ÷ collected;
+- overdue: of those, the ones still open (received or assigned) whose due date is before today;
+- average days to resolve: mean of (resolved on − received on) over the resolved ones;
+- salons held: salons dated in the period; firms with a cadre: firms with a current assignment;
+- not visited: firms with a chain role or a current cadre whose last contact (an investment
+  visit, a salon attended or a problem raised) is more than N days ago, or who have none.
+"""
+
+import datetime
+
+from django.db.models import (
+    Avg,
+    Count,
+    DateField,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, Greatest, TruncMonth
+from django.utils import timezone
+
+from chains.models import Chain, Enterprise
+
+from .choices import OPEN_ISSUE_STATUSES, RESOLVED_ISSUE_STATUSES
+from .models import CadreAssignment, EnterpriseIssue, InvestmentVisit, SalonEvent
+from .stats import Period, _days, _ratio
+
+RESOLVED = Q(status__in=RESOLVED_ISSUE_STATUSES)
+
+
+def _figures(today: datetime.date) -> dict:
+    """The aggregates every breakdown shares, over a queryset of problems."""
+    return {
+        "collected": Count("pk"),
+        "resolved": Count("pk", filter=RESOLVED),
+        "overdue": Count("pk", filter=Q(status__in=OPEN_ISSUE_STATUSES, due_date__lt=today)),
+        "average_days": Avg(
+            ExpressionWrapper(F("resolved_on") - F("received_on"), output_field=DurationField()), filter=RESOLVED
+        ),
+    }
+
+
+def _finish(row: dict) -> dict:
+    row["resolution_rate"] = _ratio(row["resolved"], row["collected"])
+    row["average_days_to_resolve"] = _days(row.pop("average_days"))
+    return row
+
+
+def issues_in(period: Period, *, chain: Chain | None = None) -> QuerySet:
+    """Problems received in ``period``, of firms in ``chain`` (by their chain roles) if given."""
+    issues = EnterpriseIssue.objects.filter(received_on__range=(period.start, period.end))
+    if chain is not None:
+        issues = issues.filter(enterprise__chain_roles__chain=chain)  # at most one role per chain: no duplicates
+    return issues
+
+
+def issue_summary(period: Period, *, chain: Chain | None = None, today: datetime.date | None = None) -> dict:
+    """Problems collected, resolved, resolution rate, overdue and average days to resolve; salons; cadres."""
+    today = today or timezone.localdate()
+    row = _finish(issues_in(period, chain=chain).aggregate(**_figures(today)))
+    row["salons"] = SalonEvent.objects.filter(date__range=(period.start, period.end)).count()
+    row["firms_with_cadre"] = CadreAssignment.objects.current().values("enterprise").distinct().count()
+    return row
+
+
+def issues_by(period: Period, dimension: str, *, today: datetime.date | None = None) -> list[dict]:
+    """The summary figures per ``channel``, ``unit`` (assigned unit), ``category``, ``chain`` or ``month``.
+
+    By chain, a firm in two chains counts in both; its problems once in each.
+    """
+    today = today or timezone.localdate()
+    fields = {
+        "channel": "channel",
+        "unit": "assigned_unit",
+        "category": "category",
+        # A firm has at most one role per chain (a unique constraint), so this join gives one row
+        # per problem and chain.
+        "chain": "enterprise__chain_roles__chain__code",
+    }
+    issues = issues_in(period)
+    if dimension == "month":
+        issues = issues.annotate(key=TruncMonth("received_on", output_field=DateField()))
+    elif dimension in fields:
+        issues = issues.annotate(key=F(fields[dimension]))
+    else:
+        raise ValueError(f"unknown dimension {dimension!r}")
+    if dimension == "chain":
+        issues = issues.filter(key__isnull=False)
+    rows = issues.values("key").annotate(**_figures(today)).order_by("key")
+    return [_finish(dict(row)) for row in rows]
+
+
+NEVER = datetime.date(1900, 1, 1)
+
+
+def last_contacts() -> QuerySet:
+    """Enterprises annotated with ``last_contact``: their latest visit, salon attended or problem raised."""
+
+    def latest(queryset, field):
+        return Coalesce(
+            Subquery(queryset.order_by(f"-{field}").values(field)[:1], output_field=DateField()),
+            Value(NEVER, output_field=DateField()),
+        )
+
+    return Enterprise.objects.annotate(
+        last_contact=Greatest(
+            latest(InvestmentVisit.objects.filter(enterprise=OuterRef("pk")), "date"),
+            latest(SalonEvent.objects.filter(enterprises=OuterRef("pk")), "date"),
+            latest(EnterpriseIssue.objects.filter(enterprise=OuterRef("pk")), "received_on"),
+            output_field=DateField(),
+        )
+    )
+
+
+def not_visited(days: int, *, today: datetime.date | None = None) -> QuerySet:
+    """Firms with a chain role or a current cadre and no contact in the last ``days`` days (oldest first).
+
+    ``last_contact`` is the date of the latest contact, or 1900-01-01 for none.
+    """
+    today = today or timezone.localdate()
+    followed = Q(chain_roles__isnull=False) | Q(
+        cadre_assignments__end_date__isnull=True, cadre_assignments__isnull=False
+    )
+    firms = Enterprise.objects.filter(followed).values("pk")
+    return (
+        last_contacts()
+        .filter(pk__in=firms, last_contact__lt=today - datetime.timedelta(days=days))
+        .order_by("last_contact", "name")
+    )

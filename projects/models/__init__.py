@@ -1,0 +1,45 @@
+"""Models of the projects app: investment activity (``activity``) and enterprise services (``enterprise_services``)."""
+
+from .activity import (
+    MAJOR_FOREIGN_INVESTMENT,
+    PROJECT_AMOUNT_FIELDS,
+    PROJECT_DATE_ORDER,
+    FollowUp,
+    InvestmentVisit,
+    PipelineDelta,
+    Project,
+    ProjectQuerySet,
+    ProjectStageChange,
+    SigningEvent,
+    VisitDay,
+    VisitDayChain,
+    VisitLeader,
+    VisitProject,
+    is_major_project,
+    major_project_condition,
+)
+from .enterprise_services import CadreAssignment, EnterpriseIssue, IssueStep, LandRenewal, SalonEvent
+
+__all__ = [
+    "MAJOR_FOREIGN_INVESTMENT",
+    "PROJECT_AMOUNT_FIELDS",
+    "PROJECT_DATE_ORDER",
+    "CadreAssignment",
+    "EnterpriseIssue",
+    "FollowUp",
+    "InvestmentVisit",
+    "IssueStep",
+    "LandRenewal",
+    "PipelineDelta",
+    "Project",
+    "ProjectQuerySet",
+    "ProjectStageChange",
+    "SalonEvent",
+    "SigningEvent",
+    "VisitDay",
+    "VisitDayChain",
+    "VisitLeader",
+    "VisitProject",
+    "is_major_project",
+    "major_project_condition",
+]

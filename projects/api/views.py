@@ -502,9 +502,15 @@ class MonthlyView(StatsView):
     list=extend_schema(summary=_("List evening salons (亲清夜沙龙)")),
     retrieve=extend_schema(summary=_("One evening salon")),
     create=extend_schema(summary=_("Record an evening salon"), responses={201: SalonEventSerializer, **ERRORS}),
-    update=extend_schema(parameters=[IF_MATCH], responses={200: SalonEventSerializer, **ERRORS, **CONDITIONAL_ERRORS}),
+    update=extend_schema(
+        summary=_("Replace an evening salon"),
+        parameters=[IF_MATCH],
+        responses={200: SalonEventSerializer, **ERRORS, **CONDITIONAL_ERRORS},
+    ),
     partial_update=extend_schema(
-        parameters=[IF_MATCH], responses={200: SalonEventSerializer, **ERRORS, **CONDITIONAL_ERRORS}
+        summary=_("Change some of an evening salon's fields"),
+        parameters=[IF_MATCH],
+        responses={200: SalonEventSerializer, **ERRORS, **CONDITIONAL_ERRORS},
     ),
 )
 class SalonEventViewSet(ExportMixin, WriteViewSet):
@@ -610,10 +616,14 @@ class EnterpriseIssueViewSet(ExportMixin, WriteViewSet):
         responses={201: CadreAssignmentSerializer, **ERRORS},
     ),
     update=extend_schema(
-        parameters=[IF_MATCH], responses={200: CadreAssignmentSerializer, **ERRORS, **CONDITIONAL_ERRORS}
+        summary=_("Replace a cadre assignment"),
+        parameters=[IF_MATCH],
+        responses={200: CadreAssignmentSerializer, **ERRORS, **CONDITIONAL_ERRORS},
     ),
     partial_update=extend_schema(
-        parameters=[IF_MATCH], responses={200: CadreAssignmentSerializer, **ERRORS, **CONDITIONAL_ERRORS}
+        summary=_("Change a cadre assignment (e.g. end it)"),
+        parameters=[IF_MATCH],
+        responses={200: CadreAssignmentSerializer, **ERRORS, **CONDITIONAL_ERRORS},
     ),
 )
 class CadreAssignmentViewSet(WriteViewSet):

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from projects.choices import ProjectStage
-from projects.models import EnterpriseIssue, InvestmentVisit, Project, ProjectStageChange, SalonEvent
+from projects.models import EnterpriseIssue, InvestmentVisit, LandRenewal, Project, ProjectStageChange, SalonEvent
 from projects.services import cadre_assign, issue_create, project_create, visit_create
 from tests.factories import (
     ChainFactory,
@@ -65,6 +65,7 @@ def populate(rows: int) -> None:
             by=None,
         )
         cadre_assign(enterprise=project.investor, cadre_leader=LeaderFactory(), start_date=D(2024, 1, 1))
+        LandRenewal.objects.create(enterprise=EnterpriseFactory(), project=project)
 
 
 def url(model, view: str, *args) -> str:

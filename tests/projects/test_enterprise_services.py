@@ -143,7 +143,7 @@ def test_a_firm_has_at_most_one_current_cadre_and_reassigning_ends_the_last():
     assert CadreAssignment.objects.get(cadre_user=first).end_date == D(2023, 5, 31)
     with pytest.raises(IntegrityError), transaction.atomic():
         CadreAssignment.objects.create(enterprise=firm, cadre_user=first, start_date=D(2023, 7, 1))
-    with pytest.raises(ValidationError, match="之后|after"):
+    with pytest.raises(ValidationError, match="晚于|after"):
         cadre_assign(enterprise=firm, cadre_user=first, start_date=D(2023, 6, 1))
 
 

@@ -79,14 +79,20 @@ def main() -> None:
 
     from django.conf import settings
     from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
     from django.db import connection
     from django.test import Client
 
+    from pinghu.permissions import Role
     from pinghu.services import api_token_issue
     from projects.models import Project
 
     ensure_demo_data(args.projects, args.visits)
-    user, _created = get_user_model().objects.get_or_create(username="bench", defaults={"is_superuser": True})
+    # A real API consumer (its role's read permission is checked on every call), not a superuser.
+    user, _created = get_user_model().objects.get_or_create(username="bench")
+    user.is_superuser = False
+    user.save(update_fields=["is_superuser"])
+    user.groups.set(Group.objects.filter(name=Role.API_CONSUMER))
     _token, key = api_token_issue(user=user, scope="read", expires_in_days=1, name="bench")
     client = Client(HTTP_HOST="localhost", HTTP_AUTHORIZATION=f"Bearer {key}")
 

@@ -84,14 +84,17 @@ def main() -> None:
 
     from django.conf import settings
     from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
     from django.core.cache import cache
     from django.db import connection
     from django.test import Client
 
+    from pinghu.permissions import Role
     from projects.models import InvestmentVisit, Project
 
     ensure_demo_data(args.projects, args.visits)
     user, _created = get_user_model().objects.get_or_create(username="bench-dashboard")
+    user.groups.set(Group.objects.filter(name=Role.OFFICIAL))  # pages check the role's permissions
     client = Client(HTTP_HOST="localhost")
     client.force_login(user)
     today = datetime.date.today()

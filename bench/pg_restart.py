@@ -68,7 +68,9 @@ def main() -> None:
         script = (
             "from django.contrib.auth import get_user_model;"
             "from pinghu.services import api_token_issue;"
+            "from django.contrib.auth.models import Group;"
             "u=get_user_model().objects.create_user('restart');"
+            "u.groups.set(Group.objects.filter(name='API消费者'));"
             "print(api_token_issue(user=u)[1])"
         )
         key = (

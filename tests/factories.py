@@ -177,3 +177,43 @@ class PerMuGradeSchemeFactory(factory.django.DjangoModelFactory):
     tax_per_mu_a = Decimal("30.00")
     tax_per_mu_b = Decimal("15.00")
     tax_per_mu_c = Decimal("5.00")
+
+
+class SalonEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "projects.SalonEvent"
+
+    date = datetime.date(2023, 6, 1)
+    host = factory.SubFactory(LeaderFactory)
+    place = "平湖经济技术开发区"
+
+
+class EnterpriseIssueFactory(factory.django.DjangoModelFactory):
+    """A problem row as received (written directly: use ``issue_create`` for the first step)."""
+
+    class Meta:
+        model = "projects.EnterpriseIssue"
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    channel = "hotline"
+    category = "land"
+    description = "用地指标不足"
+    received_on = datetime.date(2023, 6, 1)
+
+
+class CadreAssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "projects.CadreAssignment"
+
+    cadre_leader = factory.SubFactory(LeaderFactory)
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    start_date = datetime.date(2023, 1, 1)
+
+
+class LandRenewalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "projects.LandRenewal"
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    project = factory.SubFactory(ProjectFactory)
+    land_area = Decimal("80.00")

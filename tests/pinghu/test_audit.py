@@ -6,22 +6,49 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from chains.models import Chain, ChainLeadership, ChainNode, Cluster, Enterprise, EnterpriseChainRole, Leader
+from chains.models import (
+    Chain,
+    ChainLeadership,
+    ChainNode,
+    Cluster,
+    Enterprise,
+    EnterpriseAnnualMetric,
+    EnterpriseChainRole,
+    Leader,
+    PerMuGradeScheme,
+)
 from pinghu.permissions import Role
 from pinghu.services import api_token_issue
 from projects.demo import delete_demo_data, generate_demo_data
-from projects.models import FollowUp, InvestmentVisit, Project, SigningEvent, VisitLeader, VisitProject
+from projects.models import (
+    CadreAssignment,
+    EnterpriseIssue,
+    FollowUp,
+    InvestmentVisit,
+    LandRenewal,
+    Project,
+    SalonEvent,
+    SigningEvent,
+    VisitLeader,
+    VisitProject,
+)
 from tests.factories import (
+    CadreAssignmentFactory,
     ChainFactory,
     ChainLeadershipFactory,
     ChainNodeFactory,
     ClusterFactory,
+    EnterpriseAnnualMetricFactory,
     EnterpriseChainRoleFactory,
     EnterpriseFactory,
+    EnterpriseIssueFactory,
     FollowUpFactory,
     InvestmentVisitFactory,
+    LandRenewalFactory,
     LeaderFactory,
+    PerMuGradeSchemeFactory,
     ProjectFactory,
+    SalonEventFactory,
     SigningEventFactory,
     UserFactory,
 )
@@ -40,12 +67,20 @@ FACTORIES = {
     Project: (ProjectFactory, "name"),
     FollowUp: (FollowUpFactory, "note"),
     InvestmentVisit: (InvestmentVisitFactory, "purpose"),
+    SalonEvent: (SalonEventFactory, "place"),
+    EnterpriseIssue: (EnterpriseIssueFactory, "description"),
+    CadreAssignment: (CadreAssignmentFactory, "start_date"),
+    LandRenewal: (LandRenewalFactory, "note"),
+    EnterpriseAnnualMetric: (EnterpriseAnnualMetricFactory, "employees"),
+    PerMuGradeScheme: (PerMuGradeSchemeFactory, "tax_per_mu_a"),
 }
 
 
 def _changed(value):
     if isinstance(value, bool):
         return not value
+    if isinstance(value, int | Decimal):
+        return value + 1
     if isinstance(value, datetime.date):
         return value - datetime.timedelta(days=1)
     return f"{value}（改）"

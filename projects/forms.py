@@ -199,8 +199,8 @@ class IssueForm(forms.ModelForm):
         model = EnterpriseIssue
         fields = ["channel", "salon", "category", "description", "received_on", "due_date"]
         widgets = {
-            "received_on": forms.DateInput(attrs={"type": "date"}),
-            "due_date": forms.DateInput(attrs={"type": "date"}),
+            "received_on": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+            "due_date": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
             "description": forms.Textarea(attrs={"rows": 4}),
         }
 
@@ -226,9 +226,11 @@ class IssueAdvanceForm(forms.Form):
     to_status = forms.ChoiceField(
         label=_("to status"), choices=[(s.value, s.label) for s in IssueStatus if s != IssueStatus.RECEIVED]
     )
-    on = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(label=_("date"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     unit = forms.CharField(label=_("assigned unit"), max_length=128, required=False)
-    due_date = forms.DateField(label=_("due date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    due_date = forms.DateField(
+        label=_("due date"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
     note = forms.CharField(
         label=_("note"),
         required=False,

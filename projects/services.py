@@ -396,7 +396,9 @@ def issue_advance(
     issue.status = target
     issue.full_clean()
     issue.save()
-    IssueStep.objects.create(issue=issue, from_status=current, to_status=target, on=on, by=by, note=note.strip())
+    # An assignment's step names the unit (the board lists steps, and units change hands).
+    step_note = note.strip() or (issue.assigned_unit if target == IssueStatus.ASSIGNED else "")
+    IssueStep.objects.create(issue=issue, from_status=current, to_status=target, on=on, by=by, note=step_note)
     return issue
 
 

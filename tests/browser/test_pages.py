@@ -126,3 +126,40 @@ def test_choosing_an_enterprise_offers_its_projects_to_link(open_page, live_serv
     page.click("main button[type=submit]")
     page.wait_for_url(f"{live_server.url}/visits/")
     assert list(InvestmentVisit.objects.get().projects.all()) == [project]
+
+
+def test_a_problem_is_recorded_on_a_phone_and_handled_on_the_board(open_page, live_server, official):
+    from django.contrib.auth.models import Group
+
+    from projects.models import EnterpriseIssue
+
+    page = open_page(official, viewport=PHONE)
+    page.goto(f"{live_server.url}/issues/new/")
+    page.fill("#id_enterprise_name", "长城")
+    page.wait_for_selector("#enterprise-options option", state="attached")  # (the CSP forbids evaluated JS)
+    assert "长城汽车" in page.inner_html("#enterprise-options")  # search-as-you-type from the API
+    page.fill("#id_enterprise_name", "长城汽车")
+    page.select_option("#id_channel", "hotline")
+    page.select_option("#id_category", "permits")
+    page.fill("#id_description", "新厂房施工许可办理慢")
+    page.click("main button[type=submit]")
+    page.wait_for_selector("[data-status=received]")
+    screenshot(page, "issue-recorded-phone")
+    issue = EnterpriseIssue.objects.get()
+    assert issue.recorded_by == official and not page.query_selector("#advance-form")  # officials do not handle
+
+    bureau = type(official).objects.create_user("bureau", password="pw-for-tests-1")
+    bureau.groups.set(Group.objects.filter(name="局工作人员"))
+    page = open_page(bureau)
+    page.goto(f"{live_server.url}/issues/{issue.pk}/")
+    page.fill("#id_unit", "住建局")
+    page.click("button[name=to_status][value=assigned]")
+    page.wait_for_selector("[data-status=assigned]")
+    page.fill("#id_note", "已开通绿色通道，三日内办结")
+    page.click("button[name=to_status][value=resolved]")
+    page.wait_for_selector("[data-status=resolved]")
+    assert "住建局" in page.inner_text("#steps") and page.console_errors == []
+    page.goto(f"{live_server.url}/issues/")
+    assert page.inner_text("[data-kpi=resolved]") == "1"
+    assert page.inner_text("[data-kpi=days]") == "0.0"  # resolved the day it came in: zero, not "no data"
+    screenshot(page, "issue-board")

@@ -130,7 +130,13 @@ def main() -> None:
     first_time, _ = median_seconds(cursor_page(""), args.repeat)
     far_time, _ = median_seconds(cursor_page(far_cursor), args.repeat)
 
-    child = subprocess.run([sys.executable, __file__, "--csv-child", key], capture_output=True, text=True, check=True)
+    # Exports are for bureau staff: the export runs with such a user's token.
+    exporter, _created = get_user_model().objects.get_or_create(username="bench-export")
+    exporter.groups.set(Group.objects.filter(name=Role.BUREAU_STAFF))
+    _token, export_key = api_token_issue(user=exporter, scope="read", expires_in_days=1, name="bench export")
+    child = subprocess.run(
+        [sys.executable, __file__, "--csv-child", export_key], capture_output=True, text=True, check=True
+    )
     export = json.loads(child.stdout.strip().splitlines()[-1])
 
     print(f"{Project.objects.count():,} projects on PostgreSQL; medians of {args.repeat} runs")

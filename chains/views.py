@@ -5,34 +5,18 @@ Reading needs a login and the role's permission to view per-mu figures (every ro
 """
 
 from django import forms
-from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from pinghu.permissions import EXPORT, may
+from pinghu.forms import bootstrap
+from pinghu.permissions import EXPORT, may, readable
 
 from . import metrics
 from .filters import EnterpriseAnnualMetricFilterSet, YearFilter
 
 PAGE_SIZE = 50
 VIEW_METRICS = "chains.view_enterpriseannualmetric"
-
-
-def _readable(perm: str):
-    """Pages: sign in first (redirect), then the role's read permission (403)."""
-
-    def decorate(view):
-        return login_required(permission_required(perm, raise_exception=True)(view))
-
-    return decorate
-
-
-def _bootstrap(form: forms.BaseForm) -> None:
-    """Bootstrap classes on the filter form's widgets (the template stays free of per-field markup)."""
-    for field in form.fields.values():
-        css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-        field.widget.attrs["class"] = f"{field.widget.attrs.get('class', '')} {css}".strip()
 
 
 def _year(request: HttpRequest) -> int:
@@ -44,7 +28,7 @@ def _year(request: HttpRequest) -> int:
         return metrics.default_year()
 
 
-@_readable(VIEW_METRICS)
+@readable(VIEW_METRICS)
 def per_mu_ranking(request: HttpRequest) -> HttpResponse:
     """The year's firms ranked by tax per mu with their grades, and the town and chain tables."""
     year = _year(request)
@@ -53,7 +37,7 @@ def per_mu_ranking(request: HttpRequest) -> HttpResponse:
     filterset = EnterpriseAnnualMetricFilterSet(data, queryset=metrics.ranking(year))
     # Choosing one firm out of every enterprise is the API's job; the page filters by year, town, chain, grade.
     del filterset.form.fields["enterprise"]
-    _bootstrap(filterset.form)
+    bootstrap(filterset.form)
     rows = filterset.qs if filterset.is_valid() else filterset.queryset.none()
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()

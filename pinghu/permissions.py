@@ -115,6 +115,16 @@ def may(user, perm: str, obj=None) -> bool:
     return user.has_perm(perm, obj)
 
 
+def readable(perm: str):
+    """Decorator of pages: sign in first (a redirect), then the role's ``perm`` (403 with the site's page)."""
+    from django.contrib.auth.decorators import login_required, permission_required
+
+    def decorate(view):
+        return login_required(permission_required(perm, raise_exception=True)(view))
+
+    return decorate
+
+
 def may_restore(user) -> bool:
     """Restoring an earlier version, or a deleted project or visit, is for admins."""
     return bool(user is not None and is_admin(user))

@@ -61,21 +61,28 @@ class MajorProjectFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ProjectStageChangeInline(admin.TabularInline):
-    """The stage history, read-only: stages change only through transitions."""
+class ReadOnlyStepsInline(admin.TabularInline):
+    """A record's steps (stage changes, problem steps), read-only: a service writes them, never the admin."""
 
-    model = ProjectStageChange
-    fields = ["at", "from_stage", "to_stage", "by", "note"]
-    readonly_fields = fields
     extra = 0
     can_delete = False
-    ordering = ["at", "pk"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("by")
+
+
+class ProjectStageChangeInline(ReadOnlyStepsInline):
+    """The stage history: stages change only through transitions."""
+
+    model = ProjectStageChange
+    fields = ["at", "from_stage", "to_stage", "by", "note"]
+    ordering = ["at", "pk"]
 
 
 class FollowUpInline(admin.TabularInline):
@@ -550,21 +557,12 @@ class SalonEventAdmin(SimpleHistoryAdmin):
         return obj._issues
 
 
-class IssueStepInline(admin.TabularInline):
-    """The problem's steps, read-only: they are written by ``issue_advance`` (the problem board, the API)."""
+class IssueStepInline(ReadOnlyStepsInline):
+    """The problem's steps: written by ``issue_advance`` (the problem board, the API)."""
 
     model = IssueStep
     fields = ["on", "from_status", "to_status", "by", "note"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
     ordering = ["on", "pk"]
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("by")
 
 
 @admin.register(EnterpriseIssue)

@@ -9,25 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from chains.models import Chain, Enterprise, Leader
 from pinghu.concurrency import VersionedFormMixin
+from pinghu.forms import bootstrap
 
 from .choices import IssueStatus, ProjectStage, Satisfaction
 from .models import EnterpriseIssue, FollowUp, InvestmentVisit, Project, SalonEvent
-
-
-def bootstrap(form: forms.BaseForm) -> forms.BaseForm:
-    """Give every widget of ``form`` its Bootstrap class (the templates stay free of per-field markup)."""
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
-            css = "form-check-input"
-        elif isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
-            css = "list-unstyled"
-        elif isinstance(widget, forms.Select):
-            css = "form-select"
-        else:
-            css = "form-control"
-        widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
-    return form
 
 
 class QuickVisitForm(VersionedFormMixin, forms.ModelForm):

@@ -6,7 +6,7 @@ pages check the role's model permission (403 otherwise) and, for a visit or proj
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -20,13 +20,14 @@ from django.views.decorators.http import require_POST
 from chains.metrics import enterprise_metrics_over_years
 from chains.models import Chain, Enterprise, EnterpriseChainRole
 from pinghu.concurrency import stale_message, version_of
+from pinghu.forms import bootstrap
 from pinghu.history import history_entries
-from pinghu.permissions import DENIED, EXPORT, may
+from pinghu.permissions import DENIED, EXPORT, may, readable
 
 from . import issue_stats, selectors
 from .choices import OPEN_ISSUE_STATUSES
 from .filters import EnterpriseIssueFilterSet, InvestmentVisitFilterSet, ProjectFilterSet
-from .forms import FollowUpForm, IssueAdvanceForm, IssueForm, QuickVisitForm, TransitionForm, bootstrap
+from .forms import FollowUpForm, IssueAdvanceForm, IssueForm, QuickVisitForm, TransitionForm
 from .models import (
     CadreAssignment,
     EnterpriseIssue,
@@ -79,16 +80,7 @@ def _require(request: HttpRequest, perm: str, obj=None) -> None:
         raise PermissionDenied(DENIED)
 
 
-def _readable(perm: str):
-    """Pages: sign in first (redirect), then the role's read permission (403)."""
-
-    def decorate(view):
-        return login_required(permission_required(perm, raise_exception=True)(view))
-
-    return decorate
-
-
-@_readable("projects.view_project")
+@readable("projects.view_project")
 def dashboard(request: HttpRequest) -> HttpResponse:
     named = _named_period(request)
     context = selectors.cached("dashboard", named, lambda: selectors.dashboard(named))
@@ -96,7 +88,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "projects/dashboard.html", context)
 
 
-@_readable("projects.view_project")
+@readable("projects.view_project")
 def chain_detail(request: HttpRequest, code: str) -> HttpResponse:
     chain = get_object_or_404(Chain.objects.select_related("cluster"), code=code)
     named = _named_period(request)
@@ -105,7 +97,7 @@ def chain_detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "projects/chain_detail.html", context)
 
 
-@_readable("projects.view_investmentvisit")
+@readable("projects.view_investmentvisit")
 def visit_list(request: HttpRequest) -> HttpResponse:
     queryset = (
         InvestmentVisit.objects.select_related("enterprise", "recorded_by")
@@ -127,7 +119,7 @@ def visit_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@_readable("projects.view_investmentvisit")
+@readable("projects.view_investmentvisit")
 def visit_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     visit = get_object_or_404(InvestmentVisit, pk=pk) if pk is not None else None
     if visit is None:
@@ -174,7 +166,7 @@ def _save_visit(request: HttpRequest, form: QuickVisitForm, visit: InvestmentVis
         return None
 
 
-@_readable("projects.view_investmentvisit")
+@readable("projects.view_investmentvisit")
 def overdue(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     visits = (
@@ -188,7 +180,7 @@ def overdue(request: HttpRequest) -> HttpResponse:
     return render(request, "projects/overdue.html", {"visits": visits, "follow_ups": follow_ups, "today": today})
 
 
-@_readable("projects.view_project")
+@readable("projects.view_project")
 def project_list(request: HttpRequest) -> HttpResponse:
     queryset = Project.objects.with_major().select_related("chain", "investor").order_by("-updated_at", "-pk")
     filterset, projects = _filtered(request, ProjectFilterSet, queryset)
@@ -208,7 +200,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@_readable("projects.view_project")
+@readable("projects.view_project")
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_object_or_404(
         Project.objects.with_major()
@@ -288,7 +280,7 @@ def project_add_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("projects:project-detail", pk=pk)
 
 
-@_readable("projects.view_signingevent")
+@readable("projects.view_signingevent")
 def signing_event_list(request: HttpRequest) -> HttpResponse:
     events = SigningEvent.objects.annotate(
         project_count=Count("projects"), investment=Sum("projects__total_investment")
@@ -296,7 +288,7 @@ def signing_event_list(request: HttpRequest) -> HttpResponse:
     return render(request, "projects/signing_event_list.html", {"page": _page(request, events)})
 
 
-@_readable("projects.view_signingevent")
+@readable("projects.view_signingevent")
 def signing_event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     event = get_object_or_404(
         SigningEvent.objects.annotate(
@@ -313,7 +305,7 @@ def signing_event_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # ---------------------------------------------------------------- enterprise services
 
 
-@_readable("projects.view_enterpriseissue")
+@readable("projects.view_enterpriseissue")
 def issue_list(request: HttpRequest) -> HttpResponse:
     """The problem board: filters, this year's figures, and the problems with their status and due date."""
     queryset = EnterpriseIssue.objects.select_related("enterprise").order_by("-received_on", "-pk")
@@ -339,7 +331,7 @@ def issue_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@_readable("projects.view_enterpriseissue")
+@readable("projects.view_enterpriseissue")
 def issue_new(request: HttpRequest) -> HttpResponse:
     _require(request, "projects.add_enterpriseissue")
     form = bootstrap(IssueForm(request.POST or None))
@@ -355,7 +347,7 @@ def issue_new(request: HttpRequest) -> HttpResponse:
     return render(request, "projects/issue_form.html", {"form": form})
 
 
-@_readable("projects.view_enterpriseissue")
+@readable("projects.view_enterpriseissue")
 def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
     issue = get_object_or_404(
         EnterpriseIssue.objects.select_related("enterprise", "salon__host", "visit", "recorded_by").prefetch_related(
@@ -399,7 +391,7 @@ def issue_advance_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("projects:issue-detail", pk=pk)
 
 
-@_readable("chains.view_enterprise")
+@readable("chains.view_enterprise")
 def my_firms(request: HttpRequest) -> HttpResponse:
     """千名干部助千企: the firms the signed-in cadre currently helps, with last contact and open problems."""
     assignments = CadreAssignment.objects.current().of_user(request.user).values("enterprise")
@@ -412,7 +404,7 @@ def my_firms(request: HttpRequest) -> HttpResponse:
     return render(request, "projects/my_firms.html", {"firms": firms, "never": issue_stats.NEVER})
 
 
-@_readable("chains.view_enterprise")
+@readable("chains.view_enterprise")
 def not_visited(request: HttpRequest) -> HttpResponse:
     """The alert list: followed firms with no visit, salon or problem in the last N days."""
     try:
@@ -427,7 +419,7 @@ def not_visited(request: HttpRequest) -> HttpResponse:
     )
 
 
-@_readable("chains.view_enterprise")
+@readable("chains.view_enterprise")
 def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One firm: its chain roles, visits, projects, problems, cadre and per-mu metrics over the years."""
     enterprise = get_object_or_404(Enterprise, pk=pk)

@@ -2,8 +2,8 @@
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, viewsets
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
+from rest_framework import viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -17,8 +17,9 @@ from chains.filters import (
     LeaderFilterSet,
 )
 from chains.models import Chain, ChainLeadership, ChainNode, Cluster, Enterprise, EnterpriseChainRole, Leader
-from pinghu.api.concurrency import CONDITIONAL_ERRORS, IF_MATCH, ConditionalUpdateMixin
+from pinghu.api.concurrency import CONDITIONAL_ERRORS, IF_MATCH
 from pinghu.api.export import Column, ExportMixin, labels, yes_no
+from pinghu.api.viewsets import ERRORS, READ_ERRORS, WriteViewSet
 
 from .serializers import (
     ChainNodeSerializer,
@@ -145,13 +146,6 @@ class EnterpriseViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
 
 # ---------------------------------------------------------------- per-mu evaluation (亩均论英雄)
 
-ERRORS = {
-    400: OpenApiResponse(description=_("Invalid input: field-level messages.")),
-    401: OpenApiResponse(description=_("Not authenticated: missing, unknown, revoked or expired token.")),
-    403: OpenApiResponse(description=_("Not allowed: read-only token or missing permission.")),
-}
-READ_ERRORS = {key: ERRORS[key] for key in (400, 401)}
-
 METRIC_EXPORT = [
     Column("id", "ID"),
     Column("enterprise__name", _("enterprise")),
@@ -216,15 +210,7 @@ METRIC_EXPORT = [
         responses={200: EnterpriseAnnualMetricSerializer, **ERRORS, **CONDITIONAL_ERRORS},
     ),
 )
-class EnterpriseAnnualMetricViewSet(
-    ExportMixin,
-    ConditionalUpdateMixin,
-    mixins.CreateModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.ListModelMixin,
-    viewsets.GenericViewSet,
-):
+class EnterpriseAnnualMetricViewSet(ExportMixin, WriteViewSet):
     """List, read, create and update (with If-Match) per-mu figures; no deletion through the API.
 
     Writing needs the role's add/change permission (bureau staff, admins) and a write token.

@@ -7,17 +7,18 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from chains.models import Chain, Cluster
-from pinghu.api.concurrency import CONDITIONAL_ERRORS, IF_MATCH, ConditionalUpdateMixin
+from pinghu.api.concurrency import CONDITIONAL_ERRORS, IF_MATCH
 from pinghu.api.export import Column, ExportMixin, labels, yes_no
 from pinghu.api.idempotency import IDEMPOTENCY_ERRORS, IDEMPOTENCY_KEY, IdempotentCreateMixin
 from pinghu.api.serializers import StrictFieldsMixin
 from pinghu.api.values_list import ValuesListMixin
+from pinghu.api.viewsets import ERRORS, READ_ERRORS, WriteViewSet
 from projects import issue_stats, stats
 from projects.choices import IssueCategory, IssueChannel, IssueStatus, ProjectSource, ProjectStage
 from projects.filters import (
@@ -52,27 +53,6 @@ from .serializers import (
     SigningEventSerializer,
     TransitionSerializer,
 )
-
-ERRORS = {
-    400: OpenApiResponse(description=_("Invalid input: field-level messages.")),
-    401: OpenApiResponse(description=_("Not authenticated: missing, unknown, revoked or expired token.")),
-    403: OpenApiResponse(description=_("Not allowed: read-only token or missing permission.")),
-}
-READ_ERRORS = {key: ERRORS[key] for key in (400, 401)}
-
-
-class WriteViewSet(
-    ConditionalUpdateMixin,
-    mixins.CreateModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.ListModelMixin,
-    viewsets.GenericViewSet,
-):
-    """List, read, create and update (conditionally, with If-Match); no deletion through the API."""
-
-    lookup_value_regex = r"[0-9]+"
-
 
 PROJECT_EXPORT = [
     Column("id", "ID"),

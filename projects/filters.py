@@ -1,7 +1,7 @@
 """FilterSets of investment activity, shared by the API and the UI."""
 
 import django_filters
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -9,8 +9,17 @@ from chains.choices import Town
 from chains.models import Chain, Cluster, Enterprise, Leader
 from pinghu.filters import BoundedIsoDateTimeFilter, StrictBooleanFilter, StrictFilterSet
 
-from .choices import OPEN_ISSUE_STATUSES, IssueCategory, IssueChannel, IssueStatus, ProjectSource, ProjectStage
-from .models import CadreAssignment, EnterpriseIssue, InvestmentVisit, Project, SalonEvent, SigningEvent, VisitLeader
+from .choices import IssueCategory, IssueChannel, IssueStatus, ProjectSource, ProjectStage
+from .models import (
+    CadreAssignment,
+    EnterpriseIssue,
+    InvestmentVisit,
+    Project,
+    SalonEvent,
+    SigningEvent,
+    VisitLeader,
+    overdue_condition,
+)
 
 AMOUNT = {"max_digits": 14, "decimal_places": 2}
 
@@ -124,7 +133,7 @@ class EnterpriseIssueFilterSet(StrictFilterSet):
         ]
 
     def by_overdue(self, queryset, name, value: bool):
-        overdue = Q(status__in=OPEN_ISSUE_STATUSES, due_date__lt=timezone.localdate())
+        overdue = overdue_condition(timezone.localdate())
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
 
 

@@ -29,8 +29,8 @@ from django.utils import timezone
 
 from chains.models import Chain, Enterprise
 
-from .choices import OPEN_ISSUE_STATUSES, RESOLVED_ISSUE_STATUSES
-from .models import CadreAssignment, EnterpriseIssue, InvestmentVisit, SalonEvent
+from .choices import RESOLVED_ISSUE_STATUSES
+from .models import CadreAssignment, EnterpriseIssue, InvestmentVisit, SalonEvent, overdue_condition
 from .stats import Period, _days, _ratio
 
 RESOLVED = Q(status__in=RESOLVED_ISSUE_STATUSES)
@@ -41,7 +41,7 @@ def _figures(today: datetime.date) -> dict:
     return {
         "collected": Count("pk"),
         "resolved": Count("pk", filter=RESOLVED),
-        "overdue": Count("pk", filter=Q(status__in=OPEN_ISSUE_STATUSES, due_date__lt=today)),
+        "overdue": Count("pk", filter=overdue_condition(today)),
         "average_days": Avg(
             ExpressionWrapper(F("resolved_on") - F("received_on"), output_field=DurationField()), filter=RESOLVED
         ),

@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -38,6 +38,7 @@ from .models import (
     Project,
     ProjectStageChange,
     SigningEvent,
+    overdue_condition,
 )
 from .services import (
     issue_advance,
@@ -308,12 +309,16 @@ def signing_event_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @readable("projects.view_enterpriseissue")
 def issue_list(request: HttpRequest) -> HttpResponse:
     """The problem board: filters, this year's figures, and the problems with their status and due date."""
-    queryset = EnterpriseIssue.objects.select_related("enterprise").order_by("-received_on", "-pk")
+    today = timezone.localdate()
+    queryset = (
+        EnterpriseIssue.objects.select_related("enterprise")
+        .annotate(overdue=ExpressionWrapper(overdue_condition(today), output_field=BooleanField()))
+        .order_by("-received_on", "-pk")
+    )
     filterset, issues = _filtered(request, EnterpriseIssueFilterSet, queryset)
     if "chain" in request.GET:
         issues = issues.distinct()
     page = _page(request, issues)
-    today = timezone.localdate()
     year = selectors.resolve_period("year", None, None).period
     return render(
         request,
@@ -324,7 +329,6 @@ def issue_list(request: HttpRequest) -> HttpResponse:
             "count": page.paginator.count,
             "query": _query_without_page(request),
             "today": today,
-            "open_statuses": OPEN_ISSUE_STATUSES,
             "summary": issue_stats.issue_summary(year, today=today),
             "may_export": may(request.user, EXPORT),
         },

@@ -18,7 +18,14 @@ from .activity import (
     is_major_project,
     major_project_condition,
 )
-from .enterprise_services import CadreAssignment, EnterpriseIssue, IssueStep, LandRenewal, SalonEvent
+from .enterprise_services import (
+    CadreAssignment,
+    EnterpriseIssue,
+    IssueStep,
+    LandRenewal,
+    SalonEvent,
+    overdue_condition,
+)
 
 __all__ = [
     "MAJOR_FOREIGN_INVESTMENT",
@@ -42,4 +49,5 @@ __all__ = [
     "VisitProject",
     "is_major_project",
     "major_project_condition",
+    "overdue_condition",
 ]

@@ -4,6 +4,8 @@ A problem moves forward only, through ``projects.services.issue_advance``; each 
 ``IssueStep``. The database holds the rules that link a problem's status to its dates.
 """
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -13,7 +15,14 @@ from simple_history.models import HistoricalRecords
 from chains.models import Enterprise, Leader
 from pinghu.models import TimeStampedModel
 
-from ..choices import RESOLVED_ISSUE_STATUSES, IssueCategory, IssueChannel, IssueStatus, Satisfaction
+from ..choices import (
+    OPEN_ISSUE_STATUSES,
+    RESOLVED_ISSUE_STATUSES,
+    IssueCategory,
+    IssueChannel,
+    IssueStatus,
+    Satisfaction,
+)
 from ..expressions import DatabaseTomorrow
 from .activity import InvestmentVisit
 
@@ -45,6 +54,11 @@ class SalonEvent(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} · {self.host}" if self.host_id else f"{self.date:%Y-%m-%d}"
+
+
+def overdue_condition(today: datetime.date) -> Q:
+    """The one definition of an overdue problem: still open (received or assigned) and past its due date."""
+    return Q(status__in=OPEN_ISSUE_STATUSES, due_date__lt=today)
 
 
 def _set_exactly_when(field: str, statuses: list[str]) -> Q:

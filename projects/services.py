@@ -32,6 +32,7 @@ from .models import (
     IssueStep,
     Project,
     ProjectStageChange,
+    SalonEvent,
     SigningEvent,
 )
 
@@ -312,6 +313,16 @@ def visit_delete(visit: InvestmentVisit) -> None:
 
 
 # ---------------------------------------------------------------- enterprise problems and cadres
+
+
+@transaction.atomic
+def salon_save(*, salon: SalonEvent, enterprises: Iterable[Enterprise] | None) -> SalonEvent:
+    """Validate and save a salon and, if given, the firms attending, together (``None`` keeps them)."""
+    salon.full_clean()
+    salon.save()
+    if enterprises is not None:
+        salon.enterprises.set(list(enterprises))
+    return salon
 
 
 def _status_label(status: str) -> str:

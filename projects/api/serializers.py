@@ -17,7 +17,7 @@ from projects.models import (
     SalonEvent,
     SigningEvent,
 )
-from projects.services import cadre_assign, issue_create, project_create, visit_create, visit_update
+from projects.services import cadre_assign, issue_create, project_create, salon_save, visit_create, visit_update
 
 PROJECT_FIELDS = [
     "id",
@@ -245,22 +245,13 @@ class SalonEventSerializer(StrictFieldsMixin, serializers.ModelSerializer):
 
     def create(self, validated_data):
         enterprises = validated_data.pop("enterprises", [])
-        salon = SalonEvent(**validated_data)
-        salon.full_clean()
-        salon.save()
-        salon.enterprises.set(enterprises)
-        return salon
+        return salon_save(salon=SalonEvent(**validated_data), enterprises=enterprises)
 
-    @transaction.atomic
     def update(self, instance, validated_data):
         enterprises = validated_data.pop("enterprises", None)
         for name, value in validated_data.items():
             setattr(instance, name, value)
-        instance.full_clean()
-        instance.save()
-        if enterprises is not None:
-            instance.enterprises.set(enterprises)
-        return instance
+        return salon_save(salon=instance, enterprises=enterprises)
 
 
 class IssueStepSerializer(serializers.ModelSerializer):

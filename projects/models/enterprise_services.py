@@ -7,8 +7,10 @@ A problem moves forward only, through ``projects.services.issue_advance``; each 
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -54,6 +56,11 @@ class SalonEvent(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} · {self.host}" if self.host_id else f"{self.date:%Y-%m-%d}"
+
+    def clean(self) -> None:
+        # The constraint is the database's backstop; here the message names the field.
+        if self.date and self.date > timezone.localdate():
+            raise ValidationError({"date": _("A salon cannot be dated in the future.")}, code="future_date")
 
 
 def overdue_condition(today: datetime.date) -> Q:
@@ -211,6 +218,20 @@ class EnterpriseIssue(TimeStampedModel):
     def __str__(self) -> str:
         summary = self.description[:30]
         return f"{self.enterprise} · {summary}" if self.enterprise_id else summary
+
+    def clean(self) -> None:
+        """The constraints' rules on the fields a form or the API sets, each reported on its field."""
+        errors = {}
+        if self.received_on and self.received_on > timezone.localdate():
+            errors["received_on"] = _("A problem cannot be received in the future.")
+        if self.received_on and self.due_date and self.due_date < self.received_on:
+            errors["due_date"] = _("The due date cannot be before the date received.")
+        if self.salon_id and self.channel != IssueChannel.SALON:
+            errors["salon"] = _("A problem raised at a salon has the channel 'evening salon'.")
+        if self.visit_id and self.channel != IssueChannel.INVESTMENT_VISIT:
+            errors["visit"] = _("A problem raised on a visit has the channel 'investment visit'.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class IssueStep(TimeStampedModel):

@@ -124,9 +124,13 @@ def test_the_source_must_match_the_channel():
     visit = InvestmentVisitFactory(date=D(2023, 3, 1))
     with pytest.raises(ValidationError) as refused:
         new_issue(salon=salon, channel="hotline")
-    assert "亲清夜沙龙" in str(refused.value)
-    with pytest.raises(ValidationError):
+    assert "亲清夜沙龙" in " ".join(refused.value.message_dict["salon"])  # named on its field
+    with pytest.raises(ValidationError) as refused:
         new_issue(visit=visit, channel="salon")
+    assert "visit" in refused.value.message_dict
+    with pytest.raises(ValidationError) as refused:
+        new_issue(received_on=timezone.localdate() + datetime.timedelta(days=2))
+    assert "received_on" in refused.value.message_dict
     assert new_issue(salon=salon, channel="salon").salon == salon
     assert new_issue(visit=visit, channel="investment_visit").visit == visit
 

@@ -150,6 +150,9 @@ def test_salons_and_cadres_through_the_api(people):
     created = api(people["bureau"]).post("/api/v1/salon-events/", body, format="json")
     assert created.status_code == 201 and SalonEvent.objects.get().enterprises.count() == 2
     assert api(people["official"]).post("/api/v1/salon-events/", body, format="json").status_code == 403
+    future = body | {"date": (TODAY + datetime.timedelta(days=3)).isoformat()}
+    refused = api(people["bureau"]).post("/api/v1/salon-events/", future, format="json")
+    assert refused.status_code == 400 and "date" in str(refused.json()) and SalonEvent.objects.count() == 1
     first = {"enterprise": firms[0].pk, "cadre_leader": host.pk, "start_date": "2023-01-01"}
     assert api(people["bureau"]).post("/api/v1/cadre-assignments/", first, format="json").status_code == 201
     second = {"enterprise": firms[0].pk, "cadre_user": people["official"].pk, "start_date": "2023-07-01"}

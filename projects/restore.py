@@ -72,8 +72,17 @@ def _deleted_with(model, deletion, **filters):
 
 
 def _reinsert(record):
-    """Insert the row a deletion record describes, under its old id."""
+    """Insert the row a deletion record describes, under its old id.
+
+    An optional reference to a row deleted since (an author's account, say) is left empty, as its
+    deletion would have left it; the row is not refused for it.
+    """
     row = record.instance
+    for field in row._meta.concrete_fields:
+        value = getattr(row, field.attname)
+        if field.is_relation and field.null and value is not None:
+            if not field.related_model._default_manager.filter(pk=value).exists():
+                setattr(row, field.attname, None)
     row._change_reason = _("restored with its parent")
     row.save(force_insert=True)
     return row

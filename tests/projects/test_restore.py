@@ -107,10 +107,29 @@ def test_an_earlier_version_of_a_project_restores_its_fields_not_its_stage(world
     assert "恢复" in Project.history.filter(id=project.pk).latest("history_date").history_change_reason
 
 
-def test_restoring_a_project_that_was_never_deleted_from_a_deletion_is_refused(world):
-    record = Project.history.filter(id=world["project"].pk).latest("history_date")
-    Project.objects.filter(pk=world["project"].pk).delete()  # raw, outside the service: still restorable
-    assert project_restore(record).pk == world["project"].pk
+def test_a_project_deleted_outside_the_services_is_restored_with_its_stage_history(world):
+    pk, stages = world["project"].pk, world["project"].stage_changes.count()
+    record = Project.history.filter(id=pk).latest("history_date")
+    Project.objects.filter(pk=pk).delete()  # a queryset delete: no batch reason on its history rows
+    restored = project_restore(record)
+    assert restored.pk == pk and restored.stage_changes.count() == stages
+    assert in_step()
+
+
+def test_a_follow_up_whose_author_is_gone_comes_back_without_its_author(world):
+    project = world["project"]
+    author = UserFactory(username="left-the-bureau")
+    FollowUp.objects.filter(project=project).update(author=author)
+    pk = project.pk
+    project_delete(project)
+    author.delete()
+    restored = project_restore(Project.history.filter(id=pk).latest("history_date"))
+    assert list(restored.follow_ups.values_list("note", "author")) == [("电话", None)]
+
+
+def test_restoring_a_project_with_no_deletion_on_record_is_refused():
+    with pytest.raises(ValidationError, match="没有可恢复|no deletion"):
+        project_restore(Project.history.model(id=999_999, history_type="~"))
 
 
 def test_a_deleted_visit_comes_back_with_its_leaders_chains_and_projects(world):

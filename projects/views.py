@@ -70,6 +70,17 @@ def _filtered(request: HttpRequest, filterset_class, queryset):
     return filterset, filterset.qs if filterset.is_valid() else queryset.none()
 
 
+def _form_problems(form) -> str:
+    """A refused form's errors on one line, each after its field's label (for a message on the next page)."""
+    problems = list(form.non_field_errors()) + [
+        f"{form.fields[name].label}: {error}"
+        for name, errors in form.errors.items()
+        for error in errors
+        if name in form.fields
+    ]
+    return "; ".join(problems)
+
+
 def _query_without_page(request: HttpRequest) -> str:
     query = request.GET.copy()
     query.pop("page", None)
@@ -271,13 +282,7 @@ def project_add_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
         form.save()
         messages.success(request, _("Follow-up added."))
     else:
-        problems = list(form.non_field_errors()) + [
-            f"{form.fields[name].label}: {error}"
-            for name, errors in form.errors.items()
-            for error in errors
-            if name in form.fields
-        ]
-        messages.error(request, "; ".join(problems) or _("Please check the follow-up."))
+        messages.error(request, _form_problems(form) or _("Please check the follow-up."))
     return redirect("projects:project-detail", pk=pk)
 
 
@@ -316,8 +321,6 @@ def issue_list(request: HttpRequest) -> HttpResponse:
         .order_by("-received_on", "-pk")
     )
     filterset, issues = _filtered(request, EnterpriseIssueFilterSet, queryset)
-    if "chain" in request.GET:
-        issues = issues.distinct()
     page = _page(request, issues)
     year = selectors.resolve_period("year", None, None).period
     return render(
@@ -381,9 +384,7 @@ def issue_advance_view(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request, "projects.change_enterpriseissue", issue)
     form = IssueAdvanceForm(request.POST)
     if not form.is_valid():
-        messages.error(
-            request, "; ".join(f"{form.fields[name].label}: {' '.join(errors)}" for name, errors in form.errors.items())
-        )
+        messages.error(request, _form_problems(form))
         return redirect("projects:issue-detail", pk=pk)
     data = form.cleaned_data
     try:

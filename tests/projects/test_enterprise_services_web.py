@@ -225,6 +225,8 @@ def test_moving_a_problem_on_the_site(people):
     assert site(people["official"]).post(url, step).status_code == 403
     page = site(people["bureau"]).get(reverse("projects:issue-detail", args=[problem.pk]))
     assert page.context["moves"] == ["assigned", "resolved", "rejected"]
+    bad_date = site(people["bureau"]).post(url, step | {"on": "not-a-date"}, follow=True)
+    assert "日期" in str(list(bad_date.context["messages"])[0])  # the field's label leads the message
     assert site(people["bureau"]).post(url, step).status_code == 302
     problem.refresh_from_db()
     assert (problem.status, problem.resolution_note) == ("resolved", "已协调")

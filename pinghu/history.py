@@ -19,6 +19,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 _deletion_batch: contextvars.ContextVar[str | None] = contextvars.ContextVar("pinghu_deletion_batch", default=None)
+# (user, reason) every history row written inside ``attributed_to`` carries, unless it has its own.
+_attribution: contextvars.ContextVar[tuple | None] = contextvars.ContextVar("pinghu_attribution", default=None)
 
 
 @contextmanager
@@ -31,11 +33,32 @@ def deletion_batch():
         _deletion_batch.reset(token)
 
 
+@contextmanager
+def attributed_to(user, reason: str):
+    """Within the block, every history row names ``user`` and ``reason`` (an import run from the command line, say).
+
+    Rows that already name a user or a reason (the request's user, a deletion batch) keep theirs.
+    """
+    token = _attribution.set((user, reason))
+    try:
+        yield
+    finally:
+        _attribution.reset(token)
+
+
 def tag_deletion_batch(sender, history_instance, **kwargs) -> None:
-    """``pre_create_historical_record`` receiver: a deletion inside ``deletion_batch`` gets the batch's reason."""
+    """``pre_create_historical_record`` receiver: a deletion inside ``deletion_batch`` gets the batch's reason;
+    a row written inside ``attributed_to`` gets its user and reason."""
     batch = _deletion_batch.get()
     if batch is not None and history_instance.history_type == "-":
         history_instance.history_change_reason = batch
+    attribution = _attribution.get()
+    if attribution is not None:
+        user, reason = attribution
+        if history_instance.history_user_id is None and getattr(user, "pk", None) is not None:
+            history_instance.history_user_id = user.pk
+        if not history_instance.history_change_reason:
+            history_instance.history_change_reason = reason
 
 
 def _history_model(model):

@@ -52,7 +52,10 @@ class ApiToken(TimeStampedModel):
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
         # Site-wide capabilities: a Django permission hangs on a model, and this is the platform's own.
-        permissions = [("export_data", _("Can export lists as CSV or Excel"))]
+        permissions = [
+            ("export_data", _("Can export lists as CSV or Excel")),
+            ("import_data", _("Can import enterprises, projects, visits and metrics from Excel or CSV")),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(scope__in=TokenScope.values),

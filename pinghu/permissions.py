@@ -59,6 +59,8 @@ SERVICE_MODELS = (
 )
 
 EXPORT = "pinghu.export_data"
+# Importing files writes through the services on behalf of the bureau (any chain, any project).
+IMPORT = "pinghu.import_data"
 
 
 def _manage(model: str) -> list[str]:
@@ -80,7 +82,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *FOLLOW_UPS,
     ],
     Role.CHAIN_LEADER: ["projects.change_project", *FOLLOW_UPS],
-    Role.BUREAU_STAFF: [perm for model in REFERENCE_MODELS + SERVICE_MODELS for perm in _manage(model)] + [EXPORT],
+    Role.BUREAU_STAFF: [perm for model in REFERENCE_MODELS + SERVICE_MODELS for perm in _manage(model)]
+    + [EXPORT, IMPORT],
     Role.API_CONSUMER: [],
     Role.ADMIN: [],
 }

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "axes",
     "simple_history",
+    "import_export",
     "rest_framework",
     "django_filters",
     "drf_spectacular",

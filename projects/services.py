@@ -299,6 +299,57 @@ def signing_event_sign_project(
 
 
 @transaction.atomic
+def project_import_save(*, project: Project, original_stage: str | None, by: User | None) -> Project:
+    """Save a project read from an import file: created through ``project_create``, its stage moved by transitions.
+
+    A new project given as on hold or dropped is created at the last stage it has a date for and
+    then put on hold or dropped today (the file has no date for that). An existing project whose
+    stage differs from ``original_stage`` first has its other fields saved with the stage as it
+    was, then moves through ``project_transition`` on the target stage's date from the file (today
+    for on hold, dropped or a resume), so the stage history and the statistics stay right; a move
+    the pipeline does not allow (backwards, say) is refused with the transition's message.
+    """
+    target = project.stage
+    dates = {stage: getattr(project, field) for stage, field in STAGE_DATE_FIELDS.items()}
+    if project.pk is None:
+        if target not in (ProjectStage.ON_HOLD, ProjectStage.DROPPED):
+            return project_create(project=project, by=by)
+        project.stage = next(
+            (stage for stage in reversed(PIPELINE) if dates.get(stage) is not None), ProjectStage.LEAD
+        )
+        project = project_create(project=project, by=by)
+        original_stage = project.stage
+    elif target == original_stage:
+        project.full_clean()
+        project.save()
+        return project
+    else:
+        project.stage = original_stage
+        if original_stage in PIPELINE:
+            for stage, field in STAGE_DATE_FIELDS.items():
+                if PIPELINE.index(stage) > PIPELINE.index(original_stage):
+                    setattr(project, field, None)  # set by the transition below, with its stage
+        project.full_clean()
+        project.save()
+    on_date = dates.get(target) or timezone.localdate()
+    try:
+        return project_transition(
+            project,
+            target,
+            by=by,
+            on_date=on_date,
+            stage_dates={stage: value for stage, value in dates.items() if value is not None},
+        )
+    except ValidationError as error:
+        # The transition names its own parameters (to_stage, date); the file's column is the stage.
+        if hasattr(error, "error_dict"):
+            error.error_dict = {
+                ("stage" if key in ("to_stage", "date") else key): value for key, value in error.error_dict.items()
+            }
+        raise
+
+
+@transaction.atomic
 def project_delete(project: Project) -> None:
     """Delete a project with its stage history, follow-ups and visit links, as one restorable deletion."""
     with deletion_batch():

@@ -10,6 +10,7 @@ import datetime
 import json
 import tempfile
 from collections.abc import Callable, Iterator
+from itertools import islice
 from dataclasses import dataclass
 
 from django.http import FileResponse, StreamingHttpResponse
@@ -29,11 +30,36 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 @dataclass(frozen=True)
 class Column:
-    """One exported column: a ``values_list`` path, its header and an optional formatter."""
+    """One exported column: a ``values_list`` path, its header and an optional formatter.
+
+    With ``many`` set, ``path`` is a many-to-many field and ``many`` the related field to show:
+    the cell lists the related rows' values joined by 、 (read per chunk of rows, one query each).
+    """
 
     path: str
     header: object
     format: Callable[[object], object] | None = None
+    many: str | None = None
+
+
+# Between the names of a many-to-many cell; the import splits on it (pinghu.imports).
+MANY_SEPARATOR = "、"
+
+
+def _related_values(model, column: Column, ids: list) -> dict:
+    """{row id: "a、b"} for a many-to-many column, in one query over its link table."""
+    field = model._meta.get_field(column.path)
+    through = field.remote_field.through
+    source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+    values: dict = {}
+    links = (
+        through.objects.filter(**{f"{source}__in": ids})
+        .order_by(f"{target}__{column.many}")
+        .values_list(f"{source}_id", f"{target}__{column.many}")
+    )
+    for row_id, value in links:
+        values.setdefault(row_id, []).append(str(value))
+    return {row_id: MANY_SEPARATOR.join(names) for row_id, names in values.items()}
 
 
 def labels(choices) -> Callable[[object], str]:
@@ -112,14 +138,20 @@ class ExportMixin:
 
     def export_rows(self, queryset) -> Iterator[list]:
         yield [str(column.header) for column in self.export_columns]
-        paths = [column.path for column in self.export_columns]
-        formats = [column.format for column in self.export_columns]
-        rows = queryset.prefetch_related(None).values_list(*paths)
-        for values in rows.iterator(chunk_size=CHUNK_SIZE):
-            yield [
-                _cell(fmt(value) if fmt and value is not None else value)
-                for fmt, value in zip(formats, values, strict=True)
-            ]
+        plain = [column for column in self.export_columns if not column.many]
+        many = [column for column in self.export_columns if column.many]
+        rows = queryset.prefetch_related(None).values_list("pk", *[column.path for column in plain])
+        iterator = rows.iterator(chunk_size=CHUNK_SIZE)
+        while chunk := list(islice(iterator, CHUNK_SIZE)):
+            ids = [values[0] for values in chunk]
+            related = {column.path: _related_values(queryset.model, column, ids) for column in many}
+            for values in chunk:
+                by_path = dict(zip([column.path for column in plain], values[1:], strict=True))
+                cells = []
+                for column in self.export_columns:
+                    value = related[column.path].get(values[0], "") if column.many else by_path[column.path]
+                    cells.append(_cell(column.format(value) if column.format and value is not None else value))
+                yield cells
 
     def _filename(self, extension: str) -> str:
         return f"{self.export_name}-{timezone.localdate():%Y%m%d}.{extension}"

@@ -198,6 +198,8 @@ VISIT_EXPORT = [
     Column("date", _("date")),
     Column("is_saturday", _("Saturday investment day"), yes_no),
     Column("enterprise__name", _("visited enterprise")),
+    Column("leaders", _("leaders"), many="name"),
+    Column("chains", _("chains concerned"), many="name"),
     Column("host_unit", _("host unit")),
     Column("destination_city", _("destination city")),
     Column("purpose", _("purpose")),

@@ -1,0 +1,333 @@
+"""Importing projects and visits from Excel or CSV (see ``pinghu.imports``), through the services.
+
+A project row is matched by its ID (as the export writes it), else by name and investor; a visit
+by its ID, else by date, visited enterprise and host unit. New projects go through
+``project_create``, stage changes through transitions, visits through ``visit_create`` and
+``visit_update``: the same rules as the pages, the API and the admin. ``IMPORT_KINDS`` lists every
+kind the command line and the admin offer, the enterprise kinds from ``chains`` included.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from chains.choices import Town
+from chains.imports import EnterpriseIndex, EnterpriseMetricResource, EnterpriseResource, chain_index, leader_index
+from chains.models import Chain, Leader
+from pinghu.imports import (
+    AMBIGUOUS,
+    BooleanWidget,
+    ChoiceWidget,
+    DateWidget,
+    DecimalWidget,
+    ImportResource,
+    IntegerWidget,
+    LookupListWidget,
+    LookupWidget,
+    column,
+    normalise,
+)
+
+from .choices import ProjectSource, ProjectStage
+from .models import InvestmentVisit, Project, SigningEvent
+from .services import project_import_save, visit_create, visit_update
+
+CHUNK = 1000
+
+
+def _chunks(values):
+    values = sorted(values)
+    for start in range(0, len(values), CHUNK):
+        yield values[start : start + CHUNK]
+
+
+class _ById:
+    """Rows the file names by ID: read in chunks; an ID that does not exist is the row's error."""
+
+    def ids(self, dataset) -> set[int]:
+        ids = set()
+        for values in dataset:
+            try:
+                value = IntegerWidget().clean(self.value(dict(zip(dataset.headers, values, strict=False)), "id"))
+            except (ValueError, KeyError):
+                continue
+            if value is not None:
+                ids.add(value)
+        return ids
+
+    def by_id(self, row):
+        number = IntegerWidget().clean(self.value(row, "id")) if "id" in self.fields else None
+        if number is None:
+            return None, False
+        found = self.existing_ids.get(number)
+        if found is None:
+            raise ValidationError(
+                {
+                    "id": _("There is no %(kind)s with ID %(id)s; leave the ID empty for a new one.")
+                    % {"kind": self.kind_label, "id": number}
+                }
+            )
+        return found, True
+
+
+class ProjectResource(_ById, ImportResource):
+    """Projects, with the columns of the project export."""
+
+    kind_label = _lazy("investment projects")
+    required = ("name", "chain", "investor", "total_investment")
+    export_only = (_lazy("major project"), _lazy("updated at"))
+
+    id = column("id", "ID", IntegerWidget(), help=_lazy("As exported; leave empty for a new project."))
+    name = column("name", _lazy("name"))
+    chain = column("chain", _lazy("chain"), LookupWidget(_lazy("chain")), help=_lazy("The chain's name or code."))
+    investor = column(
+        "investor_id",
+        _lazy("investor"),
+        LookupWidget(_lazy("enterprise")),
+        help=_lazy("The investing enterprise's name as on record (import enterprises first)."),
+    )
+    source = column("source", _lazy("source"), ChoiceWidget(ProjectSource.choices, blank=ProjectSource.OTHER))
+    stage = column(
+        "stage",
+        _lazy("stage"),
+        ChoiceWidget(ProjectStage.choices, blank=ProjectStage.LEAD),
+        help=_lazy("A change of stage is made as a stage change on the stage's date; the pipeline only moves forward."),
+    )
+    total_investment = column("total_investment", _lazy("total investment (10k CNY)"), DecimalWidget())
+    foreign_investment = column("foreign_investment", _lazy("foreign investment (10k USD)"), DecimalWidget())
+    registered_capital = column("registered_capital", _lazy("registered capital (10k CNY)"), DecimalWidget())
+    land_area = column("land_area", _lazy("land (mu)"), DecimalWidget())
+    expected_output = column("expected_output", _lazy("expected annual output (10k CNY)"), DecimalWidget())
+    expected_tax = column("expected_tax", _lazy("expected annual tax (10k CNY)"), DecimalWidget())
+    is_capital_increase = column("is_capital_increase", _lazy("capital increase of an existing firm"), BooleanWidget())
+    town = column("town", _lazy("town"), ChoiceWidget(Town.choices))
+    responsible_unit = column("responsible_unit", _lazy("responsible unit"))
+    first_contact_date = column("first_contact_date", _lazy("first contact date"), DateWidget())
+    signed_date = column("signed_date", _lazy("signed date"), DateWidget())
+    registered_date = column("registered_date", _lazy("registered date"), DateWidget())
+    construction_date = column("construction_date", _lazy("construction start date"), DateWidget())
+    production_date = column("production_date", _lazy("production start date"), DateWidget())
+    signing_event = column(
+        "signing_event",
+        _lazy("signing conference"),
+        LookupWidget(_lazy("signing conference"), required=False),
+        help=_lazy("The conference's name; its date must be the signed date."),
+    )
+
+    class Meta(ImportResource.Meta):
+        model = Project
+        clean_model_instances = False  # the services validate
+        fields = (
+            "id",
+            "name",
+            "chain",
+            "investor",
+            "source",
+            "stage",
+            "total_investment",
+            "foreign_investment",
+            "registered_capital",
+            "land_area",
+            "expected_output",
+            "expected_tax",
+            "is_capital_increase",
+            "town",
+            "responsible_unit",
+            "first_contact_date",
+            "signed_date",
+            "registered_date",
+            "construction_date",
+            "production_date",
+            "signing_event",
+        )
+
+    def prepare(self, dataset) -> None:
+        firms = EnterpriseIndex()
+        self.fields["investor"].widget = firms.widget(_("enterprise"))
+        chains, chain_labels = chain_index()
+        self.fields["chain"].widget.index, self.fields["chain"].widget.labels = chains, chain_labels
+        events = {}
+        for event in SigningEvent.objects.all():
+            events[normalise(event.name)] = AMBIGUOUS if normalise(event.name) in events else event
+            events[normalise(str(event))] = event
+        self.fields["signing_event"].widget.index = events
+        self.existing_ids = {}
+        for ids in _chunks(self.ids(dataset)):
+            self.existing_ids.update(Project.objects.in_bulk(ids))
+        names = {
+            str(value).strip()
+            for value in dataset.get_col(dataset.headers.index(str(self.fields["name"].column_name)))
+            if value is not None
+        }
+        self.existing_keys = {}
+        for chunk in _chunks(names):
+            for project in Project.objects.filter(name__in=chunk):
+                key = (normalise(project.name), project.investor_id)
+                self.existing_keys[key] = AMBIGUOUS if key in self.existing_keys else project
+        self.original_stages = {}
+
+    def row_key(self, row):
+        number = IntegerWidget().clean(self.value(row, "id"))
+        if number is not None:
+            return ("ID", number)
+        return (normalise(self.value(row, "name")), self.fields["investor"].clean(row))
+
+    def describe_key(self, key) -> str:
+        if key[0] == "ID":
+            return f"ID {key[1]}"
+        return _("name and investor (%(name)s, %(investor)s)") % {
+            "name": key[0],
+            "investor": self.fields["investor"].widget.render(key[1]),
+        }
+
+    def find(self, row):
+        found, by_id = self.by_id(row)
+        if not by_id:
+            try:
+                found = self.existing_keys.get(self.row_key(row))
+            except ValueError:
+                return None  # the unknown investor is the row's error
+            if found is AMBIGUOUS:
+                raise ValidationError({"name": _("More than one project has this name and investor; give the ID.")})
+        if found is not None:
+            self.original_stages[found.pk] = found.stage
+        return found
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        project_import_save(
+            project=instance,
+            original_stage=None if is_create else self.original_stages.get(instance.pk),
+            by=self.user,
+        )
+
+
+class VisitResource(_ById, ImportResource):
+    """Visits with their leaders and chains, with the columns of the visit export."""
+
+    kind_label = _lazy("investment visits")
+    required = ("date", "enterprise", "leaders", "host_unit", "purpose")
+    export_only = (_lazy("Saturday investment day"), _lazy("recorded by"))
+
+    id = column("id", "ID", IntegerWidget(), help=_lazy("As exported; leave empty for a new visit."))
+    date = column("date", _lazy("date"), DateWidget(), help=_lazy("E.g. 2025-03-01; not in the future."))
+    enterprise = column("enterprise_id", _lazy("visited enterprise"), LookupWidget(_lazy("enterprise")))
+    leaders = column(
+        "leaders",
+        _lazy("leaders"),
+        LookupListWidget(LookupWidget(_lazy("leader")), Leader, required=True),
+        help=_lazy("Names separated by 、; write 姓名（单位） where two leaders share a name."),
+    )
+    chains = column(
+        "chains",
+        _lazy("chains concerned"),
+        LookupListWidget(LookupWidget(_lazy("chain")), Chain),
+        help=_lazy("Chain names or codes separated by 、."),
+    )
+    host_unit = column("host_unit", _lazy("host unit"))
+    destination_city = column("destination_city", _lazy("destination city"))
+    purpose = column("purpose", _lazy("purpose"))
+    outcome = column("outcome", _lazy("outcome"))
+    next_step = column("next_step", _lazy("next step"))
+    follow_up_date = column("follow_up_date", _lazy("follow-up due date"), DateWidget())
+
+    class Meta(ImportResource.Meta):
+        model = InvestmentVisit
+        clean_model_instances = False  # the services validate
+        fields = (
+            "id",
+            "date",
+            "enterprise",
+            "leaders",
+            "chains",
+            "host_unit",
+            "destination_city",
+            "purpose",
+            "outcome",
+            "next_step",
+            "follow_up_date",
+        )
+
+    def prepare(self, dataset) -> None:
+        firms = EnterpriseIndex()
+        self.fields["enterprise"].widget = firms.widget(_("enterprise"))
+        self.fields["leaders"].widget.lookup_widget.index = leader_index()
+        self.fields["chains"].widget.lookup_widget.index = chain_index()[0]
+        self.existing_ids = {}
+        for ids in _chunks(self.ids(dataset)):
+            self.existing_ids.update(InvestmentVisit.objects.in_bulk(ids))
+        keys = []
+        for values in dataset:
+            try:
+                keys.append(self.row_key(dict(zip(dataset.headers, values, strict=False))))
+            except (ValueError, KeyError):
+                continue
+        keys = [key for key in keys if key[0] != "ID" and key[0] is not None]
+        self.existing_keys = {}
+        if keys:
+            dates = [key[0] for key in keys]
+            for enterprise_ids in _chunks({key[1] for key in keys}):
+                visits = InvestmentVisit.objects.filter(
+                    enterprise_id__in=enterprise_ids, date__range=(min(dates), max(dates))
+                )
+                for visit in visits:
+                    key = (visit.date, visit.enterprise_id, normalise(visit.host_unit))
+                    self.existing_keys[key] = AMBIGUOUS if key in self.existing_keys else visit
+
+    def row_key(self, row):
+        number = IntegerWidget().clean(self.value(row, "id"))
+        if number is not None:
+            return ("ID", number)
+        return (
+            self.fields["date"].clean(row),
+            self.fields["enterprise"].clean(row),
+            normalise(self.value(row, "host_unit")),
+        )
+
+    def describe_key(self, key) -> str:
+        if key[0] == "ID":
+            return f"ID {key[1]}"
+        return _("date, enterprise and host unit (%(date)s, %(enterprise)s, %(unit)s)") % {
+            "date": key[0],
+            "enterprise": self.fields["enterprise"].widget.render(key[1]),
+            "unit": key[2],
+        }
+
+    def find(self, row):
+        found, by_id = self.by_id(row)
+        if by_id:
+            return found
+        try:
+            found = self.existing_keys.get(self.row_key(row))
+        except ValueError:
+            return None
+        if found is AMBIGUOUS:
+            raise ValidationError(
+                {"date": _("More than one visit has this date, enterprise and host unit; give the ID.")}
+            )
+        return found
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        leaders = self.fields["leaders"].clean(row)
+        chains = self.fields["chains"].clean(row) if str(self.fields["chains"].column_name) in row else None
+        if is_create:
+            visit_create(visit=instance, leaders=leaders, chains=chains or (), by=self.user)
+        else:
+            visit_update(
+                visit=instance,
+                leaders=leaders,
+                chains=chains if chains is not None else list(instance.chains.all()),
+                projects=list(instance.projects.all()),
+            )
+
+    def save_m2m(self, instance, row, **kwargs):
+        """The services above set the leaders and chains."""
+
+
+IMPORT_KINDS: dict[str, type[ImportResource]] = {
+    "enterprises": EnterpriseResource,
+    "projects": ProjectResource,
+    "visits": VisitResource,
+    "metrics": EnterpriseMetricResource,
+}

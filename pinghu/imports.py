@@ -28,6 +28,7 @@ from pathlib import Path
 import tablib
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import DatabaseError
 from django.utils import translation
 from django.utils.encoding import force_str
 from django.utils.translation import gettext as _
@@ -464,6 +465,9 @@ class ImportResource(resources.ModelResource):
     def canonical_headers(self, dataset) -> None:
         """Rename the file's headers to this language's; refuse missing columns and sheets of another kind."""
         index, ignored = self.header_index(), self.ignored_headers()
+        for resource_field in self.get_import_fields():
+            # Headers in the active language, evaluated once: a lazy header costs a translation per look-up.
+            resource_field.column_name = force_str(resource_field.column_name)
         renamed, seen, unknown = [], {}, []
         for position, header in enumerate(dataset.headers):
             found = index.get(normalise(header))
@@ -566,7 +570,7 @@ class ImportResource(resources.ModelResource):
             result.warnings = self.warnings
             return result
         file_name = kwargs.get("file_name") or ""
-        reason = (_("Import of %(file)s") % {"file": Path(file_name).name or "?"})[:100]
+        self.reason = reason = (_("Import of %(file)s") % {"file": Path(file_name).name or "?"})[:100]
         with attributed_to(kwargs.get("user"), reason):
             result = super().import_data(dataset, dry_run, raise_errors, use_transactions=True, **kwargs)
         result.warnings = self.warnings
@@ -617,7 +621,8 @@ def import_report(result: Result, *, kind: str = "", dry_run: bool = False) -> I
         return numbers[number - 1] if 0 < number <= len(numbers) else number + 1
 
     for error in result.base_errors:
-        report.problems.append(Problem(0, "", "", force_str(error.error)))
+        message = _database_message(error.error) if isinstance(error.error, DatabaseError) else force_str(error.error)
+        report.problems.append(Problem(0, "", "", message))
     for number, errors in result.row_errors():
         for error in errors:
             report.problems.append(Problem(excel_row(number), "", "", _database_message(error.error)))
@@ -636,7 +641,7 @@ def import_report(result: Result, *, kind: str = "", dry_run: bool = False) -> I
 def _show(value) -> str:
     if value is None:
         return ""
-    if isinstance(value, datetime.datetime) and not value.time():
+    if isinstance(value, datetime.datetime) and value.time() == datetime.time():
         return value.date().isoformat()
     return force_str(value)
 

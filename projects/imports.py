@@ -32,7 +32,14 @@ from pinghu.imports import (
 
 from .choices import ProjectSource, ProjectStage
 from .models import InvestmentVisit, Project, SigningEvent
-from .services import project_import_save, visit_create, visit_update
+from .services import (
+    PROJECT_BATCH_CLEAN,
+    project_create_many,
+    project_import_save,
+    project_prepare_new,
+    visit_create,
+    visit_update,
+)
 
 CHUNK = 1000
 
@@ -79,7 +86,7 @@ class ProjectResource(_ById, ImportResource):
     required = ("name", "chain", "investor", "total_investment")
     export_only = (_lazy("major project"), _lazy("updated at"))
 
-    id = column("id", "ID", IntegerWidget(), help=_lazy("As exported; leave empty for a new project."))
+    id = column(None, "ID", IntegerWidget(), help=_lazy("As exported; leave empty for a new project."))
     name = column("name", _lazy("name"))
     chain = column("chain", _lazy("chain"), LookupWidget(_lazy("chain")), help=_lazy("The chain's name or code."))
     investor = column(
@@ -155,7 +162,7 @@ class ProjectResource(_ById, ImportResource):
         self.fields["signing_event"].widget.index = events
         self.existing_ids = {}
         for ids in _chunks(self.ids(dataset)):
-            self.existing_ids.update(Project.objects.in_bulk(ids))
+            self.existing_ids.update(Project.objects.select_related("chain", "signing_event").in_bulk(ids))
         names = {
             str(value).strip()
             for value in dataset.get_col(dataset.headers.index(str(self.fields["name"].column_name)))
@@ -163,10 +170,11 @@ class ProjectResource(_ById, ImportResource):
         }
         self.existing_keys = {}
         for chunk in _chunks(names):
-            for project in Project.objects.filter(name__in=chunk):
+            for project in Project.objects.select_related("chain", "signing_event").filter(name__in=chunk):
                 key = (normalise(project.name), project.investor_id)
                 self.existing_keys[key] = AMBIGUOUS if key in self.existing_keys else project
         self.original_stages = {}
+        self.pending = []
 
     def row_key(self, row):
         number = IntegerWidget().clean(self.value(row, "id"))
@@ -196,11 +204,21 @@ class ProjectResource(_ById, ImportResource):
         return found
 
     def save_instance(self, instance, is_create, row, **kwargs):
+        if is_create and instance.stage not in (ProjectStage.ON_HOLD, ProjectStage.DROPPED):
+            # New projects are checked here, row by row, and written together after the last row.
+            project_prepare_new(instance, by=self.user)
+            instance.full_clean(**PROJECT_BATCH_CLEAN)
+            self.pending.append(instance)
+            return
         project_import_save(
             project=instance,
             original_stage=None if is_create else self.original_stages.get(instance.pk),
             by=self.user,
         )
+
+    def after_import(self, dataset, result, **kwargs):
+        if not result.has_errors() and not result.has_validation_errors():
+            project_create_many(self.pending, by=self.user, reason=self.reason)
 
 
 class VisitResource(_ById, ImportResource):
@@ -210,7 +228,7 @@ class VisitResource(_ById, ImportResource):
     required = ("date", "enterprise", "leaders", "host_unit", "purpose")
     export_only = (_lazy("Saturday investment day"), _lazy("recorded by"))
 
-    id = column("id", "ID", IntegerWidget(), help=_lazy("As exported; leave empty for a new visit."))
+    id = column(None, "ID", IntegerWidget(), help=_lazy("As exported; leave empty for a new visit."))
     date = column("date", _lazy("date"), DateWidget(), help=_lazy("E.g. 2025-03-01; not in the future."))
     enterprise = column("enterprise_id", _lazy("visited enterprise"), LookupWidget(_lazy("enterprise")))
     leaders = column(

@@ -10,8 +10,8 @@ import datetime
 import json
 import tempfile
 from collections.abc import Callable, Iterator
-from itertools import islice
 from dataclasses import dataclass
+from itertools import islice
 
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone

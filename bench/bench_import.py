@@ -1,0 +1,215 @@
+"""Time importing 10,000 projects from an .xlsx file (issue 8: under 30 s on PostgreSQL).
+
+Three timings, each run in a transaction that is rolled back afterwards, so every repeat starts
+from the same database:
+
+- **import**: ``run_import`` with the project resource: read the file, check every row, create
+  each project through ``project_create`` (its first stage change and both history rows), in one
+  transaction;
+- **re-import**: the same file again right after (every row matched, nothing changed);
+- **baseline**: a hand-written load of the same file: openpyxl reads it, and ``executemany``
+  inserts the projects, their first stage changes and one history row each, with no checks.
+
+The ratio is what the library, the checks and the services cost on top of writing the rows.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/pinghu .venv/bin/python bench/bench_import.py \
+        [--rows 10000] [--repeat 3]
+"""
+
+import argparse
+import datetime
+import io
+import statistics
+import time
+
+from _setup import setup_django
+
+INVESTORS = 2000
+
+
+def build_file(rows: int) -> bytes:
+    """A projects sheet as the export writes it: leads, negotiations, signed and producing projects."""
+    from django.utils import translation
+    from openpyxl import Workbook
+
+    from projects.imports import ProjectResource
+
+    with translation.override("zh-hans"):
+        headers = [str(field.column_name) for field in ProjectResource().get_import_fields()]
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("projects")
+    sheet.append(headers)
+    from chains.models import Chain
+
+    chains = list(Chain.objects.values_list("name", flat=True))
+    stages = ["线索", "在谈", "签约", "投产"]
+    start = datetime.date(2024, 1, 1)
+    for number in range(rows):
+        stage = stages[number % 4]
+        contact = start + datetime.timedelta(days=number % 300)
+        signed = contact + datetime.timedelta(days=30) if stage in ("签约", "投产") else None
+        production = contact + datetime.timedelta(days=200) if stage == "投产" else None
+        values = {
+            "ID": None,
+            "名称": f"导入基准项目{number:05d}",
+            "产业链": chains[number % len(chains)],
+            "投资方": f"导入基准企业{number % INVESTORS:04d}有限公司",
+            "项目来源": "其他",
+            "阶段": stage,
+            "总投资（万元）": 1000 + number % 5000,
+            "注册资本（万元）": 500,
+            "首次接触日期": contact,
+            "签约日期": signed,
+            "注册日期": production and signed,
+            "开工日期": production,
+            "投产日期": production,
+        }
+        sheet.append([values.get(header) for header in headers])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def ensure_investors() -> None:
+    from chains.models import Enterprise
+
+    names = [f"导入基准企业{number:04d}有限公司" for number in range(INVESTORS)]
+    existing = set(Enterprise.objects.filter(name__in=names).values_list("name", flat=True))
+    Enterprise.objects.bulk_create([Enterprise(name=name) for name in names if name not in existing])
+
+
+def bench_user():
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from pinghu.permissions import Role
+
+    user, _ = get_user_model().objects.get_or_create(username="bench-importer")
+    user.groups.add(Group.objects.get(name=Role.BUREAU_STAFF))
+    return user
+
+
+def rolled_back(function):
+    """Run ``function`` in a transaction that is rolled back; return its wall time and result."""
+    from django.db import transaction
+
+    started = time.perf_counter()
+    with transaction.atomic():
+        result = function()
+        elapsed = time.perf_counter() - started
+        transaction.set_rollback(True)
+    return elapsed, result
+
+
+def baseline(data: bytes, user_id: int) -> int:
+    """openpyxl + executemany: projects, first stage changes and one history row each; no checks."""
+    from django.db import connection
+    from django.utils import timezone
+    from openpyxl import load_workbook
+
+    from chains.models import Chain, Enterprise
+
+    chains = dict(Chain.objects.values_list("name", "id"))
+    investors = dict(Enterprise.objects.filter(name__startswith="导入基准企业").values_list("name", "id"))
+    stage_values = {"线索": "lead", "在谈": "negotiating", "签约": "signed", "投产": "production"}
+    rows = load_workbook(io.BytesIO(data), read_only=True).worksheets[0].iter_rows(values_only=True)
+    headers = next(rows)
+    now = timezone.now()
+    projects = []
+    for values in rows:
+        row = dict(zip(headers, values, strict=False))
+
+        def day(header, row=row):
+            return row[header].date() if row.get(header) else None
+
+        projects.append(
+            (
+                now,
+                now,
+                row["名称"],
+                chains[row["产业链"]],
+                investors[row["投资方"]],
+                "other",
+                stage_values[row["阶段"]],
+                row["总投资（万元）"],
+                row["注册资本（万元）"],
+                False,
+                "",
+                "",
+                day("首次接触日期"),
+                day("签约日期"),
+                day("注册日期"),
+                day("开工日期"),
+                day("投产日期"),
+                user_id,
+            )
+        )
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            """INSERT INTO projects_project (created_at, updated_at, name, chain_id, investor_id, source, stage,
+                   total_investment, registered_capital, is_capital_increase, town, responsible_unit,
+                   first_contact_date, signed_date, registered_date, construction_date, production_date, created_by_id)
+               VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)""",
+            projects,
+        )
+        cursor.execute(
+            """INSERT INTO projects_projectstagechange (created_at, updated_at, project_id, from_stage, to_stage, at,
+                   by_id, note)
+               SELECT now(), now(), id, '', stage, coalesce(production_date, signed_date, first_contact_date), %s, ''
+               FROM projects_project WHERE name LIKE '导入基准项目%%'""",
+            [user_id],
+        )
+        cursor.execute(
+            """INSERT INTO projects_historicalproject (id, created_at, updated_at, name, chain_id, investor_id, source,
+                   stage, total_investment, is_capital_increase, town, responsible_unit, first_contact_date,
+                   history_date, history_type, history_user_id)
+               SELECT id, created_at, updated_at, name, chain_id, investor_id, source, stage, total_investment,
+                   is_capital_increase, town, responsible_unit, first_contact_date, now(), '+', %s
+               FROM projects_project WHERE name LIKE '导入基准项目%%'""",
+            [user_id],
+        )
+    return len(projects)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    setup_django()
+
+    from pinghu.imports import run_import
+    from projects.imports import ProjectResource
+
+    ensure_investors()
+    user = bench_user()
+    data = build_file(args.rows)
+    print(f"file: {args.rows:,} projects, {len(data) / 1024 / 1024:.1f} MB")
+
+    def import_twice():
+        started = time.perf_counter()
+        first = run_import(ProjectResource(), data, "bench.xlsx", user=user, dry_run=False)
+        middle = time.perf_counter()
+        second = run_import(ProjectResource(), data, "bench.xlsx", user=user, dry_run=False)
+        assert first.ok and first.totals == {"new": args.rows}, (first.totals, first.problems[:3])
+        assert second.ok and second.totals == {"skip": args.rows}, (second.totals, second.problems[:3])
+        return middle - started, time.perf_counter() - middle
+
+    imports, reimports, baselines = [], [], []
+    for _ in range(args.repeat):
+        _elapsed, (first, second) = rolled_back(import_twice)
+        imports.append(first)
+        reimports.append(second)
+        elapsed, count = rolled_back(lambda: baseline(data, user.pk))
+        assert count == args.rows
+        baselines.append(elapsed)
+    base = statistics.median(baselines)
+    for label, timings in (("import", imports), ("re-import (unchanged)", reimports)):
+        median = statistics.median(timings)
+        print(f"{label:24s} median {median:7.2f} s   ratio to baseline {median / base:5.1f}×")
+    print(f"{'baseline (executemany)':24s} median {base:7.2f} s")
+    print(f"target: import under 30 s — {'met' if statistics.median(imports) < 30 else 'MISSED'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -8,8 +8,11 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from pinghu.admin import ImportAdminMixin
+
 from . import metrics
 from .choices import LeadershipRole
+from .imports import EnterpriseMetricResource, EnterpriseResource
 from .models import (
     Chain,
     ChainLeadership,
@@ -185,7 +188,8 @@ class EnterpriseChainRoleInline(admin.TabularInline):
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(SimpleHistoryAdmin):
+class EnterpriseAdmin(ImportAdminMixin, SimpleHistoryAdmin):
+    resource_classes = [EnterpriseResource]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "short_name", "credit_code", "ownership", "town", "in_pinghu", "fortune500", "srdi_level"]
     list_filter = ["in_pinghu", "ownership", "fortune500", "srdi_level", "above_size", "town", "chain_roles__chain"]
@@ -224,7 +228,8 @@ class GradeListFilter(admin.SimpleListFilter):
 
 
 @admin.register(EnterpriseAnnualMetric)
-class EnterpriseAnnualMetricAdmin(SimpleHistoryAdmin):
+class EnterpriseAnnualMetricAdmin(ImportAdminMixin, SimpleHistoryAdmin):
+    resource_classes = [EnterpriseMetricResource]
     """Annual figures typed by the bureau; the derived figures and grade are shown, never stored."""
 
     list_display = [

@@ -1,11 +1,28 @@
 """Admin for API tokens (list, create with the key shown once, revoke) and the role rules every admin follows."""
 
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, HttpResponseRedirect
+from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportMixin
+from import_export.forms import ImportForm
 
+from .imports import (
+    EXTENSIONS,
+    IMPORT_FORMATS,
+    MAX_BYTES,
+    MAX_ROWS,
+    ImportRefused,
+    check_upload,
+    import_report,
+    template_workbook,
+)
 from .models import ApiToken
-from .permissions import may, perm_name
+from .permissions import IMPORT, may, perm_name
 from .services import api_token_issue, api_token_revoke
 
 
@@ -21,6 +38,106 @@ class RoleRulesAdminMixin:
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return may(request.user, perm_name(self.model, "delete"), obj)
+
+
+class ImportFileForm(ImportForm):
+    """The upload step: only .xlsx or .csv up to ``MAX_BYTES``; the format follows the file's extension."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["import_file"].help_text = _(
+            "An Excel (.xlsx, first sheet) or CSV file with the export's column headers, at most %(mb)d MB "
+            "and %(rows)s rows. Nothing is written until you confirm the preview, and nothing at all if a row is bad."
+        ) % {"mb": MAX_BYTES // 1024 // 1024, "rows": f"{MAX_ROWS:,}"}
+        self.fields["format"].required = False
+        self.fields["format"].widget = forms.HiddenInput()
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("import_file")
+        if upload is None:
+            return cleaned
+        try:
+            extension = check_upload(upload.name, upload.size)
+        except ImportRefused as refusal:
+            self.add_error("import_file", str(refusal))
+        else:
+            cleaned["format"] = str(EXTENSIONS.index(extension))
+        return cleaned
+
+
+class ImportAdminMixin(ImportMixin):
+    """Upload, preview and confirm an import (django-import-export), for roles holding ``pinghu.import_data``.
+
+    The preview is the import run in a transaction that is rolled back: its report lists every
+    problem (row, column, value, message) and every change; the confirm step runs it again for
+    real, all or nothing. An empty template of the kind can be downloaded from the upload page.
+    The audit history records every change with the user and the file, so no admin log is kept.
+    """
+
+    import_form_class = ImportFileForm
+    import_template_name = "admin/pinghu/import.html"
+    skip_admin_log = True
+
+    @property
+    def import_formats(self):
+        return IMPORT_FORMATS
+
+    def has_import_permission(self, request) -> bool:
+        return may(request.user, IMPORT)
+
+    def get_urls(self):
+        info = self.get_model_info()
+        return [
+            path(
+                "import/template/",
+                self.admin_site.admin_view(self.import_template_view),
+                name="{}_{}_import_template".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_template_view(self, request):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        resource = self.get_import_resource_classes(request)[0]()
+        response = HttpResponse(
+            template_workbook(resource),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        name = f"{self.model._meta.model_name}-template-{timezone.localdate():%Y%m%d}.xlsx"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, ImportRefused):
+            form.add_error("import_file", str(e))
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
+
+    def import_action(self, request, **kwargs):
+        response = super().import_action(request, **kwargs)
+        context = getattr(response, "context_data", None)
+        if context is not None and context.get("result") is not None:
+            context["report"] = import_report(context["result"], dry_run=True)
+        if context is not None:
+            context["template_url"] = reverse(
+                "admin:{}_{}_import_template".format(*self.get_model_info()), current_app=self.admin_site.name
+            )
+        return response
+
+    def process_result(self, result, request):
+        report = import_report(result)
+        if not report.ok:
+            # Something changed since the preview (another user's edit, say): nothing was written.
+            for problem in report.problems[:20]:
+                where = gettext("row %(row)d") % {"row": problem.row} if problem.row else gettext("file")
+                messages.error(request, f"{where} {problem.column} {problem.value}: {problem.message}")
+            messages.error(request, gettext("The import was refused; nothing was written."))
+            return HttpResponseRedirect(
+                reverse("admin:{}_{}_import".format(*self.get_model_info()), current_app=self.admin_site.name)
+            )
+        return super().process_result(result, request)
 
 
 @admin.register(ApiToken)

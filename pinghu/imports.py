@@ -43,7 +43,7 @@ from .history import attributed_to
 
 MAX_ROWS = 50_000
 MAX_BYTES = 20 * 1024 * 1024
-EXTENSIONS = (".xlsx", ".csv")
+EXTENSIONS = (".xlsx", ".csv")  # in the order of IMPORT_FORMATS
 # A header or name compared after these: full-width forms and spaces do not make a different firm.
 _SPACES = str.maketrans("", "", " \t\r\n\u3000\u00a0")
 
@@ -74,6 +74,21 @@ def company_form_variant(normalised_name: str) -> str | None:
 # ---------------------------------------------------------------- reading a file
 
 
+def check_upload(name: str, size: int) -> str:
+    """Refuse a file that is not .xlsx or .csv, or is over ``MAX_BYTES``; return its extension."""
+    extension = Path(name).suffix.lower()
+    if extension not in EXTENSIONS:
+        raise ImportRefused(
+            _("Only Excel (.xlsx) or CSV (.csv) files can be imported; %(name)s is neither.") % {"name": name or "?"}
+        )
+    if size > MAX_BYTES:
+        raise ImportRefused(
+            _("The file is %(size).1f MB; an import takes at most %(max)d MB. Split it into smaller files.")
+            % {"size": size / 1024 / 1024, "max": MAX_BYTES // 1024 // 1024}
+        )
+    return extension
+
+
 def read_table(data: bytes, filename: str) -> tablib.Dataset:
     """The first sheet of an ``.xlsx`` or the rows of a ``.csv``, with ``row_numbers`` as the file shows them.
 
@@ -81,16 +96,7 @@ def read_table(data: bytes, filename: str) -> tablib.Dataset:
     keeps the number the user sees in Excel, for the report.
     """
     name = Path(filename or "").name
-    extension = Path(name).suffix.lower()
-    if extension not in EXTENSIONS:
-        raise ImportRefused(
-            _("Only Excel (.xlsx) or CSV (.csv) files can be imported; %(name)s is neither.") % {"name": name or "?"}
-        )
-    if len(data) > MAX_BYTES:
-        raise ImportRefused(
-            _("The file is %(size).1f MB; an import takes at most %(max)d MB. Split it into smaller files.")
-            % {"size": len(data) / 1024 / 1024, "max": MAX_BYTES // 1024 // 1024}
-        )
+    extension = check_upload(name, len(data))
     if not data.strip():
         raise ImportRefused(_("The file is empty."))
     headers, rows, sheet, sheet_names = _read_xlsx(data, name) if extension == ".xlsx" else _read_csv(data, name)
@@ -441,6 +447,8 @@ class ImportResource(resources.ModelResource):
         self.warnings: list[str] = []
         self.row_numbers: list[int] = []
         self.duplicates: dict[int, str] = {}
+        self.changes: list[tuple] = []
+        self.current_changes: list[tuple[str, str, str]] = []
 
     # -- headers
 
@@ -552,9 +560,41 @@ class ImportResource(resources.ModelResource):
                 first_seen[key] = position
 
     def before_import_row(self, row, **kwargs):
+        self.current_changes = []
         duplicate = self.duplicates.get(kwargs.get("row_number"))
         if duplicate:
             raise ValidationError({NON_FIELD_ERRORS: [duplicate]})
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        skipped = super().skip_row(instance, original, row, import_validation_errors)
+        if not skipped and not import_validation_errors and original is not None and original.pk is not None:
+            self.current_changes = self.describe_changes(instance, original, row)
+        return skipped
+
+    def describe_changes(self, instance, original, row) -> list[tuple[str, str, str]]:
+        """(column, before, after) for every column this row changes on an existing record, as users read them."""
+        changes = []
+        for resource_field in self.get_import_fields():
+            if not resource_field.attribute or resource_field.column_name not in row:
+                continue
+            if isinstance(resource_field.widget, widgets.ManyToManyWidget):
+                before = list(resource_field.get_value(original).all())
+                after = resource_field.clean(row)
+                if {item.pk for item in before} == {item.pk for item in after}:
+                    continue
+                before, after = resource_field.widget.render(before), resource_field.widget.render(after)
+            else:
+                before, after = resource_field.export(original), resource_field.export(instance)
+                if resource_field.get_value(original) == resource_field.get_value(instance):
+                    continue
+            changes.append((force_str(resource_field.column_name), force_str(before), force_str(after)))
+        return changes
+
+    def after_import_row(self, row, row_result, **kwargs):
+        if row_result.import_type in (row_result.IMPORT_TYPE_NEW, row_result.IMPORT_TYPE_UPDATE):
+            self.changes.append(
+                (kwargs.get("row_number"), row_result.import_type, row_result.object_repr, self.current_changes)
+            )
 
     def get_instance(self, instance_loader, row):
         return self.find(row)
@@ -574,6 +614,7 @@ class ImportResource(resources.ModelResource):
         with attributed_to(kwargs.get("user"), reason):
             result = super().import_data(dataset, dry_run, raise_errors, use_transactions=True, **kwargs)
         result.warnings = self.warnings
+        result.changes = self.changes
         result.row_numbers = self.row_numbers
         result.columns = {each.attribute: force_str(each.column_name) for each in self.get_import_fields()}
         return result
@@ -593,6 +634,16 @@ class Problem:
 
 
 @dataclass
+class Change:
+    """A row that creates or updates a record: its row, ``new`` or ``update``, the record, (column, before, after)s."""
+
+    row: int
+    kind: str
+    record: str
+    fields: list[tuple[str, str, str]]
+
+
+@dataclass
 class ImportReport:
     """What an import did or would do: counts per outcome, the problems (none means written) and the warnings."""
 
@@ -600,6 +651,7 @@ class ImportReport:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     totals: dict[str, int] = field(default_factory=dict)
+    changes: list[Change] = field(default_factory=list)
     dry_run: bool = False
 
     @property
@@ -634,6 +686,11 @@ def import_report(result: Result, *, kind: str = "", dry_run: bool = False) -> I
             for message in messages:
                 report.problems.append(Problem(excel_row(invalid.number), column, _show(value), force_str(message)))
     report.problems.sort(key=lambda problem: problem.row)
+    if report.ok:
+        report.changes = [
+            Change(excel_row(number), kind, force_str(record), fields)
+            for number, kind, record, fields in getattr(result, "changes", [])
+        ]
     report.totals = {kind: count for kind, count in result.totals.items() if count}
     return report
 

@@ -15,11 +15,12 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from chains.models import Leader
-from pinghu.admin import RoleRulesAdminMixin
+from pinghu.admin import ImportAdminMixin, RoleRulesAdminMixin
 from pinghu.concurrency import VersionedFormMixin, stale_message, version_of
 from pinghu.permissions import is_admin, may, may_restore
 
 from .choices import PIPELINE, STAGE_DATE_FIELDS, ProjectStage
+from .imports import ProjectResource, VisitResource
 from .models import (
     PROJECT_AMOUNT_FIELDS,
     CadreAssignment,
@@ -126,7 +127,8 @@ class ProjectAdminForm(VersionedFormMixin, forms.ModelForm):
 
 
 @admin.register(Project)
-class ProjectAdmin(RoleRulesAdminMixin, SimpleHistoryAdmin):
+class ProjectAdmin(ImportAdminMixin, RoleRulesAdminMixin, SimpleHistoryAdmin):
+    resource_classes = [ProjectResource]
     form = ProjectAdminForm
     list_display = [
         "name",
@@ -332,7 +334,8 @@ class InvestmentVisitAdminForm(VersionedFormMixin, forms.ModelForm):
 
 
 @admin.register(InvestmentVisit)
-class InvestmentVisitAdmin(RoleRulesAdminMixin, SimpleHistoryAdmin):
+class InvestmentVisitAdmin(ImportAdminMixin, RoleRulesAdminMixin, SimpleHistoryAdmin):
+    resource_classes = [VisitResource]
     form = InvestmentVisitAdminForm
     list_display = ["date", "is_saturday", "enterprise", "host_unit", "leader_names", "person_times", "recorded_by"]
     list_filter = ["is_saturday", "chains", "date"]

@@ -7,8 +7,8 @@ names: never matched to each other, but flagged in the report. Chains are matche
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from pinghu.imports import (
     AMBIGUOUS,
@@ -28,7 +28,7 @@ from .choices import Ownership, SrdiLevel, Town
 from .models import Chain, Enterprise, EnterpriseAnnualMetric, Leader
 from .validators import normalize_credit_code
 
-CREDIT_CODE_HEADER = _lazy("unified social credit code")
+CREDIT_CODE_HEADER = _("unified social credit code")
 
 
 def _add(index: dict, key: str, item) -> None:
@@ -62,11 +62,11 @@ class EnterpriseIndex:
     def hint(self, name: str) -> str:
         near = self.near_name(name)
         if near:
-            return _(
+            return gettext(
                 "%(near)s exists, which differs only in 有限公司/有限责任公司; these are different legal names: "
                 "use that name if it is the same firm."
             ) % {"near": near}
-        return _("Import the enterprise first (kind: enterprises).")
+        return gettext("Import the enterprise first (kind: enterprises).")
 
     def widget(self, describe, *, required: bool = True, code_header=None) -> EnterpriseWidget:
         widget = EnterpriseWidget(describe, required=required, hint=self.hint, labels=self.labels)
@@ -88,7 +88,7 @@ class EnterpriseWidget(LookupWidget):
             if code in self.codes:
                 return self.codes[code]
             if not value:
-                raise ValueError(_("No enterprise has the credit code %(code)s.") % {"code": code})
+                raise ValueError(gettext("No enterprise has the credit code %(code)s.") % {"code": code})
         return super().clean(value, row, **kwargs)
 
 
@@ -124,29 +124,27 @@ class CreditCodeWidget(TextWidget):
 class EnterpriseResource(ImportResource):
     """Enterprises, with the columns of the enterprise export."""
 
-    kind_label = _lazy("enterprises")
+    kind_label = _("enterprises")
     required = ("name",)
 
-    name = column("name", _lazy("name"), help=_lazy("The registered name, e.g. 浙江某某有限公司."))
-    short_name = column("short_name", _lazy("short name"))
+    name = column("name", _("name"), help=_("The registered name, e.g. 浙江某某有限公司."))
+    short_name = column("short_name", _("short name"))
     credit_code = column(
         "credit_code",
         CREDIT_CODE_HEADER,
         CreditCodeWidget(),
-        help=_lazy("18 characters; matched first. Leave empty for firms registered outside mainland China."),
+        help=_("18 characters; matched first. Leave empty for firms registered outside mainland China."),
     )
-    ownership = column("ownership", _lazy("ownership"), ChoiceWidget(Ownership.choices))
-    country = column("country", _lazy("country or region"))
-    fortune500 = column("fortune500", _lazy("Fortune Global 500"), BooleanWidget(), help=_lazy("是 or 否."))
-    srdi_level = column(
-        "srdi_level", _lazy("SRDI (专精特新) level"), ChoiceWidget(SrdiLevel.choices, blank=SrdiLevel.NONE)
-    )
-    above_size = column("above_size", _lazy("above designated size"), BooleanWidget(), help=_lazy("是 or 否."))
+    ownership = column("ownership", _("ownership"), ChoiceWidget(Ownership.choices))
+    country = column("country", _("country or region"))
+    fortune500 = column("fortune500", _("Fortune Global 500"), BooleanWidget(), help=_("是 or 否."))
+    srdi_level = column("srdi_level", _("SRDI (专精特新) level"), ChoiceWidget(SrdiLevel.choices, blank=SrdiLevel.NONE))
+    above_size = column("above_size", _("above designated size"), BooleanWidget(), help=_("是 or 否."))
     in_pinghu = column(
-        "in_pinghu", _lazy("located in Pinghu"), BooleanWidget(default=True), help=_lazy("是 or 否; empty means 是.")
+        "in_pinghu", _("located in Pinghu"), BooleanWidget(default=True), help=_("是 or 否; empty means 是.")
     )
-    town = column("town", _lazy("town"), ChoiceWidget(Town.choices))
-    address = column("address", _lazy("address"))
+    town = column("town", _("town"), ChoiceWidget(Town.choices))
+    address = column("address", _("address"))
 
     class Meta(ImportResource.Meta):
         model = Enterprise
@@ -177,7 +175,7 @@ class EnterpriseResource(ImportResource):
             variant = company_form_variant(key)
             if near:
                 self.warnings.append(
-                    _(
+                    gettext(
                         "Row %(row)d: %(name)s and the existing %(near)s differ only in 有限公司/有限责任公司; "
                         "they are imported as two different firms."
                     )
@@ -185,7 +183,7 @@ class EnterpriseResource(ImportResource):
                 )
             elif variant in seen:
                 self.warnings.append(
-                    _(
+                    gettext(
                         "Rows %(first)d and %(row)d: %(first_name)s and %(name)s differ only in "
                         "有限公司/有限责任公司; they are imported as two different firms."
                     )
@@ -201,7 +199,9 @@ class EnterpriseResource(ImportResource):
         return ("code", code) if code else ("name", normalise(self.value(row, "name")))
 
     def describe_key(self, key) -> str:
-        return (_("credit code %(code)s") if key[0] == "code" else _("name %(code)s")) % {"code": key[1]}
+        if key[0] == "code":
+            return gettext("credit code %(code)s") % {"code": key[1]}
+        return gettext("name %(name)s") % {"name": key[1]}
 
     def find(self, row):
         code = self._code(row)
@@ -223,34 +223,34 @@ class EnterpriseResource(ImportResource):
 class EnterpriseMetricResource(ImportResource):
     """An enterprise's figures for one year, with the columns of the per-mu export; matched by firm and year."""
 
-    kind_label = _lazy("enterprise annual metrics")
+    kind_label = _("enterprise annual metrics")
     required = ("enterprise", "year", "land_area", "tax_paid", "industrial_output", "revenue", "employees")
     # Derived in the database, or the firm's own data: written by the export, not imported.
     export_only = (
         "ID",
-        _lazy("town"),
-        _lazy("tax per mu (10k CNY/mu)"),
-        _lazy("output per mu (10k CNY/mu)"),
-        _lazy("energy per output (tce/10k CNY)"),
-        _lazy("grade"),
-        _lazy("rank"),
+        _("town"),
+        _("tax per mu (10k CNY/mu)"),
+        _("output per mu (10k CNY/mu)"),
+        _("energy per output (tce/10k CNY)"),
+        _("grade"),
+        _("rank"),
     )
 
     enterprise = column(
         "enterprise_id",
-        _lazy("enterprise"),
-        LookupWidget(_lazy("enterprise")),
-        help=_lazy("The enterprise's name as on record; the credit code, if given, is used first."),
+        _("enterprise"),
+        LookupWidget(_("enterprise")),
+        help=_("The enterprise's name as on record; the credit code, if given, is used first."),
     )
     credit_code = column(None, CREDIT_CODE_HEADER)
-    year = column("year", _lazy("year"), IntegerWidget())
-    land_area = column("land_area", _lazy("land (mu)"), DecimalWidget(), help=_lazy("In 亩, more than 0."))
-    tax_paid = column("tax_paid", _lazy("tax paid (10k CNY)"), DecimalWidget(), help=_lazy("In 万元."))
-    industrial_output = column("industrial_output", _lazy("industrial output (10k CNY)"), DecimalWidget())
-    revenue = column("revenue", _lazy("revenue (10k CNY)"), DecimalWidget())
-    energy_use = column("energy_use", _lazy("energy use (tonnes of standard coal)"), DecimalWidget())
-    employees = column("employees", _lazy("employees"), IntegerWidget())
-    rd_spending = column("rd_spending", _lazy("R&D spending (10k CNY)"), DecimalWidget())
+    year = column("year", _("year"), IntegerWidget())
+    land_area = column("land_area", _("land (mu)"), DecimalWidget(), help=_("In 亩, more than 0."))
+    tax_paid = column("tax_paid", _("tax paid (10k CNY)"), DecimalWidget(), help=_("In 万元."))
+    industrial_output = column("industrial_output", _("industrial output (10k CNY)"), DecimalWidget())
+    revenue = column("revenue", _("revenue (10k CNY)"), DecimalWidget())
+    energy_use = column("energy_use", _("energy use (tonnes of standard coal)"), DecimalWidget())
+    employees = column("employees", _("employees"), IntegerWidget())
+    rd_spending = column("rd_spending", _("R&D spending (10k CNY)"), DecimalWidget())
 
     class Meta(ImportResource.Meta):
         model = EnterpriseAnnualMetric
@@ -269,7 +269,7 @@ class EnterpriseMetricResource(ImportResource):
 
     def prepare(self, dataset) -> None:
         firms = EnterpriseIndex()
-        self.fields["enterprise"].widget = firms.widget(_("enterprise"), code_header=CREDIT_CODE_HEADER)
+        self.fields["enterprise"].widget = firms.widget(gettext("enterprise"), code_header=CREDIT_CODE_HEADER)
         enterprise_ids = set()
         for values in dataset:
             row = dict(zip(dataset.headers, values, strict=False))
@@ -288,7 +288,7 @@ class EnterpriseMetricResource(ImportResource):
         return (self.fields["enterprise"].clean(row), year)
 
     def describe_key(self, key) -> str:
-        return _("enterprise and year (%(enterprise)s, %(year)s)") % {
+        return gettext("enterprise and year (%(enterprise)s, %(year)s)") % {
             "enterprise": self.fields["enterprise"].widget.render(key[0]),
             "year": key[1],
         }

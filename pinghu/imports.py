@@ -565,6 +565,22 @@ class ImportResource(resources.ModelResource):
         if duplicate:
             raise ValidationError({NON_FIELD_ERRORS: [duplicate]})
 
+    def import_instance(self, instance, row, **kwargs):
+        """The model fields as django-import-export sets them, and the many-to-many cells checked as well."""
+        errors: dict = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        for resource_field in self.get_import_fields():
+            if isinstance(resource_field.widget, widgets.ManyToManyWidget) and resource_field.column_name in row:
+                try:
+                    resource_field.clean(row)
+                except ValueError as error:
+                    errors[resource_field.attribute] = [str(error)]
+        if errors:
+            raise ValidationError(errors)
+
     def skip_row(self, instance, original, row, import_validation_errors=None):
         skipped = super().skip_row(instance, original, row, import_validation_errors)
         if not skipped and not import_validation_errors and original is not None and original.pk is not None:
@@ -616,7 +632,13 @@ class ImportResource(resources.ModelResource):
         result.warnings = self.warnings
         result.changes = self.changes
         result.row_numbers = self.row_numbers
-        result.columns = {each.attribute: force_str(each.column_name) for each in self.get_import_fields()}
+        # Errors are keyed by model attribute (the model's checks) or by resource field name (the resource's).
+        result.columns = {
+            key: force_str(each.column_name)
+            for name, each in self.fields.items()
+            for key in (name, each.attribute)
+            if key
+        }
         return result
 
 

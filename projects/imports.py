@@ -10,8 +10,8 @@ kind the command line and the admin offer, the enterprise kinds from ``chains`` 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from chains.choices import Town
 from chains.imports import EnterpriseIndex, EnterpriseMetricResource, EnterpriseResource, chain_index, leader_index
@@ -72,7 +72,7 @@ class _ById:
         if found is None:
             raise ValidationError(
                 {
-                    "id": _("There is no %(kind)s with ID %(id)s; leave the ID empty for a new one.")
+                    "id": gettext("There is no %(kind)s with ID %(id)s; leave the ID empty for a new one.")
                     % {"kind": self.kind_label, "id": number}
                 }
             )
@@ -82,45 +82,45 @@ class _ById:
 class ProjectResource(_ById, ImportResource):
     """Projects, with the columns of the project export."""
 
-    kind_label = _lazy("investment projects")
+    kind_label = _("investment projects")
     required = ("name", "chain", "investor", "total_investment")
-    export_only = (_lazy("major project"), _lazy("updated at"))
+    export_only = (_("major project"), _("updated at"))
 
-    id = column(None, "ID", IntegerWidget(), help=_lazy("As exported; leave empty for a new project."))
-    name = column("name", _lazy("name"))
-    chain = column("chain", _lazy("chain"), LookupWidget(_lazy("chain")), help=_lazy("The chain's name or code."))
+    id = column(None, "ID", IntegerWidget(), help=_("As exported; leave empty for a new project."))
+    name = column("name", _("name"))
+    chain = column("chain", _("chain"), LookupWidget(_("chain")), help=_("The chain's name or code."))
     investor = column(
         "investor_id",
-        _lazy("investor"),
-        LookupWidget(_lazy("enterprise")),
-        help=_lazy("The investing enterprise's name as on record (import enterprises first)."),
+        _("investor"),
+        LookupWidget(_("enterprise")),
+        help=_("The investing enterprise's name as on record (import enterprises first)."),
     )
-    source = column("source", _lazy("source"), ChoiceWidget(ProjectSource.choices, blank=ProjectSource.OTHER))
+    source = column("source", _("source"), ChoiceWidget(ProjectSource.choices, blank=ProjectSource.OTHER))
     stage = column(
         "stage",
-        _lazy("stage"),
+        _("stage"),
         ChoiceWidget(ProjectStage.choices, blank=ProjectStage.LEAD),
-        help=_lazy("A change of stage is made as a stage change on the stage's date; the pipeline only moves forward."),
+        help=_("A change of stage is made as a stage change on the stage's date; the pipeline only moves forward."),
     )
-    total_investment = column("total_investment", _lazy("total investment (10k CNY)"), DecimalWidget())
-    foreign_investment = column("foreign_investment", _lazy("foreign investment (10k USD)"), DecimalWidget())
-    registered_capital = column("registered_capital", _lazy("registered capital (10k CNY)"), DecimalWidget())
-    land_area = column("land_area", _lazy("land (mu)"), DecimalWidget())
-    expected_output = column("expected_output", _lazy("expected annual output (10k CNY)"), DecimalWidget())
-    expected_tax = column("expected_tax", _lazy("expected annual tax (10k CNY)"), DecimalWidget())
-    is_capital_increase = column("is_capital_increase", _lazy("capital increase of an existing firm"), BooleanWidget())
-    town = column("town", _lazy("town"), ChoiceWidget(Town.choices))
-    responsible_unit = column("responsible_unit", _lazy("responsible unit"))
-    first_contact_date = column("first_contact_date", _lazy("first contact date"), DateWidget())
-    signed_date = column("signed_date", _lazy("signed date"), DateWidget())
-    registered_date = column("registered_date", _lazy("registered date"), DateWidget())
-    construction_date = column("construction_date", _lazy("construction start date"), DateWidget())
-    production_date = column("production_date", _lazy("production start date"), DateWidget())
+    total_investment = column("total_investment", _("total investment (10k CNY)"), DecimalWidget())
+    foreign_investment = column("foreign_investment", _("foreign investment (10k USD)"), DecimalWidget())
+    registered_capital = column("registered_capital", _("registered capital (10k CNY)"), DecimalWidget())
+    land_area = column("land_area", _("land (mu)"), DecimalWidget())
+    expected_output = column("expected_output", _("expected annual output (10k CNY)"), DecimalWidget())
+    expected_tax = column("expected_tax", _("expected annual tax (10k CNY)"), DecimalWidget())
+    is_capital_increase = column("is_capital_increase", _("capital increase of an existing firm"), BooleanWidget())
+    town = column("town", _("town"), ChoiceWidget(Town.choices))
+    responsible_unit = column("responsible_unit", _("responsible unit"))
+    first_contact_date = column("first_contact_date", _("first contact date"), DateWidget())
+    signed_date = column("signed_date", _("signed date"), DateWidget())
+    registered_date = column("registered_date", _("registered date"), DateWidget())
+    construction_date = column("construction_date", _("construction start date"), DateWidget())
+    production_date = column("production_date", _("production start date"), DateWidget())
     signing_event = column(
         "signing_event",
-        _lazy("signing conference"),
-        LookupWidget(_lazy("signing conference"), required=False),
-        help=_lazy("The conference's name; its date must be the signed date."),
+        _("signing conference"),
+        LookupWidget(_("signing conference"), required=False),
+        help=_("The conference's name; its date must be the signed date."),
     )
 
     class Meta(ImportResource.Meta):
@@ -152,7 +152,7 @@ class ProjectResource(_ById, ImportResource):
 
     def prepare(self, dataset) -> None:
         firms = EnterpriseIndex()
-        self.fields["investor"].widget = firms.widget(_("enterprise"))
+        self.fields["investor"].widget = firms.widget(gettext("enterprise"))
         chains, chain_labels = chain_index()
         self.fields["chain"].widget.index, self.fields["chain"].widget.labels = chains, chain_labels
         events = {}
@@ -185,7 +185,7 @@ class ProjectResource(_ById, ImportResource):
     def describe_key(self, key) -> str:
         if key[0] == "ID":
             return f"ID {key[1]}"
-        return _("name and investor (%(name)s, %(investor)s)") % {
+        return gettext("name and investor (%(name)s, %(investor)s)") % {
             "name": key[0],
             "investor": self.fields["investor"].widget.render(key[1]),
         }
@@ -198,7 +198,9 @@ class ProjectResource(_ById, ImportResource):
             except ValueError:
                 return None  # the unknown investor is the row's error
             if found is AMBIGUOUS:
-                raise ValidationError({"name": _("More than one project has this name and investor; give the ID.")})
+                raise ValidationError(
+                    {"name": gettext("More than one project has this name and investor; give the ID.")}
+                )
         if found is not None:
             self.original_stages[found.pk] = found.stage
         return found
@@ -224,31 +226,31 @@ class ProjectResource(_ById, ImportResource):
 class VisitResource(_ById, ImportResource):
     """Visits with their leaders and chains, with the columns of the visit export."""
 
-    kind_label = _lazy("investment visits")
+    kind_label = _("investment visits")
     required = ("date", "enterprise", "leaders", "host_unit", "purpose")
-    export_only = (_lazy("Saturday investment day"), _lazy("recorded by"))
+    export_only = (_("Saturday investment day"), _("recorded by"))
 
-    id = column(None, "ID", IntegerWidget(), help=_lazy("As exported; leave empty for a new visit."))
-    date = column("date", _lazy("date"), DateWidget(), help=_lazy("E.g. 2025-03-01; not in the future."))
-    enterprise = column("enterprise_id", _lazy("visited enterprise"), LookupWidget(_lazy("enterprise")))
+    id = column(None, "ID", IntegerWidget(), help=_("As exported; leave empty for a new visit."))
+    date = column("date", _("date"), DateWidget(), help=_("E.g. 2025-03-01; not in the future."))
+    enterprise = column("enterprise_id", _("visited enterprise"), LookupWidget(_("enterprise")))
     leaders = column(
         "leaders",
-        _lazy("leaders"),
-        LookupListWidget(LookupWidget(_lazy("leader")), Leader, required=True),
-        help=_lazy("Names separated by 、; write 姓名（单位） where two leaders share a name."),
+        _("leaders"),
+        LookupListWidget(LookupWidget(_("leader")), Leader, required=True),
+        help=_("Names separated by 、; write 姓名（单位） where two leaders share a name."),
     )
     chains = column(
         "chains",
-        _lazy("chains concerned"),
-        LookupListWidget(LookupWidget(_lazy("chain")), Chain),
-        help=_lazy("Chain names or codes separated by 、."),
+        _("chains concerned"),
+        LookupListWidget(LookupWidget(_("chain")), Chain),
+        help=_("Chain names or codes separated by 、."),
     )
-    host_unit = column("host_unit", _lazy("host unit"))
-    destination_city = column("destination_city", _lazy("destination city"))
-    purpose = column("purpose", _lazy("purpose"))
-    outcome = column("outcome", _lazy("outcome"))
-    next_step = column("next_step", _lazy("next step"))
-    follow_up_date = column("follow_up_date", _lazy("follow-up due date"), DateWidget())
+    host_unit = column("host_unit", _("host unit"))
+    destination_city = column("destination_city", _("destination city"))
+    purpose = column("purpose", _("purpose"))
+    outcome = column("outcome", _("outcome"))
+    next_step = column("next_step", _("next step"))
+    follow_up_date = column("follow_up_date", _("follow-up due date"), DateWidget())
 
     class Meta(ImportResource.Meta):
         model = InvestmentVisit
@@ -269,7 +271,7 @@ class VisitResource(_ById, ImportResource):
 
     def prepare(self, dataset) -> None:
         firms = EnterpriseIndex()
-        self.fields["enterprise"].widget = firms.widget(_("enterprise"))
+        self.fields["enterprise"].widget = firms.widget(gettext("enterprise"))
         self.fields["leaders"].widget.lookup_widget.index = leader_index()
         self.fields["chains"].widget.lookup_widget.index = chain_index()[0]
         self.existing_ids = {}
@@ -306,7 +308,7 @@ class VisitResource(_ById, ImportResource):
     def describe_key(self, key) -> str:
         if key[0] == "ID":
             return f"ID {key[1]}"
-        return _("date, enterprise and host unit (%(date)s, %(enterprise)s, %(unit)s)") % {
+        return gettext("date, enterprise and host unit (%(date)s, %(enterprise)s, %(unit)s)") % {
             "date": key[0],
             "enterprise": self.fields["enterprise"].widget.render(key[1]),
             "unit": key[2],
@@ -322,7 +324,7 @@ class VisitResource(_ById, ImportResource):
             return None
         if found is AMBIGUOUS:
             raise ValidationError(
-                {"date": _("More than one visit has this date, enterprise and host unit; give the ID.")}
+                {"date": gettext("More than one visit has this date, enterprise and host unit; give the ID.")}
             )
         return found
 

@@ -116,6 +116,16 @@ def project_create(*, project: Project, by: User | None, note: str = "") -> Proj
     return project
 
 
+def _transition_refused(from_stage: str, to_stage: str, *, key: str) -> ValidationError:
+    return ValidationError(
+        {
+            key: _("A project cannot move from %(from)s to %(to)s.")
+            % {"from": _stage_label(from_stage), "to": _stage_label(to_stage)}
+        },
+        code="transition_not_allowed",
+    )
+
+
 def stage_before_hold(project: Project) -> str | None:
     """The stage a project on hold was held from (where it resumes)."""
     change = project.stage_changes.filter(to_stage=ProjectStage.ON_HOLD).order_by("-at", "-pk").first()
@@ -157,13 +167,7 @@ def project_transition(
     if to_stage not in ProjectStage.values:
         raise ValidationError({"to_stage": _("Unknown stage: %(stage)s.") % {"stage": to_stage}}, code="invalid")
     if to_stage not in project_allowed_transitions(project):
-        raise ValidationError(
-            {
-                "to_stage": _("A project cannot move from %(from)s to %(to)s.")
-                % {"from": _stage_label(from_stage), "to": _stage_label(to_stage)}
-            },
-            code="transition_not_allowed",
-        )
+        raise _transition_refused(from_stage, to_stage, key="to_stage")
 
     if on_date > timezone.localdate():
         raise ValidationError({"date": _("A stage change cannot be dated in the future.")}, code="future_date")
@@ -363,6 +367,8 @@ def project_import_save(*, project: Project, original_stage: str | None, by: Use
         return project
     else:
         project.stage = original_stage
+        if target not in project_allowed_transitions(project):
+            raise _transition_refused(original_stage, target, key="stage")
         if original_stage in PIPELINE:
             for stage, field in STAGE_DATE_FIELDS.items():
                 if PIPELINE.index(stage) > PIPELINE.index(original_stage):

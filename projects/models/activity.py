@@ -518,7 +518,8 @@ class InvestmentVisit(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.date:%Y-%m-%d} · {self.enterprise}" if self.enterprise_id else f"{self.date:%Y-%m-%d}"
+        date = f"{self.date:%Y-%m-%d}" if self.date else "—"
+        return f"{date} · {self.enterprise}" if self.enterprise_id else date
 
     def save(self, *args, **kwargs) -> None:
         # leader_count belongs to the database (triggers on the leader rows keep it); an update of

@@ -1,0 +1,422 @@
+"""Importing projects and visits (projects.imports): real files, the services, the report, the admin steps."""
+
+import datetime
+import re
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from pinghu.imports import run_import
+from pinghu.permissions import Role
+from projects.imports import ProjectResource, VisitResource
+from projects.models import InvestmentVisit, Project, ProjectStageChange
+from projects.rollups import rollup_differences
+from projects.services import project_create
+from tests.factories import ChainFactory, EnterpriseFactory, InvestmentVisitFactory, LeaderFactory, UserFactory
+from tests.importfiles import csv_bytes, xlsx_bytes
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    class World:
+        bureau = UserFactory(username="bureau", roles=[Role.BUREAU_STAFF])
+        official = UserFactory(username="official", roles=[Role.OFFICIAL])
+        nev = ChainFactory(code="nev", name="新能源汽车及零部件")
+        optics = ChainFactory(code="optics", name="光机电")
+        investor = EnterpriseFactory(name="嘉兴甲科技有限公司")
+        other = EnterpriseFactory(name="平湖乙制造有限公司")
+        zhang = LeaderFactory(name="张三")
+        li = LeaderFactory(name="李四")
+
+    return World()
+
+
+def headers(resource) -> list[str]:
+    return [str(field.column_name) for field in resource.get_import_fields()]
+
+
+def sheet(resource, *rows: dict) -> list[list]:
+    """Rows given by field name (``{"name": …, "chain": …}``) under the resource's Chinese headers."""
+    names = [resource.get_field_name(field) for field in resource.get_import_fields()]
+    return [headers(resource), *[[row.get(name) for name in names] for row in rows]]
+
+
+def project_row(**values) -> dict:
+    row = {
+        "name": "新能源电池项目",
+        "chain": "nev",
+        "investor": "嘉兴甲科技有限公司",
+        "stage": "线索",
+        "total_investment": 50000,
+        "first_contact_date": datetime.date(2024, 1, 10),
+    }
+    row.update(values)
+    return row
+
+
+def import_projects(data: bytes, user, name="projects.xlsx", dry_run=False):
+    return run_import(ProjectResource(), data, name, user=user, dry_run=dry_run)
+
+
+def messages(report) -> list[tuple]:
+    return [(problem.row, problem.column, problem.value, problem.message) for problem in report.problems]
+
+
+# ---------------------------------------------------------------- projects
+
+
+def test_a_good_file_creates_projects_through_the_services(world):
+    data = xlsx_bytes(
+        sheet(
+            ProjectResource(),
+            project_row(),
+            project_row(
+                name="光学镜头项目",
+                chain="光机电",  # by name
+                investor="嘉兴甲科技有限公司 ",  # spaces do not count
+                stage="签约",
+                signed_date="2024/3/1",
+                total_investment="12,000.50",
+                source="中介机构",
+                is_capital_increase="是",
+                town="乍浦镇",
+            ),
+        )
+    )
+    report = import_projects(data, world.bureau)
+
+    assert report.ok, report.problems
+    assert report.totals == {"new": 2}
+    lead = Project.objects.get(name="新能源电池项目")
+    signed = Project.objects.get(name="光学镜头项目")
+    assert (lead.chain, lead.investor, lead.stage, lead.total_investment) == (
+        world.nev,
+        world.investor,
+        "lead",
+        Decimal("50000.00"),
+    )
+    assert (signed.chain, signed.stage, signed.signed_date, signed.total_investment) == (
+        world.optics,
+        "signed",
+        datetime.date(2024, 3, 1),
+        Decimal("12000.50"),
+    )
+    assert (signed.source, signed.is_capital_increase, signed.town) == ("agency", True, "乍浦镇")
+    assert signed.created_by == world.bureau
+    # project_create's rules: a first stage change on the stage's date, by the importing user.
+    change = ProjectStageChange.objects.get(project=signed)
+    assert (change.from_stage, change.to_stage, change.at, change.by) == (
+        "",
+        "signed",
+        datetime.date(2024, 3, 1),
+        world.bureau,
+    )
+    # Every change is in the audit history, attributed to the importing user and the file.
+    for record in [*Project.history.all(), *ProjectStageChange.history.all()]:
+        assert record.history_user == world.bureau
+        assert "projects.xlsx" in record.history_change_reason
+    assert Project.history.count() == 2 and ProjectStageChange.history.count() == 2
+    assert not any(rollup_differences().values())
+
+
+def test_the_export_re_imports_without_changing_anything(world, admin_client):
+    project_create(project=Project(**_project_fields(world)), by=world.bureau)
+    signed = project_create(
+        project=Project(
+            **_project_fields(world, name="已签约项目", stage="signed", signed_date=datetime.date(2024, 2, 1))
+        ),
+        by=world.bureau,
+    )
+    signed.foreign_investment = Decimal("12.5")
+    signed.save()
+    history = Project.history.count()
+    for export_format in ("xlsx", "csv"):
+        response = admin_client.get("/api/v1/projects/", {"format": export_format})
+        data = b"".join(response.streaming_content) if response.streaming else response.getvalue()
+        report = import_projects(data, world.bureau, name=f"export.{export_format}")
+        assert report.ok, report.problems
+        assert report.totals == {"skip": 2}, export_format
+    assert Project.history.count() == history
+    assert Project.objects.count() == 2
+
+
+def _project_fields(world, **values) -> dict:
+    fields = {
+        "name": "导出项目",
+        "chain": world.nev,
+        "investor": world.investor,
+        "total_investment": Decimal("800"),
+        "first_contact_date": datetime.date(2024, 1, 5),
+    }
+    fields.update(values)
+    return fields
+
+
+def test_an_edited_file_updates_the_matched_rows_and_never_duplicates(world):
+    first = import_projects(
+        xlsx_bytes(sheet(ProjectResource(), project_row(), project_row(name="第二个项目"))), world.bureau
+    )
+    assert first.totals == {"new": 2}
+    project = Project.objects.get(name="新能源电池项目")
+    # Matched by ID (renamed) and by name and investor (amount changed, stage moved forward).
+    edited = sheet(
+        ProjectResource(),
+        project_row(id=project.pk, name="新能源电池项目（一期）", total_investment=60000),
+        project_row(name="第二个项目", stage="签约", signed_date=datetime.date(2024, 4, 2)),
+    )
+    report = import_projects(xlsx_bytes(edited), world.bureau, name="edited.xlsx")
+
+    assert report.ok, report.problems
+    assert report.totals == {"update": 2}
+    assert Project.objects.count() == 2
+    project.refresh_from_db()
+    assert (project.name, project.total_investment) == ("新能源电池项目（一期）", Decimal("60000.00"))
+    second = Project.objects.get(name="第二个项目")
+    assert (second.stage, second.signed_date) == ("signed", datetime.date(2024, 4, 2))
+    # The stage moved through a transition: a stage change on the signed date, by the importing user.
+    moves = list(second.stage_changes.values_list("from_stage", "to_stage", "at", "by"))
+    assert moves == [
+        ("", "lead", datetime.date(2024, 1, 10), world.bureau.pk),
+        ("lead", "signed", datetime.date(2024, 4, 2), world.bureau.pk),
+    ]
+    assert second.history.latest().history_user == world.bureau
+    changed = {change.row: change.fields for change in report.changes}
+    assert ("名称", "新能源电池项目", "新能源电池项目（一期）") in changed[2]
+    assert not any(rollup_differences().values())
+
+
+@pytest.mark.parametrize(
+    ("values", "column", "value", "message"),
+    [
+        ({"chain": "不存在的链"}, "产业链", "不存在的链", "产业链"),
+        ({"first_contact_date": "2024-13-45"}, "首次接触日期", "2024-13-45", "日期"),
+        ({"total_investment": -5}, "总投资（万元）", "-5", "0"),
+        ({"total_investment": "很多"}, "总投资（万元）", "很多", "数"),
+        (
+            {
+                "stage": "投产",
+                "signed_date": "2024-05-01",
+                "registered_date": "2024-04-01",
+                "construction_date": "2024-06-01",
+                "production_date": "2024-07-01",
+            },
+            "注册日期",
+            "",
+            "",
+        ),
+        ({"investor": "嘉兴甲科技有限责任公司"}, "投资方", "嘉兴甲科技有限责任公司", "有限公司"),
+        ({"stage": "无此阶段"}, "阶段", "无此阶段", "线索"),
+        ({"signed_date": "2024-03-01"}, "签约日期", "", ""),
+    ],
+    ids=[
+        "unknown chain",
+        "bad date",
+        "negative amount",
+        "not a number",
+        "stage dates out of order",
+        "near name",
+        "bad stage",
+        "date before its stage",
+    ],
+)
+def test_each_bad_row_is_reported_and_nothing_is_written(world, values, column, value, message):
+    data = xlsx_bytes(sheet(ProjectResource(), project_row(name="好的项目"), project_row(**values)))
+    report = import_projects(data, world.bureau)
+
+    assert not report.ok
+    problems = [problem for problem in report.problems if problem.row == 3]
+    assert problems, report.problems
+    assert all(problem.row != 2 for problem in report.problems)  # the good row has none
+    assert any(problem.column == column for problem in problems), problems
+    if value:
+        assert any(problem.value == value for problem in problems), problems
+    if message:
+        assert any(message in problem.message for problem in problems), problems
+    assert re.search(r"[\u4e00-\u9fff]", problems[0].message), "messages are in Chinese"
+    assert not Project.objects.exists()  # all or nothing: the good row is not written either
+    assert not ProjectStageChange.objects.exists() and not Project.history.exists()
+
+
+def test_a_backwards_stage_is_refused_with_the_transition_rule(world):
+    import_projects(
+        xlsx_bytes(sheet(ProjectResource(), project_row(stage="签约", signed_date="2024-02-01"))), world.bureau
+    )
+    report = import_projects(xlsx_bytes(sheet(ProjectResource(), project_row(stage="线索"))), world.bureau)
+    assert [(problem.row, problem.column) for problem in report.problems] == [(2, "阶段")]
+    assert Project.objects.get().stage == "signed"
+
+
+def test_duplicate_rows_in_the_file_are_refused(world):
+    report = import_projects(
+        xlsx_bytes(sheet(ProjectResource(), project_row(), project_row(total_investment=1))), world.bureau
+    )
+    assert [
+        (problem.row, "第 2 行" in problem.message or "row 2" in problem.message) for problem in report.problems
+    ] == [(3, True)]
+    assert not Project.objects.exists()
+
+
+def test_an_unknown_id_is_refused_rather_than_created(world):
+    report = import_projects(xlsx_bytes(sheet(ProjectResource(), project_row(id=999999))), world.bureau)
+    assert [(problem.row, problem.column, problem.value) for problem in report.problems] == [(2, "ID", "999999")]
+
+
+def test_a_dry_run_writes_nothing(world):
+    report = import_projects(xlsx_bytes(sheet(ProjectResource(), project_row())), world.bureau, dry_run=True)
+    assert report.ok and report.totals == {"new": 1}
+    assert not Project.objects.exists() and not Project.history.exists()
+
+
+def test_a_dropped_project_is_created_then_dropped(world):
+    report = import_projects(xlsx_bytes(sheet(ProjectResource(), project_row(stage="终止"))), world.bureau)
+    assert report.ok, report.problems
+    project = Project.objects.get()
+    assert project.stage == "dropped"
+    assert list(project.stage_changes.values_list("to_stage", flat=True)) == ["lead", "dropped"]
+
+
+def test_new_projects_cost_two_queries_a_row_at_most(world):
+    def queries(count: int, offset: int) -> int:
+        rows = [project_row(name=f"项目{offset + number}") for number in range(count)]
+        data = xlsx_bytes(sheet(ProjectResource(), *rows))
+        with CaptureQueriesContext(connection) as captured:
+            report = import_projects(data, world.bureau)
+        assert report.totals == {"new": count}
+        return len(captured)
+
+    small, large = queries(10, 0), queries(30, 100)
+    # Each row has its savepoint (two statements); the projects, stage changes and history are written set-based.
+    assert large - small <= 2 * 20 + 2, (small, large)
+
+
+# ---------------------------------------------------------------- visits
+
+
+def visit_row(**values) -> dict:
+    row = {
+        "date": "2024-03-02",
+        "enterprise": "平湖乙制造有限公司",
+        "leaders": "张三、李四",
+        "chains": "nev",
+        "host_unit": "经信局",
+        "purpose": "洽谈扩产",
+    }
+    row.update(values)
+    return row
+
+
+def test_visits_import_with_leaders_and_chains(world):
+    report = run_import(
+        VisitResource(), xlsx_bytes(sheet(VisitResource(), visit_row())), "v.xlsx", user=world.bureau, dry_run=False
+    )
+    assert report.ok, report.problems
+    visit = InvestmentVisit.objects.get()
+    assert (visit.date, visit.enterprise, visit.recorded_by) == (datetime.date(2024, 3, 2), world.other, world.bureau)
+    assert set(visit.leaders.all()) == {world.zhang, world.li}
+    assert list(visit.chains.all()) == [world.nev]
+    visit.refresh_from_db()
+    assert visit.leader_count == 2
+    assert {record.history_user for record in visit.history.all()} == {world.bureau}
+    assert not any(rollup_differences().values())
+
+
+def test_the_visit_export_re_imports_and_an_edit_updates(world, admin_client):
+    visit = InvestmentVisitFactory(enterprise=world.other, leaders=[world.zhang], chains=[world.nev, world.optics])
+    response = admin_client.get("/api/v1/visits/", {"format": "csv"})
+    data = b"".join(response.streaming_content)
+    assert "张三" in data.decode("utf-8-sig")
+    report = run_import(VisitResource(), data, "v.csv", user=world.bureau, dry_run=False)
+    assert report.ok and report.totals == {"skip": 1}, report.problems
+
+    edited = data.decode("utf-8-sig").replace("张三", "张三、李四").encode("utf-8-sig")
+    report = run_import(VisitResource(), edited, "v.csv", user=world.bureau, dry_run=False)
+    assert report.ok and report.totals == {"update": 1}, report.problems
+    assert set(visit.leaders.all()) == {world.zhang, world.li}
+    assert InvestmentVisit.objects.count() == 1
+    assert [change.fields[0][0] for change in report.changes] == ["领导"]
+
+
+def test_bad_visit_rows_are_reported(world):
+    future = (datetime.date.today() + datetime.timedelta(days=30)).isoformat()
+    data = csv_bytes(
+        sheet(
+            VisitResource(),
+            visit_row(leaders="王五"),
+            visit_row(date=future, host_unit="商务局"),
+            visit_row(leaders="", host_unit="科技局"),
+        )
+    )
+    report = run_import(VisitResource(), data, "v.csv", user=world.bureau, dry_run=False)
+    got = {(problem.row, problem.column) for problem in report.problems}
+    assert got == {(2, "领导"), (3, "日期"), (4, "领导")}, report.problems
+    assert not InvestmentVisit.objects.exists()
+
+
+# ---------------------------------------------------------------- the admin's upload, preview and confirm
+
+
+def upload(client, url, data: bytes, name: str):
+    return client.post(url, {"import_file": SimpleUploadedFile(name, data), "resource": "0"})
+
+
+def test_admin_preview_then_confirm(world):
+    client = Client()
+    client.force_login(world.bureau)
+    url = "/admin/projects/project/import/"
+    assert client.get("/admin/projects/project/").content.decode().count(url) == 1
+
+    response = upload(client, url, xlsx_bytes(sheet(ProjectResource(), project_row())), "p.xlsx")
+    assert response.status_code == 200
+    assert response.context["report"].ok and response.context["result"].totals["new"] == 1
+    assert not Project.objects.exists()  # the preview writes nothing
+    confirm = response.context["confirm_form"].initial
+    response = client.post("/admin/projects/project/process_import/", confirm)
+    assert response.status_code == 302
+    assert Project.objects.get().created_by == world.bureau
+    assert Project.history.get().history_user == world.bureau
+
+
+def test_admin_preview_lists_the_problems(world):
+    client = Client()
+    client.force_login(world.bureau)
+    data = xlsx_bytes(sheet(ProjectResource(), project_row(chain="不存在的链")))
+    response = upload(client, "/admin/projects/project/import/", data, "p.xlsx")
+    page = response.content.decode()
+    assert "confirm_form" not in response.context or response.context["confirm_form"] is None
+    assert "不存在的链" in page and "产业链" in page
+    assert not Project.objects.exists()
+
+
+def test_admin_refuses_other_files_and_offers_the_template(world):
+    client = Client()
+    client.force_login(world.bureau)
+    response = upload(client, "/admin/projects/project/import/", b"name\n", "p.txt")
+    assert "p.txt" in response.context["form"].errors["import_file"][0]
+    template = client.get("/admin/projects/project/import/template/")
+    assert template.status_code == 200 and template["Content-Disposition"].endswith('.xlsx"')
+    import io
+
+    from openpyxl import load_workbook
+
+    first_row = next(load_workbook(io.BytesIO(template.content)).worksheets[0].iter_rows(values_only=True))
+    assert list(first_row) == headers(ProjectResource())
+
+
+@pytest.mark.parametrize(
+    ("role", "status"), [(Role.BUREAU_STAFF, 200), (Role.ADMIN, 200), (Role.OFFICIAL, 403), (Role.CHAIN_LEADER, 403)]
+)
+def test_admin_import_is_for_bureau_staff_and_admins(role, status):
+    client = Client()
+    client.force_login(UserFactory(roles=[role]))
+    for url in [
+        "/admin/projects/project/import/",
+        "/admin/chains/enterprise/import/",
+        "/admin/projects/project/import/template/",
+    ]:
+        assert client.get(url).status_code == status, url

@@ -194,9 +194,10 @@ class EnterpriseResource(ImportResource):
     def _code(self, row) -> str | None:
         return normalize_credit_code(str(self.value(row, "credit_code") or ""))
 
-    def row_key(self, row):
-        code = self._code(row)
-        return ("code", code) if code else ("name", normalise(self.value(row, "name")))
+    def row_keys(self, row):
+        # A firm is the same whether a row gives its code, its normalised name or both.
+        code, name = self._code(row), normalise(self.value(row, "name"))
+        return [key for key in (("code", code), ("name", name)) if key[1]]
 
     def describe_key(self, key) -> str:
         if key[0] == "code":
@@ -213,11 +214,14 @@ class EnterpriseResource(ImportResource):
         return Enterprise.objects.get(pk=pk)
 
     def import_instance(self, instance, row, **kwargs):
-        original_name = instance.name
+        original_name, original_code = instance.name, instance.credit_code
         super().import_instance(instance, row, **kwargs)
         # A name matched after normalising (full-width brackets, spaces) keeps the form on record.
         if original_name and normalise(original_name) == normalise(instance.name):
             instance.name = original_name
+        # A blank code cell keeps the code on record: a list kept by name must not erase codes.
+        if original_code and not instance.credit_code:
+            instance.credit_code = original_code
 
 
 class EnterpriseMetricResource(ImportResource):

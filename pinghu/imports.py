@@ -531,6 +531,11 @@ class ImportResource(resources.ModelResource):
         """What identifies the row (for duplicates inside the file); ``None`` if it cannot be told."""
         return None
 
+    def row_keys(self, row) -> list[tuple]:
+        """Every key that identifies the row: two rows sharing any of them are the same record."""
+        key = self.row_key(row)
+        return [] if key is None else [key]
+
     def find(self, row):
         """The existing row this file row updates, or ``None`` for a new one."""
         return None
@@ -546,17 +551,17 @@ class ImportResource(resources.ModelResource):
         for position, values in enumerate(dataset, start=1):
             row = dict(zip(dataset.headers, values, strict=False))
             try:
-                key = self.row_key(row)
+                keys = self.row_keys(row)
             except ValueError:
-                key = None  # the row's own error is reported when it is imported
-            if key is None:
-                continue
-            if key in first_seen:
+                keys = []  # the row's own error is reported when it is imported
+            repeated = next((key for key in keys if key in first_seen), None)
+            if repeated is not None:
                 self.duplicates[position] = _("Repeats row %(row)d (same %(key)s).") % {
-                    "row": self.row_numbers[first_seen[key] - 1],
-                    "key": self.describe_key(key),
+                    "row": self.row_numbers[first_seen[repeated] - 1],
+                    "key": self.describe_key(repeated),
                 }
-            else:
+                continue
+            for key in keys:
                 first_seen[key] = position
 
     def before_import_row(self, row, **kwargs):
@@ -578,6 +583,20 @@ class ImportResource(resources.ModelResource):
                     resource_field.clean(row)
                 except ValueError as error:
                     errors[resource_field.attribute] = [str(error)]
+        if errors:
+            raise ValidationError(errors)
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """The model's checks, except on the fields whose cells were already refused (one problem per cell)."""
+        errors = dict(import_validation_errors or {})
+        if self._meta.clean_model_instances:
+            refused = set(errors)
+            # A cell set through a foreign key's column (``enterprise_id``) is the model field ``enterprise``.
+            refused |= {each.name for each in instance._meta.concrete_fields if each.attname in errors}
+            try:
+                instance.full_clean(exclude=refused, validate_unique=validate_unique)
+            except ValidationError as error:
+                errors = error.update_error_dict(errors)
         if errors:
             raise ValidationError(errors)
 

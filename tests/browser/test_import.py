@@ -42,7 +42,9 @@ def test_bureau_staff_import_projects_after_the_preview(open_page, live_server, 
     page.click("a[href$='/admin/projects/project/import/']")
 
     # A bad row: the report names the row, the column, the value and the rule; no confirm button.
-    page.set_input_files("input[type=file]", project_file(tmp_path, "bad.xlsx", row(), row(名称="第二个", 产业链="造船")))
+    page.set_input_files(
+        "input[type=file]", project_file(tmp_path, "bad.xlsx", row(), row(名称="第二个", 产业链="造船"))
+    )
     page.click("input[type=submit]")
     page.wait_for_selector("table.import-preview")
     problems = page.locator("table.import-preview tbody tr")

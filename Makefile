@@ -46,7 +46,7 @@ serve: $(VENV)/.requirements static/vendor/.stamp
 	DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost} sh -c '\
 	$(BIN)/python manage.py collectstatic --noinput -v0 && $(BIN)/python manage.py migrate --noinput && \
 	exec $(BIN)/gunicorn pinghu.wsgi --worker-class gthread --workers 2 --threads 4 --bind 127.0.0.1:8000 \
-	--access-logfile - --graceful-timeout 20'
+	--access-logfile - --graceful-timeout 20 --timeout 180'
 
 ## test: lint, check migrations, then the whole suite on PostgreSQL and on SQLite
 test: lint migrations-check test-postgres test-sqlite

@@ -6,6 +6,7 @@ with DEBUG on; with ``DJANGO_DEBUG=0`` it refuses to start without a secret key.
 """
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -206,8 +207,18 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.MediaStorage"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # The admin's import keeps an upload between its preview and its confirmation (django-import-export's
+    # MediaStorage uses this backend). With several hosts, point PINGHU_IMPORT_DIR at a directory they
+    # share, or give this entry another storage backend.
+    "import_export": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": os.environ.get("PINGHU_IMPORT_DIR", str(Path(tempfile.gettempdir()) / "pinghu-imports"))
+        },
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -69,3 +69,16 @@ def read_client(api_client, superuser):
     _token, key = api_token_issue(user=superuser, scope="read")
     api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
     return api_client
+
+
+@pytest.fixture
+def import_uploads(settings, tmp_path):
+    """The admin keeps uploads between preview and confirmation in a folder of the test's own."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "import_export": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "uploads")},
+        },
+    }
+    return tmp_path / "uploads"

@@ -14,7 +14,7 @@ from tests.importfiles import xlsx_bytes
 
 from .conftest import screenshot
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("import_uploads")]
 
 
 @pytest.fixture

@@ -22,31 +22,8 @@ from tests.importfiles import csv_bytes, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
-ENTERPRISE_FIELDS = (
-    "name",
-    "short_name",
-    "credit_code",
-    "ownership",
-    "country",
-    "fortune500",
-    "srdi_level",
-    "above_size",
-    "in_pinghu",
-    "town",
-    "address",
-)
-METRIC_FIELDS = (
-    "enterprise",
-    "credit_code",
-    "year",
-    "land_area",
-    "tax_paid",
-    "industrial_output",
-    "revenue",
-    "energy_use",
-    "employees",
-    "rd_spending",
-)
+ENTERPRISE_FIELDS = EnterpriseResource._meta.fields  # the columns in the order the template has them
+METRIC_FIELDS = EnterpriseMetricResource._meta.fields
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 

@@ -19,7 +19,7 @@ from projects.services import project_create
 from tests.factories import ChainFactory, EnterpriseFactory, InvestmentVisitFactory, LeaderFactory, UserFactory
 from tests.importfiles import csv_bytes, xlsx_bytes
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("import_uploads")]
 
 
 @pytest.fixture
@@ -420,3 +420,38 @@ def test_admin_import_is_for_bureau_staff_and_admins(role, status):
         "/admin/projects/project/import/template/",
     ]:
         assert client.get(url).status_code == status, url
+
+
+def test_admin_confirm_refuses_when_the_data_changed_since_the_preview(world):
+    client = Client()
+    client.force_login(world.bureau)
+    response = upload(
+        client, "/admin/projects/project/import/", xlsx_bytes(sheet(ProjectResource(), project_row())), "p.xlsx"
+    )
+    confirm = response.context["confirm_form"].initial
+    world.investor.delete()  # gone between the preview and the confirmation
+
+    response = client.post("/admin/projects/project/process_import/", confirm, follow=True)
+    assert response.redirect_chain[-1][0] == "/admin/projects/project/import/"
+    shown = [str(message) for message in response.context["messages"]]
+    assert any("投资方" in message and "嘉兴甲科技有限公司" in message for message in shown), shown
+    assert "导入被拒绝，未写入任何数据。" in shown
+    assert not Project.objects.exists()
+
+
+def test_the_command_lists_each_change_at_verbosity_two(world, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    import_projects(xlsx_bytes(sheet(ProjectResource(), project_row())), world.bureau)
+    path = tmp_path / "edited.xlsx"
+    path.write_bytes(
+        xlsx_bytes(sheet(ProjectResource(), project_row(total_investment=70000), project_row(name="新项目")))
+    )
+    out = StringIO()
+    call_command("import_data", str(path), "--kind", "projects", "--user", "bureau", "-v", "2", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert "第 2 行 · 更新 · 新能源电池项目 · 总投资（万元）：50000.00 → 70000" in lines
+    assert "第 3 行 · 新增 · 新项目" in lines
+    assert lines[-1] == "导入完成：新增 1，更新 1"

@@ -2,7 +2,8 @@
 
 Reads an Excel (.xlsx) or CSV file with the export's Chinese headers, prints the validation report
 (row, column, value, message) and writes everything in one transaction, or nothing if any row is
-bad. ``--template OUT.xlsx`` writes the empty template of a kind instead.
+bad. ``-v 2`` also lists every record created or changed; ``--template OUT.xlsx`` writes the empty
+template of a kind instead.
 """
 
 from pathlib import Path
@@ -48,6 +49,15 @@ class Command(BaseCommand):
             column = f" · {problem.column}" if problem.column else ""
             value = f" · «{problem.value}»" if problem.value else ""
             self.stderr.write(f"{where}{column}{value}: {problem.message}")
+        if options["verbosity"] > 1:
+            for change in report.changes:
+                fields = "；".join(
+                    f"{column}：{before or '—'} → {after or '—'}" for column, before, after in change.fields
+                )
+                self.stdout.write(
+                    f"{_('row %(row)d') % {'row': change.row}} · {_label(change.kind)} · {change.record}"
+                    + (f" · {fields}" if fields else "")
+                )
         totals = "，".join(f"{_label(outcome)} {count}" for outcome, count in report.totals.items())
         if not report.ok:
             raise CommandError(

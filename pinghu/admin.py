@@ -126,6 +126,17 @@ class ImportAdminMixin(ImportMixin):
             )
         return response
 
+    def process_import(self, request, **kwargs):
+        try:
+            return super().process_import(request, **kwargs)
+        except FileNotFoundError:
+            # Confirmed twice (the file is removed once imported), or kept on another host.
+            messages.error(request, gettext("The uploaded file is no longer kept; upload it again."))
+            return HttpResponseRedirect(self._import_url())
+
+    def _import_url(self) -> str:
+        return reverse("admin:{}_{}_import".format(*self.get_model_info()), current_app=self.admin_site.name)
+
     def process_result(self, result, request):
         report = import_report(result)
         if not report.ok:
@@ -134,9 +145,7 @@ class ImportAdminMixin(ImportMixin):
                 where = gettext("row %(row)d") % {"row": problem.row} if problem.row else gettext("file")
                 messages.error(request, f"{where} {problem.column} {problem.value}: {problem.message}")
             messages.error(request, gettext("The import was refused; nothing was written."))
-            return HttpResponseRedirect(
-                reverse("admin:{}_{}_import".format(*self.get_model_info()), current_app=self.admin_site.name)
-            )
+            return HttpResponseRedirect(self._import_url())
         return super().process_result(result, request)
 
 

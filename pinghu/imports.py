@@ -39,6 +39,7 @@ from import_export.results import Error, Result
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
+from .api.export import FORMULA_STARTS
 from .history import attributed_to
 
 MAX_ROWS = 50_000
@@ -194,11 +195,6 @@ class CSV(base_formats.CSV):
 IMPORT_FORMATS = [XLSX, CSV]
 
 
-def format_for(filename: str):
-    """The import format class for a file name, or ``None``."""
-    return {".xlsx": XLSX, ".csv": CSV}.get(Path(filename or "").suffix.lower())
-
-
 # ---------------------------------------------------------------- cell widgets with Chinese messages
 
 
@@ -214,8 +210,8 @@ class DateWidget(widgets.Widget):
             return value.date()
         if isinstance(value, datetime.date):
             return value
-        text = normalise(value).split(" ")[0]
-        text = text[:10] if len(text) > 10 and text[4] == "-" else text
+        # A date and time typed in a date column ("2025-03-01 00:00"): the date part.
+        text = unicodedata.normalize("NFKC", force_str(value)).split()[0]
         for pattern in self.FORMATS:
             try:
                 return datetime.datetime.strptime(text, pattern).date()
@@ -257,6 +253,13 @@ class IntegerWidget(DecimalWidget):
         return int(number)
 
 
+def unescape_formula(text: str) -> str:
+    """Undo the export's guard against formulas (``'=…`` back to ``=…``), so an export re-imports unchanged."""
+    if text.startswith("'") and text[1:2] and text[1:2] in FORMULA_STARTS:
+        return text[1:]
+    return text
+
+
 class TextWidget(widgets.Widget):
     """Text, trimmed; an empty cell is an empty string (text fields are never NULL here)."""
 
@@ -265,7 +268,7 @@ class TextWidget(widgets.Widget):
             return ""
         if isinstance(value, float) and value.is_integer():
             value = int(value)  # a number typed in a text column, e.g. a unit code
-        return force_str(value).strip()
+        return unescape_formula(force_str(value).strip())
 
     def render(self, value, obj=None, **kwargs):
         return force_str(value or "")
@@ -306,12 +309,15 @@ class ChoiceWidget(widgets.Widget):
         self.blank = blank
 
     def _index(self) -> dict[str, str]:
-        index = {}
-        for language, _name in settings.LANGUAGES:
-            with translation.override(language):
-                index.update({normalise(label): value for value, label in self.choices})
-        index.update({normalise(value): value for value, _label in self.choices})
-        return index
+        # Built once per import (each import works on its own copy of the resource's widgets).
+        if getattr(self, "_labels", None) is None:
+            index = {}
+            for language, _name in settings.LANGUAGES:
+                with translation.override(language):
+                    index.update({normalise(label): value for value, label in self.choices})
+            index.update({normalise(value): value for value, _label in self.choices})
+            self._labels = index
+        return self._labels
 
     def clean(self, value, row=None, **kwargs):
         if value is None or not force_str(value).strip():

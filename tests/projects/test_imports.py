@@ -327,10 +327,17 @@ def test_visits_import_with_leaders_and_chains(world):
 
 
 def test_the_visit_export_re_imports_and_an_edit_updates(world, admin_client):
-    visit = InvestmentVisitFactory(enterprise=world.other, leaders=[world.zhang], chains=[world.nev, world.optics])
+    # Text the export guards against running as a formula ('-…, '=…) comes back as it was.
+    visit = InvestmentVisitFactory(
+        enterprise=world.other,
+        leaders=[world.zhang],
+        chains=[world.nev, world.optics],
+        purpose="-洽谈二期",
+        outcome="=达成意向",
+    )
     response = admin_client.get("/api/v1/visits/", {"format": "csv"})
     data = b"".join(response.streaming_content)
-    assert "张三" in data.decode("utf-8-sig")
+    assert "张三" in data.decode("utf-8-sig") and "'-洽谈二期" in data.decode("utf-8-sig")
     report = run_import(VisitResource(), data, "v.csv", user=world.bureau, dry_run=False)
     assert report.ok and report.totals == {"skip": 1}, report.problems
 
@@ -380,6 +387,10 @@ def test_admin_preview_then_confirm(world):
     assert response.status_code == 302
     assert Project.objects.get().created_by == world.bureau
     assert Project.history.get().history_user == world.bureau
+    # A second click on "confirm" finds the file gone and writes nothing twice.
+    response = client.post("/admin/projects/project/process_import/", confirm, follow=True)
+    assert "上传的文件已不再保留，请重新上传。" in [str(message) for message in response.context["messages"]]
+    assert Project.objects.count() == 1
 
 
 def test_admin_preview_lists_the_problems(world):

@@ -34,10 +34,12 @@ from .choices import ProjectSource, ProjectStage
 from .models import InvestmentVisit, Project, SigningEvent
 from .services import (
     PROJECT_BATCH_CLEAN,
+    VISIT_BATCH_CLEAN,
     project_create_many,
     project_import_save,
     project_prepare_new,
-    visit_create,
+    visit_create_many,
+    visit_prepare_new,
     visit_update,
 )
 
@@ -270,6 +272,7 @@ class VisitResource(_ById, ImportResource):
         )
 
     def prepare(self, dataset) -> None:
+        self.pending = []
         firms = EnterpriseIndex()
         self.fields["enterprise"].widget = firms.widget(gettext("enterprise"))
         self.fields["leaders"].widget.lookup_widget.index = leader_index()
@@ -332,7 +335,10 @@ class VisitResource(_ById, ImportResource):
         leaders = self.fields["leaders"].clean(row)
         chains = self.fields["chains"].clean(row) if str(self.fields["chains"].column_name) in row else None
         if is_create:
-            visit_create(visit=instance, leaders=leaders, chains=chains or (), by=self.user)
+            # New visits are checked here, row by row, and written together after the last row.
+            visit_prepare_new(instance, leaders=leaders, by=self.user)
+            instance.full_clean(**VISIT_BATCH_CLEAN)
+            self.pending.append((instance, leaders, chains or []))
         else:
             visit_update(
                 visit=instance,
@@ -342,7 +348,11 @@ class VisitResource(_ById, ImportResource):
             )
 
     def save_m2m(self, instance, row, **kwargs):
-        """The services above set the leaders and chains."""
+        """The services set the leaders and chains."""
+
+    def after_import(self, dataset, result, **kwargs):
+        if not result.has_errors() and not result.has_validation_errors():
+            visit_create_many(self.pending, by=self.user, reason=self.reason)
 
 
 IMPORT_KINDS: dict[str, type[ImportResource]] = {

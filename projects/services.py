@@ -34,6 +34,7 @@ from .models import (
     ProjectStageChange,
     SalonEvent,
     SigningEvent,
+    VisitLeader,
 )
 
 User = AbstractBaseUser
@@ -224,6 +225,48 @@ def project_transition(
     return project
 
 
+def visit_prepare_new(visit: InvestmentVisit, *, leaders: list[Leader], by: User | None) -> None:
+    """The rules of a new visit before validation: at least one leader; recorded by ``by`` unless said otherwise."""
+    if not leaders:
+        raise ValidationError({"leaders": _("A visit needs at least one leader.")}, code="required")
+    visit.recorded_by = by if visit.recorded_by_id is None else visit.recorded_by
+
+
+# Checked by the import before a batch is written: its lookups found the enterprise, and the
+# recording user is the importing one, so full_clean() need not query for them.
+VISIT_BATCH_CLEAN = {"exclude": ["enterprise", "recorded_by"]}
+
+
+@transaction.atomic
+def visit_create_many(
+    visits: list[tuple[InvestmentVisit, list[Leader], list[Chain]]], *, by: User | None, reason: str = ""
+) -> list[InvestmentVisit]:
+    """``visit_create`` for a batch (an import): each visit with its leaders and chains, written set-based.
+
+    Each visit must have been through ``visit_prepare_new`` and ``full_clean(**VISIT_BATCH_CLEAN)``.
+    The visits, their leader and chain links and one history row each (with the links, as the
+    signal path keeps them) are inserted in a few statements; the history rows name ``by`` and
+    ``reason``. The database's triggers count the person-times and the rollups as usual.
+    """
+    if not visits:
+        return []
+    rows = [visit for visit, _leaders, _chains in visits]
+    InvestmentVisit.objects.bulk_create(rows, batch_size=1000)
+    VisitLeader.objects.bulk_create(
+        [VisitLeader(visit=visit, leader=leader) for visit, leaders, _chains in visits for leader in leaders],
+        batch_size=1000,
+    )
+    chain_link = InvestmentVisit.chains.through
+    chain_link.objects.bulk_create(
+        [chain_link(investmentvisit=visit, chain=chain) for visit, _leaders, chains in visits for chain in chains],
+        batch_size=1000,
+    )
+    for start in range(0, len(rows), 1000):
+        ids = [visit.pk for visit in rows[start : start + 1000]]
+        record_history(InvestmentVisit.objects.filter(pk__in=ids), history_type="+", reason=reason, user=by)
+    return rows
+
+
 @transaction.atomic
 def visit_create(
     *,
@@ -243,13 +286,11 @@ def visit_create(
     One transaction: a bad new project leaves no visit (and no new enterprise) behind.
     """
     leaders = list(leaders)
-    if not leaders:
-        raise ValidationError({"leaders": _("A visit needs at least one leader.")}, code="required")
+    visit_prepare_new(visit, leaders=leaders, by=by)
     if new_enterprise is not None:
         new_enterprise.full_clean()
         new_enterprise.save()
         visit.enterprise = new_enterprise
-    visit.recorded_by = by if visit.recorded_by_id is None else visit.recorded_by
     visit.full_clean()
     visit.save()
     visit.leaders.set(leaders)

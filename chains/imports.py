@@ -7,6 +7,7 @@ names: never matched to each other, but flagged in the report. Chains are matche
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -209,9 +210,16 @@ class EnterpriseResource(ImportResource):
         pk = self.existing.by_code.get(code) if code else None
         if pk is None:
             pk = self.existing.by_name.get(normalise(self.value(row, "name")))
-        if pk in (None, AMBIGUOUS):
-            return None
-        return Enterprise.objects.get(pk=pk)
+        if pk is AMBIGUOUS:
+            raise ValidationError(
+                {
+                    "name": gettext(
+                        "More than one enterprise on record has this name (ignoring full-width forms and spaces); "
+                        "give its unified social credit code."
+                    )
+                }
+            )
+        return None if pk is None else Enterprise.objects.get(pk=pk)
 
     def import_instance(self, instance, row, **kwargs):
         original_name, original_code = instance.name, instance.credit_code
@@ -289,7 +297,7 @@ class EnterpriseMetricResource(ImportResource):
 
     def row_key(self, row):
         year = IntegerWidget().clean(self.value(row, "year"))
-        return (self.fields["enterprise"].clean(row), year)
+        return None if year is None else (self.fields["enterprise"].clean(row), year)
 
     def describe_key(self, key) -> str:
         return gettext("enterprise and year (%(enterprise)s, %(year)s)") % {

@@ -132,7 +132,10 @@ class ImportAdminMixin(ImportMixin):
         except FileNotFoundError:
             # Confirmed twice (the file is removed once imported), or kept on another host.
             messages.error(request, gettext("The uploaded file is no longer kept; upload it again."))
-            return HttpResponseRedirect(self._import_url())
+        except (ImportRefused, IndexError, ValueError):
+            # A confirmation form altered by hand (another format, say): start again from the upload.
+            messages.error(request, gettext("The confirmation does not match the uploaded file; upload it again."))
+        return HttpResponseRedirect(self._import_url())
 
     def _import_url(self) -> str:
         return reverse("admin:{}_{}_import".format(*self.get_model_info()), current_app=self.admin_site.name)

@@ -20,7 +20,6 @@ import csv
 import datetime
 import io
 import unicodedata
-import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -37,7 +36,6 @@ from import_export.fields import Field
 from import_export.formats import base_formats
 from import_export.results import Error, Result
 from openpyxl import Workbook, load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 
 from .api.export import FORMULA_STARTS
 from .history import attributed_to
@@ -90,27 +88,43 @@ def check_upload(name: str, size: int) -> str:
     return extension
 
 
-def read_table(data: bytes, filename: str) -> tablib.Dataset:
+def read_table(data: bytes, filename: str, *, label: str | None = None) -> tablib.Dataset:
     """The first sheet of an ``.xlsx`` or the rows of a ``.csv``, with ``row_numbers`` as the file shows them.
 
     Blank rows are dropped (Excel often keeps formatted empty rows at the end); every other row
-    keeps the number the user sees in Excel, for the report.
+    keeps the number the user sees in Excel, for the report. Messages name the file ``label`` if given.
     """
-    name = Path(filename or "").name
-    extension = check_upload(name, len(data))
+    extension = check_upload(Path(filename or "").name, len(data))
+    name = label or Path(filename or "").name
     if not data.strip():
         raise ImportRefused(_("The file is empty."))
-    headers, rows, sheet, sheet_names = _read_xlsx(data, name) if extension == ".xlsx" else _read_csv(data, name)
+    if extension == ".xlsx":
+        try:
+            return _table(*_read_xlsx(data, name))
+        except ImportRefused:
+            raise
+        except Exception as error:  # openpyxl reads lazily: a damaged part fails while rows are read
+            raise ImportRefused(_("%(name)s is not a readable Excel (.xlsx) file.") % {"name": name}) from error
+    return _table(*_read_csv(data, name))
+
+
+def _table(headers, rows, sheet: str, sheet_names: list[str]) -> tablib.Dataset:
+    """The dataset of a sheet's header and rows: blank rows dropped, the others numbered as in the file."""
     headers = [force_str(value).strip() if value is not None else "" for value in headers]
     if not any(headers):
         raise ImportRefused(_("The first row must hold the column headers; it is empty."))
     width = len(headers)
     dataset = tablib.Dataset(headers=headers, title=sheet)
     dataset.row_numbers = []
+    dataset.overflowing = {}  # data row (from 1) → its cells, where it has more than there are headers
     for number, values in rows:
-        values = list(values)[:width]
-        if all(value is None or (isinstance(value, str) and not value.strip()) for value in values):
+        values = list(values)
+        if all(_blank(value) for value in values):
             continue
+        if any(not _blank(value) for value in values[width:]):
+            # An unquoted comma in a CSV cell, say: the cells after it would land in the wrong columns.
+            dataset.overflowing[len(dataset) + 1] = len(values)
+        values = values[:width]
         if len(dataset) >= MAX_ROWS:
             raise ImportRefused(
                 _("The file has more than %(max)s data rows; an import takes at most %(max)s. Split it.")
@@ -124,10 +138,14 @@ def read_table(data: bytes, filename: str) -> tablib.Dataset:
     return dataset
 
 
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
 def _read_xlsx(data: bytes, name: str):
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as error:
+    except Exception as error:  # a zip that is not a workbook, a damaged part, another format renamed
         raise ImportRefused(_("%(name)s is not a readable Excel (.xlsx) file.") % {"name": name}) from error
     sheet = book.worksheets[0]
     rows = sheet.iter_rows(values_only=True)
@@ -167,14 +185,14 @@ def _read_csv(data: bytes, name: str):
                 % {"line": reader.line_num, "name": name, "error": error}
             ) from error
 
-    return headers, rows(), Path(name).stem, [Path(name).stem]
+    return headers, rows(), "", []
 
 
 class XLSX(base_formats.XLSX):
     """The admin's Excel format: ``read_table``'s checks and row numbers."""
 
     def create_dataset(self, in_stream):
-        return read_table(in_stream, "upload.xlsx")
+        return read_table(in_stream, "upload.xlsx", label=_("the uploaded file"))
 
 
 class CSV(base_formats.CSV):
@@ -183,7 +201,7 @@ class CSV(base_formats.CSV):
     def create_dataset(self, in_stream):
         if isinstance(in_stream, str):
             in_stream = in_stream.encode("utf-8")
-        return read_table(in_stream, "upload.csv")
+        return read_table(in_stream, "upload.csv", label=_("the uploaded file"))
 
     def get_read_mode(self):
         return "rb"
@@ -251,6 +269,10 @@ class IntegerWidget(DecimalWidget):
         if number != number.to_integral_value():
             raise ValueError(_("Must be a whole number."))
         return int(number)
+
+
+def _lines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
 def unescape_formula(text: str) -> str:
@@ -357,7 +379,7 @@ class LookupWidget(widgets.Widget):
         found = self.index.get(normalise(text))
         if found is AMBIGUOUS:
             raise ValueError(
-                _("More than one %(what)s is called %(value)s; write the code or make the name unique.")
+                _("More than one %(what)s is called %(value)s; write it as the export does (with its title or date).")
                 % {"what": self.describe, "value": text}
             )
         if found is None:
@@ -367,7 +389,7 @@ class LookupWidget(widgets.Widget):
         return found
 
     def clean(self, value, row=None, **kwargs):
-        text = force_str(value).strip() if value is not None else ""
+        text = unescape_formula(force_str(value).strip()) if value is not None else ""
         if not text:
             if self.required:
                 raise ValueError(_("This column cannot be empty."))
@@ -388,7 +410,7 @@ def split_names(value) -> list[str]:
     text = force_str(value or "")
     for separator in LIST_SEPARATORS[1:]:
         text = text.replace(separator, LIST_SEPARATORS[0])
-    return [part.strip() for part in text.split(LIST_SEPARATORS[0]) if part.strip()]
+    return [unescape_formula(part.strip()) for part in text.split(LIST_SEPARATORS[0]) if part.strip()]
 
 
 class LookupListWidget(widgets.ManyToManyWidget):
@@ -453,6 +475,7 @@ class ImportResource(resources.ModelResource):
         self.warnings: list[str] = []
         self.row_numbers: list[int] = []
         self.duplicates: dict[int, str] = {}
+        self.overflowing: dict[int, int] = {}
         self.changes: list[tuple] = []
         self.current_changes: list[tuple[str, str, str]] = []
 
@@ -510,11 +533,15 @@ class ImportResource(resources.ModelResource):
             self.warnings.append(_("Columns not imported (unknown): %(columns)s.") % {"columns": "、".join(unknown)})
 
     def missing_columns_message(self, dataset, missing: list[str]) -> str:
-        message = _("This is not a file of %(kind)s: the sheet %(sheet)s lacks the required columns %(columns)s.") % {
-            "kind": self.kind_label,
-            "sheet": dataset.title or "?",
-            "columns": "、".join(missing),
-        }
+        if dataset.title:
+            message = _(
+                "This is not a file of %(kind)s: the sheet %(sheet)s lacks the required columns %(columns)s."
+            ) % {"kind": self.kind_label, "sheet": dataset.title, "columns": "、".join(missing)}
+        else:
+            message = _("This is not a file of %(kind)s: it lacks the required columns %(columns)s.") % {
+                "kind": self.kind_label,
+                "columns": "、".join(missing),
+            }
         others = [name for name in getattr(dataset, "sheet_names", []) if name != dataset.title]
         if others:
             message += " " + _(
@@ -551,6 +578,7 @@ class ImportResource(resources.ModelResource):
 
     def before_import(self, dataset, **kwargs):
         self.row_numbers = list(getattr(dataset, "row_numbers", None) or range(2, len(dataset) + 2))
+        self.overflowing = getattr(dataset, "overflowing", {})
         self.user = kwargs.get("user")
         self.prepare(dataset)
         first_seen: dict[tuple, int] = {}
@@ -572,17 +600,37 @@ class ImportResource(resources.ModelResource):
 
     def before_import_row(self, row, **kwargs):
         self.current_changes = []
-        duplicate = self.duplicates.get(kwargs.get("row_number"))
+        number = kwargs.get("row_number")
+        if number in self.overflowing:
+            raise ValidationError(
+                {
+                    NON_FIELD_ERRORS: [
+                        _(
+                            "This row has %(cells)d cells but the header only %(columns)d columns "
+                            "(a comma inside a CSV cell needs quotes)."
+                        )
+                        % {"cells": self.overflowing[number], "columns": len(row)}
+                    ]
+                }
+            )
+        duplicate = self.duplicates.get(number)
         if duplicate:
             raise ValidationError({NON_FIELD_ERRORS: [duplicate]})
 
     def import_instance(self, instance, row, **kwargs):
         """The model fields as django-import-export sets them, and the many-to-many cells checked as well."""
         errors: dict = {}
+        texts = [each.attribute for each in self.get_import_fields() if isinstance(each.widget, TextWidget)]
+        recorded = {attribute: getattr(instance, attribute) for attribute in texts if attribute} if instance.pk else {}
         try:
             super().import_instance(instance, row, **kwargs)
         except ValidationError as error:
             errors = error.update_error_dict(errors)
+        for attribute, before in recorded.items():
+            # Text typed in a browser keeps its line breaks as \r\n; Excel gives them back as \n.
+            after = getattr(instance, attribute)
+            if isinstance(before, str) and isinstance(after, str) and _lines(before) == _lines(after):
+                setattr(instance, attribute, before)
         for resource_field in self.get_import_fields():
             if isinstance(resource_field.widget, widgets.ManyToManyWidget) and resource_field.column_name in row:
                 try:
@@ -724,7 +772,8 @@ def import_report(result: Result, *, kind: str = "", dry_run: bool = False) -> I
         report.problems.append(Problem(0, "", "", message))
     for number, errors in result.row_errors():
         for error in errors:
-            report.problems.append(Problem(excel_row(number), "", "", _database_message(error.error)))
+            message = _database_message(error.error) if isinstance(error.error, DatabaseError) else str(error.error)
+            report.problems.append(Problem(excel_row(number), "", "", message))
     for invalid in result.invalid_rows:
         values = dict(zip(result.diff_headers, invalid.values, strict=False))
         for key, messages in invalid.error_dict.items():

@@ -30,10 +30,11 @@ from pinghu.imports import (
     normalise,
 )
 
-from .choices import ProjectSource, ProjectStage
+from .choices import STAGE_DATE_FIELDS, ProjectSource, ProjectStage
 from .models import InvestmentVisit, Project, SigningEvent
 from .services import (
     PROJECT_BATCH_CLEAN,
+    PROJECT_RECORDED_FIELDS,
     VISIT_BATCH_CLEAN,
     project_create_many,
     project_import_save,
@@ -66,8 +67,29 @@ class _ById:
                 ids.add(value)
         return ids
 
+    def id_of(self, row) -> int | None:
+        try:
+            return IntegerWidget().clean(self.value(row, "id"))
+        except ValueError as error:
+            raise ValidationError({"id": str(error)}) from error
+
+    def row_keys(self, row) -> list[tuple]:
+        """The ID and the natural key: a record named twice in a file, once by each, is a repeat too."""
+        keys = []
+        try:
+            number = self.id_of(row)
+        except ValidationError:
+            number = None
+        if number is not None:
+            keys.append(("ID", number))
+        try:
+            keys.append(self.natural_key(row))
+        except ValueError:
+            pass  # the row's own error is reported when it is imported
+        return keys
+
     def by_id(self, row):
-        number = IntegerWidget().clean(self.value(row, "id")) if "id" in self.fields else None
+        number = self.id_of(row)
         if number is None:
             return None, False
         found = self.existing_ids.get(number)
@@ -79,6 +101,36 @@ class _ById:
                 }
             )
         return found, True
+
+
+class SigningEventWidget(LookupWidget):
+    """A conference by its name; where several share it (one every spring), the one on the row's signed date."""
+
+    date_header = ""  # the signed date's column, set by the resource
+
+    def __init__(self):
+        super().__init__(_("signing conference"), required=False)
+
+    def load(self) -> None:
+        self.by_name: dict[str, list[SigningEvent]] = {}
+        for event in SigningEvent.objects.all():
+            for key in {normalise(event.name), normalise(str(event))}:
+                self.by_name.setdefault(key, []).append(event)
+
+    def lookup(self, text: str, row=None):
+        events = self.by_name.get(normalise(text), [])
+        if len(events) > 1 and row is not None:
+            try:
+                signed = DateWidget().clean(row.get(self.date_header))
+            except ValueError:
+                signed = None  # the date's own error is reported
+            events = [event for event in events if event.date == signed]
+        self.index = {normalise(text): events[0] if len(events) == 1 else (AMBIGUOUS if events else None)}
+        return super().lookup(text)
+
+    def clean(self, value, row=None, **kwargs):
+        text = str(value).strip() if value is not None else ""
+        return self.lookup(text, row) if text else None
 
 
 class ProjectResource(_ById, ImportResource):
@@ -121,7 +173,7 @@ class ProjectResource(_ById, ImportResource):
     signing_event = column(
         "signing_event",
         _("signing conference"),
-        LookupWidget(_("signing conference"), required=False),
+        SigningEventWidget(),
         help=_("The conference's name; its date must be the signed date."),
     )
 
@@ -157,32 +209,33 @@ class ProjectResource(_ById, ImportResource):
         self.fields["investor"].widget = firms.widget(gettext("enterprise"))
         chains, chain_labels = chain_index()
         self.fields["chain"].widget.index, self.fields["chain"].widget.labels = chains, chain_labels
-        events = {}
-        for event in SigningEvent.objects.all():
-            events[normalise(event.name)] = AMBIGUOUS if normalise(event.name) in events else event
-            events[normalise(str(event))] = event
-        self.fields["signing_event"].widget.index = events
+        self.fields["signing_event"].widget.load()
+        self.fields["signing_event"].widget.date_header = self.fields["signed_date"].column_name
         self.existing_ids = {}
+        projects = Project.objects.select_related("chain", "signing_event")
         for ids in _chunks(self.ids(dataset)):
-            self.existing_ids.update(Project.objects.select_related("chain", "signing_event").in_bulk(ids))
-        names = {
-            str(value).strip()
-            for value in dataset.get_col(dataset.headers.index(str(self.fields["name"].column_name)))
-            if value is not None
-        }
+            self.existing_ids.update(projects.in_bulk(ids))
+        # Candidates for the natural key: the projects of the file's investors, compared by normalised name.
+        investors = set()
+        for values in dataset:
+            try:
+                investors.add(self.fields["investor"].clean(dict(zip(dataset.headers, values, strict=False))))
+            except ValueError:
+                continue
         self.existing_keys = {}
-        for chunk in _chunks(names):
-            for project in Project.objects.select_related("chain", "signing_event").filter(name__in=chunk):
+        for chunk in _chunks(investors):
+            for project in projects.filter(investor_id__in=chunk):
                 key = (normalise(project.name), project.investor_id)
                 self.existing_keys[key] = AMBIGUOUS if key in self.existing_keys else project
-        self.original_stages = {}
+        self.recorded = {}
         self.pending = []
 
-    def row_key(self, row):
-        number = IntegerWidget().clean(self.value(row, "id"))
-        if number is not None:
-            return ("ID", number)
+    def natural_key(self, row):
         return (normalise(self.value(row, "name")), self.fields["investor"].clean(row))
+
+    def row_key(self, row):
+        number = self.id_of(row)
+        return ("ID", number) if number is not None else self.natural_key(row)
 
     def describe_key(self, key) -> str:
         if key[0] == "ID":
@@ -204,8 +257,18 @@ class ProjectResource(_ById, ImportResource):
                     {"name": gettext("More than one project has this name and investor; give the ID.")}
                 )
         if found is not None:
-            self.original_stages[found.pk] = found.stage
+            self.recorded[found.pk] = {field: getattr(found, field) for field in PROJECT_RECORDED_FIELDS}
         return found
+
+    def import_instance(self, instance, row, **kwargs):
+        recorded = {field: getattr(instance, field) for field in self.KEPT_WHEN_BLANK} if instance.pk else {}
+        super().import_instance(instance, row, **kwargs)
+        # A blank date cell keeps the date on record (a list kept by hand must not erase dates).
+        for field, value in recorded.items():
+            if value is not None and getattr(instance, field) is None:
+                setattr(instance, field, value)
+
+    KEPT_WHEN_BLANK = ["first_contact_date", *STAGE_DATE_FIELDS.values()]
 
     def save_instance(self, instance, is_create, row, **kwargs):
         if is_create and instance.stage not in (ProjectStage.ON_HOLD, ProjectStage.DROPPED):
@@ -214,11 +277,7 @@ class ProjectResource(_ById, ImportResource):
             instance.full_clean(**PROJECT_BATCH_CLEAN)
             self.pending.append(instance)
             return
-        project_import_save(
-            project=instance,
-            original_stage=None if is_create else self.original_stages.get(instance.pk),
-            by=self.user,
-        )
+        project_import_save(project=instance, recorded=None if is_create else self.recorded[instance.pk], by=self.user)
 
     def after_import(self, dataset, result, **kwargs):
         if not result.has_errors() and not result.has_validation_errors():
@@ -283,10 +342,9 @@ class VisitResource(_ById, ImportResource):
         keys = []
         for values in dataset:
             try:
-                keys.append(self.row_key(dict(zip(dataset.headers, values, strict=False))))
-            except (ValueError, KeyError):
+                keys.append(self.natural_key(dict(zip(dataset.headers, values, strict=False))))
+            except ValueError:
                 continue
-        keys = [key for key in keys if key[0] != "ID" and key[0] is not None]
         self.existing_keys = {}
         if keys:
             dates = [key[0] for key in keys]
@@ -298,15 +356,15 @@ class VisitResource(_ById, ImportResource):
                     key = (visit.date, visit.enterprise_id, normalise(visit.host_unit))
                     self.existing_keys[key] = AMBIGUOUS if key in self.existing_keys else visit
 
+    def natural_key(self, row):
+        date = self.fields["date"].clean(row)
+        if date is None:
+            raise ValueError("no date")  # the row's own error says so
+        return (date, self.fields["enterprise"].clean(row), normalise(self.value(row, "host_unit")))
+
     def row_key(self, row):
-        number = IntegerWidget().clean(self.value(row, "id"))
-        if number is not None:
-            return ("ID", number)
-        return (
-            self.fields["date"].clean(row),
-            self.fields["enterprise"].clean(row),
-            normalise(self.value(row, "host_unit")),
-        )
+        number = self.id_of(row)
+        return ("ID", number) if number is not None else self.natural_key(row)
 
     def describe_key(self, key) -> str:
         if key[0] == "ID":

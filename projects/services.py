@@ -383,16 +383,23 @@ def signing_event_sign_project(
     return project, True
 
 
-@transaction.atomic
-def project_import_save(*, project: Project, original_stage: str | None, by: User | None) -> Project:
-    """Save a project read from an import file: created through ``project_create``, its stage moved by transitions.
+# What an import compares an existing project with: the stage, its dates and the conference on record.
+PROJECT_RECORDED_FIELDS = ["stage", *STAGE_DATE_FIELDS.values(), "signing_event_id"]
 
-    A new project given as on hold or dropped is created at the last stage it has a date for and
-    then put on hold or dropped today (the file has no date for that). An existing project whose
-    stage differs from ``original_stage`` first has its other fields saved with the stage as it
-    was, then moves through ``project_transition`` on the target stage's date from the file (today
-    for on hold, dropped or a resume), so the stage history and the statistics stay right; a move
-    the pipeline does not allow (backwards, say) is refused with the transition's message.
+
+@transaction.atomic
+def project_import_save(*, project: Project, recorded: dict | None, by: User | None) -> Project:
+    """Save a project read from an import file, by the rules the pages and the admin follow.
+
+    A new project goes through ``project_create`` (one given as on hold or dropped is created at the
+    last stage it has a date for, then put on hold or dropped today: the file has no date for that).
+    For an existing one, ``recorded`` holds its ``PROJECT_RECORDED_FIELDS`` as read before the file
+    was applied. As in the admin, a stage's date already on record and the conference change only
+    through a stage change: a different date is refused; a conference is added through
+    ``signing_event_sign_project``. A different stage is a move through ``project_transition`` on
+    the target stage's date from the file (today for on hold, dropped or a resume) after the other
+    fields are saved, so the stage history and the statistics stay right; a move the pipeline does
+    not allow (backwards, say) is refused with the transition's message.
     """
     target = project.stage
     dates = {stage: getattr(project, field) for stage, field in STAGE_DATE_FIELDS.items()}
@@ -401,28 +408,62 @@ def project_import_save(*, project: Project, original_stage: str | None, by: Use
             return project_create(project=project, by=by)
         project.stage = next((stage for stage in reversed(PIPELINE) if dates.get(stage) is not None), ProjectStage.LEAD)
         project = project_create(project=project, by=by)
-        original_stage = project.stage
-    elif target == original_stage:
-        project.full_clean()
-        project.save()
-        return project
-    else:
-        project.stage = original_stage
+        return _import_transition(project, target, dates, by=by)
+
+    errors = {
+        field: ValidationError(
+            _("%(field)s is on record as %(date)s; a stage's date changes only with a stage change."),
+            code="stage_date_on_record",
+            params={"field": Project._meta.get_field(field).verbose_name, "date": recorded[field]},
+        )
+        for field in STAGE_DATE_FIELDS.values()
+        if recorded[field] is not None and getattr(project, field) != recorded[field]
+    }
+    event = project.signing_event if project.signing_event_id != recorded["signing_event_id"] else None
+    if project.signing_event_id is None and recorded["signing_event_id"] is not None:
+        errors["signing_event"] = ValidationError(
+            _("A project's conference cannot be removed: it counts there, under its first signing."),
+            code="event_removed",
+        )
+    if errors:
+        raise ValidationError(errors)
+    project.signing_event_id = recorded["signing_event_id"]  # added below, by the conference's rules
+    original_stage = recorded["stage"]
+    project.stage = original_stage
+    if target != original_stage:
         if target not in project_allowed_transitions(project):
             raise _transition_refused(original_stage, target, key="stage")
         if original_stage in PIPELINE:
             for stage, field in STAGE_DATE_FIELDS.items():
                 if PIPELINE.index(stage) > PIPELINE.index(original_stage):
                     setattr(project, field, None)  # set by the transition below, with its stage
-        project.full_clean()
-        project.save()
-    on_date = dates.get(target) or timezone.localdate()
+    project.full_clean(**PROJECT_BATCH_CLEAN)
+    project.save()
+    if target != original_stage:
+        project = _import_transition(project, target, dates, by=by)
+    if event is not None:
+        project, _changed = signing_event_sign_project(event=event, project=project, by=by)
+    return project
+
+
+def _import_transition(project: Project, target: str, dates: dict, *, by: User | None) -> Project:
+    """Move an imported project to ``target`` on the file's date for it (today for a stage without one)."""
+    on_date = dates.get(target)
+    if on_date is None and target in STAGE_DATE_FIELDS:
+        field = STAGE_DATE_FIELDS[target]
+        raise ValidationError(
+            {
+                field: _("A project at stage %(stage)s needs %(field)s.")
+                % {"stage": _stage_label(target), "field": Project._meta.get_field(field).verbose_name}
+            },
+            code="stage_needs_date",
+        )
     try:
         return project_transition(
             project,
             target,
             by=by,
-            on_date=on_date,
+            on_date=on_date or timezone.localdate(),
             stage_dates={stage: value for stage, value in dates.items() if value is not None},
         )
     except ValidationError as error:

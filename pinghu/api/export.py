@@ -32,8 +32,9 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 class Column:
     """One exported column: a ``values_list`` path, its header and an optional formatter.
 
-    With ``many`` set, ``path`` is a many-to-many field and ``many`` the related field to show:
-    the cell lists the related rows' values joined by 、 (read per chunk of rows, one query each).
+    With ``many`` set, ``path`` is a many-to-many field and ``many`` the related field to show (or
+    ``STR`` for each related row as it prints): the cell lists the related rows joined by 、 (read
+    per chunk of rows, one query each).
     """
 
     path: str
@@ -44,6 +45,8 @@ class Column:
 
 # Between the names of a many-to-many cell; the import splits on it (pinghu.imports).
 MANY_SEPARATOR = "、"
+# ``Column.many`` for related rows shown as they print (a leader as 姓名（职务）, which the import reads back).
+STR = "__str__"
 
 
 def _related_values(model, column: Column, ids: list) -> dict:
@@ -52,12 +55,17 @@ def _related_values(model, column: Column, ids: list) -> dict:
     through = field.remote_field.through
     source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
     values: dict = {}
-    links = (
-        through.objects.filter(**{f"{source}__in": ids})
-        .order_by(f"{target}__{column.many}")
-        .values_list(f"{source}_id", f"{target}__{column.many}")
-    )
-    for row_id, value in links:
+    links = through.objects.filter(**{f"{source}__in": ids})
+    if column.many == STR:
+        ordering = [
+            f"-{target}__{name[1:]}" if name.startswith("-") else f"{target}__{name}"
+            for name in field.related_model._meta.ordering or ["pk"]
+        ]
+        links = links.select_related(target).order_by(*ordering)
+        pairs = ((getattr(link, f"{source}_id"), getattr(link, target)) for link in links)
+    else:
+        pairs = links.order_by(f"{target}__{column.many}").values_list(f"{source}_id", f"{target}__{column.many}")
+    for row_id, value in pairs:
         values.setdefault(row_id, []).append(str(value))
     return {row_id: MANY_SEPARATOR.join(names) for row_id, names in values.items()}
 

@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 
 from chains.models import Chain, Cluster
 from pinghu.api.concurrency import CONDITIONAL_ERRORS, IF_MATCH
-from pinghu.api.export import Column, ExportMixin, labels, yes_no
+from pinghu.api.export import STR, Column, ExportMixin, labels, yes_no
 from pinghu.api.idempotency import IDEMPOTENCY_ERRORS, IDEMPOTENCY_KEY, IdempotentCreateMixin
 from pinghu.api.serializers import StrictFieldsMixin
 from pinghu.api.values_list import ValuesListMixin
@@ -198,7 +198,7 @@ VISIT_EXPORT = [
     Column("date", _("date")),
     Column("is_saturday", _("Saturday investment day"), yes_no),
     Column("enterprise__name", _("visited enterprise")),
-    Column("leaders", _("leaders"), many="name"),
+    Column("leaders", _("leaders"), many=STR),  # 姓名（职务）: two leaders may share a name
     Column("chains", _("chains concerned"), many="name"),
     Column("host_unit", _("host unit")),
     Column("destination_city", _("destination city")),

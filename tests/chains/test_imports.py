@@ -1065,3 +1065,13 @@ def test_a_filled_in_template_imports(staff, tmp_path):
     run_command(path, "--kind", "enterprises", "--user", staff.username)
 
     assert Enterprise.objects.get().credit_code == CODE_A
+
+
+def test_a_name_matching_two_firms_on_record_is_a_problem_not_a_third_firm(staff):
+    EnterpriseFactory(name="平湖(甲)科技有限公司", credit_code=None)
+    EnterpriseFactory(name="平湖（甲）科技有限公司", credit_code=None)
+    report = import_enterprises(xlsx_bytes(enterprise_rows({"name": "平湖 (甲) 科技有限公司"})), staff)
+
+    assert [(problem.row, problem.column) for problem in report.problems] == [(2, header(EnterpriseResource, "name"))]
+    assert "统一社会信用代码" in report.problems[0].message
+    assert Enterprise.objects.count() == 2

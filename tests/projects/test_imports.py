@@ -16,7 +16,14 @@ from projects.imports import ProjectResource, VisitResource
 from projects.models import InvestmentVisit, Project, ProjectStageChange
 from projects.rollups import rollup_differences
 from projects.services import project_create
-from tests.factories import ChainFactory, EnterpriseFactory, InvestmentVisitFactory, LeaderFactory, UserFactory
+from tests.factories import (
+    ChainFactory,
+    EnterpriseFactory,
+    InvestmentVisitFactory,
+    LeaderFactory,
+    SigningEventFactory,
+    UserFactory,
+)
 from tests.importfiles import csv_bytes, xlsx_bytes
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("import_uploads")]
@@ -485,3 +492,160 @@ def test_new_visits_cost_a_few_queries_a_row(world):
     # visited firm's name for the report; the visits, their links and their history (with the links)
     # are written set-based after the last row.
     assert large - small <= 9 * 20 + 2, (small, large)
+
+
+# ---------------------------------------------------------------- found in review: each failed before its fix
+
+
+def test_a_blank_date_cell_keeps_the_date_on_record(world):
+    row = project_row(first_contact_date=None)
+    assert import_projects(xlsx_bytes(sheet(ProjectResource(), row)), world.bureau).totals == {"new": 1}
+    recorded = Project.objects.get().first_contact_date
+    assert recorded is not None  # project_create's rule: today for a new lead
+    report = import_projects(xlsx_bytes(sheet(ProjectResource(), row)), world.bureau)
+    assert report.totals == {"skip": 1}, report.changes
+    assert Project.objects.get().first_contact_date == recorded
+
+
+def test_moving_an_existing_project_to_a_dated_stage_needs_the_date(world):
+    import_projects(xlsx_bytes(sheet(ProjectResource(), project_row())), world.bureau)
+    report = import_projects(xlsx_bytes(sheet(ProjectResource(), project_row(stage="签约"))), world.bureau)
+    assert [(problem.row, problem.column) for problem in report.problems] == [(2, "签约日期")]
+    assert Project.objects.get().stage == "lead"
+
+
+@pytest.mark.parametrize("name", ["abc电池项目", "ＡＢＣ电池项目", "ABC 电池项目"])
+def test_a_project_name_differing_only_in_width_case_or_spaces_is_the_same_project(world, name):
+    import_projects(xlsx_bytes(sheet(ProjectResource(), project_row(name="ABC电池项目"))), world.bureau)
+    report = import_projects(
+        xlsx_bytes(sheet(ProjectResource(), project_row(name=name, total_investment=1))), world.bureau
+    )
+    assert report.ok and report.totals == {"update": 1}, report.problems
+    assert Project.objects.count() == 1
+
+
+def test_exports_re_import_when_leaders_or_conferences_share_a_name(world, admin_client):
+    namesake = LeaderFactory(name="张三", title="局长", unit="经信局")
+    InvestmentVisitFactory(enterprise=world.other, leaders=[world.zhang, namesake])
+    spring_2023 = SigningEventFactory(name="春季签约会", date=datetime.date(2023, 4, 1))
+    spring_2024 = SigningEventFactory(name="春季签约会", date=datetime.date(2024, 4, 1))
+    for event in (spring_2023, spring_2024):
+        fields = _project_fields(
+            world,
+            name=f"签约项目{event.date.year}",
+            stage="signed",
+            signed_date=event.date,
+            first_contact_date=datetime.date(2023, 1, 5),
+        )
+        project_create(project=Project(**fields, signing_event=event), by=world.bureau)
+
+    for path, resource in (("/api/v1/visits/", VisitResource), ("/api/v1/projects/", ProjectResource)):
+        data = b"".join(admin_client.get(path, {"format": "csv"}).streaming_content)
+        report = run_import(resource(), data, "export.csv", user=world.bureau, dry_run=False)
+        assert report.ok, (path, report.problems)
+        assert set(report.totals) == {"skip"}, path
+
+
+def test_a_stage_date_on_record_changes_only_with_a_stage_change(world):
+    import_projects(
+        xlsx_bytes(sheet(ProjectResource(), project_row(stage="签约", signed_date="2024-02-01"))), world.bureau
+    )
+    report = import_projects(
+        xlsx_bytes(sheet(ProjectResource(), project_row(stage="签约", signed_date="2024-06-01"))), world.bureau
+    )
+    assert [(problem.row, problem.column, problem.value) for problem in report.problems] == [
+        (2, "签约日期", "2024-06-01")
+    ]
+    assert Project.objects.get().signed_date == datetime.date(2024, 2, 1)
+
+
+def test_a_conference_is_added_by_its_rules_and_never_removed(world):
+    event = SigningEventFactory(name="园区签约会", date=datetime.date(2024, 5, 9))
+    import_projects(xlsx_bytes(sheet(ProjectResource(), project_row())), world.bureau)
+    # A lead signed at the conference: the service moves it to signed on the conference's date.
+    report = import_projects(
+        xlsx_bytes(sheet(ProjectResource(), project_row(signing_event="园区签约会"))), world.bureau
+    )
+    assert report.ok, report.problems
+    project = Project.objects.get()
+    assert (project.stage, project.signed_date, project.signing_event) == ("signed", event.date, event)
+    assert project.stage_changes.last().at == event.date
+    report = import_projects(
+        xlsx_bytes(sheet(ProjectResource(), project_row(stage="签约", signed_date="2024-05-09"))), world.bureau
+    )
+    assert [(problem.row, problem.column) for problem in report.problems] == [(2, "签约大会")]
+    assert Project.objects.get().signing_event == event
+
+
+def test_updating_projects_costs_a_few_queries_a_row(world):
+    rows = [project_row(name=f"项目{number}") for number in range(40)]
+    import_projects(xlsx_bytes(sheet(ProjectResource(), *rows)), world.bureau)
+
+    def queries(count: int, amount: int) -> int:
+        data = xlsx_bytes(sheet(ProjectResource(), *[dict(row, total_investment=amount) for row in rows[:count]]))
+        with CaptureQueriesContext(connection) as captured:
+            report = import_projects(data, world.bureau)
+        assert report.totals == {"update": count}, report.problems
+        return len(captured)
+
+    small, large = queries(10, 1), queries(30, 2)
+    # Per row: the row's savepoint and the service's (two statements each), the UPDATE and its history
+    # row; no constraint or foreign-key queries (75 a row before).
+    assert large - small <= 6 * 20 + 2, (small, large)
+
+
+def test_multi_line_text_and_formula_guarded_names_re_import_unchanged(world, admin_client):
+    firm = EnterpriseFactory(name="-号企业有限公司")
+    InvestmentVisitFactory(enterprise=firm, leaders=[world.zhang], purpose="第一行\r\n第二行")
+    response = admin_client.get("/api/v1/visits/", {"format": "xlsx"})
+    data = b"".join(response.streaming_content) if response.streaming else response.getvalue()
+    report = run_import(VisitResource(), data, "v.xlsx", user=world.bureau, dry_run=False)
+    assert report.ok and report.totals == {"skip": 1}, (report.problems, report.changes)
+
+
+def test_a_row_with_more_cells_than_headers_is_refused(world):
+    rows = sheet(VisitResource(), visit_row())
+    rows[1] = [*rows[1], "多出来的", "单元格"]
+    report = run_import(VisitResource(), csv_bytes(rows), "v.csv", user=world.bureau, dry_run=False)
+    assert [problem.row for problem in report.problems] == [2]
+    assert "引号" in report.problems[0].message
+    assert not InvestmentVisit.objects.exists()
+
+
+def test_a_project_named_by_id_and_by_name_in_one_file_is_a_repeat(world):
+    import_projects(xlsx_bytes(sheet(ProjectResource(), project_row())), world.bureau)
+    project = Project.objects.get()
+    rows = sheet(ProjectResource(), project_row(id=project.pk, total_investment=100), project_row(total_investment=200))
+    report = import_projects(xlsx_bytes(rows), world.bureau)
+    assert [problem.row for problem in report.problems] == [3]
+    assert Project.objects.get().total_investment == Decimal("50000.00")
+
+
+def test_a_bad_id_cell_is_a_problem_of_the_id_column(world):
+    report = import_projects(xlsx_bytes(sheet(ProjectResource(), project_row(id="abc"))), world.bureau)
+    assert [(problem.row, problem.column, problem.value) for problem in report.problems] == [(2, "ID", "abc")]
+    assert "数据库" not in report.problems[0].message
+
+
+def test_a_damaged_workbook_is_refused_and_an_altered_confirmation_asks_again(world, tmp_path):
+    import io
+    import zipfile
+
+    good = xlsx_bytes(sheet(ProjectResource(), project_row()))
+    damaged = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(good)) as source, zipfile.ZipFile(damaged, "w") as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            target.writestr(item, b"<broken" if item.filename.endswith("sheet1.xml") else content)
+    report = import_projects(damaged.getvalue(), world.bureau)
+    assert [(problem.row, problem.message) for problem in report.problems] == [
+        (0, "“projects.xlsx”不是可读取的 Excel（.xlsx）文件。")
+    ]
+
+    client = Client()
+    client.force_login(world.bureau)
+    response = upload(client, "/admin/projects/project/import/", good, "p.xlsx")
+    confirm = dict(response.context["confirm_form"].initial, format="1")  # CSV, though the file is Excel
+    response = client.post("/admin/projects/project/process_import/", confirm, follow=True)
+    assert response.redirect_chain[-1][0] == "/admin/projects/project/import/"
+    assert not Project.objects.exists()

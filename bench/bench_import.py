@@ -7,6 +7,7 @@ from the same database:
   each project through ``project_create`` (its first stage change and both history rows), in one
   transaction;
 - **re-import**: the same file again right after (every row matched, nothing changed);
+- **edited**: the file with every project's investment changed (every row updated, with its history);
 - **baseline**: a hand-written load of the same file: openpyxl reads it, and ``executemany``
   inserts the projects, their first stage changes and one history row each, with no checks.
 
@@ -28,7 +29,7 @@ from _setup import setup_django
 INVESTORS = 2000
 
 
-def build_file(rows: int) -> bytes:
+def build_file(rows: int, *, extra_investment: int = 0) -> bytes:
     """A projects sheet as the export writes it: leads, negotiations, signed and producing projects."""
     from django.utils import translation
     from openpyxl import Workbook
@@ -57,7 +58,7 @@ def build_file(rows: int) -> bytes:
             "投资方": f"导入基准企业{number % INVESTORS:04d}有限公司",
             "项目来源": "其他",
             "阶段": stage,
-            "总投资（万元）": 1000 + number % 5000,
+            "总投资（万元）": 1000 + number % 5000 + extra_investment,
             "注册资本（万元）": 500,
             "首次接触日期": contact,
             "签约日期": signed,
@@ -230,25 +231,32 @@ def main() -> None:
     data = build_file(args.rows)
     print(f"file: {args.rows:,} projects, {len(data) / 1024 / 1024:.1f} MB")
 
-    def import_twice():
-        started = time.perf_counter()
-        first = run_import(ProjectResource(), data, "bench.xlsx", user=user, dry_run=False)
-        middle = time.perf_counter()
-        second = run_import(ProjectResource(), data, "bench.xlsx", user=user, dry_run=False)
-        assert first.ok and first.totals == {"new": args.rows}, (first.totals, first.problems[:3])
-        assert second.ok and second.totals == {"skip": args.rows}, (second.totals, second.problems[:3])
-        return middle - started, time.perf_counter() - middle
+    edited = build_file(args.rows, extra_investment=1)
 
-    imports, reimports, baselines = [], [], []
+    def import_three_times():
+        timings, reports = [], []
+        for content, expected in ((data, "new"), (data, "skip"), (edited, "update")):
+            started = time.perf_counter()
+            reports.append(run_import(ProjectResource(), content, "bench.xlsx", user=user, dry_run=False))
+            timings.append(time.perf_counter() - started)
+            assert reports[-1].ok and reports[-1].totals == {expected: args.rows}, reports[-1].problems[:3]
+        return timings
+
+    imports, reimports, updates, baselines = [], [], [], []
     for _ in range(args.repeat):
-        _elapsed, (first, second) = rolled_back(import_twice)
+        _elapsed, (first, second, third) = rolled_back(import_three_times)
         imports.append(first)
         reimports.append(second)
+        updates.append(third)
         elapsed, count = rolled_back(lambda: baseline(data, user.pk))
         assert count == args.rows
         baselines.append(elapsed)
     base = statistics.median(baselines)
-    for label, timings in (("import", imports), ("re-import (unchanged)", reimports)):
+    for label, timings in (
+        ("import", imports),
+        ("re-import (unchanged)", reimports),
+        ("edited (all updated)", updates),
+    ):
         median = statistics.median(timings)
         print(f"{label:24s} median {median:7.2f} s   ratio to baseline {median / base:5.1f}×")
     print(f"{'baseline (executemany)':24s} median {base:7.2f} s")

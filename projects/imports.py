@@ -39,6 +39,7 @@ from .services import (
     project_create_many,
     project_import_save,
     project_prepare_new,
+    project_update_many,
     visit_create_many,
     visit_prepare_new,
     visit_update,
@@ -228,7 +229,8 @@ class ProjectResource(_ById, ImportResource):
                 key = (normalise(project.name), project.investor_id)
                 self.existing_keys[key] = AMBIGUOUS if key in self.existing_keys else project
         self.recorded = {}
-        self.pending = []
+        self.pending = []  # new projects, checked, written after the last row
+        self.updated = []  # edited projects whose stage and conference stay, written after the last row
 
     def natural_key(self, row):
         return (normalise(self.value(row, "name")), self.fields["investor"].clean(row))
@@ -277,11 +279,18 @@ class ProjectResource(_ById, ImportResource):
             instance.full_clean(**PROJECT_BATCH_CLEAN)
             self.pending.append(instance)
             return
-        project_import_save(project=instance, recorded=None if is_create else self.recorded[instance.pk], by=self.user)
+        project_import_save(
+            project=instance,
+            recorded=None if is_create else self.recorded[instance.pk],
+            by=self.user,
+            batch=None if is_create else self.updated,
+        )
 
     def after_import(self, dataset, result, **kwargs):
         if not result.has_errors() and not result.has_validation_errors():
             project_create_many(self.pending, by=self.user, reason=self.reason)
+            fields = [each.attribute for each in self.get_import_fields() if each.attribute]
+            project_update_many(self.updated, fields=fields, by=self.user, reason=self.reason)
 
 
 class VisitResource(_ById, ImportResource):

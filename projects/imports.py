@@ -55,7 +55,11 @@ def _chunks(values):
 
 
 class _ById:
-    """Rows the file names by ID: read in chunks; an ID that does not exist is the row's error."""
+    """Rows the file names by ID or by a natural key: an ID that does not exist is the row's error.
+
+    Subclasses give ``natural_key(row)``, ``describe_natural_key(key)``, ``ambiguous()`` and, in
+    ``prepare``, ``existing_ids`` and ``existing_keys`` (natural key → record, or ``AMBIGUOUS``).
+    """
 
     def ids(self, dataset) -> set[int]:
         ids = set()
@@ -88,6 +92,26 @@ class _ById:
         except ValueError:
             pass  # the row's own error is reported when it is imported
         return keys
+
+    def row_key(self, row):
+        number = self.id_of(row)
+        return ("ID", number) if number is not None else self.natural_key(row)
+
+    def describe_key(self, key) -> str:
+        return f"ID {key[1]}" if key[0] == "ID" else self.describe_natural_key(key)
+
+    def find(self, row):
+        """The record the row names by ID, else by its natural key (``existing_keys``), or ``None``."""
+        found, by_id = self.by_id(row)
+        if by_id:
+            return found
+        try:
+            found = self.existing_keys.get(self.natural_key(row))
+        except ValueError:
+            return None  # an unknown firm or a bad date is the row's own error
+        if found is AMBIGUOUS:
+            raise self.ambiguous()
+        return found
 
     def by_id(self, row):
         number = self.id_of(row)
@@ -235,29 +259,17 @@ class ProjectResource(_ById, ImportResource):
     def natural_key(self, row):
         return (normalise(self.value(row, "name")), self.fields["investor"].clean(row))
 
-    def row_key(self, row):
-        number = self.id_of(row)
-        return ("ID", number) if number is not None else self.natural_key(row)
-
-    def describe_key(self, key) -> str:
-        if key[0] == "ID":
-            return f"ID {key[1]}"
+    def describe_natural_key(self, key) -> str:
         return gettext("name and investor (%(name)s, %(investor)s)") % {
             "name": key[0],
             "investor": self.fields["investor"].widget.render(key[1]),
         }
 
+    def ambiguous(self) -> ValidationError:
+        return ValidationError({"name": gettext("More than one project has this name and investor; give the ID.")})
+
     def find(self, row):
-        found, by_id = self.by_id(row)
-        if not by_id:
-            try:
-                found = self.existing_keys.get(self.row_key(row))
-            except ValueError:
-                return None  # the unknown investor is the row's error
-            if found is AMBIGUOUS:
-                raise ValidationError(
-                    {"name": gettext("More than one project has this name and investor; give the ID.")}
-                )
+        found = super().find(row)
         if found is not None:
             self.recorded[found.pk] = {field: getattr(found, field) for field in PROJECT_RECORDED_FIELDS}
         return found
@@ -371,32 +383,17 @@ class VisitResource(_ById, ImportResource):
             raise ValueError("no date")  # the row's own error says so
         return (date, self.fields["enterprise"].clean(row), normalise(self.value(row, "host_unit")))
 
-    def row_key(self, row):
-        number = self.id_of(row)
-        return ("ID", number) if number is not None else self.natural_key(row)
-
-    def describe_key(self, key) -> str:
-        if key[0] == "ID":
-            return f"ID {key[1]}"
+    def describe_natural_key(self, key) -> str:
         return gettext("date, enterprise and host unit (%(date)s, %(enterprise)s, %(unit)s)") % {
             "date": key[0],
             "enterprise": self.fields["enterprise"].widget.render(key[1]),
             "unit": key[2],
         }
 
-    def find(self, row):
-        found, by_id = self.by_id(row)
-        if by_id:
-            return found
-        try:
-            found = self.existing_keys.get(self.row_key(row))
-        except ValueError:
-            return None
-        if found is AMBIGUOUS:
-            raise ValidationError(
-                {"date": gettext("More than one visit has this date, enterprise and host unit; give the ID.")}
-            )
-        return found
+    def ambiguous(self) -> ValidationError:
+        return ValidationError(
+            {"date": gettext("More than one visit has this date, enterprise and host unit; give the ID.")}
+        )
 
     def save_instance(self, instance, is_create, row, **kwargs):
         leaders = self.fields["leaders"].clean(row)

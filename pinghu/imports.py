@@ -454,8 +454,9 @@ class ImportResource(resources.ModelResource):
     Subclasses set ``kind_label`` (what a row is, e.g. "项目"), ``required`` (field names whose
     columns must be present), ``export_only`` (header msgids the export writes that are not
     imported, e.g. derived figures) and implement ``prepare`` (build lookup indexes from the whole
-    file in a few queries), ``row_key`` (what identifies a row, for duplicates) and ``find``
-    (the existing row a file row updates, or ``None``).
+    file in a few queries), ``row_key`` (what identifies a row, for duplicates; ``row_keys`` where
+    a row can be told by more than one key) and ``find`` (the existing row a file row updates, or
+    ``None``).
     """
 
     kind_label = ""

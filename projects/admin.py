@@ -19,7 +19,7 @@ from pinghu.admin import ImportAdminMixin, RoleRulesAdminMixin
 from pinghu.concurrency import VersionedFormMixin, stale_message, version_of
 from pinghu.permissions import is_admin, may, may_restore
 
-from .choices import PIPELINE, STAGE_DATE_FIELDS, ProjectStage
+from .choices import PIPELINE, TRANSITION_FIELDS, ProjectStage
 from .imports import ProjectResource, VisitResource
 from .models import (
     PROJECT_AMOUNT_FIELDS,
@@ -176,7 +176,7 @@ class ProjectAdmin(ImportAdminMixin, RoleRulesAdminMixin, SimpleHistoryAdmin):
         # the "change stage" action (project_transition), which also writes the stage history.
         if obj is None:
             return []
-        return ["stage", *STAGE_DATE_FIELDS.values(), "signing_event"]
+        return [*TRANSITION_FIELDS, "signing_event"]
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
         if db_field.name == "stage":

@@ -47,6 +47,9 @@ STAGE_DATE_FIELDS = {
     ProjectStage.CONSTRUCTION: "construction_date",
     ProjectStage.PRODUCTION: "production_date",
 }
+# An existing project's fields that change only by a move through the pipeline (project_transition),
+# which writes the stage history with them: read-only in the admin, locked in the API, checked on import.
+TRANSITION_FIELDS = ["stage", *STAGE_DATE_FIELDS.values()]
 # Stages from which a project can still move (production and dropped are final).
 OPEN_STAGES = [*PIPELINE[:-1], ProjectStage.ON_HOLD]
 

@@ -21,6 +21,7 @@ from .choices import (
     ISSUE_MOVES,
     PIPELINE,
     STAGE_DATE_FIELDS,
+    TRANSITION_FIELDS,
     IssueStatus,
     ProjectSource,
     ProjectStage,
@@ -384,7 +385,7 @@ def signing_event_sign_project(
 
 
 # What an import compares an existing project with: the stage, its dates and the conference on record.
-PROJECT_RECORDED_FIELDS = ["stage", *STAGE_DATE_FIELDS.values(), "signing_event_id"]
+PROJECT_RECORDED_FIELDS = [*TRANSITION_FIELDS, "signing_event_id"]
 
 
 @transaction.atomic

@@ -6,7 +6,7 @@ from rest_framework import exceptions, serializers
 
 from chains.models import Chain, Leader
 from pinghu.api.serializers import StrictFieldsMixin
-from projects.choices import STAGE_DATE_FIELDS, IssueStatus, ProjectStage, Satisfaction
+from projects.choices import TRANSITION_FIELDS, IssueStatus, ProjectStage, Satisfaction
 from projects.models import (
     CadreAssignment,
     EnterpriseIssue,
@@ -71,7 +71,7 @@ class ProjectSerializer(StrictFieldsMixin, serializers.ModelSerializer):
 
     def to_internal_value(self, data):
         if self.instance is not None and isinstance(data, dict):
-            locked = sorted({"stage", *STAGE_DATE_FIELDS.values()} & set(data))
+            locked = sorted(set(TRANSITION_FIELDS) & set(data))
             if locked:
                 message = _("Changes only through POST /api/v1/projects/{id}/transition/.")
                 raise serializers.ValidationError({name: [message] for name in locked}, code="stage_read_only")

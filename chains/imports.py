@@ -20,6 +20,7 @@ from pinghu.imports import (
     IntegerWidget,
     LookupWidget,
     TextWidget,
+    chunks,
     column,
     company_form_variant,
     normalise,
@@ -53,6 +54,14 @@ class EnterpriseIndex:
             if code:
                 self.by_code[code] = pk
             self.labels[pk] = name
+
+    @staticmethod
+    def load(pks) -> dict[int, Enterprise]:
+        """The enterprises of these primary keys, read in chunks: the rows a file names, in a few queries."""
+        firms = {}
+        for chunk in chunks(pks):
+            firms.update(Enterprise.objects.in_bulk(chunk))
+        return firms
 
     def near_name(self, name: str) -> str | None:
         """An existing firm whose name differs from ``name`` only by 有限公司/有限责任公司."""
@@ -165,7 +174,6 @@ class EnterpriseResource(ImportResource):
 
     def prepare(self, dataset) -> None:
         self.existing = EnterpriseIndex()
-        self.firms = {}
         seen: dict[str, tuple[int, str]] = {}
         for number, values in zip(self.row_numbers, dataset, strict=False):
             name = str(dict(zip(dataset.headers, values, strict=False)).get(str(self.fields["name"].column_name)) or "")
@@ -191,6 +199,8 @@ class EnterpriseResource(ImportResource):
                     % {"first": seen[variant][0], "first_name": seen[variant][1], "row": number, "name": name}
                 )
             seen.setdefault(key, (number, name))
+        matched = (self._matched(dict(zip(dataset.headers, values, strict=False))) for values in dataset)
+        self.firms = EnterpriseIndex.load({pk for pk in matched if pk not in (None, AMBIGUOUS)})
 
     def _code(self, row) -> str | None:
         return normalize_credit_code(str(self.value(row, "credit_code") or ""))
@@ -205,11 +215,14 @@ class EnterpriseResource(ImportResource):
             return gettext("credit code %(code)s") % {"code": key[1]}
         return gettext("name %(name)s") % {"name": key[1]}
 
-    def find(self, row):
+    def _matched(self, row):
+        """The primary key of the firm on record the row names (by code, else by name), ``AMBIGUOUS`` or ``None``."""
         code = self._code(row)
         pk = self.existing.by_code.get(code) if code else None
-        if pk is None:
-            pk = self.existing.by_name.get(normalise(self.value(row, "name")))
+        return pk if pk is not None else self.existing.by_name.get(normalise(self.value(row, "name")))
+
+    def find(self, row):
+        pk = self._matched(row)
         if pk is AMBIGUOUS:
             raise ValidationError(
                 {
@@ -219,7 +232,7 @@ class EnterpriseResource(ImportResource):
                     )
                 }
             )
-        return None if pk is None else Enterprise.objects.get(pk=pk)
+        return None if pk is None else self.firms[pk]
 
     def import_instance(self, instance, row, **kwargs):
         original_name, original_code = instance.name, instance.credit_code
@@ -290,10 +303,15 @@ class EnterpriseMetricResource(ImportResource):
             except ValueError:
                 continue
         self.existing = {}
-        ids = sorted(enterprise_ids)
-        for start in range(0, len(ids), 1000):
-            for metric in EnterpriseAnnualMetric.objects.filter(enterprise_id__in=ids[start : start + 1000]):
+        metrics = EnterpriseAnnualMetric.objects.select_related("enterprise")
+        for chunk in chunks(enterprise_ids):
+            for metric in metrics.filter(enterprise_id__in=chunk):
                 self.existing[(metric.enterprise_id, metric.year)] = metric
+        self.firms = EnterpriseIndex.load(enterprise_ids)
+
+    def before_save_instance(self, instance, row, **kwargs):
+        # The firm read with the file's others, so that naming the row in the report costs no query.
+        instance.enterprise = self.firms.get(instance.enterprise_id, instance.enterprise)
 
     def row_key(self, row):
         year = IntegerWidget().clean(self.value(row, "year"))

@@ -70,6 +70,13 @@ def company_form_variant(normalised_name: str) -> str | None:
     return None
 
 
+def chunks(values, size: int = 1000):
+    """``values`` sorted, in lists of ``size``: for ``__in`` queries that stay under the databases' limits."""
+    values = sorted(values)
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
 # ---------------------------------------------------------------- reading a file
 
 

@@ -26,6 +26,7 @@ from pinghu.imports import (
     IntegerWidget,
     LookupListWidget,
     LookupWidget,
+    chunks,
     column,
     normalise,
 )
@@ -44,14 +45,6 @@ from .services import (
     visit_prepare_new,
     visit_update,
 )
-
-CHUNK = 1000
-
-
-def _chunks(values):
-    values = sorted(values)
-    for start in range(0, len(values), CHUNK):
-        yield values[start : start + CHUNK]
 
 
 class _ById:
@@ -238,7 +231,7 @@ class ProjectResource(_ById, ImportResource):
         self.fields["signing_event"].widget.date_header = self.fields["signed_date"].column_name
         self.existing_ids = {}
         projects = Project.objects.select_related("chain", "signing_event")
-        for ids in _chunks(self.ids(dataset)):
+        for ids in chunks(self.ids(dataset)):
             self.existing_ids.update(projects.in_bulk(ids))
         # Candidates for the natural key: the projects of the file's investors, compared by normalised name.
         investors = set()
@@ -248,7 +241,7 @@ class ProjectResource(_ById, ImportResource):
             except ValueError:
                 continue
         self.existing_keys = {}
-        for chunk in _chunks(investors):
+        for chunk in chunks(investors):
             for project in projects.filter(investor_id__in=chunk):
                 key = (normalise(project.name), project.investor_id)
                 self.existing_keys[key] = AMBIGUOUS if key in self.existing_keys else project
@@ -358,8 +351,8 @@ class VisitResource(_ById, ImportResource):
         self.fields["leaders"].widget.lookup_widget.index = leader_index()
         self.fields["chains"].widget.lookup_widget.index = chain_index()[0]
         self.existing_ids = {}
-        for ids in _chunks(self.ids(dataset)):
-            self.existing_ids.update(InvestmentVisit.objects.in_bulk(ids))
+        for ids in chunks(self.ids(dataset)):
+            self.existing_ids.update(InvestmentVisit.objects.select_related("enterprise").in_bulk(ids))
         keys = []
         for values in dataset:
             try:
@@ -369,13 +362,23 @@ class VisitResource(_ById, ImportResource):
         self.existing_keys = {}
         if keys:
             dates = [key[0] for key in keys]
-            for enterprise_ids in _chunks({key[1] for key in keys}):
-                visits = InvestmentVisit.objects.filter(
+            for enterprise_ids in chunks({key[1] for key in keys}):
+                visits = InvestmentVisit.objects.select_related("enterprise").filter(
                     enterprise_id__in=enterprise_ids, date__range=(min(dates), max(dates))
                 )
                 for visit in visits:
                     key = (visit.date, visit.enterprise_id, normalise(visit.host_unit))
                     self.existing_keys[key] = AMBIGUOUS if key in self.existing_keys else visit
+        self.firms = EnterpriseIndex.load({key[1] for key in keys})
+
+    def import_instance(self, instance, row, **kwargs):
+        try:
+            super().import_instance(instance, row, **kwargs)
+        finally:
+            # The firm read with the file's others: printing the visit (in the report, or in Django's
+            # message that an unsaved visit has no leaders yet) then costs no query.
+            if instance.enterprise_id in self.firms:
+                instance.enterprise = self.firms[instance.enterprise_id]
 
     def natural_key(self, row):
         date = self.fields["date"].clean(row)

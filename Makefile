@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SQLITE_TEST_URL := sqlite:///:memory:
 
-.PHONY: run test lint migrations-check test-postgres test-sqlite messages clean assets serve browser
+.PHONY: run test lint migrations-check test-postgres test-sqlite messages clean assets serve chromium
 
 # A stamp per requirements file, so a second run does not reinstall anything.
 $(BIN)/python:
@@ -51,17 +51,31 @@ serve: $(VENV)/.requirements static/vendor/.stamp
 ## test: lint, check migrations, then the whole suite on PostgreSQL and on SQLite
 test: lint migrations-check test-postgres test-sqlite
 
+# The browser tests drive Debian's Chromium (or the build PINGHU_CHROMIUM names). When it is missing
+# and we may install packages (root with apt-get), install it once; otherwise stop before the tests
+# with one line that says what to do. Nothing happens when it is there.
+CHROMIUM ?= $(or $(PINGHU_CHROMIUM),/usr/bin/chromium)
+chromium:
+	@if [ -x "$(CHROMIUM)" ] || command -v "$(CHROMIUM)" >/dev/null 2>&1; then exit 0; fi; \
+	if [ -z "$(PINGHU_CHROMIUM)" ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Chromium not found at $(CHROMIUM): installing Debian's chromium package (apt-get) for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null || exit 1; \
+	else \
+		echo "Chromium not found at $(CHROMIUM): the browser tests need it. Install it (as root: apt-get install chromium) or set PINGHU_CHROMIUM to a Chromium executable." >&2; \
+		exit 1; \
+	fi
+
 lint: $(VENV)/.requirements-dev
 	$(BIN)/ruff check .
 
 migrations-check: $(VENV)/.requirements-dev
 	DATABASE_URL=$(SQLITE_TEST_URL) $(BIN)/python manage.py makemigrations --check --dry-run
 
-test-postgres: $(VENV)/.requirements-dev static/vendor/.stamp
+test-postgres: $(VENV)/.requirements-dev static/vendor/.stamp chromium
 	@echo "== pytest on PostgreSQL =="
 	$(BIN)/python scripts/with_postgres.py -- $(BIN)/pytest --create-db
 
-test-sqlite: $(VENV)/.requirements-dev static/vendor/.stamp
+test-sqlite: $(VENV)/.requirements-dev static/vendor/.stamp chromium
 	@echo "== pytest on SQLite =="
 	DATABASE_URL=$(SQLITE_TEST_URL) $(BIN)/pytest
 

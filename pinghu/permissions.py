@@ -4,8 +4,8 @@ Two layers, both standard Django:
 
 - **What kind of action a role may take at all** is a model permission (``projects.change_project``),
   held by the role's group. The groups are created by a data migration and kept in step with
-  ``ROLE_PERMISSIONS`` after every ``migrate`` (``sync_role_groups``), so models added later get
-  their read permissions too. Admins may give a user or group more; the sync only adds.
+  what each app's ``roles.py`` declares after every ``migrate`` (``sync_role_groups``), so models
+  added later get their read permissions too. Admins may give a user or group more; the sync only adds.
 - **Which rows** an official or a chain leader may change is an object rule (django-rules) that
   lives beside the models it is about (``projects/rules.py``): an official edits the visits they
   recorded and the projects they entered or are responsible for; a chain leader edits the
@@ -16,8 +16,11 @@ Two layers, both standard Django:
 
 from __future__ import annotations
 
+from importlib import import_module
+
 import rules
 from django.db.models import Q
+from django.utils.module_loading import module_has_submodule
 from django.utils.translation import gettext_lazy as _
 
 
@@ -33,60 +36,38 @@ class Role:
     ALL = (OFFICIAL, CHAIN_LEADER, BUREAU_STAFF, API_CONSUMER, ADMIN)
 
 
-# Every role reads every model of these apps ("read everything"); user accounts, tokens and the
-# platform's own tables (apps auth, pinghu, axes, …) are restricted to admins.
-READ_APPS = ("chains", "projects")
-
-REFERENCE_MODELS = (
-    "chains.cluster",
-    "chains.chain",
-    "chains.chainnode",
-    "chains.leader",
-    "chains.chainleadership",
-    "chains.enterprise",
-    "chains.enterprisechainrole",
-    "chains.enterpriseannualmetric",
-    "chains.permugradescheme",
-    "projects.signingevent",
-)
-
-# Enterprise services, run by bureau staff: salons, the problem board (assign, resolve), cadres.
-SERVICE_MODELS = (
-    "projects.salonevent",
-    "projects.enterpriseissue",
-    "projects.cadreassignment",
-    "projects.landrenewal",
-)
-
 EXPORT = "pinghu.export_data"
 # Importing files writes through the services on behalf of the bureau (any chain, any project).
 IMPORT = "pinghu.import_data"
 
 
-def _manage(model: str) -> list[str]:
+def manage(model: str) -> list[str]:
+    """The add, change and delete permissions of ``"app.model"``: what a role that runs a register holds."""
     app, name = model.split(".")
     return [f"{app}.{action}_{name}" for action in ("add", "change", "delete")]
 
 
-FOLLOW_UPS = ["projects.add_followup", "projects.change_followup", "projects.delete_followup"]
+def app_roles() -> tuple[list[str], dict[str, list[str]]]:
+    """What every installed app's ``roles.py`` declares, merged.
 
-# Model permissions per role, besides reading READ_APPS. The admin role holds every permission.
-ROLE_PERMISSIONS: dict[str, list[str]] = {
-    Role.OFFICIAL: [
-        "projects.add_enterpriseissue",  # a problem heard on a visit or salon; bureau staff handle it
-        "projects.add_investmentvisit",
-        "projects.change_investmentvisit",
-        "projects.delete_investmentvisit",
-        "projects.add_project",
-        "projects.change_project",
-        *FOLLOW_UPS,
-    ],
-    Role.CHAIN_LEADER: ["projects.change_project", *FOLLOW_UPS],
-    Role.BUREAU_STAFF: [perm for model in REFERENCE_MODELS + SERVICE_MODELS for perm in _manage(model)]
-    + [EXPORT, IMPORT],
-    Role.API_CONSUMER: [],
-    Role.ADMIN: [],
-}
+    An app's ``roles.py`` may set ``EVERY_ROLE_READS = True`` (every role reads every model of the
+    app; user accounts, tokens and the platform's own tables stay with admins) and
+    ``ROLE_PERMISSIONS``, a role name → model permissions mapping. The admin role holds every
+    permission. Returns the apps every role reads and each role's permissions.
+    """
+    from django.apps import apps
+
+    read_apps: list[str] = []
+    granted: dict[str, list[str]] = {role: [] for role in Role.ALL}
+    for config in apps.get_app_configs():
+        if not module_has_submodule(config.module, "roles"):
+            continue
+        module = import_module(f"{config.name}.roles")
+        if getattr(module, "EVERY_ROLE_READS", False):
+            read_apps.append(config.label)
+        for role, perms in getattr(module, "ROLE_PERMISSIONS", {}).items():
+            granted[role].extend(perms)
+    return read_apps, granted
 
 
 # ---------------------------------------------------------------- predicates every app's rules use
@@ -153,20 +134,21 @@ def _permission_filter(perms: list[str]) -> Q:
 
 
 def sync_role_groups(apps, using: str = "default") -> None:
-    """Create the role groups and give each the permissions ``ROLE_PERMISSIONS`` lists (adding, never removing).
+    """Create the role groups and give each the permissions the apps' ``roles.py`` list (adding, never removing).
 
     ``apps`` is a migration's app registry or ``django.apps.apps``; permissions that do not exist
     (yet) are skipped, so this is safe at any point of the migration history.
     """
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    read = Q(content_type__app_label__in=READ_APPS, codename__startswith="view_")
+    read_apps, granted = app_roles()
+    read = Q(content_type__app_label__in=read_apps, codename__startswith="view_")
     for role in Role.ALL:
         group, _created = Group.objects.using(using).get_or_create(name=role)
         if role == Role.ADMIN:
             wanted = Permission.objects.using(using).all()
         else:
-            wanted = Permission.objects.using(using).filter(read | _permission_filter(ROLE_PERMISSIONS[role]))
+            wanted = Permission.objects.using(using).filter(read | _permission_filter(granted[role]))
         missing = wanted.exclude(group=group).values_list("pk", flat=True)
         group.permissions.add(*missing)
 

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "pinghu",
     "chains",
     "projects",
+    "aftercare",
 ]
 
 MIDDLEWARE = [
@@ -291,8 +292,8 @@ SPECTACULAR_SETTINGS = {
         "ProjectStageEnum": "projects.choices.ProjectStage",
         "ProjectSourceEnum": "projects.choices.ProjectSource",
         "TownEnum": "chains.choices.Town",
-        "IssueStatusEnum": "projects.choices.IssueStatus",
-        "IssueChannelEnum": "projects.choices.IssueChannel",
-        "IssueCategoryEnum": "projects.choices.IssueCategory",
+        "IssueStatusEnum": "aftercare.choices.IssueStatus",
+        "IssueChannelEnum": "aftercare.choices.IssueChannel",
+        "IssueCategoryEnum": "aftercare.choices.IssueCategory",
     },
 }

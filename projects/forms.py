@@ -11,8 +11,8 @@ from chains.models import Chain, Enterprise, Leader
 from pinghu.concurrency import VersionedFormMixin
 from pinghu.forms import bootstrap
 
-from .choices import IssueStatus, ProjectStage, Satisfaction
-from .models import EnterpriseIssue, FollowUp, InvestmentVisit, Project, SalonEvent
+from .choices import ProjectStage
+from .models import FollowUp, InvestmentVisit, Project
 
 
 class QuickVisitForm(VersionedFormMixin, forms.ModelForm):
@@ -168,65 +168,3 @@ class TransitionForm(forms.Form):
     to_stage = forms.ChoiceField(choices=ProjectStage.choices, label=_("to stage"))
     date = forms.DateField(label=_("date"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     note = forms.CharField(label=_("note"), required=False, max_length=2000)
-
-
-class IssueForm(forms.ModelForm):
-    """Record a problem a firm raised; the enterprise is typed (search-as-you-type) and must exist."""
-
-    enterprise_name = forms.CharField(
-        label=_("enterprise"),
-        max_length=128,
-        widget=forms.TextInput(attrs={"list": "enterprise-options", "autocomplete": "off"}),
-        help_text=_("Type to search; the enterprise must already be recorded."),
-    )
-
-    class Meta:
-        model = EnterpriseIssue
-        fields = ["channel", "salon", "category", "description", "received_on", "due_date"]
-        widgets = {
-            "received_on": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
-            "due_date": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
-            "description": forms.Textarea(attrs={"rows": 4}),
-        }
-
-    field_order = ["enterprise_name", "channel", "salon", "category", "description", "received_on", "due_date"]
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["received_on"].initial = timezone.localdate()
-        self.fields["salon"].queryset = SalonEvent.objects.select_related("host").order_by("-date")[:100]
-
-    def clean_enterprise_name(self) -> str:
-        name = self.cleaned_data["enterprise_name"].strip()
-        enterprise = Enterprise.objects.filter(name=name).first()
-        if enterprise is None:
-            raise forms.ValidationError(_("No enterprise is recorded under this name: %(name)s.") % {"name": name})
-        self.instance.enterprise = enterprise
-        return name
-
-
-class IssueAdvanceForm(forms.Form):
-    """One step on the problem board; which fields count depends on the step (see ``issue_advance``)."""
-
-    to_status = forms.ChoiceField(
-        label=_("to status"), choices=[(s.value, s.label) for s in IssueStatus if s != IssueStatus.RECEIVED]
-    )
-    on = forms.DateField(label=_("date"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
-    unit = forms.CharField(label=_("assigned unit"), max_length=128, required=False)
-    due_date = forms.DateField(
-        label=_("due date"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
-    )
-    note = forms.CharField(
-        label=_("note"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Resolved: how; rejected: why."),
-    )
-    satisfaction = forms.TypedChoiceField(
-        label=_("satisfaction"),
-        choices=[("", "—"), *Satisfaction.choices],
-        coerce=int,
-        empty_value=None,
-        required=False,
-    )

@@ -49,6 +49,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncMonth
 
 from chains.models import Chain, Cluster
+from pinghu.figures import days, ratio
 
 from .choices import ProjectStage
 from .models import (
@@ -95,19 +96,6 @@ class Period:
             result.append(month)
             month = (month + datetime.timedelta(days=32)).replace(day=1)
         return result
-
-
-def _ratio(numerator: int, denominator: int) -> Decimal | None:
-    """A ratio rounded to four places, or ``None`` when there is nothing to divide by."""
-    if not denominator:
-        return None
-    return (Decimal(numerator) / Decimal(denominator)).quantize(Decimal("0.0001"))
-
-
-def _days(value: datetime.timedelta | None) -> Decimal | None:
-    if value is None:
-        return None
-    return (Decimal(value.total_seconds()) / Decimal(86400)).quantize(Decimal("0.1"))
 
 
 def visits_in(period: Period, *, chain: Chain | None = None, cluster: Cluster | None = None) -> QuerySet:
@@ -207,7 +195,7 @@ def signed_summary(period: Period, *, chain: Chain | None = None, cluster: Clust
     signed = Q(signed_date__range=(period.start, period.end))
     # The WHERE repeats the aggregates' condition so that only the period's rows are read.
     result = projects_of(chain=chain, cluster=cluster).filter(signed).aggregate(**_signed_aggregates(signed=signed))
-    result["start_rate"] = _ratio(result["started_projects"], result["signed_projects"])
+    result["start_rate"] = ratio(result["started_projects"], result["signed_projects"])
     return _cents(result)
 
 
@@ -245,7 +233,7 @@ def signed_by_cluster(period: Period) -> list[dict]:
 
 
 def _with_start_rate(row: dict) -> dict:
-    row["start_rate"] = _ratio(row["started_projects"], row["signed_projects"])
+    row["start_rate"] = ratio(row["started_projects"], row["signed_projects"])
     return _cents(row)
 
 
@@ -326,7 +314,7 @@ def conversion(period: Period, *, chain: Chain | None = None, cluster: Cluster |
             converted_projects=Count("pk", filter=Q(signed_date__isnull=False)),
         )
     )
-    result["conversion_rate"] = _ratio(result["converted_projects"], result["contacted_projects"])
+    result["conversion_rate"] = ratio(result["converted_projects"], result["contacted_projects"])
     return result
 
 
@@ -353,7 +341,7 @@ def stage_durations(period: Period, *, chain: Chain | None = None, cluster: Clus
             }
         )
     )
-    return {f"{name}_days": _days(value) for name, value in averages.items()}
+    return {f"{name}_days": days(value) for name, value in averages.items()}
 
 
 def monthly(period: Period, *, chain: Chain | None = None, cluster: Cluster | None = None) -> list[dict]:

@@ -17,11 +17,4 @@ urlpatterns = [
     path("projects/<int:pk>/follow-ups/", views.project_add_follow_up, name="project-add-follow-up"),
     path("signing-events/", views.signing_event_list, name="signing-event-list"),
     path("signing-events/<int:pk>/", views.signing_event_detail, name="signing-event-detail"),
-    path("issues/", views.issue_list, name="issue-list"),
-    path("issues/new/", views.issue_new, name="issue-new"),
-    path("issues/<int:pk>/", views.issue_detail, name="issue-detail"),
-    path("issues/<int:pk>/advance/", views.issue_advance_view, name="issue-advance"),
-    path("my-firms/", views.my_firms, name="my-firms"),
-    path("firms/not-visited/", views.not_visited, name="not-visited"),
-    path("enterprises/<int:pk>/", views.enterprise_detail, name="enterprise-detail"),
 ]

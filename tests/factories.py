@@ -181,7 +181,7 @@ class PerMuGradeSchemeFactory(factory.django.DjangoModelFactory):
 
 class SalonEventFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "projects.SalonEvent"
+        model = "aftercare.SalonEvent"
 
     date = datetime.date(2023, 6, 1)
     host = factory.SubFactory(LeaderFactory)
@@ -192,7 +192,7 @@ class EnterpriseIssueFactory(factory.django.DjangoModelFactory):
     """A problem row as received (written directly: use ``issue_create`` for the first step)."""
 
     class Meta:
-        model = "projects.EnterpriseIssue"
+        model = "aftercare.EnterpriseIssue"
 
     enterprise = factory.SubFactory(EnterpriseFactory)
     channel = "hotline"
@@ -203,7 +203,7 @@ class EnterpriseIssueFactory(factory.django.DjangoModelFactory):
 
 class CadreAssignmentFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "projects.CadreAssignment"
+        model = "aftercare.CadreAssignment"
 
     cadre_leader = factory.SubFactory(LeaderFactory)
     enterprise = factory.SubFactory(EnterpriseFactory)
@@ -212,7 +212,7 @@ class CadreAssignmentFactory(factory.django.DjangoModelFactory):
 
 class LandRenewalFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "projects.LandRenewal"
+        model = "aftercare.LandRenewal"
 
     enterprise = factory.SubFactory(EnterpriseFactory)
     project = factory.SubFactory(ProjectFactory)

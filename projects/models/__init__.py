@@ -1,4 +1,4 @@
-"""Models of the projects app: investment activity (``activity``) and enterprise services (``enterprise_services``)."""
+"""Models of the projects app: investment activity (visits, projects, stages, signing conferences, rollups)."""
 
 from .activity import (
     MAJOR_FOREIGN_INVESTMENT,
@@ -18,30 +18,17 @@ from .activity import (
     is_major_project,
     major_project_condition,
 )
-from .enterprise_services import (
-    CadreAssignment,
-    EnterpriseIssue,
-    IssueStep,
-    LandRenewal,
-    SalonEvent,
-    overdue_condition,
-)
 
 __all__ = [
     "MAJOR_FOREIGN_INVESTMENT",
     "PROJECT_AMOUNT_FIELDS",
     "PROJECT_DATE_ORDER",
-    "CadreAssignment",
-    "EnterpriseIssue",
     "FollowUp",
     "InvestmentVisit",
-    "IssueStep",
-    "LandRenewal",
     "PipelineDelta",
     "Project",
     "ProjectQuerySet",
     "ProjectStageChange",
-    "SalonEvent",
     "SigningEvent",
     "VisitDay",
     "VisitDayChain",
@@ -49,5 +36,4 @@ __all__ = [
     "VisitProject",
     "is_major_project",
     "major_project_condition",
-    "overdue_condition",
 ]

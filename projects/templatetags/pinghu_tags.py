@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.utils.formats import number_format
 
 from pinghu import permissions
-from projects.choices import IssueStatus, ProjectStage
+from projects.choices import ProjectStage
 
 register = template.Library()
 
@@ -39,12 +39,6 @@ def urlencode_dict(params: dict) -> str:
 def stage_label(stage: str) -> str:
     """The translated label of a stage value."""
     return str(ProjectStage(stage).label)
-
-
-@register.filter
-def issue_status_label(status: str) -> str:
-    """The translated label of a problem's status."""
-    return str(IssueStatus(status).label)
 
 
 @register.simple_tag(takes_context=True)

@@ -131,7 +131,7 @@ def test_choosing_an_enterprise_offers_its_projects_to_link(open_page, live_serv
 def test_a_problem_is_recorded_on_a_phone_and_handled_on_the_board(open_page, live_server, official):
     from django.contrib.auth.models import Group
 
-    from projects.models import EnterpriseIssue
+    from aftercare.models import EnterpriseIssue
 
     page = open_page(official, viewport=PHONE)
     page.goto(f"{live_server.url}/issues/new/")

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from aftercare.models import CadreAssignment, EnterpriseIssue, LandRenewal, SalonEvent
 from chains.models import (
     Chain,
     ChainLeadership,
@@ -20,18 +21,7 @@ from chains.models import (
 from pinghu.permissions import Role
 from pinghu.services import api_token_issue
 from projects.demo import delete_demo_data, generate_demo_data
-from projects.models import (
-    CadreAssignment,
-    EnterpriseIssue,
-    FollowUp,
-    InvestmentVisit,
-    LandRenewal,
-    Project,
-    SalonEvent,
-    SigningEvent,
-    VisitLeader,
-    VisitProject,
-)
+from projects.models import FollowUp, InvestmentVisit, Project, SigningEvent, VisitLeader, VisitProject
 from tests.factories import (
     CadreAssignmentFactory,
     ChainFactory,

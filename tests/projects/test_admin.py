@@ -10,9 +10,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from aftercare.models import EnterpriseIssue, LandRenewal, SalonEvent
+from aftercare.services import cadre_assign, issue_create
 from projects.choices import ProjectStage
-from projects.models import EnterpriseIssue, InvestmentVisit, LandRenewal, Project, ProjectStageChange, SalonEvent
-from projects.services import cadre_assign, issue_create, project_create, visit_create
+from projects.models import InvestmentVisit, Project, ProjectStageChange
+from projects.services import project_create, visit_create
 from tests.factories import (
     ChainFactory,
     EnterpriseFactory,

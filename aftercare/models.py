@@ -1,7 +1,10 @@
-"""Enterprise services: evening salons (亲清夜沙龙), problems (诉求), cadres (千名干部助千企), land renewal (腾笼换鸟).
+"""The service of established firms: evening salons (亲清夜沙龙), problems (诉求), cadres (千名干部助千企),
+land renewal (腾笼换鸟).
 
-A problem moves forward only, through ``projects.services.issue_advance``; each move is an
+A problem moves forward only, through ``aftercare.services.issue_advance``; each move is an
 ``IssueStep``. The database holds the rules that link a problem's status to its dates.
+These models lived in ``projects`` until migration ``aftercare.0001``, which moved them with their
+rows; their constraint and index names still carry the ``projects_`` prefix they were created with.
 """
 
 import datetime
@@ -16,8 +19,10 @@ from simple_history.models import HistoricalRecords
 
 from chains.models import Enterprise, Leader
 from pinghu.models import TimeStampedModel
+from projects.expressions import DatabaseTomorrow
+from projects.models import InvestmentVisit
 
-from ..choices import (
+from .choices import (
     OPEN_ISSUE_STATUSES,
     RESOLVED_ISSUE_STATUSES,
     IssueCategory,
@@ -25,8 +30,6 @@ from ..choices import (
     IssueStatus,
     Satisfaction,
 )
-from ..expressions import DatabaseTomorrow
-from .activity import InvestmentVisit
 
 
 class SalonEvent(TimeStampedModel):

@@ -8,12 +8,12 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from aftercare.models import CadreAssignment, EnterpriseIssue, SalonEvent
+from aftercare.services import cadre_assign, issue_advance, issue_create
 from chains.models import EnterpriseChainRole
 from pinghu.concurrency import etag_of
 from pinghu.permissions import Role
 from pinghu.services import api_token_issue
-from projects.models import CadreAssignment, EnterpriseIssue, SalonEvent
-from projects.services import cadre_assign, issue_advance, issue_create
 from tests.factories import ChainFactory, EnterpriseFactory, LeaderFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -189,20 +189,20 @@ def test_the_board_shows_figures_and_marks_overdue_problems(people, django_asser
     )
     client = site(people["official"])
     with django_assert_max_num_queries(20):
-        page = client.get(reverse("projects:issue-list"))
+        page = client.get(reverse("aftercare:issue-list"))
     html = page.content.decode()
     assert page.status_code == 200 and "data-overdue" in html and page.context["summary"]["overdue"] == 1
     assert (
         "format=xlsx" not in html
-        and "format=xlsx" in site(people["bureau"]).get(reverse("projects:issue-list")).content.decode()
+        and "format=xlsx" in site(people["bureau"]).get(reverse("aftercare:issue-list")).content.decode()
     )
-    assert Client().get(reverse("projects:issue-list")).status_code == 302
+    assert Client().get(reverse("aftercare:issue-list")).status_code == 302
 
 
 def test_recording_a_problem_on_the_site(people):
     EnterpriseFactory(name="平湖某企业")
     client = site(people["official"])
-    url = reverse("projects:issue-new")
+    url = reverse("aftercare:issue-new")
     body = {
         "enterprise_name": "平湖某企业",
         "channel": "hotline",
@@ -220,10 +220,10 @@ def test_recording_a_problem_on_the_site(people):
 
 def test_moving_a_problem_on_the_site(people):
     problem = issue()
-    url = reverse("projects:issue-advance", args=[problem.pk])
+    url = reverse("aftercare:issue-advance", args=[problem.pk])
     step = {"to_status": "resolved", "on": TODAY.isoformat(), "note": "已协调"}
     assert site(people["official"]).post(url, step).status_code == 403
-    page = site(people["bureau"]).get(reverse("projects:issue-detail", args=[problem.pk]))
+    page = site(people["bureau"]).get(reverse("aftercare:issue-detail", args=[problem.pk]))
     assert page.context["moves"] == ["assigned", "resolved", "rejected"]
     bad_date = site(people["bureau"]).post(url, step | {"on": "not-a-date"}, follow=True)
     assert "日期" in str(list(bad_date.context["messages"])[0])  # the field's label leads the message
@@ -242,7 +242,7 @@ def test_my_firms_lists_the_cadres_current_firms(people):
     cadre_assign(enterprise=mine, cadre_leader=leader, start_date=D(2023, 1, 1))
     cadre_assign(enterprise=other, cadre_user=people["bureau"], start_date=D(2023, 1, 1))
     issue(mine)
-    page = site(people["official"]).get(reverse("projects:my-firms"))
+    page = site(people["official"]).get(reverse("aftercare:my-firms"))
     firms = list(page.context["firms"])
     assert [firm.name for firm in firms] == ["我的企业"] and firms[0].open_issues == 1
 
@@ -253,7 +253,7 @@ def test_the_enterprise_page_gathers_everything(people, django_assert_max_num_qu
     issue(firm, description="物流通道")
     client = site(people["official"])
     with django_assert_max_num_queries(12):
-        page = client.get(reverse("projects:enterprise-detail", args=[firm.pk]))
+        page = client.get(reverse("aftercare:enterprise-detail", args=[firm.pk]))
     html = page.content.decode()
     assert page.status_code == 200 and "某链" in html and "物流通道" in html and "enterprise-metrics" in html
 
@@ -261,7 +261,7 @@ def test_the_enterprise_page_gathers_everything(people, django_assert_max_num_qu
 def test_the_not_visited_page(people):
     firm = EnterpriseFactory(name="久未联系")
     cadre_assign(enterprise=firm, cadre_user=people["official"], start_date=D(2023, 1, 1))
-    page = site(people["official"]).get(reverse("projects:not-visited"), {"days": "abc"})
+    page = site(people["official"]).get(reverse("aftercare:not-visited"), {"days": "abc"})
     assert page.status_code == 200 and page.context["days"] == 90 and "久未联系" in page.content.decode()
 
 
@@ -270,7 +270,7 @@ def test_a_land_renewal_links_a_low_grade_firm_to_its_replacement_project(people
 
     from django.core.exceptions import ValidationError
 
-    from projects.models import LandRenewal
+    from aftercare.models import LandRenewal
     from tests.factories import ProjectFactory
 
     firm, project = EnterpriseFactory(name="低效企业"), ProjectFactory(name="功能膜项目")
@@ -279,8 +279,8 @@ def test_a_land_renewal_links_a_low_grade_firm_to_its_replacement_project(people
         LandRenewal(enterprise=firm, project=project).full_clean()
     with pytest.raises(ValidationError):
         LandRenewal(enterprise=EnterpriseFactory(), project=project, land_area=Decimal("0")).full_clean()
-    html = site(people["official"]).get(reverse("projects:enterprise-detail", args=[firm.pk])).content.decode()
+    html = site(people["official"]).get(reverse("aftercare:enterprise-detail", args=[firm.pk])).content.decode()
     assert "功能膜项目" in html and "renewals" in html
-    admin_page = site(people["bureau"]).get(reverse("admin:projects_landrenewal_add"))
+    admin_page = site(people["bureau"]).get(reverse("admin:aftercare_landrenewal_add"))
     assert admin_page.status_code == 200
-    assert site(people["official"]).get(reverse("admin:projects_landrenewal_add")).status_code == 403
+    assert site(people["official"]).get(reverse("admin:aftercare_landrenewal_add")).status_code == 403

@@ -28,10 +28,12 @@ from django.db.models.functions import Coalesce, Greatest, TruncMonth
 from django.utils import timezone
 
 from chains.models import Chain, Enterprise
+from pinghu.figures import days, ratio
+from projects.models import InvestmentVisit
+from projects.stats import Period
 
 from .choices import RESOLVED_ISSUE_STATUSES
-from .models import CadreAssignment, EnterpriseIssue, InvestmentVisit, SalonEvent, overdue_condition
-from .stats import Period, _days, _ratio
+from .models import CadreAssignment, EnterpriseIssue, SalonEvent, overdue_condition
 
 RESOLVED = Q(status__in=RESOLVED_ISSUE_STATUSES)
 
@@ -49,8 +51,8 @@ def _figures(today: datetime.date) -> dict:
 
 
 def _finish(row: dict) -> dict:
-    row["resolution_rate"] = _ratio(row["resolved"], row["collected"])
-    row["average_days_to_resolve"] = _days(row.pop("average_days"))
+    row["resolution_rate"] = ratio(row["resolved"], row["collected"])
+    row["average_days_to_resolve"] = days(row.pop("average_days"))
     return row
 
 

@@ -1,0 +1,150 @@
+"""Writes of the service of established firms: salons, problems and their steps, cadre assignments.
+
+Admin, pages and API call these functions; a problem's status and its dates change only through
+``issue_advance``. Investment activity (visits, projects) is written by ``projects.services``.
+"""
+
+import datetime
+from collections.abc import Iterable
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from chains.models import Enterprise, Leader
+
+from .choices import ISSUE_DATE_FIELDS, ISSUE_MOVES, IssueStatus
+from .models import CadreAssignment, EnterpriseIssue, IssueStep, SalonEvent
+
+User = AbstractBaseUser
+
+
+
+@transaction.atomic
+def salon_save(*, salon: SalonEvent, enterprises: Iterable[Enterprise] | None) -> SalonEvent:
+    """Validate and save a salon and, if given, the firms attending, together (``None`` keeps them)."""
+    salon.full_clean()
+    salon.save()
+    if enterprises is not None:
+        salon.enterprises.set(list(enterprises))
+    return salon
+
+
+def _status_label(status: str) -> str:
+    return str(IssueStatus(status).label)
+
+
+@transaction.atomic
+def issue_create(*, issue: EnterpriseIssue, by: User | None) -> EnterpriseIssue:
+    """Record a new problem as received, with its first step."""
+    if issue.pk is not None:
+        raise ValueError("issue_create() takes an unsaved problem")
+    issue.status = IssueStatus.RECEIVED
+    issue.recorded_by = by if by is not None and by.pk is not None else None
+    issue.full_clean()
+    issue.save()
+    IssueStep.objects.create(issue=issue, from_status="", to_status=IssueStatus.RECEIVED, on=issue.received_on, by=by)
+    return issue
+
+
+def issue_allowed_moves(issue: EnterpriseIssue) -> list[str]:
+    """The statuses a problem may move to next (forward only)."""
+    return list(ISSUE_MOVES[IssueStatus(issue.status)])
+
+
+@transaction.atomic
+def issue_advance(
+    issue: EnterpriseIssue,
+    to_status: str,
+    *,
+    on: datetime.date,
+    by: User | None,
+    unit: str = "",
+    due_date: datetime.date | None = None,
+    note: str = "",
+    satisfaction: int | None = None,
+) -> EnterpriseIssue:
+    """Move a problem one step forward and record the step: the one rule admin, pages and API call.
+
+    - assigned (流转交办) needs the unit (``unit``); a due date may be set;
+    - resolved (办结) needs a resolution note (``note``);
+    - closed may carry the firm's satisfaction (1–5);
+    - rejected needs the reason (``note``).
+    The date cannot be in the future nor before the problem's previous step.
+    """
+    issue = EnterpriseIssue.objects.select_for_update().get(pk=issue.pk)
+    current = IssueStatus(issue.status)
+    if to_status not in ISSUE_MOVES[current]:
+        allowed = "、".join(_status_label(status) for status in ISSUE_MOVES[current]) or _("none (final)")
+        raise ValidationError(
+            {
+                "to_status": _("A problem %(current)s cannot become %(target)s; possible next steps: %(allowed)s.")
+                % {"current": _status_label(current), "target": _status_label(to_status), "allowed": allowed}
+            },
+            code="invalid_move",
+        )
+    if on > timezone.localdate():
+        raise ValidationError({"on": _("A step cannot be dated in the future.")}, code="future")
+    previous = getattr(issue, ISSUE_DATE_FIELDS[current])
+    if previous is not None and on < previous:
+        raise ValidationError(
+            {"on": _("This step cannot be dated before the previous one (%(date)s).") % {"date": previous}},
+            code="before_previous",
+        )
+    target = IssueStatus(to_status)
+    if target == IssueStatus.ASSIGNED:
+        issue.assigned_unit = unit.strip() or issue.assigned_unit
+        if not issue.assigned_unit:
+            raise ValidationError({"unit": _("Name the unit the problem is handed to.")}, code="required")
+        if due_date is not None:
+            issue.due_date = due_date
+    elif target == IssueStatus.RESOLVED:
+        if not note.strip():
+            raise ValidationError({"note": _("Say how the problem was resolved.")}, code="required")
+        issue.resolution_note = note.strip()
+    elif target == IssueStatus.REJECTED:
+        if not note.strip():
+            raise ValidationError({"note": _("Give the reason for rejecting the problem.")}, code="required")
+        issue.rejection_reason = note.strip()
+    elif target == IssueStatus.CLOSED:
+        issue.satisfaction = satisfaction
+    setattr(issue, ISSUE_DATE_FIELDS[target], on)
+    issue.status = target
+    issue.full_clean()
+    issue.save()
+    # An assignment's step names the unit (the board lists steps, and units change hands).
+    step_note = note.strip() or (issue.assigned_unit if target == IssueStatus.ASSIGNED else "")
+    IssueStep.objects.create(issue=issue, from_status=current, to_status=target, on=on, by=by, note=step_note)
+    return issue
+
+
+@transaction.atomic
+def cadre_assign(
+    *,
+    enterprise: Enterprise,
+    start_date: datetime.date,
+    cadre_user: User | None = None,
+    cadre_leader: Leader | None = None,
+) -> CadreAssignment:
+    """Assign a cadre to a firm from ``start_date``, ending the firm's current assignment the day before."""
+    current = CadreAssignment.objects.select_for_update().current().filter(enterprise=enterprise).first()
+    if current is not None:
+        if start_date <= current.start_date:
+            raise ValidationError(
+                {
+                    "start_date": _("The new cadre must start after the current one (%(date)s).")
+                    % {"date": current.start_date}
+                },
+                code="overlap",
+            )
+        current.end_date = start_date - datetime.timedelta(days=1)
+        current.full_clean()
+        current.save()
+    assignment = CadreAssignment(
+        enterprise=enterprise, start_date=start_date, cadre_user=cadre_user, cadre_leader=cadre_leader
+    )
+    assignment.full_clean()
+    assignment.save()
+    return assignment

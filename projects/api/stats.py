@@ -1,0 +1,200 @@
+"""Statistics endpoints of investment activity (``/api/v1/stats/…``): a period and a chain or cluster in, figures out.
+
+The figures are ``projects.stats``; this module parses the query and describes the answers.
+"""
+
+import datetime
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from chains.models import Chain, Cluster
+from pinghu.api.serializers import StrictFieldsMixin
+from pinghu.api.viewsets import READ_ERRORS
+from projects import stats
+from projects.choices import ProjectStage
+
+# Statistics cover the city's records, not the calendar's extremes (a monthly series stays short).
+STATS_EARLIEST = datetime.date(1990, 1, 1)
+STATS_LATEST = datetime.date(2100, 12, 31)
+
+
+class StatsQuerySerializer(StrictFieldsMixin, serializers.Serializer):
+    """Query parameters of every statistics endpoint."""
+
+    start = serializers.DateField(required=False, help_text=_("First day (default: 1 January of this year)."))
+    end = serializers.DateField(required=False, help_text=_("Last day, inclusive (default: today)."))
+    chain = serializers.SlugRelatedField(
+        slug_field="code", queryset=Chain.objects.all(), required=False, help_text=_("Chain code, e.g. nev.")
+    )
+    cluster = serializers.SlugRelatedField(
+        slug_field="code", queryset=Cluster.objects.all(), required=False, help_text=_("Cluster code, e.g. equipment.")
+    )
+
+    def validate(self, attrs):
+        today = timezone.localdate()
+        attrs.setdefault("start", datetime.date(today.year, 1, 1))
+        attrs.setdefault("end", today)
+        if attrs["start"] > attrs["end"]:
+            raise serializers.ValidationError({"end": [_("The end date cannot be before the start date.")]})
+        for name in ("start", "end"):
+            if not STATS_EARLIEST <= attrs[name] <= STATS_LATEST:
+                message = _("Dates must lie between %(earliest)s and %(latest)s.") % {
+                    "earliest": STATS_EARLIEST,
+                    "latest": STATS_LATEST,
+                }
+                raise serializers.ValidationError({name: [message]})
+        if attrs.get("chain") and attrs.get("cluster"):
+            raise serializers.ValidationError({"cluster": [_("Give a chain or a cluster, not both.")]})
+        return attrs
+
+
+def money_field(**kwargs):
+    return serializers.DecimalField(max_digits=20, decimal_places=2, **kwargs)
+
+
+def rate_field(**kwargs):
+    return serializers.DecimalField(max_digits=6, decimal_places=4, allow_null=True, **kwargs)
+
+
+def days_field():
+    return serializers.DecimalField(max_digits=10, decimal_places=1, allow_null=True)
+
+
+class SummarySerializer(serializers.Serializer):
+    visits = serializers.IntegerField()
+    saturday_visits = serializers.IntegerField()
+    person_times = serializers.IntegerField()
+    saturday_person_times = serializers.IntegerField()
+    projects_engaged = serializers.IntegerField()
+    signed_projects = serializers.IntegerField()
+    signed_investment = money_field(help_text=_("万元"))
+    signed_foreign_investment = money_field(help_text=_("万美元"))
+    major_projects = serializers.IntegerField()
+    started_projects = serializers.IntegerField()
+    start_rate = rate_field(help_text=_("开工率: started ÷ signed; null when nothing signed."))
+    contacted_projects = serializers.IntegerField()
+    converted_projects = serializers.IntegerField()
+    conversion_rate = rate_field()
+    contact_to_signed_days = days_field()
+    signed_to_registered_days = days_field()
+    registered_to_construction_days = days_field()
+    construction_to_production_days = days_field()
+
+
+class ByChainRowSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    cluster = serializers.CharField(source="cluster__code")
+    signed_projects = serializers.IntegerField()
+    signed_investment = money_field()
+    signed_foreign_investment = money_field()
+    major_projects = serializers.IntegerField()
+    started_projects = serializers.IntegerField()
+    start_rate = rate_field()
+    visits = serializers.IntegerField()
+    person_times = serializers.IntegerField()
+    saturday_person_times = serializers.IntegerField()
+    projects_engaged = serializers.IntegerField()
+
+
+class PipelineRowSerializer(serializers.Serializer):
+    stage = serializers.ChoiceField(choices=ProjectStage.choices)
+    label = serializers.CharField()
+    projects = serializers.IntegerField()
+    investment = money_field()
+
+
+class MonthlyRowSerializer(serializers.Serializer):
+    month = serializers.DateField()
+    visits = serializers.IntegerField()
+    person_times = serializers.IntegerField()
+    saturday_person_times = serializers.IntegerField()
+    signed_projects = serializers.IntegerField()
+    signed_investment = money_field()
+
+
+class StatsView(APIView):
+    """Base of the statistics endpoints: parse the period and filter, answer with what stats.py computes."""
+
+    view_permission = "projects.view_project"
+
+    def query(self, request) -> dict:
+        # "format" is DRF's own (?format=json); every other parameter must be one of ours.
+        params = StatsQuerySerializer(data={k: v for k, v in request.query_params.items() if k != "format"})
+        params.is_valid(raise_exception=True)
+        data = params.validated_data
+        return {
+            "period": stats.Period(data["start"], data["end"]),
+            "chain": data.get("chain"),
+            "cluster": data.get("cluster"),
+        }
+
+
+class SummaryView(StatsView):
+    @extend_schema(
+        summary=_("Headline figures for a period"),
+        description=_(
+            "Visits, person-times, projects engaged, signings, major projects, 开工率, conversion and stage durations."
+        ),
+        parameters=[StatsQuerySerializer],
+        responses={200: SummarySerializer, **READ_ERRORS},
+    )
+    def get(self, request):
+        query = self.query(request)
+        period, filters = query.pop("period"), query
+        data = {**stats.summary(period, **filters), **stats.stage_durations(period, **filters)}
+        return Response(SummarySerializer(data).data)
+
+
+class ByChainView(StatsView):
+    @extend_schema(
+        summary=_("Signing and visit figures per chain"),
+        parameters=[StatsQuerySerializer],
+        responses={200: ByChainRowSerializer(many=True), **READ_ERRORS},
+    )
+    def get(self, request):
+        query = self.query(request)
+        cluster = query["cluster"] or (query["chain"].cluster if query["chain"] else None)
+        visits = {row["code"]: row for row in stats.visits_by_chain(query["period"], cluster=cluster)}
+        rows = []
+        for row in stats.signed_by_chain(query["period"], cluster=cluster):
+            if query["chain"] is not None and row["code"] != query["chain"].code:
+                continue
+            visit_row = visits[row["code"]]
+            rows.append(
+                {
+                    **row,
+                    **{
+                        key: visit_row[key]
+                        for key in ("visits", "person_times", "saturday_person_times", "projects_engaged")
+                    },
+                }
+            )
+        return Response(ByChainRowSerializer(rows, many=True).data)
+
+
+class PipelineView(StatsView):
+    @extend_schema(
+        summary=_("Projects and investment by stage as of the period's end"),
+        parameters=[StatsQuerySerializer],
+        responses={200: PipelineRowSerializer(many=True), **READ_ERRORS},
+    )
+    def get(self, request):
+        query = self.query(request)
+        return Response(PipelineRowSerializer(stats.pipeline(query.pop("period"), **query), many=True).data)
+
+
+class MonthlyView(StatsView):
+    @extend_schema(
+        summary=_("Monthly series of visits and signings"),
+        parameters=[StatsQuerySerializer],
+        responses={200: MonthlyRowSerializer(many=True), **READ_ERRORS},
+    )
+    def get(self, request):
+        query = self.query(request)
+        return Response(MonthlyRowSerializer(stats.monthly(query.pop("period"), **query), many=True).data)

@@ -1,0 +1,21 @@
+"""What each role may do with investment activity; which rows an official or chain leader may change is ``rules.py``."""
+
+from pinghu.permissions import Role, manage
+
+EVERY_ROLE_READS = True
+
+FOLLOW_UPS = ["projects.add_followup", "projects.change_followup", "projects.delete_followup"]
+
+ROLE_PERMISSIONS = {
+    Role.OFFICIAL: [
+        "projects.add_investmentvisit",
+        "projects.change_investmentvisit",
+        "projects.delete_investmentvisit",
+        "projects.add_project",
+        "projects.change_project",
+        *FOLLOW_UPS,
+    ],
+    Role.CHAIN_LEADER: ["projects.change_project", *FOLLOW_UPS],
+    # Signing conferences are reference data the bureau keeps.
+    Role.BUREAU_STAFF: manage("projects.signingevent"),
+}

@@ -1,6 +1,7 @@
 """Real-browser tests: Debian's Chromium driven by Playwright against pytest-django's live server.
 
-They never skip: if Chromium cannot start, they fail and say why (.ci/run installs it when missing).
+They never skip: if Chromium cannot start, they fail and say why (`make test` installs Debian's chromium
+when it is missing and it may, see the Makefile's chromium target).
 """
 
 import os

@@ -21,7 +21,6 @@ from .models import CadreAssignment, EnterpriseIssue, IssueStep, SalonEvent
 User = AbstractBaseUser
 
 
-
 @transaction.atomic
 def salon_save(*, salon: SalonEvent, enterprises: Iterable[Enterprise] | None) -> SalonEvent:
     """Validate and save a salon and, if given, the firms attending, together (``None`` keeps them)."""

@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from chains.metrics import enterprise_metrics_over_years
 from chains.models import Enterprise, EnterpriseChainRole
+from chains.stats import enterprise_metrics_over_years
 from pinghu.forms import bootstrap
 from pinghu.history import history_entries
 from pinghu.pages import filtered, form_problems, paginate, query_without_page, require

@@ -10,8 +10,8 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from pinghu.admin import ImportAdminMixin
 
-from . import metrics
-from .choices import LeadershipRole
+from . import stats
+from .choices import Grade, LeadershipRole
 from .imports import EnterpriseMetricResource, EnterpriseResource
 from .models import (
     Chain,
@@ -219,10 +219,10 @@ class GradeListFilter(admin.SimpleListFilter):
     parameter_name = "grade"
 
     def lookups(self, request, model_admin):
-        return metrics.Grade.choices
+        return Grade.choices
 
     def queryset(self, request, queryset):
-        if self.value() in metrics.Grade.values:
+        if self.value() in Grade.values:
             return queryset.filter(grade=self.value())
         return queryset
 
@@ -268,7 +268,7 @@ class EnterpriseAnnualMetricAdmin(ImportAdminMixin, SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         # The derived figures come from the same expressions as the API and the pages.
-        return metrics.annual_metrics(rank=False)
+        return stats.annual_metrics(rank=False)
 
     @admin.display(description=_("tax per mu (10k CNY/mu)"), ordering="tax_per_mu")
     def tax_per_mu(self, obj: EnterpriseAnnualMetric):

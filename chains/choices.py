@@ -55,3 +55,16 @@ class Town(models.TextChoices):
     DUSHANGANG = "独山港镇", _("Dushangang Town")
     ZHAPU = "乍浦镇", _("Zhapu Town")
     ETDZ = "平湖经济技术开发区", _("Pinghu Economic and Technological Development Zone")
+
+
+class Grade(models.TextChoices):
+    """Per-mu grade of a firm in a year (亩均评价等级)."""
+
+    A = "A", _("grade A")
+    B = "B", _("grade B")
+    C = "C", _("grade C")
+    D = "D", _("grade D")
+
+
+# Grades whose land may be taken over by a replacement project (腾笼换鸟).
+RENEWAL_GRADES = (Grade.C, Grade.D)

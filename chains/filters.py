@@ -7,8 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pinghu.filters import StrictBooleanFilter, StrictFilterSet
 
-from .choices import ChainKind, Ownership, Segment, SrdiLevel, Town
-from .metrics import Grade
+from .choices import ChainKind, Grade, Ownership, Segment, SrdiLevel, Town
 from .models import (
     METRIC_YEAR_MAX,
     METRIC_YEAR_MIN,
@@ -99,7 +98,7 @@ class YearFilter(django_filters.NumberFilter):
 
 
 class EnterpriseAnnualMetricFilterSet(StrictFilterSet):
-    """Filters of the per-mu figures; expects the annotated queryset of ``chains.metrics.annual_metrics``."""
+    """Filters of the per-mu figures; expects the annotated queryset of ``chains.stats.annual_metrics``."""
 
     year = YearFilter(label=_("year"))
     enterprise = django_filters.ModelChoiceFilter(queryset=Enterprise.objects.all(), label=_("enterprise"))

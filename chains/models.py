@@ -404,7 +404,7 @@ class EnterpriseAnnualMetric(TimeStampedModel):
     """One enterprise's figures for one year, the input of the per-mu evaluation (亩均论英雄).
 
     Amounts in 万元, land in 亩, energy in tonnes of standard coal (吨标准煤). Tax per mu, output per
-    mu, energy per output, the grade and the rank are derived in the database (``chains.metrics``).
+    mu, energy per output, the grade and the rank are derived in the database (``chains.stats``).
     """
 
     enterprise = models.ForeignKey(

@@ -1,6 +1,6 @@
 """Server-rendered pages of the chains app: the per-mu ranking (亩均论英雄).
 
-Thin like the other pages: filters are the API's FilterSet, figures come from ``chains.metrics``.
+Thin like the other pages: filters are the API's FilterSet, figures come from ``chains.stats``.
 Reading needs a login and the role's permission to view per-mu figures (every role has it).
 """
 
@@ -12,7 +12,8 @@ from django.shortcuts import render
 from pinghu.forms import bootstrap
 from pinghu.permissions import EXPORT, may, readable
 
-from . import metrics
+from . import stats
+from .choices import RENEWAL_GRADES
 from .filters import EnterpriseAnnualMetricFilterSet, YearFilter
 
 PAGE_SIZE = 50
@@ -23,9 +24,9 @@ def _year(request: HttpRequest) -> int:
     """The year asked for, if valid; otherwise the default year of the evaluation."""
     field = YearFilter().field
     try:
-        return field.clean(request.GET.get("year")) or metrics.default_year()
+        return field.clean(request.GET.get("year")) or stats.default_year()
     except forms.ValidationError:
-        return metrics.default_year()
+        return stats.default_year()
 
 
 @readable(VIEW_METRICS)
@@ -34,7 +35,7 @@ def per_mu_ranking(request: HttpRequest) -> HttpResponse:
     year = _year(request)
     data = request.GET.copy()
     data["year"] = str(year)
-    filterset = EnterpriseAnnualMetricFilterSet(data, queryset=metrics.ranking(year))
+    filterset = EnterpriseAnnualMetricFilterSet(data, queryset=stats.ranking(year))
     # Choosing one firm out of every enterprise is the API's job; the page filters by year, town, chain, grade.
     del filterset.form.fields["enterprise"]
     bootstrap(filterset.form)
@@ -43,23 +44,23 @@ def per_mu_ranking(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     query["year"] = str(year)
-    thresholds, own_scheme = metrics.thresholds_for(year)
+    thresholds, own_scheme = stats.thresholds_for(year)
     return render(
         request,
         "chains/per_mu_ranking.html",
         {
             "year": year,
-            "years": metrics.metric_years(),
+            "years": stats.metric_years(),
             "filter": filterset,
             "page": page,
             "count": page.paginator.count,
             "query": query.urlencode(),
             "thresholds": thresholds,
             "own_scheme": own_scheme,
-            "total": metrics.per_mu_total(year),
-            "by_town": metrics.per_mu_by_town(year),
-            "by_chain": metrics.per_mu_by_chain(year),
-            "renewal_grades": metrics.RENEWAL_GRADES,
+            "total": stats.per_mu_total(year),
+            "by_town": stats.per_mu_by_town(year),
+            "by_chain": stats.per_mu_by_chain(year),
+            "renewal_grades": RENEWAL_GRADES,
             "may_export": may(request.user, EXPORT),
         },
     )

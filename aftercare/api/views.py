@@ -1,6 +1,5 @@
 """API of the service of established firms: salons, problems (with their steps), cadre assignments, statistics."""
 
-
 from django.db.models import Count, Prefetch
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view

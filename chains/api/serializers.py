@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from chains.metrics import Grade, annual_metrics
+from chains.choices import Grade
 from chains.models import (
     METRIC_YEAR_MAX,
     METRIC_YEAR_MIN,
@@ -17,6 +17,7 @@ from chains.models import (
     EnterpriseChainRole,
     Leader,
 )
+from chains.stats import annual_metrics
 from pinghu.api.serializers import StrictFieldsMixin
 
 
@@ -131,7 +132,7 @@ class EnterpriseAnnualMetricSerializer(StrictFieldsMixin, serializers.ModelSeria
     """An enterprise's figures for a year with what the per-mu evaluation derives from them (read-only).
 
     Writes validate the model (``full_clean``: its constraints with their messages) before saving.
-    Expects the annotated queryset of ``chains.metrics.annual_metrics``.
+    Expects the annotated queryset of ``chains.stats.annual_metrics``.
     """
 
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)

@@ -7,7 +7,7 @@ from rest_framework import viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from chains import metrics
+from chains import stats
 from chains.choices import ChainKind, Ownership, Segment, SrdiLevel
 from chains.filters import (
     ChainFilterSet,
@@ -238,11 +238,11 @@ class EnterpriseAnnualMetricViewSet(ExportMixin, WriteViewSet):
     export_columns = METRIC_EXPORT
 
     def get_queryset(self):
-        return metrics.annual_metrics()
+        return stats.annual_metrics()
 
 
 class PerMuStatsView(APIView):
-    """Base of the per-mu statistics: parse the year, answer with what ``chains.metrics`` computes."""
+    """Base of the per-mu statistics: parse the year, answer with what ``chains.stats`` computes."""
 
     view_permission = "chains.view_enterpriseannualmetric"
 
@@ -250,7 +250,7 @@ class PerMuStatsView(APIView):
         # "format" is DRF's own (?format=json); every other parameter must be one of ours.
         params = PerMuYearQuerySerializer(data={k: v for k, v in request.query_params.items() if k != "format"})
         params.is_valid(raise_exception=True)
-        return params.validated_data.get("year") or metrics.default_year()
+        return params.validated_data.get("year") or stats.default_year()
 
 
 class PerMuByTownView(PerMuStatsView):
@@ -264,7 +264,7 @@ class PerMuByTownView(PerMuStatsView):
         responses={200: PerMuByTownRowSerializer(many=True), **READ_ERRORS},
     )
     def get(self, request):
-        rows = metrics.per_mu_by_town(self.year(request))
+        rows = stats.per_mu_by_town(self.year(request))
         return Response(PerMuByTownRowSerializer(rows, many=True).data)
 
 
@@ -279,5 +279,5 @@ class PerMuByChainView(PerMuStatsView):
         responses={200: PerMuByChainRowSerializer(many=True), **READ_ERRORS},
     )
     def get(self, request):
-        rows = metrics.per_mu_by_chain(self.year(request))
+        rows = stats.per_mu_by_chain(self.year(request))
         return Response(PerMuByChainRowSerializer(rows, many=True).data)

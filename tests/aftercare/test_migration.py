@@ -43,7 +43,9 @@ def _seed(apps) -> dict:
     """One row in each moved table, history rows, and a group holding their permissions."""
     get = apps.get_model
     cluster = get("chains", "Cluster").objects.create(code="c", name="装备", sort_order=1)
-    chain = get("chains", "Chain").objects.create(cluster=cluster, code="nev", name="新能源汽车", kind="key", sort_order=1)
+    chain = get("chains", "Chain").objects.create(
+        cluster=cluster, code="nev", name="新能源汽车", kind="key", sort_order=1
+    )
     firm = get("chains", "Enterprise").objects.create(name="演示甲有限公司")
     leader = get("chains", "Leader").objects.create(name="演示市长", title="市长")
     user = get("auth", "User").objects.create(username="cadre")
@@ -56,7 +58,13 @@ def _seed(apps) -> dict:
     step = get("projects", "IssueStep").objects.create(issue=issue, to_status="received", on=day, by=user)
     cadre = get("projects", "CadreAssignment").objects.create(cadre_user=user, enterprise=firm, start_date=day)
     project = get("projects", "Project").objects.create(
-        name="演示项目", chain=chain, stage="lead", first_contact_date=day, source="visit", total_investment=100, investor=firm
+        name="演示项目",
+        chain=chain,
+        stage="lead",
+        first_contact_date=day,
+        source="visit",
+        total_investment=100,
+        investor=firm,
     )
     renewal = get("projects", "LandRenewal").objects.create(enterprise=firm, project=project, land_area="12.50")
     history = get("projects", "HistoricalEnterpriseIssue")

@@ -22,8 +22,8 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from chains import metrics
-from chains.metrics import Grade
+from chains import stats
+from chains.choices import RENEWAL_GRADES, Grade
 from chains.models import DEFAULT_GRADE_THRESHOLDS, EnterpriseAnnualMetric, PerMuGradeScheme
 from tests.factories import (
     ChainFactory,
@@ -208,7 +208,7 @@ def test_both_models_keep_history():
 
 
 def test_derived_figures_grades_and_ranks(firms):
-    got = {m.enterprise.name: m for m in metrics.ranking(2024)}
+    got = {m.enterprise.name: m for m in stats.ranking(2024)}
     expected = {
         # name: (tax/mu, output/mu, energy/output, grade, rank)
         "甲": (D("35.0000"), D("500.0000"), D("0.0500"), "A", 1),
@@ -224,9 +224,9 @@ def test_derived_figures_grades_and_ranks(firms):
 
 
 def test_ranking_is_ordered_by_tax_per_mu_and_rank_ignores_filters(firms):
-    assert [m.enterprise.name for m in metrics.ranking(2024)] == ["戊", "甲", "乙", "丙", "丁"]  # ties by name
+    assert [m.enterprise.name for m in stats.ranking(2024)] == ["戊", "甲", "乙", "丙", "丁"]  # ties by name
     # The rank is the place in the whole year, also when only some firms are listed.
-    assert [(m.enterprise.name, m.rank) for m in metrics.ranking(2024).filter(enterprise__town="新埭镇")] == [
+    assert [(m.enterprise.name, m.rank) for m in stats.ranking(2024).filter(enterprise__town="新埭镇")] == [
         ("丙", 4),
         ("丁", 5),
     ]
@@ -234,7 +234,7 @@ def test_ranking_is_ordered_by_tax_per_mu_and_rank_ignores_filters(firms):
 
 def test_ranks_are_per_year(firms):
     EnterpriseAnnualMetricFactory(enterprise=firms["丁"].enterprise, year=2023, land_area=D(10), tax_paid=D(1))
-    assert [(m.year, m.rank) for m in metrics.enterprise_metrics_over_years(firms["丁"].enterprise)] == [
+    assert [(m.year, m.rank) for m in stats.enterprise_metrics_over_years(firms["丁"].enterprise)] == [
         (2023, 1),
         (2024, 5),
     ]
@@ -244,7 +244,7 @@ def test_grade_boundaries_are_inclusive():
     values = {"29.99": "B", "30.00": "A", "15.00": "B", "14.99": "C", "5.00": "C", "4.99": "D", "0.00": "D"}
     for tax in values:
         EnterpriseAnnualMetricFactory(land_area=D(1), tax_paid=D(tax))
-    got = {str(m.tax_paid): m.grade for m in metrics.annual_metrics()}
+    got = {str(m.tax_paid): m.grade for m in stats.annual_metrics()}
     assert got == values
 
 
@@ -252,16 +252,16 @@ def test_year_scheme_overrides_the_default_only_for_its_year():
     firm = EnterpriseFactory()
     EnterpriseAnnualMetricFactory(enterprise=firm, year=2023, land_area=D(100), tax_paid=D(3500))  # 35
     EnterpriseAnnualMetricFactory(enterprise=firm, year=2024, land_area=D(100), tax_paid=D(3500))  # 35
-    assert [m.grade for m in metrics.enterprise_metrics_over_years(firm)] == ["A", "A"]
+    assert [m.grade for m in stats.enterprise_metrics_over_years(firm)] == ["A", "A"]
     PerMuGradeSchemeFactory(year=2024, tax_per_mu_a=D(40), tax_per_mu_b=D(20), tax_per_mu_c=D(10))
-    assert [m.grade for m in metrics.enterprise_metrics_over_years(firm)] == ["A", "B"]  # 2023 keeps the default
-    assert [m.grade for m in metrics.ranking(2024)] == ["B"]  # the same, by the one-year expression
+    assert [m.grade for m in stats.enterprise_metrics_over_years(firm)] == ["A", "B"]  # 2023 keeps the default
+    assert [m.grade for m in stats.ranking(2024)] == ["B"]  # the same, by the one-year expression
 
 
 def test_thresholds_for_reports_the_source():
-    assert metrics.thresholds_for(2024) == (DEFAULT_GRADE_THRESHOLDS, False)
+    assert stats.thresholds_for(2024) == (DEFAULT_GRADE_THRESHOLDS, False)
     PerMuGradeSchemeFactory(year=2024, tax_per_mu_a=D(40), tax_per_mu_b=D(20), tax_per_mu_c=D(10))
-    thresholds, own = metrics.thresholds_for(2024)
+    thresholds, own = stats.thresholds_for(2024)
     assert (thresholds.a, thresholds.b, thresholds.c, own) == (D(40), D(20), D(10), True)
 
 
@@ -271,20 +271,20 @@ def test_default_scheme_is_documented_in_code():
 
 
 def test_default_year_is_latest_complete_year_with_figures(monkeypatch):
-    monkeypatch.setattr(metrics, "last_complete_year", lambda: 2025)
-    assert metrics.default_year() == 2025  # nothing entered
+    monkeypatch.setattr(stats, "last_complete_year", lambda: 2025)
+    assert stats.default_year() == 2025  # nothing entered
     EnterpriseAnnualMetricFactory(year=2023)
-    assert metrics.default_year() == 2023
+    assert stats.default_year() == 2023
     EnterpriseAnnualMetricFactory(year=2026)  # the current year is not complete
-    assert metrics.default_year() == 2023
-    assert metrics.metric_years() == [2026, 2023]
+    assert stats.default_year() == 2023
+    assert stats.metric_years() == [2026, 2023]
 
 
 # ---------------------------------------------------------------- group tables, candidates
 
 
 def test_by_town(firms):
-    rows = metrics.per_mu_by_town(2024)
+    rows = stats.per_mu_by_town(2024)
     assert [row["town"] for row in rows] == ["", "乍浦镇", "新埭镇"]
     by_town = {row["town"]: row for row in rows}
     assert by_town["乍浦镇"] == {
@@ -311,7 +311,7 @@ def test_by_town(firms):
 
 
 def test_by_chain(firms):
-    rows = metrics.per_mu_by_chain(2024)
+    rows = stats.per_mu_by_chain(2024)
     assert [row["code"] for row in rows] == ["nev", "cnc"]
     nev, cnc = rows
     assert (nev["firms"], nev["total_land_area"], nev["total_tax_paid"]) == (3, D("230.00"), D("6850.00"))
@@ -319,7 +319,7 @@ def test_by_chain(firms):
     assert (nev["grade_a"], nev["grade_b"], nev["grade_c"], nev["grade_d"]) == (2, 1, 0, 0)
     assert (cnc["firms"], cnc["tax_per_mu"], cnc["output_per_mu"]) == (2, D("15.0000"), D("235.7143"))
     assert (cnc["grade_a"], cnc["grade_b"], cnc["grade_c"], cnc["grade_d"]) == (0, 1, 1, 0)
-    assert [row["code"] for row in metrics.per_mu_by_chain(2024, chain=cnc_chain(firms))] == ["cnc"]
+    assert [row["code"] for row in stats.per_mu_by_chain(2024, chain=cnc_chain(firms))] == ["cnc"]
 
 
 def cnc_chain(firms):
@@ -327,28 +327,28 @@ def cnc_chain(firms):
 
 
 def test_city_total(firms):
-    total = metrics.per_mu_total(2024)
+    total = stats.per_mu_total(2024)
     assert (total["firms"], total["total_land_area"], total["total_tax_paid"]) == (5, D("330.00"), D("7450.00"))
     assert total["tax_per_mu"] == D("22.5758")  # 7450 ÷ 330
     assert (total["grade_a"], total["grade_b"], total["grade_c"], total["grade_d"]) == (2, 1, 1, 1)
 
 
 def test_group_tables_of_a_year_without_figures_are_empty(firms):
-    assert metrics.per_mu_by_town(2023) == [] and metrics.per_mu_by_chain(2023) == []
-    assert metrics.per_mu_total(2023)["firms"] == 0
+    assert stats.per_mu_by_town(2023) == [] and stats.per_mu_by_chain(2023) == []
+    assert stats.per_mu_total(2023)["firms"] == 0
 
 
 def test_group_grades_follow_the_year_scheme(firms):
     PerMuGradeSchemeFactory(year=2024, tax_per_mu_a=D(40), tax_per_mu_b=D(20), tax_per_mu_c=D(10))
-    total = metrics.per_mu_total(2024)
+    total = stats.per_mu_total(2024)
     assert (total["grade_a"], total["grade_b"], total["grade_c"], total["grade_d"]) == (0, 3, 0, 2)
 
 
 def test_renewal_candidates_are_c_and_d_least_tax_per_mu_first(firms):
-    candidates = metrics.renewal_candidates(2024)
+    candidates = stats.renewal_candidates(2024)
     assert [(m.enterprise.name, m.grade) for m in candidates] == [("丁", "D"), ("丙", "C")]
-    assert set(metrics.RENEWAL_GRADES) == {Grade.C, Grade.D}
-    assert list(metrics.renewal_candidates(2023)) == []
+    assert set(RENEWAL_GRADES) == {Grade.C, Grade.D}
+    assert list(stats.renewal_candidates(2023)) == []
 
 
 def test_enterprise_metrics_partial_lists_the_years():
@@ -356,12 +356,12 @@ def test_enterprise_metrics_partial_lists_the_years():
     EnterpriseAnnualMetricFactory(enterprise=firm, year=2022, land_area=D(10), tax_paid=D(400))  # 40: A
     EnterpriseAnnualMetricFactory(enterprise=firm, year=2023, land_area=D(10), tax_paid=D(20))  # 2: D
     html = render_to_string(
-        "chains/includes/enterprise_metrics.html", {"metrics": metrics.enterprise_metrics_over_years(firm)}
+        "chains/includes/enterprise_metrics.html", {"metrics": stats.enterprise_metrics_over_years(firm)}
     )
     assert html.index("2022") < html.index("2023")
     assert "grade-a" in html and "text-bg-success" in html and "grade-d" in html and "text-bg-danger" in html
     empty = render_to_string(
         "chains/includes/enterprise_metrics.html",
-        {"metrics": metrics.enterprise_metrics_over_years(EnterpriseFactory())},
+        {"metrics": stats.enterprise_metrics_over_years(EnterpriseFactory())},
     )
     assert "No per-mu figures recorded for this enterprise." in empty

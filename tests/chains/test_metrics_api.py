@@ -244,9 +244,9 @@ def test_stats_use_the_year_scheme(read_client, firms):  # noqa: F811
 
 
 def test_stats_default_to_the_latest_complete_year_with_figures(read_client, firms, monkeypatch):  # noqa: F811
-    from chains import metrics
+    from chains import stats
 
-    monkeypatch.setattr(metrics, "last_complete_year", lambda: 2025)
+    monkeypatch.setattr(stats, "last_complete_year", lambda: 2025)
     assert len(read_client.get("/api/v1/stats/per-mu/by-town/").json()) == 3
 
 

@@ -64,9 +64,9 @@ def test_filters_and_candidates_link(admin_client, firms):  # noqa: F811
 
 
 def test_year_selector_and_default_year(admin_client, firms, monkeypatch):  # noqa: F811
-    from chains import metrics
+    from chains import stats
 
-    monkeypatch.setattr(metrics, "last_complete_year", lambda: 2025)
+    monkeypatch.setattr(stats, "last_complete_year", lambda: 2025)
     EnterpriseAnnualMetricFactory(year=2022)
     response = admin_client.get(URL)
     assert response.context["year"] == 2024

@@ -34,7 +34,6 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
-    TextChoices,
     Value,
     When,
 )
@@ -43,7 +42,7 @@ from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .choices import Town
+from .choices import RENEWAL_GRADES, Grade, Town
 from .models import (
     DEFAULT_GRADE_THRESHOLDS,
     Chain,
@@ -59,16 +58,6 @@ THRESHOLD = DecimalField(max_digits=10, decimal_places=2)
 TOTAL = DecimalField(max_digits=20, decimal_places=2)
 
 
-class Grade(TextChoices):
-    """Per-mu grade of a firm in a year (亩均评价等级)."""
-
-    A = "A", _("grade A")
-    B = "B", _("grade B")
-    C = "C", _("grade C")
-    D = "D", _("grade D")
-
-
-RENEWAL_GRADES = (Grade.C, Grade.D)
 
 
 class Quotient(Func):

@@ -1,0 +1,155 @@
+"""Enterprises and their roles on the chains (链主, key firm, …), matched by credit code or normalised name."""
+
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Length, Upper
+from django.db.models.lookups import Exact
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from pinghu.models import TimeStampedModel
+
+from ..choices import Ownership, SrdiLevel, Town
+from ..validators import CREDIT_CODE_LENGTH, normalize_credit_code, validate_credit_code
+from .structure import Chain, ChainNode
+
+
+class Enterprise(TimeStampedModel):
+    """A firm in or outside Pinghu: a chain member, a lead firm or an investment target."""
+
+    name = models.CharField(_("name"), max_length=128, unique=True)
+    short_name = models.CharField(_("short name"), max_length=64, blank=True)
+    credit_code = models.CharField(
+        _("unified social credit code"),
+        max_length=CREDIT_CODE_LENGTH,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[validate_credit_code],
+        help_text=_("18 characters (GB 32100-2015). Leave empty for firms registered outside mainland China."),
+    )
+    ownership = models.CharField(
+        _("ownership"), max_length=16, choices=Ownership.choices, blank=True, help_text=_("Leave empty if unknown.")
+    )
+    country = models.CharField(_("country or region"), max_length=64, blank=True)
+    fortune500 = models.BooleanField(_("Fortune Global 500"), default=False)
+    srdi_level = models.CharField(
+        _("SRDI (专精特新) level"), max_length=16, choices=SrdiLevel.choices, default=SrdiLevel.NONE
+    )
+    above_size = models.BooleanField(
+        _("above designated size"),
+        default=False,
+        help_text=_("Industrial firm with annual revenue of 20 million yuan or more."),
+    )
+    in_pinghu = models.BooleanField(_("located in Pinghu"), default=True)
+    town = models.CharField(
+        _("town"), max_length=16, choices=Town.choices, blank=True, help_text=_("Only for firms located in Pinghu.")
+    )
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["updated_at"], name="chains_enterprise_updated_idx")]
+        verbose_name = _("enterprise")
+        verbose_name_plural = _("enterprises")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(credit_code__isnull=True)
+                | (Q(Exact(Length("credit_code"), CREDIT_CODE_LENGTH)) & Q(credit_code=Upper("credit_code"))),
+                name="chains_enterprise_credit_code_shape",
+                violation_error_message=_("The unified social credit code must be 18 upper-case characters."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ownership__in=[*Ownership.values, ""]),
+                name="chains_enterprise_ownership_valid",
+                violation_error_message=_("Ownership must be domestic, foreign or Hong Kong/Macao/Taiwan."),
+            ),
+            models.CheckConstraint(
+                condition=Q(srdi_level__in=SrdiLevel.values),
+                name="chains_enterprise_srdi_level_valid",
+                violation_error_message=_("SRDI level must be none, provincial or national."),
+            ),
+            models.CheckConstraint(
+                condition=Q(town__in=[*Town.values, ""]),
+                name="chains_enterprise_town_valid",
+                violation_error_message=_("Town must be one of the towns of Pinghu."),
+            ),
+            models.CheckConstraint(
+                condition=Q(in_pinghu=True) | Q(town=""),
+                name="chains_enterprise_town_only_in_pinghu",
+                violation_error_message=_("Town can only be set for a firm located in Pinghu."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        """Store credit codes in one form (upper case, no spaces; empty means none)."""
+        super().clean()
+        self.credit_code = normalize_credit_code(self.credit_code)
+        if not self.in_pinghu and self.town:
+            raise ValidationError({"town": _("Town can only be set for a firm located in Pinghu.")})
+
+    def clean_fields(self, exclude=None) -> None:
+        # Normalise before the field validators run, so "9133 0100…" typed with spaces or in
+        # lower case is checked (and stored) as the canonical code.
+        self.credit_code = normalize_credit_code(self.credit_code)
+        super().clean_fields(exclude=exclude)
+
+
+class EnterpriseChainRole(TimeStampedModel):
+    """An enterprise's place in a chain: which node, and whether it is the 链主 (lead firm)."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="chain_roles", verbose_name=_("enterprise")
+    )
+    chain = models.ForeignKey(Chain, on_delete=models.PROTECT, related_name="enterprise_roles", verbose_name=_("chain"))
+    node = models.ForeignKey(
+        ChainNode,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="enterprise_roles",
+        verbose_name=_("chain node"),
+        help_text=_("Optional; must be a node of the same chain."),
+    )
+    is_lead = models.BooleanField(_("lead enterprise (链主)"), default=False)
+    since = models.DateField(_("since"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["chain", "-is_lead", "enterprise__name"]
+        verbose_name = _("enterprise chain role")
+        verbose_name_plural = _("enterprise chain roles")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "chain"],
+                name="chains_enterprisechainrole_unique_enterprise_chain",
+                violation_error_message=_("This enterprise already has a role in this chain."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} · {self.chain}"
+
+    def clean(self) -> None:
+        """The node, when given, must belong to the role's chain."""
+        super().clean()
+        if self.node_id is not None and self.chain_id is not None and self.node.chain_id != self.chain_id:
+            raise ValidationError(
+                {
+                    "node": ValidationError(
+                        _("The node belongs to chain %(other)s, not to %(chain)s."),
+                        code="node_other_chain",
+                        params={"other": self.node.chain, "chain": self.chain},
+                    )
+                }
+            )

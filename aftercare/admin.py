@@ -5,7 +5,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from projects.admin import ReadOnlyStepsInline
+from pinghu.admin import ReadOnlyStepsInline
 
 from .models import CadreAssignment, EnterpriseIssue, IssueStep, LandRenewal, SalonEvent
 from .services import cadre_assign, issue_create

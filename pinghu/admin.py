@@ -187,3 +187,19 @@ class ApiTokenAdmin(admin.ModelAdmin):
         for token in queryset:
             api_token_revoke(token)
         self.message_user(request, gettext("%(count)d tokens revoked.") % {"count": queryset.count()})
+
+
+class ReadOnlyStepsInline(admin.TabularInline):
+    """A record's steps (stage changes, problem steps), read-only: a service writes them, never the admin."""
+
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("by")

@@ -1,23 +1,19 @@
-"""Models of the projects app: investment activity (visits, projects, stages, signing conferences, rollups)."""
+"""Models of the projects app: investment activity (projects and signing conferences in ``pipeline``,
+stage changes and follow-ups in ``progress``, ``visits``, and the trigger-kept ``rollups``)."""
 
-from .activity import (
+from .pipeline import (
     MAJOR_FOREIGN_INVESTMENT,
     PROJECT_AMOUNT_FIELDS,
     PROJECT_DATE_ORDER,
-    FollowUp,
-    InvestmentVisit,
-    PipelineDelta,
     Project,
     ProjectQuerySet,
-    ProjectStageChange,
     SigningEvent,
-    VisitDay,
-    VisitDayChain,
-    VisitLeader,
-    VisitProject,
     is_major_project,
     major_project_condition,
 )
+from .progress import FollowUp, ProjectStageChange
+from .rollups import PipelineDelta, VisitDay, VisitDayChain
+from .visits import InvestmentVisit, VisitLeader, VisitProject
 
 __all__ = [
     "MAJOR_FOREIGN_INVESTMENT",

@@ -1,0 +1,97 @@
+"""Rollup rows written only by database triggers, summed by the dashboard instead of raw visits and stage changes."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from chains.models import Chain
+
+from ..choices import ProjectStage
+from ..expressions import IsSaturday
+
+# Rollups. The rows below are written only by database triggers (migration 0005), on every write
+# path (services, admin, bulk inserts, raw SQL), in the same transaction as the rows they sum.
+# They let the dashboard add up a few thousand daily rows instead of joining 100,000s of visits and
+# stage changes. ``projects.rollups.rebuild_rollups`` recomputes them from the source tables.
+
+
+class VisitDay(models.Model):
+    """Visits and person-times dated on one day (all visits, whatever their chains)."""
+
+    date = models.DateField(_("date"), unique=True)
+    is_saturday = models.GeneratedField(
+        expression=IsSaturday("date"),
+        output_field=models.BooleanField(),
+        db_persist=True,
+        verbose_name=_("Saturday investment day"),
+    )
+    visit_count = models.PositiveIntegerField(_("visits"))
+    leader_count = models.PositiveIntegerField(_("person-times"))
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("visits per day")
+        verbose_name_plural = _("visits per day")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(visit_count__gte=0) & Q(leader_count__gte=0), name="projects_visitday_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d}"
+
+
+class VisitDayChain(models.Model):
+    """Visits and person-times dated on one day that concern one chain (a visit counts once per chain)."""
+
+    date = models.DateField(_("date"))
+    chain = models.ForeignKey(Chain, on_delete=models.CASCADE, related_name="+", verbose_name=_("chain"))
+    is_saturday = models.GeneratedField(
+        expression=IsSaturday("date"),
+        output_field=models.BooleanField(),
+        db_persist=True,
+        verbose_name=_("Saturday investment day"),
+    )
+    visit_count = models.PositiveIntegerField(_("visits"))
+    leader_count = models.PositiveIntegerField(_("person-times"))
+
+    class Meta:
+        ordering = ["date", "chain"]
+        verbose_name = _("visits per day and chain")
+        verbose_name_plural = _("visits per day and chain")
+        constraints = [
+            models.UniqueConstraint(fields=["date", "chain"], name="projects_visitdaychain_unique"),
+            models.CheckConstraint(
+                condition=Q(visit_count__gte=0) & Q(leader_count__gte=0), name="projects_visitdaychain_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} · {self.chain_id}"
+
+
+class PipelineDelta(models.Model):
+    """The net change, on one day, of one chain's projects (and their investment) in one stage.
+
+    Each stage change adds one project to its new stage and removes it from the old one on its
+    date, so the sum of the rows dated on or before a day is the pipeline as of that day. Values
+    are signed: a day on which projects leave a stage has a negative row.
+    """
+
+    date = models.DateField(_("date"))
+    chain = models.ForeignKey(Chain, on_delete=models.CASCADE, related_name="+", verbose_name=_("chain"))
+    stage = models.CharField(_("stage"), max_length=16, choices=ProjectStage.choices)
+    projects = models.IntegerField(_("projects"))
+    investment = models.DecimalField(_("total investment (万元)"), max_digits=20, decimal_places=2)
+
+    class Meta:
+        ordering = ["date", "chain", "stage"]
+        verbose_name = _("pipeline change per day")
+        verbose_name_plural = _("pipeline changes per day")
+        constraints = [
+            models.UniqueConstraint(fields=["date", "chain", "stage"], name="projects_pipelinedelta_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} · {self.chain_id} · {self.stage}"

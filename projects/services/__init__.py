@@ -1,0 +1,41 @@
+"""Writes of investment activity that span models: the one place each rule lives.
+
+Admin, pages, API and the import call these functions; none of them writes a stage, a visit with
+its links or a conference signing by other means. One module per subject: ``projects`` (new
+projects, signing, deletion), ``transitions`` (stage moves), ``visits``, ``bulk`` (the import's edits).
+"""
+
+from .bulk import PROJECT_RECORDED_FIELDS, project_import_save, project_update_many
+from .projects import (
+    PROJECT_BATCH_CLEAN,
+    project_create,
+    project_create_many,
+    project_delete,
+    project_initial_stage_date,
+    project_prepare_new,
+    signing_event_sign_project,
+)
+from .transitions import project_allowed_transitions, project_transition, stage_before_hold
+from .visits import VISIT_BATCH_CLEAN, visit_create, visit_create_many, visit_delete, visit_prepare_new, visit_update
+
+__all__ = [
+    "PROJECT_BATCH_CLEAN",
+    "PROJECT_RECORDED_FIELDS",
+    "VISIT_BATCH_CLEAN",
+    "project_allowed_transitions",
+    "project_create",
+    "project_create_many",
+    "project_delete",
+    "project_import_save",
+    "project_initial_stage_date",
+    "project_prepare_new",
+    "project_transition",
+    "project_update_many",
+    "signing_event_sign_project",
+    "stage_before_hold",
+    "visit_create",
+    "visit_create_many",
+    "visit_delete",
+    "visit_prepare_new",
+    "visit_update",
+]

@@ -1,0 +1,144 @@
+"""Visits with their leaders, chains, projects and new leads: created, edited and deleted as one."""
+
+from collections.abc import Iterable
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from chains.models import Chain, Enterprise, Leader
+from pinghu.history import deletion_batch, record_history
+
+from ..choices import (
+    ProjectSource,
+    ProjectStage,
+)
+from ..models import (
+    InvestmentVisit,
+    Project,
+    VisitLeader,
+)
+from .projects import project_create
+
+User = AbstractBaseUser
+
+
+def visit_prepare_new(visit: InvestmentVisit, *, leaders: list[Leader], by: User | None) -> None:
+    """The rules of a new visit before validation: at least one leader; recorded by ``by`` unless said otherwise."""
+    if not leaders:
+        raise ValidationError({"leaders": _("A visit needs at least one leader.")}, code="required")
+    visit.recorded_by = by if visit.recorded_by_id is None else visit.recorded_by
+
+
+# Checked by the import before a batch is written: its lookups found the enterprise, and the
+# recording user is the importing one, so full_clean() need not query for them.
+VISIT_BATCH_CLEAN = {"exclude": ["enterprise", "recorded_by"]}
+
+
+@transaction.atomic
+def visit_create_many(
+    visits: list[tuple[InvestmentVisit, list[Leader], list[Chain]]], *, by: User | None, reason: str = ""
+) -> list[InvestmentVisit]:
+    """``visit_create`` for a batch (an import): each visit with its leaders and chains, written set-based.
+
+    Each visit must have been through ``visit_prepare_new`` and ``full_clean(**VISIT_BATCH_CLEAN)``.
+    The visits, their leader and chain links and one history row each (with the links, as the
+    signal path keeps them) are inserted in a few statements; the history rows name ``by`` and
+    ``reason``. The database's triggers count the person-times and the rollups as usual.
+    """
+    if not visits:
+        return []
+    rows = [visit for visit, _leaders, _chains in visits]
+    InvestmentVisit.objects.bulk_create(rows, batch_size=1000)
+    VisitLeader.objects.bulk_create(
+        [VisitLeader(visit=visit, leader=leader) for visit, leaders, _chains in visits for leader in leaders],
+        batch_size=1000,
+    )
+    chain_link = InvestmentVisit.chains.through
+    chain_link.objects.bulk_create(
+        [chain_link(investmentvisit=visit, chain=chain) for visit, _leaders, chains in visits for chain in chains],
+        batch_size=1000,
+    )
+    for start in range(0, len(rows), 1000):
+        ids = [visit.pk for visit in rows[start : start + 1000]]
+        record_history(InvestmentVisit.objects.filter(pk__in=ids), history_type="+", reason=reason, user=by)
+    return rows
+
+
+@transaction.atomic
+def visit_create(
+    *,
+    visit: InvestmentVisit,
+    leaders: Iterable[Leader],
+    by: User | None,
+    chains: Iterable[Chain] = (),
+    projects: Iterable[Project] = (),
+    new_projects: Iterable[Project] = (),
+    new_enterprise: Enterprise | None = None,
+) -> InvestmentVisit:
+    """Record a visit with its leaders, chains and linked projects, creating new leads in the same step.
+
+    New projects come unsaved; each becomes a lead from this visit (source ``visit``, first
+    contact on the visit date, the visited enterprise as investor unless another is given).
+    An unsaved ``new_enterprise`` is saved first and becomes the visited enterprise.
+    One transaction: a bad new project leaves no visit (and no new enterprise) behind.
+    """
+    leaders = list(leaders)
+    visit_prepare_new(visit, leaders=leaders, by=by)
+    if new_enterprise is not None:
+        new_enterprise.full_clean()
+        new_enterprise.save()
+        visit.enterprise = new_enterprise
+    visit.full_clean()
+    visit.save()
+    visit.leaders.set(leaders)
+    visit.chains.set(list(chains))
+    linked = list(projects)
+    for position, project in enumerate(new_projects):
+        project.source = ProjectSource.VISIT
+        project.stage = ProjectStage.LEAD
+        project.first_contact_date = project.first_contact_date or visit.date
+        if project.investor_id is None:
+            project.investor = visit.enterprise
+        try:
+            linked.append(project_create(project=project, by=by))
+        except ValidationError as error:
+            raise ValidationError({f"new_projects[{position}]": error.messages}, code="invalid") from error
+    visit.projects.set(linked)
+    return visit
+
+
+@transaction.atomic
+def visit_update(
+    *,
+    visit: InvestmentVisit,
+    leaders: Iterable[Leader],
+    chains: Iterable[Chain],
+    projects: Iterable[Project],
+    new_enterprise: Enterprise | None = None,
+) -> InvestmentVisit:
+    """Save an edited visit and replace its leaders, chains and linked projects.
+
+    An unsaved ``new_enterprise`` (a firm added in place) is saved and becomes the visited enterprise.
+    """
+    leaders = list(leaders)
+    if not leaders:
+        raise ValidationError({"leaders": _("A visit needs at least one leader.")}, code="required")
+    if new_enterprise is not None:
+        new_enterprise.full_clean()
+        new_enterprise.save()
+        visit.enterprise = new_enterprise
+    visit.full_clean()
+    visit.save()
+    visit.leaders.set(leaders)
+    visit.chains.set(list(chains))
+    visit.projects.set(list(projects))
+    return visit
+
+
+@transaction.atomic
+def visit_delete(visit: InvestmentVisit) -> None:
+    """Delete a visit with its links, as one restorable deletion (its history keeps the links)."""
+    with deletion_batch():
+        visit.delete()

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from chains.models import Enterprise
+from chains.selectors import enterprise_by_name, enterprise_near_name, near_name_hint
 
 from .choices import IssueStatus, Satisfaction
 from .models import EnterpriseIssue, SalonEvent
@@ -38,9 +38,14 @@ class IssueForm(forms.ModelForm):
 
     def clean_enterprise_name(self) -> str:
         name = self.cleaned_data["enterprise_name"].strip()
-        enterprise = Enterprise.objects.filter(name=name).first()
+        enterprise = enterprise_by_name(name)
         if enterprise is None:
-            raise forms.ValidationError(_("No enterprise is recorded under this name: %(name)s.") % {"name": name})
+            near = enterprise_near_name(name)
+            raise forms.ValidationError(
+                near_name_hint(near.name)
+                if near
+                else _("No enterprise is recorded under this name: %(name)s.") % {"name": name}
+            )
         self.instance.enterprise = enterprise
         return name
 

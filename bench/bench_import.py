@@ -116,10 +116,13 @@ def ensure_leaders() -> None:
 
 def ensure_investors() -> None:
     from chains.models import Enterprise
+    from chains.names import firm_name_key
 
     names = [f"导入基准企业{number:04d}有限公司" for number in range(INVESTORS)]
     existing = set(Enterprise.objects.filter(name__in=names).values_list("name", flat=True))
-    Enterprise.objects.bulk_create([Enterprise(name=name) for name in names if name not in existing])
+    Enterprise.objects.bulk_create(
+        [Enterprise(name=name, name_key=firm_name_key(name)) for name in names if name not in existing]
+    )
 
 
 def bench_user():

@@ -1,8 +1,9 @@
 """Importing enterprises and their annual per-mu figures from Excel or CSV (see ``pinghu.imports``).
 
 Enterprises are matched by unified social credit code, else by exact normalised name (full-width
-and half-width forms and spaces do not count). "有限公司" and "有限责任公司" are different legal
-names: never matched to each other, but flagged in the report. Chains are matched by code or name.
+and half-width forms and spaces do not count: ``chains.names``, the rule the forms share).
+"有限公司" and "有限责任公司" are different legal names: never matched to each other, but flagged
+in the report. Chains are matched by code or name.
 """
 
 from __future__ import annotations
@@ -22,12 +23,13 @@ from pinghu.imports import (
     TextWidget,
     chunks,
     column,
-    company_form_variant,
     normalise,
 )
 
 from .choices import Ownership, SrdiLevel, Town
 from .models import Chain, Enterprise, EnterpriseAnnualMetric, Leader
+from .names import firm_name_key, firm_name_variant_key
+from .selectors import near_name_hint
 from .validators import normalize_credit_code
 
 CREDIT_CODE_HEADER = _("unified social credit code")
@@ -49,8 +51,9 @@ class EnterpriseIndex:
         self.by_name: dict = {}
         self.by_code: dict = {}
         self.labels: dict[int, str] = {}
-        for pk, name, code in Enterprise.objects.values_list("pk", "name", "credit_code").iterator(chunk_size=5000):
-            _add(self.by_name, normalise(name), pk)
+        rows = Enterprise.objects.values_list("pk", "name", "name_key", "credit_code")
+        for pk, name, key, code in rows.iterator(chunk_size=5000):
+            _add(self.by_name, key, pk)
             if code:
                 self.by_code[code] = pk
             self.labels[pk] = name
@@ -65,17 +68,14 @@ class EnterpriseIndex:
 
     def near_name(self, name: str) -> str | None:
         """An existing firm whose name differs from ``name`` only by 有限公司/有限责任公司."""
-        variant = company_form_variant(normalise(name))
+        variant = firm_name_variant_key(name)
         pk = self.by_name.get(variant) if variant else None
         return self.labels.get(pk) if pk not in (None, AMBIGUOUS) else None
 
     def hint(self, name: str) -> str:
         near = self.near_name(name)
         if near:
-            return gettext(
-                "%(near)s exists, which differs only in 有限公司/有限责任公司; these are different legal names: "
-                "use that name if it is the same firm."
-            ) % {"near": near}
+            return near_name_hint(near)
         return gettext("Import the enterprise first (kind: enterprises).")
 
     def widget(self, describe, *, required: bool = True, code_header=None) -> EnterpriseWidget:
@@ -177,11 +177,11 @@ class EnterpriseResource(ImportResource):
         seen: dict[str, tuple[int, str]] = {}
         for number, values in zip(self.row_numbers, dataset, strict=False):
             name = str(dict(zip(dataset.headers, values, strict=False)).get(str(self.fields["name"].column_name)) or "")
-            key = normalise(name)
+            key = firm_name_key(name)
             if not key:
                 continue
             near = self.existing.near_name(name) if key not in self.existing.by_name else None
-            variant = company_form_variant(key)
+            variant = firm_name_variant_key(name)
             if near:
                 self.warnings.append(
                     gettext(
@@ -207,7 +207,7 @@ class EnterpriseResource(ImportResource):
 
     def row_keys(self, row):
         # A firm is the same whether a row gives its code, its normalised name or both.
-        code, name = self._code(row), normalise(self.value(row, "name"))
+        code, name = self._code(row), firm_name_key(self.value(row, "name"))
         return [key for key in (("code", code), ("name", name)) if key[1]]
 
     def describe_key(self, key) -> str:
@@ -219,7 +219,7 @@ class EnterpriseResource(ImportResource):
         """The primary key of the firm on record the row names (by code, else by name), ``AMBIGUOUS`` or ``None``."""
         code = self._code(row)
         pk = self.existing.by_code.get(code) if code else None
-        return pk if pk is not None else self.existing.by_name.get(normalise(self.value(row, "name")))
+        return pk if pk is not None else self.existing.by_name.get(firm_name_key(self.value(row, "name")))
 
     def find(self, row):
         pk = self._matched(row)
@@ -238,7 +238,7 @@ class EnterpriseResource(ImportResource):
         original_name, original_code = instance.name, instance.credit_code
         super().import_instance(instance, row, **kwargs)
         # A name matched after normalising (full-width brackets, spaces) keeps the form on record.
-        if original_name and normalise(original_name) == normalise(instance.name):
+        if original_name and firm_name_key(original_name) == firm_name_key(instance.name):
             instance.name = original_name
         # A blank code cell keeps the code on record: a list kept by name must not erase codes.
         if original_code and not instance.credit_code:

@@ -58,8 +58,6 @@ THRESHOLD = DecimalField(max_digits=10, decimal_places=2)
 TOTAL = DecimalField(max_digits=20, decimal_places=2)
 
 
-
-
 class Quotient(Func):
     """``numerator ÷ denominator`` rounded to four places; NULL when either is NULL or the denominator is 0.
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from chains.choices import Ownership, Town
 from chains.models import Chain, Enterprise, Leader
+from chains.names import firm_name_key
 from pinghu.history import delete_with_history, raw_delete, record_history
 
 from .choices import PIPELINE, STAGE_DATE_FIELDS, ProjectSource, ProjectStage
@@ -162,6 +163,8 @@ class _Generator:
                     notes="演示数据，非真实企业。",
                 )
             )
+        for enterprise in enterprises:
+            enterprise.name_key = firm_name_key(enterprise.name)  # bulk_create skips save(), which sets it
         Enterprise.objects.bulk_create(enterprises, batch_size=BATCH_SIZE)
         self.counts.enterprises = len(enterprises)
         return enterprises

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chains.models import Chain, Enterprise, Leader
+from chains.selectors import enterprise_by_name, enterprise_near_name, enterprises_named, near_name_hint
 from pinghu.concurrency import VersionedFormMixin
 from pinghu.forms import bootstrap
 
@@ -99,7 +100,7 @@ class QuickVisitForm(VersionedFormMixin, forms.ModelForm):
                 del self.fields[name]
         # Only the visited enterprise's open projects (and those already linked) are offered.
         enterprise_name = self.data.get("enterprise_name") or self.fields["enterprise_name"].initial
-        offered = Project.objects.filter(investor__name=enterprise_name).exclude(
+        offered = Project.objects.filter(investor__in=enterprises_named(enterprise_name or "")).exclude(
             stage__in=[ProjectStage.DROPPED, ProjectStage.PRODUCTION]
         )
         if self.instance.pk is not None:
@@ -111,7 +112,11 @@ class QuickVisitForm(VersionedFormMixin, forms.ModelForm):
         data = super().clean()
         name = (data.get("enterprise_name") or "").strip()
         if name:
-            enterprise = Enterprise.objects.filter(name=name).first()
+            try:
+                enterprise = enterprise_by_name(name)
+            except forms.ValidationError as error:
+                self.add_error("enterprise_name", error.messages)
+                return data
             if enterprise is not None:
                 self.instance.enterprise = enterprise
             elif data.get("create_enterprise"):
@@ -123,9 +128,14 @@ class QuickVisitForm(VersionedFormMixin, forms.ModelForm):
                 except forms.ValidationError as error:
                     self.add_error("enterprise_name", error.messages)
             else:
+                near = enterprise_near_name(name)
                 self.add_error(
                     "enterprise_name",
-                    _("No enterprise is called %(name)s. Pick one from the list or tick “Add it as a new enterprise”.")
+                    near_name_hint(near.name)
+                    if near
+                    else _(
+                        "No enterprise is called %(name)s. Pick one from the list or tick “Add it as a new enterprise”."
+                    )
                     % {"name": name},
                 )
         lead_fields = [data.get("new_lead_name"), data.get("new_lead_chain"), data.get("new_lead_investment")]

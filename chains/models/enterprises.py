@@ -1,6 +1,5 @@
 """Enterprises and their roles on the chains (链主, key firm, …), matched by credit code or normalised name."""
 
-
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -12,6 +11,7 @@ from simple_history.models import HistoricalRecords
 from pinghu.models import TimeStampedModel
 
 from ..choices import Ownership, SrdiLevel, Town
+from ..names import firm_name_key
 from ..validators import CREDIT_CODE_LENGTH, normalize_credit_code, validate_credit_code
 from .structure import Chain, ChainNode
 
@@ -20,6 +20,13 @@ class Enterprise(TimeStampedModel):
     """A firm in or outside Pinghu: a chain member, a lead firm or an investment target."""
 
     name = models.CharField(_("name"), max_length=128, unique=True)
+    name_key = models.CharField(
+        _("name for matching"),
+        max_length=128,
+        editable=False,
+        db_index=True,
+        help_text=_("The name normalised (full-width folded, spaces removed, case folded): how typed names find it."),
+    )
     short_name = models.CharField(_("short name"), max_length=64, blank=True)
     credit_code = models.CharField(
         _("unified social credit code"),
@@ -89,6 +96,14 @@ class Enterprise(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        # The key follows the name on every save; bulk writers set it themselves (firm_name_key).
+        self.name_key = firm_name_key(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_key"}
+        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         """Store credit codes in one form (upper case, no spaces; empty means none)."""

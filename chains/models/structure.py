@@ -1,6 +1,5 @@
 """The chain structure: clusters, chains, their segments (chain map), leaders and who leads which chain."""
 
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models

@@ -1,0 +1,18 @@
+"""How a firm's name is matched wherever one is typed: the phone's visit form, the problem form, the import.
+
+A name is compared once normalised (full-width forms folded to half-width, spaces removed, case
+folded), so "平湖  ＡＢＣ有限公司 " finds "平湖ABC有限公司". "有限公司" and "有限责任公司" are
+different legal names: never matched to each other, but the near miss is pointed out.
+"""
+
+from pinghu.imports import company_form_variant, normalise
+
+
+def firm_name_key(name: str) -> str:
+    """The normalised form of a firm's name, stored on every enterprise (``Enterprise.name_key``)."""
+    return normalise(name)
+
+
+def firm_name_variant_key(name: str) -> str | None:
+    """The key of the same name with the other company form (有限公司 ↔ 有限责任公司), if it has one."""
+    return company_form_variant(firm_name_key(name))

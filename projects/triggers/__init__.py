@@ -21,7 +21,8 @@ Two sets, each first installed by the migration that added what it keeps:
 ``migrate``: on SQLite a migration that alters one of these tables copies it without its
 triggers. SQLite also refuses to copy a table that another table's trigger names (most of the
 tables above), so such a migration drops the triggers first (``drop``) and leaves their return to
-``post_migrate``.
+``post_migrate``; writes by later migrations of the same run then go uncounted, and a data
+migration among them is followed by ``rebuild_rollups``.
 
 Not here: what each rollup holds, recomputed from the source rows (``projects.rollups``, shared by
 migration 0006's backfill, ``rebuild_rollups`` and the tests' comparison), and the machinery that

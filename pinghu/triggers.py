@@ -47,7 +47,7 @@ class Trigger:
     """``CREATE TRIGGER <name> <event> ON <table> <action>``, for the vendor it is listed under."""
 
     name: str
-    event: str  # e.g. "AFTER UPDATE OF date ON", less the table: "AFTER UPDATE OF date"
+    event: str  # timing and event, e.g. "AFTER UPDATE OF date"
     table: str
     action: str  # what follows the table: FOR EACH … EXECUTE FUNCTION …, or SQLite's WHEN … BEGIN … END
 

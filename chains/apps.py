@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,3 +8,10 @@ class ChainsConfig(AppConfig):
 
     name = "chains"
     verbose_name = _("Industry structure")
+
+    def ready(self) -> None:
+        from .triggers import install_after_migrate
+
+        # On SQLite, a migration that alters a table copies it without its triggers: they are
+        # installed again after every migrate (and after a test database's flush).
+        post_migrate.connect(install_after_migrate, sender=self, dispatch_uid="chains.install_triggers")

@@ -9,7 +9,7 @@ from chains.models import Chain
 from ..choices import ProjectStage
 from ..expressions import IsSaturday
 
-# Rollups. The rows below are written only by database triggers (migration 0005), on every write
+# Rollups. The rows below are written only by database triggers (projects.triggers), on every write
 # path (services, admin, bulk inserts, raw SQL), in the same transaction as the rows they sum.
 # They let the dashboard add up a few thousand daily rows instead of joining 100,000s of visits and
 # stage changes. ``projects.rollups.rebuild_rollups`` recomputes them from the source tables.

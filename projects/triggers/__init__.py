@@ -1,0 +1,60 @@
+"""The projects app's database triggers, declared once for PostgreSQL and SQLite, and installed after every migrate.
+
+Two sets, each first installed by the migration that added what it keeps:
+
+- ``LEADER_COUNT`` (``leader_count.py``, migration 0004): ``InvestmentVisit.leader_count``, the
+  number of leader rows of a visit.
+- ``ROLLUPS`` (``rollups_postgresql.py``, ``rollups_sqlite.py``, migration 0006): the rollups of
+  migration 0005 (``VisitDay``, ``VisitDayChain``, ``PipelineDelta``) and
+  ``VisitProject.visit_date``, kept in step with the rows they are computed from, in the same
+  transaction, on every write path (services, admin, bulk inserts, raw SQL):
+
+  - ``projects_investmentvisit``: its date and leader_count feed the day rows and, through its
+    chain links, the day-and-chain rows; its date is copied to its project links.
+  - ``projects_investmentvisit_chains``: a link adds the visit to that chain's day row.
+  - ``projects_visitproject``: visit_date is set from the visit on every insert and update.
+  - ``projects_projectstagechange``: a change adds the project (and its investment) to the new
+    stage and removes it from the old one, on its date, in its project's chain.
+  - ``projects_project``: a new chain or total investment moves the project's deltas along.
+
+``install_after_migrate`` (connected in ``ProjectsConfig.ready``) installs both again after every
+``migrate``: on SQLite a migration that alters one of these tables copies it without its
+triggers. SQLite also refuses to copy a table that another table's trigger names (most of the
+tables above), so such a migration drops the triggers first (``drop``) and leaves their return to
+``post_migrate``; writes by later migrations of the same run then go uncounted, and a data
+migration among them is followed by ``rebuild_rollups``.
+
+Not here: what each rollup holds, recomputed from the source rows (``projects.rollups``, shared by
+migration 0006's backfill, ``rebuild_rollups`` and the tests' comparison), and the machinery that
+turns these declarations into statements (``pinghu.triggers``).
+"""
+
+from django.db import DEFAULT_DB_ALIAS, connections
+
+from pinghu.triggers import TriggerSet, drop_sets, install_migrated, install_sets
+
+from . import rollups_postgresql, rollups_sqlite
+from .leader_count import LEADER_COUNT
+
+ROLLUPS = TriggerSet(
+    "rollup triggers",
+    migration=("projects", "0006_rollup_triggers"),
+    objects={"postgresql": rollups_postgresql.OBJECTS, "sqlite": rollups_sqlite.OBJECTS},
+)
+# In installation order: the rollups read the leader count.
+TRIGGER_SETS = [LEADER_COUNT, ROLLUPS]
+
+
+def install(connection) -> None:
+    """Create every trigger of the app on ``connection``, replacing what is there (idempotent)."""
+    install_sets(connection, TRIGGER_SETS)
+
+
+def drop(connection) -> None:
+    """Drop every trigger (and trigger function) of the app that exists on ``connection``."""
+    drop_sets(connection, TRIGGER_SETS)
+
+
+def install_after_migrate(sender, using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
+    """``post_migrate`` receiver for the projects app: the triggers, again, on the database just migrated."""
+    install_migrated(connections[using], TRIGGER_SETS)

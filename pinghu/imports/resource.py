@@ -37,8 +37,8 @@ from import_export.formats import base_formats
 from import_export.results import Error, Result
 from openpyxl import Workbook, load_workbook
 
-from .api.export import FORMULA_STARTS
-from .history import attributed_to
+from ..api.export import FORMULA_STARTS
+from ..history import attributed_to
 
 MAX_ROWS = 50_000
 MAX_BYTES = 20 * 1024 * 1024

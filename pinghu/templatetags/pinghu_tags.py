@@ -1,4 +1,7 @@
-"""Template filters and tags of the pages: 万元 shown in 亿元, ratios as percentages, query strings, permissions."""
+"""Site-wide template filters and tags: 万元 shown in 亿元, ratios as percentages, query strings, permissions.
+
+Tags about one app's models (a stage's label, say) live in that app's ``templatetags``.
+"""
 
 from decimal import Decimal
 from urllib.parse import urlencode
@@ -8,7 +11,6 @@ from django.contrib import admin
 from django.utils.formats import number_format
 
 from pinghu import permissions
-from projects.choices import IssueStatus, ProjectStage
 
 register = template.Library()
 
@@ -33,18 +35,6 @@ def percent(ratio) -> str:
 def urlencode_dict(params: dict) -> str:
     """A dict of query parameters as a query string (to carry the period onto other pages)."""
     return urlencode(params)
-
-
-@register.filter
-def stage_label(stage: str) -> str:
-    """The translated label of a stage value."""
-    return str(ProjectStage(stage).label)
-
-
-@register.filter
-def issue_status_label(status: str) -> str:
-    """The translated label of a problem's status."""
-    return str(IssueStatus(status).label)
 
 
 @register.simple_tag(takes_context=True)

@@ -11,7 +11,7 @@ import unicodedata
 
 from django.utils.encoding import force_str
 
-# A header or name compared after these: full-width forms and spaces do not make a different firm.
+# A header or name compared after these: full-width forms and spaces do not make a different name.
 _SPACES = str.maketrans("", "", " \t\r\n\u3000\u00a0")
 
 

@@ -36,7 +36,7 @@ def _lines(text: str) -> str:
 class ImportResource(resources.ModelResource):
     """One kind of row a file may hold; subclasses declare fields, matching and saving.
 
-    Subclasses set ``kind_label`` (what a row is, e.g. "项目"), ``required`` (field names whose
+    Subclasses set ``kind_label`` (what a row is: the model's verbose name, say), ``required`` (field names whose
     columns must be present), ``export_only`` (header msgids the export writes that are not
     imported, e.g. derived figures) and implement ``prepare`` (build lookup indexes from the whole
     file in a few queries), ``row_key`` (what identifies a row, for duplicates; ``row_keys`` where

@@ -7,3 +7,9 @@ class ChainsConfig(AppConfig):
 
     name = "chains"
     verbose_name = _("Industry structure")
+
+    def ready(self) -> None:
+        from pinghu.navigation import add_menu_item
+
+        # The main menu's entry (pinghu.navigation), after the projects app's problems (60).
+        add_menu_item(_("Per-mu ranking"), "chains:per-mu", permission="chains.view_enterpriseannualmetric", order=70)

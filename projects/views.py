@@ -23,6 +23,7 @@ from pinghu.concurrency import stale_message, version_of
 from pinghu.forms import bootstrap
 from pinghu.history import history_entries
 from pinghu.permissions import DENIED, EXPORT, may, readable
+from pinghu.querystrings import without_format
 
 from . import issue_stats, selectors
 from .choices import OPEN_ISSUE_STATUSES
@@ -82,9 +83,7 @@ def _form_problems(form) -> str:
 
 
 def _query_without_page(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
+    return without_format(request.GET, "page").urlencode()
 
 
 def _require(request: HttpRequest, perm: str, obj=None) -> None:

@@ -9,3 +9,12 @@ class AftercareConfig(AppConfig):
 
     name = "aftercare"
     verbose_name = _("Enterprise services")
+
+    def ready(self) -> None:
+        from pinghu.navigation import add_menu_item
+
+        # The main menu's entries (pinghu.navigation), between signing conferences and overdue follow-ups.
+        add_menu_item(
+            _("Enterprise problems"), "aftercare:issue-list", permission="aftercare.view_enterpriseissue", order=60
+        )
+        add_menu_item(_("My firms"), "aftercare:my-firms", permission="chains.view_enterprise", order=80)

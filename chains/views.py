@@ -11,6 +11,7 @@ from django.shortcuts import render
 
 from pinghu.forms import bootstrap
 from pinghu.permissions import EXPORT, may, readable
+from pinghu.querystrings import without_format
 
 from . import stats
 from .choices import RENEWAL_GRADES
@@ -41,8 +42,7 @@ def per_mu_ranking(request: HttpRequest) -> HttpResponse:
     bootstrap(filterset.form)
     rows = filterset.qs if filterset.is_valid() else filterset.queryset.none()
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    query = without_format(request.GET, "page")
     query["year"] = str(year)
     thresholds, own_scheme = stats.thresholds_for(year)
     return render(

@@ -29,7 +29,8 @@ from .services import api_token_issue, api_token_revoke
 class RoleRulesAdminMixin:
     """Changing or deleting one row follows its object rule (``pinghu.permissions``), not only the model permission.
 
-    An official sees every visit but may change only those they recorded; the others open read-only.
+    A role may see every row of a model but change only those its rule allows (the ones the user
+    recorded, say); the others open read-only.
     The bulk "delete selected" action asks the same question for each row.
     """
 

@@ -3,7 +3,7 @@
 ``record_history`` writes one history row per row of a queryset in a single INSERT … SELECT;
 ``delete_with_history`` records the rows as deleted and then deletes them, in one statement each.
 Both run inside the caller's transaction. ``deletion_batch`` marks every row a deletion takes with
-it (a project's stage history, say) with one reason, so a restore can bring back exactly those.
+it (the rows of its child tables, say) with one reason, so a restore can bring back exactly those.
 """
 
 import contextvars

@@ -54,7 +54,7 @@ class ApiToken(TimeStampedModel):
         # Site-wide capabilities: a Django permission hangs on a model, and this is the platform's own.
         permissions = [
             ("export_data", _("Can export lists as CSV or Excel")),
-            ("import_data", _("Can import enterprises, projects, visits and metrics from Excel or CSV")),
+            ("import_data", _("Can import data from Excel or CSV files")),
         ]
         constraints = [
             models.CheckConstraint(

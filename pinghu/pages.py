@@ -9,6 +9,7 @@ from django.http import HttpRequest
 
 from .forms import bootstrap
 from .permissions import DENIED, may
+from .querystrings import without_format
 
 PAGE_SIZE = 50
 
@@ -39,10 +40,8 @@ def form_problems(form) -> str:
 
 
 def query_without_page(request: HttpRequest) -> str:
-    """The request's query string less ``page``: what pagination links and export links build on."""
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
+    """The request's query string less ``page`` and ``format``: what pagination links and export links build on."""
+    return without_format(request.GET, "page").urlencode()
 
 
 def require(request: HttpRequest, perm: str, obj=None) -> None:

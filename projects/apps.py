@@ -10,6 +10,8 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Investment activity")
 
     def ready(self) -> None:
+        from pinghu.navigation import add_menu_item
+
         # Registers the object rules (which visits and projects a role may change) with django-rules.
         from . import rules  # noqa: F401
         from .triggers import install_after_migrate
@@ -17,3 +19,11 @@ class ProjectsConfig(AppConfig):
         # On SQLite, a migration that alters a table copies it without its triggers: they are
         # installed again after every migrate (and after a test database's flush).
         post_migrate.connect(install_after_migrate, sender=self, dispatch_uid="projects.install_triggers")
+
+        # The main menu's entries (pinghu.navigation); other apps' entries fall between by their order.
+        add_menu_item(_("Dashboard"), "projects:dashboard", order=10)
+        add_menu_item(_("Log a visit"), "projects:visit-new", permission="projects.add_investmentvisit", order=20)
+        add_menu_item(_("Visits"), "projects:visit-list", order=30)
+        add_menu_item(_("Projects"), "projects:project-list", order=40)
+        add_menu_item(_("Signing conferences"), "projects:signing-event-list", order=50)
+        add_menu_item(_("My overdue follow-ups"), "projects:overdue", order=90)

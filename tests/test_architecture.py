@@ -52,7 +52,8 @@ def test_templates_of_an_app_name_no_app_above_it(app):
     above = LAYERS[LAYERS.index(app) + 1 :]
     if not above:
         return
-    pattern = re.compile(r"""\{% url ['"](%s):|perms\.(%s)\.""" % ("|".join(above), "|".join(above)))
+    names = "|".join(above)
+    pattern = re.compile(r"\{% url ['\"](" + names + r"):|perms\.(" + names + r")\.")
     folder = BASE / "templates" / app
     offending = [str(path) for path in folder.rglob("*.html") if pattern.search(path.read_text(encoding="utf-8"))]
     assert not offending

@@ -23,6 +23,7 @@ from pinghu.api.concurrency import CONDITIONAL_ERRORS, IF_MATCH
 from pinghu.api.export import Column, ExportMixin, labels
 from pinghu.api.serializers import StrictFieldsMixin
 from pinghu.api.viewsets import ERRORS, READ_ERRORS, WriteViewSet
+from pinghu.querystrings import without_format
 from projects import stats
 from projects.api.stats import StatsQuerySerializer, StatsView, days_field, rate_field
 
@@ -204,7 +205,7 @@ class IssueStatsView(StatsView):
         responses={200: IssueSummarySerializer, **READ_ERRORS},
     )
     def get(self, request):
-        params = IssueStatsQuerySerializer(data={k: v for k, v in request.query_params.items() if k != "format"})
+        params = IssueStatsQuerySerializer(data=without_format(request.query_params).dict())
         params.is_valid(raise_exception=True)
         data = params.validated_data
         period = stats.Period(data["start"], data["end"])
@@ -235,7 +236,7 @@ class NotVisitedView(StatsView):
         responses={200: NotVisitedRowSerializer(many=True), **READ_ERRORS},
     )
     def get(self, request):
-        params = NotVisitedQuerySerializer(data={k: v for k, v in request.query_params.items() if k != "format"})
+        params = NotVisitedQuerySerializer(data=without_format(request.query_params).dict())
         params.is_valid(raise_exception=True)
         rows = [
             {

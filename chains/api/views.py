@@ -20,6 +20,7 @@ from chains.models import Chain, ChainLeadership, ChainNode, Cluster, Enterprise
 from pinghu.api.concurrency import CONDITIONAL_ERRORS, IF_MATCH
 from pinghu.api.export import Column, ExportMixin, labels, yes_no
 from pinghu.api.viewsets import ERRORS, READ_ERRORS, WriteViewSet
+from pinghu.querystrings import without_format
 
 from .serializers import (
     ChainNodeSerializer,
@@ -248,7 +249,7 @@ class PerMuStatsView(APIView):
 
     def year(self, request) -> int:
         # "format" is DRF's own (?format=json); every other parameter must be one of ours.
-        params = PerMuYearQuerySerializer(data={k: v for k, v in request.query_params.items() if k != "format"})
+        params = PerMuYearQuerySerializer(data=without_format(request.query_params).dict())
         params.is_valid(raise_exception=True)
         return params.validated_data.get("year") or stats.default_year()
 

@@ -45,7 +45,7 @@ class Column:
 
 # Between the names of a many-to-many cell; the import splits on it (pinghu.imports).
 MANY_SEPARATOR = "、"
-# ``Column.many`` for related rows shown as they print (a leader as 姓名（职务）, which the import reads back).
+# ``Column.many`` for related rows shown as they print (a person as 姓名（职务）, say, which the import reads back).
 STR = "__str__"
 
 

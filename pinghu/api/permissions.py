@@ -12,7 +12,7 @@ METHOD_ACTIONS = {"POST": "add", "PUT": "change", "PATCH": "change", "DELETE": "
 class ApiAccess(permissions.BasePermission):
     """Reads need the role's view permission; writes a write-scope token (or a session) and the role's permission.
 
-    For an object, writes also pass its object rule (an official changes only their own visits, say).
+    For an object, writes also pass its object rule (a role changes only the rows it recorded, say).
     A view may name the permissions of an action in ``action_permissions``, and the read permission
     of a view without a model in ``view_permission``.
     """

@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 from chains.models import Chain, Cluster
 from pinghu.api.serializers import StrictFieldsMixin
 from pinghu.api.viewsets import READ_ERRORS
+from pinghu.querystrings import without_format
 from projects import stats
 from projects.choices import ProjectStage
 
@@ -125,7 +126,7 @@ class StatsView(APIView):
 
     def query(self, request) -> dict:
         # "format" is DRF's own (?format=json); every other parameter must be one of ours.
-        params = StatsQuerySerializer(data={k: v for k, v in request.query_params.items() if k != "format"})
+        params = StatsQuerySerializer(data=without_format(request.query_params).dict())
         params.is_valid(raise_exception=True)
         data = params.validated_data
         return {

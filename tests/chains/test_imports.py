@@ -840,7 +840,7 @@ def test_an_enterprise_sheet_given_as_metrics_is_refused(staff, firms):
 
 
 def test_a_file_over_the_row_limit_is_refused(staff, monkeypatch):
-    monkeypatch.setattr("pinghu.imports.MAX_ROWS", 3)
+    monkeypatch.setattr("pinghu.imports.reading.MAX_ROWS", 3)
     records = [{"name": f"行数测试{n}有限公司"} for n in range(4)]
 
     report = import_enterprises(xlsx_bytes(enterprise_rows(*records)), staff)
@@ -851,7 +851,7 @@ def test_a_file_over_the_row_limit_is_refused(staff, monkeypatch):
 
 
 def test_a_file_at_the_row_limit_imports(staff, monkeypatch):
-    monkeypatch.setattr("pinghu.imports.MAX_ROWS", 3)
+    monkeypatch.setattr("pinghu.imports.reading.MAX_ROWS", 3)
     records = [{"name": f"行数测试{n}有限公司"} for n in range(3)]
     rows = enterprise_rows(*records) + [[None] * len(ENTERPRISE_FIELDS)] * 5  # blank rows do not count
 
@@ -863,7 +863,7 @@ def test_a_file_at_the_row_limit_imports(staff, monkeypatch):
 
 def test_a_file_over_the_byte_limit_is_refused(staff, monkeypatch):
     data = xlsx_bytes(enterprise_rows(FIRM_A))
-    monkeypatch.setattr("pinghu.imports.MAX_BYTES", len(data) - 1)
+    monkeypatch.setattr("pinghu.imports.reading.MAX_BYTES", len(data) - 1)
 
     report = import_enterprises(data, staff)
 
@@ -874,7 +874,7 @@ def test_a_file_over_the_byte_limit_is_refused(staff, monkeypatch):
 
 def test_a_file_at_the_byte_limit_imports(staff, monkeypatch):
     data = xlsx_bytes(enterprise_rows(FIRM_A))
-    monkeypatch.setattr("pinghu.imports.MAX_BYTES", len(data))
+    monkeypatch.setattr("pinghu.imports.reading.MAX_BYTES", len(data))
 
     report = import_enterprises(data, staff)
 

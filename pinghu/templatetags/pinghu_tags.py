@@ -1,14 +1,18 @@
-"""Template filters and tags of the pages: 万元 shown in 亿元, ratios as percentages, query strings, permissions."""
+"""Site-wide template filters and tags: 万元 shown in 亿元, ratios as percentages, query strings, permissions.
+
+Tags about one app's models (a stage's label, say) live in that app's ``templatetags``.
+"""
 
 from decimal import Decimal
 from urllib.parse import urlencode
 
 from django import template
+from django.conf import settings
 from django.contrib import admin
+from django.shortcuts import resolve_url
 from django.utils.formats import number_format
 
-from pinghu import permissions
-from projects.choices import ProjectStage
+from pinghu import navigation, permissions
 
 register = template.Library()
 
@@ -35,15 +39,9 @@ def urlencode_dict(params: dict) -> str:
     return urlencode(params)
 
 
-@register.filter
-def stage_label(stage: str) -> str:
-    """The translated label of a stage value."""
-    return str(ProjectStage(stage).label)
-
-
 @register.simple_tag(takes_context=True)
 def may(context, perm: str, obj=None) -> bool:
-    """``{% may "projects.change_project" project as can_edit %}``: the one permission check, in a template."""
+    """``{% may "app_label.change_model" obj as can_edit %}``: the one permission check, in a template."""
     return permissions.may(context["request"].user, perm, obj)
 
 
@@ -51,3 +49,15 @@ def may(context, perm: str, obj=None) -> bool:
 def may_use_admin(context) -> bool:
     """Whether the admin site lets the user in (staff, or a role that works there)."""
     return admin.site.has_permission(context["request"])
+
+
+@register.simple_tag(takes_context=True)
+def main_menu(context) -> list[dict]:
+    """``{% main_menu as menu %}``: the main menu's entries the user may see (``pinghu.navigation``)."""
+    return navigation.menu_for(context["user"])
+
+
+@register.simple_tag
+def home_url() -> str:
+    """The site's home page: where signing in lands (``LOGIN_REDIRECT_URL``)."""
+    return resolve_url(settings.LOGIN_REDIRECT_URL)

@@ -1,0 +1,169 @@
+"""Reading an uploaded file: ``read_table``, its limits (``MAX_BYTES``, ``MAX_ROWS``) and the admin's formats.
+
+``read_table`` turns an ``.xlsx`` (first sheet, as the export writes it) or ``.csv`` (UTF-8 or
+GB 18030, as Excel saves it in China) into a ``tablib.Dataset`` whose rows keep the numbers Excel
+shows, and refuses (``ImportRefused``), before anything is read into the database, a file of
+another type, over the limits, or with no data rows. The limits are read here at each import: set
+them on this module. What a cell means (widgets), the header check (resource) and the report live
+in the package's other modules.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import tablib
+from django.utils.encoding import force_str
+from django.utils.translation import gettext as _
+from import_export.formats import base_formats
+from openpyxl import load_workbook
+
+MAX_ROWS = 50_000
+MAX_BYTES = 20 * 1024 * 1024
+EXTENSIONS = (".xlsx", ".csv")  # in the order of IMPORT_FORMATS
+
+
+class ImportRefused(Exception):
+    """The whole file is refused before any row is written; the message says why, for the user."""
+
+
+def check_upload(name: str, size: int) -> str:
+    """Refuse a file that is not .xlsx or .csv, or is over ``MAX_BYTES``; return its extension."""
+    extension = Path(name).suffix.lower()
+    if extension not in EXTENSIONS:
+        raise ImportRefused(
+            _("Only Excel (.xlsx) or CSV (.csv) files can be imported; %(name)s is neither.") % {"name": name or "?"}
+        )
+    if size > MAX_BYTES:
+        raise ImportRefused(
+            _("The file is %(size).1f MB; an import takes at most %(max)d MB. Split it into smaller files.")
+            % {"size": size / 1024 / 1024, "max": MAX_BYTES // 1024 // 1024}
+        )
+    return extension
+
+
+def read_table(data: bytes, filename: str, *, label: str | None = None) -> tablib.Dataset:
+    """The first sheet of an ``.xlsx`` or the rows of a ``.csv``, with ``row_numbers`` as the file shows them.
+
+    Blank rows are dropped (Excel often keeps formatted empty rows at the end); every other row
+    keeps the number the user sees in Excel, for the report. Messages name the file ``label`` if given.
+    """
+    extension = check_upload(Path(filename or "").name, len(data))
+    name = label or Path(filename or "").name
+    if not data.strip():
+        raise ImportRefused(_("The file is empty."))
+    if extension == ".xlsx":
+        try:
+            return _table(*_read_xlsx(data, name))
+        except ImportRefused:
+            raise
+        except Exception as error:  # openpyxl reads lazily: a damaged part fails while rows are read
+            raise ImportRefused(_("%(name)s is not a readable Excel (.xlsx) file.") % {"name": name}) from error
+    return _table(*_read_csv(data, name))
+
+
+def _table(headers, rows, sheet: str, sheet_names: list[str]) -> tablib.Dataset:
+    """The dataset of a sheet's header and rows: blank rows dropped, the others numbered as in the file."""
+    headers = [force_str(value).strip() if value is not None else "" for value in headers]
+    if not any(headers):
+        raise ImportRefused(_("The first row must hold the column headers; it is empty."))
+    width = len(headers)
+    dataset = tablib.Dataset(headers=headers, title=sheet)
+    dataset.row_numbers = []
+    dataset.overflowing = {}  # data row (from 1) → its cells, where it has more than there are headers
+    for number, values in rows:
+        values = list(values)
+        if all(_blank(value) for value in values):
+            continue
+        if any(not _blank(value) for value in values[width:]):
+            # An unquoted comma in a CSV cell, say: the cells after it would land in the wrong columns.
+            dataset.overflowing[len(dataset) + 1] = len(values)
+        values = values[:width]
+        if len(dataset) >= MAX_ROWS:
+            raise ImportRefused(
+                _("The file has more than %(max)s data rows; an import takes at most %(max)s. Split it.")
+                % {"max": f"{MAX_ROWS:,}"}
+            )
+        dataset.append(values + [None] * (width - len(values)))
+        dataset.row_numbers.append(number)
+    if not len(dataset):
+        raise ImportRefused(_("The file has column headers but no data rows."))
+    dataset.sheet_names = sheet_names
+    return dataset
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _read_xlsx(data: bytes, name: str):
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as error:  # a zip that is not a workbook, a damaged part, another format renamed
+        raise ImportRefused(_("%(name)s is not a readable Excel (.xlsx) file.") % {"name": name}) from error
+    sheet = book.worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
+    headers = next(rows, None)
+    if headers is None:
+        raise ImportRefused(_("The first sheet (%(sheet)s) is empty.") % {"sheet": sheet.title})
+    return headers, enumerate(rows, start=2), sheet.title, book.sheetnames
+
+
+def _read_csv(data: bytes, name: str):
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise ImportRefused(_("%(name)s is not a text CSV file in UTF-8 or GB 18030.") % {"name": name})
+    if "\x00" in text:
+        raise ImportRefused(_("%(name)s is not a text CSV file in UTF-8 or GB 18030.") % {"name": name})
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        headers = next(reader, None)
+    except csv.Error as error:
+        message = _("%(name)s is not a readable CSV file: %(error)s") % {"name": name, "error": error}
+        raise ImportRefused(message) from error
+    if headers is None:
+        raise ImportRefused(_("The file is empty."))
+
+    def rows():
+        try:
+            for values in reader:
+                yield reader.line_num, [value if value.strip() else None for value in values]
+        except csv.Error as error:
+            raise ImportRefused(
+                _("Line %(line)d of %(name)s cannot be read: %(error)s")
+                % {"line": reader.line_num, "name": name, "error": error}
+            ) from error
+
+    return headers, rows(), "", []
+
+
+class XLSX(base_formats.XLSX):
+    """The admin's Excel format: ``read_table``'s checks and row numbers."""
+
+    def create_dataset(self, in_stream):
+        return read_table(in_stream, "upload.xlsx", label=_("the uploaded file"))
+
+
+class CSV(base_formats.CSV):
+    """The admin's CSV format, read as bytes so that both UTF-8 and GB 18030 files are accepted."""
+
+    def create_dataset(self, in_stream):
+        if isinstance(in_stream, str):
+            in_stream = in_stream.encode("utf-8")
+        return read_table(in_stream, "upload.csv", label=_("the uploaded file"))
+
+    def get_read_mode(self):
+        return "rb"
+
+    def is_binary(self):
+        return True
+
+
+IMPORT_FORMATS = [XLSX, CSV]

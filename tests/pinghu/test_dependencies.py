@@ -1,0 +1,46 @@
+"""``pinghu`` names nothing of the apps above it: apps register what pinghu merges (menu, tags, imports)."""
+
+import ast
+import re
+from pathlib import Path
+
+from django.conf import settings
+
+ROOT = Path(settings.BASE_DIR)
+UPPER_APPS = ("chains", "projects", "aftercare", "targets", "reports", "notifications")
+# Wiring that names the apps by design; permissions.py is being split into the apps' roles.py.
+ALLOWED = {"pinghu/settings.py", "pinghu/urls.py", "pinghu/permissions.py"}
+# The templates of the site's shell, the error pages, sign-in and the import pages pinghu renders.
+SITE_TEMPLATES = ["base.html", "403.html", "404.html", "500.html", "registration", "admin/pinghu"]
+MENTION = re.compile(rf"\b({'|'.join(UPPER_APPS)})[.:/]")
+
+
+def pinghu_modules():
+    for path in sorted((ROOT / "pinghu").rglob("*.py")):
+        relative = path.relative_to(ROOT).as_posix()
+        if relative not in ALLOWED and "/migrations/" not in relative:
+            yield relative, path.read_text(encoding="utf-8")
+
+
+def test_pinghu_imports_no_upper_app():
+    found = []
+    for relative, source in pinghu_modules():
+        for node in ast.walk(ast.parse(source)):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            found += [f"{relative}: {name}" for name in names if name.split(".")[0] in UPPER_APPS]
+    assert not found
+
+
+def test_pinghu_code_and_site_templates_name_no_upper_app():
+    found = [
+        f"{relative}: {match.group(0)}" for relative, source in pinghu_modules() for match in MENTION.finditer(source)
+    ]
+    for name in SITE_TEMPLATES:
+        path = ROOT / "templates" / name
+        for template in sorted(path.rglob("*.html")) if path.is_dir() else [path]:
+            found += [f"{template.name}: {match.group(0)}" for match in MENTION.finditer(template.read_text())]
+    assert not found

@@ -1,3 +1,5 @@
+"""Pages of the service of established firms: the problem board, my firms, firms not visited, a firm."""
+
 from django.urls import path
 
 from . import views

@@ -1,3 +1,5 @@
+"""The chain structure app: its triggers installed after every migrate, its menu entry."""
+
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _

@@ -1,3 +1,5 @@
+"""Pages of the chain structure: the per-mu ranking."""
+
 from django.urls import path
 
 from . import views

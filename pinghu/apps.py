@@ -1,3 +1,5 @@
+"""The platform app: Chinese admin site, role groups kept in step after every migrate."""
+
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
 from django.db.models.signals import post_migrate

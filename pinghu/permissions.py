@@ -2,14 +2,13 @@
 
 Two layers, both standard Django:
 
-- **What kind of action a role may take at all** is a model permission (``projects.change_project``),
+- **What kind of action a role may take at all** is a model permission (``app.change_model``),
   held by the role's group. The groups are created by a data migration and kept in step with
   what each app's ``roles.py`` declares after every ``migrate`` (``sync_role_groups``), so models
   added later get their read permissions too. Admins may give a user or group more; the sync only adds.
 - **Which rows** an official or a chain leader may change is an object rule (django-rules) that
-  lives beside the models it is about (``projects/rules.py``): an official edits the visits they
-  recorded and the projects they entered or are responsible for; a chain leader edits the
-  projects of the chains they currently lead.
+  lives beside the models it is about, in the app's ``rules.py`` (for instance, an official edits
+  the visits they recorded; a chain leader the projects of the chains they currently lead).
 
 ``may(user, perm, obj)`` combines the two; admin, pages and API call nothing else.
 """
@@ -115,7 +114,7 @@ def may_restore(user) -> bool:
 
 
 def perm_name(model, action: str) -> str:
-    """``"projects.change_project"`` for ``(Project, "change")``."""
+    """``"app_label.change_model"`` for ``(Model, "change")``."""
     return f"{model._meta.app_label}.{action}_{model._meta.model_name}"
 
 

@@ -9,7 +9,7 @@ drop it. ``install_migrated`` is what an app's ``post_migrate`` receiver calls: 
 alters a table by copying it, and the copy has none of the old table's triggers.
 
 Not here: any app's SQL or table names (``pinghu`` names no model of the apps above it), and
-the data the triggers keep (recomputing it is the app's business, e.g. ``projects.rollups``).
+the data the triggers keep (recomputing it is the business of the app that declares them).
 """
 
 from __future__ import annotations

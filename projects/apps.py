@@ -1,3 +1,5 @@
+"""The investment-activity app: object rules, triggers installed after every migrate, menu entries."""
+
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _

@@ -1,3 +1,5 @@
+"""Pages of investment activity: dashboard, chains, visits, projects, signing conferences."""
+
 from django.urls import path
 
 from . import views

@@ -1,3 +1,5 @@
+"""API routes of the service of established firms (``/api/v1/…``) and its statistics."""
+
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 

@@ -1,3 +1,5 @@
+"""API routes of the chain structure (``/api/v1/…``) and the per-mu statistics."""
+
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 

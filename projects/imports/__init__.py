@@ -1,0 +1,23 @@
+"""Importing projects and visits from Excel or CSV (see ``pinghu.imports``), through the services.
+
+A project row is matched by its ID (as the export writes it), else by name and investor; a visit
+by its ID, else by date, visited enterprise and host unit (``matching``). New projects go through
+``project_create``, stage changes through transitions, visits through ``visit_create`` and
+``visit_update``: the same rules as the pages, the API and the admin. ``IMPORT_KINDS`` lists every
+kind the command line and the admin offer, the enterprise kinds from ``chains`` included.
+"""
+
+from chains.imports import EnterpriseMetricResource, EnterpriseResource
+from pinghu.imports import ImportResource
+
+from .projects import ProjectResource
+from .visits import VisitResource
+
+IMPORT_KINDS: dict[str, type[ImportResource]] = {
+    "enterprises": EnterpriseResource,
+    "projects": ProjectResource,
+    "visits": VisitResource,
+    "metrics": EnterpriseMetricResource,
+}
+
+__all__ = ["IMPORT_KINDS", "ProjectResource", "VisitResource"]

@@ -1,0 +1,182 @@
+"""Importing projects: new ones through project_create, stage moves through transitions, signings by their rule."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from chains.choices import Town
+from chains.imports import EnterpriseIndex, chain_index
+from pinghu.imports import (
+    AMBIGUOUS,
+    BooleanWidget,
+    ChoiceWidget,
+    DateWidget,
+    DecimalWidget,
+    ImportResource,
+    IntegerWidget,
+    LookupWidget,
+    chunks,
+    column,
+    normalise,
+)
+
+from ..choices import STAGE_DATE_FIELDS, ProjectSource, ProjectStage
+from ..models import Project
+from ..services import (
+    PROJECT_BATCH_CLEAN,
+    PROJECT_RECORDED_FIELDS,
+    project_create_many,
+    project_import_save,
+    project_prepare_new,
+    project_update_many,
+)
+from .matching import MatchById, SigningEventWidget
+
+
+class ProjectResource(MatchById, ImportResource):
+    """Projects, with the columns of the project export."""
+
+    kind_label = _("investment projects")
+    required = ("name", "chain", "investor", "total_investment")
+    export_only = (_("major project"), _("updated at"))
+
+    id = column(None, "ID", IntegerWidget(), help=_("As exported; leave empty for a new project."))
+    name = column("name", _("name"))
+    chain = column("chain", _("chain"), LookupWidget(_("chain")), help=_("The chain's name or code."))
+    investor = column(
+        "investor_id",
+        _("investor"),
+        LookupWidget(_("enterprise")),
+        help=_("The investing enterprise's name as on record (import enterprises first)."),
+    )
+    source = column("source", _("source"), ChoiceWidget(ProjectSource.choices, blank=ProjectSource.OTHER))
+    stage = column(
+        "stage",
+        _("stage"),
+        ChoiceWidget(ProjectStage.choices, blank=ProjectStage.LEAD),
+        help=_("A change of stage is made as a stage change on the stage's date; the pipeline only moves forward."),
+    )
+    total_investment = column("total_investment", _("total investment (10k CNY)"), DecimalWidget())
+    foreign_investment = column("foreign_investment", _("foreign investment (10k USD)"), DecimalWidget())
+    registered_capital = column("registered_capital", _("registered capital (10k CNY)"), DecimalWidget())
+    land_area = column("land_area", _("land (mu)"), DecimalWidget())
+    expected_output = column("expected_output", _("expected annual output (10k CNY)"), DecimalWidget())
+    expected_tax = column("expected_tax", _("expected annual tax (10k CNY)"), DecimalWidget())
+    is_capital_increase = column("is_capital_increase", _("capital increase of an existing firm"), BooleanWidget())
+    town = column("town", _("town"), ChoiceWidget(Town.choices))
+    responsible_unit = column("responsible_unit", _("responsible unit"))
+    first_contact_date = column("first_contact_date", _("first contact date"), DateWidget())
+    signed_date = column("signed_date", _("signed date"), DateWidget())
+    registered_date = column("registered_date", _("registered date"), DateWidget())
+    construction_date = column("construction_date", _("construction start date"), DateWidget())
+    production_date = column("production_date", _("production start date"), DateWidget())
+    signing_event = column(
+        "signing_event",
+        _("signing conference"),
+        SigningEventWidget(),
+        help=_("The conference's name; its date must be the signed date."),
+    )
+
+    class Meta(ImportResource.Meta):
+        model = Project
+        clean_model_instances = False  # the services validate
+        fields = (
+            "id",
+            "name",
+            "chain",
+            "investor",
+            "source",
+            "stage",
+            "total_investment",
+            "foreign_investment",
+            "registered_capital",
+            "land_area",
+            "expected_output",
+            "expected_tax",
+            "is_capital_increase",
+            "town",
+            "responsible_unit",
+            "first_contact_date",
+            "signed_date",
+            "registered_date",
+            "construction_date",
+            "production_date",
+            "signing_event",
+        )
+
+    def prepare(self, dataset) -> None:
+        firms = EnterpriseIndex()
+        self.fields["investor"].widget = firms.widget(gettext("enterprise"))
+        chains, chain_labels = chain_index()
+        self.fields["chain"].widget.index, self.fields["chain"].widget.labels = chains, chain_labels
+        self.fields["signing_event"].widget.load()
+        self.fields["signing_event"].widget.date_header = self.fields["signed_date"].column_name
+        self.existing_ids = {}
+        projects = Project.objects.select_related("chain", "signing_event")
+        for ids in chunks(self.ids(dataset)):
+            self.existing_ids.update(projects.in_bulk(ids))
+        # Candidates for the natural key: the projects of the file's investors, compared by normalised name.
+        investors = set()
+        for values in dataset:
+            try:
+                investors.add(self.fields["investor"].clean(dict(zip(dataset.headers, values, strict=False))))
+            except ValueError:
+                continue
+        self.existing_keys = {}
+        for chunk in chunks(investors):
+            for project in projects.filter(investor_id__in=chunk):
+                key = (normalise(project.name), project.investor_id)
+                self.existing_keys[key] = AMBIGUOUS if key in self.existing_keys else project
+        self.recorded = {}
+        self.pending = []  # new projects, checked, written after the last row
+        self.updated = []  # edited projects whose stage and conference stay, written after the last row
+
+    def natural_key(self, row):
+        return (normalise(self.value(row, "name")), self.fields["investor"].clean(row))
+
+    def describe_natural_key(self, key) -> str:
+        return gettext("name and investor (%(name)s, %(investor)s)") % {
+            "name": key[0],
+            "investor": self.fields["investor"].widget.render(key[1]),
+        }
+
+    def ambiguous(self) -> ValidationError:
+        return ValidationError({"name": gettext("More than one project has this name and investor; give the ID.")})
+
+    def find(self, row):
+        found = super().find(row)
+        if found is not None:
+            self.recorded[found.pk] = {field: getattr(found, field) for field in PROJECT_RECORDED_FIELDS}
+        return found
+
+    def import_instance(self, instance, row, **kwargs):
+        recorded = {field: getattr(instance, field) for field in self.KEPT_WHEN_BLANK} if instance.pk else {}
+        super().import_instance(instance, row, **kwargs)
+        # A blank date cell keeps the date on record (a list kept by hand must not erase dates).
+        for field, value in recorded.items():
+            if value is not None and getattr(instance, field) is None:
+                setattr(instance, field, value)
+
+    KEPT_WHEN_BLANK = ["first_contact_date", *STAGE_DATE_FIELDS.values()]
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        if is_create and instance.stage not in (ProjectStage.ON_HOLD, ProjectStage.DROPPED):
+            # New projects are checked here, row by row, and written together after the last row.
+            project_prepare_new(instance, by=self.user)
+            instance.full_clean(**PROJECT_BATCH_CLEAN)
+            self.pending.append(instance)
+            return
+        project_import_save(
+            project=instance,
+            recorded=None if is_create else self.recorded[instance.pk],
+            by=self.user,
+            batch=None if is_create else self.updated,
+        )
+
+    def after_import(self, dataset, result, **kwargs):
+        if not result.has_errors() and not result.has_validation_errors():
+            project_create_many(self.pending, by=self.user, reason=self.reason)
+            fields = [each.attribute for each in self.get_import_fields() if each.attribute]
+            project_update_many(self.updated, fields=fields, by=self.user, reason=self.reason)

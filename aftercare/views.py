@@ -21,7 +21,7 @@ from pinghu.history import history_entries
 from pinghu.pages import filtered, form_problems, paginate, query_without_page, require
 from pinghu.permissions import EXPORT, may, readable
 from projects.models import InvestmentVisit, Project
-from projects.selectors import resolve_period
+from projects.stats import Period
 
 from . import stats
 from .choices import OPEN_ISSUE_STATUSES
@@ -42,7 +42,7 @@ def issue_list(request: HttpRequest) -> HttpResponse:
     )
     filterset, issues = filtered(request, EnterpriseIssueFilterSet, queryset)
     page = paginate(request, issues)
-    year = resolve_period("year", None, None).period
+    year = Period.year_to_date(today)
     return render(
         request,
         "aftercare/issue_list.html",

@@ -1,13 +1,11 @@
-"""Read-side queries of the web pages: periods, the dashboard, a chain's page.
+"""Read-side queries of the web pages: the dashboard and a chain's page (periods are ``periods``).
 
 Every figure comes from ``projects.stats``; what is added here is structure (which chains sit in
 which cluster, who leads them) and the drill-down links, each in a bounded number of queries.
 """
 
-import datetime
 import hashlib
 from collections import defaultdict
-from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.core.cache import cache
@@ -23,56 +21,7 @@ from chains.models import Chain, ChainLeadership, ChainNode, Cluster, Enterprise
 from . import stats
 from .choices import PIPELINE
 from .models import InvestmentVisit, Project, SigningEvent
-
-EARLIEST = datetime.date(1990, 1, 1)
-LATEST = datetime.date(2100, 12, 31)
-PERIOD_CHOICES = [
-    ("month", _("This month")),
-    ("quarter", _("This quarter")),
-    ("year", _("This year")),
-    ("last_year", _("Last year")),
-    ("custom", _("Custom")),
-]
-
-
-@dataclass(frozen=True)
-class NamedPeriod:
-    """A period chosen on a page, with what it takes to put it back in a URL."""
-
-    key: str
-    period: stats.Period
-
-    @property
-    def query(self) -> dict[str, str]:
-        if self.key == "custom":
-            return {"period": "custom", "start": self.period.start.isoformat(), "end": self.period.end.isoformat()}
-        return {"period": self.key}
-
-
-def resolve_period(
-    key: str | None, start: str | None, end: str | None, today: datetime.date | None = None
-) -> NamedPeriod:
-    """The period a page asks for: named (relative to today) or custom; bad input falls back to this year."""
-    today = today or timezone.localdate()
-    if key == "month":
-        return NamedPeriod("month", stats.Period(today.replace(day=1), today))
-    if key == "quarter":
-        first_month = (today.month - 1) // 3 * 3 + 1
-        return NamedPeriod("quarter", stats.Period(today.replace(month=first_month, day=1), today))
-    if key == "last_year":
-        return NamedPeriod(
-            "last_year", stats.Period(datetime.date(today.year - 1, 1, 1), datetime.date(today.year - 1, 12, 31))
-        )
-    if key == "custom":
-        try:
-            period = stats.Period(datetime.date.fromisoformat(start or ""), datetime.date.fromisoformat(end or ""))
-        except ValueError:
-            period = None
-        # The same bounds as the statistics API; a wider range would only list empty months.
-        if period is not None and EARLIEST <= period.start and period.end <= LATEST:
-            return NamedPeriod("custom", period)
-    return NamedPeriod("year", stats.Period(datetime.date(today.year, 1, 1), today))
-
+from .periods import NamedPeriod
 
 # What the dashboard and chain pages show depends on these tables. Their newest change (and
 # highest id, for additions) versions the cached figures, so any write is visible on the next
@@ -106,7 +55,7 @@ def data_version() -> str:
         return "|".join(str(value) for value in cursor.fetchone())
 
 
-def cached(kind: str, named: "NamedPeriod", compute, *extra: str):
+def cached(kind: str, named: NamedPeriod, compute, *extra: str):
     """``compute()`` once per period, language and data version; answers from the cache otherwise."""
     from django.utils import translation
 

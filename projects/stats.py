@@ -29,7 +29,6 @@ themselves, since a visit concerning two chains of one cluster counts once.
 """
 
 import datetime
-from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import (
@@ -61,6 +60,7 @@ from .models import (
     VisitProject,
     major_project_condition,
 )
+from .periods import Period
 
 ZERO = Decimal("0")
 CENT = Decimal("0.01")
@@ -75,27 +75,6 @@ def _cents(row: dict) -> dict:
         if key in row and row[key] is not None:
             row[key] = Decimal(row[key]).quantize(CENT)
     return row
-
-
-@dataclass(frozen=True)
-class Period:
-    """A closed date range [start, end]."""
-
-    start: datetime.date
-    end: datetime.date
-
-    def __post_init__(self) -> None:
-        if self.start > self.end:
-            raise ValueError("Period start must not be after its end.")
-
-    def months(self) -> list[datetime.date]:
-        """The first day of every month the period touches, in order."""
-        month = self.start.replace(day=1)
-        result = []
-        while month <= self.end:
-            result.append(month)
-            month = (month + datetime.timedelta(days=32)).replace(day=1)
-        return result
 
 
 def visits_in(period: Period, *, chain: Chain | None = None, cluster: Cluster | None = None) -> QuerySet:

@@ -32,6 +32,7 @@ from .models import (
     ProjectStageChange,
     SigningEvent,
 )
+from .periods import PERIOD_CHOICES, NamedPeriod, resolve_period
 from .services import (
     project_allowed_transitions,
     project_transition,
@@ -40,15 +41,15 @@ from .services import (
 )
 
 
-def _named_period(request: HttpRequest) -> selectors.NamedPeriod:
-    return selectors.resolve_period(request.GET.get("period"), request.GET.get("start"), request.GET.get("end"))
+def _named_period(request: HttpRequest) -> NamedPeriod:
+    return resolve_period(request.GET.get("period"), request.GET.get("start"), request.GET.get("end"))
 
 
 @readable("projects.view_project")
 def dashboard(request: HttpRequest) -> HttpResponse:
     named = _named_period(request)
     context = selectors.cached("dashboard", named, lambda: selectors.dashboard(named))
-    context.update({"named": named, "period_choices": selectors.PERIOD_CHOICES})
+    context.update({"named": named, "period_choices": PERIOD_CHOICES})
     return render(request, "projects/dashboard.html", context)
 
 
@@ -57,7 +58,7 @@ def chain_detail(request: HttpRequest, code: str) -> HttpResponse:
     chain = get_object_or_404(Chain.objects.select_related("cluster"), code=code)
     named = _named_period(request)
     context = selectors.chain_page(chain, named)
-    context.update({"chain": chain, "named": named, "period_choices": selectors.PERIOD_CHOICES})
+    context.update({"chain": chain, "named": named, "period_choices": PERIOD_CHOICES})
     return render(request, "projects/chain_detail.html", context)
 
 

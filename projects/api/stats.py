@@ -3,9 +3,7 @@
 The figures are ``projects.stats``; this module parses the query and describes the answers.
 """
 
-import datetime
 
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -18,10 +16,7 @@ from pinghu.api.viewsets import READ_ERRORS
 from pinghu.querystrings import without_format
 from projects import stats
 from projects.choices import ProjectStage
-
-# Statistics cover the city's records, not the calendar's extremes (a monthly series stays short).
-STATS_EARLIEST = datetime.date(1990, 1, 1)
-STATS_LATEST = datetime.date(2100, 12, 31)
+from projects.periods import EARLIEST, LATEST
 
 
 class StatsQuerySerializer(StrictFieldsMixin, serializers.Serializer):
@@ -37,16 +32,16 @@ class StatsQuerySerializer(StrictFieldsMixin, serializers.Serializer):
     )
 
     def validate(self, attrs):
-        today = timezone.localdate()
-        attrs.setdefault("start", datetime.date(today.year, 1, 1))
-        attrs.setdefault("end", today)
+        default = stats.Period.year_to_date()
+        attrs.setdefault("start", default.start)
+        attrs.setdefault("end", default.end)
         if attrs["start"] > attrs["end"]:
             raise serializers.ValidationError({"end": [_("The end date cannot be before the start date.")]})
         for name in ("start", "end"):
-            if not STATS_EARLIEST <= attrs[name] <= STATS_LATEST:
+            if not EARLIEST <= attrs[name] <= LATEST:
                 message = _("Dates must lie between %(earliest)s and %(latest)s.") % {
-                    "earliest": STATS_EARLIEST,
-                    "latest": STATS_LATEST,
+                    "earliest": EARLIEST,
+                    "latest": LATEST,
                 }
                 raise serializers.ValidationError({name: [message]})
         if attrs.get("chain") and attrs.get("cluster"):

@@ -15,7 +15,7 @@ from pinghu.concurrency import version_of
 from pinghu.permissions import Role
 from projects.choices import ProjectStage
 from projects.models import FollowUp, InvestmentVisit, Project
-from projects.selectors import resolve_period
+from projects.periods import resolve_period
 from projects.services import project_create
 from tests.factories import (
     ChainFactory,

@@ -15,38 +15,10 @@ from django.utils.translation import gettext as _
 
 from chains.models import Chain, Leader
 
+from .fields import PROJECT_RESTORED_FIELDS, VISIT_RESTORED_FIELDS
 from .models import FollowUp, InvestmentVisit, Project, ProjectStageChange, VisitProject
 from .services import visit_create, visit_update
 
-# An existing project gets these back; its stage, stage dates and conference move only through
-# transitions, which keep the stage history (and the pipeline statistics) right.
-PROJECT_RESTORED_FIELDS = [
-    "name",
-    "chain_id",
-    "investor_id",
-    "source",
-    "total_investment",
-    "foreign_investment",
-    "registered_capital",
-    "land_area",
-    "expected_output",
-    "expected_tax",
-    "is_capital_increase",
-    "town",
-    "responsible_unit",
-    "responsible_official_id",
-    "first_contact_date",
-]
-VISIT_RESTORED_FIELDS = [
-    "date",
-    "host_unit",
-    "enterprise_id",
-    "destination_city",
-    "purpose",
-    "outcome",
-    "next_step",
-    "follow_up_date",
-]
 # Rows deleted without a batch (before batches existed): children deleted this close before it.
 UNBATCHED_WINDOW = datetime.timedelta(minutes=1)
 

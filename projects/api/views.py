@@ -1,6 +1,5 @@
 """API of investment activity: visits, projects (with the transition action), signing conferences, statistics."""
 
-
 from django.db.models import Count, Prefetch, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +14,7 @@ from pinghu.api.idempotency import IDEMPOTENCY_ERRORS, IDEMPOTENCY_KEY, Idempote
 from pinghu.api.values_list import ValuesListMixin
 from pinghu.api.viewsets import ERRORS, READ_ERRORS, WriteViewSet
 from projects.choices import ProjectSource, ProjectStage
+from projects.fields import PROJECT_COLUMNS, VISIT_COLUMNS
 from projects.filters import (
     InvestmentVisitFilterSet,
     ProjectFilterSet,
@@ -36,30 +36,19 @@ from .serializers import (
     TransitionSerializer,
 )
 
+# The export writes the file columns of projects.fields (the import reads them back): how each is read and shown.
 PROJECT_EXPORT = [
-    Column("id", "ID"),
-    Column("name", _("name")),
-    Column("chain__name", _("chain")),
-    Column("investor__name", _("investor")),
-    Column("source", _("source"), labels(ProjectSource.choices)),
-    Column("stage", _("stage"), labels(ProjectStage.choices)),
-    Column("total_investment", _("total investment (10k CNY)")),
-    Column("foreign_investment", _("foreign investment (10k USD)")),
-    Column("registered_capital", _("registered capital (10k CNY)")),
-    Column("land_area", _("land (mu)")),
-    Column("expected_output", _("expected annual output (10k CNY)")),
-    Column("expected_tax", _("expected annual tax (10k CNY)")),
-    Column("is_capital_increase", _("capital increase of an existing firm"), yes_no),
-    Column("major", _("major project"), yes_no),
-    Column("town", _("town")),
-    Column("responsible_unit", _("responsible unit")),
-    Column("first_contact_date", _("first contact date")),
-    Column("signed_date", _("signed date")),
-    Column("registered_date", _("registered date")),
-    Column("construction_date", _("construction start date")),
-    Column("production_date", _("production start date")),
-    Column("signing_event__name", _("signing conference")),
-    Column("updated_at", _("updated at")),
+    Column(
+        {"chain": "chain__name", "investor": "investor__name", "signing_event": "signing_event__name"}.get(name, name),
+        header,
+        {
+            "source": labels(ProjectSource.choices),
+            "stage": labels(ProjectStage.choices),
+            "is_capital_increase": yes_no,
+            "major": yes_no,
+        }.get(name),
+    )
+    for name, header in PROJECT_COLUMNS.items()
 ]
 
 
@@ -176,19 +165,14 @@ class ProjectViewSet(ExportMixin, ValuesListMixin, WriteViewSet):
 
 
 VISIT_EXPORT = [
-    Column("id", "ID"),
-    Column("date", _("date")),
-    Column("is_saturday", _("Saturday investment day"), yes_no),
-    Column("enterprise__name", _("visited enterprise")),
-    Column("leaders", _("leaders"), many=STR),  # 姓名（职务）: two leaders may share a name
-    Column("chains", _("chains concerned"), many="name"),
-    Column("host_unit", _("host unit")),
-    Column("destination_city", _("destination city")),
-    Column("purpose", _("purpose")),
-    Column("outcome", _("outcome")),
-    Column("next_step", _("next step")),
-    Column("follow_up_date", _("follow-up due date")),
-    Column("recorded_by__username", _("recorded by")),
+    Column(
+        {"enterprise": "enterprise__name", "recorded_by": "recorded_by__username"}.get(name, name),
+        header,
+        yes_no if name == "is_saturday" else None,
+        # Leaders as 姓名（职务） (two leaders may share a name), chains by name.
+        {"leaders": STR, "chains": "name"}.get(name),
+    )
+    for name, header in VISIT_COLUMNS.items()
 ]
 
 

@@ -23,6 +23,7 @@ from pinghu.imports import (
 )
 
 from ..choices import STAGE_DATE_FIELDS, ProjectSource, ProjectStage
+from ..fields import PROJECT_COLUMNS, PROJECT_EXPORT_ONLY, imported
 from ..models import Project
 from ..services import (
     PROJECT_BATCH_CLEAN,
@@ -40,41 +41,41 @@ class ProjectResource(MatchById, ImportResource):
 
     kind_label = _("investment projects")
     required = ("name", "chain", "investor", "total_investment")
-    export_only = (_("major project"), _("updated at"))
+    export_only = tuple(PROJECT_COLUMNS[name] for name in PROJECT_EXPORT_ONLY)
 
-    id = column(None, "ID", IntegerWidget(), help=_("As exported; leave empty for a new project."))
-    name = column("name", _("name"))
-    chain = column("chain", _("chain"), LookupWidget(_("chain")), help=_("The chain's name or code."))
+    id = column(None, PROJECT_COLUMNS["id"], IntegerWidget(), help=_("As exported; leave empty for a new project."))
+    name = column("name", PROJECT_COLUMNS["name"])
+    chain = column("chain", PROJECT_COLUMNS["chain"], LookupWidget(_("chain")), help=_("The chain's name or code."))
     investor = column(
         "investor_id",
-        _("investor"),
+        PROJECT_COLUMNS["investor"],
         LookupWidget(_("enterprise")),
         help=_("The investing enterprise's name as on record (import enterprises first)."),
     )
-    source = column("source", _("source"), ChoiceWidget(ProjectSource.choices, blank=ProjectSource.OTHER))
+    source = column("source", PROJECT_COLUMNS["source"], ChoiceWidget(ProjectSource.choices, blank=ProjectSource.OTHER))
     stage = column(
         "stage",
-        _("stage"),
+        PROJECT_COLUMNS["stage"],
         ChoiceWidget(ProjectStage.choices, blank=ProjectStage.LEAD),
         help=_("A change of stage is made as a stage change on the stage's date; the pipeline only moves forward."),
     )
-    total_investment = column("total_investment", _("total investment (10k CNY)"), DecimalWidget())
-    foreign_investment = column("foreign_investment", _("foreign investment (10k USD)"), DecimalWidget())
-    registered_capital = column("registered_capital", _("registered capital (10k CNY)"), DecimalWidget())
-    land_area = column("land_area", _("land (mu)"), DecimalWidget())
-    expected_output = column("expected_output", _("expected annual output (10k CNY)"), DecimalWidget())
-    expected_tax = column("expected_tax", _("expected annual tax (10k CNY)"), DecimalWidget())
-    is_capital_increase = column("is_capital_increase", _("capital increase of an existing firm"), BooleanWidget())
-    town = column("town", _("town"), ChoiceWidget(Town.choices))
-    responsible_unit = column("responsible_unit", _("responsible unit"))
-    first_contact_date = column("first_contact_date", _("first contact date"), DateWidget())
-    signed_date = column("signed_date", _("signed date"), DateWidget())
-    registered_date = column("registered_date", _("registered date"), DateWidget())
-    construction_date = column("construction_date", _("construction start date"), DateWidget())
-    production_date = column("production_date", _("production start date"), DateWidget())
+    total_investment = column("total_investment", PROJECT_COLUMNS["total_investment"], DecimalWidget())
+    foreign_investment = column("foreign_investment", PROJECT_COLUMNS["foreign_investment"], DecimalWidget())
+    registered_capital = column("registered_capital", PROJECT_COLUMNS["registered_capital"], DecimalWidget())
+    land_area = column("land_area", PROJECT_COLUMNS["land_area"], DecimalWidget())
+    expected_output = column("expected_output", PROJECT_COLUMNS["expected_output"], DecimalWidget())
+    expected_tax = column("expected_tax", PROJECT_COLUMNS["expected_tax"], DecimalWidget())
+    is_capital_increase = column("is_capital_increase", PROJECT_COLUMNS["is_capital_increase"], BooleanWidget())
+    town = column("town", PROJECT_COLUMNS["town"], ChoiceWidget(Town.choices))
+    responsible_unit = column("responsible_unit", PROJECT_COLUMNS["responsible_unit"])
+    first_contact_date = column("first_contact_date", PROJECT_COLUMNS["first_contact_date"], DateWidget())
+    signed_date = column("signed_date", PROJECT_COLUMNS["signed_date"], DateWidget())
+    registered_date = column("registered_date", PROJECT_COLUMNS["registered_date"], DateWidget())
+    construction_date = column("construction_date", PROJECT_COLUMNS["construction_date"], DateWidget())
+    production_date = column("production_date", PROJECT_COLUMNS["production_date"], DateWidget())
     signing_event = column(
         "signing_event",
-        _("signing conference"),
+        PROJECT_COLUMNS["signing_event"],
         SigningEventWidget(),
         help=_("The conference's name; its date must be the signed date."),
     )
@@ -82,29 +83,7 @@ class ProjectResource(MatchById, ImportResource):
     class Meta(ImportResource.Meta):
         model = Project
         clean_model_instances = False  # the services validate
-        fields = (
-            "id",
-            "name",
-            "chain",
-            "investor",
-            "source",
-            "stage",
-            "total_investment",
-            "foreign_investment",
-            "registered_capital",
-            "land_area",
-            "expected_output",
-            "expected_tax",
-            "is_capital_increase",
-            "town",
-            "responsible_unit",
-            "first_contact_date",
-            "signed_date",
-            "registered_date",
-            "construction_date",
-            "production_date",
-            "signing_event",
-        )
+        fields = imported(PROJECT_COLUMNS, PROJECT_EXPORT_ONLY)
 
     def prepare(self, dataset) -> None:
         firms = EnterpriseIndex()

@@ -20,6 +20,7 @@ from pinghu.imports import (
     normalise,
 )
 
+from ..fields import VISIT_COLUMNS, VISIT_EXPORT_ONLY, imported
 from ..models import InvestmentVisit
 from ..services import (
     VISIT_BATCH_CLEAN,
@@ -35,46 +36,34 @@ class VisitResource(MatchById, ImportResource):
 
     kind_label = _("investment visits")
     required = ("date", "enterprise", "leaders", "host_unit", "purpose")
-    export_only = (_("Saturday investment day"), _("recorded by"))
+    export_only = tuple(VISIT_COLUMNS[name] for name in VISIT_EXPORT_ONLY)
 
-    id = column(None, "ID", IntegerWidget(), help=_("As exported; leave empty for a new visit."))
-    date = column("date", _("date"), DateWidget(), help=_("E.g. 2025-03-01; not in the future."))
-    enterprise = column("enterprise_id", _("visited enterprise"), LookupWidget(_("enterprise")))
+    id = column(None, VISIT_COLUMNS["id"], IntegerWidget(), help=_("As exported; leave empty for a new visit."))
+    date = column("date", VISIT_COLUMNS["date"], DateWidget(), help=_("E.g. 2025-03-01; not in the future."))
+    enterprise = column("enterprise_id", VISIT_COLUMNS["enterprise"], LookupWidget(_("enterprise")))
     leaders = column(
         "leaders",
-        _("leaders"),
+        VISIT_COLUMNS["leaders"],
         LookupListWidget(LookupWidget(_("leader")), Leader, required=True),
         help=_("Names separated by 、; write 姓名（单位） where two leaders share a name."),
     )
     chains = column(
         "chains",
-        _("chains concerned"),
+        VISIT_COLUMNS["chains"],
         LookupListWidget(LookupWidget(_("chain")), Chain),
         help=_("Chain names or codes separated by 、."),
     )
-    host_unit = column("host_unit", _("host unit"))
-    destination_city = column("destination_city", _("destination city"))
-    purpose = column("purpose", _("purpose"))
-    outcome = column("outcome", _("outcome"))
-    next_step = column("next_step", _("next step"))
-    follow_up_date = column("follow_up_date", _("follow-up due date"), DateWidget())
+    host_unit = column("host_unit", VISIT_COLUMNS["host_unit"])
+    destination_city = column("destination_city", VISIT_COLUMNS["destination_city"])
+    purpose = column("purpose", VISIT_COLUMNS["purpose"])
+    outcome = column("outcome", VISIT_COLUMNS["outcome"])
+    next_step = column("next_step", VISIT_COLUMNS["next_step"])
+    follow_up_date = column("follow_up_date", VISIT_COLUMNS["follow_up_date"], DateWidget())
 
     class Meta(ImportResource.Meta):
         model = InvestmentVisit
         clean_model_instances = False  # the services validate
-        fields = (
-            "id",
-            "date",
-            "enterprise",
-            "leaders",
-            "chains",
-            "host_unit",
-            "destination_city",
-            "purpose",
-            "outcome",
-            "next_step",
-            "follow_up_date",
-        )
+        fields = imported(VISIT_COLUMNS, VISIT_EXPORT_ONLY)
 
     def prepare(self, dataset) -> None:
         self.pending = []

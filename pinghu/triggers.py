@@ -1,8 +1,8 @@
 """Database triggers as declarations: the machinery each app's ``triggers`` module builds on.
 
-An app declares its triggers once, in its own ``triggers`` module (``chains/triggers.py``,
-``projects/triggers/``), as ``TriggerSet``s of PostgreSQL ``Function``s and ``Trigger``s written
-per database vendor. From a declaration this module makes the statements that install it over
+An app declares its triggers once, in its own ``triggers`` module (or package), as ``TriggerSet``s
+of PostgreSQL ``Function``s and ``Trigger``s written per database vendor. From a declaration
+this module makes the statements that install it over
 whatever is already there (``CREATE OR REPLACE FUNCTION``; ``DROP TRIGGER IF EXISTS`` then
 ``CREATE TRIGGER``), so installing twice is the same as installing once, and the statements that
 drop it. ``install_migrated`` is what an app's ``post_migrate`` receiver calls: on SQLite, Django

@@ -3,7 +3,6 @@
 The figures are ``projects.stats``; this module parses the query and describes the answers.
 """
 
-
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers

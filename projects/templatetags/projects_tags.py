@@ -14,4 +14,3 @@ register = template.Library()
 def stage_label(stage: str) -> str:
     """The translated label of a stage value."""
     return str(ProjectStage(stage).label)
-

@@ -33,9 +33,9 @@ def test_a_superuser_sees_every_entry_in_menu_order(admin_client):
             "projects:visit-list",
             "projects:project-list",
             "projects:signing-event-list",
-            "projects:issue-list",
+            "aftercare:issue-list",
             "chains:per-mu",
-            "projects:my-firms",
+            "aftercare:my-firms",
             "projects:overdue",
         ]
     ]

@@ -1,4 +1,4 @@
-"""Statistics of enterprise services, each computed in the database (definitions in the README).
+"""Statistics of enterprise services, each computed in the database (definitions in docs/statistics.md).
 
 - problems collected in a period: problems received in it;
 - resolved: of those, the ones resolved or closed; resolution rate = resolved ÷ collected;

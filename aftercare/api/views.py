@@ -7,25 +7,26 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from aftercare import stats as issue_stats
-from aftercare.api.serializers import (
+from pinghu.api.concurrency import CONDITIONAL_ERRORS, IF_MATCH
+from pinghu.api.export import Column, ExportMixin, labels
+from pinghu.api.serializers import StrictFieldsMixin
+from pinghu.api.viewsets import ERRORS, READ_ERRORS, WriteViewSet
+from pinghu.querystrings import without_format
+from projects.api.stats import StatsQuerySerializer, StatsView, days_field, rate_field
+from projects.periods import Period
+
+from .. import stats
+from ..choices import IssueCategory, IssueChannel, IssueStatus
+from ..filters import CadreAssignmentFilterSet, EnterpriseIssueFilterSet, SalonEventFilterSet
+from ..models import CadreAssignment, EnterpriseIssue, IssueStep, SalonEvent
+from ..services import issue_advance
+from .serializers import (
     CadreAssignmentSerializer,
     EnterpriseIssueDetailSerializer,
     EnterpriseIssueSerializer,
     IssueAdvanceSerializer,
     SalonEventSerializer,
 )
-from aftercare.choices import IssueCategory, IssueChannel, IssueStatus
-from aftercare.filters import CadreAssignmentFilterSet, EnterpriseIssueFilterSet, SalonEventFilterSet
-from aftercare.models import CadreAssignment, EnterpriseIssue, IssueStep, SalonEvent
-from aftercare.services import issue_advance
-from pinghu.api.concurrency import CONDITIONAL_ERRORS, IF_MATCH
-from pinghu.api.export import Column, ExportMixin, labels
-from pinghu.api.serializers import StrictFieldsMixin
-from pinghu.api.viewsets import ERRORS, READ_ERRORS, WriteViewSet
-from pinghu.querystrings import without_format
-from projects import stats
-from projects.api.stats import StatsQuerySerializer, StatsView, days_field, rate_field
 
 
 @extend_schema_view(
@@ -208,10 +209,10 @@ class IssueStatsView(StatsView):
         params = IssueStatsQuerySerializer(data=without_format(request.query_params).dict())
         params.is_valid(raise_exception=True)
         data = params.validated_data
-        period = stats.Period(data["start"], data["end"])
-        result = issue_stats.issue_summary(period, chain=data.get("chain"))
+        period = Period(data["start"], data["end"])
+        result = stats.issue_summary(period, chain=data.get("chain"))
         if data.get("by"):
-            result["breakdown"] = issue_stats.issues_by(period, data["by"])
+            result["breakdown"] = stats.issues_by(period, data["by"])
         return Response(IssueSummarySerializer(result).data)
 
 
@@ -242,8 +243,8 @@ class NotVisitedView(StatsView):
             {
                 "id": firm.pk,
                 "name": firm.name,
-                "last_contact": None if firm.last_contact == issue_stats.NEVER else firm.last_contact,
+                "last_contact": None if firm.last_contact == stats.NEVER else firm.last_contact,
             }
-            for firm in issue_stats.not_visited(params.validated_data["days"])
+            for firm in stats.not_visited(params.validated_data["days"])
         ]
         return Response(NotVisitedRowSerializer(rows, many=True).data)

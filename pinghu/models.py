@@ -6,6 +6,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .choices import TokenScope
+
 
 class TimeStampedModel(models.Model):
     """Adds ``created_at`` and ``updated_at`` to every domain model."""
@@ -15,11 +17,6 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
-
-
-class TokenScope(models.TextChoices):
-    READ = "read", _("read only")
-    WRITE = "write", _("read and write")
 
 
 class ApiTokenQuerySet(models.QuerySet):

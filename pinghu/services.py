@@ -8,7 +8,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from .models import ApiToken, IdempotencyKey, TokenScope
+from .choices import TokenScope
+from .models import ApiToken, IdempotencyKey
 
 TOKEN_PREFIX = "ph_"
 # Writing last_used_at on every request would turn every read into a write; once a minute is enough.

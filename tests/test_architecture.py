@@ -80,3 +80,16 @@ def test_every_module_says_what_lives_there():
         and ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) is None
     ]
     assert not silent, silent
+
+
+def test_every_choice_list_lives_in_choices_py():
+    stray = [
+        f"{path.relative_to(BASE)}: {node.name}"
+        for app in LAYERS
+        for path in _modules(app)
+        if path.name != "choices.py" and "migrations" not in path.parts
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.ClassDef)
+        and any(getattr(base, "attr", getattr(base, "id", "")) in ("TextChoices", "IntegerChoices") for base in node.bases)
+    ]
+    assert not stray, stray

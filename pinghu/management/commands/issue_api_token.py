@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from pinghu.models import TokenScope
+from pinghu.choices import TokenScope
 from pinghu.services import api_token_issue
 
 

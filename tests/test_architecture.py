@@ -90,6 +90,8 @@ def test_every_choice_list_lives_in_choices_py():
         if path.name != "choices.py" and "migrations" not in path.parts
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
         if isinstance(node, ast.ClassDef)
-        and any(getattr(base, "attr", getattr(base, "id", "")) in ("TextChoices", "IntegerChoices") for base in node.bases)
+        and any(
+            getattr(base, "attr", getattr(base, "id", "")) in ("TextChoices", "IntegerChoices") for base in node.bases
+        )
     ]
     assert not stray, stray

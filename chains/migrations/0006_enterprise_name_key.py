@@ -10,11 +10,18 @@ _SPACES = str.maketrans("", "", " \t\r\n\u3000\u00a0")
 
 
 def fill_name_keys(apps, schema_editor) -> None:
-    Enterprise = apps.get_model("chains", "Enterprise")
-    firms = list(Enterprise.objects.only("pk", "name"))
-    for firm in firms:
-        firm.name_key = unicodedata.normalize("NFKC", firm.name or "").translate(_SPACES).casefold()
-    Enterprise.objects.bulk_update(firms, ["name_key"], batch_size=1000)
+    """Every enterprise's key, and its history's (a version's key follows the name it had then)."""
+    for model_name in ("Enterprise", "HistoricalEnterprise"):
+        model = apps.get_model("chains", model_name)
+        pk = model._meta.pk.name
+        batch = []
+        for row in model.objects.only(pk, "name").order_by(pk).iterator(chunk_size=2000):
+            row.name_key = unicodedata.normalize("NFKC", row.name or "").translate(_SPACES).casefold()
+            batch.append(row)
+            if len(batch) == 2000:
+                model.objects.bulk_update(batch, ["name_key"])
+                batch = []
+        model.objects.bulk_update(batch, ["name_key"])
 
 
 class Migration(migrations.Migration):

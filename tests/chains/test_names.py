@@ -90,9 +90,11 @@ def test_the_problem_form_finds_the_firm_by_the_typed_name(firm, official):
     assert "有限公司/有限责任公司" in str(refused.context["form"].errors["enterprise_name"])
 
 
-def test_the_migration_fills_the_key_of_firms_made_before_it(firm):
+def test_the_migration_fills_the_key_of_firms_made_before_it_and_of_their_history(firm):
     Enterprise.objects.filter(pk=firm.pk).update(name_key="")
+    firm.history.update(name_key="")
     migration = importlib.import_module("chains.migrations.0006_enterprise_name_key")
     migration.fill_name_keys(apps, None)
     firm.refresh_from_db()
     assert firm.name_key == "平湖abc精密有限公司"
+    assert list(firm.history.values_list("name_key", flat=True)) == ["平湖abc精密有限公司"]

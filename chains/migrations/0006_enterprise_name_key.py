@@ -34,14 +34,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='enterprise',
             name='name_key',
-            field=models.CharField(db_index=True, default='', editable=False, help_text='The name normalised (full-width folded, spaces removed, case folded): how typed names find it.', max_length=128, verbose_name='name for matching'),
-            preserve_default=False,
+            field=models.CharField(db_default='', db_index=True, editable=False, help_text='The name normalised (full-width folded, spaces removed, case folded): how typed names find it.', max_length=128, verbose_name='name for matching'),
         ),
         migrations.AddField(
             model_name='historicalenterprise',
             name='name_key',
-            field=models.CharField(db_index=True, default='', editable=False, help_text='The name normalised (full-width folded, spaces removed, case folded): how typed names find it.', max_length=128, verbose_name='name for matching'),
-            preserve_default=False,
+            field=models.CharField(db_default='', db_index=True, editable=False, help_text='The name normalised (full-width folded, spaces removed, case folded): how typed names find it.', max_length=128, verbose_name='name for matching'),
         ),
         migrations.RunPython(fill_name_keys, migrations.RunPython.noop),
     ]

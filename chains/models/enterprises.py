@@ -23,6 +23,9 @@ class Enterprise(TimeStampedModel):
     name_key = models.CharField(
         _("name for matching"),
         max_length=128,
+        # A database default, so that a writer that does not know the column (an older release
+        # during a rolling upgrade, a raw INSERT) is not refused; save() sets the real key.
+        db_default="",
         editable=False,
         db_index=True,
         help_text=_("The name normalised (full-width folded, spaces removed, case folded): how typed names find it."),

@@ -329,3 +329,15 @@ def test_a_stage_move_with_a_fresh_if_match_or_none_goes_through_and_answers_the
     body = {"to_stage": "negotiating", "date": "2024-02-03"}
     resumed = write_client.post(f"/api/v1/projects/{project.pk}/transition/", body, format="json", HTTP_IF_MATCH="*")
     assert resumed.status_code == 200
+
+
+def test_if_match_may_list_several_tags_one_of_them_current(write_client):
+    project = ProjectFactory()
+    url = f"/api/v1/projects/{project.pk}/"
+    old = etag_of(project)
+    saved_meanwhile(project)
+    body = {"responsible_unit": "经信局"}
+    assert write_client.patch(url, body, format="json", HTTP_IF_MATCH=f'{old}, "1999"').status_code == 412
+    project.refresh_from_db()
+    both = f"{old}, {etag_of(project)}"
+    assert write_client.patch(url, body, format="json", HTTP_IF_MATCH=both).status_code == 200

@@ -1,18 +1,38 @@
-"""Django admin for the service of established firms; new problems and cadre assignments go through services."""
+"""Django admin for the service of established firms: every save goes through ``aftercare.services``.
 
+Each change form carries the version it opened (``VersionedFormMixin``); the service refuses a stale one.
+"""
+
+from django import forms
 from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from pinghu.admin import ReadOnlyStepsInline
+from pinghu.admin import ReadOnlyStepsInline, ServiceSaveAdminMixin
+from pinghu.concurrency import VersionedFormMixin
 
+from .choices import ISSUE_STEP_FIELDS
 from .models import CadreAssignment, EnterpriseIssue, IssueStep, LandRenewal, SalonEvent
-from .services import cadre_assign, issue_create
+from .services import (
+    cadre_assign,
+    cadre_assignment_update,
+    issue_create,
+    issue_update,
+    land_renewal_save,
+    salon_save,
+)
+
+
+def versioned_form(model_class) -> type[forms.ModelForm]:
+    """The admin's form of ``model_class`` with the version it opened, for the service to check."""
+    meta = type("Meta", (), {"model": model_class, "exclude": []})
+    return type(f"{model_class.__name__}AdminForm", (VersionedFormMixin, forms.ModelForm), {"Meta": meta})
 
 
 @admin.register(SalonEvent)
-class SalonEventAdmin(SimpleHistoryAdmin):
+class SalonEventAdmin(ServiceSaveAdminMixin, SimpleHistoryAdmin):
+    form = versioned_form(SalonEvent)
     list_display = ["date", "host", "place", "firm_count", "issue_count"]
     list_select_related = ["host"]
     search_fields = ["place", "notes", "host__name"]
@@ -34,6 +54,14 @@ class SalonEventAdmin(SimpleHistoryAdmin):
     def issue_count(self, obj: SalonEvent) -> int:
         return obj._issues
 
+    def save_model(self, request, obj, form, change):
+        salon_save(salon=obj, enterprises=form.cleaned_data["enterprises"], expected_version=form.expected_version)
+
+    def save_related(self, request, form, formsets, change):
+        # salon_save set the firms attending with the salon; only inlines (none today) remain.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
 
 class IssueStepInline(ReadOnlyStepsInline):
     """The problem's steps: written by ``issue_advance`` (the problem board, the API)."""
@@ -44,39 +72,33 @@ class IssueStepInline(ReadOnlyStepsInline):
 
 
 @admin.register(EnterpriseIssue)
-class EnterpriseIssueAdmin(SimpleHistoryAdmin):
+class EnterpriseIssueAdmin(ServiceSaveAdminMixin, SimpleHistoryAdmin):
     """Problems: recorded and edited here; moved (assign, resolve, close, reject) on the problem board or the API."""
+
+    form = versioned_form(EnterpriseIssue)
 
     list_display = ["received_on", "enterprise", "channel", "category", "status", "assigned_unit", "due_date"]
     list_filter = ["status", "channel", "category", "received_on"]
     list_select_related = ["enterprise"]
     search_fields = ["description", "enterprise__name", "assigned_unit"]
     autocomplete_fields = ["enterprise", "salon", "visit"]
-    readonly_fields = [
-        "status",
-        "assigned_on",
-        "resolved_on",
-        "closed_on",
-        "rejected_on",
-        "rejection_reason",
-        "resolution_note",
-        "satisfaction",
-        "recorded_by",
-    ]
+    readonly_fields = [*ISSUE_STEP_FIELDS, "recorded_by"]
     date_hierarchy = "received_on"
     show_full_result_count = False
     inlines = [IssueStepInline]
 
     def save_model(self, request, obj, form, change):
         if change:
-            super().save_model(request, obj, form, change)
+            issue_update(issue=obj, data=self.edited_data(form), expected_version=form.expected_version)
         else:
             issue_create(issue=obj, by=request.user)
 
 
 @admin.register(CadreAssignment)
-class CadreAssignmentAdmin(SimpleHistoryAdmin):
+class CadreAssignmentAdmin(ServiceSaveAdminMixin, SimpleHistoryAdmin):
     """千名干部助千企: a new assignment ends the firm's current one the day before (``cadre_assign``)."""
+
+    form = versioned_form(CadreAssignment)
 
     list_display = ["enterprise", "cadre_leader", "cadre_user", "start_date", "end_date"]
     list_filter = ["end_date", "start_date"]
@@ -86,22 +108,28 @@ class CadreAssignmentAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            super().save_model(request, obj, form, change)
+            cadre_assignment_update(assignment=obj, data=self.edited_data(form), expected_version=form.expected_version)
             return
         saved = cadre_assign(
             enterprise=obj.enterprise,
             start_date=obj.start_date,
             cadre_user=obj.cadre_user,
             cadre_leader=obj.cadre_leader,
+            end_date=obj.end_date,
         )
         obj.pk = saved.pk
 
 
 @admin.register(LandRenewal)
-class LandRenewalAdmin(SimpleHistoryAdmin):
+class LandRenewalAdmin(ServiceSaveAdminMixin, SimpleHistoryAdmin):
     """腾笼换鸟: link a low-efficiency firm (grade C or D on the per-mu ranking) to the project taking its land."""
+
+    form = versioned_form(LandRenewal)
 
     list_display = ["enterprise", "project", "land_area", "created_at"]
     list_select_related = ["enterprise", "project"]
     search_fields = ["enterprise__name", "project__name", "note"]
     autocomplete_fields = ["enterprise", "project"]
+
+    def save_model(self, request, obj, form, change):
+        land_renewal_save(renewal=obj, expected_version=form.expected_version)

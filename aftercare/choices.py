@@ -55,6 +55,16 @@ ISSUE_DATE_FIELDS = {
     IssueStatus.CLOSED: "closed_on",
     IssueStatus.REJECTED: "rejected_on",
 }
+# The fields of a problem only a step (issue_advance) writes: its status, the step dates after receipt, the
+# resolution, the rejection and the firm's satisfaction. issue_update refuses them; the admin and the API
+# show them read-only. (The unit and due date are set by a step too, but may also be corrected by hand.)
+ISSUE_STEP_FIELDS = [
+    "status",
+    *(field for status, field in ISSUE_DATE_FIELDS.items() if status != IssueStatus.RECEIVED),
+    "rejection_reason",
+    "resolution_note",
+    "satisfaction",
+]
 OPEN_ISSUE_STATUSES = [IssueStatus.RECEIVED, IssueStatus.ASSIGNED]
 RESOLVED_ISSUE_STATUSES = [IssueStatus.RESOLVED, IssueStatus.CLOSED]
 

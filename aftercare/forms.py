@@ -75,3 +75,6 @@ class IssueAdvanceForm(forms.Form):
         empty_value=None,
         required=False,
     )
+    # The version of the problem the page showed the moves from; issue_advance refuses the step if the
+    # problem changed since. Optional: a step posted without it (a script, say) is not checked.
+    version = forms.CharField(widget=forms.HiddenInput, required=False)

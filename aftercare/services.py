@@ -1,11 +1,15 @@
-"""Writes of the service of established firms: salons, problems and their steps, cadre assignments.
+"""Writes of the service of established firms: salons, problems and their steps, cadre assignments, land renewal.
 
-Admin, pages and API call these functions; a problem's status and its dates change only through
-``issue_advance``. Investment activity (visits, projects) is written by ``projects.services``.
+Admin, pages and API call these functions for every create and update; a problem's status and its
+dates change only through ``issue_advance``. An update takes the version its caller read
+(``expected_version``, checked on the locked row by ``pinghu.concurrency.lock_for_update``; ``None``
+skips the check, for internal callers). Investment activity (visits, projects) is written by
+``projects.services``.
 """
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -14,16 +18,25 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chains.models import Enterprise, Leader
+from pinghu.concurrency import lock_for_update
+from pinghu.services import model_update
 
-from .choices import ISSUE_DATE_FIELDS, ISSUE_MOVES, IssueStatus
-from .models import CadreAssignment, EnterpriseIssue, IssueStep, SalonEvent
+from .choices import ISSUE_DATE_FIELDS, ISSUE_MOVES, ISSUE_STEP_FIELDS, IssueStatus
+from .models import CadreAssignment, EnterpriseIssue, IssueStep, LandRenewal, SalonEvent
 
 User = AbstractBaseUser
 
 
 @transaction.atomic
-def salon_save(*, salon: SalonEvent, enterprises: Iterable[Enterprise] | None) -> SalonEvent:
-    """Validate and save a salon and, if given, the firms attending, together (``None`` keeps them)."""
+def salon_save(
+    *, salon: SalonEvent, enterprises: Iterable[Enterprise] | None, expected_version: str | None = None
+) -> SalonEvent:
+    """Validate and save a new or edited salon and, if given, the firms attending, together (``None`` keeps them).
+
+    An edited salon's row is locked and checked against ``expected_version`` first.
+    """
+    if salon.pk is not None:
+        lock_for_update(SalonEvent, salon.pk, expected_version)
     salon.full_clean()
     salon.save()
     if enterprises is not None:
@@ -48,6 +61,24 @@ def issue_create(*, issue: EnterpriseIssue, by: User | None) -> EnterpriseIssue:
     return issue
 
 
+@transaction.atomic
+def issue_update(*, issue: EnterpriseIssue, data: Mapping[str, Any], expected_version: str | None) -> EnterpriseIssue:
+    """Change a problem's own fields (``data``: field name → value); returns the saved problem.
+
+    Its status and what a step records with it (``ISSUE_STEP_FIELDS``) change only through
+    ``issue_advance``: naming one is refused. The row is locked and checked against
+    ``expected_version``; only the fields given are written, so a step taken meanwhile stays.
+    """
+    return model_update(
+        EnterpriseIssue,
+        issue.pk,
+        data=data,
+        expected_version=expected_version,
+        step_fields=ISSUE_STEP_FIELDS,
+        step_message=_("This changes only through a step of the problem."),
+    )
+
+
 def issue_allowed_moves(issue: EnterpriseIssue) -> list[str]:
     """The statuses a problem may move to next (forward only)."""
     return list(ISSUE_MOVES[IssueStatus(issue.status)])
@@ -64,6 +95,7 @@ def issue_advance(
     due_date: datetime.date | None = None,
     note: str = "",
     satisfaction: int | None = None,
+    expected_version: str | None = None,
 ) -> EnterpriseIssue:
     """Move a problem one step forward and record the step: the one rule admin, pages and API call.
 
@@ -71,9 +103,11 @@ def issue_advance(
     - resolved (办结) needs a resolution note (``note``);
     - closed may carry the firm's satisfaction (1–5);
     - rejected needs the reason (``note``).
-    The date cannot be in the future nor before the problem's previous step.
+    The date cannot be in the future nor before the problem's previous step. ``expected_version``
+    is the version the caller showed the moves from (refused if the problem changed since);
+    ``None`` skips the check.
     """
-    issue = EnterpriseIssue.objects.select_for_update().get(pk=issue.pk)
+    issue = lock_for_update(EnterpriseIssue, issue.pk, expected_version)
     current = IssueStatus(issue.status)
     if to_status not in ISSUE_MOVES[current]:
         allowed = "、".join(_status_label(status) for status in ISSUE_MOVES[current]) or _("none (final)")
@@ -126,8 +160,15 @@ def cadre_assign(
     start_date: datetime.date,
     cadre_user: User | None = None,
     cadre_leader: Leader | None = None,
+    end_date: datetime.date | None = None,
 ) -> CadreAssignment:
-    """Assign a cadre to a firm from ``start_date``, ending the firm's current assignment the day before."""
+    """Assign a cadre to a firm from ``start_date``, ending the firm's current assignment the day before.
+
+    A new assignment starts open: an ``end_date`` is refused (it is set later, by
+    ``cadre_assignment_update`` or by the next assignment); callers pass what they were given.
+    """
+    if end_date is not None:
+        raise ValidationError({"end_date": _("A new assignment starts open; end it later.")}, code="starts_open")
     current = CadreAssignment.objects.select_for_update().current().filter(enterprise=enterprise).first()
     if current is not None:
         if start_date <= current.start_date:
@@ -147,3 +188,25 @@ def cadre_assign(
     assignment.full_clean()
     assignment.save()
     return assignment
+
+
+@transaction.atomic
+def cadre_assignment_update(
+    *, assignment: CadreAssignment, data: Mapping[str, Any], expected_version: str | None
+) -> CadreAssignment:
+    """Change an assignment's fields (``data``: field name → value), ending it say; returns the saved assignment.
+
+    The row is locked and checked against ``expected_version``; the model's constraints (one
+    current cadre per firm, an end not before the start) are validated before the write.
+    """
+    return model_update(CadreAssignment, assignment.pk, data=data, expected_version=expected_version)
+
+
+@transaction.atomic
+def land_renewal_save(*, renewal: LandRenewal, expected_version: str | None = None) -> LandRenewal:
+    """Validate and save a new or edited land renewal (腾笼换鸟); an edited one is checked against its version."""
+    if renewal.pk is not None:
+        lock_for_update(LandRenewal, renewal.pk, expected_version)
+    renewal.full_clean()
+    renewal.save()
+    return renewal

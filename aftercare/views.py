@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from chains.models import Enterprise, EnterpriseChainRole
 from chains.stats import enterprise_metrics_over_years
+from pinghu.concurrency import version_of
 from pinghu.forms import bootstrap
 from pinghu.history import history_entries
 from pinghu.pages import filtered, form_problems, paginate, query_without_page, require
@@ -83,7 +84,11 @@ def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     may_change = may(request.user, "aftercare.change_enterpriseissue", issue)
-    form = bootstrap(IssueAdvanceForm(initial={"on": timezone.localdate(), "unit": issue.assigned_unit}))
+    form = bootstrap(
+        IssueAdvanceForm(
+            initial={"on": timezone.localdate(), "unit": issue.assigned_unit, "version": version_of(issue)}
+        )
+    )
     return render(
         request,
         "aftercare/issue_detail.html",
@@ -108,7 +113,9 @@ def issue_advance_view(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("aftercare:issue-detail", pk=pk)
     data = form.cleaned_data
     try:
-        issue_advance(issue, data.pop("to_status"), by=request.user, **data)
+        issue_advance(
+            issue, data.pop("to_status"), by=request.user, expected_version=data.pop("version") or None, **data
+        )
     except ValidationError as error:
         messages.error(request, "; ".join(error.messages))
     else:

@@ -1,8 +1,12 @@
-"""Admin for API tokens (list, create with the key shown once, revoke) and the role rules every admin follows."""
+"""Admin for API tokens (list, create with the key shown once, revoke) and what every app's admin shares.
+
+Shared: the role rules every admin follows, saving through services with their refusals on the form,
+the import steps, read-only step inlines.
+"""
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -11,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportMixin
 from import_export.forms import ImportForm
 
+from .forms import add_refusal
 from .imports import (
     EXTENSIONS,
     IMPORT_FORMATS,
@@ -39,6 +44,47 @@ class RoleRulesAdminMixin:
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return may(request.user, perm_name(self.model, "delete"), obj)
+
+
+class ServiceSaveAdminMixin:
+    """Saves go through the model's services; a refusal (a rule, a stale version) shows on the form.
+
+    The admin saves after it has validated the form, so a ValidationError raised by the service in
+    ``save_model``/``save_related`` has no way back onto the page by itself. Here the change view is
+    run once more with the refusal, which the form then reports as its own errors; the first run's
+    writes went with its transaction (Django's change view is atomic). The edit form's hidden
+    ``version`` (``VersionedFormMixin``) is what ``save_model`` hands the service as ``expected_version``.
+    """
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as refusal:
+            if request.method != "POST" or hasattr(request, "_service_refusal"):
+                raise
+            request._service_refusal = refusal
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        refusal = getattr(request, "_service_refusal", None)
+        if refusal is None:
+            return form_class
+
+        class RefusedForm(form_class):
+            def clean(self):
+                cleaned = super().clean()
+                add_refusal(self, refusal)
+                return cleaned
+
+        RefusedForm.__name__ = form_class.__name__
+        return RefusedForm
+
+    @staticmethod
+    def edited_data(form) -> dict:
+        """The values of the model fields ``form`` edits (links aside): an update service's ``data``."""
+        concrete = {field.name for field in form.instance._meta.concrete_fields}
+        return {name: getattr(form.instance, name) for name in form.fields if name in concrete}
 
 
 class ImportFileForm(ImportForm):

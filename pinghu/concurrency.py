@@ -1,8 +1,11 @@
 """Optimistic concurrency: every edit names the version it started from, and a stale one is refused.
 
 A row's version is its last-change time (``updated_at``, which every save moves). The API sends it
-as an ``ETag`` and expects it back in ``If-Match``; the site's and the admin's edit forms carry it
-in a hidden field. The check runs on the row locked for the write, in the write's transaction.
+as an ``ETag`` (the version in quotes) and expects it back in ``If-Match``; the site's and the
+admin's edit forms carry it in a hidden field. Neither compares it: each hands it to the write's
+service as ``expected_version``, and the service checks it with ``lock_for_update`` on the row
+locked for the write, in the write's transaction. So the page, the admin and the API refuse a stale
+edit the same way, with the same check.
 """
 
 from django import forms
@@ -12,6 +15,9 @@ from django.utils.translation import gettext_lazy as _
 
 from pinghu.history import history_entries
 
+# The code of the ValidationError a stale write raises: the API answers it with 412.
+STALE = "stale"
+
 
 def version_of(instance) -> str:
     """The version of a saved row: its last-change time, to the microsecond."""
@@ -19,8 +25,14 @@ def version_of(instance) -> str:
 
 
 def etag_of(instance) -> str:
-    """A strong entity tag for the row's current version."""
-    return f'"{instance.pk}-{instance.updated_at.timestamp():.6f}"'
+    """A strong entity tag for the row's current version: the version itself, quoted."""
+    return f'"{version_of(instance)}"'
+
+
+def version_from_etag(tag: str) -> str:
+    """The version an entity tag names (its quotes dropped)."""
+    tag = tag.strip()
+    return tag[1:-1] if len(tag) >= 2 and tag[0] == tag[-1] == '"' else tag
 
 
 def stale_message(current) -> str:
@@ -38,11 +50,32 @@ def stale_message(current) -> str:
     return message
 
 
-class VersionedFormMixin(forms.Form):
-    """A ``version`` hidden field on an edit form, checked against the locked row in ``clean``.
+def lock_for_update(model, pk, expected_version: str | None):
+    """Row ``pk`` of ``model``, locked until the caller's transaction ends; refused if past ``expected_version``.
 
-    The view must validate and save in one transaction (the admin's change view does), so the
-    row stays locked from the check to the write.
+    The one version check of every write: an update service calls it first, inside its
+    ``@transaction.atomic``, so no one can save the row between the check and the write.
+    ``expected_version`` is the ``version_of`` the caller read (an empty string, from a form that
+    lost it, never matches); ``None`` skips the check, for internal callers such as the import.
+    A stale version raises a ValidationError with code ``stale`` and ``stale_message``.
+    """
+    current = model._default_manager.select_for_update().get(pk=pk)
+    if expected_version is not None and expected_version != version_of(current):
+        raise ValidationError(stale_message(current), code=STALE)
+    return current
+
+
+def is_stale(error: ValidationError) -> bool:
+    """Was ``error`` raised by ``lock_for_update`` for a stale version?"""
+    # A stale refusal is a plain error, never one keyed by field (which has no error_list).
+    return any(item.code == STALE for item in getattr(error, "error_list", []))
+
+
+class VersionedFormMixin(forms.Form):
+    """A ``version`` hidden field on an edit form: the version the user opened, for the service to check.
+
+    The form compares nothing itself; the view (or the admin) passes ``expected_version`` to the
+    update service, which refuses a stale one (see ``lock_for_update``).
     """
 
     version = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -53,12 +86,10 @@ class VersionedFormMixin(forms.Form):
         if instance is not None and instance.pk is not None:
             self.fields["version"].initial = version_of(instance)
 
-    def clean(self):
-        cleaned = super().clean()
+    @property
+    def expected_version(self) -> str | None:
+        """What the service checks: ``None`` for a new row; else the version sent (an empty one is stale)."""
         instance = getattr(self, "instance", None)
         if instance is None or instance.pk is None:
-            return cleaned
-        current = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
-        if cleaned.get("version") != version_of(current):
-            raise ValidationError(stale_message(current), code="stale")
-        return cleaned
+            return None
+        return self.cleaned_data.get("version") or ""

@@ -1,6 +1,7 @@
 """Form helpers every app's pages share."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 
 def bootstrap(form: forms.BaseForm) -> forms.BaseForm:
@@ -17,3 +18,12 @@ def bootstrap(form: forms.BaseForm) -> forms.BaseForm:
             css = "form-control"
         widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
     return form
+
+
+def add_refusal(form: forms.BaseForm, refusal: ValidationError) -> None:
+    """Put a service's refusal on ``form``: each message on its field where the form has one, else above it."""
+    if not hasattr(refusal, "error_dict"):
+        form.add_error(None, refusal)
+        return
+    for field, errors in refusal.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)

@@ -1,14 +1,20 @@
-"""API token issue, check and revocation (the one place tokens are made and read); idempotency-key upkeep."""
+"""API token issue, check and revocation (the one place tokens are made and read); idempotency-key upkeep;
+``model_update``, the core the apps' ``<entity>_update`` services share.
+"""
 
 import datetime
 import hashlib
 import secrets
+from collections.abc import Collection, Mapping
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 from django.utils import timezone
 
 from .choices import TokenScope
+from .concurrency import lock_for_update
 from .models import ApiToken, IdempotencyKey
 
 TOKEN_PREFIX = "ph_"
@@ -66,3 +72,32 @@ def idempotency_keys_purge(*, older_than_days: int = IDEMPOTENCY_KEY_DAYS) -> in
     cutoff = timezone.now() - datetime.timedelta(days=older_than_days)
     deleted, _by_model = IdempotencyKey.objects.filter(created_at__lt=cutoff).delete()
     return deleted
+
+
+@transaction.atomic
+def model_update(
+    model: type[models.Model],
+    pk: int,
+    *,
+    data: Mapping[str, Any],
+    expected_version: str | None,
+    step_fields: Collection[str] = (),
+    step_message: str = "",
+) -> models.Model:
+    """Change the fields ``data`` names on row ``pk`` of ``model``, unless it is stale or names a step's field.
+
+    The core of the apps' update services: the row is locked and checked against
+    ``expected_version`` (``lock_for_update``); a field in ``step_fields`` (one only a workflow step
+    writes) is refused with ``step_message``; the row is validated and only the fields given (and
+    the update time) are written, so what another step wrote meanwhile is never overwritten.
+    Many-to-many links are the caller's to set.
+    """
+    instance = lock_for_update(model, pk, expected_version)
+    refused = [name for name in data if name in step_fields]
+    if refused:
+        raise ValidationError({name: ValidationError(step_message, code="step_field") for name in refused})
+    for name, value in data.items():
+        setattr(instance, name, value)
+    instance.full_clean()
+    instance.save(update_fields=[*data, "updated_at"])
+    return instance

@@ -50,5 +50,9 @@ STAGE_DATE_FIELDS = {
 # An existing project's fields that change only by a move through the pipeline (project_transition),
 # which writes the stage history with them: read-only in the admin, locked in the API, checked on import.
 TRANSITION_FIELDS = ["stage", *STAGE_DATE_FIELDS.values()]
+# The fields of an existing project only a workflow step writes: a stage move, and signing at a conference
+# (signing_event_sign_project), which counts the project there once. project_update refuses them; the
+# admin shows them read-only.
+PROJECT_STEP_FIELDS = [*TRANSITION_FIELDS, "signing_event"]
 # Stages from which a project can still move (production and dropped are final).
 OPEN_STAGES = [*PIPELINE[:-1], ProjectStage.ON_HOLD]

@@ -7,8 +7,7 @@ pages check the role's model permission (403 otherwise) and, for a visit or proj
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,7 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chains.models import Chain
-from pinghu.concurrency import stale_message, version_of
+from pinghu.concurrency import version_of
+from pinghu.forms import add_refusal
 from pinghu.history import history_entries
 from pinghu.pages import filtered, form_problems, paginate, query_without_page, require
 from pinghu.permissions import EXPORT, may, readable
@@ -92,43 +92,43 @@ def visit_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     else:
         require(request, "projects.change_investmentvisit", visit)
     form = QuickVisitForm(request.POST or None, instance=visit, user=request.user)
-    # Validation (which locks an edited visit to check its version) and the save share one transaction.
-    with transaction.atomic():
-        if request.method == "POST" and form.is_valid():
-            saved = _save_visit(request, form, visit)
-            if saved is not None:
-                messages.success(request, _("Visit saved: %(visit)s.") % {"visit": saved})
-                return redirect("projects:visit-list")
+    if request.method == "POST" and form.is_valid():
+        saved = _save_visit(request, form, visit)
+        if saved is not None:
+            messages.success(request, _("Visit saved: %(visit)s.") % {"visit": saved})
+            return redirect("projects:visit-list")
     history = history_entries(visit) if visit is not None else None
     return render(request, "projects/visit_form.html", {"form": form, "visit": visit, "history": history})
 
 
 def _save_visit(request: HttpRequest, form: QuickVisitForm, visit: InvestmentVisit | None) -> InvestmentVisit | None:
-    """Create or update the visit through the services; on a refusal, put the reasons on the form."""
+    """Create or update the visit through the services; put a refusal's reasons (a stale version too) on the form."""
     data = form.cleaned_data
     try:
-        with transaction.atomic():
-            if visit is None:
-                return visit_create(
-                    visit=form.instance,
-                    leaders=data["leaders"],
-                    chains=data["chains"],
-                    projects=data["projects"],
-                    new_projects=form.new_projects(),
-                    new_enterprise=form.new_enterprise,
-                    by=request.user,
-                )
-            return visit_update(
+        if visit is None:
+            return visit_create(
                 visit=form.instance,
                 leaders=data["leaders"],
                 chains=data["chains"],
                 projects=data["projects"],
+                new_projects=form.new_projects(),
                 new_enterprise=form.new_enterprise,
+                by=request.user,
             )
+        return visit_update(
+            visit=form.instance,
+            leaders=data["leaders"],
+            chains=data["chains"],
+            projects=data["projects"],
+            new_enterprise=form.new_enterprise,
+            expected_version=form.expected_version,
+        )
     except ValidationError as error:
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-        return None
+        add_refusal(form, error)
+    except PermissionDenied as denied:
+        # A new lead without the permission to add projects: the visit itself may still be saved without it.
+        form.add_error("new_lead_name", str(denied))
+    return None
 
 
 @readable("projects.view_investmentvisit")
@@ -203,24 +203,21 @@ def project_change_stage(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "; ".join(error for errors in form.errors.values() for error in errors))
         return redirect("projects:project-detail", pk=pk)
-    with transaction.atomic():
-        # The page showed the moves allowed from the stage it read: refuse if the project changed since.
-        current = Project.objects.select_for_update().get(pk=project.pk)
-        if request.POST.get("version") != version_of(current):
-            messages.error(request, stale_message(current))
-            return redirect("projects:project-detail", pk=pk)
-        try:
-            project_transition(
-                current,
-                form.cleaned_data["to_stage"],
-                by=request.user,
-                on_date=form.cleaned_data["date"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as error:
-            messages.error(request, "; ".join(error.messages))
-        else:
-            messages.success(request, _("Stage changed."))
+    try:
+        project_transition(
+            project,
+            form.cleaned_data["to_stage"],
+            by=request.user,
+            on_date=form.cleaned_data["date"],
+            note=form.cleaned_data["note"],
+            # The page showed the moves allowed from the version it read: refused if the project changed
+            # since (a form without its version counts as stale).
+            expected_version=request.POST.get("version", ""),
+        )
+    except ValidationError as error:
+        messages.error(request, "; ".join(error.messages))
+    else:
+        messages.success(request, _("Stage changed."))
     return redirect("projects:project-detail", pk=pk)
 
 

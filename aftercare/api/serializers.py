@@ -1,14 +1,17 @@
-"""API representations of the service of established firms. Writes are handed to ``aftercare.services``."""
+"""API representations of the service of established firms. Writes are handed to ``aftercare.services``.
 
-from django.db import transaction
+An update hands the service the version ``If-Match`` named (``context["expected_version"]``, see
+``pinghu.api.concurrency``), which refuses a stale one.
+"""
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from pinghu.api.serializers import StrictFieldsMixin
 
-from ..choices import IssueStatus, Satisfaction
+from ..choices import ISSUE_STEP_FIELDS, IssueStatus, Satisfaction
 from ..models import CadreAssignment, EnterpriseIssue, IssueStep, SalonEvent
-from ..services import cadre_assign, issue_create, salon_save
+from ..services import cadre_assign, cadre_assignment_update, issue_create, issue_update, salon_save
 
 
 class SalonEventSerializer(StrictFieldsMixin, serializers.ModelSerializer):
@@ -27,7 +30,9 @@ class SalonEventSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         enterprises = validated_data.pop("enterprises", None)
         for name, value in validated_data.items():
             setattr(instance, name, value)
-        return salon_save(salon=instance, enterprises=enterprises)
+        return salon_save(
+            salon=instance, enterprises=enterprises, expected_version=self.context.get("expected_version")
+        )
 
 
 class IssueStepSerializer(serializers.ModelSerializer):
@@ -71,30 +76,13 @@ class EnterpriseIssueSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     class Meta:
         model = EnterpriseIssue
         fields = ISSUE_FIELDS
-        read_only_fields = [
-            "status",
-            "assigned_on",
-            "resolved_on",
-            "closed_on",
-            "rejected_on",
-            "rejection_reason",
-            "resolution_note",
-            "satisfaction",
-            "created_at",
-            "updated_at",
-        ]
+        read_only_fields = [*ISSUE_STEP_FIELDS, "created_at", "updated_at"]
 
     def create(self, validated_data):
         return issue_create(issue=EnterpriseIssue(**validated_data), by=self.context["request"].user)
 
-    @transaction.atomic
     def update(self, instance, validated_data):
-        instance = EnterpriseIssue.objects.select_for_update().get(pk=instance.pk)
-        for name, value in validated_data.items():
-            setattr(instance, name, value)
-        instance.full_clean()
-        instance.save(update_fields=[*validated_data, "updated_at"])
-        return instance
+        return issue_update(issue=instance, data=validated_data, expected_version=self.context.get("expected_version"))
 
 
 class EnterpriseIssueDetailSerializer(EnterpriseIssueSerializer):
@@ -142,18 +130,15 @@ class CadreAssignmentSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         read_only_fields = ["created_at", "updated_at"]
 
     def create(self, validated_data):
-        if validated_data.get("end_date") is not None:
-            raise serializers.ValidationError({"end_date": [_("A new assignment starts open; end it later.")]})
         return cadre_assign(
             enterprise=validated_data["enterprise"],
             start_date=validated_data["start_date"],
             cadre_user=validated_data.get("cadre_user"),
             cadre_leader=validated_data.get("cadre_leader"),
+            end_date=validated_data.get("end_date"),
         )
 
     def update(self, instance, validated_data):
-        for name, value in validated_data.items():
-            setattr(instance, name, value)
-        instance.full_clean()
-        instance.save()
-        return instance
+        return cadre_assignment_update(
+            assignment=instance, data=validated_data, expected_version=self.context.get("expected_version")
+        )

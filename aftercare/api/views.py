@@ -7,7 +7,7 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from pinghu.api.concurrency import CONDITIONAL_ERRORS, IF_MATCH
+from pinghu.api.concurrency import CONDITIONAL_ERRORS, IF_MATCH, IF_MATCH_OPTIONAL, STALE_ERRORS
 from pinghu.api.export import Column, ExportMixin, labels
 from pinghu.api.serializers import StrictFieldsMixin
 from pinghu.api.viewsets import ERRORS, READ_ERRORS, WriteViewSet
@@ -125,8 +125,9 @@ class EnterpriseIssueViewSet(ExportMixin, WriteViewSet):
             "received → assigned (unit required) → resolved (note required) → closed (optional satisfaction 1–5); "
             "received or assigned → rejected (reason in note). Never backwards."
         ),
+        parameters=[IF_MATCH_OPTIONAL],
         request=IssueAdvanceSerializer,
-        responses={200: EnterpriseIssueDetailSerializer, **ERRORS},
+        responses={200: EnterpriseIssueDetailSerializer, **ERRORS, **STALE_ERRORS},
     )
     @action(detail=True, methods=["post"], serializer_class=IssueAdvanceSerializer)
     def advance(self, request, pk=None):
@@ -134,9 +135,12 @@ class EnterpriseIssueViewSet(ExportMixin, WriteViewSet):
         body = IssueAdvanceSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        issue_advance(issue, data.pop("to_status"), by=request.user, **data)
+        expected_version = self.if_match_version(request, required=False)
+        issue_advance(issue, data.pop("to_status"), by=request.user, expected_version=expected_version, **data)
         fresh = self.get_queryset().get(pk=issue.pk)
-        return Response(EnterpriseIssueDetailSerializer(fresh, context=self.get_serializer_context()).data)
+        return self.with_etag(
+            Response(EnterpriseIssueDetailSerializer(fresh, context=self.get_serializer_context()).data), fresh
+        )
 
 
 @extend_schema_view(

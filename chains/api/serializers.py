@@ -19,6 +19,7 @@ from chains.models import (
 )
 from chains.stats import annual_metrics
 from pinghu.api.serializers import StrictFieldsMixin
+from pinghu.concurrency import lock_for_update
 
 
 class ClusterSerializer(serializers.ModelSerializer):
@@ -178,7 +179,8 @@ class EnterpriseAnnualMetricSerializer(StrictFieldsMixin, serializers.ModelSeria
 
     @transaction.atomic
     def update(self, instance, validated_data):
-        metric = EnterpriseAnnualMetric.objects.select_for_update().get(pk=instance.pk)
+        # The If-Match version (ConditionalUpdateMixin) is checked on the locked row, as every update service does.
+        metric = lock_for_update(EnterpriseAnnualMetric, instance.pk, self.context.get("expected_version"))
         for name, value in validated_data.items():
             setattr(metric, name, value)
         metric.full_clean()

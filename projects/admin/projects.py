@@ -1,4 +1,7 @@
-"""Admin of projects and signing conferences; a stage moves only through the "change stage" action."""
+"""Admin of projects and signing conferences; a stage moves only through the "change stage" action.
+
+Every save of a project goes through ``project_create`` / ``project_update``, which refuses a stale form.
+"""
 
 from django import forms
 from django.contrib import admin, messages
@@ -11,11 +14,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from pinghu.admin import ImportAdminMixin, ReadOnlyStepsInline, RoleRulesAdminMixin
-from pinghu.concurrency import VersionedFormMixin, stale_message, version_of
+from pinghu.admin import ImportAdminMixin, ReadOnlyStepsInline, RoleRulesAdminMixin, ServiceSaveAdminMixin
+from pinghu.concurrency import VersionedFormMixin, version_of
 from pinghu.permissions import is_admin, may
 
-from ..choices import PIPELINE, TRANSITION_FIELDS, ProjectStage
+from ..choices import PIPELINE, PROJECT_STEP_FIELDS, ProjectStage
 from ..imports import ProjectResource
 from ..models import (
     PROJECT_AMOUNT_FIELDS,
@@ -28,6 +31,7 @@ from ..services import (
     project_create,
     project_delete,
     project_transition,
+    project_update,
 )
 
 
@@ -87,7 +91,7 @@ class TransitionForm(forms.Form):
 
 
 class ProjectAdminForm(VersionedFormMixin, forms.ModelForm):
-    """The project form with a version check: a stale form is refused, never saved over newer data."""
+    """The project form with the version it opened: ``project_update`` refuses a stale one over newer data."""
 
     class Meta:
         model = Project
@@ -95,7 +99,7 @@ class ProjectAdminForm(VersionedFormMixin, forms.ModelForm):
 
 
 @admin.register(Project)
-class ProjectAdmin(ImportAdminMixin, RoleRulesAdminMixin, SimpleHistoryAdmin):
+class ProjectAdmin(ServiceSaveAdminMixin, ImportAdminMixin, RoleRulesAdminMixin, SimpleHistoryAdmin):
     resource_classes = [ProjectResource]
     form = ProjectAdminForm
     list_display = [
@@ -144,7 +148,7 @@ class ProjectAdmin(ImportAdminMixin, RoleRulesAdminMixin, SimpleHistoryAdmin):
         # the "change stage" action (project_transition), which also writes the stage history.
         if obj is None:
             return []
-        return [*TRANSITION_FIELDS, "signing_event"]
+        return PROJECT_STEP_FIELDS
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
         if db_field.name == "stage":
@@ -158,7 +162,7 @@ class ProjectAdmin(ImportAdminMixin, RoleRulesAdminMixin, SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            super().save_model(request, obj, form, change)
+            project_update(project=obj, data=self.edited_data(form), expected_version=form.expected_version)
         else:
             project_create(project=obj, by=request.user)
 
@@ -214,14 +218,13 @@ class ProjectAdmin(ImportAdminMixin, RoleRulesAdminMixin, SimpleHistoryAdmin):
     def _apply_stage_change(self, request, queryset, data) -> tuple[int, list[str]]:
         """Move each selected project the user may change, unless it changed since the confirmation page."""
         moved, refused = 0, []
-        # Each project is locked and checked against the version the confirmation page showed.
+        # All selected rows are locked at once, in one order, so two such actions cannot deadlock;
+        # project_transition checks each against the version the confirmation page showed (a
+        # missing one counts as stale).
         selected = list(queryset.values_list("pk", flat=True))
         for project in Project.objects.select_for_update().filter(pk__in=selected).order_by("pk"):
             if not may(request.user, "projects.change_project", project):
                 refused.append(f"{project}: {gettext('Your role does not allow this.')}")
-                continue
-            if request.POST.get(f"version-{project.pk}") != version_of(project):
-                refused.append(f"{project}: {stale_message(project)}")
                 continue
             try:
                 project_transition(
@@ -230,6 +233,7 @@ class ProjectAdmin(ImportAdminMixin, RoleRulesAdminMixin, SimpleHistoryAdmin):
                     by=request.user,
                     on_date=data["date"],
                     note=data["note"],
+                    expected_version=request.POST.get(f"version-{project.pk}", ""),
                 )
                 moved += 1
             except ValidationError as error:

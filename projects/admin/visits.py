@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from chains.models import Leader
-from pinghu.admin import ImportAdminMixin, RoleRulesAdminMixin
+from pinghu.admin import ImportAdminMixin, RoleRulesAdminMixin, ServiceSaveAdminMixin
 from pinghu.concurrency import VersionedFormMixin
 
 from ..imports import VisitResource
@@ -65,7 +65,7 @@ class InvestmentVisitAdminForm(VersionedFormMixin, forms.ModelForm):
 
 
 @admin.register(InvestmentVisit)
-class InvestmentVisitAdmin(ImportAdminMixin, RoleRulesAdminMixin, SimpleHistoryAdmin):
+class InvestmentVisitAdmin(ServiceSaveAdminMixin, ImportAdminMixin, RoleRulesAdminMixin, SimpleHistoryAdmin):
     resource_classes = [VisitResource]
     form = InvestmentVisitAdminForm
     list_display = ["date", "is_saturday", "enterprise", "host_unit", "leader_names", "person_times", "recorded_by"]
@@ -128,6 +128,7 @@ class InvestmentVisitAdmin(ImportAdminMixin, RoleRulesAdminMixin, SimpleHistoryA
                 leaders=data["visit_leaders"],
                 chains=data["chains"],
                 projects=data["visit_projects"],
+                expected_version=form.expected_version,
             )
         else:
             visit_create(

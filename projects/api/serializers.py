@@ -1,8 +1,11 @@
-"""API representations of investment activity. Writes are handed to ``projects.services``."""
+"""API representations of investment activity. Writes are handed to ``projects.services``.
 
-from django.db import transaction
+An update hands the service the version ``If-Match`` named (``context["expected_version"]``, see
+``pinghu.api.concurrency``), which refuses a stale one.
+"""
+
 from django.utils.translation import gettext_lazy as _
-from rest_framework import exceptions, serializers
+from rest_framework import serializers
 
 from chains.models import Chain, Leader
 from pinghu.api.serializers import StrictFieldsMixin
@@ -13,7 +16,7 @@ from projects.models import (
     ProjectStageChange,
     SigningEvent,
 )
-from projects.services import project_create, visit_create, visit_update
+from projects.services import project_create, project_update, visit_create, visit_update
 
 PROJECT_FIELDS = [
     "id",
@@ -77,16 +80,11 @@ class ProjectSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         project = project_create(project=Project(**validated_data), by=self.context["request"].user)
         return Project.objects.with_major().select_related("investor", "chain").get(pk=project.pk)
 
-    @transaction.atomic
     def update(self, instance, validated_data):
-        # Re-read the row under a lock and write only the fields sent, so a stage change made
-        # meanwhile (which writes the stage and its dates) is never overwritten with stale values.
-        instance = Project.objects.select_for_update().get(pk=instance.pk)
-        for name, value in validated_data.items():
-            setattr(instance, name, value)
-        instance.full_clean()
-        instance.save(update_fields=[*validated_data, "updated_at"])
-        return Project.objects.with_major().select_related("investor", "chain").get(pk=instance.pk)
+        project = project_update(
+            project=instance, data=validated_data, expected_version=self.context.get("expected_version")
+        )
+        return Project.objects.with_major().select_related("investor", "chain").get(pk=project.pk)
 
 
 class ProjectDetailSerializer(ProjectSerializer):
@@ -166,8 +164,6 @@ class InvestmentVisitSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         chains = validated_data.pop("chains", [])
         projects = validated_data.pop("projects", [])
         new_projects = [Project(**data) for data in validated_data.pop("new_projects", [])]
-        if new_projects and not self.context["request"].user.has_perm("projects.add_project"):
-            raise exceptions.PermissionDenied(_("You may not create projects."))
         visit = visit_create(
             visit=InvestmentVisit(**validated_data),
             leaders=leaders,
@@ -193,6 +189,7 @@ class InvestmentVisitSerializer(StrictFieldsMixin, serializers.ModelSerializer):
             leaders=leaders if leaders is not None else instance.leaders.all(),
             chains=chains if chains is not None else instance.chains.all(),
             projects=projects if projects is not None else instance.projects.all(),
+            expected_version=self.context.get("expected_version"),
         )
         return self._reload(instance)
 

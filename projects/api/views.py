@@ -8,7 +8,7 @@ from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from pinghu.api.concurrency import CONDITIONAL_ERRORS, IF_MATCH
+from pinghu.api.concurrency import CONDITIONAL_ERRORS, IF_MATCH, IF_MATCH_OPTIONAL, STALE_ERRORS
 from pinghu.api.export import STR, Column, ExportMixin, labels, yes_no
 from pinghu.api.idempotency import IDEMPOTENCY_ERRORS, IDEMPOTENCY_KEY, IdempotentCreateMixin
 from pinghu.api.values_list import ValuesListMixin
@@ -138,8 +138,14 @@ class ProjectViewSet(ExportMixin, ValuesListMixin, WriteViewSet):
             "Calls the one transition rule: forward one or more steps (every passed stage dated; never past signed "
             "without a signed date), to on_hold or dropped from an open stage, back from on_hold to where it stopped."
         ),
+        parameters=[IF_MATCH_OPTIONAL],
         request=TransitionSerializer,
-        responses={200: ProjectDetailSerializer, **ERRORS, 404: OpenApiResponse(description=_("No such project."))},
+        responses={
+            200: ProjectDetailSerializer,
+            **ERRORS,
+            404: OpenApiResponse(description=_("No such project.")),
+            **STALE_ERRORS,
+        },
         examples=[
             OpenApiExample(
                 "sign", value={"to_stage": "signed", "date": "2024-05-09", "note": "签约大会"}, request_only=True
@@ -159,9 +165,11 @@ class ProjectViewSet(ExportMixin, ValuesListMixin, WriteViewSet):
             on_date=data["date"],
             note=data["note"],
             stage_dates=data["stage_dates"],
+            expected_version=self.if_match_version(request, required=False),
         )
         fresh = self.get_queryset().prefetch_related("stage_changes__by").get(pk=project.pk)
-        return Response(ProjectDetailSerializer(fresh, context=self.get_serializer_context()).data)
+        body = ProjectDetailSerializer(fresh, context=self.get_serializer_context()).data
+        return self.with_etag(Response(body), fresh)
 
 
 VISIT_EXPORT = [

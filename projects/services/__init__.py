@@ -1,8 +1,10 @@
 """Writes of investment activity that span models: the one place each rule lives.
 
 Admin, pages, API and the import call these functions; none of them writes a stage, a visit with
-its links or a conference signing by other means. One module per subject: ``projects`` (new
-projects, signing, deletion), ``transitions`` (stage moves), ``visits``, ``bulk`` (the import's edits).
+its links or a conference signing by other means. An update takes the version its caller read
+(``expected_version``, checked on the locked row by ``pinghu.concurrency.lock_for_update``).
+One module per subject: ``projects`` (new projects, edits, signing, deletion), ``transitions``
+(stage moves), ``visits``, ``bulk`` (the import's edits).
 """
 
 from .bulk import PROJECT_RECORDED_FIELDS, project_import_save, project_update_many
@@ -13,6 +15,7 @@ from .projects import (
     project_delete,
     project_initial_stage_date,
     project_prepare_new,
+    project_update,
     signing_event_sign_project,
 )
 from .transitions import project_allowed_transitions, project_transition, stage_before_hold
@@ -30,6 +33,7 @@ __all__ = [
     "project_initial_stage_date",
     "project_prepare_new",
     "project_transition",
+    "project_update",
     "project_update_many",
     "signing_event_sign_project",
     "stage_before_hold",

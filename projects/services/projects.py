@@ -1,6 +1,8 @@
-"""New projects (one or many), their deletion, and a project's signing at a conference."""
+"""New projects (one or many), edits of their own fields, their deletion, and a project's signing at a conference."""
 
 import datetime
+from collections.abc import Mapping
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -9,8 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pinghu.history import deletion_batch, record_history
+from pinghu.services import model_update
 
 from ..choices import (
+    PROJECT_STEP_FIELDS,
     STAGE_DATE_FIELDS,
     ProjectStage,
 )
@@ -95,6 +99,26 @@ def project_create(*, project: Project, by: User | None, note: str = "") -> Proj
         note=note,
     )
     return project
+
+
+@transaction.atomic
+def project_update(*, project: Project, data: Mapping[str, Any], expected_version: str | None) -> Project:
+    """Change an existing project's own fields (``data``: field name → value); returns the saved project.
+
+    The stage, its dates and the conference (``PROJECT_STEP_FIELDS``) change only through
+    ``project_transition`` or ``signing_event_sign_project``, which write the stage history with
+    them: naming one is refused. The row is locked and checked against ``expected_version`` (the
+    ``version_of`` the caller read; ``None`` skips the check, for internal callers), and only the
+    fields given are written, so a stage change made meanwhile is never overwritten.
+    """
+    return model_update(
+        Project,
+        project.pk,
+        data=data,
+        expected_version=expected_version,
+        step_fields=PROJECT_STEP_FIELDS,
+        step_message=_("This changes only through a stage change (or a signing at a conference)."),
+    )
 
 
 @transaction.atomic

@@ -8,6 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pinghu.concurrency import lock_for_update
+
 from ..choices import (
     PIPELINE,
     STAGE_DATE_FIELDS,
@@ -61,6 +63,7 @@ def project_transition(
     on_date: datetime.date,
     note: str = "",
     stage_dates: dict[str, datetime.date] | None = None,
+    expected_version: str | None = None,
 ) -> Project:
     """Move a project to ``to_stage`` on ``on_date`` and record the change.
 
@@ -68,9 +71,10 @@ def project_transition(
     for the target, ``stage_dates`` or the date already on the project for the others; a move
     past ``signed`` without a signed date is refused); to ``on_hold`` or ``dropped`` from any
     open stage; from ``on_hold`` back to the stage it was held from. Everything is written in
-    one transaction with the project row locked, or nothing is.
+    one transaction with the project row locked, or nothing is. ``expected_version`` is the version
+    the caller showed the moves from (refused if the project changed since); ``None`` skips the check.
     """
-    project = Project.objects.select_for_update().get(pk=project.pk)
+    project = lock_for_update(Project, project.pk, expected_version)
     from_stage = project.stage
     stage_dates = dict(stage_dates or {})
     if to_stage not in ProjectStage.values:

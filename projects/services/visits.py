@@ -3,12 +3,14 @@
 from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from chains.models import Chain, Enterprise, Leader
+from pinghu.concurrency import lock_for_update
 from pinghu.history import deletion_batch, record_history
+from pinghu.permissions import may
 
 from ..choices import (
     ProjectSource,
@@ -81,10 +83,15 @@ def visit_create(
 
     New projects come unsaved; each becomes a lead from this visit (source ``visit``, first
     contact on the visit date, the visited enterprise as investor unless another is given).
-    An unsaved ``new_enterprise`` is saved first and becomes the visited enterprise.
+    New leads are projects: ``by`` needs the permission to add projects (PermissionDenied
+    otherwise; ``by=None``, an internal caller, is not asked). An unsaved ``new_enterprise`` is
+    saved first and becomes the visited enterprise.
     One transaction: a bad new project leaves no visit (and no new enterprise) behind.
     """
     leaders = list(leaders)
+    new_projects = list(new_projects)
+    if new_projects and by is not None and not may(by, "projects.add_project"):
+        raise PermissionDenied(_("You may not create projects."))
     visit_prepare_new(visit, leaders=leaders, by=by)
     if new_enterprise is not None:
         new_enterprise.full_clean()
@@ -117,11 +124,16 @@ def visit_update(
     chains: Iterable[Chain],
     projects: Iterable[Project],
     new_enterprise: Enterprise | None = None,
+    expected_version: str | None = None,
 ) -> InvestmentVisit:
     """Save an edited visit and replace its leaders, chains and linked projects.
 
-    An unsaved ``new_enterprise`` (a firm added in place) is saved and becomes the visited enterprise.
+    The row is locked and checked against ``expected_version`` (the version the editor opened;
+    ``None`` skips the check, for internal callers such as the import and a restore). An unsaved
+    ``new_enterprise`` (a firm added in place) is saved and becomes the visited enterprise. New
+    leads come with a new visit only (``visit_create``).
     """
+    lock_for_update(InvestmentVisit, visit.pk, expected_version)
     leaders = list(leaders)
     if not leaders:
         raise ValidationError({"leaders": _("A visit needs at least one leader.")}, code="required")

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from pinghu.permissions import Role
 from projects.choices import ProjectSource, ProjectStage
 from projects.models import InvestmentVisit, Project, ProjectStageChange
 from projects.services import (
@@ -33,7 +34,7 @@ def lead(**values) -> Project:
 
 class TestVisitCreate:
     def test_visit_with_leaders_chains_existing_and_new_projects(self):
-        user = UserFactory()
+        user = UserFactory(roles=[Role.OFFICIAL])  # new leads need the permission to add projects
         leaders = [LeaderFactory(), LeaderFactory()]
         chain = ChainFactory()
         existing = project_create(project=lead(investor=EnterpriseFactory(), first_contact_date=D(2024, 1, 1)), by=user)

@@ -201,7 +201,7 @@ def project_change_stage(request: HttpRequest, pk: int) -> HttpResponse:
     require(request, "projects.change_project", project)
     form = TransitionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "; ".join(error for errors in form.errors.values() for error in errors))
+        messages.error(request, form_problems(form))
         return redirect("projects:project-detail", pk=pk)
     try:
         project_transition(

@@ -255,6 +255,14 @@ class TestProjectPage:
         project.refresh_from_db()
         assert project.stage == "lead"
 
+    def test_a_refused_stage_form_names_the_field(self, client, official):
+        project = self.lead(official)
+        body = {"to_stage": "negotiating", "date": "not a date", "version": version_of(project)}
+        response = client.post(f"/projects/{project.pk}/stage/", body, follow=True)
+        assert "日期: " in [str(message) for message in response.context["messages"]][0]
+        project.refresh_from_db()
+        assert project.stage == "lead"
+
     def test_follow_up_added_in_place(self, client, official):
         project = self.lead(official)
         response = client.post(

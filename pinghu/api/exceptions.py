@@ -1,7 +1,7 @@
 """Errors as JSON with field-level messages, Django's own validation errors included; JSON 404 for every API path."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler
 
@@ -14,8 +14,10 @@ def api_exception_handler(exc, context):
     """Turn a ``django.core.exceptions.ValidationError`` raised by a service into a 400 like DRF's own.
 
     A stale version (``pinghu.concurrency.lock_for_update``) is the HTTP precondition failing: 412.
-    A 429 always says when to retry (``Retry-After``), whichever throttle refused.
+    A record not found answers DRF's own translated message. A 429 always says when to retry (``Retry-After``), whichever throttle refused.
     """
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()  # Django's message names the model in English; DRF's is translated
     if isinstance(exc, DjangoValidationError):
         if is_stale(exc):
             exc = PreconditionFailed()

@@ -1,5 +1,5 @@
-"""API token issue, check and revocation (also of all a user's tokens; the one place tokens are made and read); idempotency-key upkeep;
-``model_update``, the core the apps' ``<entity>_update`` services share.
+"""API token issue, check and revocation, of one token or of all a user's (the one place tokens are made
+and read); idempotency-key upkeep; ``model_update``, the core the apps' ``<entity>_update`` services share.
 """
 
 import datetime

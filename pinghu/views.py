@@ -31,7 +31,10 @@ def healthz(request):
 
 
 def page_not_found(request, exception):
-    """``handler404``: under ``/api/`` the API's JSON error (an id that is not a number, an unknown path), else the page."""
+    """``handler404``: under ``/api/`` the API's JSON error (an id that is not a number, an unknown path).
+
+    Elsewhere the site's own page.
+    """
     if request.path.startswith("/api/"):
         return not_found_response(request)
     return defaults.page_not_found(request, exception)

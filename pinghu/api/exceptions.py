@@ -14,7 +14,8 @@ def api_exception_handler(exc, context):
     """Turn a ``django.core.exceptions.ValidationError`` raised by a service into a 400 like DRF's own.
 
     A stale version (``pinghu.concurrency.lock_for_update``) is the HTTP precondition failing: 412.
-    A record not found answers DRF's own translated message. A 429 always says when to retry (``Retry-After``), whichever throttle refused.
+    A record not found answers DRF's own translated message. A 429 always says when to retry
+    (``Retry-After``), whichever throttle refused.
     """
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()  # Django's message names the model in English; DRF's is translated

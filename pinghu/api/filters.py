@@ -1,4 +1,4 @@
-"""Filter backends shared by every API list: unknown parameters refused, ordering stable, filters skipped when unused."""
+"""Filter backends shared by every API list: unknown parameters refused, stable ordering, unused filters skipped."""
 
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend

@@ -11,20 +11,10 @@ from drf_spectacular.plumbing import ResolvedComponent
 
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
-ERROR_SCHEMA = {
-    "type": "object",
-    "description": str(
-        _(
-            "An error: `detail` (a message) for the request as a whole, or one entry per field or query "
-            "parameter, each a list of messages (nested like the body for nested fields)."
-        )
-    ),
-    "properties": {"detail": {"type": "string"}},
-    "additionalProperties": {"anyOf": [{"type": "array"}, {"type": "object"}, {"type": "string"}]},
-}
-RETRY_AFTER = {
-    "Retry-After": {"schema": {"type": "integer", "minimum": 1}, "description": str(_("Seconds to wait."))}
-}
+ERROR_DESCRIPTION = _(
+    "An error: `detail` (a message) for the request as a whole, or one entry per field or query "
+    "parameter, each a list of messages (nested like the body for nested fields)."
+)
 
 
 class BearerTokenScheme(OpenApiAuthenticationExtension):
@@ -50,7 +40,9 @@ class ApiAutoSchema(AutoSchema):
         responses = super()._get_response_bodies(direction)
         if direction != "response":
             return responses
-        headers = {parameter.name: parameter for parameter in self._override_parameters() if parameter.location == "header"}
+        headers = {
+            parameter.name: parameter for parameter in self._override_parameters() if parameter.location == "header"
+        }
         codes = {
             "401": _("Not authenticated: missing, unknown, revoked or expired token."),
             "403": _("Not allowed: read-only token, missing permission or (with a session) a missing CSRF token."),
@@ -75,13 +67,27 @@ class ApiAutoSchema(AutoSchema):
             if str(code) >= "400":
                 response.setdefault("content", {"application/json": {"schema": error.ref}})
                 if str(code) == "429":
-                    response.setdefault("headers", RETRY_AFTER)
+                    response.setdefault(
+                        "headers",
+                        {
+                            "Retry-After": {
+                                "schema": {"type": "integer", "minimum": 1},
+                                "description": str(_("Seconds to wait.")),
+                            }
+                        },
+                    )
         return dict(sorted(responses.items()))
 
     def _override_parameters(self) -> list:
         return [parameter for parameter in self.get_override_parameters() if hasattr(parameter, "location")]
 
     def _error_component(self) -> ResolvedComponent:
-        component = ResolvedComponent(name="Error", type=ResolvedComponent.SCHEMA, object="Error", schema=ERROR_SCHEMA)
+        schema = {
+            "type": "object",
+            "description": str(ERROR_DESCRIPTION),
+            "properties": {"detail": {"type": "string"}},
+            "additionalProperties": {"anyOf": [{"type": "array"}, {"type": "object"}, {"type": "string"}]},
+        }
+        component = ResolvedComponent(name="Error", type=ResolvedComponent.SCHEMA, object="Error", schema=schema)
         self.registry.register_on_missing(component)
         return component

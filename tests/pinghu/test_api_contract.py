@@ -197,7 +197,12 @@ def test_api_404_follows_the_request_language_and_pages_keep_their_page(read_cli
 
 @pytest.mark.django_db
 def test_salon_create_and_update_answer_with_the_issue_count(write_client):
-    body = {"date": "2023-06-01", "host": LeaderFactory().pk, "place": "经开区", "enterprises": [EnterpriseFactory().pk]}
+    body = {
+        "date": "2023-06-01",
+        "host": LeaderFactory().pk,
+        "place": "经开区",
+        "enterprises": [EnterpriseFactory().pk],
+    }
     created = write_client.post("/api/v1/salon-events/", body, format="json")
     assert created.status_code == 201 and created.json()["issue_count"] == 0
     salon = SalonEventFactory()

@@ -1,8 +1,7 @@
 """The platform's commands: the demo administrator made by ``make run``, API tokens."""
 
-from io import StringIO
-
 import datetime
+from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model

@@ -121,7 +121,11 @@ def test_the_site_password_page_and_an_unusable_password_revoke_them():
     client.force_login(user)
     response = client.post(
         "/accounts/password_change/",
-        {"old_password": "Old-secret-123", "new_password1": "Another-secret-123", "new_password2": "Another-secret-123"},
+        {
+            "old_password": "Old-secret-123",
+            "new_password1": "Another-secret-123",
+            "new_password2": "Another-secret-123",
+        },
     )
     assert response.status_code == 302
     assert bearer(key).get("/api/v1/chains/").status_code == 401

@@ -214,3 +214,12 @@ def test_salon_create_and_update_answer_with_the_issue_count(write_client):
     assert updated.status_code == 200, updated.json()
     assert updated.json()["issue_count"] == 2 and updated.json()["place"] == "新仓镇"
     assert updated.json() == write_client.get(url).json()
+
+
+@pytest.mark.django_db
+def test_the_login_lockouts_429_says_when_to_retry_too(client):
+    UserFactory(username="zhou", password="right-password")
+    for _ in range(5):
+        response = client.post("/accounts/login/", {"username": "zhou", "password": "wrong"}, REMOTE_ADDR="10.0.0.9")
+    assert response.status_code == 429
+    assert response["Retry-After"] == "3600"  # the lockout's cool-off, an hour

@@ -26,6 +26,17 @@ class PinghuConfig(AppConfig):
 
         pre_create_historical_record.connect(tag_deletion_batch, dispatch_uid="pinghu.tag_deletion_batch")
 
+        # A changed password revokes the user's API tokens (pinghu.signals).
+        from django.conf import settings
+        from django.db.models.signals import post_save, pre_save
+
+        from .signals import note_password_change, revoke_tokens_on_password_change
+
+        pre_save.connect(note_password_change, sender=settings.AUTH_USER_MODEL, dispatch_uid="pinghu.password_change")
+        post_save.connect(
+            revoke_tokens_on_password_change, sender=settings.AUTH_USER_MODEL, dispatch_uid="pinghu.revoke_tokens"
+        )
+
 
 class PinghuAdminConfig(admin_apps.AdminConfig):
     """The admin, with a site that lets every role but the API consumer in (see ``pinghu.admin_site``)."""

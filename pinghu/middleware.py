@@ -1,6 +1,8 @@
-"""Request guards that apply to the whole site."""
+"""Request guards and response headers that apply to the whole site."""
 
+from axes.helpers import get_cool_off
 from django.http import JsonResponse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 
@@ -22,3 +24,32 @@ class RejectNulBytesMiddleware:
                     status=400,
                 )
         return self.get_response(request)
+
+
+class PrivateResponsesMiddleware:
+    """Keep what a signed-in user or a token reads out of every shared cache, and say when to retry a 429.
+
+    A response to an authenticated request (a session, or a bearer token: DRF hands the token's user
+    to the request) gets ``Cache-Control: private, no-store`` unless the view set ``Cache-Control``
+    itself; API responses, and any response to a request carrying ``Authorization``, vary on that
+    header. Static files never get here (whitenoise answers them first, with its own caching). A 429
+    without ``Retry-After`` (the login lockout's) gets the lockout's cool-off time.
+    """
+
+    NO_STORE = "private, no-store"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not response.has_header("Cache-Control"):
+            user = getattr(request, "user", None)
+            if user is not None and user.is_authenticated:
+                response["Cache-Control"] = self.NO_STORE
+        if "Authorization" in request.headers or request.path.startswith("/api/"):
+            patch_vary_headers(response, ["Authorization"])
+        if response.status_code == 429 and not response.has_header("Retry-After"):
+            cool_off = get_cool_off(request)
+            response["Retry-After"] = str(max(1, int(cool_off.total_seconds())) if cool_off else 60)
+        return response

@@ -86,6 +86,16 @@ def is_admin(user) -> bool:
     return bool(user.is_active and (user.is_superuser or _in_group(user, Role.ADMIN)))
 
 
+def has_role(user) -> bool:
+    """Whether an active user holds one of the roles (or is a superuser): a user with none may sign in, see nothing."""
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and (user.is_superuser or any(_in_group(user, role) for role in Role.ALL))
+    )
+
+
 def may(user, perm: str, obj=None) -> bool:
     """May ``user`` do ``perm`` (``"app.action_model"``), on ``obj`` if given?
 

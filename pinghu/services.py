@@ -1,5 +1,5 @@
-"""API token issue, check and revocation (the one place tokens are made and read); idempotency-key upkeep;
-``model_update``, the core the apps' ``<entity>_update`` services share.
+"""API token issue, check and revocation, of one token or of all a user's (the one place tokens are made
+and read); idempotency-key upkeep; ``model_update``, the core the apps' ``<entity>_update`` services share.
 """
 
 import datetime
@@ -56,6 +56,13 @@ def api_token_revoke(token: ApiToken) -> None:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at", "updated_at"])
+
+
+def api_tokens_revoke_for_user(*, user: AbstractBaseUser) -> int:
+    """Revoke every usable token of ``user`` (their password changed); returns how many."""
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now(), updated_at=timezone.now()
+    )
 
 
 # A phone retries within minutes or hours; a week covers any retry a client could still make.

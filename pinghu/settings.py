@@ -87,6 +87,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Cache-Control: private, no-store on what signed-in users and tokens read; Retry-After on a 429.
+    "pinghu.middleware.PrivateResponsesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Every change records who made it (django-simple-history); API requests too, since DRF
     # hands the token's user to the underlying request.
@@ -250,6 +252,11 @@ LOGGING = {
 # Default: 100,000 万元 (1 billion yuan).
 PINGHU_MAJOR_PROJECT_INVESTMENT = int(os.environ.get("PINGHU_MAJOR_PROJECT_INVESTMENT", "100000"))
 
+# API rate limits (pinghu.api.throttling), per worker process: write tokens and browser sessions, and
+# read-only tokens, which only read (a BI tool's full synchronisation by cursor) and get far more.
+PINGHU_API_RATE = os.environ.get("PINGHU_API_RATE", "2000/hour")
+PINGHU_API_READ_RATE = os.environ.get("PINGHU_API_READ_RATE", "20000/hour")
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "pinghu.api.authentication.BearerTokenAuthentication",
@@ -264,19 +271,21 @@ REST_FRAMEWORK = {
         "pinghu.api.filters.StableOrderingFilter",
     ],
     "DEFAULT_RENDERER_CLASSES": ["pinghu.api.renderers.ORJSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["pinghu.api.parsers.BoundedJSONParser"],
     "DEFAULT_SCHEMA_CLASS": "pinghu.api.schema.ApiAutoSchema",
     "EXCEPTION_HANDLER": "pinghu.api.exceptions.api_exception_handler",
-    "DEFAULT_THROTTLE_CLASSES": ["pinghu.api.throttling.TokenOrUserRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"token_or_user": os.environ.get("PINGHU_API_RATE", "2000/hour")},
+    "DEFAULT_THROTTLE_CLASSES": [
+        "pinghu.api.throttling.TokenOrUserRateThrottle",
+        "pinghu.api.throttling.ReadTokenRateThrottle",
+    ],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "URL_FORMAT_OVERRIDE": "format",
 }
 
 SPECTACULAR_SETTINGS = {
-    # The schema and its documentation need a login or a token, like every other page.
+    # The schema and its documentation need a token, or a login with a role, like every other page.
     "SERVE_AUTHENTICATION": REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"],
-    "SERVE_PERMISSIONS": ["pinghu.api.permissions.ApiAccess"],
+    "SERVE_PERMISSIONS": ["pinghu.api.permissions.SchemaAccess"],
     "TITLE": "平湖市产业链招商管理平台 API",
     "DESCRIPTION": (
         "REST API v1 of the Pinghu industrial-chain investment tracker. Authenticate with "

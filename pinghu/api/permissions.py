@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions
 
 from pinghu.models import ApiToken
-from pinghu.permissions import DENIED, may, perm_name
+from pinghu.permissions import DENIED, has_role, may, perm_name
 
 METHOD_ACTIONS = {"POST": "add", "PUT": "change", "PATCH": "change", "DELETE": "delete"}
 
@@ -55,3 +55,17 @@ class ApiAccess(permissions.BasePermission):
         if request.method in permissions.SAFE_METHODS:
             return True
         return all(may(request.user, perm, obj) for perm in self._perms(request, view))
+
+
+class SchemaAccess(permissions.BasePermission):
+    """``/api/schema/`` and ``/api/docs/``: a token, or a signed-in user who holds a role (401 anonymous, 403 no role).
+
+    The schema names every resource and field; a user with no role sees nothing else either.
+    """
+
+    message = DENIED
+
+    def has_permission(self, request, view) -> bool:
+        if not request.user or not request.user.is_authenticated:
+            return False
+        return isinstance(request.auth, ApiToken) or has_role(request.user)

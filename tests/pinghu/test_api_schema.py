@@ -1,4 +1,8 @@
-"""The OpenAPI contract: valid, complete, and honoured by the API under generated requests (schemathesis)."""
+"""The OpenAPI contract: valid, complete, and honoured by the API under generated requests (schemathesis).
+
+Two runs over every operation: one checks bodies and statuses with the default rate limits; one with a
+rate limit low enough that most requests are throttled, so every 429 is checked against the schema too.
+"""
 
 from io import StringIO
 
@@ -105,3 +109,27 @@ def test_no_server_errors_and_responses_match_the_schema(case, token_header):
     case.call_and_validate(
         headers=token_header, checks=[not_a_server_error, status_code_conformance, response_schema_conformance]
     )
+
+
+# The same operations, generated without the coverage phase's hundreds of boundary cases per operation:
+# once throttled every request is refused the same way, so a few examples each are enough.
+throttled_schema = schemathesis.openapi.from_dict(_generated_schema())
+throttled_schema.app = application
+throttled_schema.config.phases.coverage.enabled = False
+
+
+@pytest.fixture
+def low_rate_limits(settings):
+    """Two requests an hour per token: from the third example on, every operation answers 429."""
+    settings.PINGHU_API_RATE = settings.PINGHU_API_READ_RATE = "2/hour"
+
+
+@throttled_schema.parametrize()
+@settings(
+    max_examples=8,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+def test_with_the_throttle_on_every_status_answered_is_documented(case, token_header, low_rate_limits):
+    case.call_and_validate(headers=token_header, checks=[not_a_server_error, status_code_conformance])

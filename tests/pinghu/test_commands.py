@@ -1,10 +1,14 @@
-"""The demo administrator made by ``make run``."""
+"""The platform's commands: the demo administrator made by ``make run``, API tokens."""
 
+import datetime
 from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from rest_framework.test import APIClient
+
+from pinghu.models import ApiToken
 
 pytestmark = pytest.mark.django_db
 
@@ -38,3 +42,25 @@ def test_refused_in_production(settings):
     with pytest.raises(CommandError):
         run()
     assert not get_user_model().objects.exists()
+
+
+# --- issue_api_token ----------------------------------------------------------------------------
+
+
+def issue(*args) -> tuple[str, ApiToken]:
+    out, err = StringIO(), StringIO()
+    call_command("issue_api_token", "root", *args, stdout=out, stderr=err)
+    key = out.getvalue().strip()
+    return key, ApiToken.objects.get(prefix=key[:10])
+
+
+def test_issue_api_token_is_read_only_unless_write_is_asked(superuser):
+    key, token = issue()
+    assert token.scope == "read" and not token.can_write
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert client.post("/api/v1/visits/", {}, format="json").status_code == 403
+    _key, token = issue("--write", "--expires-days", "30")
+    assert token.scope == "write"
+    assert token.expires_at.date() == (token.created_at + datetime.timedelta(days=30)).date()
+    assert issue("--read-only")[1].scope == "read"

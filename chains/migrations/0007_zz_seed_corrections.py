@@ -225,12 +225,13 @@ def backward(apps, schema_editor):
         if cnc is not None and not Role.objects.filter(enterprise=nidec, chain=cnc).exists():
             Role.objects.create(enterprise=nidec, chain=cnc, node=machines, is_lead=False)
     for name, old in OLD_NOTES.items():
-        corrected = Enterprise.objects.filter(name=name, notes=NEW_NOTES[name])
+        # The facts source this migration wrote marks a row it corrected (the column goes back with it).
+        corrected = Enterprise.objects.filter(name=name, facts_source=NEW_FACTS_SOURCE[name])
         if name in (NIDEC, TSUGAMI):
-            corrected.filter(country="").update(country="日本")
+            corrected.filter(country="").update(country="日本", updated_at=now)
         if name == TSUGAMI:
-            corrected.filter(above_size=True).update(above_size=False)
-        corrected.update(notes=old, updated_at=now)
+            corrected.filter(above_size=True).update(above_size=False, updated_at=now)
+        Enterprise.objects.filter(name=name, notes=NEW_NOTES[name]).update(notes=old, updated_at=now)
     # The earlier schema has no "unknown": it stored no.
     for field, old in UNKNOWN_BEFORE.items():
         Enterprise.objects.filter(**{f"{field}__isnull": True}).update(**{field: old})

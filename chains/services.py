@@ -72,7 +72,11 @@ def reference_data_seed() -> Counter:
     for item in ent.ENTERPRISES:
         values = {**item["values"], "notes": ent.notes(item), "facts_source": ent.facts_source(item)}
         enterprise = reference_row_ensure(
-            model=Enterprise, key=f"enterprise:{item['name']}", lookup={"name": item["name"]}, values=values, tally=tally
+            model=Enterprise,
+            key=f"enterprise:{item['name']}",
+            lookup={"name": item["name"]},
+            values=values,
+            tally=tally,
         )
         for chain_code, node_name, is_lead, _basis in item["roles"]:
             chain = chains[chain_code]

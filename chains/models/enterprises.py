@@ -53,7 +53,8 @@ class Enterprise(TimeStampedModel):
     fortune500 = models.BooleanField(
         _("Fortune Global 500"), null=True, blank=True, default=None, help_text=_("Leave empty if unknown.")
     )
-    srdi_level = models.CharField(
+    # NULL, as for the yes/no facts, is unknown (the API's null); "" is not a level.
+    srdi_level = models.CharField(  # noqa: DJ001
         _("SRDI (专精特新) level"),
         max_length=16,
         choices=SrdiLevel.choices,

@@ -21,6 +21,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 
+from pinghu.choices import UNKNOWN_LABEL
 from pinghu.permissions import EXPORT, may
 
 CHUNK_SIZE = 2000
@@ -71,13 +72,18 @@ def _related_values(model, column: Column, ids: list) -> dict:
 
 
 def labels(choices) -> Callable[[object], str]:
-    """A formatter showing a choice's (translated) label instead of its stored value."""
-    mapping = dict(choices)
+    """A formatter showing a choice's (translated) label instead of its stored value; None is unknown."""
+    mapping = {None: UNKNOWN_LABEL, **dict(choices)}
     return lambda value: str(mapping.get(value, value))
 
 
 def yes_no(value: bool) -> str:
     return str(_("Yes") if value else _("No"))
+
+
+def yes_no_unknown(value: bool | None) -> str:
+    """是, 否, or 未知 for a fact the register does not know (None), which is not a no."""
+    return str(UNKNOWN_LABEL) if value is None else yes_no(value)
 
 
 class _ExportRenderer(BaseRenderer):

@@ -47,24 +47,33 @@ def node(chain: str, name: str) -> ChainNode:
 FACTS = [
     (
         "the four clusters",
-        lambda: list(Cluster.objects.values_list("name", flat=True)) == ["新一代信息技术", "高端装备", "新材料", "生命健康"],
+        lambda: (
+            list(Cluster.objects.values_list("name", flat=True)) == ["新一代信息技术", "高端装备", "新材料", "生命健康"]
+        ),
         "打造形成新一代信息技术、高端装备、新材料、生命健康共4个具有平湖辨识度的全国性现代产业集群",
     ),
     (
         "the five key chains",
-        lambda: list(Chain.objects.filter(kind="key").values_list("name", flat=True))
-        == ["光电通信", "新能源汽车", "高档数控机床", "C3及关联产品", "生物医药"],
+        lambda: (
+            list(Chain.objects.filter(kind="key").values_list("name", flat=True))
+            == ["光电通信", "新能源汽车", "高档数控机床", "C3及关联产品", "生物医药"]
+        ),
         "构建起光电通信、新能源汽车、高档数控机床、C3及关联产品、生物医药5条涵盖核心环节、拥有核心企业、具备核心技术的重点发展产业链",
     ),
     (
         "the three incubating chains",
-        lambda: list(Chain.objects.filter(kind="incubating").values_list("name", flat=True))
-        == ["航空航天", "功能性膜材料", "电子化学品"],
+        lambda: (
+            list(Chain.objects.filter(kind="incubating").values_list("name", flat=True))
+            == ["航空航天", "功能性膜材料", "电子化学品"]
+        ),
         "加速培育航空航天、功能性膜材料、电子化学品3条孵化型产业链",
     ),
     (
         "the policy document, March 2023",
-        lambda: all("《平湖市“强链壮群”加快构建现代产业体系的实施方案》（2023年3月）" in c.description for c in Chain.objects.all()),
+        lambda: all(
+            "《平湖市“强链壮群”加快构建现代产业体系的实施方案》（2023年3月）" in c.description
+            for c in Chain.objects.all()
+        ),
         "3月，《平湖市“强链壮群”加快构建现代产业体系的实施方案》提出了",
     ),
     (
@@ -79,9 +88,11 @@ FACTS = [
     ),
     (
         "the drive-motor capacity is the NEV chain's figure, not Nidec's",
-        lambda: "驱动电机已形成120万台产能，到2025年将突破300万台" in Chain.objects.get(code="nev").description
-        and "120万台" not in enterprise("尼得科集团").notes
-        and role("尼得科集团", "nev").node is None,
+        lambda: (
+            "驱动电机已形成120万台产能，到2025年将突破300万台" in Chain.objects.get(code="nev").description
+            and "120万台" not in enterprise("尼得科集团").notes
+            and role("尼得科集团", "nev").node is None
+        ),
         "新能源汽车驱动电机已形成120万台产能，到2025年将突破300万台",
     ),
     (
@@ -91,7 +102,9 @@ FACTS = [
     ),
     (
         "Nidec: 24 years, 16 subsidiaries, ~50% of main parts bought locally",
-        lambda: "落地平湖24年，成立16家子公司，生产所需的主要零部件近50%在平湖当地采购" in enterprise("尼得科集团").notes,
+        lambda: (
+            "落地平湖24年，成立16家子公司，生产所需的主要零部件近50%在平湖当地采购" in enterprise("尼得科集团").notes
+        ),
         "尼得科集团，落地平湖24年，成立16家子公司，该公司生产所需的主要零部件近50%在平湖实现当地采购",
     ),
     (
@@ -101,17 +114,21 @@ FACTS = [
     ),
     (
         "尼得科机床 is a lead machine-tool project of its own, named with 德马吉森精机",
-        lambda: role("尼得科机床", "cnc").node.name == "数控机床整机"
-        and role("德马吉森精机", "cnc").node.name == "数控机床整机"
-        and not EnterpriseChainRole.objects.filter(enterprise__name="尼得科集团", chain__code="cnc").exists(),
+        lambda: (
+            role("尼得科机床", "cnc").node.name == "数控机床整机"
+            and role("德马吉森精机", "cnc").node.name == "数控机床整机"
+            and not EnterpriseChainRole.objects.filter(enterprise__name="尼得科集团", chain__code="cnc").exists()
+        ),
         "随着德马吉森精机、尼得科机床等龙头项目的陆续投产",
     ),
     (
         "津上: 10 capital increases, > US$200 million, 213 mu, 1,900 staff, largest foreign machine-tool firm",
-        lambda: "国内最大的外资机床企业；" in enterprise(TSUGAMI).notes
-        and "经过10次增资，总投资超2亿美元，用地213亩，员工1900名" in enterprise(TSUGAMI).notes
-        and enterprise(TSUGAMI).ownership == "foreign"
-        and enterprise(TSUGAMI).country == "",
+        lambda: (
+            "国内最大的外资机床企业；" in enterprise(TSUGAMI).notes
+            and "经过10次增资，总投资超2亿美元，用地213亩，员工1900名" in enterprise(TSUGAMI).notes
+            and enterprise(TSUGAMI).ownership == "foreign"
+            and enterprise(TSUGAMI).country == ""
+        ),
         "津上精密机床（浙江）有限公司经过10次增资，形成总投资超2亿美元、用地213亩、员工1900名的经营规模，是国内最大的外资机床企业。",
     ),
     (
@@ -121,9 +138,11 @@ FACTS = [
     ),
     (
         "津上 is 规上, derived from its 2022 output by the 2,000万元 rule, and says so",
-        lambda: enterprise(TSUGAMI).above_size is True
-        and "推定" in enterprise(TSUGAMI).facts_source
-        and "2000万元" in enterprise(TSUGAMI).facts_source,
+        lambda: (
+            enterprise(TSUGAMI).above_size is True
+            and "推定" in enterprise(TSUGAMI).facts_source
+            and "2000万元" in enterprise(TSUGAMI).facts_source
+        ),
         "2022年实现产值43.5亿元",
     ),
     (
@@ -138,9 +157,11 @@ FACTS = [
     ),
     (
         "津上 absorbed 荣辉灯具 and 日新制钢, capital increases > 15亿元, output > 40亿元",
-        lambda: "先后兼并荣辉灯具、日新制钢等低效企业，累计增资超15亿元，产值突破40亿元" in enterprise(TSUGAMI).notes
-        and "已被津上精密兼并" in enterprise("荣辉灯具").notes
-        and "已被津上精密兼并" in enterprise("日新制钢").notes,
+        lambda: (
+            "先后兼并荣辉灯具、日新制钢等低效企业，累计增资超15亿元，产值突破40亿元" in enterprise(TSUGAMI).notes
+            and "已被津上精密兼并" in enterprise("荣辉灯具").notes
+            and "已被津上精密兼并" in enterprise("日新制钢").notes
+        ),
         "津上精密先后兼并荣辉灯具、日新制钢等低效企业，累计增资超15亿元，产值突破40亿元",
     ),
     (
@@ -158,15 +179,19 @@ FACTS = [
     ),
     (
         "海优新材: top-3 PV film maker, 80 mu, 30 GW, > 45亿元 at capacity",
-        lambda: "全球前三的光伏胶膜供应商；兼并平湖低效企业，盘活土地80亩，建设年产30GW光伏胶膜材料项目，达产后年产值将超45亿元"
-        in enterprise("海优新材").notes,
+        lambda: (
+            "全球前三的光伏胶膜供应商；兼并平湖低效企业，盘活土地80亩，建设年产30GW光伏胶膜材料项目，达产后年产值将超45亿元"
+            in enterprise("海优新材").notes
+        ),
         "全球前三的光伏胶膜供应商海优新材直接兼并平湖低效企业，盘活土地80亩，建设年产30GW光伏胶膜材料项目，达产后年产值将超45亿元",
     ),
     (
         "独山能源 phase III on 中嘉华宸能源's 530 mu site, 102亿元, no chain",
-        lambda: "原中嘉华宸能源公司530亩地块，总投资102亿元" in enterprise("独山能源").notes
-        and enterprise("独山能源").town == "独山港镇"
-        and not EnterpriseChainRole.objects.filter(enterprise__name="独山能源").exists(),
+        lambda: (
+            "原中嘉华宸能源公司530亩地块，总投资102亿元" in enterprise("独山能源").notes
+            and enterprise("独山能源").town == "独山港镇"
+            and not EnterpriseChainRole.objects.filter(enterprise__name="独山能源").exists()
+        ),
         "在独山港镇原中嘉华宸能源公司530亩的地块上，总投资102亿元的独山能源三期项目正如火如荼加紧建设",
     ),
     (
@@ -176,21 +201,27 @@ FACTS = [
     ),
     (
         "中嘉华宸能源 stopped in 2020; its site went to 独山能源 by merger",
-        lambda: "2020年停工停产" in enterprise("中嘉华宸能源").notes and "独山能源三期" in enterprise("中嘉华宸能源").notes,
+        lambda: (
+            "2020年停工停产" in enterprise("中嘉华宸能源").notes and "独山能源三期" in enterprise("中嘉华宸能源").notes
+        ),
         "而土地的原业主中嘉华宸能源公司因经营不善，已于2020年停工停产。",
     ),
     (
         "银座箱包: 5亿元 luggage 4.0 factory, no chain",
-        lambda: "投资5亿元建设新工厂，打造箱包产业4.0样板工厂" in enterprise("银座箱包").notes
-        and not EnterpriseChainRole.objects.filter(enterprise__name="银座箱包").exists(),
+        lambda: (
+            "投资5亿元建设新工厂，打造箱包产业4.0样板工厂" in enterprise("银座箱包").notes
+            and not EnterpriseChainRole.objects.filter(enterprise__name="银座箱包").exists()
+        ),
         "银座箱包正投资5亿元建设新工厂，打造箱包产业4.0样板工厂",
     ),
     (
         "the 2023-05-09 conference: 28 projects, 122亿元 announced, none invented",
-        lambda: (lambda e: (e.date.isoformat(), e.announced_project_count, e.announced_investment, e.projects.count()))(
-            SigningEvent.objects.get(name="2023年平湖市产业链高质量发展签约大会")
-        )
-        == ("2023-05-09", 28, Decimal("1220000.00"), 0),
+        lambda: (
+            (lambda e: (e.date.isoformat(), e.announced_project_count, e.announced_investment, e.projects.count()))(
+                SigningEvent.objects.get(name="2023年平湖市产业链高质量发展签约大会")
+            )
+            == ("2023-05-09", 28, Decimal("1220000.00"), 0)
+        ),
         "5月9日，平湖市举行2023年产业链高质量发展签约大会，集中签约项目28个，总投资122亿元",
     ),
 ]
@@ -249,7 +280,11 @@ def test_every_seeded_claim_not_from_the_article_is_marked_as_design(seeded):
         row = enterprise(item["name"])
         assert row.notes == "".join(fact.text for fact in item["facts"])  # notes hold quoted facts only
         assert row.facts_source.startswith(f"来源：{ref.SOURCE}。")
-        assert row.facts_source.removeprefix(f"来源：{ref.SOURCE}。") in ("", *item.get("derived", []), "".join(item.get("derived", [])))
+        assert row.facts_source.removeprefix(f"来源：{ref.SOURCE}。") in (
+            "",
+            *item.get("derived", []),
+            "".join(item.get("derived", [])),
+        )
     for seeded_node in ChainNode.objects.exclude(gap_basis=""):
         basis = {basis.text: basis for _gap, basis in ref.GAP_ASSESSMENTS.values()}[seeded_node.gap_basis]
         assert plain(basis.quote) in ARTICLE_TEXT

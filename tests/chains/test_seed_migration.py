@@ -66,7 +66,9 @@ def _old_seed(apps) -> None:
     role = get("chains", "EnterpriseChainRole").objects.create
     role(enterprise=nidec, chain=nev, node=motors)
     role(enterprise=nidec, chain=cnc, node=machines)
-    get("projects", "SigningEvent").objects.create(name="2023年平湖市产业链高质量发展签约大会", date=datetime.date(2023, 5, 9))
+    get("projects", "SigningEvent").objects.create(
+        name="2023年平湖市产业链高质量发展签约大会", date=datetime.date(2023, 5, 9)
+    )
 
 
 def test_corrections_reach_an_old_database_where_unchanged_and_go_back(old_apps):

@@ -1,4 +1,4 @@
-"""``seed_pinghu`` loads the reference data that is missing, never changes an existing row, and a second run changes nothing.
+"""``seed_pinghu`` loads the reference data that is missing and never changes an existing row.
 
 What each loaded fact says, with its source sentence, is in ``tests/chains/test_seed_facts.py``.
 """

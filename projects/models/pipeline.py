@@ -140,8 +140,10 @@ def major_project_condition(prefix: str = "", *, investor_as_subquery: bool = Fa
     )
 
 
-def is_major_project(*, foreign_investment, total_investment, investor_fortune500: bool) -> bool:
+def is_major_project(*, foreign_investment, total_investment, investor_fortune500: bool | None) -> bool:
     """``major_project_condition`` for one row already read (the fast API list reads plain rows).
+
+    An investor not known to be a Fortune 500 firm (``None``, unknown) does not make a project major.
 
     Kept beside the query form, with the same constants; a test checks the two agree on every row.
     """

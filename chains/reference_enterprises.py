@@ -58,7 +58,7 @@ ENTERPRISES = [
     {
         "name": "尼得科集团",
         "values": {"short_name": "尼得科", "ownership": "foreign", "in_pinghu": True},
-        "sources": {"short_name": Q_CNC_LEAD_PROJECTS, "ownership": Q_FOREIGN_FIRMS, "in_pinghu": Q_NIDEC_LOCAL},
+        "sources": {"short_name": Q_NIDEC_LOCAL, "ownership": Q_FOREIGN_FIRMS, "in_pinghu": Q_NIDEC_LOCAL},
         "facts": [
             Fact("外资企业，落地平湖24年，成立16家子公司，生产所需的主要零部件近50%在平湖当地采购；", Q_NIDEC_LOCAL),
             Fact("平湖新能源汽车产业链充分利用其全球领先的电机研发制造技术。", Q_NIDEC_MOTORS),

@@ -29,7 +29,7 @@ PAGE_SQL = """
 SELECT p.id, p.name, c.code, p.investor_id, e.name, p.source, p.stage, p.total_investment, p.foreign_investment,
        p.registered_capital, p.land_area, p.expected_output, p.expected_tax, p.is_capital_increase,
        (p.foreign_investment IS NOT NULL AND p.foreign_investment >= 10000) OR p.total_investment >= %(threshold)s
-           OR e.fortune500,
+           OR COALESCE(e.fortune500, false),
        p.town, p.responsible_unit, p.responsible_official_id, p.first_contact_date, p.signed_date, p.registered_date,
        p.construction_date, p.production_date, p.signing_event_id, p.created_at, p.updated_at
 FROM projects_project p JOIN chains_chain c ON c.id = p.chain_id JOIN chains_enterprise e ON e.id = p.investor_id

@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from pinghu.admin import ImportAdminMixin
+from pinghu.api.export import yes_no_unknown
+from pinghu.choices import UNKNOWN_LABEL
 
 from . import stats
 from .choices import Grade, LeadershipRole
@@ -85,7 +87,7 @@ class SameChainNodeInlineMixin:
 class ChainNodeInline(SameChainNodeInlineMixin, admin.TabularInline):
     model = ChainNode
     node_field = "parent"
-    fields = ["name", "segment", "parent", "sort_order"]
+    fields = ["name", "segment", "parent", "sort_order", "gap"]
     extra = 0
     fk_name = "chain"
 
@@ -149,8 +151,8 @@ class ChainAdmin(SimpleHistoryAdmin):
 
 @admin.register(ChainNode)
 class ChainNodeAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "chain", "segment", "parent", "sort_order"]
-    list_filter = ["chain", "segment"]
+    list_display = ["name", "chain", "segment", "parent", "sort_order", "gap_display"]
+    list_filter = ["chain", "segment", "gap"]
     list_select_related = ["chain", "parent", "parent__chain"]
     search_fields = ["name", "chain__name"]
     autocomplete_fields = ["chain", "parent"]
@@ -159,6 +161,10 @@ class ChainNodeAdmin(SimpleHistoryAdmin):
         # A node's label names its chain. The autocomplete view ignores list_select_related, and the
         # changelist skips it once the queryset has any select_related, so apply it here for both.
         return super().get_queryset(request).select_related(*self.list_select_related)
+
+    @admin.display(description=_("gap to recruit for (补链)"), ordering="gap")
+    def gap_display(self, obj: ChainNode) -> str:
+        return yes_no_unknown(obj.gap)
 
 
 @admin.register(Leader)
@@ -191,16 +197,37 @@ class EnterpriseChainRoleInline(admin.TabularInline):
 class EnterpriseAdmin(ImportAdminMixin, SimpleHistoryAdmin):
     resource_classes = [EnterpriseResource]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    list_display = ["name", "short_name", "credit_code", "ownership", "town", "in_pinghu", "fortune500", "srdi_level"]
+    list_display = [
+        "name",
+        "short_name",
+        "credit_code",
+        "ownership",
+        "town",
+        "in_pinghu",
+        "fortune500_display",
+        "srdi_level",
+        "above_size_display",
+    ]
+    # Unknown is not "no": the yes/no filters offer 未知 (unknown) as a third value, and an empty
+    # fact (credit code, ownership, SRDI level) shows as 未知 in the list.
     list_filter = ["in_pinghu", "ownership", "fortune500", "srdi_level", "above_size", "town", "chain_roles__chain"]
+    empty_value_display = UNKNOWN_LABEL
     search_fields = ["name", "short_name", "credit_code"]
     inlines = [EnterpriseChainRoleInline]
     fieldsets = [
         (None, {"fields": ["name", "short_name", "credit_code"]}),
         (_("Profile"), {"fields": ["ownership", "country", "fortune500", "srdi_level", "above_size"]}),
         (_("Location"), {"fields": ["in_pinghu", "town", "address", "website"]}),
-        (_("Notes"), {"fields": ["notes"]}),
+        (_("Notes"), {"fields": ["notes", "facts_source"]}),
     ]
+
+    @admin.display(description=_("Fortune Global 500"), ordering="fortune500")
+    def fortune500_display(self, obj: Enterprise) -> str:
+        return yes_no_unknown(obj.fortune500)
+
+    @admin.display(description=_("above designated size"), ordering="above_size")
+    def above_size_display(self, obj: Enterprise) -> str:
+        return yes_no_unknown(obj.above_size)
 
 
 @admin.register(EnterpriseChainRole)

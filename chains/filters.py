@@ -5,7 +5,7 @@ from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from pinghu.filters import StrictBooleanFilter, StrictFilterSet
+from pinghu.filters import NullableBooleanFilter, StrictBooleanFilter, StrictFilterSet, unknown_choice_filter
 
 from .choices import ChainKind, Grade, Ownership, Segment, SrdiLevel, Town
 from .models import (
@@ -37,10 +37,11 @@ class ChainNodeFilterSet(StrictFilterSet):
         queryset=Chain.objects.all(), to_field_name="code", label=_("chain (code)")
     )
     segment = django_filters.ChoiceFilter(choices=Segment.choices, label=_("segment"))
+    gap = NullableBooleanFilter(label=_("gap to recruit for (补链)"))
 
     class Meta:
         model = ChainNode
-        fields = ["chain", "segment", "parent"]
+        fields = ["chain", "segment", "parent", "gap"]
 
 
 class LeaderFilterSet(StrictFilterSet):
@@ -57,13 +58,26 @@ class EnterpriseFilterSet(StrictFilterSet):
     )
     is_lead = StrictBooleanFilter(label=_("lead enterprise (链主)"), method="filter_role")
     ownership = django_filters.ChoiceFilter(choices=Ownership.choices, label=_("ownership"))
-    srdi_level = django_filters.ChoiceFilter(choices=SrdiLevel.choices, label=_("SRDI (专精特新) level"))
+    # Unknown is not "no": each of these facts filters by true, false (or a level) or unknown.
+    fortune500 = NullableBooleanFilter(label=_("Fortune Global 500"))
+    above_size = NullableBooleanFilter(label=_("above designated size"))
+    srdi_level = unknown_choice_filter(SrdiLevel.choices, label=_("SRDI (专精特新) level"))
     town = django_filters.ChoiceFilter(choices=Town.choices, label=_("town"))
     credit_code = django_filters.CharFilter(label=_("unified social credit code"), method="filter_credit_code")
 
     class Meta:
         model = Enterprise
-        fields = ["chain", "is_lead", "ownership", "fortune500", "srdi_level", "town", "credit_code", "in_pinghu"]
+        fields = [
+            "chain",
+            "is_lead",
+            "ownership",
+            "fortune500",
+            "srdi_level",
+            "above_size",
+            "town",
+            "credit_code",
+            "in_pinghu",
+        ]
 
     def filter_role(self, queryset, name, value: str):
         # Both role filters are applied once, together, in filter_queryset.

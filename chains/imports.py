@@ -147,9 +147,25 @@ class EnterpriseResource(ImportResource):
     )
     ownership = column("ownership", _("ownership"), ChoiceWidget(Ownership.choices))
     country = column("country", _("country or region"))
-    fortune500 = column("fortune500", _("Fortune Global 500"), BooleanWidget(), help=_("是 or 否."))
-    srdi_level = column("srdi_level", _("SRDI (专精特新) level"), ChoiceWidget(SrdiLevel.choices, blank=SrdiLevel.NONE))
-    above_size = column("above_size", _("above designated size"), BooleanWidget(), help=_("是 or 否."))
+    # Unknown is not "no": an empty cell or 未知 stores unknown.
+    fortune500 = column(
+        "fortune500",
+        _("Fortune Global 500"),
+        BooleanWidget(unknown=True),
+        help=_("是, 否, or 未知 (or empty) if unknown."),
+    )
+    srdi_level = column(
+        "srdi_level",
+        _("SRDI (专精特新) level"),
+        ChoiceWidget(SrdiLevel.choices, unknown=True),
+        help=_("A level, 无 (none), or 未知 (or empty) if unknown."),
+    )
+    above_size = column(
+        "above_size",
+        _("above designated size"),
+        BooleanWidget(unknown=True),
+        help=_("是, 否, or 未知 (or empty) if unknown."),
+    )
     in_pinghu = column(
         "in_pinghu", _("located in Pinghu"), BooleanWidget(default=True), help=_("是 or 否; empty means 是.")
     )

@@ -1,16 +1,51 @@
-"""Reference data loaded by ``manage.py seed_pinghu``.
+"""Reference data loaded by ``manage.py seed_pinghu``: the structure (clusters, chains, chain maps).
 
-Facts come from the 2023 newspaper feature summarised in DOMAIN.md (四群八链, the chains'
-kinds, the enterprises it names and what it says of them). Two things are product design,
-not fact, and are marked so in the data: the cluster of each chain (the article does not
-say) and the starter chain maps (common segments of each industry, to be edited by the
-bureau). Nothing else is invented: no credit codes, towns or ownerships the source does
-not give.
+Facts come from the 2023 newspaper feature (``docs/sources/pinghu-article.txt``, summarised in
+DOMAIN.md); each one is a ``Fact`` carrying the sentence of the article it rests on, and
+``tests/chains/test_seed_facts.py`` checks every quote against the article. What is not in the
+article is product design, and every such text says so with one of ``NOT_FROM_SOURCE_MARKS``: the
+cluster of each chain, the starter chain maps, the assessment of gaps (补链) the article gives no
+ground for. The enterprises are in ``reference_enterprises``. The seed only creates what is
+missing; a corrected fact reaches an existing database through a data migration.
 """
 
+from dataclasses import dataclass
+
+SOURCE = "《兼容并蓄 积厚成势——平湖：打造制造业高质量发展新版图》（2023年报道）"
 POLICY_DOCUMENT = "《平湖市“强链壮群”加快构建现代产业体系的实施方案》（2023年3月）"
 DESIGN_MAPPING_NOTE = "所属集群为系统默认对应关系（原文未说明），可由经信局调整。"
 STARTER_MAP_NOTE = "产业链图谱为系统预置的常见环节（非原文内容），可由经信局增删调整。"
+TO_BE_ASSESSED = "待经信局评估"
+
+# Every seeded text that is not the article's says so with one of these.
+NOT_FROM_SOURCE_MARKS = ("原文未说明", "非原文内容", "原文未直接说明", "外部资料", TO_BE_ASSESSED)
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A statement the seed writes, with the sentence of the article it rests on."""
+
+    text: str
+    quote: str
+
+
+Q_CLUSTERS_AND_CHAINS = (
+    "到2025年，打造形成新一代信息技术、高端装备、新材料、生命健康共4个具有平湖辨识度的全国性现代产业集群，"
+    "构建起光电通信、新能源汽车、高档数控机床、C3及关联产品、生物医药5条涵盖核心环节、拥有核心企业、"
+    "具备核心技术的重点发展产业链，加速培育航空航天、功能性膜材料、电子化学品3条孵化型产业链"
+)
+Q_POLICY = "3月，《平湖市“强链壮群”加快构建现代产业体系的实施方案》提出了以壮大先进制造业集群、升级关键优势产业链为抓手"
+Q_NEV_PARTS = "逐步形成了传统汽车零部件门类齐全、新能源汽车零部件特色鲜明、智能网联汽车零部件日益集聚的产业格局"
+Q_NEV_FIRST_CAR = "2022年6月，长城汽车首台新能源汽车下线，实现“从零到整”的飞跃。"
+Q_DRIVE_MOTORS = "新能源汽车驱动电机已形成120万台产能，到2025年将突破300万台"
+Q_AUTO_ELECTRONICS = "伊控动力、臻驱科技等一批汽车电子项目相继落户"
+Q_CNC_LOCAL_PARTS = "已形成“半小时”配套圈，机床产品零部件三分之二实现本地配套"
+Q_CNC_LEAD_PROJECTS = "随着德马吉森精机、尼得科机床等龙头项目的陆续投产"
+Q_CNC_OUTPUT = "到2025年，全市机床产业产值预计将突破250亿元"
+Q_TSUGAMI_SCALE = (
+    "津上精密机床（浙江）有限公司经过10次增资，形成总投资超2亿美元、用地213亩、员工1900名的经营规模，"
+    "是国内最大的外资机床企业。"
+)
 
 CLUSTERS = [
     {"code": "it", "name": "新一代信息技术", "name_en": "New-generation information technology", "sort_order": 1},
@@ -30,6 +65,28 @@ CHAINS = [
     ("membrane", "功能性膜材料", "Functional membrane and film materials", "incubating", "materials", 7),
     ("electronic-chemicals", "电子化学品", "Electronic chemicals", "incubating", "materials", 8),
 ]
+
+# What the article says of a chain as a whole (not of one firm), written into its description.
+CHAIN_FACTS = {
+    "nev": [
+        Fact("全国汽车零部件生产基地；", "作为全国汽车零部件生产基地"),
+        Fact("传统汽车零部件门类齐全，新能源汽车零部件特色鲜明，智能网联汽车零部件日益集聚。", Q_NEV_PARTS),
+        Fact("新能源汽车驱动电机已形成120万台产能，到2025年将突破300万台。", Q_DRIVE_MOTORS),
+    ],
+    "cnc": [
+        Fact("机床产品零部件三分之二实现本地配套。", Q_CNC_LOCAL_PARTS),
+        Fact("到2025年，全市机床产业产值预计将突破250亿元。", Q_CNC_OUTPUT),
+    ],
+}
+
+
+def chain_description(code: str, kind: str) -> str:
+    """The description the seed gives a chain: its kind and policy, the article's facts, the design notes."""
+    kind_label = "重点发展产业链" if kind == "key" else "孵化型产业链"
+    facts = "".join(fact.text for fact in CHAIN_FACTS.get(code, []))
+    starter = STARTER_MAP_NOTE if code in CHAIN_MAPS else ""
+    return f"{kind_label}，见{POLICY_DOCUMENT}。{facts}{DESIGN_MAPPING_NOTE}{starter}"
+
 
 # Starter chain maps for the five key chains (design): segment -> [(node, [child nodes])].
 CHAIN_MAPS = {
@@ -64,81 +121,23 @@ CHAIN_MAPS = {
     },
 }
 
-# Enterprises the article names. Keys are Enterprise fields; "roles" lists
-# (chain code, node name or None, is_lead). Only what DOMAIN.md states is filled in.
-ENTERPRISES = [
-    {
-        "name": "长城汽车",
-        "in_pinghu": True,
-        "notes": "新能源汽车产业链“链主”企业；2022年6月平湖首台新能源汽车下线。",
-        "roles": [("nev", "整车制造", True)],
-    },
-    {
-        "name": "尼得科集团",
-        "short_name": "尼得科",
-        "ownership": "foreign",
-        "country": "日本",
-        "in_pinghu": True,
-        "notes": (
-            "落地平湖24年，成立16家子公司，主要零部件近50%在平湖当地采购；"
-            "新能源汽车驱动电机产能120万台，到2025年将突破300万台。尼得科机床为高档数控机床龙头项目。"
+# Gap (补链) assessments the article gives ground for: (chain code, node) -> (gap, basis). The article
+# names no segment as missing, so none is a gap; every other node is left for the bureau (None).
+GAP_ASSESSMENTS = {
+    ("nev", "整车制造"): (False, Fact("已有整车制造：长城汽车首台新能源汽车2022年6月下线。", Q_NEV_FIRST_CAR)),
+    ("nev", "驱动电机"): (False, Fact("本地驱动电机产能120万台，到2025年将突破300万台。", Q_DRIVE_MOTORS)),
+    ("nev", "传统汽车零部件"): (False, Fact("原文称传统汽车零部件门类齐全。", Q_NEV_PARTS)),
+    ("nev", "智能网联零部件"): (False, Fact("原文称智能网联汽车零部件日益集聚。", Q_NEV_PARTS)),
+    ("nev", "汽车电子"): (False, Fact("伊控动力、臻驱科技等汽车电子项目已落户汽车电子产业园。", Q_AUTO_ELECTRONICS)),
+    ("cnc", "数控机床整机"): (
+        False,
+        Fact("德马吉森精机、尼得科机床等龙头项目陆续投产。", Q_CNC_LEAD_PROJECTS),
+    ),
+    ("cnc", "功能部件"): (
+        None,
+        Fact(
+            f"原文称机床零部件三分之二实现本地配套，未说明哪些零部件；是否补链{TO_BE_ASSESSED}。",
+            Q_CNC_LOCAL_PARTS,
         ),
-        "roles": [("nev", "驱动电机", False), ("cnc", "数控机床整机", False)],
-    },
-    {
-        "name": "津上精密机床（浙江）有限公司",
-        "short_name": "津上精密",
-        "ownership": "foreign",
-        "country": "日本",
-        "in_pinghu": True,
-        "notes": (
-            "国内最大的外资机床企业；经过10次增资，总投资超2亿美元，用地213亩，员工1900名；"
-            "2022年产值43.5亿元，税收4.55亿元（同比增长29.9%）；机床零部件三分之二本地配套；"
-            "先后兼并荣辉灯具、日新制钢等低效企业。"
-        ),
-        "roles": [("cnc", "数控机床整机", False)],
-    },
-    {
-        "name": "德马吉森精机",
-        "in_pinghu": True,
-        "notes": "高档数控机床龙头项目，正陆续投产。",
-        "roles": [("cnc", "数控机床整机", False)],
-    },
-    {
-        "name": "伊控动力",
-        "in_pinghu": True,
-        "notes": "汽车电子项目，落户长三角（平湖）汽车电子产业园（2023年4月18日开园）。",
-        "roles": [("nev", "汽车电子", False)],
-    },
-    {
-        "name": "臻驱科技",
-        "in_pinghu": True,
-        "notes": "汽车电子项目，落户长三角（平湖）汽车电子产业园（2023年4月18日开园）。",
-        "roles": [("nev", "汽车电子", False)],
-    },
-    {
-        "name": "海优新材",
-        "in_pinghu": True,
-        "notes": (
-            "全球前三的光伏胶膜供应商；兼并平湖低效企业，盘活土地80亩，建设年产30GW光伏胶膜材料项目，"
-            "达产后年产值将超45亿元。所属产业链为系统对应关系（原文未说明）。"
-        ),
-        "roles": [("membrane", None, False)],
-    },
-    {
-        "name": "独山能源",
-        "in_pinghu": True,
-        "town": "独山港镇",
-        "notes": (
-            "三期项目位于原中嘉华宸能源公司530亩地块（该公司2020年停工停产），总投资102亿元，"
-            "达产后年营业收入将超200亿元。原文未说明所属产业链。"
-        ),
-        "roles": [],
-    },
-    {
-        "name": "银座箱包",
-        "in_pinghu": True,
-        "notes": "传统箱包产业；投资5亿元建设箱包产业4.0样板工厂。",
-        "roles": [],
-    },
-]
+    ),
+}

@@ -6,97 +6,117 @@ from typing import Any
 from django.db import models, transaction
 
 from . import reference_data as ref
-from .models import Chain, ChainNode, Cluster, Enterprise, EnterpriseChainRole
+from . import reference_enterprises as ent
+from .models import Chain, ChainNode, Cluster, Enterprise, EnterpriseChainRole, SeededRow
 
 
-def upsert_reference_row(
-    model: type[models.Model], lookup: dict[str, Any], values: dict[str, Any], tally: Counter
+def reference_row_ensure(
+    *, model: type[models.Model], key: str, lookup: dict[str, Any], values: dict[str, Any], tally: Counter
 ) -> Any:
-    """Create the row matching ``lookup`` or bring its ``values`` up to date; count what happened.
+    """Create the reference row ``key`` unless the seed has loaded it before; never change an existing row.
 
-    Validation runs (``full_clean``) before every write, so reference data obeys the same
-    rules as data typed in the admin. A row already equal to ``values`` is not written.
+    A key the seed recorded (``SeededRow``) is never loaded again, so a row the bureau edited,
+    renamed or deleted stays as the bureau left it; a row matching ``lookup`` that is already
+    there (typed in by hand) is kept as it is and recorded. Validation runs (``full_clean``)
+    before a row is created. Returns the row matching ``lookup``, or None if there is none.
     """
-    instance = model.objects.filter(**lookup).first()
     label = model._meta.verbose_name
-    if instance is None:
-        instance = model(**lookup, **values)
-        instance.full_clean()
-        instance.save()
-        tally[("created", label)] += 1
+    instance = model.objects.filter(**lookup).first()
+    if SeededRow.objects.filter(key=key).exists() or instance is not None:
+        SeededRow.objects.get_or_create(key=key)
+        tally[("kept", label)] += 1
         return instance
-    changed = [name for name, value in values.items() if getattr(instance, name) != value]
-    if changed:
-        for name in changed:
-            setattr(instance, name, values[name])
-        instance.full_clean()
-        instance.save(update_fields=[*changed, "updated_at"])
-        tally[("updated", label)] += 1
-    else:
-        tally[("unchanged", label)] += 1
+    instance = model(**lookup, **values)
+    instance.full_clean()
+    instance.save()
+    SeededRow.objects.create(key=key)
+    tally[("created", label)] += 1
     return instance
 
 
 @transaction.atomic
-def seed_reference_data() -> Counter:
-    """Load the clusters, chains, starter chain maps and named enterprises of Pinghu.
+def reference_data_seed() -> Counter:
+    """Load the clusters, chains, starter chain maps and named enterprises of Pinghu that are missing.
 
-    Idempotent: rows are matched by code or name, so a second run changes nothing. Returns a
-    tally keyed by (``"created"`` | ``"updated"`` | ``"unchanged"``, model verbose name).
-    Rows the bureau added by hand are left alone; fields it edited are reset to the reference
-    value only where the reference gives one.
+    Creates only what the seed never loaded (``reference_row_ensure``) and changes no existing row:
+    a changed fact reaches an existing database through a data migration. Returns a tally keyed
+    by (``"created"`` | ``"kept"``, model verbose name).
     """
     tally: Counter = Counter()
     clusters = {}
     for item in ref.CLUSTERS:
         values = {key: value for key, value in item.items() if key != "code"}
-        clusters[item["code"]] = upsert_reference_row(Cluster, {"code": item["code"]}, values, tally)
+        clusters[item["code"]] = reference_row_ensure(
+            model=Cluster, key=f"cluster:{item['code']}", lookup={"code": item["code"]}, values=values, tally=tally
+        )
 
     chains = {}
     for code, name, name_en, kind, cluster_code, sort_order in ref.CHAINS:
-        kind_label = "重点发展产业链" if kind == "key" else "孵化型产业链"
+        if clusters[cluster_code] is None:  # the bureau removed the cluster: the chain is its business
+            chains[code] = Chain.objects.filter(code=code).first()
+            continue
         values = {
             "name": name,
             "name_en": name_en,
             "kind": kind,
             "cluster": clusters[cluster_code],
             "sort_order": sort_order,
-            "description": f"{kind_label}，见{ref.POLICY_DOCUMENT}。{ref.DESIGN_MAPPING_NOTE}"
-            + (ref.STARTER_MAP_NOTE if code in ref.CHAIN_MAPS else ""),
+            "description": ref.chain_description(code, kind),
         }
-        chains[code] = upsert_reference_row(Chain, {"code": code}, values, tally)
+        chains[code] = reference_row_ensure(
+            model=Chain, key=f"chain:{code}", lookup={"code": code}, values=values, tally=tally
+        )
 
+    nodes = _seed_chain_maps(chains, tally)
+
+    for item in ent.ENTERPRISES:
+        values = {**item["values"], "notes": ent.notes(item), "facts_source": ent.facts_source(item)}
+        enterprise = reference_row_ensure(
+            model=Enterprise,
+            key=f"enterprise:{item['name']}",
+            lookup={"name": item["name"]},
+            values=values,
+            tally=tally,
+        )
+        for chain_code, node_name, is_lead, _basis in item["roles"]:
+            chain = chains[chain_code]
+            if enterprise is None or chain is None:
+                continue
+            reference_row_ensure(
+                model=EnterpriseChainRole,
+                key=f"role:{item['name']}:{chain_code}",
+                lookup={"enterprise": enterprise, "chain": chain},
+                values={"node": nodes.get((chain_code, node_name)) if node_name else None, "is_lead": is_lead},
+                tally=tally,
+            )
+    return tally
+
+
+def _seed_chain_maps(chains: dict[str, Chain | None], tally: Counter) -> dict[tuple[str, str], ChainNode]:
+    """The starter chain maps (design), each node with the gap assessment the article gives ground for."""
     nodes: dict[tuple[str, str], ChainNode] = {}
+
+    def ensure(chain_code: str, name: str, values: dict) -> ChainNode | None:
+        gap, basis = ref.GAP_ASSESSMENTS.get((chain_code, name), (None, None))
+        node = reference_row_ensure(
+            model=ChainNode,
+            key=f"node:{chain_code}:{name}",
+            lookup={"chain": chains[chain_code], "name": name},
+            values={**values, "gap": gap, "gap_basis": basis.text if basis else ""},
+            tally=tally,
+        )
+        if node is not None:
+            nodes[(chain_code, name)] = node
+        return node
+
     for chain_code, segments in ref.CHAIN_MAPS.items():
-        chain = chains[chain_code]
+        if chains[chain_code] is None:
+            continue
         order = 0
         for segment, entries in segments.items():
             for name, children in entries:
                 order += 1
-                parent = upsert_reference_row(
-                    ChainNode,
-                    {"chain": chain, "name": name},
-                    {"segment": segment, "parent": None, "sort_order": order},
-                    tally,
-                )
-                nodes[(chain_code, name)] = parent
+                parent = ensure(chain_code, name, {"segment": segment, "parent": None, "sort_order": order})
                 for child_order, child in enumerate(children, start=1):
-                    nodes[(chain_code, child)] = upsert_reference_row(
-                        ChainNode,
-                        {"chain": chain, "name": child},
-                        {"segment": segment, "parent": parent, "sort_order": child_order},
-                        tally,
-                    )
-
-    for item in ref.ENTERPRISES:
-        values = {key: value for key, value in item.items() if key not in ("name", "roles")}
-        enterprise = upsert_reference_row(Enterprise, {"name": item["name"]}, values, tally)
-        for chain_code, node_name, is_lead in item["roles"]:
-            node = nodes[(chain_code, node_name)] if node_name else None
-            upsert_reference_row(
-                EnterpriseChainRole,
-                {"enterprise": enterprise, "chain": chains[chain_code]},
-                {"node": node, "is_lead": is_lead},
-                tally,
-            )
-    return tally
+                    ensure(chain_code, child, {"segment": segment, "parent": parent, "sort_order": child_order})
+    return nodes

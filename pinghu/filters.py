@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField
 from django_filters.filterset import FILTER_FOR_DBFIELD_DEFAULTS
 
+from .choices import UNKNOWN_LABEL, UNKNOWN_VALUE
+
 BOOLEAN_CHOICES = [("", "---------"), ("true", _("Yes")), ("false", _("No"))]
 
 
@@ -32,6 +34,40 @@ class StrictBooleanField(forms.Field):
 
 class StrictBooleanFilter(django_filters.BooleanFilter):
     field_class = StrictBooleanField
+
+
+class UNKNOWN:
+    """The cleaned value of ``unknown`` in a filter: select the rows whose fact is not known (NULL)."""
+
+
+class StrictNullableBooleanField(StrictBooleanField):
+    """true/false as ``StrictBooleanField``, or ``unknown`` for a fact the register does not know."""
+
+    widget = forms.Select(choices=[*BOOLEAN_CHOICES, (UNKNOWN_VALUE, UNKNOWN_LABEL)])
+
+    def to_python(self, value):
+        if value is not None and str(value).strip().lower() == UNKNOWN_VALUE:
+            return UNKNOWN
+        try:
+            return super().to_python(value)
+        except forms.ValidationError:
+            raise forms.ValidationError(_("Use true, false or unknown."), code="invalid") from None
+
+
+class NullableBooleanFilter(django_filters.BooleanFilter):
+    """A yes/no fact that may be unknown: ``true``, ``false`` or ``unknown`` (NULL); unknown is never counted as no."""
+
+    field_class = StrictNullableBooleanField
+
+    def filter(self, qs, value):
+        if value is UNKNOWN:
+            return qs.filter(**{f"{self.field_name}__isnull": True})
+        return super().filter(qs, value)
+
+
+def unknown_choice_filter(choices, **kwargs) -> django_filters.ChoiceFilter:
+    """A choice that may be unknown (NULL): the choices, or ``unknown``."""
+    return django_filters.ChoiceFilter(choices=choices, null_value=UNKNOWN_VALUE, null_label=UNKNOWN_LABEL, **kwargs)
 
 
 class BoundedIsoDateTimeField(IsoDateTimeField):

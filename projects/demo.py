@@ -58,6 +58,13 @@ HOST_UNITS = ["演示招商局", "演示经信局", "演示开发区管委会", 
 CITIES = ["上海", "苏州", "深圳", "杭州", "东京", "首尔", "法兰克福", "新加坡"]
 
 
+def fortune500_from(draw: float) -> bool | None:
+    """A demo firm's Fortune 500 flag from one random draw: 2% yes, 20% unknown, the rest no."""
+    if draw < 0.02:
+        return True
+    return None if draw >= 0.8 else False
+
+
 @dataclass
 class DemoCounts:
     """How many rows of each kind were written."""
@@ -144,6 +151,7 @@ class _Generator:
         return leaders
 
     def enterprises(self, count: int) -> list[Enterprise]:
+        """Synthetic firms; their SRDI level and size are left unknown, as a register would start."""
         towns = Town.values
         enterprises = []
         for n in range(1, count + 1):
@@ -157,7 +165,8 @@ class _Generator:
                     country="中国"
                     if ownership != Ownership.FOREIGN
                     else self.rng.choice(["日本", "德国", "韩国", "美国"]),
-                    fortune500=self.rng.random() < 0.02,
+                    # One draw, as before (the data stays the same for a seed): about a fifth unknown.
+                    fortune500=fortune500_from(self.rng.random()),
                     in_pinghu=in_pinghu,
                     town=self.rng.choice(towns) if in_pinghu else "",
                     notes="演示数据，非真实企业。",

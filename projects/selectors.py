@@ -161,7 +161,12 @@ def dashboard(named: NamedPeriod) -> dict:
 
 
 def chain_map(chain: Chain) -> list[dict]:
-    """The chain's node tree, each node with its local enterprises; a node without one is a gap (补链). Two queries."""
+    """The chain's node tree, each node with its local enterprises and the bureau's gap assessment. Two queries.
+
+    Whether a segment is a gap (补链) is the bureau's assessment (``ChainNode.gap``: yes, no, or not
+    yet assessed), never derived from the firms on record: a segment can be well supplied by firms
+    the register does not hold yet.
+    """
     roles: dict[int, list] = defaultdict(list)
     for role in EnterpriseChainRole.objects.filter(chain=chain, node__isnull=False).select_related("enterprise"):
         if role.enterprise.in_pinghu:
@@ -177,7 +182,7 @@ def chain_map(chain: Chain) -> list[dict]:
                 "node": node,
                 "depth": depth,
                 "roles": roles.get(node.pk, []),
-                "gap": not roles.get(node.pk),
+                "gap": node.gap,
                 "children": build(node.pk, depth + 1),
             }
             for node in children.get(parent_id, [])

@@ -84,7 +84,15 @@ class ChainNodeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ChainNode
-        fields = ["id", "chain", "parent", "name", "segment", "sort_order", "updated_at"]
+        fields = ["id", "chain", "parent", "name", "segment", "sort_order", "gap", "gap_basis", "updated_at"]
+        extra_kwargs = {
+            "gap": {
+                "help_text": _(
+                    "The bureau's assessment: true, a gap to recruit for (补链); false, covered locally; "
+                    "null, not yet assessed (never derived from the firms on record)."
+                )
+            }
+        }
 
 
 class EnterpriseRoleSerializer(serializers.ModelSerializer):
@@ -115,10 +123,20 @@ class EnterpriseSerializer(serializers.ModelSerializer):
             "address",
             "website",
             "notes",
+            "facts_source",
             "chain_roles",
             "created_at",
             "updated_at",
         ]
+        # Unknown is not "no": null means the register does not know.
+        extra_kwargs = {
+            "fortune500": {"help_text": _("true, false, or null when unknown.")},
+            "srdi_level": {"help_text": _("none, provincial or national, or null when unknown.")},
+            "above_size": {
+                "help_text": _("Annual revenue of 20 million yuan or more: true, false, or null when unknown.")
+            },
+            "country": {"help_text": _("Of the investor, for a foreign-funded firm; empty when unknown.")},
+        }
 
 
 def _ratio(**kwargs) -> serializers.DecimalField:

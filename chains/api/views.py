@@ -18,7 +18,7 @@ from chains.filters import (
 )
 from chains.models import Chain, ChainLeadership, ChainNode, Cluster, Enterprise, EnterpriseChainRole, Leader
 from pinghu.api.concurrency import CONDITIONAL_ERRORS, IF_MATCH
-from pinghu.api.export import Column, ExportMixin, labels, yes_no
+from pinghu.api.export import Column, ExportMixin, labels, yes_no, yes_no_unknown
 from pinghu.api.viewsets import ERRORS, READ_ERRORS, WriteViewSet
 from pinghu.querystrings import without_format
 
@@ -102,6 +102,8 @@ class ChainNodeViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
         Column("name", _("name")),
         Column("segment", _("segment"), labels(Segment.choices)),
         Column("parent__name", _("parent node")),
+        Column("gap", _("gap to recruit for (补链)"), yes_no_unknown),
+        Column("gap_basis", _("basis of the gap assessment")),
     ]
 
 
@@ -136,9 +138,9 @@ class EnterpriseViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
         Column("credit_code", _("unified social credit code")),
         Column("ownership", _("ownership"), labels(Ownership.choices)),
         Column("country", _("country or region")),
-        Column("fortune500", _("Fortune Global 500"), yes_no),
-        Column("srdi_level", _("SRDI (专精特新) level"), labels(SrdiLevel.choices)),
-        Column("above_size", _("above designated size"), yes_no),
+        Column("fortune500", _("Fortune Global 500"), yes_no_unknown),
+        Column("srdi_level", _("SRDI (专精特新) level"), labels(SrdiLevel.choices, unknown=True)),
+        Column("above_size", _("above designated size"), yes_no_unknown),
         Column("in_pinghu", _("located in Pinghu"), yes_no),
         Column("town", _("town")),
         Column("address", _("address")),

@@ -12,6 +12,7 @@ from .per_mu import (
     GradeThresholds,
     PerMuGradeScheme,
 )
+from .reference import SeededRow
 from .structure import (
     Chain,
     ChainLeadership,
@@ -36,4 +37,5 @@ __all__ = [
     "METRIC_YEAR_MAX",
     "METRIC_YEAR_MIN",
     "PerMuGradeScheme",
+    "SeededRow",
 ]

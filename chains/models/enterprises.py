@@ -43,15 +43,32 @@ class Enterprise(TimeStampedModel):
     ownership = models.CharField(
         _("ownership"), max_length=16, choices=Ownership.choices, blank=True, help_text=_("Leave empty if unknown.")
     )
-    country = models.CharField(_("country or region"), max_length=64, blank=True)
-    fortune500 = models.BooleanField(_("Fortune Global 500"), default=False)
-    srdi_level = models.CharField(
-        _("SRDI (专精特新) level"), max_length=16, choices=SrdiLevel.choices, default=SrdiLevel.NONE
+    country = models.CharField(
+        _("country or region"),
+        max_length=64,
+        blank=True,
+        help_text=_("Of the investor, for a foreign-funded firm. Leave empty if unknown."),
+    )
+    # Unknown is not "no": None means the register does not know (shown as 未知/unknown, counted apart).
+    fortune500 = models.BooleanField(
+        _("Fortune Global 500"), null=True, blank=True, default=None, help_text=_("Leave empty if unknown.")
+    )
+    # NULL, as for the yes/no facts, is unknown (the API's null); "" is not a level.
+    srdi_level = models.CharField(  # noqa: DJ001
+        _("SRDI (专精特新) level"),
+        max_length=16,
+        choices=SrdiLevel.choices,
+        null=True,
+        blank=True,
+        default=None,
+        help_text=_("Leave empty if unknown; “none” means known not to be an SRDI firm."),
     )
     above_size = models.BooleanField(
         _("above designated size"),
-        default=False,
-        help_text=_("Industrial firm with annual revenue of 20 million yuan or more."),
+        null=True,
+        blank=True,
+        default=None,
+        help_text=_("Industrial firm with annual revenue of 20 million yuan or more. Leave empty if unknown."),
     )
     in_pinghu = models.BooleanField(_("located in Pinghu"), default=True)
     town = models.CharField(
@@ -60,6 +77,14 @@ class Enterprise(TimeStampedModel):
     address = models.CharField(_("address"), max_length=255, blank=True)
     website = models.URLField(_("website"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    facts_source = models.TextField(
+        _("source of the facts"),
+        blank=True,
+        help_text=_(
+            "Where the profile's facts come from, and which values were derived by a rule or taken from "
+            "outside knowledge rather than stated by the source."
+        ),
+    )
 
     history = HistoricalRecords()
 
@@ -81,9 +106,9 @@ class Enterprise(TimeStampedModel):
                 violation_error_message=_("Ownership must be domestic, foreign or Hong Kong/Macao/Taiwan."),
             ),
             models.CheckConstraint(
-                condition=Q(srdi_level__in=SrdiLevel.values),
+                condition=Q(srdi_level__isnull=True) | Q(srdi_level__in=SrdiLevel.values),
                 name="chains_enterprise_srdi_level_valid",
-                violation_error_message=_("SRDI level must be none, provincial or national."),
+                violation_error_message=_("SRDI level must be none, provincial or national, or empty when unknown."),
             ),
             models.CheckConstraint(
                 condition=Q(town__in=[*Town.values, ""]),

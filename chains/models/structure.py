@@ -80,6 +80,19 @@ class ChainNode(TimeStampedModel):
     name = models.CharField(_("name"), max_length=64)
     segment = models.CharField(_("segment"), max_length=16, choices=Segment.choices)
     sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+    # The bureau's assessment, never derived from the firms on record: None means not yet assessed.
+    gap = models.BooleanField(
+        _("gap to recruit for (补链)"),
+        null=True,
+        blank=True,
+        default=None,
+        help_text=_("Yes: a gap to recruit for; no: the segment is covered locally; empty: not yet assessed."),
+    )
+    gap_basis = models.TextField(
+        _("basis of the gap assessment"),
+        blank=True,
+        help_text=_("Why the segment is or is not a gap: the source quoted, or the bureau's own assessment."),
+    )
 
     history = HistoricalRecords()
 

@@ -21,6 +21,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 
+from pinghu.choices import UNKNOWN_LABEL
 from pinghu.permissions import EXPORT, may
 
 CHUNK_SIZE = 2000
@@ -41,6 +42,12 @@ class Column:
     header: object
     format: Callable[[object], object] | None = None
     many: str | None = None
+
+    def cell(self, value):
+        """The value as exported: formatted, except an empty one (unless the formatter writes unknowns, 未知)."""
+        if self.format is None or (value is None and not getattr(self.format, "writes_unknown", False)):
+            return value
+        return self.format(value)
 
 
 # Between the names of a many-to-many cell; the import splits on it (pinghu.imports).
@@ -70,14 +77,27 @@ def _related_values(model, column: Column, ids: list) -> dict:
     return {row_id: MANY_SEPARATOR.join(names) for row_id, names in values.items()}
 
 
-def labels(choices) -> Callable[[object], str]:
-    """A formatter showing a choice's (translated) label instead of its stored value."""
-    mapping = dict(choices)
-    return lambda value: str(mapping.get(value, value))
+def labels(choices, *, unknown: bool = False) -> Callable[[object], str]:
+    """A formatter showing a choice's (translated) label instead of its stored value; ``unknown``: None is 未知."""
+    mapping = {None: UNKNOWN_LABEL, **dict(choices)}
+
+    def label(value) -> str:
+        return str(mapping.get(value, value))
+
+    label.writes_unknown = unknown
+    return label
 
 
 def yes_no(value: bool) -> str:
     return str(_("Yes") if value else _("No"))
+
+
+def yes_no_unknown(value: bool | None) -> str:
+    """是, 否, or 未知 for a fact the register does not know (None), which is not a no."""
+    return str(UNKNOWN_LABEL) if value is None else yes_no(value)
+
+
+yes_no_unknown.writes_unknown = True
 
 
 class _ExportRenderer(BaseRenderer):
@@ -158,7 +178,7 @@ class ExportMixin:
                 cells = []
                 for column in self.export_columns:
                     value = related[column.path].get(values[0], "") if column.many else by_path[column.path]
-                    cells.append(_cell(column.format(value) if column.format and value is not None else value))
+                    cells.append(_cell(column.cell(value)))
                 yield cells
 
     def _filename(self, extension: str) -> str:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from import_export import widgets
 
 from ..api.export import FORMULA_STARTS
+from ..choices import UNKNOWN_LABEL
 from .matching import normalise
 
 
@@ -98,14 +99,27 @@ class TextWidget(widgets.Widget):
         return force_str(value or "")
 
 
+# What a cell may say for a fact that is not known (besides leaving it empty).
+UNKNOWN_WORDS = {"未知", "unknown", "不详", "?", "？"}
+
+
+def _is_unknown(text: str) -> bool:
+    return text in UNKNOWN_WORDS or text == normalise(UNKNOWN_LABEL)
+
+
 class BooleanWidget(widgets.Widget):
-    """是/否 as the export writes it; Yes/No, true/false, 1/0 too; empty is no."""
+    """是/否 as the export writes it; Yes/No, true/false, 1/0 too; empty is ``default``.
+
+    ``unknown=True`` for a fact that may be unknown: empty or 未知 is None (unknown, not no), and
+    None is written back as 未知.
+    """
 
     TRUE = {"是", "yes", "y", "true", "1", "√", "✓"}
     FALSE = {"否", "no", "n", "false", "0"}
 
-    def __init__(self, default: bool = False):
-        self.default = default
+    def __init__(self, default: bool = False, *, unknown: bool = False):
+        self.default = None if unknown else default
+        self.unknown = unknown
 
     def clean(self, value, row=None, **kwargs):
         if isinstance(value, bool):
@@ -119,18 +133,24 @@ class BooleanWidget(widgets.Widget):
             return True
         if text in self.FALSE or text == normalise(_("No")):
             return False
-        raise ValueError(_("Write 是 or 否."))
+        if self.unknown and _is_unknown(text):
+            return None
+        raise ValueError(_("Write 是, 否 or 未知.") if self.unknown else _("Write 是 or 否."))
 
     def render(self, value, obj=None, **kwargs):
+        if value is None and self.unknown:
+            return str(UNKNOWN_LABEL)
         return _("Yes") if value else _("No")
 
 
 class ChoiceWidget(widgets.Widget):
     """A choice by its label in any of the site's languages (as the export writes it) or by its stored value."""
 
-    def __init__(self, choices, *, blank: str | None = ""):
+    def __init__(self, choices, *, blank: str | None = "", unknown: bool = False):
+        # ``unknown=True``: empty or 未知 is None (not known), written back as 未知.
         self.choices = choices
         self.blank = blank
+        self.unknown = unknown
 
     def _index(self) -> dict[str, str]:
         # Built once per import (each import works on its own copy of the resource's widgets).
@@ -145,9 +165,13 @@ class ChoiceWidget(widgets.Widget):
 
     def clean(self, value, row=None, **kwargs):
         if value is None or not force_str(value).strip():
+            if self.unknown:
+                return None
             if self.blank is None:
                 raise ValueError(_("This column cannot be empty."))
             return self.blank
+        if self.unknown and _is_unknown(normalise(value)):
+            return None
         found = self._index().get(normalise(value))
         if found is None:
             raise ValueError(
@@ -156,6 +180,8 @@ class ChoiceWidget(widgets.Widget):
         return found
 
     def render(self, value, obj=None, **kwargs):
+        if value is None and self.unknown:
+            return str(UNKNOWN_LABEL)
         return str(dict(self.choices).get(value, value or ""))
 
 

@@ -1,4 +1,4 @@
-"""Site-wide template filters and tags: 万元 shown in 亿元, ratios as percentages, query strings, permissions.
+"""Site-wide template filters and tags: 万元 in 亿元, ratios as percentages, unknown facts, query strings, permissions.
 
 Tags about one app's models (a stage's label, say) live in that app's ``templatetags``.
 """
@@ -13,6 +13,8 @@ from django.shortcuts import resolve_url
 from django.utils.formats import number_format
 
 from pinghu import navigation, permissions
+from pinghu.api.export import yes_no_unknown
+from pinghu.choices import UNKNOWN_LABEL
 
 register = template.Library()
 
@@ -31,6 +33,18 @@ def percent(ratio) -> str:
     if ratio in (None, ""):
         return "—"
     return f"{Decimal(ratio) * 100:.2f}%"
+
+
+@register.filter
+def yes_no_unknown_label(value) -> str:
+    """是 / 否 / 未知: a yes/no fact that may be unknown (None), which is not a no."""
+    return yes_no_unknown(value)
+
+
+@register.filter
+def or_unknown(value) -> str:
+    """The value, or 未知 when it is empty (a fact the register does not know)."""
+    return str(UNKNOWN_LABEL) if value in (None, "") else value
 
 
 @register.filter

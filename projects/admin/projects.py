@@ -243,10 +243,21 @@ class ProjectAdmin(ServiceSaveAdminMixin, ImportAdminMixin, RoleRulesAdminMixin,
 
 @admin.register(SigningEvent)
 class SigningEventAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "date", "location", "project_count", "investment_total"]
+    """The announced totals (公布) are typed in; the recorded ones (系统内已登记) are derived, beside them."""
+
+    list_display = [
+        "name",
+        "date",
+        "location",
+        "announced_project_count",
+        "announced_investment",
+        "project_count",
+        "investment_total",
+    ]
     search_fields = ["name", "location"]
     date_hierarchy = "date"
     readonly_fields = ["project_count", "investment_total"]
+    empty_value_display = "—"
 
     def get_queryset(self, request):
         return (
@@ -255,10 +266,10 @@ class SigningEventAdmin(SimpleHistoryAdmin):
             .annotate(_project_count=Count("projects"), _investment_total=Sum("projects__total_investment"))
         )
 
-    @admin.display(description=_("projects signed"), ordering="_project_count")
+    @admin.display(description=_("projects on record"), ordering="_project_count")
     def project_count(self, obj: SigningEvent) -> int:
         return obj._project_count
 
-    @admin.display(description=_("total investment (10k CNY)"), ordering="_investment_total")
+    @admin.display(description=_("total investment on record (10k CNY)"), ordering="_investment_total")
     def investment_total(self, obj: SigningEvent):
         return obj._investment_total or 0

@@ -204,11 +204,27 @@ class InvestmentVisitSerializer(StrictFieldsMixin, serializers.ModelSerializer):
 
 
 class SigningEventSerializer(serializers.ModelSerializer):
-    """A signing conference with totals derived from the projects signed at it."""
+    """A signing conference: the totals it announced (公布) beside those derived from the projects on record.
 
-    project_count = serializers.IntegerField(read_only=True)
-    total_investment = serializers.DecimalField(max_digits=18, decimal_places=2, read_only=True)
-    foreign_investment = serializers.DecimalField(max_digits=18, decimal_places=2, read_only=True)
+    The two differ when not every project signed at it is on record (the 2023-05-09 conference
+    announced 28 projects and 122亿元, none of them named).
+    """
+
+    project_count = serializers.IntegerField(
+        read_only=True, help_text=_("Projects on record linked to the conference (系统内已登记).")
+    )
+    total_investment = serializers.DecimalField(
+        max_digits=18,
+        decimal_places=2,
+        read_only=True,
+        help_text=_("Sum of the total investment of the projects on record (系统内已登记), 万元."),
+    )
+    foreign_investment = serializers.DecimalField(
+        max_digits=18,
+        decimal_places=2,
+        read_only=True,
+        help_text=_("Sum of the foreign investment of the projects on record (系统内已登记), 万美元."),
+    )
 
     class Meta:
         model = SigningEvent
@@ -218,6 +234,8 @@ class SigningEventSerializer(serializers.ModelSerializer):
             "date",
             "location",
             "description",
+            "announced_project_count",
+            "announced_investment",
             "project_count",
             "total_investment",
             "foreign_investment",

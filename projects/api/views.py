@@ -237,8 +237,8 @@ class InvestmentVisitViewSet(IdempotentCreateMixin, ExportMixin, WriteViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary=_("List signing conferences with derived totals")),
-    retrieve=extend_schema(summary=_("One signing conference with derived totals")),
+    list=extend_schema(summary=_("List signing conferences with announced and recorded totals")),
+    retrieve=extend_schema(summary=_("One signing conference with announced and recorded totals")),
 )
 class SigningEventViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"[0-9]+"
@@ -260,7 +260,9 @@ class SigningEventViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
         Column("name", _("name")),
         Column("date", _("date")),
         Column("location", _("location")),
-        Column("project_count", _("projects signed")),
-        Column("total_investment", _("total investment (10k CNY)")),
+        Column("announced_project_count", _("announced projects")),
+        Column("announced_investment", _("announced total investment (10k CNY)")),
+        Column("project_count", _("projects on record")),
+        Column("total_investment", _("total investment on record (10k CNY)")),
         Column("foreign_investment", _("foreign investment (10k USD)")),
     ]

@@ -59,12 +59,29 @@ def _not_before_earlier_dates(field: str) -> Q:
 
 
 class SigningEvent(TimeStampedModel):
-    """A signing conference (签约大会). Its projects and totals are derived from the projects, never typed in."""
+    """A signing conference (签约大会).
+
+    Its recorded totals are derived from the projects linked to it, never typed in; the totals the
+    conference announced (公布) are kept beside them, since its projects may not all be on record.
+    """
 
     name = models.CharField(_("name"), max_length=200)
     date = models.DateField(_("date"))
     location = models.CharField(_("location"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)
+    announced_project_count = models.PositiveIntegerField(
+        _("announced projects"),
+        null=True,
+        blank=True,
+        help_text=_("Projects signed as announced at the conference (公布); empty if not announced."),
+    )
+    announced_investment = _amount_field(
+        _("announced total investment (10k CNY)"),
+        help_text=_(
+            "Total investment as announced at the conference (公布), in 万元 (122亿元 = 1,220,000 万元); "
+            "empty if not announced."
+        ),
+    )
 
     history = HistoricalRecords()
 
@@ -123,8 +140,10 @@ def major_project_condition(prefix: str = "", *, investor_as_subquery: bool = Fa
     )
 
 
-def is_major_project(*, foreign_investment, total_investment, investor_fortune500: bool) -> bool:
+def is_major_project(*, foreign_investment, total_investment, investor_fortune500: bool | None) -> bool:
     """``major_project_condition`` for one row already read (the fast API list reads plain rows).
+
+    An investor not known to be a Fortune 500 firm (``None``, unknown) does not make a project major.
 
     Kept beside the query form, with the same constants; a test checks the two agree on every row.
     """

@@ -99,6 +99,34 @@ def test_search_and_filters_work(admin_client):
     assert response.status_code == 200
 
 
+def test_unknown_facts_show_filter_and_save_as_unknown(admin_client):
+    EnterpriseFactory(name="不详企业", credit_code=None)
+    EnterpriseFactory(name="非五百强", fortune500=False, srdi_level="none", above_size=False)
+    changelist = reverse("admin:chains_enterprise_changelist")
+    response = admin_client.get(changelist, {"fortune500__isnull": "True"})
+    assert list(response.context["cl"].queryset.values_list("name", flat=True)) == ["不详企业"]
+    response = admin_client.get(changelist, {"fortune500__exact": "0"})
+    assert list(response.context["cl"].queryset.values_list("name", flat=True)) == ["非五百强"]
+    row = response.content.decode()
+    page = admin_client.get(changelist).content.decode()
+    assert page.count("未知") >= 4 and "否" in row  # the unknown firm's Fortune 500, SRDI, size and code
+    response = admin_client.post(
+        reverse("admin:chains_enterprise_add"),
+        {
+            "name": "新录入企业",
+            "fortune500": "unknown",
+            "srdi_level": "",
+            "above_size": "unknown",
+            "in_pinghu": "on",
+            "chain_roles-TOTAL_FORMS": "0",
+            "chain_roles-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    firm = Enterprise.objects.get(name="新录入企业")
+    assert (firm.fortune500, firm.srdi_level, firm.above_size) == (None, None, None)
+
+
 class TestBadInput:
     def test_invalid_credit_code_is_refused_on_the_field(self, admin_client):
         response = admin_client.post(

@@ -66,7 +66,13 @@ def enterprises():
         ({"chain": "nev", "is_lead": "true"}, {"链主"}),
         ({"ownership": "foreign"}, {"成员"}),
         ({"fortune500": "true"}, {"成员"}),
+        # Unknown is not "no": a firm nobody has said anything about is unknown, never false.
+        ({"fortune500": "false"}, set()),
+        ({"fortune500": "unknown"}, {"链主", "外地"}),
         ({"srdi_level": "provincial"}, {"外地"}),
+        ({"srdi_level": "unknown"}, {"链主"}),
+        ({"above_size": "unknown"}, {"链主", "成员", "外地"}),
+        ({"above_size": "true"}, set()),
         ({"town": "乍浦镇"}, {"链主"}),
         ({"in_pinghu": "false"}, {"外地"}),
         ({"credit_code": make_credit_code(1).lower()}, {"链主"}),
@@ -77,7 +83,10 @@ def test_enterprise_filters(read_client, enterprises, query, expected):
     assert names(read_client.get("/api/v1/enterprises/", query)) == expected
 
 
-@pytest.mark.parametrize("query", [{"chain": "nope"}, {"ownership": "martian"}, {"town": "上海"}, {"srdi_level": "x"}])
+@pytest.mark.parametrize(
+    "query",
+    [{"chain": "nope"}, {"ownership": "martian"}, {"town": "上海"}, {"srdi_level": "x"}, {"fortune500": "maybe"}],
+)
 def test_bad_enterprise_filters_are_400(read_client, enterprises, query):
     assert read_client.get("/api/v1/enterprises/", query).status_code == 400
 
@@ -134,3 +143,30 @@ def test_stats_endpoints_return_what_stats_computes(read_client):
 )
 def test_stats_bad_parameters_are_400(read_client, query):
     assert read_client.get("/api/v1/stats/summary/", query).status_code == 400
+
+
+def test_unknown_facts_are_null_in_the_api_and_unknown_in_exports(read_client):
+    EnterpriseFactory(name="无资料企业", credit_code=None)
+    EnterpriseFactory(name="已知企业", fortune500=False, srdi_level="none", above_size=True)
+    rows = {row["name"]: row for row in read_client.get("/api/v1/enterprises/").json()["results"]}
+    unknown, known = rows["无资料企业"], rows["已知企业"]
+    assert (unknown["fortune500"], unknown["srdi_level"], unknown["above_size"]) == (None, None, None)
+    assert (known["fortune500"], known["srdi_level"], known["above_size"]) == (False, "none", True)
+    response = read_client.get("/api/v1/enterprises/", {"format": "csv", "search": "无资料企业"})
+    export = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert export.splitlines()[1].count("未知") == 3  # Fortune 500, SRDI level, size
+
+
+def test_chain_nodes_filter_by_gap_assessment(read_client):
+    chain = ChainFactory(code="nev")
+    ChainNodeFactory(chain=chain, name="待评估")
+    ChainNodeFactory(chain=chain, name="缺口", gap=True)
+    ChainNodeFactory(chain=chain, name="已配套", gap=False, gap_basis="原文称门类齐全")
+    assert names(read_client.get("/api/v1/chain-nodes/", {"gap": "unknown"})) == {"待评估"}
+    assert names(read_client.get("/api/v1/chain-nodes/", {"gap": "true"})) == {"缺口"}
+    rows = {row["name"]: row for row in read_client.get("/api/v1/chain-nodes/").json()["results"]}
+    assert (rows["待评估"]["gap"], rows["已配套"]["gap"], rows["已配套"]["gap_basis"]) == (
+        None,
+        False,
+        "原文称门类齐全",
+    )

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 from openpyxl import load_workbook
 
 from chains.imports import EnterpriseMetricResource, EnterpriseResource
@@ -139,7 +140,7 @@ def test_good_xlsx_creates_the_firms_with_their_values(staff):
     assert b.credit_code is None
     assert b.ownership == "foreign"
     assert b.fortune500 is True
-    assert b.srdi_level == "none"
+    assert b.srdi_level is None  # an empty cell is unknown, not "none"
     assert b.above_size is False
     assert b.in_pinghu is False
     assert b.town == ""
@@ -178,6 +179,32 @@ def test_choice_cells_accept_labels_in_other_languages_and_stored_values(staff):
     assert Enterprise.objects.get(name="英文标签有限公司").srdi_level == "national"
     second = Enterprise.objects.get(name="存储值有限公司")
     assert (second.ownership, second.fortune500, second.above_size) == ("foreign", True, True)
+
+
+def test_unknown_facts_import_as_unknown_not_as_no(staff):
+    """未知 or an empty cell is unknown (None) for Fortune 500, SRDI level and size; 否 and 无 are a known no."""
+    rows = enterprise_rows(
+        {"name": "未知企业有限公司", "fortune500": "未知", "srdi_level": "未知", "above_size": "unknown"},
+        {"name": "空白企业有限公司", "fortune500": None, "srdi_level": None, "above_size": ""},
+        {"name": "确知企业有限公司", "fortune500": "否", "srdi_level": "无", "above_size": "否"},
+    )
+    report = import_enterprises(xlsx_bytes(rows), staff)
+
+    assert report.ok, report.problems
+    facts = dict(
+        (name, (f500, srdi, size))
+        for name, f500, srdi, size in Enterprise.objects.values_list("name", "fortune500", "srdi_level", "above_size")
+    )
+    assert facts == {
+        "未知企业有限公司": (None, None, None),
+        "空白企业有限公司": (None, None, None),
+        "确知企业有限公司": (False, "none", False),
+    }
+    resource = EnterpriseResource()
+    firm = Enterprise.objects.get(name="未知企业有限公司")
+    with translation.override("zh-hans"):
+        rendered = [resource.fields[name].widget.render(getattr(firm, name)) for name in ("fortune500", "srdi_level")]
+    assert rendered == ["未知", "未知"]  # the export writes 未知, which imports back as unknown
 
 
 def test_credit_code_typed_in_lower_case_with_spaces_is_stored_canonically(staff):

@@ -256,3 +256,11 @@ def test_stage_dates_and_conference_are_read_only_on_an_existing_project(admin_c
     fields = admin_client.get(url(Project, "change", project.pk)).context["adminform"].form.fields
     for name in ("signed_date", "registered_date", "construction_date", "production_date", "signing_event"):
         assert name not in fields
+
+
+def test_signing_conference_admin_shows_announced_beside_recorded_totals(admin_client):
+    event = SigningEventFactory(announced_project_count=28, announced_investment=1220000)
+    page = admin_client.get(reverse("admin:projects_signingevent_changelist")).content.decode()
+    assert "公布签约项目数" in page and "系统内已登记项目数" in page and "28" in page
+    form = admin_client.get(reverse("admin:projects_signingevent_change", args=[event.pk])).content.decode()
+    assert 'name="announced_project_count"' in form and 'name="announced_investment"' in form

@@ -223,7 +223,7 @@ EXPORT_LISTS = {
     "/api/v1/chain-nodes/": "链段",
     "/api/v1/leaders/": "职务",
     "/api/v1/clusters/": "英文名称",
-    "/api/v1/signing-events/": "签约项目数",
+    "/api/v1/signing-events/": "公布签约项目数",
     "/api/v1/projects/": "投资方",
 }
 
@@ -512,3 +512,17 @@ def json_roundtrip(data):
     from rest_framework.renderers import JSONRenderer
 
     return json.loads(JSONRenderer().render(data))
+
+
+def test_a_conference_gives_its_announced_totals_beside_the_recorded_ones(read_client):
+    """The 2023-05-09 conference announced 28 projects and 122亿元 none of which are named: both figures, apart."""
+    from django.core.management import call_command
+
+    call_command("seed_pinghu", stdout=io.StringIO())
+    (row,) = read_client.get("/api/v1/signing-events/").json()["results"]
+    assert (row["announced_project_count"], Decimal(row["announced_investment"])) == (28, Decimal("1220000"))
+    assert (row["project_count"], Decimal(row["total_investment"])) == (0, 0)
+    schema = read_client.get("/api/schema/", {"format": "json"}).json()
+    properties = schema["components"]["schemas"]["SigningEvent"]["properties"]
+    assert "公布" in properties["announced_investment"]["description"]
+    assert "系统内已登记" in properties["project_count"]["description"]

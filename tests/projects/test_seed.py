@@ -1,4 +1,7 @@
-"""``seed_pinghu`` loads the reference facts, and a second run changes nothing."""
+"""``seed_pinghu`` loads the reference data that is missing and never changes an existing row.
+
+What each loaded fact says, with its source sentence, is in ``tests/chains/test_seed_facts.py``.
+"""
 
 from io import StringIO
 
@@ -6,12 +9,21 @@ import pytest
 from django.core.management import call_command
 
 from chains.choices import ChainKind
-from chains.models import Chain, ChainLeadership, ChainNode, Cluster, Enterprise, EnterpriseChainRole, Leader
+from chains.models import (
+    Chain,
+    ChainLeadership,
+    ChainNode,
+    Cluster,
+    Enterprise,
+    EnterpriseChainRole,
+    Leader,
+    SeededRow,
+)
 from projects.models import Project, SigningEvent
 
 pytestmark = pytest.mark.django_db
 
-SEEDED_MODELS = [Cluster, Chain, ChainNode, Enterprise, EnterpriseChainRole, SigningEvent]
+SEEDED_MODELS = [Cluster, Chain, ChainNode, Enterprise, EnterpriseChainRole, SigningEvent, SeededRow]
 
 
 def snapshot() -> dict[str, list[tuple]]:
@@ -34,8 +46,9 @@ def test_second_run_changes_nothing_and_says_so():
     first = snapshot()
     second_output = seed()
     assert snapshot() == first
-    assert "共写入 76 行" in first_output
+    assert "共创建 80 行" in first_output
     assert "未作任何更改" in second_output
+    assert SeededRow.objects.count() == 80
 
 
 def test_four_clusters_and_eight_chains():
@@ -75,11 +88,13 @@ def test_named_enterprises_and_their_roles():
     seed()
     great_wall = EnterpriseChainRole.objects.get(enterprise__name="长城汽车")
     assert great_wall.chain.code == "nev" and great_wall.is_lead
-    nidec = EnterpriseChainRole.objects.filter(enterprise__name="尼得科集团")
-    assert set(nidec.values_list("chain__code", flat=True)) == {"nev", "cnc"}
+    nidec = EnterpriseChainRole.objects.get(enterprise__name="尼得科集团")
+    assert (nidec.chain.code, nidec.node) == ("nev", None)
+    assert EnterpriseChainRole.objects.get(enterprise__name="尼得科机床").chain.code == "cnc"
     tsugami = Enterprise.objects.get(short_name="津上精密")
-    assert tsugami.ownership == "foreign" and tsugami.country == "日本" and "213亩" in tsugami.notes
-    assert not EnterpriseChainRole.objects.filter(enterprise__name__in=["独山能源", "银座箱包"]).exists()
+    assert tsugami.ownership == "foreign" and tsugami.country == "" and "213亩" in tsugami.notes
+    no_roles = ["独山能源", "银座箱包", "中嘉华宸能源", "荣辉灯具", "日新制钢"]
+    assert not EnterpriseChainRole.objects.filter(enterprise__name__in=no_roles).exists()
     assert Enterprise.objects.get(name="独山能源").town == "独山港镇"
 
 
@@ -92,12 +107,36 @@ def test_nothing_beyond_the_source_is_presented_as_fact():
     assert Enterprise.objects.get(name="长城汽车").ownership == ""
 
 
-def test_a_hand_edited_reference_value_is_restored_and_reported():
+def test_the_bureau_s_edits_survive_a_second_run():
+    """Edit a seeded cluster, chain, segment, enterprise and role, delete another, re-run: nothing reverts."""
     seed()
-    Chain.objects.filter(code="nev").update(name_en="Electric cars")
+    Cluster.objects.filter(code="it").update(name="信息技术产业集群", description="经信局修订")
+    Chain.objects.filter(code="nev").update(cluster=Cluster.objects.get(code="materials"), name_en="Electric cars")
+    ChainNode.objects.filter(chain__code="nev", name="驱动电机").update(name="电驱动系统", segment="upstream", gap=True)
+    Enterprise.objects.filter(name="长城汽车").update(notes="经信局核实后改写", fortune500=True, country="中国")
+    Enterprise.objects.filter(name="海优新材").update(name="杭州福斯特应用材料股份有限公司")
+    EnterpriseChainRole.objects.filter(enterprise__name="津上精密机床（浙江）有限公司").update(is_lead=True)
+    EnterpriseChainRole.objects.filter(enterprise__name="伊控动力").delete()
+    ChainNode.objects.filter(chain__code="c3", name="碳纤维及复合材料").delete()
+    edited = snapshot()
+
     output = seed()
-    assert Chain.objects.get(code="nev").name_en == "New-energy vehicles"
-    assert "产业链：新建 0，更新 1，未变 7" in output
+
+    assert snapshot() == edited
+    assert Chain.objects.get(code="nev").cluster.code == "materials"
+    assert not ChainNode.objects.filter(chain__code="nev", name="驱动电机").exists()
+    assert not Enterprise.objects.filter(name="海优新材").exists()
+    assert Enterprise.objects.get(name="长城汽车").notes == "经信局核实后改写"
+    assert "产业链：新建 0，已有 8，保持不变" in output
+    assert "未作任何更改" in output
+
+
+def test_a_row_typed_in_before_the_seed_is_kept_as_it_is():
+    Enterprise.objects.create(name="长城汽车", notes="局里先录入的", above_size=True)
+    seed()
+    great_wall = Enterprise.objects.get(name="长城汽车")
+    assert (great_wall.notes, great_wall.above_size, great_wall.facts_source) == ("局里先录入的", True, "")
+    assert EnterpriseChainRole.objects.get(enterprise=great_wall).is_lead  # its missing role is added
 
 
 def test_seeded_rows_pass_model_validation():
@@ -112,4 +151,5 @@ def test_the_2023_signing_conference_is_loaded_without_invented_projects():
     event = SigningEvent.objects.get()
     assert event.name == "2023年平湖市产业链高质量发展签约大会"
     assert event.date.isoformat() == "2023-05-09"
+    assert (event.announced_project_count, event.announced_investment) == (28, 1220000)
     assert not Project.objects.exists()

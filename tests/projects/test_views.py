@@ -10,11 +10,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from chains.models import Enterprise, Leader
+from chains.models import ChainNode, Enterprise, Leader
 from pinghu.concurrency import version_of
 from pinghu.permissions import Role
 from projects.choices import ProjectStage
-from projects.models import FollowUp, InvestmentVisit, Project
+from projects.models import FollowUp, InvestmentVisit, Project, SigningEvent
 from projects.periods import resolve_period
 from projects.services import project_create
 from tests.factories import (
@@ -353,3 +353,36 @@ def test_chain_map_marks_gaps_in_the_page_language(client, seeded, official):
     assert "补链" in chinese
     english = client.get("/chains/nev/", headers={"accept-language": "en"}).content.decode()
     assert "gap to recruit for" in english and "（链主）" not in english
+
+
+def test_the_2023_conference_shows_announced_and_recorded_totals_labelled(client, seeded, official):
+    event = SigningEvent.objects.get(date=D(2023, 5, 9))
+    page = client.get(f"/signing-events/{event.pk}/").content.decode()
+    table = page[page.index('id="conference-totals"') :]
+    announced = table[table.index("公布数") : table.index("系统内已登记")]
+    recorded = table[table.index("系统内已登记") : table.index("</table>")]
+    assert "28" in announced and "122.00" in announced
+    assert ">0<" in recorded and "0.00" in recorded
+    listing = client.get("/signing-events/").content.decode()
+    assert "公布数" in listing and "系统内已登记" in listing and "122.00" in listing
+
+
+def test_the_seeded_chain_map_claims_no_gap_and_leaves_the_rest_to_the_bureau(client, seeded, official):
+    page = client.get("/chains/nev/").content.decode()
+    assert 'badge text-bg-danger">补链' not in page  # the article gives no ground for a gap
+    assert "本地已有配套" in page and "原文称传统汽车零部件门类齐全" in page
+    assert "补链：待经信局评估" in page
+    ChainNode.objects.filter(chain__code="nev", name="动力电池").update(
+        gap=True, gap_basis="经信局评估：本地无电芯企业"
+    )
+    page = client.get("/chains/nev/").content.decode()
+    assert page.count('badge text-bg-danger">补链') == 1 and "经信局评估：本地无电芯企业" in page
+
+
+def test_an_enterprise_page_shows_unknown_facts_as_unknown(client, seeded, official):
+    firm = Enterprise.objects.get(name="津上精密机床（浙江）有限公司")
+    page = client.get(f"/enterprises/{firm.pk}/").content.decode()
+    profile = page[page.index('id="profile"') :]
+    profile = profile[: profile.index("</p>")]
+    assert profile.count("未知") == 3  # country, Fortune 500, SRDI; 规上 is derived and known
+    assert "推定" in page  # the derivation is stated on the page

@@ -1,10 +1,10 @@
-"""``manage.py seed_pinghu``: load Pinghu's reference data (idempotent)."""
+"""``manage.py seed_pinghu``: load Pinghu's reference data that is missing; never change an existing row."""
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from chains.services import seed_reference_data, upsert_reference_row
+from chains.services import reference_data_seed, reference_row_ensure
 from projects.models import SigningEvent
 from projects.reference_data import SIGNING_EVENTS
 
@@ -12,31 +12,33 @@ from projects.reference_data import SIGNING_EVENTS
 class Command(BaseCommand):
     help = (
         "Load the 4 clusters, 8 chains, starter chain maps, the enterprises the source names and the "
-        "2023 signing conference. Safe to re-run: a second run changes nothing."
+        "2023 signing conference, where missing. Rows already there are left as they are (a changed "
+        "fact reaches an existing database through a data migration); a second run changes nothing."
     )
 
     @transaction.atomic
     def handle(self, *args, **options) -> None:
-        tally = seed_reference_data()
+        tally = reference_data_seed()
         for item in SIGNING_EVENTS:
             lookup = {"name": item["name"], "date": item["date"]}
-            values = {key: value for key, value in item.items() if key not in lookup}
-            upsert_reference_row(SigningEvent, lookup, values, tally)
+            values = {key: value for key, value in item.items() if key not in lookup and key != "sources"}
+            reference_row_ensure(
+                model=SigningEvent,
+                key=f"signing-event:{item['date']:%Y-%m-%d}:{item['name']}",
+                lookup=lookup,
+                values=values,
+                tally=tally,
+            )
         labels = sorted({label for _status, label in tally}, key=str)
         for label in labels:
             self.stdout.write(
-                _("%(model)s: %(created)d created, %(updated)d updated, %(unchanged)d unchanged")
-                % {
-                    "model": label,
-                    "created": tally[("created", label)],
-                    "updated": tally[("updated", label)],
-                    "unchanged": tally[("unchanged", label)],
-                }
+                _("%(model)s: %(created)d created, %(kept)d already there, left as they are")
+                % {"model": label, "created": tally[("created", label)], "kept": tally[("kept", label)]}
             )
-        written = sum(count for (status, _label), count in tally.items() if status != "unchanged")
-        if written:
+        created = sum(count for (status, _label), count in tally.items() if status == "created")
+        if created:
             self.stdout.write(
-                self.style.SUCCESS(_("Reference data loaded: %(count)d rows written.") % {"count": written})
+                self.style.SUCCESS(_("Reference data loaded: %(count)d rows created.") % {"count": created})
             )
         else:
-            self.stdout.write(self.style.SUCCESS(_("Reference data already up to date: nothing changed.")))
+            self.stdout.write(self.style.SUCCESS(_("Reference data already loaded: nothing changed.")))

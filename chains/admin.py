@@ -1,5 +1,7 @@
 """Django admin for the industry structure (reference data kept by the bureau)."""
 
+import datetime
+
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -64,6 +66,16 @@ class LeadershipInlineFormSet(BaseInlineFormSet):
                 current_leaders.add(leader.pk)
         if chiefs > 1:
             raise ValidationError(_("A chain can have only one current chain chief; give the others an end date."))
+        terms = [
+            (data["start_date"], data.get("end_date") or datetime.date.max)
+            for data in (getattr(form, "cleaned_data", None) for form in self.forms)
+            if data and not data.get("DELETE") and data.get("role") == LeadershipRole.CHIEF and data.get("start_date")
+        ]
+        terms.sort()
+        if any(later[0] <= earlier[1] for earlier, later in zip(terms, terms[1:])):
+            raise ValidationError(
+                _("Two chain chiefs' terms in this form overlap: a chain has one chain chief at a time.")
+            )
 
 
 class SameChainNodeInlineMixin:

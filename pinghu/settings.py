@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # PostgreSQL's range types and exclusion constraints (chains: chief terms); inert on SQLite.
+    "django.contrib.postgres",
     "axes",
     "simple_history",
     "import_export",

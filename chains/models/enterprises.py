@@ -68,6 +68,7 @@ class Enterprise(TimeStampedModel):
         indexes = [models.Index(fields=["updated_at"], name="chains_enterprise_updated_idx")]
         verbose_name = _("enterprise")
         verbose_name_plural = _("enterprises")
+        permissions = [("merge_enterprise", _("Can merge duplicate enterprises"))]
         constraints = [
             models.CheckConstraint(
                 condition=Q(credit_code__isnull=True)

@@ -51,7 +51,10 @@ class NoOverlappingPeriods(BaseConstraint):
         return ExclusionConstraint(
             name=self.name,
             index_type="GIST",
-            expressions=[*((F(field), RangeOperators.EQUAL) for field in self.fields), (period, RangeOperators.OVERLAPS)],
+            expressions=[
+                *((F(field), RangeOperators.EQUAL) for field in self.fields),
+                (period, RangeOperators.OVERLAPS),
+            ],
             condition=self.condition,
         )
 

@@ -114,6 +114,7 @@ def _save_visit(request: HttpRequest, form: QuickVisitForm, visit: InvestmentVis
                 new_projects=form.new_projects(),
                 new_enterprise=form.new_enterprise,
                 by=request.user,
+                confirm_large_amounts=bool(data.get("confirm_large_amounts")),
             )
         return visit_update(
             visit=form.instance,

@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from chains.models import Chain, Enterprise, Leader
 from pinghu.models import TimeStampedModel
+from pinghu.plausibility import EARLIEST_DATE, date_errors
 
 from ..expressions import DatabaseTomorrow, IsSaturday
 from .pipeline import Project
@@ -83,6 +84,11 @@ class InvestmentVisit(TimeStampedModel):
                 violation_error_message=_("A visit cannot be dated in the future."),
             ),
             models.CheckConstraint(
+                condition=Q(date__gte=EARLIEST_DATE),
+                name="projects_visit_date_from_2000",
+                violation_error_message=_("Dates before 2000-01-01 are not accepted."),
+            ),
+            models.CheckConstraint(
                 condition=Q(follow_up_date__isnull=True) | Q(follow_up_date__gte=F("date")),
                 name="projects_visit_follow_up_after_date",
                 violation_error_message=_("The follow-up due date cannot be before the visit date."),
@@ -105,10 +111,13 @@ class InvestmentVisit(TimeStampedModel):
         super().save(*args, **kwargs)
 
     def clean(self) -> None:
-        """A visit cannot be dated after today (in Pinghu's time zone)."""
+        """A visit cannot be dated after today (in Pinghu's time zone) nor, like its follow-up, before 2000."""
         super().clean()
+        errors = date_errors(self, ["date", "follow_up_date"])
         if self.date and self.date > timezone.localdate():
-            raise ValidationError({"date": _("A visit cannot be dated in the future.")}, code="future_date")
+            errors["date"] = ValidationError(_("A visit cannot be dated in the future."), code="future_date")
+        if errors:
+            raise ValidationError(errors)
 
 
 class VisitLeader(TimeStampedModel):

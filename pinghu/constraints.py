@@ -118,4 +118,7 @@ class NoOverlappingPeriods(BaseConstraint):
         return super().__eq__(other)
 
     def __repr__(self) -> str:
-        return f"<{self.__class__.__name__}: fields={self.fields!r} start={self.start!r} end={self.end!r} name={self.name!r}>"
+        return (
+            f"<{self.__class__.__name__}: fields={self.fields!r} start={self.start!r} end={self.end!r} "
+            f"name={self.name!r}>"
+        )

@@ -206,3 +206,10 @@ class TransitionForm(forms.Form):
     to_stage = forms.ChoiceField(choices=ProjectStage.choices, label=_("to stage"))
     date = forms.DateField(label=_("date"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     note = forms.CharField(label=_("note"), required=False, max_length=2000)
+
+
+class EnterpriseMergeForm(forms.Form):
+    """One merge of the data-quality page: ``duplicate`` goes into ``keep`` (``chains.services.enterprise_merge``)."""
+
+    keep = forms.ModelChoiceField(queryset=Enterprise.objects.all(), label=_("enterprise kept"))
+    duplicate = forms.ModelChoiceField(queryset=Enterprise.objects.all(), label=_("enterprise merged into it"))

@@ -120,7 +120,7 @@ class EnterpriseAnnualMetric(TimeStampedModel):
         return f"{self.enterprise} · {self.year}" if self.enterprise_id else str(self.year)
 
     def clean(self) -> None:
-        """Figures are for a year that has begun (in Asia/Shanghai), amounts under their ceilings (PINGHU_AMOUNT_CEILINGS)."""
+        """Figures are for a year that has begun (in Asia/Shanghai), amounts under their ceilings (settings)."""
         super().clean()
         errors = amount_errors(self, METRIC_AMOUNT_FIELDS)
         if self.year is not None and self.year > timezone.localdate().year:

@@ -214,7 +214,7 @@ class EnterpriseAdminForm(forms.ModelForm):
 
     class Meta:
         model = Enterprise
-        exclude: list[str] = []
+        fields = ["name"]  # the admin's fieldsets choose the rest (with its URL field override)
 
     def clean(self):
         data = super().clean()

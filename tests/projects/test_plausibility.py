@@ -102,6 +102,16 @@ class TestWarningLine:
             project=project, data={"total_investment": LARGE + 1}, expected_version=None, confirm_large_amounts=True
         )
 
+    def test_restoring_a_version_with_a_confirmed_amount_is_not_asked_again(self):
+        from projects.restore import project_restore
+
+        project = new_project()
+        project.total_investment = LARGE
+        project = project_create(project=project, by=None, confirm_large_amounts=True)
+        record = project.history.latest("history_id")
+        project_update(project=project, data={"total_investment": Decimal("10")}, expected_version=None)
+        assert project_restore(record).total_investment == LARGE
+
 
 class TestApi:
     def body(self, **values):

@@ -8,20 +8,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('chains', '0006_enterprise_name_key'),
+        ("chains", "0006_enterprise_name_key"),
     ]
 
     operations = [
         # The exclusion constraint's equality on chain_id needs btree_gist (PostgreSQL only: a no-op on SQLite).
         BtreeGistExtension(),
         migrations.AlterModelOptions(
-            name='enterprise',
-            options={'ordering': ['name'], 'permissions': [('merge_enterprise', 'Can merge duplicate enterprises')], 'verbose_name': 'enterprise', 'verbose_name_plural': 'enterprises'},
+            name="enterprise",
+            options={
+                "ordering": ["name"],
+                "permissions": [("merge_enterprise", "Can merge duplicate enterprises")],
+                "verbose_name": "enterprise",
+                "verbose_name_plural": "enterprises",
+            },
         ),
         migrations.AddConstraint(
-            model_name='chainleadership',
-            constraint=pinghu.constraints.NoOverlappingPeriods(condition=models.Q(('role', 'chief')), end='end_date', fields=('chain',), name='chains_chainleadership_chief_terms_do_not_overlap', start='start_date', violation_error_code='chief_terms_overlap', violation_error_message="A chain has one chain chief at a time: this chief's term overlaps another chief's term of the same chain (an end date is the last day of a term; an empty end date means still in office). End the other term the day before this one starts."),
+            model_name="chainleadership",
+            constraint=pinghu.constraints.NoOverlappingPeriods(
+                condition=models.Q(("role", "chief")),
+                end="end_date",
+                fields=("chain",),
+                name="chains_chainleadership_chief_terms_do_not_overlap",
+                start="start_date",
+                violation_error_code="chief_terms_overlap",
+                violation_error_message="A chain has one chain chief at a time: this chief's term overlaps another chief's term of the same chain (an end date is the last day of a term; an empty end date means still in office). End the other term the day before this one starts.",
+            ),
         ),
     ]

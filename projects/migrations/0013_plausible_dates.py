@@ -21,46 +21,93 @@ def drop_triggers_on_sqlite(apps, schema_editor) -> None:
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('chains', '0008_chief_terms_merge_permission'),
-        ('projects', '0011_move_enterprise_services_to_aftercare'),
+        ("chains", "0008_chief_terms_merge_permission"),
+        ("projects", "0011_move_enterprise_services_to_aftercare"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RunPython(drop_triggers_on_sqlite, migrations.RunPython.noop),
         migrations.RemoveConstraint(
-            model_name='investmentvisit',
-            name='projects_visit_not_in_future',
+            model_name="investmentvisit",
+            name="projects_visit_not_in_future",
         ),
         migrations.AddConstraint(
-            model_name='followup',
-            constraint=models.CheckConstraint(condition=models.Q(('date__gte', datetime.date(2000, 1, 1))), name='projects_followup_date_from_2000', violation_error_message='Dates before 2000-01-01 are not accepted.'),
+            model_name="followup",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("date__gte", datetime.date(2000, 1, 1))),
+                name="projects_followup_date_from_2000",
+                violation_error_message="Dates before 2000-01-01 are not accepted.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='investmentvisit',
-            constraint=models.CheckConstraint(condition=models.Q(('date__gte', datetime.date(2000, 1, 1)), ('date__lte', projects.expressions.DatabaseTomorrow())), name='projects_visit_date_plausible', violation_error_message='A visit is dated from 2000-01-01 up to today.'),
+            model_name="investmentvisit",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("date__gte", datetime.date(2000, 1, 1)), ("date__lte", projects.expressions.DatabaseTomorrow())
+                ),
+                name="projects_visit_date_plausible",
+                violation_error_message="A visit is dated from 2000-01-01 up to today.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='project',
-            constraint=models.CheckConstraint(condition=models.Q(('first_contact_date__isnull', True), ('first_contact_date__gte', datetime.date(2000, 1, 1)), _connector='OR'), name='projects_project_first_contact_date_from_2000', violation_error_message='Dates before 2000-01-01 are not accepted.'),
+            model_name="project",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("first_contact_date__isnull", True),
+                    ("first_contact_date__gte", datetime.date(2000, 1, 1)),
+                    _connector="OR",
+                ),
+                name="projects_project_first_contact_date_from_2000",
+                violation_error_message="Dates before 2000-01-01 are not accepted.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='project',
-            constraint=models.CheckConstraint(condition=models.Q(('signed_date__isnull', True), ('signed_date__gte', datetime.date(2000, 1, 1)), _connector='OR'), name='projects_project_signed_date_from_2000', violation_error_message='Dates before 2000-01-01 are not accepted.'),
+            model_name="project",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("signed_date__isnull", True), ("signed_date__gte", datetime.date(2000, 1, 1)), _connector="OR"
+                ),
+                name="projects_project_signed_date_from_2000",
+                violation_error_message="Dates before 2000-01-01 are not accepted.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='project',
-            constraint=models.CheckConstraint(condition=models.Q(('registered_date__isnull', True), ('registered_date__gte', datetime.date(2000, 1, 1)), _connector='OR'), name='projects_project_registered_date_from_2000', violation_error_message='Dates before 2000-01-01 are not accepted.'),
+            model_name="project",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("registered_date__isnull", True),
+                    ("registered_date__gte", datetime.date(2000, 1, 1)),
+                    _connector="OR",
+                ),
+                name="projects_project_registered_date_from_2000",
+                violation_error_message="Dates before 2000-01-01 are not accepted.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='project',
-            constraint=models.CheckConstraint(condition=models.Q(('construction_date__isnull', True), ('construction_date__gte', datetime.date(2000, 1, 1)), _connector='OR'), name='projects_project_construction_date_from_2000', violation_error_message='Dates before 2000-01-01 are not accepted.'),
+            model_name="project",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("construction_date__isnull", True),
+                    ("construction_date__gte", datetime.date(2000, 1, 1)),
+                    _connector="OR",
+                ),
+                name="projects_project_construction_date_from_2000",
+                violation_error_message="Dates before 2000-01-01 are not accepted.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='project',
-            constraint=models.CheckConstraint(condition=models.Q(('production_date__isnull', True), ('production_date__gte', datetime.date(2000, 1, 1)), _connector='OR'), name='projects_project_production_date_from_2000', violation_error_message='Dates before 2000-01-01 are not accepted.'),
+            model_name="project",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("production_date__isnull", True),
+                    ("production_date__gte", datetime.date(2000, 1, 1)),
+                    _connector="OR",
+                ),
+                name="projects_project_production_date_from_2000",
+                violation_error_message="Dates before 2000-01-01 are not accepted.",
+            ),
         ),
         # Unapplied, the operations run backwards: this runs first, before the constraints go.
         migrations.RunPython(migrations.RunPython.noop, drop_triggers_on_sqlite),

@@ -12,7 +12,6 @@ from pinghu.permissions import Role
 from projects.models import InvestmentVisit, Project
 from tests.factories import (
     CadreAssignmentFactory,
-    ChainFactory,
     EnterpriseAnnualMetricFactory,
     EnterpriseChainRoleFactory,
     EnterpriseFactory,

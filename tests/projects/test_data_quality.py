@@ -139,3 +139,14 @@ class TestMerge:
         body = {"keep": other_keep.pk, "duplicate": other_duplicate.pk}
         assert client.post("/data-quality/merge/", body).status_code == 403
         assert Enterprise.objects.filter(pk=other_duplicate.pk).exists()
+
+
+def test_query_budget_does_not_grow_with_rows(client, bureau, django_assert_max_num_queries):
+    for number in range(30):
+        ProjectFactory(total_investment=Decimal("2000000"))
+        EnterpriseFactory(name=f"平湖{number}号有限公司")
+        EnterpriseFactory(name=f"平湖{number}号有限责任公司", credit_code=None)
+    with django_assert_max_num_queries(12):
+        assert client.get("/data-quality/").status_code == 200
+    with django_assert_max_num_queries(12):
+        assert client.get("/data-quality/?show=duplicates").status_code == 200

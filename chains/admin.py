@@ -1,5 +1,8 @@
 """Django admin for the industry structure (reference data kept by the bureau)."""
 
+import datetime
+
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -66,6 +69,16 @@ class LeadershipInlineFormSet(BaseInlineFormSet):
                 current_leaders.add(leader.pk)
         if chiefs > 1:
             raise ValidationError(_("A chain can have only one current chain chief; give the others an end date."))
+        terms = [
+            (data["start_date"], data.get("end_date") or datetime.date.max)
+            for data in (getattr(form, "cleaned_data", None) for form in self.forms)
+            if data and not data.get("DELETE") and data.get("role") == LeadershipRole.CHIEF and data.get("start_date")
+        ]
+        terms.sort()
+        if any(later[0] <= earlier[1] for earlier, later in zip(terms, terms[1:], strict=False)):
+            raise ValidationError(
+                _("Two chain chiefs' terms in this form overlap: a chain has one chain chief at a time.")
+            )
 
 
 class SameChainNodeInlineMixin:
@@ -193,9 +206,33 @@ class EnterpriseChainRoleInline(admin.TabularInline):
     extra = 0
 
 
+class EnterpriseAdminForm(forms.ModelForm):
+    """The enterprise form; a name whose other company form is recorded needs the tick that it is another firm."""
+
+    near_name_confirmed = forms.BooleanField(
+        label=_("It is another firm"),
+        required=False,
+        help_text=_(
+            "Tick only when a recorded firm differs from this name by 有限公司/有限责任公司 and really is a "
+            "different legal person."
+        ),
+    )
+
+    class Meta:
+        model = Enterprise
+        fields = ["name"]  # the admin's fieldsets choose the rest (with its URL field override)
+
+    def clean(self):
+        data = super().clean()
+        # Read by Enterprise.clean(), which the model form runs next.
+        self.instance.near_name_confirmed = bool(data.get("near_name_confirmed"))
+        return data
+
+
 @admin.register(Enterprise)
 class EnterpriseAdmin(ImportAdminMixin, SimpleHistoryAdmin):
     resource_classes = [EnterpriseResource]
+    form = EnterpriseAdminForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = [
         "name",
@@ -215,7 +252,7 @@ class EnterpriseAdmin(ImportAdminMixin, SimpleHistoryAdmin):
     search_fields = ["name", "short_name", "credit_code"]
     inlines = [EnterpriseChainRoleInline]
     fieldsets = [
-        (None, {"fields": ["name", "short_name", "credit_code"]}),
+        (None, {"fields": ["name", "near_name_confirmed", "short_name", "credit_code"]}),
         (_("Profile"), {"fields": ["ownership", "country", "fortune500", "srdi_level", "above_size"]}),
         (_("Location"), {"fields": ["in_pinghu", "town", "address", "website"]}),
         (_("Notes"), {"fields": ["notes", "facts_source"]}),

@@ -171,6 +171,14 @@ class EnterpriseResource(ImportResource):
     )
     town = column("town", _("town"), ChoiceWidget(Town.choices))
     address = column("address", _("address"))
+    # Not a column of the export: a name whose other company form (有限公司/有限责任公司) is recorded is
+    # refused, naming the recorded firm, unless this cell says it is another firm (Enterprise.clean()).
+    near_name_confirmed = column(
+        "near_name_confirmed",
+        _("It is another firm"),
+        BooleanWidget(),
+        help=_("是 only for a firm whose name differs from a recorded one only by 有限公司/有限责任公司."),
+    )
 
     class Meta(ImportResource.Meta):
         model = Enterprise
@@ -186,15 +194,25 @@ class EnterpriseResource(ImportResource):
             "in_pinghu",
             "town",
             "address",
+            "near_name_confirmed",
         )
 
     def prepare(self, dataset) -> None:
         self.existing = EnterpriseIndex()
         seen: dict[str, tuple[int, str]] = {}
         for number, values in zip(self.row_numbers, dataset, strict=False):
-            name = str(dict(zip(dataset.headers, values, strict=False)).get(str(self.fields["name"].column_name)) or "")
+            row = dict(zip(dataset.headers, values, strict=False))
+            name = str(row.get(str(self.fields["name"].column_name)) or "")
             key = firm_name_key(name)
             if not key:
+                continue
+            try:
+                confirmed = BooleanWidget().clean(row.get(str(self.fields["near_name_confirmed"].column_name)))
+            except ValueError:
+                confirmed = False  # the row's own check names the cell
+            if not confirmed:
+                # Refused by the row's check, which names the recorded firm (no warning to add).
+                seen.setdefault(key, (number, name))
                 continue
             near = self.existing.near_name(name) if key not in self.existing.by_name else None
             variant = firm_name_variant_key(name)

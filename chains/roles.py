@@ -17,4 +17,7 @@ REFERENCE_MODELS = (
     "chains.permugradescheme",
 )
 
-ROLE_PERMISSIONS = {Role.BUREAU_STAFF: [perm for model in REFERENCE_MODELS for perm in manage(model)]}
+# Merging duplicate firms (the data-quality page): moves every link of one firm to another.
+MERGE = "chains.merge_enterprise"
+
+ROLE_PERMISSIONS = {Role.BUREAU_STAFF: [*(perm for model in REFERENCE_MODELS for perm in manage(model)), MERGE]}

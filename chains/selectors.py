@@ -4,10 +4,20 @@ Writes are ``chains.services``; aggregates are ``chains.stats``.
 """
 
 from django.core.exceptions import ValidationError
+from django.db.models import CharField, Count, OuterRef, Subquery, Value
+from django.db.models.functions import Concat, Length, Substr
 from django.utils.translation import gettext as _
 
 from .models import Enterprise
-from .names import firm_name_key, firm_name_variant_key
+from .names import firm_name_key, firm_name_variant_key, near_name_hint
+
+__all__ = [
+    "enterprise_by_name",
+    "enterprise_near_name",
+    "enterprises_named",
+    "likely_duplicate_enterprises",
+    "near_name_hint",
+]
 
 
 def enterprises_named(name: str):
@@ -20,14 +30,6 @@ def enterprise_near_name(name: str) -> Enterprise | None:
     """A firm whose name differs from ``name`` only by 有限公司/有限责任公司 (a different legal name)."""
     variant = firm_name_variant_key(name)
     return Enterprise.objects.filter(name_key=variant).first() if variant else None
-
-
-def near_name_hint(near: str) -> str:
-    """What to tell someone who typed a name whose other company form is recorded."""
-    return _(
-        "%(near)s exists, which differs only in 有限公司/有限责任公司; these are different legal names: "
-        "use that name if it is the same firm."
-    ) % {"near": near}
 
 
 def enterprise_by_name(name: str) -> Enterprise | None:
@@ -44,3 +46,51 @@ def enterprise_by_name(name: str) -> Enterprise | None:
             code="ambiguous",
         )
     return firms[0] if firms else None
+
+
+# The long company form and the short one: names that differ only by these are likely the same firm.
+LONG_FORM, SHORT_FORM = "有限责任公司", "有限公司"
+
+
+def likely_duplicate_enterprises() -> list[dict]:
+    """Groups of firms that are likely one firm, for the bureau to merge, in name order.
+
+    Each group is ``{"reason": ..., "firms": [...]}``: the same name once spaces and full-width forms
+    are ignored (``name_key``), or names differing only by 有限公司/有限责任公司. Two firms cannot
+    share a credit code (a unique constraint), so a typed duplicate code is refused on entry instead.
+    Two queries plus one for the firms, however many firms are recorded.
+    """
+    same_keys = (
+        Enterprise.objects.exclude(name_key="")
+        .values("name_key")
+        .annotate(count=Count("pk"))
+        .filter(count__gt=1)
+        .values_list("name_key", flat=True)
+    )
+    short_twin = Enterprise.objects.filter(
+        name_key=Concat(
+            Substr(OuterRef("name_key"), 1, Length(OuterRef("name_key")) - len(LONG_FORM)),
+            Value(SHORT_FORM),
+            output_field=CharField(),
+        )
+    ).values("name_key")[:1]
+    variants = (
+        Enterprise.objects.filter(name_key__endswith=LONG_FORM)
+        .annotate(twin=Subquery(short_twin))
+        .filter(twin__isnull=False)
+        .values_list("name_key", "twin")
+    )
+    groups: dict[tuple[str, ...], str] = {
+        (key,): _("Same name once spaces and full-width forms are ignored") for key in same_keys
+    }
+    for long_key, short_key in variants:
+        groups[(short_key, long_key)] = _("Names differ only by 有限公司/有限责任公司")
+    keys = {key for group in groups for key in group}
+    firms_by_key: dict[str, list[Enterprise]] = {}
+    for firm in Enterprise.objects.filter(name_key__in=keys).order_by("name", "pk"):
+        firms_by_key.setdefault(firm.name_key, []).append(firm)
+    result = [
+        {"reason": reason, "firms": [firm for key in group for firm in firms_by_key.get(key, [])]}
+        for group, reason in groups.items()
+    ]
+    return sorted((group for group in result if len(group["firms"]) > 1), key=lambda group: group["firms"][0].name)

@@ -90,6 +90,7 @@ def model_update(
     expected_version: str | None,
     step_fields: Collection[str] = (),
     step_message: str = "",
+    validate_with: Mapping[str, Any] | None = None,
 ) -> models.Model:
     """Change the fields ``data`` names on row ``pk`` of ``model``, unless it is stale or names a step's field.
 
@@ -97,6 +98,7 @@ def model_update(
     ``expected_version`` (``lock_for_update``); a field in ``step_fields`` (one only a workflow step
     writes) is refused with ``step_message``; the row is validated and only the fields given (and
     the update time) are written, so what another step wrote meanwhile is never overwritten.
+    ``validate_with`` sets attributes that only validation reads (``large_amounts_confirmed``), not saved.
     Many-to-many links are the caller's to set.
     """
     instance = lock_for_update(model, pk, expected_version)
@@ -104,6 +106,8 @@ def model_update(
     if refused:
         raise ValidationError({name: ValidationError(step_message, code="step_field") for name in refused})
     for name, value in data.items():
+        setattr(instance, name, value)
+    for name, value in (validate_with or {}).items():
         setattr(instance, name, value)
     instance.full_clean()
     instance.save(update_fields=[*data, "updated_at"])

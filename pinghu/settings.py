@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # PostgreSQL's range types and exclusion constraints (chains: chief terms); inert on SQLite.
+    "django.contrib.postgres",
     "axes",
     "simple_history",
     "import_export",
@@ -256,6 +258,41 @@ PINGHU_MAJOR_PROJECT_INVESTMENT = int(os.environ.get("PINGHU_MAJOR_PROJECT_INVES
 # read-only tokens, which only read (a BI tool's full synchronisation by cursor) and get far more.
 PINGHU_API_RATE = os.environ.get("PINGHU_API_RATE", "2000/hour")
 PINGHU_API_READ_RATE = os.environ.get("PINGHU_API_READ_RATE", "20000/hour")
+
+# Plausible amounts (issue 15): an amount above its ceiling is refused wherever it is entered
+# (page, admin, API, import); one above its warning line is saved only when the person entering
+# it confirms it (the form's "确认金额无误", the API's confirm_large_amounts, the import's
+# option) and is listed on the bureau's data-quality page. Keyed by field name; units are the
+# field's own (万元, 万美元 for foreign investment, 亩 for land). Each can be set from the
+# environment: PINGHU_CEILING_<FIELD> and PINGHU_WARNING_<FIELD>, e.g. PINGHU_CEILING_TOTAL_INVESTMENT.
+AMOUNT_CEILING_DEFAULTS = {
+    "total_investment": "10000000",  # 万元 = 1,000亿元
+    "foreign_investment": "1500000",  # 万美元 = 150亿美元, about 1,000亿元
+    "registered_capital": "10000000",  # 万元
+    "land_area": "100000",  # 亩, about 67 km²
+    "expected_output": "10000000",  # 万元 a year
+    "expected_tax": "1000000",  # 万元 a year
+    "industrial_output": "10000000",  # 万元 a year (per-mu figures)
+    "revenue": "10000000",  # 万元 a year (per-mu figures)
+    "tax_paid": "1000000",  # 万元 a year (per-mu figures)
+    "rd_spending": "1000000",  # 万元 a year (per-mu figures)
+}
+AMOUNT_WARNING_DEFAULTS = {
+    "total_investment": "1000000",  # 万元 = 100亿元
+    "foreign_investment": "150000",  # 万美元
+    "registered_capital": "1000000",  # 万元
+    "land_area": "10000",  # 亩
+    "expected_output": "1000000",  # 万元 a year
+    "expected_tax": "100000",  # 万元 a year
+}
+PINGHU_AMOUNT_CEILINGS = {
+    field: os.environ.get(f"PINGHU_CEILING_{field.upper()}", default)
+    for field, default in AMOUNT_CEILING_DEFAULTS.items()
+}
+PINGHU_AMOUNT_WARNINGS = {
+    field: os.environ.get(f"PINGHU_WARNING_{field.upper()}", default)
+    for field, default in AMOUNT_WARNING_DEFAULTS.items()
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -29,3 +29,5 @@ class ProjectsConfig(AppConfig):
         add_menu_item(_("Projects"), "projects:project-list", order=40)
         add_menu_item(_("Signing conferences"), "projects:signing-event-list", order=50)
         add_menu_item(_("My overdue follow-ups"), "projects:overdue", order=90)
+        # For bureau staff: amounts to review and likely duplicate firms (the firms' keepers may open it).
+        add_menu_item(_("Data quality"), "projects:data-quality", permission="chains.change_enterprise", order=95)

@@ -11,6 +11,7 @@ from chains.models import Chain, Enterprise, Leader
 from chains.selectors import enterprise_by_name, enterprise_near_name, enterprises_named, near_name_hint
 from pinghu.concurrency import VersionedFormMixin
 from pinghu.forms import bootstrap
+from pinghu.plausibility import amount_errors, amount_warning_line, unconfirmed_amount_errors
 
 from .choices import ProjectStage
 from .models import FollowUp, InvestmentVisit, Project
@@ -51,6 +52,11 @@ class QuickVisitForm(VersionedFormMixin, forms.ModelForm):
         required=False,
         validators=[MinValueValidator(Decimal("0"))],
     )
+    confirm_large_amounts = forms.BooleanField(
+        label=_("Confirm the amounts are correct"),
+        required=False,
+        help_text=_("The amount is above the line from which it must be confirmed; check the unit (万元)."),
+    )
 
     field_order = [
         "date",
@@ -67,6 +73,7 @@ class QuickVisitForm(VersionedFormMixin, forms.ModelForm):
         "new_lead_name",
         "new_lead_chain",
         "new_lead_investment",
+        "confirm_large_amounts",
         "host_unit",
         "destination_city",
     ]
@@ -98,6 +105,9 @@ class QuickVisitForm(VersionedFormMixin, forms.ModelForm):
             self.fields["enterprise_name"].initial = self.instance.enterprise.name
             for name in ("new_lead_name", "new_lead_chain", "new_lead_investment"):
                 del self.fields[name]
+        if not self._large_amount_typed():
+            # 确认金额无误 is shown only once an amount above its warning line was typed.
+            del self.fields["confirm_large_amounts"]
         # Only the visited enterprise's open projects (and those already linked) are offered.
         enterprise_name = self.data.get("enterprise_name") or self.fields["enterprise_name"].initial
         offered = Project.objects.filter(investor__in=enterprises_named(enterprise_name or "")).exclude(
@@ -143,7 +153,25 @@ class QuickVisitForm(VersionedFormMixin, forms.ModelForm):
             value not in (None, "") for value in lead_fields
         ):
             self.add_error("new_lead_name", _("A new lead needs a name, a chain and a total investment."))
+        if data.get("new_lead_investment") is not None:
+            lead = Project(total_investment=data["new_lead_investment"])
+            lead.large_amounts_confirmed = bool(data.get("confirm_large_amounts"))
+            problems = {
+                **unconfirmed_amount_errors(lead, ["total_investment"]),
+                **amount_errors(lead, ["total_investment"]),
+            }
+            if "total_investment" in problems:
+                self.add_error("new_lead_investment", problems["total_investment"])
         return data
+
+    def _large_amount_typed(self) -> bool:
+        """Whether the new lead's investment, as posted, is above its warning line."""
+        line = amount_warning_line("total_investment")
+        try:
+            typed = Decimal(str(self.data.get("new_lead_investment") or "").replace(",", "").strip())
+        except ArithmeticError:
+            return False
+        return "new_lead_investment" in self.fields and line is not None and typed > line
 
     def new_projects(self) -> list[Project]:
         data = self.cleaned_data
@@ -178,3 +206,10 @@ class TransitionForm(forms.Form):
     to_stage = forms.ChoiceField(choices=ProjectStage.choices, label=_("to stage"))
     date = forms.DateField(label=_("date"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     note = forms.CharField(label=_("note"), required=False, max_length=2000)
+
+
+class EnterpriseMergeForm(forms.Form):
+    """One merge of the data-quality page: ``duplicate`` goes into ``keep`` (``chains.services.enterprise_merge``)."""
+
+    keep = forms.ModelChoiceField(queryset=Enterprise.objects.all(), label=_("enterprise kept"))
+    duplicate = forms.ModelChoiceField(queryset=Enterprise.objects.all(), label=_("enterprise merged into it"))

@@ -75,6 +75,8 @@ def project_restore(record) -> Project:
         for name in PROJECT_RESTORED_FIELDS:
             setattr(project, name, getattr(record, name))
         project._change_reason = _("restored the version of %(when)s") % {"when": _when(record)}
+        # Amounts as they were once saved, large ones confirmed then; the ceilings still apply.
+        project.large_amounts_confirmed = True
         project.full_clean()
         project.save()
         return project
@@ -83,6 +85,7 @@ def project_restore(record) -> Project:
         raise ValidationError(_("This project has no deletion on record to restore."), code="not_deleted")
     project = deletion.instance
     project._change_reason = _("restored after its deletion on %(when)s") % {"when": _when(deletion)}
+    project.large_amounts_confirmed = True
     project.full_clean(validate_unique=False)
     project.save(force_insert=True)
     for model in (ProjectStageChange, FollowUp):

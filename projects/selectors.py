@@ -17,10 +17,11 @@ from django.utils.translation import gettext_lazy as _
 
 from chains.choices import LeadershipRole
 from chains.models import Chain, ChainLeadership, ChainNode, Cluster, Enterprise, EnterpriseChainRole
+from pinghu.plausibility import amount_warning_line
 
 from . import stats
 from .choices import PIPELINE
-from .models import InvestmentVisit, Project, SigningEvent
+from .models import PROJECT_AMOUNT_FIELDS, InvestmentVisit, Project, SigningEvent
 from .periods import NamedPeriod
 
 # What the dashboard and chain pages show depends on these tables. Their newest change (and
@@ -223,3 +224,23 @@ def chain_page(chain: Chain, named: NamedPeriod) -> dict:
             "major": signed_link(period, chain=chain.code, major="true"),
         },
     }
+
+
+def projects_with_large_amounts():
+    """Projects with an amount above its warning line (``PINGHU_AMOUNT_WARNINGS``), for review: largest first."""
+    condition = Q()
+    for field in PROJECT_AMOUNT_FIELDS:
+        line = amount_warning_line(field)
+        if line is not None:
+            condition |= Q(**{f"{field}__gt": line})
+    if not condition:
+        return Project.objects.none()
+    return Project.objects.filter(condition).select_related("chain", "investor").order_by("-total_investment", "pk")
+
+
+def amount_warning_lines() -> list[tuple[str, object]]:
+    """The amount fields of a project that have a warning line: (label, line), as the data-quality page states them."""
+    lines = [
+        (Project._meta.get_field(field).verbose_name, amount_warning_line(field)) for field in PROJECT_AMOUNT_FIELDS
+    ]
+    return [(label, line) for label, line in lines if line is not None]

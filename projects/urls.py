@@ -1,4 +1,4 @@
-"""Pages of investment activity: dashboard, chains, visits, projects, signing conferences."""
+"""Pages of investment activity: dashboard, chains, visits, projects, signing conferences, data quality."""
 
 from django.urls import path
 
@@ -19,4 +19,6 @@ urlpatterns = [
     path("projects/<int:pk>/follow-ups/", views.project_add_follow_up, name="project-add-follow-up"),
     path("signing-events/", views.signing_event_list, name="signing-event-list"),
     path("signing-events/<int:pk>/", views.signing_event_detail, name="signing-event-detail"),
+    path("data-quality/", views.data_quality, name="data-quality"),
+    path("data-quality/merge/", views.enterprise_merge_view, name="enterprise-merge"),
 ]

@@ -1,4 +1,4 @@
-"""Server-rendered pages: the dashboard, a chain's page, visits, projects and signing conferences.
+"""Server-rendered pages: the dashboard, a chain's page, visits, projects, signing conferences, data quality.
 
 Views are thin: filters are the API's FilterSets, figures come from ``selectors``/``stats``,
 writes go through ``services``. Who may read and change what is ``pinghu.permissions``:
@@ -11,11 +11,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chains.models import Chain
+from chains.roles import MERGE
+from chains.selectors import likely_duplicate_enterprises
+from chains.services import enterprise_merge
 from pinghu.concurrency import version_of
 from pinghu.forms import add_refusal
 from pinghu.history import history_entries
@@ -24,7 +28,7 @@ from pinghu.permissions import EXPORT, may, readable
 
 from . import selectors
 from .filters import InvestmentVisitFilterSet, ProjectFilterSet
-from .forms import FollowUpForm, QuickVisitForm, TransitionForm
+from .forms import EnterpriseMergeForm, FollowUpForm, QuickVisitForm, TransitionForm
 from .models import (
     FollowUp,
     InvestmentVisit,
@@ -33,6 +37,7 @@ from .models import (
     SigningEvent,
 )
 from .periods import PERIOD_CHOICES, NamedPeriod, resolve_period
+from .selectors import amount_warning_lines, projects_with_large_amounts
 from .services import (
     project_allowed_transitions,
     project_transition,
@@ -114,6 +119,7 @@ def _save_visit(request: HttpRequest, form: QuickVisitForm, visit: InvestmentVis
                 new_projects=form.new_projects(),
                 new_enterprise=form.new_enterprise,
                 by=request.user,
+                confirm_large_amounts=bool(data.get("confirm_large_amounts")),
             )
         return visit_update(
             visit=form.instance,
@@ -256,3 +262,45 @@ def signing_event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     projects = event.projects.select_related("chain", "investor").order_by("chain__sort_order", "name")
     return render(request, "projects/signing_event_detail.html", {"event": event, "projects": projects})
+
+
+@readable("chains.change_enterprise")
+def data_quality(request: HttpRequest) -> HttpResponse:
+    """数据质量, for bureau staff: amounts above their warning line to review, and firms that are likely one."""
+    section = "duplicates" if request.GET.get("show") == "duplicates" else "amounts"
+    rows = likely_duplicate_enterprises() if section == "duplicates" else projects_with_large_amounts()
+    return render(
+        request,
+        "projects/data_quality.html",
+        {
+            "section": section,
+            "page": paginate(request, rows),
+            "query": f"show={section}",
+            "lines": amount_warning_lines(),
+            "may_merge": may(request.user, MERGE),
+        },
+    )
+
+
+@login_required
+@require_POST
+def enterprise_merge_view(request: HttpRequest) -> HttpResponse:
+    """Merge one firm into another (``chains.services.enterprise_merge``); back to the duplicates with the outcome."""
+    require(request, MERGE)
+    form = EnterpriseMergeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form_problems(form))
+    else:
+        keep, duplicate = form.cleaned_data["keep"], form.cleaned_data["duplicate"]
+        try:
+            moved = enterprise_merge(keep=keep, duplicate=duplicate, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            count = sum(moved.values())
+            messages.success(
+                request,
+                _("%(duplicate)s was merged into %(keep)s; %(count)d linked records moved.")
+                % {"duplicate": duplicate.name, "keep": keep.name, "count": count},
+            )
+    return redirect(f"{reverse('projects:data-quality')}?show=duplicates")

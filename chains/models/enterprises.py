@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 from pinghu.models import TimeStampedModel
 
 from ..choices import Ownership, SrdiLevel, Town
-from ..names import firm_name_key
+from ..names import firm_name_key, firm_name_variant_key, near_name_hint, same_credit_code_hint, same_key_hint
 from ..validators import CREDIT_CODE_LENGTH, normalize_credit_code, validate_credit_code
 from .structure import Chain, ChainNode
 
@@ -88,11 +88,16 @@ class Enterprise(TimeStampedModel):
 
     history = HistoricalRecords()
 
+    # Set by a caller (the admin's tick) when a name whose other company form (有限公司/有限责任公司)
+    # is recorded really is another firm; clean() refuses such a name otherwise.
+    near_name_confirmed = False
+
     class Meta:
         ordering = ["name"]
         indexes = [models.Index(fields=["updated_at"], name="chains_enterprise_updated_idx")]
         verbose_name = _("enterprise")
         verbose_name_plural = _("enterprises")
+        permissions = [("merge_enterprise", _("Can merge duplicate enterprises"))]
         constraints = [
             models.CheckConstraint(
                 condition=Q(credit_code__isnull=True)
@@ -137,8 +142,37 @@ class Enterprise(TimeStampedModel):
         """Store credit codes in one form (upper case, no spaces; empty means none)."""
         super().clean()
         self.credit_code = normalize_credit_code(self.credit_code)
+        errors = self.duplicate_errors()
         if not self.in_pinghu and self.town:
-            raise ValidationError({"town": _("Town can only be set for a firm located in Pinghu.")})
+            errors["town"] = ValidationError(_("Town can only be set for a firm located in Pinghu."))
+        if errors:
+            raise ValidationError(errors)
+
+    def duplicate_errors(self) -> dict[str, ValidationError]:
+        """The recorded firm this one would duplicate, offered instead of a second row.
+
+        A new or renamed firm whose name matches a recorded one once spaces and full-width forms are
+        ignored, or differs only by 有限公司/有限责任公司 (unless ``near_name_confirmed``), and a
+        credit code another firm has, are refused with a message naming the recorded firm.
+        """
+        errors: dict[str, ValidationError] = {}
+        others = Enterprise.objects.exclude(pk=self.pk) if self.pk is not None else Enterprise.objects.all()
+        key = firm_name_key(self.name or "")
+        if key and (self._state.adding or key != self.name_key):
+            same = others.filter(name_key=key).first()
+            variant = firm_name_variant_key(self.name)
+            near = others.filter(name_key=variant).first() if variant and not self.near_name_confirmed else None
+            if same is not None:
+                errors["name"] = ValidationError(same_key_hint(same.name), code="same_name_key")
+            elif near is not None:
+                errors["name"] = ValidationError(near_name_hint(near.name), code="near_name")
+        if self.credit_code:
+            holder = others.filter(credit_code=self.credit_code).first()
+            if holder is not None:
+                errors["credit_code"] = ValidationError(
+                    same_credit_code_hint(self.credit_code, holder.name), code="same_credit_code"
+                )
+        return errors
 
     def clean_fields(self, exclude=None) -> None:
         # Normalise before the field validators run, so "9133 0100…" typed with spaces or in

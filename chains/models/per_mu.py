@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from pinghu.models import TimeStampedModel
+from pinghu.plausibility import amount_errors
 
 from .enterprises import Enterprise
 
@@ -21,6 +22,10 @@ from .enterprises import Enterprise
 # only keeps typing errors out.
 METRIC_YEAR_MIN = 2000
 METRIC_YEAR_MAX = 2100
+
+
+# The figures a plausibility ceiling applies to (settings.PINGHU_AMOUNT_CEILINGS).
+METRIC_AMOUNT_FIELDS = ["land_area", "tax_paid", "industrial_output", "revenue", "rd_spending"]
 
 
 def _metric_amount(verbose_name, *, null: bool = False, help_text="") -> models.DecimalField:
@@ -115,10 +120,13 @@ class EnterpriseAnnualMetric(TimeStampedModel):
         return f"{self.enterprise} · {self.year}" if self.enterprise_id else str(self.year)
 
     def clean(self) -> None:
-        """Figures are for a year that has begun (in Asia/Shanghai); the database holds the wider range."""
+        """Figures are for a year that has begun (in Asia/Shanghai), amounts under their ceilings (settings)."""
         super().clean()
+        errors = amount_errors(self, METRIC_AMOUNT_FIELDS)
         if self.year is not None and self.year > timezone.localdate().year:
-            raise ValidationError({"year": _("The year cannot be in the future.")})
+            errors["year"] = ValidationError(_("The year cannot be in the future."))
+        if errors:
+            raise ValidationError(errors)
 
 
 class GradeThresholds(NamedTuple):

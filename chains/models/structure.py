@@ -7,6 +7,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from pinghu.constraints import NoOverlappingPeriods
 from pinghu.models import TimeStampedModel
 
 from ..choices import ChainKind, LeadershipRole, Segment
@@ -217,6 +218,21 @@ class ChainLeadership(TimeStampedModel):
                 condition=Q(end_date__isnull=True),
                 name="chains_chainleadership_one_current_role_per_leader",
                 violation_error_message=_("This leader already holds a current role in this chain."),
+            ),
+            # A term runs from its start date to its end date, both included; an empty end date means
+            # still in office. PostgreSQL holds this as an exclusion constraint; on SQLite full_clean does.
+            NoOverlappingPeriods(
+                name="chains_chainleadership_chief_terms_do_not_overlap",
+                fields=["chain"],
+                start="start_date",
+                end="end_date",
+                condition=Q(role=LeadershipRole.CHIEF),
+                violation_error_code="chief_terms_overlap",
+                violation_error_message=_(
+                    "A chain has one chain chief at a time: this chief's term overlaps another chief's term of "
+                    "the same chain (an end date is the last day of a term; an empty end date means still in "
+                    "office). End the other term the day before this one starts."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),

@@ -93,9 +93,21 @@ class TransitionForm(forms.Form):
 class ProjectAdminForm(VersionedFormMixin, forms.ModelForm):
     """The project form with the version it opened: ``project_update`` refuses a stale one over newer data."""
 
+    confirm_large_amounts = forms.BooleanField(
+        label=_("Confirm the amounts are correct"),
+        required=False,
+        help_text=_("Needed only when an amount is above its warning line (PINGHU_AMOUNT_WARNINGS)."),
+    )
+
     class Meta:
         model = Project
         exclude: list[str] = []  # every field; the admin's fieldsets choose what shows
+
+    def clean(self):
+        data = super().clean()
+        # Read by Project.clean(), which the model form runs next.
+        self.instance.large_amounts_confirmed = bool(data.get("confirm_large_amounts"))
+        return data
 
 
 @admin.register(Project)
@@ -123,7 +135,7 @@ class ProjectAdmin(ServiceSaveAdminMixin, ImportAdminMixin, RoleRulesAdminMixin,
     actions = ["change_stage"]
     fieldsets = [
         (None, {"fields": ["name", "chain", "investor", "source", "stage", "is_capital_increase", "version"]}),
-        (_("Amounts"), {"fields": PROJECT_AMOUNT_FIELDS}),
+        (_("Amounts"), {"fields": [*PROJECT_AMOUNT_FIELDS, "confirm_large_amounts"]}),
         (_("Responsibility"), {"fields": ["town", "responsible_unit", "responsible_official"]}),
         (
             _("Dates"),
@@ -161,10 +173,16 @@ class ProjectAdmin(ServiceSaveAdminMixin, ImportAdminMixin, RoleRulesAdminMixin,
         return obj.major
 
     def save_model(self, request, obj, form, change):
+        confirmed = bool(form.cleaned_data.get("confirm_large_amounts"))
         if change:
-            project_update(project=obj, data=self.edited_data(form), expected_version=form.expected_version)
+            project_update(
+                project=obj,
+                data=self.edited_data(form),
+                expected_version=form.expected_version,
+                confirm_large_amounts=confirmed,
+            )
         else:
-            project_create(project=obj, by=request.user)
+            project_create(project=obj, by=request.user, confirm_large_amounts=confirmed)
 
     def get_deleted_objects(self, objs, request):
         # The stage history cannot be deleted on its own, but it goes with its project (and comes back on restore).

@@ -48,6 +48,20 @@ PROJECT_FIELDS = [
 ]
 
 
+def confirm_large_amounts_field():
+    """The request flag that confirms amounts above their warning line (PINGHU_AMOUNT_WARNINGS)."""
+    return serializers.BooleanField(
+        write_only=True,
+        required=False,
+        default=False,
+        help_text=_(
+            "Confirms amounts above their warning line (default 1,000,000 万元 of total investment); without it "
+            "such an amount is refused with a 400 naming the field and the line. Amounts above the ceiling "
+            "(default 10,000,000 万元) are refused even when confirmed."
+        ),
+    )
+
+
 class StageChangeSerializer(serializers.ModelSerializer):
     by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
@@ -62,10 +76,11 @@ class ProjectSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     chain = serializers.SlugRelatedField(slug_field="code", queryset=Chain.objects.all())
     investor_name = serializers.CharField(source="investor.name", read_only=True)
     major = serializers.BooleanField(read_only=True, help_text=_("Derived: see the definition of a major project."))
+    confirm_large_amounts = confirm_large_amounts_field()
 
     class Meta:
         model = Project
-        fields = PROJECT_FIELDS
+        fields = [*PROJECT_FIELDS, "confirm_large_amounts"]
         read_only_fields = ["signing_event", "created_at", "updated_at"]
 
     def to_internal_value(self, data):
@@ -77,12 +92,19 @@ class ProjectSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         return super().to_internal_value(data)
 
     def create(self, validated_data):
-        project = project_create(project=Project(**validated_data), by=self.context["request"].user)
+        confirmed = validated_data.pop("confirm_large_amounts", False)
+        project = project_create(
+            project=Project(**validated_data), by=self.context["request"].user, confirm_large_amounts=confirmed
+        )
         return Project.objects.with_major().select_related("investor", "chain").get(pk=project.pk)
 
     def update(self, instance, validated_data):
+        confirmed = validated_data.pop("confirm_large_amounts", False)
         project = project_update(
-            project=instance, data=validated_data, expected_version=self.context.get("expected_version")
+            project=instance,
+            data=validated_data,
+            expected_version=self.context.get("expected_version"),
+            confirm_large_amounts=confirmed,
         )
         return Project.objects.with_major().select_related("investor", "chain").get(pk=project.pk)
 
@@ -91,7 +113,7 @@ class ProjectDetailSerializer(ProjectSerializer):
     stage_changes = StageChangeSerializer(many=True, read_only=True)
 
     class Meta(ProjectSerializer.Meta):
-        fields = [*PROJECT_FIELDS, "stage_changes"]
+        fields = [*PROJECT_FIELDS, "stage_changes", "confirm_large_amounts"]
 
 
 class TransitionSerializer(StrictFieldsMixin, serializers.Serializer):
@@ -134,6 +156,7 @@ class InvestmentVisitSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     new_projects = NewLeadSerializer(
         many=True, write_only=True, required=False, help_text=_("New leads to create and link in the same step.")
     )
+    confirm_large_amounts = confirm_large_amounts_field()
 
     class Meta:
         model = InvestmentVisit
@@ -153,6 +176,7 @@ class InvestmentVisitSerializer(StrictFieldsMixin, serializers.ModelSerializer):
             "follow_up_date",
             "projects",
             "new_projects",
+            "confirm_large_amounts",
             "recorded_by",
             "created_at",
             "updated_at",
@@ -164,7 +188,9 @@ class InvestmentVisitSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         chains = validated_data.pop("chains", [])
         projects = validated_data.pop("projects", [])
         new_projects = [Project(**data) for data in validated_data.pop("new_projects", [])]
+        confirmed = validated_data.pop("confirm_large_amounts", False)
         visit = visit_create(
+            confirm_large_amounts=confirmed,
             visit=InvestmentVisit(**validated_data),
             leaders=leaders,
             chains=chains,
@@ -179,6 +205,7 @@ class InvestmentVisitSerializer(StrictFieldsMixin, serializers.ModelSerializer):
             raise serializers.ValidationError(
                 {"new_projects": [_("New leads can only be added when a visit is created.")]}
             )
+        validated_data.pop("confirm_large_amounts", None)
         leaders = validated_data.pop("leaders", None)
         chains = validated_data.pop("chains", None)
         projects = validated_data.pop("projects", None)

@@ -73,6 +73,14 @@ class ProjectResource(MatchById, ImportResource):
     registered_date = column("registered_date", PROJECT_COLUMNS["registered_date"], DateWidget())
     construction_date = column("construction_date", PROJECT_COLUMNS["construction_date"], DateWidget())
     production_date = column("production_date", PROJECT_COLUMNS["production_date"], DateWidget())
+    # Not a column of the export: a row whose amounts are above their warning line is refused unless
+    # this cell says they were checked (PINGHU_AMOUNT_WARNINGS); read by Project.clean().
+    large_amounts_confirmed = column(
+        "large_amounts_confirmed",
+        _("amounts confirmed"),
+        BooleanWidget(),
+        help=_("Yes when the row's amounts above their warning line were checked; without it such a row is refused."),
+    )
     signing_event = column(
         "signing_event",
         PROJECT_COLUMNS["signing_event"],
@@ -83,7 +91,7 @@ class ProjectResource(MatchById, ImportResource):
     class Meta(ImportResource.Meta):
         model = Project
         clean_model_instances = False  # the services validate
-        fields = imported(PROJECT_COLUMNS, PROJECT_EXPORT_ONLY)
+        fields = (*imported(PROJECT_COLUMNS, PROJECT_EXPORT_ONLY), "large_amounts_confirmed")
 
     def prepare(self, dataset) -> None:
         firms = EnterpriseIndex()
@@ -157,5 +165,9 @@ class ProjectResource(MatchById, ImportResource):
     def after_import(self, dataset, result, **kwargs):
         if not result.has_errors() and not result.has_validation_errors():
             project_create_many(self.pending, by=self.user, reason=self.reason)
-            fields = [each.attribute for each in self.get_import_fields() if each.attribute]
+            fields = [
+                each.attribute
+                for each in self.get_import_fields()
+                if each.attribute and each.attribute != "large_amounts_confirmed"
+            ]
             project_update_many(self.updated, fields=fields, by=self.user, reason=self.reason)

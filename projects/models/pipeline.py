@@ -14,11 +14,15 @@ from simple_history.models import HistoricalRecords
 from chains.choices import Town
 from chains.models import Chain, Enterprise
 from pinghu.models import TimeStampedModel
+from pinghu.plausibility import (
+    EARLIEST_DATE,
+    PlausibleMixin,
+    amount_errors,
+    date_errors,
+    unconfirmed_amount_errors,
+)
 
 from ..choices import PIPELINE, STAGE_DATE_FIELDS, ProjectSource, ProjectStage
-
-# 万美元: a project with at least this much foreign investment is a major project.
-
 
 # 万美元: a project with at least this much foreign investment is a major project.
 MAJOR_FOREIGN_INVESTMENT = Decimal("10000")
@@ -154,7 +158,7 @@ def is_major_project(*, foreign_investment, total_investment, investor_fortune50
     )
 
 
-class Project(TimeStampedModel):
+class Project(PlausibleMixin, TimeStampedModel):
     """An investment project (招商项目) moving through the pipeline; stage changes go through services."""
 
     name = models.CharField(_("name"), max_length=200)
@@ -239,6 +243,14 @@ class Project(TimeStampedModel):
                 )
                 for field in PROJECT_AMOUNT_FIELDS
             ],
+            *[
+                models.CheckConstraint(
+                    condition=Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gte": EARLIEST_DATE}),
+                    name=f"projects_project_{field}_from_2000",
+                    violation_error_message=_("Dates before 2000-01-01 are not accepted."),
+                )
+                for field in PROJECT_DATE_ORDER
+            ],
             models.CheckConstraint(
                 condition=_not_before_earlier_dates("signed_date"),
                 name="projects_project_signed_after_contact",
@@ -303,9 +315,13 @@ class Project(TimeStampedModel):
         return self.name
 
     def clean(self) -> None:
-        """Date order and the conference date, with the offending field named."""
+        """Plausible amounts and dates, date order and the conference date, with the offending field named."""
         super().clean()
-        errors: dict[str, ValidationError] = {}
+        errors: dict[str, ValidationError] = {
+            **unconfirmed_amount_errors(self, PROJECT_AMOUNT_FIELDS),
+            **amount_errors(self, PROJECT_AMOUNT_FIELDS),
+            **date_errors(self, PROJECT_DATE_ORDER),
+        }
         for position, field in enumerate(PROJECT_DATE_ORDER[1:], start=1):
             value = getattr(self, field)
             if value is None:
@@ -313,15 +329,18 @@ class Project(TimeStampedModel):
             for earlier in reversed(PROJECT_DATE_ORDER[:position]):
                 earlier_value = getattr(self, earlier)
                 if earlier_value is not None and value < earlier_value:
-                    errors[field] = ValidationError(
-                        _("%(field)s (%(value)s) cannot be before %(earlier)s (%(earlier_value)s)."),
-                        code="date_order",
-                        params={
-                            "field": self._meta.get_field(field).verbose_name,
-                            "value": value,
-                            "earlier": self._meta.get_field(earlier).verbose_name,
-                            "earlier_value": earlier_value,
-                        },
+                    errors.setdefault(
+                        field,
+                        ValidationError(
+                            _("%(field)s (%(value)s) cannot be before %(earlier)s (%(earlier_value)s)."),
+                            code="date_order",
+                            params={
+                                "field": self._meta.get_field(field).verbose_name,
+                                "value": value,
+                                "earlier": self._meta.get_field(earlier).verbose_name,
+                                "earlier_value": earlier_value,
+                            },
+                        ),
                     )
                     break
         today = timezone.localdate()

@@ -1,6 +1,7 @@
 """What happens to a project over time: its stage changes (written by project_transition) and follow-ups."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -8,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from pinghu.models import TimeStampedModel
+from pinghu.plausibility import EARLIEST_DATE, date_errors
 
 from ..choices import ProjectStage
 from .pipeline import Project
@@ -84,6 +86,11 @@ class FollowUp(TimeStampedModel):
         verbose_name_plural = _("follow-ups")
         constraints = [
             models.CheckConstraint(
+                condition=Q(date__gte=EARLIEST_DATE),
+                name="projects_followup_date_from_2000",
+                violation_error_message=_("Dates before 2000-01-01 are not accepted."),
+            ),
+            models.CheckConstraint(
                 condition=Q(due_date__isnull=True) | Q(due_date__gte=F("date")),
                 name="projects_followup_due_after_date",
                 violation_error_message=_("The due date cannot be before the follow-up date."),
@@ -92,3 +99,10 @@ class FollowUp(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.project} · {self.date:%Y-%m-%d}"
+
+    def clean(self) -> None:
+        """A follow-up and its due date are not dated before 2000."""
+        super().clean()
+        errors = date_errors(self, ["date", "due_date"])
+        if errors:
+            raise ValidationError(errors)

@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from chains.models import Chain, Enterprise, Leader
 from pinghu.models import TimeStampedModel
+from pinghu.plausibility import EARLIEST_DATE, date_errors
 
 from ..expressions import DatabaseTomorrow, IsSaturday
 from .pipeline import Project
@@ -77,10 +78,12 @@ class InvestmentVisit(TimeStampedModel):
             models.Index(fields=["updated_at"], name="projects_visit_updated_idx"),
         ]
         constraints = [
+            # One constraint for both bounds: model validation asks the database once per constraint,
+            # and the import validates every row.
             models.CheckConstraint(
-                condition=Q(date__lte=DatabaseTomorrow()),
-                name="projects_visit_not_in_future",
-                violation_error_message=_("A visit cannot be dated in the future."),
+                condition=Q(date__gte=EARLIEST_DATE, date__lte=DatabaseTomorrow()),
+                name="projects_visit_date_plausible",
+                violation_error_message=_("A visit is dated from 2000-01-01 up to today."),
             ),
             models.CheckConstraint(
                 condition=Q(follow_up_date__isnull=True) | Q(follow_up_date__gte=F("date")),
@@ -105,10 +108,13 @@ class InvestmentVisit(TimeStampedModel):
         super().save(*args, **kwargs)
 
     def clean(self) -> None:
-        """A visit cannot be dated after today (in Pinghu's time zone)."""
+        """A visit is dated from 2000-01-01 up to today (in Pinghu's time zone); its follow-up not before 2000."""
         super().clean()
+        errors = date_errors(self, ["date", "follow_up_date"])
         if self.date and self.date > timezone.localdate():
-            raise ValidationError({"date": _("A visit cannot be dated in the future.")}, code="future_date")
+            errors["date"] = ValidationError(_("A visit cannot be dated in the future."), code="future_date")
+        if errors:
+            raise ValidationError(errors)
 
 
 class VisitLeader(TimeStampedModel):

@@ -85,9 +85,17 @@ def project_create_many(projects: list[Project], *, by: User | None, reason: str
 
 
 @transaction.atomic
-def project_create(*, project: Project, by: User | None, note: str = "") -> Project:
-    """Validate and save a new project entered by ``by``; write its first stage change (from nothing to its stage)."""
+def project_create(
+    *, project: Project, by: User | None, note: str = "", confirm_large_amounts: bool = False
+) -> Project:
+    """Validate and save a new project entered by ``by``; write its first stage change (from nothing to its stage).
+
+    An amount above its warning line (``PINGHU_AMOUNT_WARNINGS``) is refused unless
+    ``confirm_large_amounts``; one above its ceiling is refused always (``Project.clean``).
+    """
     project_prepare_new(project, by=by)
+    if confirm_large_amounts:
+        project.large_amounts_confirmed = True
     project.full_clean()
     project.save()
     ProjectStageChange.objects.create(
@@ -102,14 +110,17 @@ def project_create(*, project: Project, by: User | None, note: str = "") -> Proj
 
 
 @transaction.atomic
-def project_update(*, project: Project, data: Mapping[str, Any], expected_version: str | None) -> Project:
+def project_update(
+    *, project: Project, data: Mapping[str, Any], expected_version: str | None, confirm_large_amounts: bool = False
+) -> Project:
     """Change an existing project's own fields (``data``: field name → value); returns the saved project.
 
     The stage, its dates and the conference (``PROJECT_STEP_FIELDS``) change only through
     ``project_transition`` or ``signing_event_sign_project``, which write the stage history with
     them: naming one is refused. The row is locked and checked against ``expected_version`` (the
     ``version_of`` the caller read; ``None`` skips the check, for internal callers), and only the
-    fields given are written, so a stage change made meanwhile is never overwritten.
+    fields given are written, so a stage change made meanwhile is never overwritten. A changed amount
+    above its warning line needs ``confirm_large_amounts``.
     """
     return model_update(
         Project,
@@ -118,6 +129,7 @@ def project_update(*, project: Project, data: Mapping[str, Any], expected_versio
         expected_version=expected_version,
         step_fields=PROJECT_STEP_FIELDS,
         step_message=_("This changes only through a stage change (or a signing at a conference)."),
+        validate_with={"large_amounts_confirmed": confirm_large_amounts},
     )
 
 

@@ -78,6 +78,7 @@ def visit_create(
     projects: Iterable[Project] = (),
     new_projects: Iterable[Project] = (),
     new_enterprise: Enterprise | None = None,
+    confirm_large_amounts: bool = False,
 ) -> InvestmentVisit:
     """Record a visit with its leaders, chains and linked projects, creating new leads in the same step.
 
@@ -85,7 +86,8 @@ def visit_create(
     contact on the visit date, the visited enterprise as investor unless another is given).
     New leads are projects: ``by`` needs the permission to add projects (PermissionDenied
     otherwise; ``by=None``, an internal caller, is not asked). An unsaved ``new_enterprise`` is
-    saved first and becomes the visited enterprise.
+    saved first and becomes the visited enterprise. ``confirm_large_amounts`` confirms the new leads'
+    amounts above their warning line (``project_create``).
     One transaction: a bad new project leaves no visit (and no new enterprise) behind.
     """
     leaders = list(leaders)
@@ -109,7 +111,7 @@ def visit_create(
         if project.investor_id is None:
             project.investor = visit.enterprise
         try:
-            linked.append(project_create(project=project, by=by))
+            linked.append(project_create(project=project, by=by, confirm_large_amounts=confirm_large_amounts))
         except ValidationError as error:
             raise ValidationError({f"new_projects[{position}]": error.messages}, code="invalid") from error
     visit.projects.set(linked)

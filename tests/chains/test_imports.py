@@ -391,7 +391,9 @@ def test_the_credit_code_wins_over_a_name_of_another_firm(staff):
 def test_youxian_gongsi_and_youxian_zeren_gongsi_are_different_firms_with_a_warning(staff):
     existing = EnterpriseFactory(name="平湖庚辛有限公司", credit_code=None)
 
-    report = import_enterprises(xlsx_bytes(enterprise_rows({"name": "平湖庚辛有限责任公司"})), staff)
+    # Ticked as another firm; without the tick the row is refused, naming the recorded firm (issue 15).
+    rows = enterprise_rows({"name": "平湖庚辛有限责任公司", "near_name_confirmed": "是"})
+    report = import_enterprises(xlsx_bytes(rows), staff)
 
     assert report.ok, report.problems
     assert report.totals == {"new": 1}
@@ -406,7 +408,7 @@ def test_youxian_gongsi_and_youxian_zeren_gongsi_are_different_firms_with_a_warn
 
 
 def test_both_company_forms_in_one_file_are_two_firms_with_a_warning(staff):
-    rows = enterprise_rows({"name": "平湖壬癸有限责任公司"}, {"name": "平湖壬癸有限公司"})
+    rows = enterprise_rows({"name": "平湖壬癸有限责任公司"}, {"name": "平湖壬癸有限公司", "near_name_confirmed": "是"})
 
     report = import_enterprises(xlsx_bytes(rows), staff)
 
@@ -968,7 +970,8 @@ def test_command_imports_and_prints_the_totals(staff, tmp_path):
 def test_command_prints_warnings(staff, tmp_path):
     EnterpriseFactory(name="平湖庚辛有限公司", credit_code=None)
     path = tmp_path / "企业.csv"
-    path.write_bytes(csv_bytes(enterprise_rows({"name": "平湖庚辛有限责任公司"}), encoding="gb18030"))
+    rows = enterprise_rows({"name": "平湖庚辛有限责任公司", "near_name_confirmed": "是"})
+    path.write_bytes(csv_bytes(rows, encoding="gb18030"))
 
     out, _err = run_command(path, "--kind", "enterprises", "--user", staff.username)
 

@@ -37,6 +37,7 @@ def test_a_superuser_sees_every_entry_in_menu_order(admin_client):
             "chains:per-mu",
             "aftercare:my-firms",
             "projects:overdue",
+            "projects:data-quality",
         ]
     ]
 

@@ -108,7 +108,9 @@ def test_the_chain_table_shows_the_stages_of_the_period_end_like_the_funnel(
     signed_project(cnc, "100", D(2024, 5, 1), "乙")
     with django_assert_max_num_queries(22):
         response = client.get("/", PERIOD)
-    rows = {row["chain"].code: dict((stage, count) for stage, count, _link in row["stages"]) for row in rows_of(response)}
+    rows = {
+        row["chain"].code: dict((stage, count) for stage, count, _link in row["stages"]) for row in rows_of(response)
+    }
     assert rows["nev"]["signed"] == 1 and rows["nev"]["registered"] == 0
     funnel = {row["stage"]: row["projects"] for row in response.context["pipeline"]}
     for stage in rows["nev"]:
@@ -143,9 +145,7 @@ def one_visit_two_chains(chains):
     return chains
 
 
-def test_a_visit_with_two_chains_counts_for_each_chain_and_once_in_the_city_total(
-    client, viewer, one_visit_two_chains
-):
+def test_a_visit_with_two_chains_counts_for_each_chain_and_once_in_the_city_total(client, viewer, one_visit_two_chains):
     response = client.get("/", PERIOD)
     visits = {row["chain"].code: row["visits"]["visits"] for row in rows_of(response)}
     assert visits == {"nev": 1, "cnc": 1}

@@ -1,6 +1,6 @@
 """The data version: a value the database changes, in the writing transaction, with every write to the tables apps name.
 
-Pages that cache figures key them on it (``projects.selectors.cached``): whatever path a write
+Pages that cache figures key them on it (the dashboard and chain pages do): whatever path a write
 takes (a service, the admin, an import, a restore, ``QuerySet.update()``, a deletion, raw SQL), a
 trigger changes the version in the same transaction, so the next view after the commit computes
 the figures again. Nothing has to remember to invalidate a cache.

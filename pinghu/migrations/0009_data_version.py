@@ -16,21 +16,20 @@ def drop_triggers(apps, schema_editor) -> None:
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('pinghu', '0006_import_permission_label'),
+        ("pinghu", "0006_import_permission_label"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DataVersion',
+            name="DataVersion",
             fields=[
-                ('slot', models.BigIntegerField(primary_key=True, serialize=False, verbose_name='slot')),
-                ('version', models.BigIntegerField(verbose_name='version')),
+                ("slot", models.BigIntegerField(primary_key=True, serialize=False, verbose_name="slot")),
+                ("version", models.BigIntegerField(verbose_name="version")),
             ],
             options={
-                'verbose_name': 'data version',
-                'verbose_name_plural': 'data versions',
+                "verbose_name": "data version",
+                "verbose_name_plural": "data versions",
             },
         ),
         migrations.RunPython(migrations.RunPython.noop, drop_triggers),

@@ -1,8 +1,9 @@
 """Shared set-up for the bench scripts: a scratch PostgreSQL database, never the one you work in.
 
 The scripts take the server from ``$DATABASE_URL`` (default: the local server on
-127.0.0.1:5432, user postgres) and use a database named ``pinghu_bench`` on it, created if
-missing and migrated.
+127.0.0.1:5432, user postgres) and use a database named ``pinghu_bench`` on it (or
+``$PINGHU_BENCH_DB``, so that several checkouts can bench side by side), created if missing and
+migrated.
 """
 
 import os
@@ -14,7 +15,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 PROJECT = Path(__file__).resolve().parents[1]
-BENCH_DB = "pinghu_bench"
+BENCH_DB = os.environ.get("PINGHU_BENCH_DB", "pinghu_bench")
 
 
 def bench_database_url() -> str:

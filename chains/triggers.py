@@ -1,4 +1,4 @@
-"""The chains app's database triggers, declared once for PostgreSQL and SQLite: the "same chain" rules.
+"""The chains app's database triggers, for PostgreSQL and SQLite: the "same chain" rules and the data version.
 
 A chain-map node's parent, and an enterprise role's node, must belong to the same chain. The
 rule spans two rows, which a CHECK constraint cannot see and Django cannot express as a composite
@@ -11,10 +11,14 @@ installs them again after every ``migrate``, since on SQLite a migration that al
 ``chains_chainnode`` or ``chains_enterprisechainrole`` copies the table without its triggers. Such
 a migration must drop them first (``drop``), as SQLite refuses to copy a table that another
 table's trigger names. The machinery (statements, idempotent install) is ``pinghu.triggers``.
+
+``DATA_VERSION`` (``pinghu.dataversion``, migration ``pinghu.0009``): every write to a table of the
+app (the history tables aside) moves the data version that cached page figures are keyed on.
 """
 
 from django.db import DEFAULT_DB_ALIAS, connections
 
+from pinghu import dataversion
 from pinghu.triggers import Function, Trigger, TriggerSet, drop_sets, install_migrated, install_sets
 
 PARENT_MESSAGE = "chains_chainnode_parent_same_chain: the parent of a node must belong to the same chain"
@@ -118,7 +122,22 @@ SAME_CHAIN = TriggerSet(
     migration=("chains", "0002_chain_node_same_chain_triggers"),
     objects={"postgresql": POSTGRESQL, "sqlite": SQLITE},
 )
-TRIGGER_SETS = [SAME_CHAIN]
+# Every table of the app but the history: the pages show clusters, chains, leaders and firms.
+DATA_VERSION = dataversion.trigger_set(
+    "chains",
+    [
+        "chains_cluster",
+        "chains_chain",
+        "chains_chainnode",
+        "chains_leader",
+        "chains_chainleadership",
+        "chains_enterprise",
+        "chains_enterprisechainrole",
+        "chains_enterpriseannualmetric",
+        "chains_permugradescheme",
+    ],
+)
+TRIGGER_SETS = [SAME_CHAIN, DATA_VERSION]
 
 
 def install(connection) -> None:

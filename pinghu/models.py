@@ -1,4 +1,4 @@
-"""Models shared by every app: the timestamped base model and API tokens."""
+"""Models shared by every app: the timestamped base model, API tokens, idempotency keys and the data version."""
 
 from django.conf import settings
 from django.db import models
@@ -96,3 +96,20 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope} · {self.key}"
+
+
+class DataVersion(models.Model):
+    """One slot of the data version (``pinghu.dataversion``): database triggers move it with every write.
+
+    Written only by the triggers the apps declare; read by pages that cache figures.
+    """
+
+    slot = models.BigIntegerField(_("slot"), primary_key=True)
+    version = models.BigIntegerField(_("version"))
+
+    class Meta:
+        verbose_name = _("data version")
+        verbose_name_plural = _("data versions")
+
+    def __str__(self) -> str:
+        return f"{self.slot}:{self.version}"

@@ -5,65 +5,42 @@ which cluster, who leads them) and the drill-down links, each in a bounded numbe
 """
 
 import hashlib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from urllib.parse import urlencode
 
 from django.core.cache import cache
-from django.db import connection
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chains.choices import LeadershipRole
-from chains.models import Chain, ChainLeadership, ChainNode, Cluster, Enterprise, EnterpriseChainRole
+from chains.models import Chain, ChainLeadership, ChainNode, Cluster, EnterpriseChainRole
+from pinghu import dataversion, figures
 from pinghu.plausibility import amount_warning_line
 
 from . import stats
 from .choices import PIPELINE
-from .models import PROJECT_AMOUNT_FIELDS, InvestmentVisit, Project, SigningEvent
+from .models import PROJECT_AMOUNT_FIELDS, InvestmentVisit, Project
 from .periods import NamedPeriod
 
-# What the dashboard and chain pages show depends on these tables. Their newest change (and
-# highest id, for additions) versions the cached figures, so any write is visible on the next
-# request; a deletion of an older row is picked up when the entry expires.
-VERSIONED_MODELS = [
-    Project,
-    InvestmentVisit,
-    SigningEvent,
-    Chain,
-    Cluster,
-    ChainLeadership,
-    EnterpriseChainRole,
-    Enterprise,
-]
+# The version in the key changes with every write (database triggers, ``pinghu.dataversion``), so an
+# entry is never stale; the timeout only bounds the memory that old entries hold.
 CACHE_SECONDS = 300
 
 
-def data_version() -> str:
-    """A fingerprint of the data behind the pages: newest ``updated_at`` and highest id of each table.
-
-    One statement of scalar sub-selects (the ORM cannot put aggregates of several tables in one
-    query); each lone MAX is answered from an index on PostgreSQL and SQLite alike.
-    """
-    quote = connection.ops.quote_name
-    columns = []
-    for model in VERSIONED_MODELS:
-        table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
-        columns += [f"(SELECT MAX({quote('updated_at')}) FROM {table})", f"(SELECT MAX({pk}) FROM {table})"]
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(columns)}")
-        return "|".join(str(value) for value in cursor.fetchone())
-
-
 def cached(kind: str, named: NamedPeriod, compute, *extra: str):
-    """``compute()`` once per period, language and data version; answers from the cache otherwise."""
+    """``compute()`` once per period, language and data version; answers from the cache otherwise.
+
+    The version is read before computing: figures cached under it are at least as new as it is.
+    """
     from django.utils import translation
 
     period = named.period
     parts = ["pinghu", kind, translation.get_language() or "", period.start.isoformat(), period.end.isoformat()]
-    # Hashed: the version holds spaces and colons, which some cache backends refuse in keys.
-    key = f"pinghu:{kind}:" + hashlib.sha256(":".join([*parts, *extra, data_version()]).encode()).hexdigest()
+    # Hashed: the version holds colons, and chain codes any character, which some cache backends refuse in keys.
+    version = dataversion.current()
+    key = f"pinghu:{kind}:" + hashlib.sha256(":".join([*parts, *extra, version]).encode()).hexdigest()
     return cache.get_or_set(key, compute, CACHE_SECONDS)
 
 
@@ -89,19 +66,35 @@ def current_chiefs() -> dict[int, list[ChainLeadership]]:
 
 
 def dashboard(named: NamedPeriod) -> dict:
-    """Everything the dashboard shows, in about a dozen queries whatever the data size."""
+    """Everything the dashboard shows, in about a dozen queries whatever the data size.
+
+    The chain table's stages are those of the period's end, like the funnel beside it; its city
+    total is its own row, computed directly (a visit concerning two chains counts once in it).
+    """
     period = named.period
     summary = {**stats.summary(period), **stats.stage_durations(period)}
     signed = {row["pk"]: row for row in stats.signed_by_chain(period)}
     visits = {row["pk"]: row for row in stats.visits_by_chain(period)}
-    # Current stages (the lists they link to filter on the current stage), whatever the period.
-    stage_counts = stats.pipeline_by_chain(timezone.localdate())
-    leads = dict(
-        Chain.objects.annotate(n=Count("enterprise_roles", filter=Q(enterprise_roles__is_lead=True))).values_list(
-            "pk", "n"
-        )
-    )
+    stage_counts = stats.pipeline_by_chain(period.end)
+    pipeline = stats.pipeline(period)
+    monthly = stats.monthly(period)
+    # The lists behind the stage counts filter on the current stage: linked only when that is what is counted.
+    stages_are_current = period.end >= timezone.localdate()
+    # Lead firms (链主) are a few per chain: one query gives each chain's and the city's (a firm leading two is one).
+    lead_roles = list(EnterpriseChainRole.objects.filter(is_lead=True).values_list("chain", "enterprise"))
+    leads = Counter(chain for chain, _enterprise in lead_roles)
     chiefs = current_chiefs()
+
+    def stage_cells(counts: dict[str, int], **filters) -> list[tuple]:
+        return [
+            (
+                stage,
+                counts.get(stage, 0),
+                _link("projects:project-list", stage=stage, **filters) if stages_are_current else None,
+            )
+            for stage in PIPELINE
+        ]
+
     clusters = []
     for cluster in Cluster.objects.prefetch_related(Prefetch("chains", queryset=Chain.objects.order_by("sort_order"))):
         rows = []
@@ -109,14 +102,7 @@ def dashboard(named: NamedPeriod) -> dict:
             rows.append(
                 {
                     "chain": chain,
-                    "stages": [
-                        (
-                            stage,
-                            stage_counts.get(chain.pk, {}).get(stage, 0),
-                            _link("projects:project-list", chain=chain.code, stage=stage),
-                        )
-                        for stage in PIPELINE
-                    ],
+                    "stages": stage_cells(stage_counts.get(chain.pk, {}), chain=chain.code),
                     "signed": signed[chain.pk],
                     "signed_link": signed_link(period, chain=chain.code),
                     "visits": visits[chain.pk],
@@ -126,11 +112,19 @@ def dashboard(named: NamedPeriod) -> dict:
                 }
             )
         clusters.append({"cluster": cluster, "rows": rows})
-    pipeline = stats.pipeline(period)
-    monthly = stats.monthly(period)
+    city = {
+        "stages": stage_cells({row["stage"]: row["projects"] for row in pipeline}),
+        "signed": summary,
+        "signed_link": signed_link(period),
+        "visits": summary,
+        "visits_link": visits_link(period),
+        "leads": len({enterprise for _chain, enterprise in lead_roles}),
+    }
     return {
         "summary": summary,
         "clusters": clusters,
+        "city": city,
+        "stages_are_current": stages_are_current,
         "pipeline": pipeline,
         "pipeline_labels": [str(stage.label) for stage in PIPELINE],
         "links": {
@@ -153,7 +147,7 @@ def dashboard(named: NamedPeriod) -> dict:
             "visits": [row["visits"] for row in monthly],
             "person_times": [row["person_times"] for row in monthly],
             "signed_projects": [row["signed_projects"] for row in monthly],
-            "signed_investment_yi": [float(row["signed_investment"] / 10000) for row in monthly],
+            "signed_investment_yi": [float(figures.yi(row["signed_investment"])) for row in monthly],
             "funnel": [
                 {"name": row["label"], "value": row["projects"]} for row in pipeline if row["stage"] in PIPELINE
             ],

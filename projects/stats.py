@@ -6,6 +6,8 @@ chain or a cluster, and runs aggregated queries in the database: no Python loop 
 Definitions:
 - visits: investment visits dated in the period.
 - person-times (人次): the sum over those visits of the number of leaders on each visit.
+- per chain, a visit counts once for each chain it concerns; the city total (and a cluster's)
+  counts it once, so the chains' visit figures can add up to more than the total.
 - Saturday person-times: the same over visits dated on a Saturday.
 - projects engaged (对接项目): distinct projects linked to visits in the period (with a chain or
   cluster filter, the projects of that chain or cluster so linked, whatever chains the visit was
@@ -217,7 +219,11 @@ def _with_start_rate(row: dict) -> dict:
 
 
 def visits_by_chain(period: Period, *, cluster: Cluster | None = None) -> list[dict]:
-    """Visits, person-times and projects engaged per chain concerned (zero rows included), in three queries."""
+    """Visits, person-times and projects engaged per chain concerned (zero rows included), in three queries.
+
+    A visit concerning two chains counts in both rows: the rows' visits can add up to more than
+    ``visit_summary``'s; projects engaged add up, a project counting for its own chain.
+    """
     chains = Chain.objects.order_by("cluster__sort_order", "sort_order", "code")
     if cluster is not None:
         chains = chains.filter(cluster=cluster)

@@ -12,7 +12,7 @@ from django.contrib import admin
 from django.shortcuts import resolve_url
 from django.utils.formats import number_format
 
-from pinghu import navigation, permissions
+from pinghu import figures, navigation, permissions
 from pinghu.api.export import yes_no_unknown
 from pinghu.choices import UNKNOWN_LABEL
 
@@ -21,10 +21,11 @@ register = template.Library()
 
 @register.filter
 def yi(amount_wan) -> str:
-    """万元 → 亿元 with two decimals (1 亿元 = 10,000 万元)."""
+    """万元 → 亿元 with two decimals, rounded half up (``pinghu.figures.yi``; 1 亿元 = 10,000 万元)."""
     if amount_wan in (None, ""):
         return "—"
-    return number_format(Decimal(amount_wan) / Decimal(10000), decimal_pos=2, use_l10n=True, force_grouping=True)
+    # Rounded before formatting: number_format cuts the digits past decimal_pos off.
+    return number_format(figures.yi(amount_wan), decimal_pos=2, use_l10n=True, force_grouping=True)
 
 
 @register.filter

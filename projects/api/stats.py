@@ -81,20 +81,33 @@ class SummarySerializer(serializers.Serializer):
     construction_to_production_days = days_field()
 
 
+VISITS_PER_CHAIN = _(
+    "A visit concerning several chains counts once for each of them in the chain rows and once in the total row, "
+    "so the chain rows' visits and person-times can add up to more than the total."
+)
+
+
 class ByChainRowSerializer(serializers.Serializer):
-    code = serializers.CharField()
+    code = serializers.CharField(allow_null=True, help_text=_("Chain code; null on the total row."))
     name = serializers.CharField()
-    cluster = serializers.CharField(source="cluster__code")
+    cluster = serializers.CharField(
+        source="cluster__code", allow_null=True, help_text=_("Cluster code; on the total row, the cluster asked for.")
+    )
+    is_total = serializers.BooleanField(
+        help_text=_("True on the last row: the city's (or the cluster's) total, computed directly.")
+    )
     signed_projects = serializers.IntegerField()
-    signed_investment = money_field()
-    signed_foreign_investment = money_field()
+    signed_investment = money_field(help_text=_("万元"))
+    signed_foreign_investment = money_field(help_text=_("万美元"))
     major_projects = serializers.IntegerField()
     started_projects = serializers.IntegerField()
     start_rate = rate_field()
-    visits = serializers.IntegerField()
-    person_times = serializers.IntegerField()
-    saturday_person_times = serializers.IntegerField()
-    projects_engaged = serializers.IntegerField()
+    visits = serializers.IntegerField(help_text=VISITS_PER_CHAIN)
+    person_times = serializers.IntegerField(help_text=VISITS_PER_CHAIN)
+    saturday_person_times = serializers.IntegerField(help_text=VISITS_PER_CHAIN)
+    projects_engaged = serializers.IntegerField(
+        help_text=_("A project counts for its own chain, whatever chains the visit was tagged with: rows add up.")
+    )
 
 
 class PipelineRowSerializer(serializers.Serializer):
@@ -146,31 +159,44 @@ class SummaryView(StatsView):
         return Response(SummarySerializer(data).data)
 
 
+VISIT_KEYS = ("visits", "person_times", "saturday_person_times", "projects_engaged")
+
+
 class ByChainView(StatsView):
     @extend_schema(
         summary=_("Signing and visit figures per chain"),
+        description=_(
+            "One row per chain (of the cluster if one is asked for), then a last row with is_total true: the "
+            "city's (or the cluster's) total, computed directly rather than summed from the rows. A visit "
+            "concerning several chains counts once for each of them, and once in the total. With chain, "
+            "only that chain's row."
+        ),
         parameters=[StatsQuerySerializer],
         responses={200: ByChainRowSerializer(many=True), **READ_ERRORS},
     )
     def get(self, request):
         query = self.query(request)
-        cluster = query["cluster"] or (query["chain"].cluster if query["chain"] else None)
-        visits = {row["code"]: row for row in stats.visits_by_chain(query["period"], cluster=cluster)}
+        period, chain = query["period"], query["chain"]
+        cluster = query["cluster"] or (chain.cluster if chain else None)
+        visits = {row["code"]: row for row in stats.visits_by_chain(period, cluster=cluster)}
         rows = []
-        for row in stats.signed_by_chain(query["period"], cluster=cluster):
-            if query["chain"] is not None and row["code"] != query["chain"].code:
+        for row in stats.signed_by_chain(period, cluster=cluster):
+            if chain is not None and row["code"] != chain.code:
                 continue
-            visit_row = visits[row["code"]]
-            rows.append(
-                {
-                    **row,
-                    **{
-                        key: visit_row[key]
-                        for key in ("visits", "person_times", "saturday_person_times", "projects_engaged")
-                    },
-                }
-            )
+            rows.append({**row, **{key: visits[row["code"]][key] for key in VISIT_KEYS}, "is_total": False})
+        if chain is None:  # one chain's row is its own total
+            rows.append(self.total_row(period, cluster=query["cluster"]))
         return Response(ByChainRowSerializer(rows, many=True).data)
+
+    @staticmethod
+    def total_row(period, *, cluster) -> dict:
+        """The city's or the cluster's chains as a whole: every visit once, however many of them it concerns."""
+        if cluster is not None:
+            name, cluster_code = str(_("Total of %(name)s") % {"name": cluster.name}), cluster.code
+        else:
+            name, cluster_code = str(_("City total")), None
+        figures = {**stats.visit_summary(period, cluster=cluster), **stats.signed_summary(period, cluster=cluster)}
+        return {**figures, "code": None, "name": name, "cluster__code": cluster_code, "is_total": True}
 
 
 class PipelineView(StatsView):

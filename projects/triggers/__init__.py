@@ -17,6 +17,10 @@ Two sets, each first installed by the migration that added what it keeps:
     stage and removes it from the old one, on its date, in its project's chain.
   - ``projects_project``: a new chain or total investment moves the project's deltas along.
 
+- ``DATA_VERSION`` (``pinghu.dataversion``, migration ``pinghu.0009``): every write to a table of
+  the app (the history tables aside) moves the data version, which the cached dashboard and chain
+  figures are keyed on (``projects.selectors.cached``).
+
 ``install_after_migrate`` (connected in ``ProjectsConfig.ready``) installs both again after every
 ``migrate``: on SQLite a migration that alters one of these tables copies it without its
 triggers. SQLite also refuses to copy a table that another table's trigger names (most of the
@@ -31,6 +35,7 @@ turns these declarations into statements (``pinghu.triggers``).
 
 from django.db import DEFAULT_DB_ALIAS, connections
 
+from pinghu import dataversion
 from pinghu.triggers import TriggerSet, drop_sets, install_migrated, install_sets
 
 from . import rollups_postgresql, rollups_sqlite
@@ -41,8 +46,25 @@ ROLLUPS = TriggerSet(
     migration=("projects", "0006_rollup_triggers"),
     objects={"postgresql": rollups_postgresql.OBJECTS, "sqlite": rollups_sqlite.OBJECTS},
 )
+# Every table of the app but the history: whatever the pages show is read from these.
+DATA_VERSION = dataversion.trigger_set(
+    "projects",
+    [
+        "projects_signingevent",
+        "projects_project",
+        "projects_projectstagechange",
+        "projects_followup",
+        "projects_visitday",
+        "projects_visitdaychain",
+        "projects_pipelinedelta",
+        "projects_investmentvisit",
+        "projects_investmentvisit_chains",
+        "projects_visitleader",
+        "projects_visitproject",
+    ],
+)
 # In installation order: the rollups read the leader count.
-TRIGGER_SETS = [LEADER_COUNT, ROLLUPS]
+TRIGGER_SETS = [LEADER_COUNT, ROLLUPS, DATA_VERSION]
 
 
 def install(connection) -> None:

@@ -11,6 +11,7 @@ from chains.models import Chain, Enterprise, Leader
 from chains.selectors import enterprise_by_name, enterprise_near_name, enterprises_named, near_name_hint
 from pinghu.concurrency import VersionedFormMixin
 from pinghu.forms import bootstrap
+from pinghu.pages import IDEMPOTENCY_FIELD, IdempotencyKeyField
 
 from .choices import ProjectStage
 from .models import FollowUp, InvestmentVisit, Project
@@ -51,6 +52,7 @@ class QuickVisitForm(VersionedFormMixin, forms.ModelForm):
         required=False,
         validators=[MinValueValidator(Decimal("0"))],
     )
+    idempotency_key = IdempotencyKeyField()
 
     field_order = [
         "date",
@@ -96,7 +98,7 @@ class QuickVisitForm(VersionedFormMixin, forms.ModelForm):
             self.fields["chains"].initial = list(self.instance.chains.all())
             self.fields["projects"].initial = list(self.instance.projects.all())
             self.fields["enterprise_name"].initial = self.instance.enterprise.name
-            for name in ("new_lead_name", "new_lead_chain", "new_lead_investment"):
+            for name in ("new_lead_name", "new_lead_chain", "new_lead_investment", IDEMPOTENCY_FIELD):
                 del self.fields[name]
         # Only the visited enterprise's open projects (and those already linked) are offered.
         enterprise_name = self.data.get("enterprise_name") or self.fields["enterprise_name"].initial
@@ -138,10 +140,11 @@ class QuickVisitForm(VersionedFormMixin, forms.ModelForm):
                     )
                     % {"name": name},
                 )
-        lead_fields = [data.get("new_lead_name"), data.get("new_lead_chain"), data.get("new_lead_investment")]
-        if any(value not in (None, "") for value in lead_fields) and not all(
-            value not in (None, "") for value in lead_fields
-        ):
+        # A lead field with an error of its own (a bad amount, say) was filled in: only fields left
+        # empty make the lead incomplete, so a bad amount is one error, on the amount.
+        lead_fields = ["new_lead_name", "new_lead_chain", "new_lead_investment"]
+        filled = [name for name in lead_fields if data.get(name) not in (None, "") or name in self.errors]
+        if filled and len(filled) < len(lead_fields):
             self.add_error("new_lead_name", _("A new lead needs a name, a chain and a total investment."))
         return data
 

@@ -105,10 +105,22 @@ class InvestmentVisit(TimeStampedModel):
         super().save(*args, **kwargs)
 
     def clean(self) -> None:
-        """A visit cannot be dated after today (in Pinghu's time zone)."""
+        """A visit cannot be dated after today (in Pinghu's time zone); its follow-up is not due before it.
+
+        The follow-up rule is also the constraint ``projects_visit_follow_up_after_date``; said here
+        first, the form shows it once, on the follow-up date (a field with an error is left out of the
+        constraint checks that follow).
+        """
         super().clean()
+        errors = {}
         if self.date and self.date > timezone.localdate():
-            raise ValidationError({"date": _("A visit cannot be dated in the future.")}, code="future_date")
+            errors["date"] = ValidationError(_("A visit cannot be dated in the future."), code="future_date")
+        if self.date and self.follow_up_date and self.follow_up_date < self.date:
+            errors["follow_up_date"] = ValidationError(
+                _("The follow-up due date cannot be before the visit date."), code="follow_up_before_visit"
+            )
+        if errors:
+            raise ValidationError(errors)
 
 
 class VisitLeader(TimeStampedModel):

@@ -34,6 +34,7 @@ from .models import (
 )
 from .periods import PERIOD_CHOICES, NamedPeriod, resolve_period
 from .services import (
+    follow_up_save,
     project_allowed_transitions,
     project_transition,
     visit_create,
@@ -240,7 +241,11 @@ def project_add_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
     require(request, "projects.change_project", project)
     form = FollowUpForm(request.POST, instance=FollowUp(project=project, author=request.user))
     if form.is_valid():
-        form.save()
+        try:
+            follow_up_save(follow_up=form.instance, by=request.user)
+        except ValidationError as error:
+            add_refusal(form, error)
+    if form.is_valid():
         messages.success(request, _("Follow-up added."))
     else:
         messages.error(request, form_problems(form) or _("Please check the follow-up."))

@@ -4,10 +4,11 @@ Admin, pages, API and the import call these functions; none of them writes a sta
 its links or a conference signing by other means. An update takes the version its caller read
 (``expected_version``, checked on the locked row by ``pinghu.concurrency.lock_for_update``).
 One module per subject: ``projects`` (new projects, edits, signing, deletion), ``transitions``
-(stage moves), ``visits``, ``bulk`` (the import's edits).
+(stage moves), ``visits``, ``follow_ups``, ``bulk`` (the import's edits).
 """
 
 from .bulk import PROJECT_RECORDED_FIELDS, project_import_save, project_update_many
+from .follow_ups import follow_up_save
 from .projects import (
     PROJECT_BATCH_CLEAN,
     project_create,
@@ -25,6 +26,7 @@ __all__ = [
     "PROJECT_BATCH_CLEAN",
     "PROJECT_RECORDED_FIELDS",
     "VISIT_BATCH_CLEAN",
+    "follow_up_save",
     "project_allowed_transitions",
     "project_create",
     "project_create_many",

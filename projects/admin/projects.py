@@ -163,7 +163,9 @@ class ProjectAdmin(ServiceSaveAdminMixin, ImportAdminMixin, RoleRulesAdminMixin,
 
     def save_model(self, request, obj, form, change):
         if change:
-            project_update(project=obj, data=self.edited_data(form), expected_version=form.expected_version)
+            project_update(
+                project=obj, data=self.edited_data(form), expected_version=form.expected_version, by=request.user
+            )
         else:
             project_create(project=obj, by=request.user)
 

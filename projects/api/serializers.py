@@ -82,7 +82,10 @@ class ProjectSerializer(StrictFieldsMixin, serializers.ModelSerializer):
 
     def update(self, instance, validated_data):
         project = project_update(
-            project=instance, data=validated_data, expected_version=self.context.get("expected_version")
+            project=instance,
+            data=validated_data,
+            expected_version=self.context.get("expected_version"),
+            by=self.context["request"].user,
         )
         return Project.objects.with_major().select_related("investor", "chain").get(pk=project.pk)
 

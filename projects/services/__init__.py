@@ -10,7 +10,10 @@ One module per subject: ``projects`` (new projects, edits, signing, deletion), `
 from .bulk import PROJECT_RECORDED_FIELDS, project_import_save, project_update_many
 from .follow_ups import follow_up_save
 from .projects import (
+    ASSIGN,
+    ASSIGNMENT_FIELDS,
     PROJECT_BATCH_CLEAN,
+    project_check_assignment,
     project_create,
     project_create_many,
     project_delete,
@@ -23,11 +26,14 @@ from .transitions import project_allowed_transitions, project_transition, stage_
 from .visits import VISIT_BATCH_CLEAN, visit_create, visit_create_many, visit_delete, visit_prepare_new, visit_update
 
 __all__ = [
+    "ASSIGN",
+    "ASSIGNMENT_FIELDS",
     "PROJECT_BATCH_CLEAN",
     "PROJECT_RECORDED_FIELDS",
     "VISIT_BATCH_CLEAN",
     "follow_up_save",
     "project_allowed_transitions",
+    "project_check_assignment",
     "project_create",
     "project_create_many",
     "project_delete",

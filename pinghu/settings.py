@@ -139,11 +139,15 @@ X_FRAME_OPTIONS = "DENY"
 
 # Content-Security-Policy (django-csp): scripts, styles and everything else only from this
 # site; no inline script or style element anywhere (templates keep data in json_script blocks).
+# One exception: inline style *attributes* (style-src-attr), which ECharts writes into the HTML
+# of its tooltips (the coloured markers); they cannot run code. Scripts and <style> elements stay
+# 'self' only.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],

@@ -4,14 +4,18 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('chains', '0006_enterprise_name_key'),
+        ("chains", "0006_enterprise_name_key"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='chainleadership',
-            options={'ordering': ['chain', 'role', '-start_date'], 'permissions': [('manage_leadership', 'Can appoint chain leaders and link leaders to login accounts')], 'verbose_name': 'chain leadership', 'verbose_name_plural': 'chain leaderships'},
+            name="chainleadership",
+            options={
+                "ordering": ["chain", "role", "-start_date"],
+                "permissions": [("manage_leadership", "Can appoint chain leaders and link leaders to login accounts")],
+                "verbose_name": "chain leadership",
+                "verbose_name_plural": "chain leaderships",
+            },
         ),
     ]

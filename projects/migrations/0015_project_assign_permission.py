@@ -4,14 +4,18 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('projects', '0011_move_enterprise_services_to_aftercare'),
+        ("projects", "0011_move_enterprise_services_to_aftercare"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='project',
-            options={'ordering': ['-updated_at', '-pk'], 'permissions': [('assign_project', "Can change a project's chain and responsible official")], 'verbose_name': 'investment project', 'verbose_name_plural': 'investment projects'},
+            name="project",
+            options={
+                "ordering": ["-updated_at", "-pk"],
+                "permissions": [("assign_project", "Can change a project's chain and responsible official")],
+                "verbose_name": "investment project",
+                "verbose_name_plural": "investment projects",
+            },
         ),
     ]

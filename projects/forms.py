@@ -51,6 +51,14 @@ class QuickVisitForm(VersionedFormMixin, forms.ModelForm):
         decimal_places=2,
         required=False,
         validators=[MinValueValidator(Decimal("0"))],
+        # Django's own messages name neither the field nor, in Chinese, end as a sentence.
+        error_messages={
+            "invalid": _("New lead's total investment: enter a number, in 10k CNY."),
+            "min_value": _("New lead's total investment cannot be negative."),
+            "max_digits": _("New lead's total investment: at most %(max)s digits in all."),
+            "max_decimal_places": _("New lead's total investment: at most %(max)s decimal places."),
+            "max_whole_digits": _("New lead's total investment: at most %(max)s digits before the decimal point."),
+        },
     )
     idempotency_key = IdempotencyKeyField()
 

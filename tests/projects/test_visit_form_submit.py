@@ -87,12 +87,20 @@ def test_keys_are_per_user(client, official):
 # --- each error once, on its field, in Chinese -------------------------------------------------
 
 
-@pytest.mark.parametrize("amount", ["abc", "-5", "1e400"])
-def test_a_bad_amount_is_one_error_on_the_amount(client, official, amount):
+@pytest.mark.parametrize(
+    ("amount", "message"),
+    [
+        ("abc", "新线索总投资：请输入数字（万元）。"),
+        ("-5", "新线索总投资不能为负数。"),
+        ("1e400", "新线索总投资：总共最多 14 位数字。"),
+        ("1.234", "新线索总投资：最多 2 位小数。"),
+        ("1234567890123.4", "新线索总投资：整数部分最多 12 位。"),
+    ],
+)
+def test_a_bad_amount_is_one_error_on_the_amount(client, official, amount, message):
     response = client.post("/visits/new/", _with_lead(new_lead_investment=amount))
     errors = response.context["form"].errors
-    assert list(errors) == ["new_lead_investment"], errors
-    assert len(errors["new_lead_investment"]) == 1
+    assert errors == {"new_lead_investment": [message]}, errors
     assert "新线索需要填写名称、产业链和总投资" not in response.content.decode()
 
 

@@ -11,9 +11,10 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from pinghu.admin import ImportAdminMixin
+from pinghu.admin import ImportAdminMixin, ServiceSaveAdminMixin
 from pinghu.api.export import yes_no_unknown
 from pinghu.choices import UNKNOWN_LABEL
+from pinghu.permissions import may
 
 from . import stats
 from .choices import Grade, LeadershipRole
@@ -29,6 +30,7 @@ from .models import (
     Leader,
     PerMuGradeScheme,
 )
+from .services import MANAGE_LEADERSHIP, chain_leadership_delete, chain_leadership_save, leader_save
 
 
 class CurrentAppointmentFilter(admin.SimpleListFilter):
@@ -105,7 +107,20 @@ class ChainNodeInline(SameChainNodeInlineMixin, admin.TabularInline):
     fk_name = "chain"
 
 
-class ChainLeadershipInline(admin.TabularInline):
+class LeadershipRightsMixin:
+    """Appointments are shown to every role that reads chains, changed only with ``chains.manage_leadership``."""
+
+    def has_add_permission(self, request, *args) -> bool:
+        return may(request.user, MANAGE_LEADERSHIP) and super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return may(request.user, MANAGE_LEADERSHIP) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return may(request.user, MANAGE_LEADERSHIP) and super().has_delete_permission(request, obj)
+
+
+class ChainLeadershipInline(LeadershipRightsMixin, admin.TabularInline):
     model = ChainLeadership
     formset = LeadershipInlineFormSet
     fields = ["leader", "role", "start_date", "end_date"]
@@ -142,6 +157,15 @@ class ChainAdmin(SimpleHistoryAdmin):
     search_fields = ["name", "code", "name_en"]
     autocomplete_fields = ["cluster"]
     inlines = [ChainLeadershipInline, ChainNodeInline, ChainEnterpriseRoleInline]
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not ChainLeadership:
+            super().save_formset(request, form, formset, change)
+            return
+        for leadership in formset.save(commit=False):
+            chain_leadership_save(leadership=leadership, by=request.user)
+        for removed in formset.deleted_objects:
+            chain_leadership_delete(leadership=removed, by=request.user)
 
     def get_queryset(self, request):
         return (
@@ -181,22 +205,41 @@ class ChainNodeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Leader)
-class LeaderAdmin(SimpleHistoryAdmin):
+class LeaderAdmin(ServiceSaveAdminMixin, SimpleHistoryAdmin):
+    """The register of leaders (bureau staff); their login, which carries a chain leader's rights, is for admins."""
+
     list_display = ["name", "title", "unit", "user", "is_active"]
     list_filter = ["is_active"]
     list_select_related = ["user"]
     search_fields = ["name", "title", "unit"]
     autocomplete_fields = ["user"]
 
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        return readonly if may(request.user, MANAGE_LEADERSHIP) else [*readonly, "user"]
+
+    def save_model(self, request, obj, form, change):
+        leader_save(leader=obj, by=request.user)
+
 
 @admin.register(ChainLeadership)
-class ChainLeadershipAdmin(SimpleHistoryAdmin):
+class ChainLeadershipAdmin(LeadershipRightsMixin, SimpleHistoryAdmin):
     list_display = ["chain", "role", "leader", "start_date", "end_date"]
     list_filter = [CurrentAppointmentFilter, "role", "chain"]
     list_select_related = ["chain", "leader"]
     search_fields = ["leader__name", "chain__name"]
     autocomplete_fields = ["leader", "chain"]
     date_hierarchy = "start_date"
+
+    def save_model(self, request, obj, form, change):
+        chain_leadership_save(leadership=obj, by=request.user)
+
+    def delete_model(self, request, obj):
+        chain_leadership_delete(leadership=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for leadership in queryset:
+            chain_leadership_delete(leadership=leadership, by=request.user)
 
 
 class EnterpriseChainRoleInline(admin.TabularInline):

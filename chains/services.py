@@ -1,18 +1,25 @@
-"""Writes of the chains app that span several models."""
+"""Writes of the chains app that span several models; appointments of chain leaders and logins of leaders."""
 
 from collections import Counter
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from pinghu.history import attributed_to, record_history
+from pinghu.permissions import may
 
 from . import reference_data as ref
 from . import reference_enterprises as ent
-from .models import Chain, ChainNode, Cluster, Enterprise, EnterpriseChainRole, SeededRow
+from .models import Chain, ChainLeadership, ChainNode, Cluster, Enterprise, EnterpriseChainRole, Leader, SeededRow
+
+# A current appointment as 链长/副链长 gives the leader's login edit rights over every project of the
+# chain (projects.rules), and so does linking a login to a leader who holds one: both need this
+# permission (admins), never only the right to keep the reference registers (bureau staff).
+MANAGE_LEADERSHIP = "chains.manage_leadership"
 
 
 def reference_row_ensure(
@@ -247,3 +254,50 @@ def enterprise_merge(*, keep: Enterprise, duplicate: Enterprise, by=None) -> dic
 
 # What the kept firm takes from the merged one when it has nothing of its own.
 MERGE_FILLED_FIELDS = ["short_name", "credit_code", "ownership", "country", "town", "address", "website", "notes"]
+
+
+def check_may_manage_leadership(by: AbstractBaseUser | None) -> None:
+    """Refuse (PermissionDenied) appointing chain leaders or linking leaders to logins without MANAGE_LEADERSHIP.
+
+    ``by=None`` is an internal caller (the seed, a data migration).
+    """
+    if by is not None and not may(by, MANAGE_LEADERSHIP):
+        raise PermissionDenied(
+            gettext(
+                "Only administrators may appoint chain leaders or link a leader to a login: "
+                "it gives edit rights over a whole chain."
+            )
+        )
+
+
+@transaction.atomic
+def chain_leadership_save(*, leadership: ChainLeadership, by: AbstractBaseUser | None) -> ChainLeadership:
+    """Add or change a chain leader's appointment (validated, then saved); ``by`` needs MANAGE_LEADERSHIP."""
+    check_may_manage_leadership(by)
+    leadership.full_clean()
+    leadership.save()
+    return leadership
+
+
+@transaction.atomic
+def chain_leadership_delete(*, leadership: ChainLeadership, by: AbstractBaseUser | None) -> None:
+    """Remove an appointment (a wrong one: a past one is ended with an end date); ``by`` needs MANAGE_LEADERSHIP."""
+    check_may_manage_leadership(by)
+    leadership.delete()
+
+
+@transaction.atomic
+def leader_save(*, leader: Leader, by: AbstractBaseUser | None) -> Leader:
+    """Add or change a leader; linking a (different) login to them needs MANAGE_LEADERSHIP.
+
+    The name, title and unit are the bureau's register; the login is what carries a chain leader's rights.
+    """
+    before = Leader.objects.filter(pk=leader.pk).values_list("user_id", flat=True).first() if leader.pk else None
+    if leader.user_id is not None and leader.user_id != before:
+        try:
+            check_may_manage_leadership(by)
+        except PermissionDenied as denied:
+            raise ValidationError({"user": str(denied)}) from None
+    leader.full_clean()
+    leader.save()
+    return leader

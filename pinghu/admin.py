@@ -26,6 +26,7 @@ from .imports import (
     import_report,
     template_workbook,
 )
+from .imports.uploads import upload_remove, upload_store
 from .models import ApiToken
 from .permissions import IMPORT, may, perm_name
 from .services import api_token_issue, api_token_revoke
@@ -156,6 +157,18 @@ class ImportAdminMixin(ImportMixin):
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
 
+    def write_to_tmp_storage(self, import_file, input_format):
+        # A full disk answers on the form, with nothing left behind (pinghu.imports.uploads).
+        data = b"".join(import_file.chunks())
+        return upload_store(self.get_tmp_storage_class(), data, **self._tmp_storage_kwargs(input_format))
+
+    def _tmp_storage_kwargs(self, input_format) -> dict:
+        encoding = None if input_format.is_binary() else self.from_encoding
+        return {"encoding": encoding, "read_mode": input_format.get_read_mode(), **self.get_tmp_storage_class_kwargs()}
+
+    def _remove_upload(self, name) -> None:
+        upload_remove(self.get_tmp_storage_class(), name, **self.get_tmp_storage_class_kwargs())
+
     def add_data_read_fail_error_to_form(self, form, e):
         if isinstance(e, ImportRefused):
             form.add_error("import_file", str(e))
@@ -165,6 +178,11 @@ class ImportAdminMixin(ImportMixin):
     def import_action(self, request, **kwargs):
         response = super().import_action(request, **kwargs)
         context = getattr(response, "context_data", None)
+        # The uploaded file object is the form's: the storage's name for it is set on it once stored.
+        upload = request.FILES.get("import_file")
+        if context is not None and context.get("confirm_form") is None:
+            # Refused (unreadable, a bad row): nothing will confirm it, so it is not kept.
+            self._remove_upload(getattr(upload, "tmp_storage_name", None))
         if context is not None and context.get("result") is not None:
             context["report"] = import_report(context["result"], dry_run=True)
         if context is not None:
@@ -182,6 +200,7 @@ class ImportAdminMixin(ImportMixin):
         except (ImportRefused, IndexError, ValueError):
             # A confirmation form altered by hand (another format, say): start again from the upload.
             messages.error(request, gettext("The confirmation does not match the uploaded file; upload it again."))
+            self._remove_upload(request.POST.get("import_file_name"))
         return HttpResponseRedirect(self._import_url())
 
     def _import_url(self) -> str:

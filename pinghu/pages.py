@@ -1,13 +1,22 @@
-"""What every server-rendered page of every app does the same way: pages of 50, the API's FilterSets, refusals.
+"""What every server-rendered page of every app does the same way: pages of 50, the API's FilterSets, refusals,
+a create form posted twice.
 
 Nothing here knows an app's models; the apps' ``views.py`` call these helpers.
 """
 
+from collections.abc import Callable
+from uuid import uuid4
+
+from django import forms
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
-from django.http import HttpRequest
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils.translation import gettext as _
 
 from .forms import bootstrap
+from .models import IdempotencyKey
 from .permissions import DENIED, may
 from .querystrings import without_format
 
@@ -48,3 +57,59 @@ def require(request: HttpRequest, perm: str, obj=None) -> None:
     """Refuse (403 with the site's page) unless the user's role and, for ``obj``, its object rule allow ``perm``."""
     if not may(request.user, perm, obj):
         raise PermissionDenied(DENIED)
+
+
+IDEMPOTENCY_FIELD = "idempotency_key"
+
+
+class IdempotencyKeyField(forms.CharField):
+    """A create form's hidden ``Idempotency-Key``: a new UUID each time the empty form is rendered.
+
+    Posted again (a double click, a retried submit on a bad connection), the same key makes
+    ``post_once`` answer with the first POST's redirect instead of saving a second time.
+    """
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, max_length=255, initial=lambda: uuid4().hex, **kwargs)
+
+
+def replayed_post(request: HttpRequest, scope: str) -> HttpResponse | None:
+    """The first answer to this form's key (``IDEMPOTENCY_FIELD``) when it was already saved, else None."""
+    key = request.POST.get(IDEMPOTENCY_FIELD, "")[:255]
+    if not key:
+        return None
+    stored = IdempotencyKey.objects.filter(user=request.user, scope=scope, key=key, status_code__isnull=False).first()
+    return _replay(request, stored) if stored is not None else None
+
+
+def post_once(request: HttpRequest, scope: str, save: Callable[[], HttpResponse | None]) -> HttpResponse | None:
+    """Run ``save`` (a redirect when it saved, None when it refused) once per user, ``scope`` and posted key.
+
+    The key is the same ``IdempotencyKey`` row the API's ``Idempotency-Key`` header claims, taken in
+    ``save``'s transaction: a second POST of the same form waits for the first, then gets its
+    redirect; a refused save keeps nothing, so the corrected form can be posted with the same key.
+    """
+    key = request.POST.get(IDEMPOTENCY_FIELD, "")[:255]
+    if not key:
+        return save()
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                claim = IdempotencyKey.objects.create(user=request.user, scope=scope, key=key, request_hash="")
+        except IntegrityError:
+            return _replay(request, IdempotencyKey.objects.get(user=request.user, scope=scope, key=key))
+        response = save()
+        if response is None:
+            transaction.set_rollback(True)
+            return None
+        claim.status_code = response.status_code
+        claim.response = {"location": response["Location"]}
+        claim.save(update_fields=["status_code", "response"])
+    return response
+
+
+def _replay(request: HttpRequest, stored: IdempotencyKey) -> HttpResponse:
+    messages.info(request, _("This form was already sent and saved; it was not saved a second time."))
+    return HttpResponseRedirect(stored.response["location"])

@@ -121,12 +121,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Behind nginx the client address is the last one the proxy appended to X-Forwarded-For; set
 # DJANGO_PROXY_COUNT to the number of proxies in front of the app (0: none, use REMOTE_ADDR).
+# django-axes locks the user name at the client's address (pinghu.clientip, with django-ipware),
+# never at the proxy's, which every client would share.
 PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "0"))
-if PROXY_COUNT:
-    AXES_IPWARE_PROXY_COUNT = PROXY_COUNT
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
-else:
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+AXES_CLIENT_IP_CALLABLE = "pinghu.clientip.client_ip_address"
 
 # HTTPS in production: with DEBUG off the app expects to be served over HTTPS (behind nginx,
 # which sets X-Forwarded-Proto). DJANGO_HTTPS=0 turns it off for a local `make serve`.
@@ -145,11 +143,15 @@ X_FRAME_OPTIONS = "DENY"
 
 # Content-Security-Policy (django-csp): scripts, styles and everything else only from this
 # site; no inline script or style element anywhere (templates keep data in json_script blocks).
+# One exception: inline style *attributes* (style-src-attr), which ECharts writes into the HTML
+# of its tooltips (the coloured markers); they cannot run code. Scripts and <style> elements stay
+# 'self' only.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],

@@ -11,6 +11,7 @@ from chains.models import Chain, Enterprise, Leader
 from chains.selectors import enterprise_by_name, enterprise_near_name, enterprises_named, near_name_hint
 from pinghu.concurrency import VersionedFormMixin
 from pinghu.forms import bootstrap
+from pinghu.pages import IDEMPOTENCY_FIELD, IdempotencyKeyField
 from pinghu.plausibility import amount_errors, amount_warning_line, unconfirmed_amount_errors
 
 from .choices import ProjectStage
@@ -51,12 +52,22 @@ class QuickVisitForm(VersionedFormMixin, forms.ModelForm):
         decimal_places=2,
         required=False,
         validators=[MinValueValidator(Decimal("0"))],
+        # Django's own messages name neither the field nor, in Chinese, end as a sentence.
+        error_messages={
+            "invalid": _("New lead's total investment: enter a number, in 10k CNY."),
+            "min_value": _("New lead's total investment cannot be negative."),
+            "max_digits": _("New lead's total investment: at most %(max)s digits in all."),
+            "max_decimal_places": _("New lead's total investment: at most %(max)s decimal places."),
+            "max_whole_digits": _("New lead's total investment: at most %(max)s digits before the decimal point."),
+        },
     )
     confirm_large_amounts = forms.BooleanField(
         label=_("Confirm the amounts are correct"),
         required=False,
         help_text=_("The amount is above the line from which it must be confirmed; check the unit (万元)."),
     )
+
+    idempotency_key = IdempotencyKeyField()
 
     field_order = [
         "date",
@@ -103,7 +114,7 @@ class QuickVisitForm(VersionedFormMixin, forms.ModelForm):
             self.fields["chains"].initial = list(self.instance.chains.all())
             self.fields["projects"].initial = list(self.instance.projects.all())
             self.fields["enterprise_name"].initial = self.instance.enterprise.name
-            for name in ("new_lead_name", "new_lead_chain", "new_lead_investment"):
+            for name in ("new_lead_name", "new_lead_chain", "new_lead_investment", IDEMPOTENCY_FIELD):
                 del self.fields[name]
         if not self._large_amount_typed():
             # 确认金额无误 is shown only once an amount above its warning line was typed.
@@ -148,10 +159,11 @@ class QuickVisitForm(VersionedFormMixin, forms.ModelForm):
                     )
                     % {"name": name},
                 )
-        lead_fields = [data.get("new_lead_name"), data.get("new_lead_chain"), data.get("new_lead_investment")]
-        if any(value not in (None, "") for value in lead_fields) and not all(
-            value not in (None, "") for value in lead_fields
-        ):
+        # A lead field with an error of its own (a bad amount, say) was filled in: only fields left
+        # empty make the lead incomplete, so a bad amount is one error, on the amount.
+        lead_fields = ["new_lead_name", "new_lead_chain", "new_lead_investment"]
+        filled = [name for name in lead_fields if data.get(name) not in (None, "") or name in self.errors]
+        if filled and len(filled) < len(lead_fields):
             self.add_error("new_lead_name", _("A new lead needs a name, a chain and a total investment."))
         if data.get("new_lead_investment") is not None:
             lead = Project(total_investment=data["new_lead_investment"])

@@ -23,7 +23,7 @@ from chains.services import enterprise_merge
 from pinghu.concurrency import version_of
 from pinghu.forms import add_refusal
 from pinghu.history import history_entries
-from pinghu.pages import filtered, form_problems, paginate, query_without_page, require
+from pinghu.pages import filtered, form_problems, paginate, post_once, query_without_page, replayed_post, require
 from pinghu.permissions import EXPORT, may, readable
 
 from . import selectors
@@ -39,11 +39,14 @@ from .models import (
 from .periods import PERIOD_CHOICES, NamedPeriod, resolve_period
 from .selectors import amount_warning_lines, projects_with_large_amounts
 from .services import (
+    follow_up_save,
     project_allowed_transitions,
     project_transition,
     visit_create,
     visit_update,
 )
+
+VISIT_NEW = "page:visit-new"  # the IdempotencyKey scope of the new-visit form
 
 
 def _named_period(request: HttpRequest) -> NamedPeriod:
@@ -96,12 +99,21 @@ def visit_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         require(request, "projects.add_investmentvisit")
     else:
         require(request, "projects.change_investmentvisit", visit)
+    if request.method == "POST" and visit is None and (replay := replayed_post(request, VISIT_NEW)) is not None:
+        return replay  # the same form sent again (a double click): the first answer, no second visit
     form = QuickVisitForm(request.POST or None, instance=visit, user=request.user)
     if request.method == "POST" and form.is_valid():
-        saved = _save_visit(request, form, visit)
-        if saved is not None:
+
+        def save() -> HttpResponse | None:
+            saved = _save_visit(request, form, visit)
+            if saved is None:
+                return None
             messages.success(request, _("Visit saved: %(visit)s.") % {"visit": saved})
             return redirect("projects:visit-list")
+
+        response = post_once(request, VISIT_NEW, save) if visit is None else save()
+        if response is not None:
+            return response
     history = history_entries(visit) if visit is not None else None
     return render(request, "projects/visit_form.html", {"form": form, "visit": visit, "history": history})
 
@@ -235,7 +247,11 @@ def project_add_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
     require(request, "projects.change_project", project)
     form = FollowUpForm(request.POST, instance=FollowUp(project=project, author=request.user))
     if form.is_valid():
-        form.save()
+        try:
+            follow_up_save(follow_up=form.instance, by=request.user)
+        except ValidationError as error:
+            add_refusal(form, error)
+    if form.is_valid():
         messages.success(request, _("Follow-up added."))
     else:
         messages.error(request, form_problems(form) or _("Please check the follow-up."))

@@ -203,6 +203,9 @@ class ChainLeadership(TimeStampedModel):
         ordering = ["chain", "role", "-start_date"]
         verbose_name = _("chain leadership")
         verbose_name_plural = _("chain leaderships")
+        # An appointment gives the leader's login edit rights over the chain's projects
+        # (projects.rules): appointing is its own permission (chains.services checks it), held by admins.
+        permissions = [("manage_leadership", _("Can appoint chain leaders and link leaders to login accounts"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["chain"],

@@ -25,8 +25,10 @@ from pinghu.choices import UNKNOWN_LABEL
 from pinghu.permissions import EXPORT, may
 
 CHUNK_SIZE = 2000
-# A cell starting with one of these is a formula in Excel; prefix it so data never runs as one.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A cell starting with one of these is a formula in Excel, WPS or LibreOffice (the full-width forms
+# too: a Chinese input method types them, and spreadsheets read them as the half-width ones); prefix
+# it with ' so data never runs as one. The import takes the ' off again (unescape_formula).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 
 
 @dataclass(frozen=True)

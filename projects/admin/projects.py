@@ -28,6 +28,7 @@ from ..models import (
     SigningEvent,
 )
 from ..services import (
+    follow_up_save,
     project_create,
     project_delete,
     project_transition,
@@ -180,6 +181,7 @@ class ProjectAdmin(ServiceSaveAdminMixin, ImportAdminMixin, RoleRulesAdminMixin,
                 data=self.edited_data(form),
                 expected_version=form.expected_version,
                 confirm_large_amounts=confirmed,
+                by=request.user,
             )
         else:
             project_create(project=obj, by=request.user, confirm_large_amounts=confirmed)
@@ -200,8 +202,7 @@ class ProjectAdmin(ServiceSaveAdminMixin, ImportAdminMixin, RoleRulesAdminMixin,
     def save_formset(self, request, form, formset, change):
         if formset.model is FollowUp:
             for follow_up in formset.save(commit=False):
-                follow_up.author = follow_up.author or request.user
-                follow_up.save()
+                follow_up_save(follow_up=follow_up, by=request.user)
             for deleted in formset.deleted_objects:
                 deleted.delete()
             return

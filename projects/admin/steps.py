@@ -5,16 +5,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from pinghu.admin import RoleRulesAdminMixin
+from pinghu.admin import RoleRulesAdminMixin, ServiceSaveAdminMixin
 
 from ..models import (
     FollowUp,
     ProjectStageChange,
 )
+from ..services import follow_up_save
 
 
 @admin.register(FollowUp)
-class FollowUpAdmin(RoleRulesAdminMixin, SimpleHistoryAdmin):
+class FollowUpAdmin(ServiceSaveAdminMixin, RoleRulesAdminMixin, SimpleHistoryAdmin):
+    """Follow-ups by their authors; saved through ``follow_up_save``: only on a project the user may change."""
+
     list_display = ["project", "date", "author", "next_step", "due_date", "overdue"]
     list_filter = ["date", "due_date"]
     list_select_related = ["project", "author"]
@@ -29,8 +32,7 @@ class FollowUpAdmin(RoleRulesAdminMixin, SimpleHistoryAdmin):
         return obj.due_date is not None and obj.due_date < timezone.localdate()
 
     def save_model(self, request, obj, form, change):
-        obj.author = obj.author or request.user
-        super().save_model(request, obj, form, change)
+        follow_up_save(follow_up=obj, by=request.user)
 
 
 @admin.register(ProjectStageChange)

@@ -105,6 +105,7 @@ class ProjectSerializer(StrictFieldsMixin, serializers.ModelSerializer):
             data=validated_data,
             expected_version=self.context.get("expected_version"),
             confirm_large_amounts=confirmed,
+            by=self.context["request"].user,
         )
         return Project.objects.with_major().select_related("investor", "chain").get(pk=project.pk)
 

@@ -228,6 +228,9 @@ class Project(PlausibleMixin, TimeStampedModel):
         ordering = ["-updated_at", "-pk"]
         verbose_name = _("investment project")
         verbose_name_plural = _("investment projects")
+        # Who answers for a project and its chain decide who may edit it (projects.rules): changing
+        # them is its own permission (projects.services.project_update checks it), held by admins.
+        permissions = [("assign_project", _("Can change a project's chain and responsible official"))]
         indexes = [
             models.Index(fields=["stage"], name="projects_project_stage_idx"),
             models.Index(fields=["chain", "stage"], name="projects_project_chain_stage"),

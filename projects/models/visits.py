@@ -108,11 +108,21 @@ class InvestmentVisit(TimeStampedModel):
         super().save(*args, **kwargs)
 
     def clean(self) -> None:
-        """A visit is dated from 2000-01-01 up to today (in Pinghu's time zone); its follow-up not before 2000."""
+        """A visit is dated from 2000-01-01 up to today (in Pinghu's time zone); its follow-up is due
+        from 2000-01-01 and not before the visit.
+
+        The follow-up rule is also the constraint ``projects_visit_follow_up_after_date``; said here
+        first, the form shows it once, on the follow-up date (a field with an error is left out of the
+        constraint checks that follow).
+        """
         super().clean()
         errors = date_errors(self, ["date", "follow_up_date"])
         if self.date and self.date > timezone.localdate():
             errors["date"] = ValidationError(_("A visit cannot be dated in the future."), code="future_date")
+        if self.date and self.follow_up_date and self.follow_up_date < self.date and "follow_up_date" not in errors:
+            errors["follow_up_date"] = ValidationError(
+                _("The follow-up due date cannot be before the visit date."), code="follow_up_before_visit"
+            )
         if errors:
             raise ValidationError(errors)
 

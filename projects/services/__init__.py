@@ -4,12 +4,16 @@ Admin, pages, API and the import call these functions; none of them writes a sta
 its links or a conference signing by other means. An update takes the version its caller read
 (``expected_version``, checked on the locked row by ``pinghu.concurrency.lock_for_update``).
 One module per subject: ``projects`` (new projects, edits, signing, deletion), ``transitions``
-(stage moves), ``visits``, ``bulk`` (the import's edits).
+(stage moves), ``visits``, ``follow_ups``, ``bulk`` (the import's edits).
 """
 
 from .bulk import PROJECT_RECORDED_FIELDS, project_import_save, project_update_many
+from .follow_ups import follow_up_save
 from .projects import (
+    ASSIGN,
+    ASSIGNMENT_FIELDS,
     PROJECT_BATCH_CLEAN,
+    project_check_assignment,
     project_create,
     project_create_many,
     project_delete,
@@ -22,10 +26,14 @@ from .transitions import project_allowed_transitions, project_transition, stage_
 from .visits import VISIT_BATCH_CLEAN, visit_create, visit_create_many, visit_delete, visit_prepare_new, visit_update
 
 __all__ = [
+    "ASSIGN",
+    "ASSIGNMENT_FIELDS",
     "PROJECT_BATCH_CLEAN",
     "PROJECT_RECORDED_FIELDS",
     "VISIT_BATCH_CLEAN",
+    "follow_up_save",
     "project_allowed_transitions",
+    "project_check_assignment",
     "project_create",
     "project_create_many",
     "project_delete",

@@ -17,13 +17,19 @@ from ..choices import (
 from ..models import (
     Project,
 )
-from .projects import PROJECT_BATCH_CLEAN, project_create, signing_event_sign_project
+from .projects import (
+    ASSIGNMENT_FIELDS,
+    PROJECT_BATCH_CLEAN,
+    project_check_assignment,
+    project_create,
+    signing_event_sign_project,
+)
 from .transitions import _stage_label, _transition_refused, project_allowed_transitions, project_transition
 
 User = AbstractBaseUser
 
 
-PROJECT_RECORDED_FIELDS = [*TRANSITION_FIELDS, "signing_event_id"]
+PROJECT_RECORDED_FIELDS = [*TRANSITION_FIELDS, "signing_event_id", *ASSIGNMENT_FIELDS.values()]
 
 
 @transaction.atomic
@@ -36,7 +42,8 @@ def project_import_save(
     last stage it has a date for, then put on hold or dropped today: the file has no date for that).
     For an existing one, ``recorded`` holds its ``PROJECT_RECORDED_FIELDS`` as read before the file
     was applied. As in the admin, a stage's date already on record and the conference change only
-    through a stage change: a different date is refused; a conference is added through
+    through a stage change: a different date is refused, and so is a different chain or responsible
+    official unless ``by`` may assign projects (``project_check_assignment``); a conference is added through
     ``signing_event_sign_project``. A different stage is a move through ``project_transition`` on
     the target stage's date from the file (today for on hold, dropped or a resume) after the other
     fields are saved, so the stage history and the statistics stay right; a move the pipeline does
@@ -70,6 +77,10 @@ def project_import_save(
         )
     if errors:
         raise ValidationError(errors)
+    project_check_assignment(
+        changed=[name for name, column in ASSIGNMENT_FIELDS.items() if getattr(project, column) != recorded[column]],
+        by=by,
+    )
     project.signing_event_id = recorded["signing_event_id"]  # added below, by the conference's rules
     original_stage = recorded["stage"]
     project.stage = original_stage

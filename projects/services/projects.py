@@ -1,7 +1,7 @@
 """New projects (one or many), edits of their own fields, their deletion, and a project's signing at a conference."""
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pinghu.history import deletion_batch, record_history
+from pinghu.permissions import may
 from pinghu.services import model_update
 
 from ..choices import (
@@ -26,6 +27,11 @@ from ..models import (
 from .transitions import project_transition
 
 User = AbstractBaseUser
+
+# Who answers for a project and its chain decide who may change it (projects.rules): changing them
+# on an existing project needs ASSIGN (admins), whoever asks and by whatever way.
+ASSIGN = "projects.assign_project"
+ASSIGNMENT_FIELDS = {"chain": "chain_id", "responsible_official": "responsible_official_id"}
 
 
 def project_initial_stage_date(project: Project) -> datetime.date:
@@ -111,7 +117,12 @@ def project_create(
 
 @transaction.atomic
 def project_update(
-    *, project: Project, data: Mapping[str, Any], expected_version: str | None, confirm_large_amounts: bool = False
+    *,
+    project: Project,
+    data: Mapping[str, Any],
+    expected_version: str | None,
+    confirm_large_amounts: bool = False,
+    by: User | None = None,
 ) -> Project:
     """Change an existing project's own fields (``data``: field name → value); returns the saved project.
 
@@ -120,8 +131,17 @@ def project_update(
     them: naming one is refused. The row is locked and checked against ``expected_version`` (the
     ``version_of`` the caller read; ``None`` skips the check, for internal callers), and only the
     fields given are written, so a stage change made meanwhile is never overwritten. A changed amount
-    above its warning line needs ``confirm_large_amounts``.
+    above its warning line needs ``confirm_large_amounts``. A different chain or responsible official
+    needs ``by`` to hold ``projects.assign_project`` (``project_check_assignment``; ``by=None`` is an
+    internal caller).
     """
+    current = Project.objects.filter(pk=project.pk).values(*ASSIGNMENT_FIELDS.values()).first() or {}
+    changed = {
+        name: value
+        for name, value in data.items()
+        if name in ASSIGNMENT_FIELDS and getattr(value, "pk", value) != current.get(ASSIGNMENT_FIELDS[name])
+    }
+    project_check_assignment(changed=changed, by=by)
     return model_update(
         Project,
         project.pk,
@@ -130,6 +150,24 @@ def project_update(
         step_fields=PROJECT_STEP_FIELDS,
         step_message=_("This changes only through a stage change (or a signing at a conference)."),
         validate_with={"large_amounts_confirmed": confirm_large_amounts},
+    )
+
+
+def project_check_assignment(*, changed: Collection[str], by: User | None) -> None:
+    """Refuse moving a project to another chain or official (``changed``: of ``ASSIGNMENT_FIELDS``) without ASSIGN.
+
+    A chain leader who could make themselves a project's responsible official, or move it to a
+    chain they lead, would extend their own edit rights; so only admins (or whoever is given the
+    permission) may. ``by=None`` is an internal caller (a restore, a data migration).
+    """
+    if not changed or by is None or may(by, ASSIGN):
+        return
+    messages = {
+        "chain": _("Chain: only administrators may move a project to another chain."),
+        "responsible_official": _("Responsible official: only administrators may change who answers for a project."),
+    }
+    raise ValidationError(
+        {name: ValidationError(messages[name], code="assign_project") for name in ASSIGNMENT_FIELDS if name in changed}
     )
 
 

@@ -38,7 +38,8 @@ class ImportResource(resources.ModelResource):
 
     Subclasses set ``kind_label`` (what a row is: the model's verbose name, say), ``required`` (field names whose
     columns must be present), ``export_only`` (header msgids the export writes that are not
-    imported, e.g. derived figures) and implement ``prepare`` (build lookup indexes from the whole
+    imported, e.g. derived figures), ``import_only`` (field names of columns a file may carry that
+    the export never writes, e.g. a confirmation) and implement ``prepare`` (build lookup indexes from the whole
     file in a few queries), ``row_key`` (what identifies a row, for duplicates; ``row_keys`` where
     a row can be told by more than one key) and ``find`` (the existing row a file row updates, or
     ``None``).
@@ -47,6 +48,7 @@ class ImportResource(resources.ModelResource):
     kind_label = ""
     required: tuple[str, ...] = ()
     export_only: tuple = ()
+    import_only: tuple[str, ...] = ()
 
     class Meta:
         abstract = True

@@ -88,6 +88,8 @@ class ProjectResource(MatchById, ImportResource):
         help=_("The conference's name; its date must be the signed date."),
     )
 
+    import_only = ("large_amounts_confirmed",)
+
     class Meta(ImportResource.Meta):
         model = Project
         clean_model_instances = False  # the services validate

@@ -1,13 +1,13 @@
-"""Models of the projects app: investment activity (projects and signing conferences in ``pipeline``,
+"""Models of the projects app: investment activity (projects in ``pipeline``, signing conferences in ``conferences``,
 stage changes and follow-ups in ``progress``, ``visits``, and the trigger-kept ``rollups``)."""
 
+from .conferences import SigningEvent
 from .pipeline import (
     MAJOR_FOREIGN_INVESTMENT,
     PROJECT_AMOUNT_FIELDS,
     PROJECT_DATE_ORDER,
     Project,
     ProjectQuerySet,
-    SigningEvent,
     is_major_project,
     major_project_condition,
 )

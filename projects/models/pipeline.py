@@ -1,10 +1,9 @@
-"""Projects and signing conferences: the pipeline's amounts, dates and stages, and what makes a project major."""
+"""Projects: the pipeline's amounts, dates and stages, and what makes a project major (conferences: ``conferences``)."""
 
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Q
 from django.utils import timezone
@@ -23,6 +22,8 @@ from pinghu.plausibility import (
 )
 
 from ..choices import PIPELINE, STAGE_DATE_FIELDS, ProjectSource, ProjectStage
+from .amounts import amount_field
+from .conferences import SigningEvent
 
 # 万美元: a project with at least this much foreign investment is a major project.
 MAJOR_FOREIGN_INVESTMENT = Decimal("10000")
@@ -40,18 +41,6 @@ PROJECT_AMOUNT_FIELDS = [
 PROJECT_DATE_ORDER = ["first_contact_date", "signed_date", "registered_date", "construction_date", "production_date"]
 
 
-def _amount_field(verbose_name, *, null=True, help_text="") -> models.DecimalField:
-    return models.DecimalField(
-        verbose_name,
-        max_digits=14,
-        decimal_places=2,
-        null=null,
-        blank=null,
-        validators=[MinValueValidator(Decimal("0"))],
-        help_text=help_text,
-    )
-
-
 def _not_before_earlier_dates(field: str) -> Q:
     """``field`` is empty or on/after every earlier pipeline date that is set."""
     condition = Q()
@@ -60,49 +49,6 @@ def _not_before_earlier_dates(field: str) -> Q:
             Q(**{f"{field}__isnull": True}) | Q(**{f"{earlier}__isnull": True}) | Q(**{f"{field}__gte": F(earlier)})
         )
     return condition
-
-
-class SigningEvent(TimeStampedModel):
-    """A signing conference (签约大会).
-
-    Its recorded totals are derived from the projects linked to it, never typed in; the totals the
-    conference announced (公布) are kept beside them, since its projects may not all be on record.
-    """
-
-    name = models.CharField(_("name"), max_length=200)
-    date = models.DateField(_("date"))
-    location = models.CharField(_("location"), max_length=200, blank=True)
-    description = models.TextField(_("description"), blank=True)
-    announced_project_count = models.PositiveIntegerField(
-        _("announced projects"),
-        null=True,
-        blank=True,
-        help_text=_("Projects signed as announced at the conference (公布); empty if not announced."),
-    )
-    announced_investment = _amount_field(
-        _("announced total investment (10k CNY)"),
-        help_text=_(
-            "Total investment as announced at the conference (公布), in 万元 (122亿元 = 1,220,000 万元); "
-            "empty if not announced."
-        ),
-    )
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["-date", "name"]
-        verbose_name = _("signing conference")
-        verbose_name_plural = _("signing conferences")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["name", "date"],
-                name="projects_signingevent_unique_name_date",
-                violation_error_message=_("A signing conference with this name and date already exists."),
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.name}（{self.date:%Y-%m-%d}）"
 
 
 class ProjectQuerySet(models.QuerySet):
@@ -168,16 +114,16 @@ class Project(PlausibleMixin, TimeStampedModel):
     )
     source = models.CharField(_("source"), max_length=16, choices=ProjectSource.choices, default=ProjectSource.OTHER)
     stage = models.CharField(_("stage"), max_length=16, choices=ProjectStage.choices, default=ProjectStage.LEAD)
-    total_investment = _amount_field(
+    total_investment = amount_field(
         _("total investment (10k CNY)"),
         null=False,
         help_text=_("In 万元. For a capital increase, only the increment."),
     )
-    foreign_investment = _amount_field(_("foreign investment (10k USD)"), help_text=_("In 万美元, if any."))
-    registered_capital = _amount_field(_("registered capital (10k CNY)"))
-    land_area = _amount_field(_("land (mu)"))
-    expected_output = _amount_field(_("expected annual output (10k CNY)"))
-    expected_tax = _amount_field(_("expected annual tax (10k CNY)"))
+    foreign_investment = amount_field(_("foreign investment (10k USD)"), help_text=_("In 万美元, if any."))
+    registered_capital = amount_field(_("registered capital (10k CNY)"))
+    land_area = amount_field(_("land (mu)"))
+    expected_output = amount_field(_("expected annual output (10k CNY)"))
+    expected_tax = amount_field(_("expected annual tax (10k CNY)"))
     is_capital_increase = models.BooleanField(
         _("capital increase of an existing firm"),
         default=False,

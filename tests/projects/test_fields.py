@@ -12,10 +12,15 @@ def _headers(columns) -> list[str]:
 
 def test_an_export_has_exactly_the_columns_the_import_reads_plus_the_export_only_ones():
     for export, resource in ((PROJECT_EXPORT, ProjectResource()), (VISIT_EXPORT, VisitResource())):
-        read = [str(field.column_name) for field in resource.get_import_fields()]
+        read = [
+            str(field.column_name)
+            for field in resource.get_import_fields()
+            if field.attribute not in resource.import_only
+        ]
         ignored = [str(header) for header in resource.export_only]
         assert [header for header in _headers(export) if header not in ignored] == read
         assert set(ignored) <= set(_headers(export))
+        assert not {str(resource.fields[name].column_name) for name in resource.import_only} & set(_headers(export))
 
 
 def test_restore_never_puts_back_what_only_a_transition_moves():

@@ -67,6 +67,7 @@ def signed_project(chain, amount: str, on: datetime.date, name: str) -> Project:
             first_contact_date=D(2024, 1, 2),
         ),
         by=None,
+        confirm_large_amounts=True,  # 900亿元 is above the warning line (not the ceiling)
     )
     return project_transition(project, "signed", by=None, on_date=on, stage_dates={"negotiating": D(2024, 1, 10)})
 

@@ -1,12 +1,28 @@
 """Models shared by every app: the timestamped base model, API tokens, idempotency keys and the data version."""
 
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .choices import TokenScope
+
+
+def amount_field(verbose_name, *, null: bool = True, help_text="") -> models.DecimalField:
+    """A figure ≥ 0 with two decimals (万元, 万美元 or 亩, as its label says); optional unless ``null=False``."""
+    return models.DecimalField(
+        verbose_name,
+        max_digits=14,
+        decimal_places=2,
+        null=null,
+        blank=null,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=help_text,
+    )
 
 
 class TimeStampedModel(models.Model):

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from pinghu.models import TimeStampedModel
+from pinghu.models import TimeStampedModel, amount_field
 from pinghu.plausibility import amount_errors
 
 from .enterprises import Enterprise
@@ -26,18 +26,6 @@ METRIC_YEAR_MAX = 2100
 
 # The figures a plausibility ceiling applies to (settings.PINGHU_AMOUNT_CEILINGS).
 METRIC_AMOUNT_FIELDS = ["land_area", "tax_paid", "industrial_output", "revenue", "rd_spending"]
-
-
-def _metric_amount(verbose_name, *, null: bool = False, help_text="") -> models.DecimalField:
-    return models.DecimalField(
-        verbose_name,
-        max_digits=14,
-        decimal_places=2,
-        null=null,
-        blank=null,
-        validators=[MinValueValidator(Decimal("0"))],
-        help_text=help_text,
-    )
 
 
 def _year_field(help_text) -> models.PositiveSmallIntegerField:
@@ -66,14 +54,16 @@ class EnterpriseAnnualMetric(TimeStampedModel):
         validators=[MinValueValidator(Decimal("0.01"))],
         help_text=_("Land used, in 亩 (1 mu ≈ 666.7 m²); must be more than zero."),
     )
-    tax_paid = _metric_amount(_("tax paid (10k CNY)"), help_text=_("Taxes actually paid in the year, in 万元."))
-    industrial_output = _metric_amount(_("industrial output (10k CNY)"))
-    revenue = _metric_amount(_("revenue (10k CNY)"))
-    energy_use = _metric_amount(
+    tax_paid = amount_field(
+        _("tax paid (10k CNY)"), null=False, help_text=_("Taxes actually paid in the year, in 万元.")
+    )
+    industrial_output = amount_field(_("industrial output (10k CNY)"), null=False)
+    revenue = amount_field(_("revenue (10k CNY)"), null=False)
+    energy_use = amount_field(
         _("energy use (tonnes of standard coal)"), null=True, help_text=_("Leave empty if not reported.")
     )
     employees = models.IntegerField(_("employees"), validators=[MinValueValidator(0)])
-    rd_spending = _metric_amount(_("R&D spending (10k CNY)"), null=True, help_text=_("Leave empty if not reported."))
+    rd_spending = amount_field(_("R&D spending (10k CNY)"), null=True, help_text=_("Leave empty if not reported."))
 
     history = HistoricalRecords()
 

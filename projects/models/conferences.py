@@ -4,9 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from pinghu.models import TimeStampedModel
-
-from .amounts import amount_field
+from pinghu.models import TimeStampedModel, amount_field
 
 
 class SigningEvent(TimeStampedModel):

@@ -12,7 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from chains.choices import Town
 from chains.models import Chain, Enterprise
-from pinghu.models import TimeStampedModel
+from pinghu.models import TimeStampedModel, amount_field
 from pinghu.plausibility import (
     EARLIEST_DATE,
     PlausibleMixin,
@@ -22,7 +22,6 @@ from pinghu.plausibility import (
 )
 
 from ..choices import PIPELINE, STAGE_DATE_FIELDS, ProjectSource, ProjectStage
-from .amounts import amount_field
 from .conferences import SigningEvent
 
 # 万美元: a project with at least this much foreign investment is a major project.

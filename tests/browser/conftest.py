@@ -6,9 +6,15 @@ when it is missing and it may, see the Makefile's chromium target).
 
 import os
 import shutil
+from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
+
+from chains.models import Leader
+from pinghu.permissions import Role
+from tests.factories import UserFactory
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make between
 # browser steps are ordinary synchronous calls, so Django's async-safety guard is lifted here only.
@@ -18,6 +24,15 @@ CHROMIUM = os.environ.get("PINGHU_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 PHONE = {"width": 375, "height": 812}
 DESKTOP = {"width": 1400, "height": 1000}
+
+
+@pytest.fixture
+def official():
+    """An official (招商官员) with their leader record, on the seeded reference data."""
+    call_command("seed_pinghu", stdout=StringIO())
+    user = UserFactory(username="official", roles=[Role.OFFICIAL])
+    Leader.objects.create(name="王副市长", title="副市长", unit="平湖市人民政府", user=user)
+    return user
 
 
 @pytest.fixture(scope="session")

@@ -7,23 +7,13 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from chains.models import Chain, Enterprise, Leader
-from pinghu.permissions import Role
+from chains.models import Chain, Enterprise
 from projects.models import InvestmentVisit, Project
 from projects.services import project_create
-from tests.factories import UserFactory
 
 from .conftest import PHONE, screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def official():
-    call_command("seed_pinghu", stdout=StringIO())
-    user = UserFactory(username="official", roles=[Role.OFFICIAL])
-    Leader.objects.create(name="王副市长", title="副市长", unit="平湖市人民政府", user=user)
-    return user
 
 
 def test_log_a_visit_on_a_phone_and_see_it_counted(open_page, live_server, official):

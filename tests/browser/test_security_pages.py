@@ -5,22 +5,11 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from chains.models import Leader
-from pinghu.permissions import Role
 from projects.models import InvestmentVisit, Project
-from tests.factories import UserFactory
 
 from .conftest import PHONE
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def official():
-    call_command("seed_pinghu", stdout=StringIO())
-    user = UserFactory(username="official", roles=[Role.OFFICIAL])
-    Leader.objects.create(name="王副市长", title="副市长", unit="平湖市人民政府", user=user)
-    return user
 
 
 def test_a_double_clicked_visit_form_saves_one_visit_and_one_lead(open_page, live_server, official):

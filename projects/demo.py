@@ -54,6 +54,8 @@ STEP_DAYS = {
     ProjectStage.CONSTRUCTION: (15, 150),
     ProjectStage.PRODUCTION: (90, 400),
 }
+# 万元 (120亿元): one demo project above the warning line, so the data-quality page has a row to review.
+DEMO_LARGE_INVESTMENT = Decimal("1200000")
 HOST_UNITS = ["演示招商局", "演示经信局", "演示开发区管委会", "演示镇人民政府", "演示商务局"]
 CITIES = ["上海", "苏州", "深圳", "杭州", "东京", "首尔", "法兰克福", "新加坡"]
 
@@ -244,6 +246,29 @@ class _Generator:
         self.counts.projects, self.counts.stage_changes = len(projects), len(changes)
         return projects
 
+    def data_quality_examples(self, enterprises: list[Enterprise], projects: list[Project]) -> None:
+        """Give the bureau's data-quality page something to review: a large amount and a likely duplicate.
+
+        No random draw is used, so the rest of the data stays the same for a seed.
+        """
+        if projects:
+            # Above the warning line (PINGHU_WARNING_TOTAL_INVESTMENT), below the ceiling: listed for review.
+            Project.objects.filter(pk=projects[0].pk).update(total_investment=DEMO_LARGE_INVESTMENT)
+        if enterprises:
+            first = enterprises[0]
+            twin = Enterprise(
+                name=first.name.replace("有限公司", "有限责任公司"),
+                short_name=first.short_name,
+                ownership=first.ownership,
+                country=first.country,
+                in_pinghu=first.in_pinghu,
+                town=first.town,
+                notes=f"演示数据：与{first.name}疑似为同一家企业，可在数据质量页合并。",
+            )
+            twin.name_key = firm_name_key(twin.name)
+            Enterprise.objects.bulk_create([twin])
+            self.counts.enterprises += 1
+
     def attach_to_event(self, project: Project, history: list, events: list[SigningEvent]) -> None:
         """About one signed project in four signed at a conference held between its contact and signing dates."""
         if project.signed_date is None or self.rng.random() > 0.25:
@@ -327,6 +352,7 @@ def generate_demo_data(
         enterprises = generator.enterprises(max(20, projects // 3))
         events = generator.signing_events()
         created_projects = generator.projects(projects, enterprises, events)
+        generator.data_quality_examples(enterprises, created_projects)
         generator.visits(visits, leaders, enterprises, created_projects)
         # bulk_create sends no signals: write the audit trail of every new row, set-based.
         rows = _demo_rows()

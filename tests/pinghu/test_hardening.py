@@ -128,7 +128,7 @@ def test_pages_carry_the_security_headers(admin_client):
     csp = response["Content-Security-Policy"]
     assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
     # Inline style attributes only (ECharts' tooltips; tests/pinghu/test_csp.py): never inline scripts.
-    assert [part for part in csp.split(";") if "unsafe-inline" in part] == [" style-src-attr 'unsafe-inline'"]
+    assert [part.strip() for part in csp.split(";") if "unsafe-inline" in part] == ["style-src-attr 'unsafe-inline'"]
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"

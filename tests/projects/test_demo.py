@@ -9,9 +9,11 @@ from django.db.models import Max, OuterRef, Subquery
 
 from chains.choices import Town
 from chains.models import Chain, Enterprise, Leader
+from chains.selectors import likely_duplicate_enterprises
 from projects.choices import ProjectStage
-from projects.demo import delete_demo_data, generate_demo_data
+from projects.demo import DEMO_LARGE_INVESTMENT, delete_demo_data, generate_demo_data
 from projects.models import InvestmentVisit, Project, ProjectStageChange, SigningEvent
+from projects.selectors import projects_with_large_amounts
 
 pytestmark = pytest.mark.django_db
 END = datetime.date(2026, 6, 30)
@@ -85,6 +87,17 @@ def test_everything_is_marked_and_covers_the_domain(seeded):
     assert InvestmentVisit.objects.filter(is_saturday=False).exists()
     assert Project.objects.filter(signing_event__name__startswith="演示").exists()
     assert not SigningEvent.objects.filter(name__startswith="演示", date__gt=END).exists()
+
+
+def test_the_data_quality_page_has_a_large_amount_and_a_likely_duplicate_to_show(seeded):
+    generate_demo_data(projects=30, visits=5, seed=1, end_date=END)
+    large = list(projects_with_large_amounts())
+    assert [project.total_investment for project in large] == [DEMO_LARGE_INVESTMENT]
+    assert large[0].name.startswith("演示")
+    groups = likely_duplicate_enterprises()
+    assert len(groups) == 1
+    names = sorted(firm.name for firm in groups[0]["firms"])
+    assert names == ["演示企业000001有限公司", "演示企业000001有限责任公司"]
 
 
 def test_stage_histories_end_at_the_current_stage(seeded):

@@ -5,6 +5,8 @@ from django.http import JsonResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
+from pinghu.api.exceptions import not_found_response
+
 
 class RejectNulBytesMiddleware:
     """Answer 400 to a query string containing a NUL byte.
@@ -24,6 +26,30 @@ class RejectNulBytesMiddleware:
                     status=400,
                 )
         return self.get_response(request)
+
+
+class ApiNotFoundMiddleware:
+    """Answer a 404 under ``/api/`` with the API's JSON error, not an HTML page.
+
+    A path no view matches (an id that is not a number, an unknown path) is answered by Django's
+    404 page, its technical one under DEBUG (``make run``), where ``handler404`` is never called:
+    a middleware sees both. A 404 a view already answered in JSON (a missing record) is left as it
+    is. Listed after ``CommonMiddleware``, which still redirects ``/api/v1/projects`` to the path
+    with its slash.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code == 404
+            and request.path.startswith("/api/")
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            return not_found_response(request)
+        return response
 
 
 class PrivateResponsesMiddleware:

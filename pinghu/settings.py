@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "pinghu.middleware.RejectNulBytesMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "pinghu.middleware.ApiNotFoundMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Cache-Control: private, no-store on what signed-in users and tokens read; Retry-After on a 429.

@@ -12,9 +12,6 @@ admin.site.site_header = _("Pinghu industrial-chain investment tracker")
 admin.site.site_title = _("Pinghu investment tracker")
 admin.site.index_title = _("Administration")
 
-# Not found: JSON under /api/ (the API's error shape), the site's page elsewhere.
-handler404 = "pinghu.views.page_not_found"
-
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),

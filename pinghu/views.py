@@ -4,11 +4,8 @@ import logging
 
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
-from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-
-from pinghu.api.exceptions import not_found_response
 
 logger = logging.getLogger(__name__)
 
@@ -28,13 +25,3 @@ def healthz(request):
         logger.exception("Health check: the database did not answer")
         return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
-
-
-def page_not_found(request, exception):
-    """``handler404``: under ``/api/`` the API's JSON error (an id that is not a number, an unknown path).
-
-    Elsewhere the site's own page.
-    """
-    if request.path.startswith("/api/"):
-        return not_found_response(request)
-    return defaults.page_not_found(request, exception)

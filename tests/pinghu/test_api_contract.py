@@ -192,6 +192,17 @@ def test_api_404_follows_the_request_language_and_pages_keep_their_page(read_cli
     assert page.status_code == 404 and page["Content-Type"].startswith("text/html")
 
 
+@pytest.mark.django_db
+def test_api_404_is_json_under_debug_too_and_a_missing_slash_still_redirects(read_client, settings):
+    # ``make run`` serves with DEBUG on, where Django answers its technical 404 page and never calls handler404.
+    settings.DEBUG = True
+    response = read_client.get("/api/v1/projects/abc/")
+    assert response.status_code == 404 and response.json() == {"detail": "未找到。"}
+    assert read_client.get("/api/v1/no-such-list/").json() == {"detail": "未找到。"}
+    redirect = read_client.get("/api/v1/projects")
+    assert redirect.status_code == 301 and redirect["Location"] == "/api/v1/projects/"
+
+
 # ---------------------------------------------------------------- write answers match the schema
 
 

@@ -21,7 +21,7 @@ PROJECT_COLUMNS = {
     "source": _("source"),
     "stage": _("stage"),
     "total_investment": _("total investment (10k CNY)"),
-    "foreign_investment": _("foreign investment (10k USD)"),
+    "foreign_investment": _("contracted foreign investment (10k USD)"),
     "registered_capital": _("registered capital (10k CNY)"),
     "land_area": _("land (mu)"),
     "expected_output": _("expected annual output (10k CNY)"),

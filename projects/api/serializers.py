@@ -251,7 +251,7 @@ class SigningEventSerializer(serializers.ModelSerializer):
         max_digits=18,
         decimal_places=2,
         read_only=True,
-        help_text=_("Sum of the foreign investment of the projects on record (系统内已登记), 万美元."),
+        help_text=_("Sum of the contracted foreign investment (合同外资) of the projects on record (系统内已登记), 万美元."),
     )
 
     class Meta:

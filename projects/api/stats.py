@@ -48,6 +48,10 @@ class StatsQuerySerializer(StrictFieldsMixin, serializers.Serializer):
         return attrs
 
 
+# The signed projects' foreign part at signing: never money paid in (that is foreign_paid_in).
+CONTRACTED_FOREIGN = _("合同外资: contracted foreign investment of the projects signed in the period, in 万美元; not paid in.")
+
+
 def money_field(**kwargs):
     return serializers.DecimalField(max_digits=20, decimal_places=2, **kwargs)
 
@@ -68,7 +72,7 @@ class SummarySerializer(serializers.Serializer):
     projects_engaged = serializers.IntegerField()
     signed_projects = serializers.IntegerField()
     signed_investment = money_field(help_text=_("万元"))
-    signed_foreign_investment = money_field(help_text=_("万美元"))
+    signed_foreign_investment = money_field(help_text=CONTRACTED_FOREIGN)
     major_projects = serializers.IntegerField()
     started_projects = serializers.IntegerField()
     start_rate = rate_field(help_text=_("开工率: started ÷ signed; null when nothing signed."))
@@ -98,7 +102,7 @@ class ByChainRowSerializer(serializers.Serializer):
     )
     signed_projects = serializers.IntegerField()
     signed_investment = money_field(help_text=_("万元"))
-    signed_foreign_investment = money_field(help_text=_("万美元"))
+    signed_foreign_investment = money_field(help_text=CONTRACTED_FOREIGN)
     major_projects = serializers.IntegerField()
     started_projects = serializers.IntegerField()
     start_rate = rate_field()

@@ -264,5 +264,5 @@ class SigningEventViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
         Column("announced_investment", _("announced total investment (10k CNY)")),
         Column("project_count", _("projects on record")),
         Column("total_investment", _("total investment on record (10k CNY)")),
-        Column("foreign_investment", _("foreign investment (10k USD)")),
+        Column("foreign_investment", _("contracted foreign investment (10k USD)")),
     ]

@@ -1,0 +1,155 @@
+"""Funds in place and actual foreign investment: the record's rules, its service and its figures, by hand."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from pinghu.concurrency import version_of
+from pinghu.permissions import Role
+from projects import funds_stats
+from projects.models import ProjectFunds
+from projects.periods import Period
+from projects.services import project_funds_create, project_funds_update
+from tests.factories import ChainFactory, ClusterFactory, ProjectFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+Q1 = Period(D(2024, 1, 1), D(2024, 3, 15))  # March counts: a record is dated on its month's first day
+
+
+@pytest.fixture
+def staff():
+    return UserFactory(username="bureau", roles=[Role.BUREAU_STAFF])
+
+
+def record(project, month, domestic, foreign, by=None, note="商务局外资统计"):
+    return project_funds_create(
+        project=project,
+        month=month,
+        domestic_funds=Decimal(domestic),
+        actual_foreign_investment=Decimal(foreign),
+        source_note=note,
+        by=by,
+    )
+
+
+@pytest.fixture
+def data():
+    """Cluster X (chains A, B), cluster Y (chain C).
+
+    P1 A 当湖街道 total 1000: 2024-01 100 + 10 USD, 2024-03 200 + 0, 2024-04 50 (outside Q1)
+    P2 A 钟埭街道 total 0:    2024-02 0 + 0 (no money in)
+    P3 B 当湖街道 total 4000: 2024-02 300 + 20 USD
+    P4 C no town total 500:   2023-12 400 (outside Q1)
+    Q1: domestic 100+200+0+300 = 600; foreign 10+20 = 30; projects with money in: P1, P3 = 2.
+    By chain: A 300 / 10 / 1 (P2 has no money in); B 300 / 20 / 1; C nothing.
+    By town: 当湖街道 600 / 30 / 2; 钟埭街道 0 / 0 / 0.
+    Per project: P1 cumulative 350, 到位率 0.35; P2 0, none (total 0); P3 300, 0.075; P4 400, 0.8.
+    """
+    x, y = ClusterFactory(code="x"), ClusterFactory(code="y")
+    a, b, c = ChainFactory(code="a", cluster=x), ChainFactory(code="b", cluster=x), ChainFactory(code="c", cluster=y)
+    p1 = ProjectFactory(name="P1", chain=a, town="当湖街道", total_investment=Decimal("1000"))
+    p2 = ProjectFactory(name="P2", chain=a, town="钟埭街道", total_investment=Decimal("0"))
+    p3 = ProjectFactory(name="P3", chain=b, town="当湖街道", total_investment=Decimal("4000"))
+    p4 = ProjectFactory(name="P4", chain=c, town="", total_investment=Decimal("500"))
+    record(p1, D(2024, 1, 1), "100", "10")
+    record(p1, D(2024, 3, 1), "200", "0")
+    record(p1, D(2024, 4, 1), "50", "0")
+    record(p2, D(2024, 2, 1), "0", "0")
+    record(p3, D(2024, 2, 1), "300", "20")
+    record(p4, D(2023, 12, 1), "400", "0")
+    return {"a": a, "b": b, "c": c, "x": x, "y": y, "p1": p1, "p2": p2, "p3": p3, "p4": p4}
+
+
+def test_summary_by_hand(data):
+    assert funds_stats.funds_summary(Q1) == {
+        "funds_in_place": Decimal("600.00"),
+        "foreign_paid_in": Decimal("30.00"),
+        "projects_with_funds": 2,
+    }
+    assert funds_stats.funds_summary(Q1, chain=data["a"])["funds_in_place"] == Decimal("300.00")
+    assert funds_stats.funds_summary(Q1, cluster=data["y"])["projects_with_funds"] == 0
+
+
+def test_by_chain_cluster_and_town_by_hand(data):
+    by_chain = funds_stats.funds_by_chain(Q1)
+    assert by_chain[data["a"].pk] == {
+        "funds_in_place": Decimal("300.00"),
+        "foreign_paid_in": Decimal("10.00"),
+        "projects_with_funds": 1,
+    }
+    assert by_chain[data["b"].pk]["foreign_paid_in"] == Decimal("20.00")
+    assert data["c"].pk not in by_chain
+    assert funds_stats.funds_by_cluster(Q1)[data["x"].pk]["projects_with_funds"] == 2
+    towns = {row["town"]: row for row in funds_stats.funds_by_town(Q1)}
+    assert towns["当湖街道"]["funds_in_place"] == Decimal("600.00")
+    assert towns["当湖街道"]["projects_with_funds"] == 2
+    assert towns["钟埭街道"]["projects_with_funds"] == 0
+    assert "" not in towns  # P4 has no record in Q1
+
+
+def test_cumulative_and_rate_per_project(data):
+    projects = {p.name: p for p in funds_stats.with_funds()}
+    assert projects["P1"].funds_in_place == Decimal("350")
+    assert projects["P1"].funds_rate == Decimal("0.3500")
+    assert projects["P1"].foreign_paid_in == Decimal("10")
+    assert projects["P2"].funds_rate is None
+    assert projects["P3"].funds_rate == Decimal("0.0750")
+    months = list(funds_stats.project_funds_months(data["p1"]))
+    assert [m.cumulative_domestic for m in months] == [Decimal("100"), Decimal("300"), Decimal("350")]
+
+
+def test_one_record_per_project_and_month(data):
+    with pytest.raises(ValidationError) as refused:
+        record(data["p1"], D(2024, 1, 1), "1", "1")
+    assert "correct that record instead" in str(refused.value)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ProjectFunds.objects.create(
+            project=data["p1"], month=D(2024, 1, 1), domestic_funds=1, actual_foreign_investment=0
+        )
+
+
+def test_database_refuses_negative_and_mid_month():
+    project = ProjectFactory()
+    for values in ({"domestic_funds": -1}, {"actual_foreign_investment": -1}, {"month": D(2024, 1, 5)}):
+        fields = {"project": project, "month": D(2024, 1, 1), "domestic_funds": 1, "actual_foreign_investment": 0}
+        with pytest.raises(IntegrityError), transaction.atomic():
+            ProjectFunds.objects.create(**{**fields, **values})
+
+
+def test_month_rules_and_ceiling():
+    project = ProjectFactory()
+    with pytest.raises(ValidationError) as early:
+        record(project, D(1999, 12, 1), "1", "0")
+    assert "month" in early.value.error_dict
+    future = (datetime.date.today().replace(day=1) + datetime.timedelta(days=40)).replace(day=1)
+    with pytest.raises(ValidationError) as later:
+        record(project, future, "1", "0")
+    assert "month" in later.value.error_dict
+    with pytest.raises(ValidationError) as high:
+        record(project, D(2024, 1, 1), "1000001", "0")
+    assert "domestic_funds" in high.value.error_dict
+    assert record(project, D(2024, 5, 17), "1", "0").month == D(2024, 5, 1)  # any day names its month
+
+
+def test_correction_is_an_edit_with_history(staff):
+    funds = record(ProjectFactory(), D(2024, 1, 1), "100", "0", by=staff)
+    corrected = project_funds_update(
+        funds=funds, data={"domestic_funds": Decimal("120")}, expected_version=version_of(funds), by=staff
+    )
+    assert ProjectFunds.objects.count() == 1
+    assert corrected.domestic_funds == Decimal("120")
+    assert [h.domestic_funds for h in corrected.history.order_by("history_date")] == [Decimal("100"), Decimal("120")]
+    with pytest.raises(ValidationError) as stale:
+        project_funds_update(funds=funds, data={"domestic_funds": Decimal("1")}, expected_version="old", by=staff)
+    assert stale.value.code == "stale"
+
+
+def test_only_bureau_staff_enter_funds(staff):
+    official = UserFactory(username="official", roles=[Role.OFFICIAL])
+    with pytest.raises(ValidationError):
+        record(ProjectFactory(), D(2024, 1, 1), "1", "0", by=official)
+    assert record(ProjectFactory(), D(2024, 1, 1), "1", "0", by=staff).entered_by == staff

@@ -3,12 +3,13 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import stats, views
+from . import funds, stats, views
 
 router = SimpleRouter()
 router.register("visits", views.InvestmentVisitViewSet, basename="visit")
 router.register("projects", views.ProjectViewSet, basename="project")
 router.register("signing-events", views.SigningEventViewSet, basename="signing-event")
+router.register("project-funds", funds.ProjectFundsViewSet, basename="project-funds")
 
 urlpatterns = [
     *router.urls,

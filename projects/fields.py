@@ -40,6 +40,26 @@ PROJECT_COLUMNS = {
 }
 PROJECT_EXPORT_ONLY = ("major", "updated_at")
 
+# Funds in place (projects.funds_stats.with_funds): derived from the monthly records, exported, never imported.
+PROJECT_FUNDS_COLUMNS = {
+    "funds_in_place": _("domestic funds in place to date (10k CNY)"),
+    "foreign_paid_in": _("actual foreign investment to date (10k USD)"),
+    "funds_rate": _("funds in place rate (到位率)"),
+}
+PROJECT_COLUMNS.update(PROJECT_FUNDS_COLUMNS)
+PROJECT_EXPORT_ONLY = (*PROJECT_EXPORT_ONLY, *PROJECT_FUNDS_COLUMNS)
+
+# The monthly funds records' file (export and the "funds" import): a project by its ID or its name.
+FUNDS_COLUMNS = {
+    "id": "ID",
+    "project_id": _("project ID"),
+    "project": _("project"),
+    "month": _("month"),
+    "domestic_funds": _("domestic funds in place (10k CNY)"),
+    "actual_foreign_investment": _("actual foreign investment (10k USD)"),
+    "source_note": _("source"),
+}
+
 VISIT_COLUMNS = {
     "id": "ID",
     "date": _("date"),

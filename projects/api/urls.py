@@ -17,4 +17,5 @@ urlpatterns = [
     path("stats/by-chain/", stats.ByChainView.as_view(), name="stats-by-chain"),
     path("stats/pipeline/", stats.PipelineView.as_view(), name="stats-pipeline"),
     path("stats/monthly/", stats.MonthlyView.as_view(), name="stats-monthly"),
+    path("stats/funds/by-town/", stats.FundsByTownView.as_view(), name="stats-funds-by-town"),
 ]

@@ -1,5 +1,6 @@
 """Models of the projects app: investment activity (projects in ``pipeline``, signing conferences in ``conferences``,
-monthly funds in place in ``funds``, stage changes and follow-ups in ``progress``, ``visits``, and the trigger-kept ``rollups``)."""
+monthly funds in place in ``funds``, stage changes and follow-ups in ``progress``, ``visits``, and the
+trigger-kept ``rollups``)."""
 
 from .conferences import SigningEvent
 from .funds import FUNDS_AMOUNT_FIELDS, ProjectFunds, first_of_month

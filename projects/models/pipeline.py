@@ -120,7 +120,7 @@ class Project(PlausibleMixin, TimeStampedModel):
     )
     foreign_investment = amount_field(
         _("contracted foreign investment (10k USD)"),
-        help_text=_("合同外资 at signing, in 万美元, if any; not money paid in (实际外资 is in the monthly funds records)."),
+        help_text=_("合同外资 at signing, in 万美元, if any; not money paid in (实际外资: the monthly funds records)."),
     )
     registered_capital = amount_field(_("registered capital (10k CNY)"))
     land_area = amount_field(_("land (mu)"))

@@ -129,3 +129,26 @@ def test_export_csv(read_client):
     response = read_client.get(URL, {"format": "csv"})
     assert response.status_code == 200
     assert "出口项目" in b"".join(response.streaming_content).decode("utf-8-sig")
+
+
+def test_stats_endpoints(read_client):
+    """P1 (chain a, 当湖街道) 2024-01 100 + 10 USD and 2024-04 50 (outside); P2 (chain b, no town) 2024-02 0 + 0."""
+    a, b = ChainFactory(code="a"), ChainFactory(code="b")
+    p1, p2 = ProjectFactory(chain=a, town="当湖街道"), ProjectFactory(chain=b)
+    record(p1, D(2024, 1, 1), "100", "10")
+    record(p1, D(2024, 4, 1), "50", "0")
+    record(p2, D(2024, 2, 1), "0", "0")
+    period = {"start": "2024-01-01", "end": "2024-03-31"}
+    summary = read_client.get("/api/v1/stats/summary/", period).json()
+    assert (summary["funds_in_place"], summary["foreign_paid_in"], summary["projects_with_funds"]) == (
+        "100.00",
+        "10.00",
+        1,
+    )
+    rows = {row["code"]: row for row in read_client.get("/api/v1/stats/by-chain/", period).json()}
+    assert rows["a"]["funds_in_place"] == "100.00"
+    assert rows["b"]["projects_with_funds"] == 0
+    assert rows[None]["foreign_paid_in"] == "10.00"
+    towns = {row["town"]: row for row in read_client.get("/api/v1/stats/funds/by-town/", period).json()}
+    assert towns["当湖街道"]["funds_in_place"] == "100.00"
+    assert towns[""]["projects_with_funds"] == 0

@@ -57,7 +57,7 @@ FUNDS_COLUMNS = {
     "month": _("month"),
     "domestic_funds": _("domestic funds in place (10k CNY)"),
     "actual_foreign_investment": _("actual foreign investment (10k USD)"),
-    "source_note": _("source"),
+    "source_note": _("source of the figures"),
 }
 
 VISIT_COLUMNS = {

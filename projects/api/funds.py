@@ -12,6 +12,7 @@ from pinghu.api.concurrency import CONDITIONAL_ERRORS, IF_MATCH
 from pinghu.api.export import Column, ExportMixin
 from pinghu.api.serializers import StrictFieldsMixin
 from pinghu.api.viewsets import ERRORS, READ_ERRORS, WriteViewSet
+from projects.fields import FUNDS_COLUMNS
 from projects.filters import ProjectFundsFilterSet
 from projects.models import ProjectFunds
 from projects.services import project_funds_create, project_funds_update
@@ -103,11 +104,7 @@ class ProjectFundsViewSet(ExportMixin, WriteViewSet):
     ordering_fields = ["month", "updated_at", "domestic_funds", "actual_foreign_investment"]
     ordering = ["-month", "-id"]
     export_name = "project-funds"
+    # The columns the "funds" import reads back (projects.fields.FUNDS_COLUMNS), so an export re-imports.
     export_columns = [
-        Column("project_id", _("project ID")),
-        Column("project__name", _("project")),
-        Column("month", _("month")),
-        Column("domestic_funds", _("domestic funds in place (10k CNY)")),
-        Column("actual_foreign_investment", _("actual foreign investment (10k USD)")),
-        Column("source_note", _("source")),
+        Column({"project": "project__name"}.get(name, name), header) for name, header in FUNDS_COLUMNS.items()
     ]

@@ -43,7 +43,7 @@ class ProjectFunds(PlausibleMixin, TimeStampedModel):
         help_text=_("实际外资: foreign capital actually paid in during the month, in 万美元 (not contracted)."),
     )
     source_note = models.CharField(
-        _("source"),
+        _("source of the figures"),
         max_length=100,
         blank=True,
         help_text=_("Where the figures come from, e.g. 商务局外资统计 or 企业银行流水."),

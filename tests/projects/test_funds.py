@@ -153,3 +153,89 @@ def test_only_bureau_staff_enter_funds(staff):
     with pytest.raises(ValidationError):
         record(ProjectFactory(), D(2024, 1, 1), "1", "0", by=official)
     assert record(ProjectFactory(), D(2024, 1, 1), "1", "0", by=staff).entered_by == staff
+
+
+# ---------------------------------------------------------------- import (kind "funds")
+
+
+def run_funds_import(rows, user, *, dry_run=False):
+    from pinghu.imports import run_import
+    from projects.imports import IMPORT_KINDS
+    from tests.importfiles import xlsx_bytes
+
+    header = [
+        "ID",
+        "project ID",
+        "project",
+        "month",
+        "domestic funds in place (10k CNY)",
+        "actual foreign investment (10k USD)",
+        "source of the figures",
+    ]
+    return run_import(IMPORT_KINDS["funds"](), xlsx_bytes([header, *rows]), "funds.xlsx", user=user, dry_run=dry_run)
+
+
+def test_import_new_edit_and_dry_run(staff):
+    p1, p2 = ProjectFactory(name="驱动电机项目"), ProjectFactory(name="光模块项目")
+    existing = record(p1, D(2024, 1, 1), "100", "0")
+    rows = [
+        [None, p1.pk, None, "2024-01-01", 150, 5, "企业银行流水"],  # corrects January (project ID and month)
+        [None, None, "光模块项目", "2024-02-15", 80, 0, None],  # new, by name; any day names the month
+    ]
+    dry = run_funds_import(rows, staff, dry_run=True)
+    assert dry.ok, dry.problems
+    assert ProjectFunds.objects.count() == 1
+    report = run_funds_import(rows, staff)
+    assert report.ok, report.problems
+    existing.refresh_from_db()
+    assert (existing.domestic_funds, existing.actual_foreign_investment) == (Decimal("150"), Decimal("5"))
+    assert existing.history.count() == 2
+    assert ProjectFunds.objects.get(project=p2).month == D(2024, 2, 1)
+    assert ProjectFunds.objects.count() == 2
+
+
+def test_import_refused_row_writes_nothing(staff):
+    project = ProjectFactory(name="驱动电机项目")
+    rows = [
+        [None, project.pk, None, "2024-01-01", 150, 5, None],
+        [None, None, "不存在的项目", "2024-02-01", 80, 0, None],
+        [None, project.pk, None, "2024-03-01", -1, 0, None],
+    ]
+    report = run_funds_import(rows, staff)
+    assert not report.ok
+    messages = " ".join(problem.message for problem in report.problems)
+    assert "不存在的项目" in messages
+    assert ProjectFunds.objects.count() == 0
+
+
+def test_import_template_has_the_columns():
+    from pinghu.imports import template_workbook
+    from projects.imports import IMPORT_KINDS
+
+    assert template_workbook(IMPORT_KINDS["funds"]())[:2] == b"PK"
+
+
+# ---------------------------------------------------------------- admin
+
+
+def test_admin_adds_and_corrects_through_the_services(client, staff):
+    staff.is_staff = True
+    staff.save()
+    client.force_login(staff)
+    project = ProjectFactory()
+    body = {"project": project.pk, "month": "2024-03-01", "domestic_funds": "10", "actual_foreign_investment": "1"}
+    response = client.post("/admin/projects/projectfunds/add/", {**body, "source_note": "企业银行流水"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    funds = ProjectFunds.objects.get()
+    assert funds.entered_by == staff
+    again = client.post("/admin/projects/projectfunds/add/", body)
+    assert again.status_code == 200  # the month has a record: refused on the form
+    assert ProjectFunds.objects.count() == 1
+    url = f"/admin/projects/projectfunds/{funds.pk}/change/"
+    stale = client.post(url, {**body, "domestic_funds": "11", "version": "old"})
+    assert stale.status_code == 200
+    fresh = client.post(url, {**body, "domestic_funds": "12", "version": version_of(funds)})
+    assert fresh.status_code == 302
+    funds.refresh_from_db()
+    assert funds.domestic_funds == Decimal("12")
+    assert client.get("/admin/projects/projectfunds/import/").status_code == 200

@@ -29,6 +29,7 @@ from pinghu.permissions import EXPORT, may, readable
 from . import selectors
 from .filters import InvestmentVisitFilterSet, ProjectFilterSet
 from .forms import EnterpriseMergeForm, FollowUpForm, QuickVisitForm, TransitionForm
+from .funds_views import funds_section
 from .models import (
     FollowUp,
     InvestmentVisit,
@@ -208,6 +209,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "today": timezone.localdate(),
             "history": history_entries(project),
             "version": version_of(project),
+            **funds_section(request, project),
         },
     )
 

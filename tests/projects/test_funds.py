@@ -239,3 +239,67 @@ def test_admin_adds_and_corrects_through_the_services(client, staff):
     funds.refresh_from_db()
     assert funds.domestic_funds == Decimal("12")
     assert client.get("/admin/projects/projectfunds/import/").status_code == 200
+
+
+# ---------------------------------------------------------------- the project page
+
+
+def test_project_page_lists_months_and_takes_the_form(client, staff):
+    project = ProjectFactory(total_investment=Decimal("1000"))
+    record(project, D(2024, 1, 1), "100", "10")
+    client.force_login(staff)
+    page = client.get(f"/projects/{project.pk}/")
+    assert page.status_code == 200
+    assert page.context["funds_to_date"]["funds_rate"] == Decimal("0.1000")
+    assert b"10.00%" in page.content
+    url = f"/projects/{project.pk}/funds/"
+    assert (
+        client.post(url, {"month": "2024-02", "domestic_funds": "50", "actual_foreign_investment": "0"}).status_code
+        == 302
+    )
+    assert (
+        client.post(url, {"month": "2024-02", "domestic_funds": "9", "actual_foreign_investment": "0"}).status_code
+        == 302
+    )
+    assert ProjectFunds.objects.filter(project=project).count() == 2  # the second February was refused
+    months = client.get(f"/projects/{project.pk}/").context["funds_months"]
+    assert [row.cumulative_domestic for row in months] == [Decimal("100"), Decimal("150")]
+    february = months[1]
+    edit = client.get(f"/projects/{project.pk}/", {"funds": february.pk})
+    assert edit.context["funds_editing"] == february
+    body = {"record": february.pk, "month": "2024-02", "domestic_funds": "60", "actual_foreign_investment": "0"}
+    client.post(url, {**body, "version": version_of(february)})
+    february.refresh_from_db()
+    assert february.domestic_funds == Decimal("60")
+    client.post(url, {**body, "domestic_funds": "70", "version": "old"})  # stale: refused
+    february.refresh_from_db()
+    assert february.domestic_funds == Decimal("60")
+
+
+def test_officials_read_funds_but_cannot_enter_them(client):
+    official = UserFactory(username="official", roles=[Role.OFFICIAL])
+    project = ProjectFactory()
+    client.force_login(official)
+    page = client.get(f"/projects/{project.pk}/")
+    assert page.status_code == 200
+    assert page.context["funds_form"] is None
+    url = f"/projects/{project.pk}/funds/"
+    response = client.post(url, {"month": "2024-02", "domestic_funds": "50", "actual_foreign_investment": "0"})
+    assert response.status_code == 403
+    assert not ProjectFunds.objects.exists()
+
+
+def test_project_page_queries_do_not_grow_with_months(client, staff, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    project = ProjectFactory()
+    record(project, D(2024, 1, 1), "1", "0")
+    client.force_login(staff)
+    client.get(f"/projects/{project.pk}/")
+    with CaptureQueriesContext(connection) as one:
+        client.get(f"/projects/{project.pk}/")
+    for month in range(2, 10):
+        record(project, D(2024, month, 1), "1", "0")
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        client.get(f"/projects/{project.pk}/")

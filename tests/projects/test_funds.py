@@ -303,3 +303,48 @@ def test_project_page_queries_do_not_grow_with_months(client, staff, django_asse
         record(project, D(2024, month, 1), "1", "0")
     with django_assert_max_num_queries(len(one.captured_queries)):
         client.get(f"/projects/{project.pk}/")
+
+
+# ---------------------------------------------------------------- demo data
+
+
+def test_demo_funds_are_deterministic_marked_and_plausible():
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.db.models import F, Sum
+
+    from projects.demo import delete_demo_data, generate_demo_data
+
+    call_command("seed_pinghu", stdout=StringIO())
+    end = D(2026, 6, 30)
+
+    def funds_rows():
+        return list(
+            ProjectFunds.objects.order_by("project__name", "month").values_list(
+                "project__name", "month", "domestic_funds", "actual_foreign_investment", "source_note"
+            )
+        )
+
+    counts = generate_demo_data(projects=200, visits=20, seed=4, end_date=end)
+    first = funds_rows()
+    assert counts.funds_records == len(first) > 0
+    assert {row[4] for row in first} == {"演示"}
+    assert max(row[1] for row in first) <= end
+    overpaid = (
+        ProjectFunds.objects.values("project")
+        .annotate(paid=Sum("domestic_funds"))
+        .filter(paid__gt=F("project__total_investment"))
+    )
+    assert not overpaid.exists()
+    assert not ProjectFunds.objects.filter(
+        actual_foreign_investment__gt=0, project__foreign_investment__isnull=True
+    ).exists()
+    assert not ProjectFunds.objects.filter(project__signed_date__isnull=True).exists()
+    for funds in ProjectFunds.objects.all()[:20]:
+        funds.full_clean()
+    assert ProjectFunds.history.filter(history_type="+").count() == len(first)
+    delete_demo_data()
+    assert not ProjectFunds.objects.exists()
+    generate_demo_data(projects=200, visits=20, seed=4, end_date=end)
+    assert funds_rows() == first

@@ -348,3 +348,12 @@ def test_demo_funds_are_deterministic_marked_and_plausible():
     assert not ProjectFunds.objects.exists()
     generate_demo_data(projects=200, visits=20, seed=4, end_date=end)
     assert funds_rows() == first
+
+
+def test_a_funds_record_moves_the_data_version_the_dashboard_is_cached_on():
+    from pinghu import dataversion
+
+    project = ProjectFactory()
+    before = dataversion.current()
+    record(project, D(2024, 1, 1), "1", "0")
+    assert dataversion.current() != before

@@ -70,7 +70,7 @@ class ProjectFunds(PlausibleMixin, TimeStampedModel):
                 fields=["project", "month"],
                 name="projects_projectfunds_one_per_month",
                 violation_error_message=_(
-                    "This project already has a funds record for this month: correct that record instead."
+                    "Month: this project already has a funds record for this month; correct that record instead."
                 ),
             ),
             *[

@@ -105,7 +105,7 @@ def test_cumulative_and_rate_per_project(data):
 def test_one_record_per_project_and_month(data):
     with pytest.raises(ValidationError) as refused:
         record(data["p1"], D(2024, 1, 1), "1", "1")
-    assert "correct that record instead" in str(refused.value)
+    assert "请更正该记录" in str(refused.value)
     with pytest.raises(IntegrityError), transaction.atomic():
         ProjectFunds.objects.create(
             project=data["p1"], month=D(2024, 1, 1), domestic_funds=1, actual_foreign_investment=0
@@ -163,15 +163,7 @@ def run_funds_import(rows, user, *, dry_run=False):
     from projects.imports import IMPORT_KINDS
     from tests.importfiles import xlsx_bytes
 
-    header = [
-        "ID",
-        "project ID",
-        "project",
-        "month",
-        "domestic funds in place (10k CNY)",
-        "actual foreign investment (10k USD)",
-        "source of the figures",
-    ]
+    header = ["ID", "项目ID", "项目", "月份", "内资到位（万元）", "实际外资（万美元）", "数据来源"]
     return run_import(IMPORT_KINDS["funds"](), xlsx_bytes([header, *rows]), "funds.xlsx", user=user, dry_run=dry_run)
 
 

@@ -50,7 +50,7 @@ def test_create_read_correct_with_version(write_client):
     assert created.json()["entered_by"] == "root"
     again = write_client.post(URL, body, format="json")
     assert again.status_code == 400
-    assert "correct that record instead" in again.content.decode()
+    assert "请更正该记录" in again.content.decode()
     row = ProjectFunds.objects.get()
     url = f"{URL}{row.pk}/"
     assert write_client.patch(url, {"domestic_funds": "1300"}, format="json").status_code == 428

@@ -349,3 +349,14 @@ def test_a_funds_record_moves_the_data_version_the_dashboard_is_cached_on():
     before = dataversion.current()
     record(project, D(2024, 1, 1), "1", "0")
     assert dataversion.current() != before
+
+
+def test_project_list_shows_funds_to_date_and_rate(client, staff):
+    project = ProjectFactory(name="列表项目", total_investment=Decimal("400"))
+    record(project, D(2024, 1, 1), "100", "0")
+    client.force_login(staff)
+    page = client.get("/projects/")
+    assert page.status_code == 200
+    row = next(item for item in page.context["page"] if item.pk == project.pk)
+    assert (row.funds_in_place, row.funds_rate) == (Decimal("100"), Decimal("0.2500"))
+    assert b"25.00%" in page.content

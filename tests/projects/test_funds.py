@@ -360,3 +360,19 @@ def test_project_list_shows_funds_to_date_and_rate(client, staff):
     row = next(item for item in page.context["page"] if item.pk == project.pk)
     assert (row.funds_in_place, row.funds_rate) == (Decimal("100"), Decimal("0.2500"))
     assert b"25.00%" in page.content
+
+
+def test_dashboard_shows_contracted_beside_actual_foreign_investment(client, staff):
+    today = datetime.date.today()
+    project = ProjectFactory(
+        total_investment=Decimal("50000"), foreign_investment=Decimal("700"), stage="signed", signed_date=today
+    )
+    record(project, today.replace(day=1), "25000", "123.45")
+    client.force_login(staff)
+    content = client.get("/", {"period": "year"}).content.decode()
+    assert "合同外资（万美元）" in content and "实际外资（万美元）" in content
+    assert "内资到位（亿元）" in content and "到位项目数" in content
+    assert 'data-kpi="foreign-paid-in">123.45<' in content
+    assert 'data-kpi="funds-in-place">2.50<' in content
+    assert 'data-kpi="projects-with-funds">1<' in content
+    assert ">外资（万美元）<" not in content

@@ -10,68 +10,224 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('projects', '0014_project_assign_permission'),
+        ("projects", "0014_project_assign_permission"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='historicalproject',
-            name='foreign_investment',
-            field=models.DecimalField(blank=True, decimal_places=2, help_text='合同外资 at signing, in 万美元, if any; not money paid in (实际外资: the monthly funds records).', max_digits=14, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='contracted foreign investment (10k USD)'),
+            model_name="historicalproject",
+            name="foreign_investment",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=2,
+                help_text="合同外资 at signing, in 万美元, if any; not money paid in (实际外资: the monthly funds records).",
+                max_digits=14,
+                null=True,
+                validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                verbose_name="contracted foreign investment (10k USD)",
+            ),
         ),
         migrations.AlterField(
-            model_name='project',
-            name='foreign_investment',
-            field=models.DecimalField(blank=True, decimal_places=2, help_text='合同外资 at signing, in 万美元, if any; not money paid in (实际外资: the monthly funds records).', max_digits=14, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='contracted foreign investment (10k USD)'),
+            model_name="project",
+            name="foreign_investment",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=2,
+                help_text="合同外资 at signing, in 万美元, if any; not money paid in (实际外资: the monthly funds records).",
+                max_digits=14,
+                null=True,
+                validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                verbose_name="contracted foreign investment (10k USD)",
+            ),
         ),
         migrations.CreateModel(
-            name='HistoricalProjectFunds',
+            name="HistoricalProjectFunds",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='updated at')),
-                ('month', models.DateField(help_text='The first day of the month the amounts were paid in.', verbose_name='month')),
-                ('domestic_funds', models.DecimalField(decimal_places=2, help_text='内资到位 in the month, in 万元.', max_digits=14, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='domestic funds in place (10k CNY)')),
-                ('actual_foreign_investment', models.DecimalField(decimal_places=2, help_text='实际外资: foreign capital actually paid in during the month, in 万美元 (not contracted).', max_digits=14, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='actual foreign investment (10k USD)')),
-                ('source_note', models.CharField(blank=True, help_text='Where the figures come from, e.g. 商务局外资统计 or 企业银行流水.', max_length=100, verbose_name='source of the figures')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('entered_by', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='entered by')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('project', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='projects.project', verbose_name='project')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                ("created_at", models.DateTimeField(blank=True, editable=False, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(blank=True, editable=False, verbose_name="updated at")),
+                (
+                    "month",
+                    models.DateField(
+                        help_text="The first day of the month the amounts were paid in.", verbose_name="month"
+                    ),
+                ),
+                (
+                    "domestic_funds",
+                    models.DecimalField(
+                        decimal_places=2,
+                        help_text="内资到位 in the month, in 万元.",
+                        max_digits=14,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="domestic funds in place (10k CNY)",
+                    ),
+                ),
+                (
+                    "actual_foreign_investment",
+                    models.DecimalField(
+                        decimal_places=2,
+                        help_text="实际外资: foreign capital actually paid in during the month, in 万美元 (not contracted).",
+                        max_digits=14,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="actual foreign investment (10k USD)",
+                    ),
+                ),
+                (
+                    "source_note",
+                    models.CharField(
+                        blank=True,
+                        help_text="Where the figures come from, e.g. 商务局外资统计 or 企业银行流水.",
+                        max_length=100,
+                        verbose_name="source of the figures",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "entered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="entered by",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="projects.project",
+                        verbose_name="project",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'funds record version',
-                'verbose_name_plural': 'funds record versions',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "funds record version",
+                "verbose_name_plural": "funds record versions",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='ProjectFunds',
+            name="ProjectFunds",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('month', models.DateField(help_text='The first day of the month the amounts were paid in.', verbose_name='month')),
-                ('domestic_funds', models.DecimalField(decimal_places=2, help_text='内资到位 in the month, in 万元.', max_digits=14, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='domestic funds in place (10k CNY)')),
-                ('actual_foreign_investment', models.DecimalField(decimal_places=2, help_text='实际外资: foreign capital actually paid in during the month, in 万美元 (not contracted).', max_digits=14, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='actual foreign investment (10k USD)')),
-                ('source_note', models.CharField(blank=True, help_text='Where the figures come from, e.g. 商务局外资统计 or 企业银行流水.', max_length=100, verbose_name='source of the figures')),
-                ('entered_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='entered by')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='funds', to='projects.project', verbose_name='project')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "month",
+                    models.DateField(
+                        help_text="The first day of the month the amounts were paid in.", verbose_name="month"
+                    ),
+                ),
+                (
+                    "domestic_funds",
+                    models.DecimalField(
+                        decimal_places=2,
+                        help_text="内资到位 in the month, in 万元.",
+                        max_digits=14,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="domestic funds in place (10k CNY)",
+                    ),
+                ),
+                (
+                    "actual_foreign_investment",
+                    models.DecimalField(
+                        decimal_places=2,
+                        help_text="实际外资: foreign capital actually paid in during the month, in 万美元 (not contracted).",
+                        max_digits=14,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="actual foreign investment (10k USD)",
+                    ),
+                ),
+                (
+                    "source_note",
+                    models.CharField(
+                        blank=True,
+                        help_text="Where the figures come from, e.g. 商务局外资统计 or 企业银行流水.",
+                        max_length=100,
+                        verbose_name="source of the figures",
+                    ),
+                ),
+                (
+                    "entered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="entered by",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="funds",
+                        to="projects.project",
+                        verbose_name="project",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'funds in place record',
-                'verbose_name_plural': 'funds in place records',
-                'ordering': ['project', 'month'],
-                'indexes': [models.Index(fields=['month'], name='projects_funds_month_idx')],
-                'constraints': [models.UniqueConstraint(fields=('project', 'month'), name='projects_projectfunds_one_per_month', violation_error_message='Month: this project already has a funds record for this month; correct that record instead.'), models.CheckConstraint(condition=models.Q(('domestic_funds__gte', 0)), name='projects_projectfunds_domestic_funds_not_negative', violation_error_message='Amounts cannot be negative.'), models.CheckConstraint(condition=models.Q(('actual_foreign_investment__gte', 0)), name='projects_projectfunds_actual_foreign_investment_not_negative', violation_error_message='Amounts cannot be negative.'), models.CheckConstraint(condition=models.Q(('month__day', 1)), name='projects_projectfunds_month_first_day', violation_error_message='Month: store the first day of the month.'), models.CheckConstraint(condition=models.Q(('month__gte', datetime.date(2000, 1, 1))), name='projects_projectfunds_month_from_2000', violation_error_message='Month: months before 2000-01 are not accepted.')],
+                "verbose_name": "funds in place record",
+                "verbose_name_plural": "funds in place records",
+                "ordering": ["project", "month"],
+                "indexes": [models.Index(fields=["month"], name="projects_funds_month_idx")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("project", "month"),
+                        name="projects_projectfunds_one_per_month",
+                        violation_error_message="Month: this project already has a funds record for this month; correct that record instead.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("domestic_funds__gte", 0)),
+                        name="projects_projectfunds_domestic_funds_not_negative",
+                        violation_error_message="Amounts cannot be negative.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("actual_foreign_investment__gte", 0)),
+                        name="projects_projectfunds_actual_foreign_investment_not_negative",
+                        violation_error_message="Amounts cannot be negative.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("month__day", 1)),
+                        name="projects_projectfunds_month_first_day",
+                        violation_error_message="Month: store the first day of the month.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("month__gte", datetime.date(2000, 1, 1))),
+                        name="projects_projectfunds_month_from_2000",
+                        violation_error_message="Month: months before 2000-01 are not accepted.",
+                    ),
+                ],
             },
         ),
     ]

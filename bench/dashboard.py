@@ -71,6 +71,11 @@ BASELINE_SQL = [
     # monthly signings
     """SELECT date_trunc('month', signed_date)::date, COUNT(*), SUM(total_investment) FROM projects_project
        WHERE signed_date BETWEEN %(start)s AND %(end)s GROUP BY 1""",
+    # funds in place cards: the months of the period
+    """SELECT SUM(domestic_funds), SUM(actual_foreign_investment),
+              COUNT(DISTINCT project_id) FILTER (WHERE domestic_funds > 0 OR actual_foreign_investment > 0)
+       FROM projects_projectfunds
+       WHERE month BETWEEN date_trunc('month', %(start)s::date)::date AND %(end)s""",
 ]
 
 

@@ -279,6 +279,8 @@ AMOUNT_CEILING_DEFAULTS = {
     "revenue": "10000000",  # 万元 a year (per-mu figures)
     "tax_paid": "1000000",  # 万元 a year (per-mu figures)
     "rd_spending": "1000000",  # 万元 a year (per-mu figures)
+    "domestic_funds": "1000000",  # 万元 in one month (projects.ProjectFunds) = 100亿元
+    "actual_foreign_investment": "150000",  # 万美元 in one month (projects.ProjectFunds) = 15亿美元
 }
 AMOUNT_WARNING_DEFAULTS = {
     "total_investment": "1000000",  # 万元 = 100亿元

@@ -20,10 +20,12 @@ from chains.names import firm_name_key
 from pinghu.history import delete_with_history, raw_delete, record_history
 
 from .choices import PIPELINE, STAGE_DATE_FIELDS, ProjectSource, ProjectStage
+from .demo_funds import demo_funds
 from .models import (
     FollowUp,
     InvestmentVisit,
     Project,
+    ProjectFunds,
     ProjectStageChange,
     SigningEvent,
     VisitLeader,
@@ -79,6 +81,7 @@ class DemoCounts:
     visits: int = 0
     person_times: int = 0
     visit_projects: int = 0
+    funds_records: int = 0
 
 
 def demo_data_exists() -> bool:
@@ -101,6 +104,7 @@ def _demo_rows() -> dict:
         "events": SigningEvent.objects.filter(name__startswith=DEMO_MARK),
         "enterprises": Enterprise.objects.filter(name__startswith=DEMO_MARK),
         "leaders": Leader.objects.filter(name__startswith=DEMO_MARK),
+        "funds": ProjectFunds.objects.filter(project__in=projects),
     }
 
 
@@ -118,6 +122,7 @@ def delete_demo_data(*, user=None) -> None:
         delete_with_history(rows["visits"], reason=DEMO_REASON, user=user)
         delete_with_history(FollowUp.objects.filter(project__in=rows["projects"]), reason=DEMO_REASON, user=user)
         raw_delete(ProjectStageChange.objects.filter(project__in=rows["projects"]))
+        delete_with_history(rows["funds"], reason=DEMO_REASON, user=user)
         delete_with_history(rows["projects"], reason=DEMO_REASON, user=user)
         delete_with_history(rows["events"], reason=DEMO_REASON, user=user)
         delete_with_history(rows["enterprises"], reason=DEMO_REASON, user=user)
@@ -354,8 +359,21 @@ def generate_demo_data(
         created_projects = generator.projects(projects, enterprises, events)
         generator.data_quality_examples(enterprises, created_projects)
         generator.visits(visits, leaders, enterprises, created_projects)
+        # Funds in place, from a generator of their own (projects.demo_funds): no other row changes.
+        generator.counts.funds_records = demo_funds(
+            created_projects, seed=seed, end_date=generator.end, batch_size=BATCH_SIZE
+        )
         # bulk_create sends no signals: write the audit trail of every new row, set-based.
         rows = _demo_rows()
-        for key in ["leaders", "enterprises", "events", "projects", "visits", "visit_leaders", "visit_projects"]:
+        for key in [
+            "leaders",
+            "enterprises",
+            "events",
+            "projects",
+            "visits",
+            "visit_leaders",
+            "visit_projects",
+            "funds",
+        ]:
             record_history(rows[key], history_type="+", reason=DEMO_REASON, user=user)
         return generator.counts

@@ -21,7 +21,7 @@ PROJECT_COLUMNS = {
     "source": _("source"),
     "stage": _("stage"),
     "total_investment": _("total investment (10k CNY)"),
-    "foreign_investment": _("foreign investment (10k USD)"),
+    "foreign_investment": _("contracted foreign investment (10k USD)"),
     "registered_capital": _("registered capital (10k CNY)"),
     "land_area": _("land (mu)"),
     "expected_output": _("expected annual output (10k CNY)"),
@@ -39,6 +39,26 @@ PROJECT_COLUMNS = {
     "updated_at": _("updated at"),
 }
 PROJECT_EXPORT_ONLY = ("major", "updated_at")
+
+# Funds in place (projects.funds_stats.with_funds): derived from the monthly records, exported, never imported.
+PROJECT_FUNDS_COLUMNS = {
+    "funds_in_place": _("domestic funds in place to date (10k CNY)"),
+    "foreign_paid_in": _("actual foreign investment to date (10k USD)"),
+    "funds_rate": _("funds in place rate (到位率)"),
+}
+PROJECT_COLUMNS.update(PROJECT_FUNDS_COLUMNS)
+PROJECT_EXPORT_ONLY = (*PROJECT_EXPORT_ONLY, *PROJECT_FUNDS_COLUMNS)
+
+# The monthly funds records' file (export and the "funds" import): a project by its ID or its name.
+FUNDS_COLUMNS = {
+    "id": "ID",
+    "project_id": _("project ID"),
+    "project": _("project"),
+    "month": _("month"),
+    "domestic_funds": _("domestic funds in place (10k CNY)"),
+    "actual_foreign_investment": _("actual foreign investment (10k USD)"),
+    "source_note": _("source of the figures"),
+}
 
 VISIT_COLUMNS = {
     "id": "ID",

@@ -12,6 +12,7 @@ from .choices import ProjectSource, ProjectStage
 from .models import (
     InvestmentVisit,
     Project,
+    ProjectFunds,
     SigningEvent,
     VisitLeader,
 )
@@ -87,3 +88,34 @@ class InvestmentVisitFilterSet(StrictFilterSet):
     def by_chain(self, queryset, name, value: str):
         concerned = InvestmentVisit.chains.through.objects.filter(investmentvisit=OuterRef("pk"), chain=value)
         return queryset.filter(Exists(concerned))
+
+
+# ---------------------------------------------------------------- funds in place (到位资金)
+
+
+class ProjectFundsFilterSet(StrictFilterSet):
+    """Filters of the monthly funds records: project, months (any day names its month), chain, cluster, town."""
+
+    project = django_filters.ModelChoiceFilter(queryset=Project.objects.all(), label=_("project (id)"))
+    month_from = django_filters.DateFilter(method="by_month_from", label=_("from month (e.g. 2024-01-01)"))
+    month_to = django_filters.DateFilter(field_name="month", lookup_expr="lte", label=_("to month, inclusive"))
+    chain = django_filters.ModelChoiceFilter(
+        queryset=Chain.objects.all(), to_field_name="code", field_name="project__chain", label=_("chain (code)")
+    )
+    cluster = django_filters.ModelChoiceFilter(
+        queryset=Cluster.objects.all(),
+        to_field_name="code",
+        field_name="project__chain__cluster",
+        label=_("cluster (code)"),
+    )
+    town = django_filters.ChoiceFilter(choices=Town.choices, field_name="project__town", label=_("town"))
+    updated_since = BoundedIsoDateTimeFilter(
+        field_name="updated_at", lookup_expr="gte", label=_("updated at or after (ISO 8601)")
+    )
+
+    class Meta:
+        model = ProjectFunds
+        fields = ["project", "month_from", "month_to", "chain", "cluster", "town", "updated_since"]
+
+    def by_month_from(self, queryset, name, value):
+        return queryset.filter(month__gte=value.replace(day=1))

@@ -15,7 +15,7 @@ from pinghu.pages import IDEMPOTENCY_FIELD, IdempotencyKeyField
 from pinghu.plausibility import amount_errors, amount_warning_line, unconfirmed_amount_errors
 
 from .choices import ProjectStage
-from .models import FollowUp, InvestmentVisit, Project
+from .models import FollowUp, InvestmentVisit, Project, ProjectFunds
 
 
 class QuickVisitForm(VersionedFormMixin, forms.ModelForm):
@@ -225,3 +225,24 @@ class EnterpriseMergeForm(forms.Form):
 
     keep = forms.ModelChoiceField(queryset=Enterprise.objects.all(), label=_("enterprise kept"))
     duplicate = forms.ModelChoiceField(queryset=Enterprise.objects.all(), label=_("enterprise merged into it"))
+
+
+# ---------------------------------------------------------------- funds in place (到位资金)
+
+
+class ProjectFundsForm(VersionedFormMixin, forms.ModelForm):
+    """A month's funds in place on the project page: a new month, or the correction of one (with its version)."""
+
+    month = forms.DateField(
+        label=_("month"),
+        input_formats=["%Y-%m", "%Y-%m-%d"],
+        widget=forms.DateInput(format="%Y-%m", attrs={"type": "month"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bootstrap(self)
+
+    class Meta:
+        model = ProjectFunds
+        fields = ["month", "domestic_funds", "actual_foreign_investment", "source_note"]

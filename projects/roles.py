@@ -16,6 +16,6 @@ ROLE_PERMISSIONS = {
         *FOLLOW_UPS,
     ],
     Role.CHAIN_LEADER: ["projects.change_project", *FOLLOW_UPS],
-    # Signing conferences are reference data the bureau keeps.
-    Role.BUREAU_STAFF: manage("projects.signingevent"),
+    # Signing conferences are reference data the bureau keeps; funds in place are reported by the bureau.
+    Role.BUREAU_STAFF: [*manage("projects.signingevent"), *manage("projects.projectfunds")],
 }

@@ -19,7 +19,7 @@ from chains.models import Chain, ChainLeadership, ChainNode, Cluster, Enterprise
 from pinghu import dataversion, figures
 from pinghu.plausibility import amount_warning_line
 
-from . import stats
+from . import funds_stats, stats
 from .choices import PIPELINE
 from .models import PROJECT_AMOUNT_FIELDS, InvestmentVisit, Project
 from .periods import NamedPeriod
@@ -122,6 +122,8 @@ def dashboard(named: NamedPeriod) -> dict:
     }
     return {
         "summary": summary,
+        # Funds in place and actual foreign investment (funds_stats): the dashboard's 实际外资 cards.
+        "funds": funds_stats.funds_summary(period),
         "clusters": clusters,
         "city": city,
         "stages_are_current": stages_are_current,
@@ -200,6 +202,7 @@ def chain_page(chain: Chain, named: NamedPeriod) -> dict:
             named,
             lambda: {
                 "summary": {**stats.summary(period, chain=chain), **stats.stage_durations(period, chain=chain)},
+                "funds": funds_stats.funds_summary(period, chain=chain),
                 "pipeline": stats.pipeline(period, chain=chain),
             },
             chain.code,

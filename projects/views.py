@@ -29,6 +29,8 @@ from pinghu.permissions import EXPORT, may, readable
 from . import selectors
 from .filters import InvestmentVisitFilterSet, ProjectFilterSet
 from .forms import EnterpriseMergeForm, FollowUpForm, QuickVisitForm, TransitionForm
+from .funds_stats import with_funds
+from .funds_views import funds_section
 from .models import (
     FollowUp,
     InvestmentVisit,
@@ -166,6 +168,7 @@ def overdue(request: HttpRequest) -> HttpResponse:
 @readable("projects.view_project")
 def project_list(request: HttpRequest) -> HttpResponse:
     queryset = Project.objects.with_major().select_related("chain", "investor").order_by("-updated_at", "-pk")
+    queryset = with_funds(queryset)  # funds in place to date and 到位率 per row (projects.funds_stats)
     filterset, projects = filtered(request, ProjectFilterSet, queryset)
     page = paginate(request, projects)
     query = query_without_page(request)
@@ -208,6 +211,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "today": timezone.localdate(),
             "history": history_entries(project),
             "version": version_of(project),
+            **funds_section(request, project),
         },
     )
 

@@ -10,6 +10,7 @@ from rest_framework import serializers
 from chains.models import Chain, Leader
 from pinghu.api.serializers import StrictFieldsMixin
 from projects.choices import TRANSITION_FIELDS, ProjectStage
+from projects.funds_stats import with_funds
 from projects.models import (
     InvestmentVisit,
     Project,
@@ -46,6 +47,8 @@ PROJECT_FIELDS = [
     "created_at",
     "updated_at",
 ]
+# Derived from the monthly funds records (projects.funds_stats.with_funds), read-only.
+FUNDS_FIELDS = ["funds_in_place", "foreign_paid_in", "funds_rate"]
 
 
 def confirm_large_amounts_field():
@@ -76,11 +79,31 @@ class ProjectSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     chain = serializers.SlugRelatedField(slug_field="code", queryset=Chain.objects.all())
     investor_name = serializers.CharField(source="investor.name", read_only=True)
     major = serializers.BooleanField(read_only=True, help_text=_("Derived: see the definition of a major project."))
+    # Funds in place to date (projects.funds_stats.with_funds): every monthly record, whatever its month.
+    funds_in_place = serializers.DecimalField(
+        max_digits=20,
+        decimal_places=2,
+        read_only=True,
+        help_text=_("内资到位 to date, 万元 (monthly records summed)."),
+    )
+    foreign_paid_in = serializers.DecimalField(
+        max_digits=20,
+        decimal_places=2,
+        read_only=True,
+        help_text=_("实际外资 to date, 万美元 (monthly records summed)."),
+    )
+    funds_rate = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=4,
+        read_only=True,
+        allow_null=True,
+        help_text=_("到位率: funds_in_place ÷ total_investment (both 万元; US dollars do not enter); null if 0."),
+    )
     confirm_large_amounts = confirm_large_amounts_field()
 
     class Meta:
         model = Project
-        fields = [*PROJECT_FIELDS, "confirm_large_amounts"]
+        fields = [*PROJECT_FIELDS, *FUNDS_FIELDS, "confirm_large_amounts"]
         read_only_fields = ["signing_event", "created_at", "updated_at"]
 
     def to_internal_value(self, data):
@@ -96,7 +119,7 @@ class ProjectSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         project = project_create(
             project=Project(**validated_data), by=self.context["request"].user, confirm_large_amounts=confirmed
         )
-        return Project.objects.with_major().select_related("investor", "chain").get(pk=project.pk)
+        return with_funds(Project.objects.with_major()).select_related("investor", "chain").get(pk=project.pk)
 
     def update(self, instance, validated_data):
         confirmed = validated_data.pop("confirm_large_amounts", False)
@@ -107,14 +130,14 @@ class ProjectSerializer(StrictFieldsMixin, serializers.ModelSerializer):
             confirm_large_amounts=confirmed,
             by=self.context["request"].user,
         )
-        return Project.objects.with_major().select_related("investor", "chain").get(pk=project.pk)
+        return with_funds(Project.objects.with_major()).select_related("investor", "chain").get(pk=project.pk)
 
 
 class ProjectDetailSerializer(ProjectSerializer):
     stage_changes = StageChangeSerializer(many=True, read_only=True)
 
     class Meta(ProjectSerializer.Meta):
-        fields = [*PROJECT_FIELDS, "stage_changes", "confirm_large_amounts"]
+        fields = [*PROJECT_FIELDS, *FUNDS_FIELDS, "stage_changes", "confirm_large_amounts"]
 
 
 class TransitionSerializer(StrictFieldsMixin, serializers.Serializer):
@@ -251,7 +274,7 @@ class SigningEventSerializer(serializers.ModelSerializer):
         max_digits=18,
         decimal_places=2,
         read_only=True,
-        help_text=_("Sum of the foreign investment of the projects on record (系统内已登记), 万美元."),
+        help_text=_("Sum of the contracted foreign investment (合同外资) of the projects on record, 万美元."),
     )
 
     class Meta:

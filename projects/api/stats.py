@@ -13,7 +13,7 @@ from chains.models import Chain, Cluster
 from pinghu.api.serializers import StrictFieldsMixin
 from pinghu.api.viewsets import READ_ERRORS
 from pinghu.querystrings import without_format
-from projects import stats
+from projects import funds_stats, stats
 from projects.choices import ProjectStage
 from projects.periods import EARLIEST, LATEST
 
@@ -48,6 +48,19 @@ class StatsQuerySerializer(StrictFieldsMixin, serializers.Serializer):
         return attrs
 
 
+# The signed projects' foreign part at signing: never money paid in (that is foreign_paid_in).
+CONTRACTED_FOREIGN = _(
+    "合同外资: contracted foreign investment of the projects signed in the period, 万美元; not paid in."
+)
+
+
+FUNDS_IN_PLACE = _("内资到位: domestic funds in place, the sum of the monthly records of the period's months, 万元.")
+FOREIGN_PAID_IN = _("实际外资: actual foreign investment paid in, the sum of the period's monthly records, 万美元.")
+PROJECTS_WITH_FUNDS = _(
+    "到位项目数: distinct projects with a monthly record in the period whose domestic or foreign amount is above zero."
+)
+
+
 def money_field(**kwargs):
     return serializers.DecimalField(max_digits=20, decimal_places=2, **kwargs)
 
@@ -68,7 +81,7 @@ class SummarySerializer(serializers.Serializer):
     projects_engaged = serializers.IntegerField()
     signed_projects = serializers.IntegerField()
     signed_investment = money_field(help_text=_("万元"))
-    signed_foreign_investment = money_field(help_text=_("万美元"))
+    signed_foreign_investment = money_field(help_text=CONTRACTED_FOREIGN)
     major_projects = serializers.IntegerField()
     started_projects = serializers.IntegerField()
     start_rate = rate_field(help_text=_("开工率: started ÷ signed; null when nothing signed."))
@@ -79,6 +92,10 @@ class SummarySerializer(serializers.Serializer):
     signed_to_registered_days = days_field()
     registered_to_construction_days = days_field()
     construction_to_production_days = days_field()
+    # Funds in place (projects.funds_stats): money paid in during the period, not contracted.
+    funds_in_place = money_field(help_text=FUNDS_IN_PLACE)
+    foreign_paid_in = money_field(help_text=FOREIGN_PAID_IN)
+    projects_with_funds = serializers.IntegerField(help_text=PROJECTS_WITH_FUNDS)
 
 
 VISITS_PER_CHAIN = _(
@@ -98,7 +115,7 @@ class ByChainRowSerializer(serializers.Serializer):
     )
     signed_projects = serializers.IntegerField()
     signed_investment = money_field(help_text=_("万元"))
-    signed_foreign_investment = money_field(help_text=_("万美元"))
+    signed_foreign_investment = money_field(help_text=CONTRACTED_FOREIGN)
     major_projects = serializers.IntegerField()
     started_projects = serializers.IntegerField()
     start_rate = rate_field()
@@ -108,6 +125,9 @@ class ByChainRowSerializer(serializers.Serializer):
     projects_engaged = serializers.IntegerField(
         help_text=_("A project counts for its own chain, whatever chains the visit was tagged with: rows add up.")
     )
+    funds_in_place = money_field(help_text=FUNDS_IN_PLACE)
+    foreign_paid_in = money_field(help_text=FOREIGN_PAID_IN)
+    projects_with_funds = serializers.IntegerField(help_text=PROJECTS_WITH_FUNDS)
 
 
 class PipelineRowSerializer(serializers.Serializer):
@@ -156,6 +176,7 @@ class SummaryView(StatsView):
         query = self.query(request)
         period, filters = query.pop("period"), query
         data = {**stats.summary(period, **filters), **stats.stage_durations(period, **filters)}
+        data |= funds_stats.funds_summary(period, **filters)
         return Response(SummarySerializer(data).data)
 
 
@@ -179,11 +200,13 @@ class ByChainView(StatsView):
         period, chain = query["period"], query["chain"]
         cluster = query["cluster"] or (chain.cluster if chain else None)
         visits = {row["code"]: row for row in stats.visits_by_chain(period, cluster=cluster)}
+        funds = funds_stats.funds_by_chain(period, cluster=cluster)
         rows = []
         for row in stats.signed_by_chain(period, cluster=cluster):
             if chain is not None and row["code"] != chain.code:
                 continue
             rows.append({**row, **{key: visits[row["code"]][key] for key in VISIT_KEYS}, "is_total": False})
+            rows[-1] |= funds.get(row["pk"], funds_stats.EMPTY)
         if chain is None:  # one chain's row is its own total
             rows.append(self.total_row(period, cluster=query["cluster"]))
         return Response(ByChainRowSerializer(rows, many=True).data)
@@ -196,6 +219,7 @@ class ByChainView(StatsView):
         else:
             name, cluster_code = str(_("City total")), None
         figures = {**stats.visit_summary(period, cluster=cluster), **stats.signed_summary(period, cluster=cluster)}
+        figures |= funds_stats.funds_summary(period, cluster=cluster)
         return {**figures, "code": None, "name": name, "cluster__code": cluster_code, "is_total": True}
 
 
@@ -208,6 +232,30 @@ class PipelineView(StatsView):
     def get(self, request):
         query = self.query(request)
         return Response(PipelineRowSerializer(stats.pipeline(query.pop("period"), **query), many=True).data)
+
+
+class FundsByTownRowSerializer(serializers.Serializer):
+    town = serializers.CharField(allow_blank=True, help_text=_("The town's name; empty for projects with no town."))
+    label = serializers.CharField(allow_blank=True)
+    funds_in_place = money_field(help_text=FUNDS_IN_PLACE)
+    foreign_paid_in = money_field(help_text=FOREIGN_PAID_IN)
+    projects_with_funds = serializers.IntegerField(help_text=PROJECTS_WITH_FUNDS)
+
+
+class FundsByTownView(StatsView):
+    @extend_schema(
+        summary=_("Funds in place and actual foreign investment per town"),
+        description=_(
+            "One row per town (zero rows included), then a row with an empty town for projects without one, if "
+            "any has a record. A record counts for its project's town; amounts are not contracted figures."
+        ),
+        parameters=[StatsQuerySerializer],
+        responses={200: FundsByTownRowSerializer(many=True), **READ_ERRORS},
+    )
+    def get(self, request):
+        query = self.query(request)
+        rows = funds_stats.funds_by_town(query.pop("period"), **query)
+        return Response(FundsByTownRowSerializer(rows, many=True).data)
 
 
 class MonthlyView(StatsView):

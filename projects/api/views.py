@@ -19,6 +19,7 @@ from projects.filters import (
     InvestmentVisitFilterSet,
     ProjectFilterSet,
 )
+from projects.funds_stats import with_funds
 from projects.models import (
     InvestmentVisit,
     Project,
@@ -114,7 +115,7 @@ class ProjectViewSet(ExportMixin, ValuesListMixin, WriteViewSet):
     export_columns = PROJECT_EXPORT
 
     def get_queryset(self):
-        queryset = Project.objects.select_related("investor", "chain")
+        queryset = with_funds(Project.objects.select_related("investor", "chain"))
         plain_list = self.action == "list" and not {"major", "format"} & set(self.request.query_params)
         if not plain_list:
             # The JSON list computes "major" from each row (list_computed); filters and exports read it here.
@@ -264,5 +265,5 @@ class SigningEventViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
         Column("announced_investment", _("announced total investment (10k CNY)")),
         Column("project_count", _("projects on record")),
         Column("total_investment", _("total investment on record (10k CNY)")),
-        Column("foreign_investment", _("foreign investment (10k USD)")),
+        Column("foreign_investment", _("contracted foreign investment (10k USD)")),
     ]

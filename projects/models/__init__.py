@@ -1,7 +1,9 @@
 """Models of the projects app: investment activity (projects in ``pipeline``, signing conferences in ``conferences``,
-stage changes and follow-ups in ``progress``, ``visits``, and the trigger-kept ``rollups``)."""
+monthly funds in place in ``funds``, stage changes and follow-ups in ``progress``, ``visits``, and the
+trigger-kept ``rollups``)."""
 
 from .conferences import SigningEvent
+from .funds import FUNDS_AMOUNT_FIELDS, ProjectFunds, first_of_month
 from .pipeline import (
     MAJOR_FOREIGN_INVESTMENT,
     PROJECT_AMOUNT_FIELDS,
@@ -19,10 +21,12 @@ __all__ = [
     "MAJOR_FOREIGN_INVESTMENT",
     "PROJECT_AMOUNT_FIELDS",
     "PROJECT_DATE_ORDER",
+    "FUNDS_AMOUNT_FIELDS",
     "FollowUp",
     "InvestmentVisit",
     "PipelineDelta",
     "Project",
+    "ProjectFunds",
     "ProjectQuerySet",
     "ProjectStageChange",
     "SigningEvent",
@@ -30,6 +34,7 @@ __all__ = [
     "VisitDayChain",
     "VisitLeader",
     "VisitProject",
+    "first_of_month",
     "is_major_project",
     "major_project_condition",
 ]

@@ -118,7 +118,10 @@ class Project(PlausibleMixin, TimeStampedModel):
         null=False,
         help_text=_("In 万元. For a capital increase, only the increment."),
     )
-    foreign_investment = amount_field(_("foreign investment (10k USD)"), help_text=_("In 万美元, if any."))
+    foreign_investment = amount_field(
+        _("contracted foreign investment (10k USD)"),
+        help_text=_("合同外资 at signing, in 万美元, if any; not money paid in (实际外资: the monthly funds records)."),
+    )
     registered_capital = amount_field(_("registered capital (10k CNY)"))
     land_area = amount_field(_("land (mu)"))
     expected_output = amount_field(_("expected annual output (10k CNY)"))

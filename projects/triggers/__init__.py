@@ -54,6 +54,7 @@ DATA_VERSION = dataversion.trigger_set(
         "projects_project",
         "projects_projectstagechange",
         "projects_followup",
+        "projects_projectfunds",
         "projects_visitday",
         "projects_visitdaychain",
         "projects_pipelinedelta",

@@ -14,7 +14,7 @@ from aftercare.models import EnterpriseIssue, LandRenewal, SalonEvent
 from aftercare.services import cadre_assign, issue_create
 from projects.choices import ProjectStage
 from projects.models import InvestmentVisit, Project, ProjectStageChange
-from projects.services import project_create, visit_create
+from projects.services import project_create, project_funds_create, visit_create
 from tests.factories import (
     ChainFactory,
     EnterpriseFactory,
@@ -29,7 +29,7 @@ PROJECTS_MODELS = [model for model in admin.site._registry if model._meta.app_la
 
 
 def populate(rows: int) -> None:
-    """``rows`` projects with history and follow-ups, visits with leaders, and a conference."""
+    """``rows`` projects with history, follow-ups and a month of funds, visits with leaders, and a conference."""
     event = SigningEventFactory()
     for n in range(rows):
         project = project_create(
@@ -46,6 +46,13 @@ def populate(rows: int) -> None:
             by=None,
         )
         FollowUpFactory(project=project)
+        project_funds_create(
+            project=project,
+            month=D(2024, 3, 1),
+            domestic_funds=Decimal("10"),
+            actual_foreign_investment=Decimal("1"),
+            by=None,
+        )
         visit_create(
             visit=InvestmentVisit(date=D(2024, 3, 2), host_unit="经信局", enterprise=project.investor, purpose="走访"),
             leaders=[LeaderFactory(), LeaderFactory()],

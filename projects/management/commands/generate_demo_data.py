@@ -56,3 +56,4 @@ class Command(BaseCommand):
                 }
             )
         )
+        self.stdout.write(_("Funds in place: %(count)d monthly records.") % {"count": counts.funds_records})

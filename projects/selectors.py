@@ -19,7 +19,7 @@ from chains.models import Chain, ChainLeadership, ChainNode, Cluster, Enterprise
 from pinghu import dataversion, figures
 from pinghu.plausibility import amount_warning_line
 
-from . import stats
+from . import milestone_stats, stats
 from .choices import PIPELINE
 from .models import PROJECT_AMOUNT_FIELDS, InvestmentVisit, Project
 from .periods import NamedPeriod
@@ -78,6 +78,8 @@ def dashboard(named: NamedPeriod) -> dict:
     stage_counts = stats.pipeline_by_chain(period.end)
     pipeline = stats.pipeline(period)
     monthly = stats.monthly(period)
+    # Approval milestones (issue 16): the rates as of the period's end (today at most), like the pipeline beside them.
+    milestones = milestone_stats.milestone_rates(period, as_of=min(period.end, timezone.localdate()))
     # The lists behind the stage counts filter on the current stage: linked only when that is what is counted.
     stages_are_current = period.end >= timezone.localdate()
     # Lead firms (链主) are a few per chain: one query gives each chain's and the city's (a firm leading two is one).
@@ -122,6 +124,7 @@ def dashboard(named: NamedPeriod) -> dict:
     }
     return {
         "summary": summary,
+        "milestones": milestones,
         "clusters": clusters,
         "city": city,
         "stages_are_current": stages_are_current,

@@ -3,7 +3,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import stats, views
+from . import milestones, stats, views
 
 router = SimpleRouter()
 router.register("visits", views.InvestmentVisitViewSet, basename="visit")
@@ -16,4 +16,5 @@ urlpatterns = [
     path("stats/by-chain/", stats.ByChainView.as_view(), name="stats-by-chain"),
     path("stats/pipeline/", stats.PipelineView.as_view(), name="stats-pipeline"),
     path("stats/monthly/", stats.MonthlyView.as_view(), name="stats-monthly"),
+    path("stats/milestones/", milestones.MilestoneStatsView.as_view(), name="stats-milestones"),
 ]

@@ -14,10 +14,9 @@ setting a milestone never moves a stage. They are edited with the project's own 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
-
-from django.utils import timezone
 
 from pinghu.plausibility import EARLIEST_DATE, date_errors
 
@@ -67,9 +66,7 @@ class ProjectMilestones(models.Model):
         help_text=_("The fixed-asset investment project code (项目代码), e.g. 2104-330482-04-01-123456."),
     )
     code_date = models.DateField(_("project code date"), null=True, blank=True)
-    approval_kind = models.CharField(
-        _("filing or approval"), max_length=16, choices=ApprovalKind.choices, blank=True
-    )
+    approval_kind = models.CharField(_("filing or approval"), max_length=16, choices=ApprovalKind.choices, blank=True)
     approval_date = models.DateField(_("filing or approval date"), null=True, blank=True)
     land_supplied_date = models.DateField(_("land supplied date"), null=True, blank=True)
     construction_permit_date = models.DateField(_("construction permit date"), null=True, blank=True)

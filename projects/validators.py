@@ -15,6 +15,7 @@ A project in Pinghu is coded by Zhejiang's platform: its area code must be a Zhe
 normally Pinghu's 330482, or Jiaxing's or the province's when the project was filed at that level.
 """
 
+import datetime
 import re
 
 from django.core.exceptions import ValidationError
@@ -28,7 +29,7 @@ PROJECT_CODE_PROVINCE = "33"
 # The older codes began with the year; the online platform issued them from 2015 to the switch in 2020.
 OLD_CODE_YEARS = range(2015, 2021)
 # GB/T 40058-2021 codes begin with YYMM; Zhejiang switched in November 2020.
-NEW_CODE_FIRST_MONTH = (20, 11)
+NEW_CODE_SINCE = datetime.date(2020, 11, 1)
 
 
 def normalize_project_code(value: str | None) -> str:
@@ -46,7 +47,7 @@ def _time_code_valid(time_code: str) -> bool:
     if int(time_code) in OLD_CODE_YEARS:
         return True
     year, month = int(time_code[:2]), int(time_code[2:])
-    return 1 <= month <= 12 and (year, month) >= NEW_CODE_FIRST_MONTH
+    return 1 <= month <= 12 and datetime.date(2000 + year, month, 1) >= NEW_CODE_SINCE
 
 
 def validate_project_code(value: str) -> None:

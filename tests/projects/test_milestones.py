@@ -449,3 +449,63 @@ def test_export_and_import_round_trip_the_milestones(admin_client, superuser, im
     assert report.ok, report.problems
     project.refresh_from_db()
     assert project.land_supplied_date == D(2024, 4, 1) and project.stage == ProjectStage.SIGNED
+
+
+# ---------------------------------------------------------------- admin, stage moves, dashboard
+
+
+def test_the_admin_edits_milestones_through_the_service(admin_client):
+    from tests.adminforms import change_form_data, change_url
+
+    project = _signed()
+    url = change_url(project)
+    data = change_form_data(
+        admin_client, url, project_code="2104-330482-04-01-123456", code_date="2024-02-01", capacity_date="2024-03-01"
+    )
+    refused = admin_client.post(url, data)
+    assert refused.status_code == 200 and "投产日期" in refused.content.decode()  # capacity needs production
+    data["capacity_date"] = ""
+    assert admin_client.post(url, data).status_code == 302
+    project.refresh_from_db()
+    assert (project.project_code, project.code_date, project.stage) == (
+        "2104-330482-04-01-123456",
+        D(2024, 2, 1),
+        "signed",
+    )
+
+
+def test_a_stage_move_before_a_recorded_permit_is_refused_naming_both_fields():
+    from projects.services import project_transition
+
+    project = ProjectFactory(
+        stage=ProjectStage.REGISTERED,
+        signed_date=D(2024, 1, 10),
+        registered_date=D(2024, 2, 1),
+        construction_permit_date=D(2024, 5, 1),
+    )
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as caught:
+        project_transition(project, ProjectStage.CONSTRUCTION, by=None, on_date=D(2024, 4, 1))
+    assert "施工许可日期" in " ".join(caught.value.messages)
+    project_transition(project, ProjectStage.CONSTRUCTION, by=None, on_date=D(2024, 5, 2))
+    project.refresh_from_db()
+    assert project.construction_date == D(2024, 5, 2)
+
+
+def test_the_dashboard_shows_the_milestone_rates(client):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("seed_pinghu", stdout=StringIO())
+    client.force_login(UserFactory(username="viewer", roles=[Role.OFFICIAL]))
+    today = datetime.date.today()
+    ProjectFactory(
+        stage=ProjectStage.REGISTERED,
+        signed_date=today.replace(month=1, day=1),
+        registered_date=today.replace(month=1, day=1),
+    )
+    ProjectFactory(stage=ProjectStage.SIGNED, signed_date=today.replace(month=1, day=1))
+    content = client.get("/", {"period": "year"}).content.decode()
+    panel = content[content.index('id="milestone-rates"') :]
+    panel = panel[: panel.index("</table>")]
+    assert "落地率" in panel and "达产率" in panel and "50.00%" in panel and "0.0" in panel

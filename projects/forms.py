@@ -241,6 +241,9 @@ class ProjectMilestonesForm(VersionedFormMixin, forms.Form):
         for name, field in forms.models.fields_for_model(Project, fields=MILESTONE_FIELDS).items():
             if isinstance(field, forms.DateField):
                 field.widget = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+            if name == "project_code":
+                # Checked by the model once spaces and full-width hyphens are dropped (Project.clean_fields).
+                field.validators = []
             self.fields[name] = field
         self.order_fields(MILESTONE_FIELDS)
         bootstrap(self)

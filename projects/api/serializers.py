@@ -90,6 +90,8 @@ class ProjectSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         model = Project
         fields = [*PROJECT_FIELDS, "confirm_large_amounts"]
         read_only_fields = ["signing_event", "created_at", "updated_at"]
+        # The project code is checked by the model once spaces and full-width hyphens are dropped (milestones).
+        extra_kwargs = {"project_code": {"validators": []}}
 
     def to_internal_value(self, data):
         if self.instance is not None and isinstance(data, dict):

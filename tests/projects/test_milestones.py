@@ -343,6 +343,13 @@ def test_api_patch_writes_milestones_and_refuses_bad_ones(write_client):
         f"/api/v1/projects/{project.pk}/", {"project_code": "12345"}, format="json", HTTP_IF_MATCH=etag_of(project)
     )
     assert code.status_code == 400 and "project_code" in str(code.json())
+    typed = write_client.patch(
+        f"/api/v1/projects/{project.pk}/",
+        {"project_code": "2104－330482－04－01－654321"},
+        format="json",
+        HTTP_IF_MATCH=etag_of(project),
+    )
+    assert typed.status_code == 200 and typed.json()["project_code"] == "2104-330482-04-01-654321"
 
 
 # ---------------------------------------------------------------- the project page

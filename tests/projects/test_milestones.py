@@ -350,6 +350,12 @@ def test_api_patch_writes_milestones_and_refuses_bad_ones(write_client):
         HTTP_IF_MATCH=etag_of(project),
     )
     assert typed.status_code == 200 and typed.json()["project_code"] == "2104-330482-04-01-654321"
+    listed = write_client.get("/api/v1/projects/").json()["results"][0]  # the plain-rows list
+    assert (listed["project_code"], listed["code_date"], listed["capacity_date"]) == (
+        "2104-330482-04-01-654321",
+        "2024-02-01",
+        None,
+    )
 
 
 # ---------------------------------------------------------------- the project page

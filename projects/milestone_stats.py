@@ -11,7 +11,8 @@ Definitions (docs/statistics.md, "Milestone rates"), for a period, a day ``as_of
 - each rate is that count over the projects counted (``None`` when none is);
 - the average days from signing to each are over the projects that reached it by ``as_of``.
 
-One aggregate query whatever the number of projects.
+One aggregate query whatever the number of projects; on the dashboard it is the same query as the stage
+durations (``stage_durations_and_milestone_rates``).
 """
 
 import datetime
@@ -22,7 +23,7 @@ from chains.models import Chain, Cluster
 from pinghu.figures import days, ratio
 
 from .periods import Period
-from .stats import projects_of
+from .stats import STAGE_INTERVALS, projects_of
 
 # name of the figure → the date that marks it.
 MILESTONE_REACHED = {
@@ -33,6 +34,27 @@ MILESTONE_REACHED = {
 }
 
 
+def _aggregates(as_of: datetime.date) -> dict:
+    """The counts and average days as aggregates over projects already filtered to the period."""
+    signed = Q(signed_date__lte=as_of)
+    aggregates = {"signed_projects": Count("pk", filter=signed)}
+    for name, field in MILESTONE_REACHED.items():
+        reached = signed & Q(**{f"{field}__lte": as_of})
+        aggregates[f"{name}_projects"] = Count("pk", filter=reached)
+        aggregates[f"signed_to_{name}_days"] = Avg(
+            ExpressionWrapper(F(field) - F("signed_date"), output_field=DurationField()), filter=reached
+        )
+    return aggregates
+
+
+def _figures(result: dict, as_of: datetime.date) -> dict:
+    for name in MILESTONE_REACHED:
+        result[f"{name}_rate"] = ratio(result[f"{name}_projects"], result["signed_projects"])
+        result[f"signed_to_{name}_days"] = days(result[f"signed_to_{name}_days"])
+    result["as_of"] = as_of
+    return result
+
+
 def milestone_rates(
     period: Period,
     *,
@@ -41,20 +63,29 @@ def milestone_rates(
     cluster: Cluster | None = None,
 ) -> dict:
     """Projects signed in ``period`` (by ``as_of``), how many reached each milestone by ``as_of``, rates, days."""
-    aggregates = {"signed_projects": Count("pk")}
-    for name, field in MILESTONE_REACHED.items():
-        reached = Q(**{f"{field}__lte": as_of})
-        aggregates[f"{name}_projects"] = Count("pk", filter=reached)
-        aggregates[f"signed_to_{name}_days"] = Avg(
-            ExpressionWrapper(F(field) - F("signed_date"), output_field=DurationField()), filter=reached
-        )
     result = (
         projects_of(chain=chain, cluster=cluster)
         .filter(signed_date__range=(period.start, min(period.end, as_of)))
-        .aggregate(**aggregates)
+        .aggregate(**_aggregates(as_of))
     )
-    for name in MILESTONE_REACHED:
-        result[f"{name}_rate"] = ratio(result[f"{name}_projects"], result["signed_projects"])
-        result[f"signed_to_{name}_days"] = days(result[f"signed_to_{name}_days"])
-    result["as_of"] = as_of
-    return result
+    return _figures(result, as_of)
+
+
+def stage_durations_and_milestone_rates(
+    period: Period, *, as_of: datetime.date, chain: Chain | None = None, cluster: Cluster | None = None
+) -> tuple[dict, dict]:
+    """``stats.stage_durations`` and ``milestone_rates`` in the one query they can share (the dashboard's).
+
+    Both read the projects signed in the period; the rates' conditions carry ``as_of`` in their filters.
+    """
+    intervals = {
+        f"_{name}": Avg(ExpressionWrapper(F(later) - F(earlier), output_field=DurationField()))
+        for name, earlier, later in STAGE_INTERVALS
+    }
+    result = (
+        projects_of(chain=chain, cluster=cluster)
+        .filter(signed_date__range=(period.start, period.end))
+        .aggregate(**intervals, **_aggregates(as_of))
+    )
+    durations = {f"{name}_days": days(result.pop(f"_{name}")) for name, _earlier, _later in STAGE_INTERVALS}
+    return durations, _figures(result, as_of)

@@ -72,14 +72,17 @@ def dashboard(named: NamedPeriod) -> dict:
     total is its own row, computed directly (a visit concerning two chains counts once in it).
     """
     period = named.period
-    summary = {**stats.summary(period), **stats.stage_durations(period)}
+    # The stage durations and the milestone rates (issue 16) share one query; the rates are as of the period's
+    # end (today at most), like the pipeline beside them.
+    durations, milestones = milestone_stats.stage_durations_and_milestone_rates(
+        period, as_of=min(period.end, timezone.localdate())
+    )
+    summary = {**stats.summary(period), **durations}
     signed = {row["pk"]: row for row in stats.signed_by_chain(period)}
     visits = {row["pk"]: row for row in stats.visits_by_chain(period)}
     stage_counts = stats.pipeline_by_chain(period.end)
     pipeline = stats.pipeline(period)
     monthly = stats.monthly(period)
-    # Approval milestones (issue 16): the rates as of the period's end (today at most), like the pipeline beside them.
-    milestones = milestone_stats.milestone_rates(period, as_of=min(period.end, timezone.localdate()))
     # The lists behind the stage counts filter on the current stage: linked only when that is what is counted.
     stages_are_current = period.end >= timezone.localdate()
     # Lead firms (链主) are a few per chain: one query gives each chain's and the city's (a firm leading two is one).

@@ -282,6 +282,18 @@ def test_the_start_rate_agrees_with_the_summary_as_of_today(signed_projects):
     )
 
 
+@pytest.mark.parametrize("as_of", [D(2024, 5, 31), D(2024, 12, 31), D(2025, 6, 30)])
+def test_the_dashboards_shared_query_gives_the_same_figures(signed_projects, as_of):
+    from projects import stats
+    from projects.milestone_stats import stage_durations_and_milestone_rates
+
+    with CaptureQueriesContext(connection) as queries:
+        durations, rates = stage_durations_and_milestone_rates(YEAR_2024, as_of=as_of)
+    assert len(queries.captured_queries) == 1
+    assert durations == stats.stage_durations(YEAR_2024)
+    assert rates == milestone_rates(YEAR_2024, as_of=as_of)
+
+
 def test_rates_take_one_query_whatever_the_rows(signed_projects):
     with CaptureQueriesContext(connection) as few:
         milestone_rates(YEAR_2024, as_of=D(2025, 6, 30))

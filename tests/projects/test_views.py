@@ -79,10 +79,9 @@ def test_dashboard_and_chain_page_query_budget(client, seeded, official, url, dj
     call_command(
         "generate_demo_data", "--projects", "300", "--visits", "300", "--seed", "2", "--replace", stdout=StringIO()
     )
-    # 22 before the milestone rates' panel (one aggregate query) was added to the dashboard.
-    with django_assert_max_num_queries(23):
+    with django_assert_max_num_queries(22):
         assert client.get(url, {"period": "year"}).status_code == 200
-    assert len(small.captured_queries) <= 23
+    assert len(small.captured_queries) <= 22
 
 
 @pytest.mark.parametrize("url", ["/visits/", "/projects/", "/signing-events/"])

@@ -56,3 +56,13 @@ TRANSITION_FIELDS = ["stage", *STAGE_DATE_FIELDS.values()]
 PROJECT_STEP_FIELDS = [*TRANSITION_FIELDS, "signing_event"]
 # Stages from which a project can still move (production and dropped are final).
 OPEN_STAGES = [*PIPELINE[:-1], ProjectStage.ON_HOLD]
+
+
+# --- Approval milestones (issue 16) -------------------------------------------------------------------
+
+
+class ApprovalKind(models.TextChoices):
+    """How a project was admitted by the development and reform bureau: filing (备案) or approval (核准)."""
+
+    FILING = "filing", _("filing (备案)")
+    APPROVAL = "approval", _("approval (核准)")

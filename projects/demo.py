@@ -21,6 +21,7 @@ from pinghu.history import delete_with_history, raw_delete, record_history
 
 from .choices import PIPELINE, STAGE_DATE_FIELDS, ProjectSource, ProjectStage
 from .demo_funds import demo_funds
+from .demo_milestones import demo_milestones
 from .models import (
     FollowUp,
     InvestmentVisit,
@@ -239,6 +240,7 @@ class _Generator:
             )
             history = self.project_dates(project, self.rng.choices(stages, weights=weights)[0])
             self.attach_to_event(project, history, events)
+            demo_milestones(project, n, self.end)
             projects.append(project)
             histories.append(history)
         Project.objects.bulk_create(projects, batch_size=BATCH_SIZE)

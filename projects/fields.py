@@ -35,6 +35,14 @@ PROJECT_COLUMNS = {
     "registered_date": _("registered date"),
     "construction_date": _("construction start date"),
     "production_date": _("production start date"),
+    # Approval milestones (issue 16).
+    "project_code": _("project code"),
+    "code_date": _("project code date"),
+    "approval_kind": _("filing or approval"),
+    "approval_date": _("filing or approval date"),
+    "land_supplied_date": _("land supplied date"),
+    "construction_permit_date": _("construction permit date"),
+    "capacity_date": _("design capacity date"),
     "signing_event": _("signing conference"),
     "updated_at": _("updated at"),
 }
@@ -93,6 +101,14 @@ PROJECT_RESTORED_FIELDS = [
     "responsible_unit",
     "responsible_official_id",
     "first_contact_date",
+    # Approval milestones (issue 16).
+    "project_code",
+    "code_date",
+    "approval_kind",
+    "approval_date",
+    "land_supplied_date",
+    "construction_permit_date",
+    "capacity_date",
 ]
 VISIT_RESTORED_FIELDS = [
     "date",

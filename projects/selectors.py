@@ -19,7 +19,7 @@ from chains.models import Chain, ChainLeadership, ChainNode, Cluster, Enterprise
 from pinghu import dataversion, figures
 from pinghu.plausibility import amount_warning_line
 
-from . import funds_stats, stats
+from . import funds_stats, milestone_stats, stats
 from .choices import PIPELINE
 from .models import PROJECT_AMOUNT_FIELDS, InvestmentVisit, Project
 from .periods import NamedPeriod
@@ -72,7 +72,12 @@ def dashboard(named: NamedPeriod) -> dict:
     total is its own row, computed directly (a visit concerning two chains counts once in it).
     """
     period = named.period
-    summary = {**stats.summary(period), **stats.stage_durations(period)}
+    # The stage durations and the milestone rates (issue 16) share one query; the rates are as of the period's
+    # end (today at most), like the pipeline beside them.
+    durations, milestones = milestone_stats.stage_durations_and_milestone_rates(
+        period, as_of=min(period.end, timezone.localdate())
+    )
+    summary = {**stats.summary(period), **durations}
     signed = {row["pk"]: row for row in stats.signed_by_chain(period)}
     visits = {row["pk"]: row for row in stats.visits_by_chain(period)}
     stage_counts = stats.pipeline_by_chain(period.end)
@@ -124,6 +129,7 @@ def dashboard(named: NamedPeriod) -> dict:
         "summary": summary,
         # Funds in place and actual foreign investment (funds_stats): the dashboard's 实际外资 cards.
         "funds": funds_stats.funds_summary(period),
+        "milestones": milestones,
         "clusters": clusters,
         "city": city,
         "stages_are_current": stages_are_current,

@@ -27,6 +27,7 @@ from ..models import (
     ProjectStageChange,
     SigningEvent,
 )
+from ..models.milestones import MILESTONE_FIELDS
 from ..services import (
     follow_up_save,
     project_create,
@@ -151,6 +152,8 @@ class ProjectAdmin(ServiceSaveAdminMixin, ImportAdminMixin, RoleRulesAdminMixin,
                 ]
             },
         ),
+        # Approval milestones (issue 16): the project's own fields, edited like any other (not steps).
+        (_("Approval milestones"), {"fields": MILESTONE_FIELDS}),
     ]
 
     def get_queryset(self, request):

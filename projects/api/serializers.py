@@ -43,6 +43,14 @@ PROJECT_FIELDS = [
     "registered_date",
     "construction_date",
     "production_date",
+    # Approval milestones (issue 16).
+    "project_code",
+    "code_date",
+    "approval_kind",
+    "approval_date",
+    "land_supplied_date",
+    "construction_permit_date",
+    "capacity_date",
     "signing_event",
     "created_at",
     "updated_at",
@@ -105,6 +113,8 @@ class ProjectSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         model = Project
         fields = [*PROJECT_FIELDS, *FUNDS_FIELDS, "confirm_large_amounts"]
         read_only_fields = ["signing_event", "created_at", "updated_at"]
+        # The project code is checked by the model once spaces and full-width hyphens are dropped (milestones).
+        extra_kwargs = {"project_code": {"validators": []}}
 
     def to_internal_value(self, data):
         if self.instance is not None and isinstance(data, dict):

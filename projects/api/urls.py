@@ -3,7 +3,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import funds, stats, views
+from . import funds, milestones, stats, views
 
 router = SimpleRouter()
 router.register("visits", views.InvestmentVisitViewSet, basename="visit")
@@ -18,4 +18,5 @@ urlpatterns = [
     path("stats/pipeline/", stats.PipelineView.as_view(), name="stats-pipeline"),
     path("stats/monthly/", stats.MonthlyView.as_view(), name="stats-monthly"),
     path("stats/funds/by-town/", stats.FundsByTownView.as_view(), name="stats-funds-by-town"),
+    path("stats/milestones/", milestones.MilestoneStatsView.as_view(), name="stats-milestones"),
 ]

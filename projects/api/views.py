@@ -13,7 +13,7 @@ from pinghu.api.export import STR, Column, ExportMixin, labels, yes_no
 from pinghu.api.idempotency import IDEMPOTENCY_ERRORS, IDEMPOTENCY_KEY, IdempotentCreateMixin
 from pinghu.api.values_list import ValuesListMixin
 from pinghu.api.viewsets import ERRORS, READ_ERRORS, WriteViewSet
-from projects.choices import ProjectSource, ProjectStage
+from projects.choices import ApprovalKind, ProjectSource, ProjectStage
 from projects.fields import PROJECT_COLUMNS, VISIT_COLUMNS
 from projects.filters import (
     InvestmentVisitFilterSet,
@@ -47,6 +47,7 @@ PROJECT_EXPORT = [
             "stage": labels(ProjectStage.choices),
             "is_capital_increase": yes_no,
             "major": yes_no,
+            "approval_kind": labels(ApprovalKind.choices),
         }.get(name),
     )
     for name, header in PROJECT_COLUMNS.items()

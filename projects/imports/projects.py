@@ -22,9 +22,10 @@ from pinghu.imports import (
     normalise,
 )
 
-from ..choices import STAGE_DATE_FIELDS, ProjectSource, ProjectStage
+from ..choices import STAGE_DATE_FIELDS, ApprovalKind, ProjectSource, ProjectStage
 from ..fields import PROJECT_COLUMNS, PROJECT_EXPORT_ONLY, imported
 from ..models import Project
+from ..models.milestones import MILESTONE_DATE_FIELDS
 from ..services import (
     PROJECT_BATCH_CLEAN,
     PROJECT_RECORDED_FIELDS,
@@ -73,6 +74,23 @@ class ProjectResource(MatchById, ImportResource):
     registered_date = column("registered_date", PROJECT_COLUMNS["registered_date"], DateWidget())
     construction_date = column("construction_date", PROJECT_COLUMNS["construction_date"], DateWidget())
     production_date = column("production_date", PROJECT_COLUMNS["production_date"], DateWidget())
+    # Approval milestones (issue 16).
+    project_code = column(
+        "project_code", PROJECT_COLUMNS["project_code"], help=_("The project code, e.g. 2104-330482-04-01-123456.")
+    )
+    code_date = column("code_date", PROJECT_COLUMNS["code_date"], DateWidget())
+    approval_kind = column(
+        "approval_kind",
+        PROJECT_COLUMNS["approval_kind"],
+        ChoiceWidget(ApprovalKind.choices),
+        help=_("Filing (备案) or approval (核准)."),
+    )
+    approval_date = column("approval_date", PROJECT_COLUMNS["approval_date"], DateWidget())
+    land_supplied_date = column("land_supplied_date", PROJECT_COLUMNS["land_supplied_date"], DateWidget())
+    construction_permit_date = column(
+        "construction_permit_date", PROJECT_COLUMNS["construction_permit_date"], DateWidget()
+    )
+    capacity_date = column("capacity_date", PROJECT_COLUMNS["capacity_date"], DateWidget())
     # Not a column of the export: a row whose amounts are above their warning line is refused unless
     # this cell says they were checked (PINGHU_AMOUNT_WARNINGS); read by Project.clean().
     large_amounts_confirmed = column(
@@ -148,7 +166,7 @@ class ProjectResource(MatchById, ImportResource):
             if value is not None and getattr(instance, field) is None:
                 setattr(instance, field, value)
 
-    KEPT_WHEN_BLANK = ["first_contact_date", *STAGE_DATE_FIELDS.values()]
+    KEPT_WHEN_BLANK = ["first_contact_date", *STAGE_DATE_FIELDS.values(), *MILESTONE_DATE_FIELDS]
 
     def save_instance(self, instance, is_create, row, **kwargs):
         if is_create and instance.stage not in (ProjectStage.ON_HOLD, ProjectStage.DROPPED):

@@ -23,6 +23,7 @@ from pinghu.plausibility import (
 
 from ..choices import PIPELINE, STAGE_DATE_FIELDS, ProjectSource, ProjectStage
 from .conferences import SigningEvent
+from .milestones import ProjectMilestones, milestone_constraints, milestone_errors
 
 # 万美元: a project with at least this much foreign investment is a major project.
 MAJOR_FOREIGN_INVESTMENT = Decimal("10000")
@@ -103,7 +104,7 @@ def is_major_project(*, foreign_investment, total_investment, investor_fortune50
     )
 
 
-class Project(PlausibleMixin, TimeStampedModel):
+class Project(PlausibleMixin, ProjectMilestones, TimeStampedModel):
     """An investment project (招商项目) moving through the pipeline; stage changes go through services."""
 
     name = models.CharField(_("name"), max_length=200)
@@ -260,6 +261,8 @@ class Project(PlausibleMixin, TimeStampedModel):
                 name="projects_project_town_valid",
                 violation_error_message=_("Town must be one of the towns of Pinghu."),
             ),
+            # Approval milestones (milestones.py).
+            *milestone_constraints(),
         ]
 
     def __str__(self) -> str:
@@ -340,6 +343,7 @@ class Project(PlausibleMixin, TimeStampedModel):
                     params={"event": self.signing_event.name, "date": self.signing_event.date},
                 ),
             )
+        errors.update(milestone_errors(self, errors))
         if errors:
             raise ValidationError(errors)
 

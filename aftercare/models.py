@@ -371,6 +371,15 @@ class LandRenewal(TimeStampedModel):
         _("land (mu)"), max_digits=12, decimal_places=2, null=True, blank=True, help_text=_("Land taken over, in 亩.")
     )
     note = models.TextField(_("note"), blank=True)
+    parcel = models.ForeignKey(
+        "projects.LandParcel",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="land_renewals",
+        verbose_name=_("land parcel"),
+        help_text=_("The parcel the firm gave up, if registered."),
+    )
 
     history = HistoricalRecords()
 

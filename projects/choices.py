@@ -56,3 +56,19 @@ TRANSITION_FIELDS = ["stage", *STAGE_DATE_FIELDS.values()]
 PROJECT_STEP_FIELDS = [*TRANSITION_FIELDS, "signing_event"]
 # Stages from which a project can still move (production and dropped are final).
 OPEN_STAGES = [*PIPELINE[:-1], ProjectStage.ON_HOLD]
+
+
+class ParcelUse(models.TextChoices):
+    """A land parcel's planned use (规划用途)."""
+
+    INDUSTRIAL = "industrial", _("industrial")
+    OTHER = "other", _("other")
+
+
+class ParcelStatus(models.TextChoices):
+    """Where a land parcel stands: idle, low-efficiency, being supplied, supplied."""
+
+    IDLE = "idle", _("idle (闲置)")
+    LOW_EFFICIENCY = "low_efficiency", _("low-efficiency (低效)")
+    SUPPLYING = "supplying", _("being supplied (在供)")
+    SUPPLIED = "supplied", _("supplied (已供)")

@@ -17,5 +17,6 @@ ROLE_PERMISSIONS = {
     ],
     Role.CHAIN_LEADER: ["projects.change_project", *FOLLOW_UPS],
     # Signing conferences are reference data the bureau keeps.
-    Role.BUREAU_STAFF: manage("projects.signingevent"),
+    # Land parcels too: bureau staff add and change them (supplying included); officials read.
+    Role.BUREAU_STAFF: [*manage("projects.signingevent"), "projects.add_landparcel", "projects.change_landparcel"],
 }

@@ -1,7 +1,8 @@
-"""Models of the projects app: investment activity (projects in ``pipeline``, signing conferences in ``conferences``,
+"""Models of the projects app: investment activity (projects in ``pipeline``, signing conferences in ``conferences``, land parcels in ``land``,
 stage changes and follow-ups in ``progress``, ``visits``, and the trigger-kept ``rollups``)."""
 
 from .conferences import SigningEvent
+from .land import LandParcel
 from .pipeline import (
     MAJOR_FOREIGN_INVESTMENT,
     PROJECT_AMOUNT_FIELDS,
@@ -21,6 +22,7 @@ __all__ = [
     "PROJECT_DATE_ORDER",
     "FollowUp",
     "InvestmentVisit",
+    "LandParcel",
     "PipelineDelta",
     "Project",
     "ProjectQuerySet",

@@ -82,6 +82,14 @@ class LandParcel(TimeStampedModel):
     def clean(self) -> None:
         super().clean()
         errors = {**amount_errors(self, ["land_area"]), **date_errors(self, ["supplied_date"])}
+        # Said here first so the message sits on the field; the constraints hold the same rules.
+        if self.land_area is not None and self.land_area <= 0:
+            errors["land_area"] = _("The area (mu) must be more than zero.")
+        if self.status == ParcelStatus.SUPPLIED:
+            if self.project_id is None:
+                errors["project"] = _("A supplied parcel needs the project it was supplied to.")
+            if self.supplied_date is None:
+                errors["supplied_date"] = _("A supplied parcel needs its supplied date.")
         if self.supplied_date is not None and self.supplied_date > timezone.localdate():
             errors["supplied_date"] = _("The supplied date cannot be in the future.")
         if self.status != ParcelStatus.SUPPLIED and self.supplied_date is not None:

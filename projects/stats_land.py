@@ -56,10 +56,12 @@ def land_summary(
     return parcels_supplied_in(period, town=town, chain=chain, cluster=cluster).aggregate(**_land_figures())
 
 
-def land_by_town(period: Period, *, chain: Chain | None = None, cluster: Cluster | None = None) -> list[dict]:
+def land_by_town(
+    period: Period, *, chain: Chain | None = None, cluster: Cluster | None = None, town: str | None = None
+) -> list[dict]:
     """The land figures per town (towns with a parcel supplied in ``period`` only), in one query."""
     rows = (
-        parcels_supplied_in(period, chain=chain, cluster=cluster)
+        parcels_supplied_in(period, town=town, chain=chain, cluster=cluster)
         .values("town")
         .annotate(**_land_figures())
         .order_by("town")
@@ -67,10 +69,12 @@ def land_by_town(period: Period, *, chain: Chain | None = None, cluster: Cluster
     return list(rows)
 
 
-def land_by_chain(period: Period, *, town: str | None = None) -> list[dict]:
+def land_by_chain(
+    period: Period, *, town: str | None = None, chain: Chain | None = None, cluster: Cluster | None = None
+) -> list[dict]:
     """The land figures per chain (code) of the projects supplied, in one query."""
     rows = (
-        parcels_supplied_in(period, town=town)
+        parcels_supplied_in(period, town=town, chain=chain, cluster=cluster)
         .values(chain=F("project__chain__code"))
         .annotate(**_land_figures())
         .order_by("chain")

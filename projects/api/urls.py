@@ -3,12 +3,13 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import stats, views
+from . import land, stats, views
 
 router = SimpleRouter()
 router.register("visits", views.InvestmentVisitViewSet, basename="visit")
 router.register("projects", views.ProjectViewSet, basename="project")
 router.register("signing-events", views.SigningEventViewSet, basename="signing-event")
+router.register("land-parcels", land.LandParcelViewSet, basename="land-parcel")
 
 urlpatterns = [
     *router.urls,
@@ -16,4 +17,5 @@ urlpatterns = [
     path("stats/by-chain/", stats.ByChainView.as_view(), name="stats-by-chain"),
     path("stats/pipeline/", stats.PipelineView.as_view(), name="stats-pipeline"),
     path("stats/monthly/", stats.MonthlyView.as_view(), name="stats-monthly"),
+    path("stats/land/", land.LandStatsView.as_view(), name="stats-land"),
 ]

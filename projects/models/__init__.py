@@ -1,5 +1,6 @@
 """Models of the projects app: investment activity (projects in ``pipeline``, signing conferences in ``conferences``,
-land parcels in ``land``, stage changes and follow-ups in ``progress``, ``visits``, and the trigger-kept ``rollups``)."""
+land parcels in ``land``, stage changes and follow-ups in ``progress``, ``visits``, and the trigger-kept
+``rollups``)."""
 
 from .conferences import SigningEvent
 from .land import LandParcel

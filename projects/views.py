@@ -32,6 +32,7 @@ from .forms import EnterpriseMergeForm, FollowUpForm, QuickVisitForm, Transition
 from .models import (
     FollowUp,
     InvestmentVisit,
+    LandParcel,
     Project,
     ProjectStageChange,
     SigningEvent,
@@ -192,6 +193,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             Prefetch("stage_changes", queryset=ProjectStageChange.objects.select_related("by").order_by("at", "pk")),
             Prefetch("follow_ups", queryset=FollowUp.objects.select_related("author")),
             Prefetch("visits", queryset=InvestmentVisit.objects.select_related("enterprise").order_by("-date")),
+            Prefetch("land_parcels", queryset=LandParcel.objects.select_related("origin").order_by("number")),
         ),
         pk=pk,
     )

@@ -1,4 +1,4 @@
-"""The land-parcel API (/api/v1/land-parcels/: filters, export, writes with If-Match, supply) and /api/v1/stats/land/."""
+"""The land-parcel API (/api/v1/land-parcels/: filters, export, If-Match writes, supply) and /api/v1/stats/land/."""
 
 import csv
 import io

@@ -79,9 +79,10 @@ def test_dashboard_and_chain_page_query_budget(client, seeded, official, url, dj
     call_command(
         "generate_demo_data", "--projects", "300", "--visits", "300", "--seed", "2", "--replace", stdout=StringIO()
     )
-    with django_assert_max_num_queries(22):
+    # 24: the article's Saturday figures (Saturday projects engaged, top-official person-times) are two more.
+    with django_assert_max_num_queries(24):
         assert client.get(url, {"period": "year"}).status_code == 200
-    assert len(small.captured_queries) <= 22
+    assert len(small.captured_queries) <= 24
 
 
 @pytest.mark.parametrize("url", ["/visits/", "/projects/", "/signing-events/"])

@@ -10,6 +10,7 @@ kind the command line and the admin offer, the enterprise kinds from ``chains`` 
 from chains.imports import EnterpriseMetricResource, EnterpriseResource
 from pinghu.imports import ImportResource
 
+from .parcels import ParcelResource
 from .projects import ProjectResource
 from .visits import VisitResource
 
@@ -18,6 +19,7 @@ IMPORT_KINDS: dict[str, type[ImportResource]] = {
     "projects": ProjectResource,
     "visits": VisitResource,
     "metrics": EnterpriseMetricResource,
+    "parcels": ParcelResource,
 }
 
-__all__ = ["IMPORT_KINDS", "ProjectResource", "VisitResource"]
+__all__ = ["IMPORT_KINDS", "ParcelResource", "ProjectResource", "VisitResource"]

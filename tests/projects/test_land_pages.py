@@ -35,7 +35,7 @@ def test_project_page_lists_the_parcels_supplied_to_it(django_assert_max_num_que
         html = client.get(reverse("projects:project-detail", args=[project.pk])).content.decode()
     few = len(captured.captured_queries)
     assert "平湖-A1" in html and "2024-05-01" in html and "旧厂" in html
-    for n in range(5):
+    for _n in range(5):
         parcel_supply(
             parcel=LandParcelFactory(origin=EnterpriseFactory()), project=project, date=datetime.date(2024, 5, 2)
         )

@@ -56,3 +56,7 @@ class Command(BaseCommand):
                 }
             )
         )
+        self.stdout.write(
+            _("%(parcels)d land parcels, %(renewals)d land renewals.")
+            % {"parcels": counts.parcels, "renewals": counts.land_renewals}
+        )

@@ -371,15 +371,8 @@ class LandRenewal(TimeStampedModel):
         _("land (mu)"), max_digits=12, decimal_places=2, null=True, blank=True, help_text=_("Land taken over, in 亩.")
     )
     note = models.TextField(_("note"), blank=True)
-    parcel = models.ForeignKey(
-        "projects.LandParcel",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="land_renewals",
-        verbose_name=_("land parcel"),
-        help_text=_("The parcel the firm gave up, if registered."),
-    )
+    # The parcel the firm gave up, if registered (its renewals: parcel.landrenewal_set).
+    parcel = models.ForeignKey("projects.LandParcel", models.PROTECT, null=True, blank=True, verbose_name=_("parcel"))
 
     history = HistoricalRecords()
 

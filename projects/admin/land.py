@@ -4,10 +4,11 @@ from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from pinghu.admin import ServiceSaveAdminMixin
+from pinghu.admin import ImportAdminMixin, ServiceSaveAdminMixin
 from pinghu.concurrency import VersionedFormMixin
 
 from ..choices import ParcelStatus
+from ..imports.parcels import ParcelResource
 from ..models import LandParcel
 from ..services import parcel_create, parcel_supply, parcel_update
 
@@ -19,9 +20,10 @@ class LandParcelAdminForm(VersionedFormMixin, forms.ModelForm):
 
 
 @admin.register(LandParcel)
-class LandParcelAdmin(ServiceSaveAdminMixin, SimpleHistoryAdmin):
+class LandParcelAdmin(ServiceSaveAdminMixin, ImportAdminMixin, SimpleHistoryAdmin):
     """A parcel turned supplied is supplied by ``parcel_supply`` (which refuses another project)."""
 
+    resource_classes = [ParcelResource]
     form = LandParcelAdminForm
     list_display = ["number", "town", "land_area", "use", "status", "origin", "project", "supplied_date"]
     list_filter = ["status", "town", "use"]

@@ -102,7 +102,7 @@ def test_update_checks_the_version_and_keeps_a_supplied_parcels_project():
 def test_a_land_renewal_points_at_its_parcel():
     parcel = LandParcelFactory(origin=EnterpriseFactory())
     renewal = LandRenewal.objects.create(enterprise=parcel.origin, project=ProjectFactory(), parcel=parcel)
-    assert list(parcel.land_renewals.all()) == [renewal]
+    assert list(parcel.landrenewal_set.all()) == [renewal]
 
 
 @pytest.fixture

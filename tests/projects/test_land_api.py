@@ -59,7 +59,7 @@ def test_list_queries_do_not_grow_with_rows(read_client):
 def test_csv_export_has_chinese_headers(land):  # noqa: F811
     response = client_for(Role.BUREAU_STAFF, "read").get(URL, {"format": "csv", "status": "supplied"})
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
-    assert rows[0][:3] == ["地块编号", "镇街", "面积（亩）"]
+    assert rows[0][:3] == ["地块编号", "镇街道", "面积（亩）"]
     assert [row[0] for row in rows[1:]] == ["K1", "K2", "K3", "K4"]
     assert rows[1][4] == "已供"
 

@@ -5,21 +5,34 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('aftercare', '0001_moved_from_projects'),
-        ('projects', '0018_land_parcels'),
+        ("aftercare", "0001_moved_from_projects"),
+        ("projects", "0018_land_parcels"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicallandrenewal',
-            name='parcel',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='projects.landparcel', verbose_name='parcel'),
+            model_name="historicallandrenewal",
+            name="parcel",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="projects.landparcel",
+                verbose_name="parcel",
+            ),
         ),
         migrations.AddField(
-            model_name='landrenewal',
-            name='parcel',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='projects.landparcel', verbose_name='parcel'),
+            model_name="landrenewal",
+            name="parcel",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                to="projects.landparcel",
+                verbose_name="parcel",
+            ),
         ),
     ]

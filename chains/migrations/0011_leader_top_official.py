@@ -4,20 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('chains', '0009_chainleadership_manage_permission'),
+        ("chains", "0009_chainleadership_manage_permission"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalleader',
-            name='is_top_official',
-            field=models.BooleanField(default=False, help_text='The top official (一把手) of the unit: counted in the top-official person-times.', verbose_name="unit's top official"),
+            model_name="historicalleader",
+            name="is_top_official",
+            field=models.BooleanField(
+                default=False,
+                help_text="The top official (一把手) of the unit: counted in the top-official person-times.",
+                verbose_name="unit's top official",
+            ),
         ),
         migrations.AddField(
-            model_name='leader',
-            name='is_top_official',
-            field=models.BooleanField(default=False, help_text='The top official (一把手) of the unit: counted in the top-official person-times.', verbose_name="unit's top official"),
+            model_name="leader",
+            name="is_top_official",
+            field=models.BooleanField(
+                default=False,
+                help_text="The top official (一把手) of the unit: counted in the top-official person-times.",
+                verbose_name="unit's top official",
+            ),
         ),
     ]

@@ -8,65 +8,247 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('chains', '0011_leader_top_official'),
-        ('projects', '0014_project_assign_permission'),
+        ("chains", "0011_leader_top_official"),
+        ("projects", "0014_project_assign_permission"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalLandParcel',
+            name="HistoricalLandParcel",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='updated at')),
-                ('number', models.CharField(db_index=True, help_text="The land registry's number of the parcel.", max_length=64, verbose_name='parcel number')),
-                ('town', models.CharField(choices=[('当湖街道', 'Danghu Subdistrict'), ('钟埭街道', 'Zhongdai Subdistrict'), ('曹桥街道', 'Caoqiao Subdistrict'), ('新埭镇', 'Xindai Town'), ('新仓镇', 'Xincang Town'), ('广陈镇', 'Guangchen Town'), ('林埭镇', 'Lindai Town'), ('独山港镇', 'Dushangang Town'), ('乍浦镇', 'Zhapu Town'), ('平湖经济技术开发区', 'Pinghu Economic and Technological Development Zone')], max_length=16, verbose_name='town')),
-                ('land_area', models.DecimalField(decimal_places=2, help_text='In 亩, more than 0.', max_digits=12, verbose_name='area (mu)')),
-                ('use', models.CharField(choices=[('industrial', 'industrial'), ('other', 'other')], default='industrial', max_length=16, verbose_name='planned use')),
-                ('status', models.CharField(choices=[('idle', 'idle (闲置)'), ('low_efficiency', 'low-efficiency (低效)'), ('supplying', 'being supplied (在供)'), ('supplied', 'supplied (已供)')], default='idle', max_length=16, verbose_name='status')),
-                ('supplied_date', models.DateField(blank=True, null=True, verbose_name='supplied on')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('origin', models.ForeignKey(blank=True, db_constraint=False, help_text='The low-efficiency firm whose land this was (腾笼换鸟), if any.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='chains.enterprise', verbose_name='recycled from')),
-                ('project', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='projects.project', verbose_name='supplied to project')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                ("created_at", models.DateTimeField(blank=True, editable=False, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(blank=True, editable=False, verbose_name="updated at")),
+                (
+                    "number",
+                    models.CharField(
+                        db_index=True,
+                        help_text="The land registry's number of the parcel.",
+                        max_length=64,
+                        verbose_name="parcel number",
+                    ),
+                ),
+                (
+                    "town",
+                    models.CharField(
+                        choices=[
+                            ("当湖街道", "Danghu Subdistrict"),
+                            ("钟埭街道", "Zhongdai Subdistrict"),
+                            ("曹桥街道", "Caoqiao Subdistrict"),
+                            ("新埭镇", "Xindai Town"),
+                            ("新仓镇", "Xincang Town"),
+                            ("广陈镇", "Guangchen Town"),
+                            ("林埭镇", "Lindai Town"),
+                            ("独山港镇", "Dushangang Town"),
+                            ("乍浦镇", "Zhapu Town"),
+                            ("平湖经济技术开发区", "Pinghu Economic and Technological Development Zone"),
+                        ],
+                        max_length=16,
+                        verbose_name="town",
+                    ),
+                ),
+                (
+                    "land_area",
+                    models.DecimalField(
+                        decimal_places=2, help_text="In 亩, more than 0.", max_digits=12, verbose_name="area (mu)"
+                    ),
+                ),
+                (
+                    "use",
+                    models.CharField(
+                        choices=[("industrial", "industrial"), ("other", "other")],
+                        default="industrial",
+                        max_length=16,
+                        verbose_name="planned use",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("idle", "idle (闲置)"),
+                            ("low_efficiency", "low-efficiency (低效)"),
+                            ("supplying", "being supplied (在供)"),
+                            ("supplied", "supplied (已供)"),
+                        ],
+                        default="idle",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                ("supplied_date", models.DateField(blank=True, null=True, verbose_name="supplied on")),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "origin",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="The low-efficiency firm whose land this was (腾笼换鸟), if any.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="chains.enterprise",
+                        verbose_name="recycled from",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="projects.project",
+                        verbose_name="supplied to project",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical land parcel',
-                'verbose_name_plural': 'historical land parcels',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical land parcel",
+                "verbose_name_plural": "historical land parcels",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='LandParcel',
+            name="LandParcel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('number', models.CharField(help_text="The land registry's number of the parcel.", max_length=64, unique=True, verbose_name='parcel number')),
-                ('town', models.CharField(choices=[('当湖街道', 'Danghu Subdistrict'), ('钟埭街道', 'Zhongdai Subdistrict'), ('曹桥街道', 'Caoqiao Subdistrict'), ('新埭镇', 'Xindai Town'), ('新仓镇', 'Xincang Town'), ('广陈镇', 'Guangchen Town'), ('林埭镇', 'Lindai Town'), ('独山港镇', 'Dushangang Town'), ('乍浦镇', 'Zhapu Town'), ('平湖经济技术开发区', 'Pinghu Economic and Technological Development Zone')], max_length=16, verbose_name='town')),
-                ('land_area', models.DecimalField(decimal_places=2, help_text='In 亩, more than 0.', max_digits=12, verbose_name='area (mu)')),
-                ('use', models.CharField(choices=[('industrial', 'industrial'), ('other', 'other')], default='industrial', max_length=16, verbose_name='planned use')),
-                ('status', models.CharField(choices=[('idle', 'idle (闲置)'), ('low_efficiency', 'low-efficiency (低效)'), ('supplying', 'being supplied (在供)'), ('supplied', 'supplied (已供)')], default='idle', max_length=16, verbose_name='status')),
-                ('supplied_date', models.DateField(blank=True, null=True, verbose_name='supplied on')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('origin', models.ForeignKey(blank=True, help_text='The low-efficiency firm whose land this was (腾笼换鸟), if any.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='recycled_parcels', to='chains.enterprise', verbose_name='recycled from')),
-                ('project', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='land_parcels', to='projects.project', verbose_name='supplied to project')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "number",
+                    models.CharField(
+                        help_text="The land registry's number of the parcel.",
+                        max_length=64,
+                        unique=True,
+                        verbose_name="parcel number",
+                    ),
+                ),
+                (
+                    "town",
+                    models.CharField(
+                        choices=[
+                            ("当湖街道", "Danghu Subdistrict"),
+                            ("钟埭街道", "Zhongdai Subdistrict"),
+                            ("曹桥街道", "Caoqiao Subdistrict"),
+                            ("新埭镇", "Xindai Town"),
+                            ("新仓镇", "Xincang Town"),
+                            ("广陈镇", "Guangchen Town"),
+                            ("林埭镇", "Lindai Town"),
+                            ("独山港镇", "Dushangang Town"),
+                            ("乍浦镇", "Zhapu Town"),
+                            ("平湖经济技术开发区", "Pinghu Economic and Technological Development Zone"),
+                        ],
+                        max_length=16,
+                        verbose_name="town",
+                    ),
+                ),
+                (
+                    "land_area",
+                    models.DecimalField(
+                        decimal_places=2, help_text="In 亩, more than 0.", max_digits=12, verbose_name="area (mu)"
+                    ),
+                ),
+                (
+                    "use",
+                    models.CharField(
+                        choices=[("industrial", "industrial"), ("other", "other")],
+                        default="industrial",
+                        max_length=16,
+                        verbose_name="planned use",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("idle", "idle (闲置)"),
+                            ("low_efficiency", "low-efficiency (低效)"),
+                            ("supplying", "being supplied (在供)"),
+                            ("supplied", "supplied (已供)"),
+                        ],
+                        default="idle",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                ("supplied_date", models.DateField(blank=True, null=True, verbose_name="supplied on")),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
+                (
+                    "origin",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The low-efficiency firm whose land this was (腾笼换鸟), if any.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="recycled_parcels",
+                        to="chains.enterprise",
+                        verbose_name="recycled from",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="land_parcels",
+                        to="projects.project",
+                        verbose_name="supplied to project",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'land parcel',
-                'verbose_name_plural': 'land parcels',
-                'ordering': ['town', 'number'],
-                'indexes': [models.Index(fields=['supplied_date', 'town'], name='projects_parcel_supplied_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('land_area__gt', 0)), name='projects_landparcel_area_positive', violation_error_message='The area (mu) must be more than zero.'), models.CheckConstraint(condition=models.Q(models.Q(('status', 'supplied'), _negated=True), models.Q(('project__isnull', False), ('supplied_date__isnull', False)), _connector='OR'), name='projects_landparcel_supplied_has_project_and_date', violation_error_message='A supplied parcel needs the project it was supplied to and the day.'), models.CheckConstraint(condition=models.Q(('supplied_date__isnull', True), ('supplied_date__gte', datetime.date(2000, 1, 1)), _connector='OR'), name='projects_landparcel_supplied_date_plausible', violation_error_message='The supplied date cannot be before 2000-01-01.')],
+                "verbose_name": "land parcel",
+                "verbose_name_plural": "land parcels",
+                "ordering": ["town", "number"],
+                "indexes": [models.Index(fields=["supplied_date", "town"], name="projects_parcel_supplied_idx")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("land_area__gt", 0)),
+                        name="projects_landparcel_area_positive",
+                        violation_error_message="The area (mu) must be more than zero.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("status", "supplied"), _negated=True),
+                            models.Q(("project__isnull", False), ("supplied_date__isnull", False)),
+                            _connector="OR",
+                        ),
+                        name="projects_landparcel_supplied_has_project_and_date",
+                        violation_error_message="A supplied parcel needs the project it was supplied to and the day.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("supplied_date__isnull", True),
+                            ("supplied_date__gte", datetime.date(2000, 1, 1)),
+                            _connector="OR",
+                        ),
+                        name="projects_landparcel_supplied_date_plausible",
+                        violation_error_message="The supplied date cannot be before 2000-01-01.",
+                    ),
+                ],
             },
         ),
     ]

@@ -81,3 +81,10 @@ def test_summary_holds_them_beside_all_projects_and_person_times(data):
     result = stats.summary(MARCH)
     assert (result["projects_engaged"], result["saturday_projects_engaged"]) == (4, 3)
     assert (result["person_times"], result["top_official_person_times"]) == (8, 5)
+
+
+def test_the_flag_in_the_leaders_api(read_client):
+    LeaderFactory(name="甲", is_top_official=True)
+    LeaderFactory(name="乙")
+    body = read_client.get("/api/v1/leaders/", {"is_top_official": "true"}).json()
+    assert [(row["name"], row["is_top_official"]) for row in body["results"]] == [("甲", True)]

@@ -169,3 +169,14 @@ def test_land_by_town_and_by_chain(land, django_assert_num_queries):
         ("a", Decimal("40.75"), Decimal("40.75")),
         ("b", Decimal("20.00"), Decimal("0")),
     ]
+
+
+def test_a_land_renewal_refuses_a_parcel_recycled_from_another_firm():
+    from aftercare.services import land_renewal_save
+
+    parcel, other = LandParcelFactory(origin=EnterpriseFactory()), EnterpriseFactory()
+    with pytest.raises(ValidationError) as error:
+        land_renewal_save(renewal=LandRenewal(enterprise=other, project=ProjectFactory(), parcel=parcel))
+    assert "parcel" in error.value.message_dict
+    saved = land_renewal_save(renewal=LandRenewal(enterprise=parcel.origin, project=ProjectFactory(), parcel=parcel))
+    assert saved.parcel == parcel

@@ -47,7 +47,7 @@ class ChainNodeFilterSet(StrictFilterSet):
 class LeaderFilterSet(StrictFilterSet):
     class Meta:
         model = Leader
-        fields = ["is_active"]
+        fields = ["is_active", "is_top_official"]
 
 
 class EnterpriseFilterSet(StrictFilterSet):

@@ -66,3 +66,19 @@ class ApprovalKind(models.TextChoices):
 
     FILING = "filing", _("filing (备案)")
     APPROVAL = "approval", _("approval (核准)")
+
+
+class ParcelUse(models.TextChoices):
+    """A land parcel's planned use (规划用途)."""
+
+    INDUSTRIAL = "industrial", _("industrial")
+    OTHER = "other", _("other")
+
+
+class ParcelStatus(models.TextChoices):
+    """Where a land parcel stands: idle, low-efficiency, being supplied, supplied."""
+
+    IDLE = "idle", _("idle (闲置)")
+    LOW_EFFICIENCY = "low_efficiency", _("low-efficiency (低效)")
+    SUPPLYING = "supplying", _("being supplied (在供)")
+    SUPPLIED = "supplied", _("supplied (已供)")

@@ -21,6 +21,7 @@ from pinghu.history import delete_with_history, raw_delete, record_history
 
 from .choices import PIPELINE, STAGE_DATE_FIELDS, ProjectSource, ProjectStage
 from .demo_funds import demo_funds
+from .demo_land import delete_demo_parcels, generate_demo_parcels
 from .demo_milestones import demo_milestones
 from .models import (
     FollowUp,
@@ -60,6 +61,7 @@ STEP_DAYS = {
 # 万元 (120亿元): one demo project above the warning line, so the data-quality page has a row to review.
 DEMO_LARGE_INVESTMENT = Decimal("1200000")
 HOST_UNITS = ["演示招商局", "演示经信局", "演示开发区管委会", "演示镇人民政府", "演示商务局"]
+TOP_OFFICIAL_TITLES = {"市委书记", "市长", "镇党委书记", "局长", "管委会主任"}
 CITIES = ["上海", "苏州", "深圳", "杭州", "东京", "首尔", "法兰克福", "新加坡"]
 
 
@@ -83,6 +85,8 @@ class DemoCounts:
     person_times: int = 0
     visit_projects: int = 0
     funds_records: int = 0
+    parcels: int = 0
+    land_renewals: int = 0
 
 
 def demo_data_exists() -> bool:
@@ -116,6 +120,7 @@ def delete_demo_data(*, user=None) -> None:
     """
     rows = _demo_rows()
     with rollups_deferred():
+        delete_demo_parcels(user=user)  # they name demo projects and firms
         delete_with_history(rows["visit_leaders"], reason=DEMO_REASON, user=user)
         delete_with_history(rows["visit_projects"], reason=DEMO_REASON, user=user)
         delete_with_history(rows["project_links"], reason=DEMO_REASON, user=user)
@@ -150,10 +155,12 @@ class _Generator:
 
     def leaders(self) -> list[Leader]:
         titles = ["市委书记", "市长", "副市长", "镇党委书记", "局长", "管委会主任"]
-        leaders = [
-            Leader(name=f"{DEMO_MARK}领导{n:02d}", title=self.rng.choice(titles), unit=self.rng.choice(HOST_UNITS))
-            for n in range(1, 31)
-        ]
+        leaders = []
+        for n in range(1, 31):
+            title, unit = self.rng.choice(titles), self.rng.choice(HOST_UNITS)
+            # The unit's top official (一把手): every title but the vice mayor's, so the figures differ.
+            top = title in TOP_OFFICIAL_TITLES
+            leaders.append(Leader(name=f"{DEMO_MARK}领导{n:02d}", title=title, unit=unit, is_top_official=top))
         Leader.objects.bulk_create(leaders)
         self.counts.leaders = len(leaders)
         return leaders
@@ -378,4 +385,7 @@ def generate_demo_data(
             "funds",
         ]:
             record_history(rows[key], history_type="+", reason=DEMO_REASON, user=user)
+        generator.counts.parcels, generator.counts.land_renewals = generate_demo_parcels(
+            seed=seed, end=generator.end, enterprises=enterprises, projects=created_projects, user=user
+        )
         return generator.counts

@@ -8,9 +8,10 @@ from chains.choices import Town
 from chains.models import Chain, Cluster, Enterprise, Leader
 from pinghu.filters import BoundedIsoDateTimeFilter, StrictBooleanFilter, StrictFilterSet
 
-from .choices import ProjectSource, ProjectStage
+from .choices import ParcelStatus, ParcelUse, ProjectSource, ProjectStage
 from .models import (
     InvestmentVisit,
+    LandParcel,
     Project,
     ProjectFunds,
     SigningEvent,
@@ -119,3 +120,29 @@ class ProjectFundsFilterSet(StrictFilterSet):
 
     def by_month_from(self, queryset, name, value):
         return queryset.filter(month__gte=value.replace(day=1))
+
+
+# Land parcels (地块), issue 16.
+class LandParcelFilterSet(StrictFilterSet):
+    """Filters of ``/api/v1/land-parcels/``."""
+
+    town = django_filters.ChoiceFilter(choices=Town.choices, label=_("town"))
+    status = django_filters.MultipleChoiceFilter(choices=ParcelStatus.choices, label=_("status (repeat for several)"))
+    use = django_filters.ChoiceFilter(choices=ParcelUse.choices, label=_("planned use"))
+    project = django_filters.ModelChoiceFilter(queryset=Project.objects.all(), label=_("project (id)"))
+    origin = django_filters.ModelChoiceFilter(
+        queryset=Enterprise.objects.all(), label=_("recycled from (enterprise id)")
+    )
+    recycled = StrictBooleanFilter(
+        field_name="origin", lookup_expr="isnull", exclude=True, label=_("recycled from a firm")
+    )
+    supplied_from = django_filters.DateFilter(
+        field_name="supplied_date", lookup_expr="gte", label=_("supplied on or after")
+    )
+    supplied_to = django_filters.DateFilter(
+        field_name="supplied_date", lookup_expr="lte", label=_("supplied on or before")
+    )
+
+    class Meta:
+        model = LandParcel
+        fields = ["town", "status", "use", "project", "origin", "recycled", "supplied_from", "supplied_to"]

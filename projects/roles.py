@@ -17,5 +17,11 @@ ROLE_PERMISSIONS = {
     ],
     Role.CHAIN_LEADER: ["projects.change_project", *FOLLOW_UPS],
     # Signing conferences are reference data the bureau keeps; funds in place are reported by the bureau.
-    Role.BUREAU_STAFF: [*manage("projects.signingevent"), *manage("projects.projectfunds")],
+    # Land parcels too: bureau staff add and change them (supplying included); officials read.
+    Role.BUREAU_STAFF: [
+        *manage("projects.signingevent"),
+        *manage("projects.projectfunds"),
+        "projects.add_landparcel",
+        "projects.change_landparcel",
+    ],
 }

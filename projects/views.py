@@ -34,6 +34,7 @@ from .funds_views import funds_section
 from .models import (
     FollowUp,
     InvestmentVisit,
+    LandParcel,
     Project,
     ProjectStageChange,
     SigningEvent,
@@ -202,6 +203,7 @@ def _project_page(
             Prefetch("stage_changes", queryset=ProjectStageChange.objects.select_related("by").order_by("at", "pk")),
             Prefetch("follow_ups", queryset=FollowUp.objects.select_related("author")),
             Prefetch("visits", queryset=InvestmentVisit.objects.select_related("enterprise").order_by("-date")),
+            Prefetch("land_parcels", queryset=LandParcel.objects.select_related("origin").order_by("number")),
         ),
         pk=pk,
     )

@@ -31,7 +31,7 @@ class ClusterSerializer(serializers.ModelSerializer):
 class LeaderSerializer(serializers.ModelSerializer):
     class Meta:
         model = Leader
-        fields = ["id", "name", "title", "unit", "is_active", "updated_at"]
+        fields = ["id", "name", "title", "unit", "is_active", "is_top_official", "updated_at"]
 
 
 class CurrentLeadershipSerializer(serializers.ModelSerializer):

@@ -116,7 +116,12 @@ class LeaderViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
     search_fields = ["name", "title", "unit"]
     ordering_fields = ["name", "unit", "updated_at"]
     export_name = "leaders"
-    export_columns = [Column("name", _("name")), Column("title", _("title")), Column("unit", _("unit"))]
+    export_columns = [
+        Column("name", _("name")),
+        Column("title", _("title")),
+        Column("unit", _("unit")),
+        Column("is_top_official", _("unit's top official"), yes_no),
+    ]
 
 
 @extend_schema_view(

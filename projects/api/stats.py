@@ -79,6 +79,16 @@ class SummarySerializer(serializers.Serializer):
     person_times = serializers.IntegerField()
     saturday_person_times = serializers.IntegerField()
     projects_engaged = serializers.IntegerField()
+    # Saturday figures as the article counts them (projects.stats_saturday).
+    saturday_projects_engaged = serializers.IntegerField(
+        help_text=_("周六对接项目: distinct projects linked to visits dated on a Saturday in the period.")
+    )
+    top_official_person_times = serializers.IntegerField(
+        help_text=_("一把手人次: sum over visits in the period of the number of top officials (一把手) on each visit.")
+    )
+    saturday_top_official_person_times = serializers.IntegerField(
+        help_text=_("The same over Saturday visits only (the article's 484 person-times).")
+    )
     signed_projects = serializers.IntegerField()
     signed_investment = money_field(help_text=_("万元"))
     signed_foreign_investment = money_field(help_text=CONTRACTED_FOREIGN)

@@ -12,6 +12,7 @@ from chains.imports import EnterpriseMetricResource, EnterpriseResource
 from pinghu.imports import ImportResource
 
 from .funds import ProjectFundsResource
+from .parcels import ParcelResource
 from .projects import ProjectResource
 from .visits import VisitResource
 
@@ -21,6 +22,7 @@ IMPORT_KINDS: dict[str, type[ImportResource]] = {
     "visits": VisitResource,
     "metrics": EnterpriseMetricResource,
     "funds": ProjectFundsResource,
+    "parcels": ParcelResource,
 }
 
-__all__ = ["IMPORT_KINDS", "ProjectFundsResource", "ProjectResource", "VisitResource"]
+__all__ = ["IMPORT_KINDS", "ParcelResource", "ProjectFundsResource", "ProjectResource", "VisitResource"]

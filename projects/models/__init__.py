@@ -1,9 +1,10 @@
 """Models of the projects app: investment activity (projects in ``pipeline``, signing conferences in ``conferences``,
-monthly funds in place in ``funds``, stage changes and follow-ups in ``progress``, ``visits``, and the
-trigger-kept ``rollups``)."""
+monthly funds in place in ``funds``, land parcels in ``land``, stage changes and follow-ups in
+``progress``, ``visits``, and the trigger-kept ``rollups``)."""
 
 from .conferences import SigningEvent
 from .funds import FUNDS_AMOUNT_FIELDS, ProjectFunds, first_of_month
+from .land import LandParcel
 from .pipeline import (
     MAJOR_FOREIGN_INVESTMENT,
     PROJECT_AMOUNT_FIELDS,
@@ -24,6 +25,7 @@ __all__ = [
     "FUNDS_AMOUNT_FIELDS",
     "FollowUp",
     "InvestmentVisit",
+    "LandParcel",
     "PipelineDelta",
     "Project",
     "ProjectFunds",

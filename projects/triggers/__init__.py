@@ -62,6 +62,7 @@ DATA_VERSION = dataversion.trigger_set(
         "projects_investmentvisit_chains",
         "projects_visitleader",
         "projects_visitproject",
+        "projects_landparcel",
     ],
 )
 # In installation order: the rollups read the leader count.

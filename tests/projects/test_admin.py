@@ -13,7 +13,7 @@ from django.utils import timezone
 from aftercare.models import EnterpriseIssue, LandRenewal, SalonEvent
 from aftercare.services import cadre_assign, issue_create
 from projects.choices import ProjectStage
-from projects.models import InvestmentVisit, Project, ProjectStageChange
+from projects.models import InvestmentVisit, LandParcel, Project, ProjectStageChange
 from projects.services import project_create, project_funds_create, visit_create
 from tests.factories import (
     ChainFactory,
@@ -74,7 +74,17 @@ def populate(rows: int) -> None:
             by=None,
         )
         cadre_assign(enterprise=project.investor, cadre_leader=LeaderFactory(), start_date=D(2024, 1, 1))
-        LandRenewal.objects.create(enterprise=EnterpriseFactory(), project=project)
+        origin = EnterpriseFactory()
+        parcel = LandParcel.objects.create(
+            number=f"地块{n}-{rows}",
+            town="当湖街道",
+            land_area=Decimal("10"),
+            origin=origin,
+            status="supplied",
+            project=project,
+            supplied_date=D(2024, 3, 5),
+        )
+        LandRenewal.objects.create(enterprise=origin, project=project, parcel=parcel)
 
 
 def url(model, view: str, *args) -> str:

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Min
 from django.utils.translation import gettext as _
 
 from pinghu.concurrency import lock_for_update
@@ -13,6 +14,7 @@ from pinghu.services import model_update
 
 from ..choices import ParcelStatus
 from ..models import LandParcel, Project
+from .projects import project_update
 
 # Supplying is a step of its own (parcel_supply): an edit may not change a supplied parcel's project or day.
 PARCEL_STEP_FIELDS = ["project", "supplied_date"]
@@ -59,9 +61,12 @@ def parcel_supply(
     """Supply ``parcel`` to ``project`` on ``date`` (供地): status supplied, project and day set together.
 
     A parcel already supplied to another project is refused; supplied again to the same one, its
-    date is corrected.
+    date is corrected. The project's 供地 milestone (``land_supplied_date``) follows: it becomes the
+    earliest supply date of its parcels when it was empty or later, or when it was this parcel's
+    previous date (a correction); it is written by ``project_update``, so the milestone order holds.
     """
     locked = lock_for_update(LandParcel, parcel.pk, expected_version)
+    previous_date = locked.supplied_date if locked.project_id == project.pk else None
     if locked.status == ParcelStatus.SUPPLIED and locked.project_id not in (None, project.pk):
         raise ValidationError(
             {
@@ -75,4 +80,17 @@ def parcel_supply(
     locked.supplied_date = date
     locked.full_clean()
     locked.save(update_fields=["status", "project", "supplied_date", "updated_at"])
+    _project_land_supplied_follows(project, previous_date)
     return locked
+
+
+def _project_land_supplied_follows(project: Project, previous_date: datetime.date | None) -> None:
+    """Set the project's 供地 date from its parcels (see ``parcel_supply``)."""
+    earliest = LandParcel.objects.filter(project=project, status=ParcelStatus.SUPPLIED).aggregate(
+        earliest=Min("supplied_date")
+    )["earliest"]
+    current = Project.objects.filter(pk=project.pk).values_list("land_supplied_date", flat=True).get()
+    if earliest is None or current == earliest:
+        return
+    if current is None or current > earliest or current == previous_date:
+        project_update(project=project, data={"land_supplied_date": earliest}, expected_version=None)

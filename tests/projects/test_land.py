@@ -12,7 +12,7 @@ from aftercare.models import LandRenewal
 from pinghu.concurrency import is_stale, version_of
 from projects import stats_land
 from projects.choices import ParcelStatus
-from projects.models import LandParcel
+from projects.models import LandParcel, Project
 from projects.periods import Period
 from projects.services import parcel_create, parcel_supply, parcel_update
 from tests.factories import ChainFactory, ClusterFactory, EnterpriseFactory, LandParcelFactory, ProjectFactory
@@ -77,6 +77,31 @@ def test_supply_sets_status_project_and_date_and_refuses_another_project():
     parcel.refresh_from_db()
     assert parcel.project == first
     assert parcel.history.count() == 3
+
+
+def test_the_projects_land_supplied_milestone_follows_its_parcels():
+    project = ProjectFactory()
+    first, second = LandParcelFactory(), LandParcelFactory()
+    parcel_supply(parcel=first, project=project, date=D(2024, 3, 10))
+    project.refresh_from_db()
+    assert project.land_supplied_date == D(2024, 3, 10)
+    parcel_supply(parcel=second, project=project, date=D(2024, 2, 1))  # an earlier parcel: the milestone is its day
+    project.refresh_from_db()
+    assert project.land_supplied_date == D(2024, 2, 1)
+    parcel_supply(parcel=second, project=project, date=D(2024, 4, 1))  # corrected: the earliest is now the first's
+    project.refresh_from_db()
+    assert project.land_supplied_date == D(2024, 3, 10)
+    assert project.history.filter(land_supplied_date=D(2024, 2, 1)).exists()
+
+
+def test_a_supply_that_breaks_the_milestone_order_is_refused_whole():
+    project = ProjectFactory(construction_permit_date=None)
+    Project.objects.filter(pk=project.pk).update(construction_permit_date=D(2024, 1, 15))
+    parcel = LandParcelFactory(status=ParcelStatus.IDLE)
+    with pytest.raises(ValidationError):
+        parcel_supply(parcel=parcel, project=project, date=D(2024, 2, 1))  # 供地 after the construction permit
+    parcel.refresh_from_db()
+    assert parcel.status == ParcelStatus.IDLE and parcel.project is None
 
 
 def test_update_checks_the_version_and_keeps_a_supplied_parcels_project():

@@ -56,3 +56,11 @@ TRANSITION_FIELDS = ["stage", *STAGE_DATE_FIELDS.values()]
 PROJECT_STEP_FIELDS = [*TRANSITION_FIELDS, "signing_event"]
 # Stages from which a project can still move (production and dropped are final).
 OPEN_STAGES = [*PIPELINE[:-1], ProjectStage.ON_HOLD]
+
+
+class ProjectLevel(models.TextChoices):
+    """The list a project was put on (issue 16, "Size bands and levels"); empty when on none."""
+
+    PROVINCIAL_MAJOR = "provincial_major", _("provincial major project (省重大项目)")
+    JIAXING_KEY = "jiaxing_key", _("Jiaxing key project (嘉兴市重点项目)")
+    PINGHU_KEY = "pinghu_key", _("Pinghu key project (平湖市重点项目)")

@@ -17,5 +17,5 @@ ROLE_PERMISSIONS = {
     ],
     Role.CHAIN_LEADER: ["projects.change_project", *FOLLOW_UPS],
     # Signing conferences are reference data the bureau keeps.
-    Role.BUREAU_STAFF: manage("projects.signingevent"),
+    Role.BUREAU_STAFF: [*manage("projects.signingevent"), *manage("projects.exchangerate")],
 }

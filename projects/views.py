@@ -27,6 +27,7 @@ from pinghu.pages import filtered, form_problems, paginate, post_once, query_wit
 from pinghu.permissions import EXPORT, may, readable
 
 from . import selectors
+from .bands import BANDS, band_annotations
 from .filters import InvestmentVisitFilterSet, ProjectFilterSet
 from .forms import EnterpriseMergeForm, FollowUpForm, QuickVisitForm, TransitionForm
 from .models import (
@@ -187,6 +188,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_object_or_404(
         Project.objects.with_major()
+        .annotate(**band_annotations())
         .select_related("chain", "investor", "signing_event", "responsible_official")
         .prefetch_related(
             Prefetch("stage_changes", queryset=ProjectStageChange.objects.select_related("by").order_by("at", "pk")),
@@ -208,6 +210,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "today": timezone.localdate(),
             "history": history_entries(project),
             "version": version_of(project),
+            "bands": [band.label for band in BANDS if getattr(project, f"band_{band.key}", False)],
         },
     )
 

@@ -13,6 +13,7 @@ from projects.choices import TRANSITION_FIELDS, ProjectStage
 from projects.models import (
     InvestmentVisit,
     Project,
+    ExchangeRate,
     ProjectStageChange,
     SigningEvent,
 )
@@ -35,6 +36,8 @@ PROJECT_FIELDS = [
     "is_capital_increase",
     "major",
     "town",
+    "level",
+    "level_year",
     "responsible_unit",
     "responsible_official",
     "first_contact_date",
@@ -75,7 +78,14 @@ class ProjectSerializer(StrictFieldsMixin, serializers.ModelSerializer):
 
     chain = serializers.SlugRelatedField(slug_field="code", queryset=Chain.objects.all())
     investor_name = serializers.CharField(source="investor.name", read_only=True)
-    major = serializers.BooleanField(read_only=True, help_text=_("Derived: see the definition of a major project."))
+    major = serializers.BooleanField(
+        read_only=True,
+        help_text=_(
+            "Derived: the investor is known to be a Fortune Global 500 firm or an international industry leader, "
+            "or the total investment reaches US$100 million at the exchange rate of the signed year (else this "
+            "year). Unknown flags never count."
+        ),
+    )
     confirm_large_amounts = confirm_large_amounts_field()
 
     class Meta:
@@ -269,3 +279,12 @@ class SigningEventSerializer(serializers.ModelSerializer):
             "foreign_investment",
             "updated_at",
         ]
+
+
+# ---------------------------------------------------------------- bands and levels (issue 16)
+class ExchangeRateSerializer(serializers.ModelSerializer):
+    """The yearly CNY/USD rate the US-dollar band converts with (read-only here; edited in the admin)."""
+
+    class Meta:
+        model = ExchangeRate
+        fields = ["year", "cny_per_usd", "source", "updated_at"]

@@ -9,6 +9,7 @@ router = SimpleRouter()
 router.register("visits", views.InvestmentVisitViewSet, basename="visit")
 router.register("projects", views.ProjectViewSet, basename="project")
 router.register("signing-events", views.SigningEventViewSet, basename="signing-event")
+router.register("exchange-rates", views.ExchangeRateViewSet, basename="exchange-rate")
 
 urlpatterns = [
     *router.urls,
@@ -16,4 +17,5 @@ urlpatterns = [
     path("stats/by-chain/", stats.ByChainView.as_view(), name="stats-by-chain"),
     path("stats/pipeline/", stats.PipelineView.as_view(), name="stats-pipeline"),
     path("stats/monthly/", stats.MonthlyView.as_view(), name="stats-monthly"),
+    path("stats/bands/", stats.BandsView.as_view(), name="stats-bands"),
 ]

@@ -3,22 +3,21 @@ stage changes and follow-ups in ``progress``, ``visits``, and the trigger-kept `
 
 from .conferences import SigningEvent
 from .pipeline import (
-    MAJOR_FOREIGN_INVESTMENT,
     PROJECT_AMOUNT_FIELDS,
     PROJECT_DATE_ORDER,
     Project,
     ProjectQuerySet,
-    is_major_project,
     major_project_condition,
 )
+from .rates import ExchangeRate
 from .progress import FollowUp, ProjectStageChange
 from .rollups import PipelineDelta, VisitDay, VisitDayChain
 from .visits import InvestmentVisit, VisitLeader, VisitProject
 
 __all__ = [
-    "MAJOR_FOREIGN_INVESTMENT",
     "PROJECT_AMOUNT_FIELDS",
     "PROJECT_DATE_ORDER",
+    "ExchangeRate",
     "FollowUp",
     "InvestmentVisit",
     "PipelineDelta",
@@ -30,6 +29,5 @@ __all__ = [
     "VisitDayChain",
     "VisitLeader",
     "VisitProject",
-    "is_major_project",
     "major_project_condition",
 ]

@@ -128,7 +128,7 @@ class ProjectViewSet(ExportMixin, ValuesListMixin, WriteViewSet):
         if not plain_list:
             # The JSON list computes "major" from each row (list_computed); filters and exports read it here.
             queryset = queryset.with_major()
-        elif self.action == "list":
+        if self.action == "list":
             queryset = queryset.annotate(usd_major_threshold=usd_threshold())
         if self.action == "retrieve":
             queryset = queryset.prefetch_related(

@@ -223,7 +223,7 @@ class Project(PlausibleMixin, TimeStampedModel):
             ),
             models.CheckConstraint(
                 condition=Q(level="", level_year__isnull=True)
-                | Q(level__in=ProjectLevel.values, level_year__gte=2000, level_year__lte=2100),
+                | Q(level__in=ProjectLevel.values, level_year__isnull=False, level_year__gte=2000, level_year__lte=2100),
                 name="projects_project_level_has_year",
                 violation_error_message=_(
                     "Project level and level year go together: a level needs the year it was listed "

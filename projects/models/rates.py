@@ -23,7 +23,7 @@ class ExchangeRate(TimeStampedModel):
         help_text=_("How many yuan one US dollar is worth in that year, e.g. 7.1884."),
     )
     source = models.CharField(
-        _("source"),
+        _("rate source"),
         max_length=255,
         blank=True,
         help_text=_("Where the rate comes from, e.g. the annual average central parity published by the PBoC."),

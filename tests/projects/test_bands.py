@@ -155,7 +155,7 @@ class TestLevel:
 
     def test_full_clean_names_the_rule(self):
         project = ProjectFactory.build(chain=ChainFactory(), investor=EnterpriseFactory(), level="jiaxing_key")
-        with pytest.raises(ValidationError, match="level year"):
+        with pytest.raises(ValidationError, match="列入年份"):
             project.full_clean()
 
     def test_filter_by_level(self, read_client):

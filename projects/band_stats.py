@@ -67,9 +67,7 @@ def bands_by_chain(period: Period, *, chain: Chain | None = None, cluster: Clust
         chains = chains.filter(pk=chain.pk)
     if cluster is not None:
         chains = chains.filter(cluster=cluster)
-    grouped = (
-        _signed(period, chain=chain, cluster=cluster).values("chain").annotate(**_band_aggregates()).order_by()
-    )
+    grouped = _signed(period, chain=chain, cluster=cluster).values("chain").annotate(**_band_aggregates()).order_by()
     figures = {row.pop("chain"): row for row in grouped}
     return [
         {"code": row["code"], "name": row["name"], "bands": _band_rows(figures.get(row["pk"], {}))}
@@ -83,4 +81,3 @@ def bands_by_town(period: Period, *, chain: Chain | None = None, cluster: Cluste
     figures = {row.pop("town"): row for row in grouped}
     towns = [*Town.choices, ("", _("no town"))]
     return [{"code": code, "name": str(name), "bands": _band_rows(figures.get(code, {}))} for code, name in towns]
-

@@ -74,7 +74,6 @@ class ProjectFilterSet(StrictFilterSet):
             "updated_since",
         ]
 
-
     def filter_band(self, queryset, name, value):
         """Projects in the size band ``value`` (``projects.bands``), whatever their signed date."""
         return queryset.filter(next(band for band in BANDS if band.key == value).condition())

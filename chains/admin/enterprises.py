@@ -70,13 +70,25 @@ class EnterpriseAdmin(ImportAdminMixin, SimpleHistoryAdmin):
     ]
     # Unknown is not "no": the yes/no filters offer 未知 (unknown) as a third value, and an empty
     # fact (credit code, ownership, SRDI level) shows as 未知 in the list.
-    list_filter = ["in_pinghu", "ownership", "fortune500", "industry_leader", "srdi_level", "above_size", "town", "chain_roles__chain"]
+    list_filter = [
+        "in_pinghu",
+        "ownership",
+        "fortune500",
+        "industry_leader",
+        "srdi_level",
+        "above_size",
+        "town",
+        "chain_roles__chain",
+    ]
     empty_value_display = UNKNOWN_LABEL
     search_fields = ["name", "short_name", "credit_code"]
     inlines = [EnterpriseChainRoleInline]
     fieldsets = [
         (None, {"fields": ["name", "near_name_confirmed", "short_name", "credit_code"]}),
-        (_("Profile"), {"fields": ["ownership", "country", "fortune500", "industry_leader", "srdi_level", "above_size"]}),
+        (
+            _("Profile"),
+            {"fields": ["ownership", "country", "fortune500", "industry_leader", "srdi_level", "above_size"]},
+        ),
         (_("Location"), {"fields": ["in_pinghu", "town", "address", "website"]}),
         (_("Notes"), {"fields": ["notes", "facts_source"]}),
     ]

@@ -267,7 +267,7 @@ class BandsView(StatsView):
         summary=_("Signed projects and investment per size band (规模分档)"),
         description=_(
             "Of the projects signed in the period (of the chain or cluster): per band, how many and their total "
-            "investment (万元). Thresholds and the exchange rates: docs/statistics.md, \"Size bands\"."
+            'investment (万元). Thresholds and the exchange rates: docs/statistics.md, "Size bands".'
         ),
         parameters=[BandsQuerySerializer],
         responses={200: BandsSerializer, **READ_ERRORS},

@@ -223,7 +223,9 @@ class Project(PlausibleMixin, TimeStampedModel):
             ),
             models.CheckConstraint(
                 condition=Q(level="", level_year__isnull=True)
-                | Q(level__in=ProjectLevel.values, level_year__isnull=False, level_year__gte=2000, level_year__lte=2100),
+                | Q(
+                    level__in=ProjectLevel.values, level_year__isnull=False, level_year__gte=2000, level_year__lte=2100
+                ),
                 name="projects_project_level_has_year",
                 violation_error_message=_(
                     "Project level and level year go together: a level needs the year it was listed "
@@ -314,6 +316,17 @@ class Project(PlausibleMixin, TimeStampedModel):
                     code="event_date",
                     params={"event": self.signing_event.name, "date": self.signing_event.date},
                 ),
+            )
+        # Bands and levels (issue 16): a level and its year go together (also a database constraint).
+        if self.level and self.level_year is None:
+            errors.setdefault(
+                "level_year",
+                ValidationError(_("Level year: required when a project level is set."), code="level_needs_year"),
+            )
+        if self.level_year is not None and not self.level:
+            errors.setdefault(
+                "level",
+                ValidationError(_("Project level: required when a level year is set."), code="year_needs_level"),
             )
         if errors:
             raise ValidationError(errors)

@@ -69,7 +69,7 @@ def fortune500_from(draw: float) -> bool | None:
 
 # ---------------------------------------------------------------- bands and levels (issue 16)
 def industry_leader_of(n: int) -> bool | None:
-    """The n-th demo firm's 国际行业龙头 flag, from its number (no random draw): 1 in 40 yes, 1 in 3 no, else unknown."""
+    """The n-th demo firm's 国际行业龙头 flag from its number (no random draw): 1 in 40 yes, 1 in 3 no, else unknown."""
     if n % 40 == 7:
         return True
     return False if n % 3 == 0 else None

@@ -11,9 +11,9 @@ from chains.models import Chain, Leader
 from pinghu.api.serializers import StrictFieldsMixin
 from projects.choices import TRANSITION_FIELDS, ProjectStage
 from projects.models import (
+    ExchangeRate,
     InvestmentVisit,
     Project,
-    ExchangeRate,
     ProjectStageChange,
     SigningEvent,
 )

@@ -285,7 +285,7 @@ class SigningEventViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
     retrieve=extend_schema(summary=_("One year's CNY/USD exchange rate")),
 )
 class ExchangeRateViewSet(viewsets.ReadOnlyModelViewSet):
-    """Read-only: the rates are edited in the admin (with history); a project's year uses the latest rate on or before it."""
+    """Read-only: the rates are edited in the admin (with history); a year uses the latest rate on or before it."""
 
     lookup_field = "year"
     lookup_value_regex = r"[0-9]{4}"

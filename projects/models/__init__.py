@@ -9,8 +9,8 @@ from .pipeline import (
     ProjectQuerySet,
     major_project_condition,
 )
-from .rates import ExchangeRate
 from .progress import FollowUp, ProjectStageChange
+from .rates import ExchangeRate
 from .rollups import PipelineDelta, VisitDay, VisitDayChain
 from .visits import InvestmentVisit, VisitLeader, VisitProject
 

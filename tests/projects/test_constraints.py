@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from projects.choices import ProjectStage
-from projects.models import PROJECT_AMOUNT_FIELDS, InvestmentVisit, Project, ProjectStageChange
+from projects.models import PROJECT_AMOUNT_FIELDS, InvestmentVisit, ProjectStageChange
 from tests.factories import (
     ChainFactory,
     EnterpriseFactory,

@@ -50,8 +50,9 @@ class ProjectQuerySet(models.QuerySet):
     def with_major(self) -> "ProjectQuerySet":
         """Annotate ``major``: the one definition of a major project (重大项目).
 
-        The Fortune 500 test is a correlated EXISTS rather than a join, so ``count()`` on a list
-        (which drops unused annotations) does not have to join the enterprises.
+        The investor test (Fortune 500 or industry leader, ``projects.bands``) is a correlated EXISTS
+        rather than a join, so ``count()`` on a list (which drops unused annotations) does not have to
+        join the enterprises.
         """
         return self.annotate(
             major=ExpressionWrapper(

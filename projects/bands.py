@@ -14,11 +14,13 @@ the database evaluates (``prefix`` reaches the project through a relation, e.g. 
   the US-dollar band. An unknown flag (NULL) never makes a project major.
 """
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import (
     BooleanField,
+    Case,
     DecimalField,
     Exists,
     ExpressionWrapper,
@@ -27,8 +29,9 @@ from django.db.models import (
     Q,
     Subquery,
     Value,
+    When,
 )
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models.functions import Coalesce
 from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -49,18 +52,34 @@ RATE = DecimalField(max_digits=8, decimal_places=4)
 THRESHOLD = DecimalField(max_digits=20, decimal_places=4)
 
 
-def project_year(prefix: str = "", *, outer: bool = True):
-    """The year a project's amounts are converted in: its signed year, else the current one."""
-    signed = OuterRef(f"{prefix}signed_date") if outer else F(f"{prefix}signed_date")
-    return Coalesce(ExtractYear(signed), Value(timezone.localdate().year))
+# Signed dates start in 2000 (pinghu.plausibility.EARLIEST_DATE): the years the rate lookup distinguishes.
+FIRST_YEAR = 2000
+
+
+def rate_of_year(year: int):
+    """Yuan per US dollar for ``year``: its own rate, else the latest earlier year's, else the earliest one.
+
+    An uncorrelated subquery (the year is a constant): the database computes it once per query,
+    not once per project row.
+    """
+    on_or_before = ExchangeRate.objects.filter(year__lte=year).order_by("-year").values("cny_per_usd")[:1]
+    earliest = ExchangeRate.objects.order_by("year").values("cny_per_usd")[:1]
+    return Coalesce(Subquery(on_or_before, output_field=RATE), Subquery(earliest, output_field=RATE), output_field=RATE)
 
 
 def usd_rate(prefix: str = ""):
-    """Yuan per US dollar for the project's year (latest earlier year if none; earliest year before every rate)."""
-    rates = ExchangeRate.objects.order_by("-year").values("cny_per_usd")
-    earlier = rates.filter(year__lte=project_year(prefix))[:1]
-    earliest = ExchangeRate.objects.order_by("year").values("cny_per_usd")[:1]
-    return Coalesce(Subquery(earlier, output_field=RATE), Subquery(earliest, output_field=RATE), output_field=RATE)
+    """Yuan per US dollar for the project's year: its signed year, else the current year (``rate_of_year``).
+
+    A CASE over the signed date with one constant subquery per year, rather than a subquery
+    correlated with every row: the statistics evaluate it for thousands of signed projects.
+    """
+    current = timezone.localdate().year
+    whens = [When(**{f"{prefix}signed_date__isnull": True}, then=rate_of_year(current))]
+    whens += [
+        When(**{f"{prefix}signed_date__gte": datetime.date(year, 1, 1)}, then=rate_of_year(year))
+        for year in range(current, FIRST_YEAR, -1)
+    ]
+    return Case(*whens, default=rate_of_year(FIRST_YEAR), output_field=RATE)
 
 
 def usd_threshold(prefix: str = ""):

@@ -18,6 +18,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
@@ -27,10 +28,10 @@ from django.db.models import (
     F,
     OuterRef,
     Q,
-    Subquery,
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
@@ -56,15 +57,20 @@ THRESHOLD = DecimalField(max_digits=20, decimal_places=4)
 FIRST_YEAR = 2000
 
 
-def rate_of_year(year: int):
+def rate_of_year(year: int) -> RawSQL:
     """Yuan per US dollar for ``year``: its own rate, else the latest earlier year's, else the earliest one.
 
-    An uncorrelated subquery (the year is a constant): the database computes it once per query,
-    not once per project row.
+    An uncorrelated subquery (the year is a constant): the database computes it once per query, not
+    once per project row. Written as SQL (the same on SQLite and PostgreSQL) because the statistics
+    compile one per year, and a queryset subquery costs far more to compile.
     """
-    on_or_before = ExchangeRate.objects.filter(year__lte=year).order_by("-year").values("cny_per_usd")[:1]
-    earliest = ExchangeRate.objects.order_by("year").values("cny_per_usd")[:1]
-    return Coalesce(Subquery(on_or_before, output_field=RATE), Subquery(earliest, output_field=RATE), output_field=RATE)
+    table = connection.ops.quote_name(ExchangeRate._meta.db_table)
+    return RawSQL(
+        f"COALESCE((SELECT cny_per_usd FROM {table} WHERE year <= %s ORDER BY year DESC LIMIT 1), "
+        f"(SELECT cny_per_usd FROM {table} ORDER BY year LIMIT 1))",
+        (year,),
+        output_field=RATE,
+    )
 
 
 def usd_rate(prefix: str = ""):

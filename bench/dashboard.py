@@ -87,7 +87,6 @@ def main() -> None:
     args = parser.parse_args()
     setup_django()
 
-    from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
     from django.core.cache import cache
@@ -109,7 +108,7 @@ def main() -> None:
     }
     print(f"{Project.objects.count():,} projects, {InvestmentVisit.objects.count():,} visits")
     for key, (start, end) in periods.items():
-        params = {"start": start, "end": end, "today": today, "threshold": settings.PINGHU_MAJOR_PROJECT_INVESTMENT}
+        params = {"start": start, "end": end, "today": today, "threshold": 100000}
 
         def page(key=key):
             response = client.get("/", {"period": key})

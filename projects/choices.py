@@ -82,3 +82,11 @@ class ParcelStatus(models.TextChoices):
     LOW_EFFICIENCY = "low_efficiency", _("low-efficiency (低效)")
     SUPPLYING = "supplying", _("being supplied (在供)")
     SUPPLIED = "supplied", _("supplied (已供)")
+
+
+class ProjectLevel(models.TextChoices):
+    """The list a project was put on (issue 16, "Size bands and levels"); empty when on none."""
+
+    PROVINCIAL_MAJOR = "provincial_major", _("provincial major project (省重大项目)")
+    JIAXING_KEY = "jiaxing_key", _("Jiaxing key project (嘉兴市重点项目)")
+    PINGHU_KEY = "pinghu_key", _("Pinghu key project (平湖市重点项目)")

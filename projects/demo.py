@@ -19,7 +19,7 @@ from chains.models import Chain, Enterprise, Leader
 from chains.names import firm_name_key
 from pinghu.history import delete_with_history, raw_delete, record_history
 
-from .choices import PIPELINE, STAGE_DATE_FIELDS, ProjectSource, ProjectStage
+from .choices import PIPELINE, STAGE_DATE_FIELDS, ProjectLevel, ProjectSource, ProjectStage
 from .demo_funds import demo_funds
 from .demo_land import delete_demo_parcels, generate_demo_parcels
 from .demo_milestones import demo_milestones
@@ -70,6 +70,27 @@ def fortune500_from(draw: float) -> bool | None:
     if draw < 0.02:
         return True
     return None if draw >= 0.8 else False
+
+
+# ---------------------------------------------------------------- bands and levels (issue 16)
+def industry_leader_of(n: int) -> bool | None:
+    """The n-th demo firm's 国际行业龙头 flag from its number (no random draw): 1 in 40 yes, 1 in 3 no, else unknown."""
+    if n % 40 == 7:
+        return True
+    return False if n % 3 == 0 else None
+
+
+def level_of(n: int, project: Project) -> tuple[str, int | None]:
+    """The n-th demo project's level and its year, from its number (no random draw); most have none."""
+    if n % 50 == 1:
+        level = ProjectLevel.PROVINCIAL_MAJOR
+    elif n % 25 == 2:
+        level = ProjectLevel.JIAXING_KEY
+    elif n % 10 == 3:
+        level = ProjectLevel.PINGHU_KEY
+    else:
+        return "", None
+    return level, (project.signed_date or project.first_contact_date).year
 
 
 @dataclass
@@ -182,6 +203,7 @@ class _Generator:
                     else self.rng.choice(["日本", "德国", "韩国", "美国"]),
                     # One draw, as before (the data stays the same for a seed): about a fifth unknown.
                     fortune500=fortune500_from(self.rng.random()),
+                    industry_leader=industry_leader_of(n),
                     in_pinghu=in_pinghu,
                     town=self.rng.choice(towns) if in_pinghu else "",
                     notes="演示数据，非真实企业。",
@@ -248,6 +270,7 @@ class _Generator:
             history = self.project_dates(project, self.rng.choices(stages, weights=weights)[0])
             self.attach_to_event(project, history, events)
             demo_milestones(project, n, self.end)
+            project.level, project.level_year = level_of(n, project)
             projects.append(project)
             histories.append(history)
         Project.objects.bulk_create(projects, batch_size=BATCH_SIZE)

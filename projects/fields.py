@@ -29,6 +29,9 @@ PROJECT_COLUMNS = {
     "is_capital_increase": _("capital increase of an existing firm"),
     "major": _("major project"),
     "town": _("town"),
+    # Bands and levels (issue 16).
+    "level": _("project level"),
+    "level_year": _("level year"),
     "responsible_unit": _("responsible unit"),
     "first_contact_date": _("first contact date"),
     "signed_date": _("signed date"),
@@ -98,6 +101,8 @@ PROJECT_RESTORED_FIELDS = [
     "expected_tax",
     "is_capital_increase",
     "town",
+    "level",
+    "level_year",
     "responsible_unit",
     "responsible_official_id",
     "first_contact_date",

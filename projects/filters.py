@@ -8,7 +8,8 @@ from chains.choices import Town
 from chains.models import Chain, Cluster, Enterprise, Leader
 from pinghu.filters import BoundedIsoDateTimeFilter, StrictBooleanFilter, StrictFilterSet
 
-from .choices import ParcelStatus, ParcelUse, ProjectSource, ProjectStage
+from .bands import BANDS
+from .choices import ParcelStatus, ParcelUse, ProjectLevel, ProjectSource, ProjectStage
 from .models import (
     InvestmentVisit,
     LandParcel,
@@ -38,6 +39,11 @@ class ProjectFilterSet(StrictFilterSet):
         queryset=SigningEvent.objects.all(), label=_("signing conference (id)")
     )
     major = StrictBooleanFilter(field_name="major", label=_("major project"))
+    # Bands and levels (issue 16).
+    level = django_filters.ChoiceFilter(choices=ProjectLevel.choices, label=_("project level"))
+    band = django_filters.ChoiceFilter(
+        choices=[(band.key, band.label) for band in BANDS], label=_("size band"), method="filter_band"
+    )
     signed_from = django_filters.DateFilter(field_name="signed_date", lookup_expr="gte", label=_("signed on or after"))
     signed_to = django_filters.DateFilter(field_name="signed_date", lookup_expr="lte", label=_("signed on or before"))
     min_investment = django_filters.NumberFilter(
@@ -59,6 +65,8 @@ class ProjectFilterSet(StrictFilterSet):
             "town",
             "investor",
             "major",
+            "level",
+            "band",
             "source",
             "signing_event",
             "signed_from",
@@ -67,6 +75,10 @@ class ProjectFilterSet(StrictFilterSet):
             "max_investment",
             "updated_since",
         ]
+
+    def filter_band(self, queryset, name, value):
+        """Projects in the size band ``value`` (``projects.bands``), whatever their signed date."""
+        return queryset.filter(next(band for band in BANDS if band.key == value).condition())
 
 
 class InvestmentVisitFilterSet(StrictFilterSet):

@@ -19,7 +19,7 @@ from chains.models import Chain, ChainLeadership, ChainNode, Cluster, Enterprise
 from pinghu import dataversion, figures
 from pinghu.plausibility import amount_warning_line
 
-from . import funds_stats, milestone_stats, stats
+from . import band_stats, funds_stats, milestone_stats, stats
 from .choices import PIPELINE
 from .models import PROJECT_AMOUNT_FIELDS, InvestmentVisit, Project
 from .periods import NamedPeriod
@@ -130,6 +130,7 @@ def dashboard(named: NamedPeriod) -> dict:
         # Funds in place and actual foreign investment (funds_stats): the dashboard's 实际外资 cards.
         "funds": funds_stats.funds_summary(period),
         "milestones": milestones,
+        "bands": band_panel(period),
         "clusters": clusters,
         "city": city,
         "stages_are_current": stages_are_current,
@@ -247,3 +248,12 @@ def amount_warning_lines() -> list[tuple[str, object]]:
         (Project._meta.get_field(field).verbose_name, amount_warning_line(field)) for field in PROJECT_AMOUNT_FIELDS
     ]
     return [(label, line) for label, line in lines if line is not None]
+
+
+# ---------------------------------------------------------------- bands and levels (issue 16)
+def band_panel(period: stats.Period) -> list[dict]:
+    """The dashboard's 规模分档 rows: per band, projects signed in the period and their investment, one query.
+
+    Each row links to the project list of the period filtered by the band.
+    """
+    return [{**row, "link": signed_link(period, band=row["band"])} for row in band_stats.band_summary(period)]

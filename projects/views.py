@@ -27,6 +27,7 @@ from pinghu.pages import filtered, form_problems, paginate, post_once, query_wit
 from pinghu.permissions import EXPORT, may, readable
 
 from . import selectors
+from .bands import BANDS, band_annotations
 from .filters import InvestmentVisitFilterSet, ProjectFilterSet
 from .forms import EnterpriseMergeForm, FollowUpForm, ProjectMilestonesForm, QuickVisitForm, TransitionForm
 from .funds_stats import with_funds
@@ -198,6 +199,7 @@ def _project_page(
 ) -> HttpResponse:
     project = get_object_or_404(
         Project.objects.with_major()
+        .annotate(**band_annotations())
         .select_related("chain", "investor", "signing_event", "responsible_official")
         .prefetch_related(
             Prefetch("stage_changes", queryset=ProjectStageChange.objects.select_related("by").order_by("at", "pk")),
@@ -222,6 +224,7 @@ def _project_page(
             "version": version_of(project),
             **funds_section(request, project),
             "milestones_form": milestones_form or (ProjectMilestonesForm(instance=project) if may_change else None),
+            "bands": [band.label for band in BANDS if getattr(project, f"band_{band.key}", False)],
         },
         status=status,
     )

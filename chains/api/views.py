@@ -144,6 +144,7 @@ class EnterpriseViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
         Column("ownership", _("ownership"), labels(Ownership.choices)),
         Column("country", _("country or region")),
         Column("fortune500", _("Fortune Global 500"), yes_no_unknown),
+        Column("industry_leader", _("international industry leader"), yes_no_unknown),
         Column("srdi_level", _("SRDI (专精特新) level"), labels(SrdiLevel.choices, unknown=True)),
         Column("above_size", _("above designated size"), yes_no_unknown),
         Column("in_pinghu", _("located in Pinghu"), yes_no),

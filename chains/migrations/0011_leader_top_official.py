@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("chains", "0009_chainleadership_manage_permission"),
+        ("chains", "0010_enterprise_industry_leader"),
     ]
 
     operations = [

@@ -12,6 +12,7 @@ from pinghu.api.serializers import StrictFieldsMixin
 from projects.choices import TRANSITION_FIELDS, ProjectStage
 from projects.funds_stats import with_funds
 from projects.models import (
+    ExchangeRate,
     InvestmentVisit,
     Project,
     ProjectStageChange,
@@ -36,6 +37,8 @@ PROJECT_FIELDS = [
     "is_capital_increase",
     "major",
     "town",
+    "level",
+    "level_year",
     "responsible_unit",
     "responsible_official",
     "first_contact_date",
@@ -86,7 +89,14 @@ class ProjectSerializer(StrictFieldsMixin, serializers.ModelSerializer):
 
     chain = serializers.SlugRelatedField(slug_field="code", queryset=Chain.objects.all())
     investor_name = serializers.CharField(source="investor.name", read_only=True)
-    major = serializers.BooleanField(read_only=True, help_text=_("Derived: see the definition of a major project."))
+    major = serializers.BooleanField(
+        read_only=True,
+        help_text=_(
+            "Derived: the investor is known to be a Fortune Global 500 firm or an international industry leader, "
+            "or the total investment reaches US$100 million at the exchange rate of the signed year (else this "
+            "year). Unknown flags never count."
+        ),
+    )
     # Funds in place to date (projects.funds_stats.with_funds): every monthly record, whatever its month.
     funds_in_place = serializers.DecimalField(
         max_digits=20,
@@ -302,3 +312,12 @@ class SigningEventSerializer(serializers.ModelSerializer):
             "foreign_investment",
             "updated_at",
         ]
+
+
+# ---------------------------------------------------------------- bands and levels (issue 16)
+class ExchangeRateSerializer(serializers.ModelSerializer):
+    """The yearly CNY/USD rate the US-dollar band converts with (read-only here; edited in the admin)."""
+
+    class Meta:
+        model = ExchangeRate
+        fields = ["year", "cny_per_usd", "source", "updated_at"]

@@ -13,7 +13,8 @@ from chains.models import Chain, Cluster
 from pinghu.api.serializers import StrictFieldsMixin
 from pinghu.api.viewsets import READ_ERRORS
 from pinghu.querystrings import without_format
-from projects import funds_stats, stats
+from projects import band_stats, funds_stats, stats
+from projects.bands import BAND_KEYS
 from projects.choices import ProjectStage
 from projects.periods import EARLIEST, LATEST
 
@@ -277,3 +278,69 @@ class MonthlyView(StatsView):
     def get(self, request):
         query = self.query(request)
         return Response(MonthlyRowSerializer(stats.monthly(query.pop("period"), **query), many=True).data)
+
+
+# ---------------------------------------------------------------- bands and levels (issue 16)
+class BandsQuerySerializer(StatsQuerySerializer):
+    """The statistics query, and how to group the band figures."""
+
+    by = serializers.ChoiceField(
+        choices=[("chain", "chain"), ("town", "town")],
+        required=False,
+        help_text=_("chain: one group per chain (of the cluster); town: one group per town, then no town."),
+    )
+
+
+class BandRowSerializer(serializers.Serializer):
+    band = serializers.ChoiceField(
+        choices=[(key, key) for key in BAND_KEYS],
+        help_text=_(
+            "cny_100m: total investment ≥ 10,000 万元 (亿元以上); cny_1bn: ≥ 100,000 万元 (10亿元以上); "
+            "usd_100m: total investment ≥ US$100 million at the CNY/USD rate of the signed year (else this year; "
+            "a year without a rate uses the latest earlier one) (总投资超亿美元); foreign_usd_30m: contracted "
+            "foreign investment ≥ 3,000 万美元 (外资3000万美元以上); major: a Fortune Global 500 or international "
+            "industry leader investor (known, not unknown), or usd_100m. A project counts in every band it meets."
+        ),
+    )
+    label = serializers.CharField()
+    signed_projects = serializers.IntegerField(help_text=_("Projects signed in the period that meet the band."))
+    signed_investment = money_field(help_text=_("Their total investment, 万元."))
+
+
+class BandGroupSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text=_("The chain's code, or the town's code (empty: no town)."))
+    name = serializers.CharField()
+    bands = BandRowSerializer(many=True)
+
+
+class BandsSerializer(serializers.Serializer):
+    bands = BandRowSerializer(many=True, help_text=_("The period's figures for the whole filter."))
+    groups = BandGroupSerializer(
+        many=True, help_text=_("With ?by=chain or ?by=town, the same figures per group; else empty.")
+    )
+
+
+class BandsView(StatsView):
+    @extend_schema(
+        summary=_("Signed projects and investment per size band (规模分档)"),
+        description=_(
+            "Of the projects signed in the period (of the chain or cluster): per band, how many and their total "
+            'investment (万元). Thresholds and the exchange rates: docs/statistics.md, "Size bands".'
+        ),
+        parameters=[BandsQuerySerializer],
+        responses={200: BandsSerializer, **READ_ERRORS},
+    )
+    def get(self, request):
+        params = BandsQuerySerializer(data=without_format(request.query_params).dict())
+        params.is_valid(raise_exception=True)
+        data = params.validated_data
+        period = stats.Period(data["start"], data["end"])
+        filters = {"chain": data.get("chain"), "cluster": data.get("cluster")}
+        by = data.get("by")
+        groups = []
+        if by == "chain":
+            groups = band_stats.bands_by_chain(period, **filters)
+        elif by == "town":
+            groups = band_stats.bands_by_town(period, **filters)
+        data = {"bands": band_stats.band_summary(period, **filters), "groups": groups}
+        return Response(BandsSerializer(data).data)

@@ -11,6 +11,7 @@ router.register("projects", views.ProjectViewSet, basename="project")
 router.register("signing-events", views.SigningEventViewSet, basename="signing-event")
 router.register("project-funds", funds.ProjectFundsViewSet, basename="project-funds")
 router.register("land-parcels", land.LandParcelViewSet, basename="land-parcel")
+router.register("exchange-rates", views.ExchangeRateViewSet, basename="exchange-rate")
 
 urlpatterns = [
     *router.urls,
@@ -21,4 +22,5 @@ urlpatterns = [
     path("stats/funds/by-town/", stats.FundsByTownView.as_view(), name="stats-funds-by-town"),
     path("stats/milestones/", milestones.MilestoneStatsView.as_view(), name="stats-milestones"),
     path("stats/land/", land.LandStatsView.as_view(), name="stats-land"),
+    path("stats/bands/", stats.BandsView.as_view(), name="stats-bands"),
 ]

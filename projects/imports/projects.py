@@ -22,7 +22,7 @@ from pinghu.imports import (
     normalise,
 )
 
-from ..choices import STAGE_DATE_FIELDS, ApprovalKind, ProjectSource, ProjectStage
+from ..choices import STAGE_DATE_FIELDS, ApprovalKind, ProjectLevel, ProjectSource, ProjectStage
 from ..fields import PROJECT_COLUMNS, PROJECT_EXPORT_ONLY, imported
 from ..models import Project
 from ..models.milestones import MILESTONE_DATE_FIELDS
@@ -68,6 +68,14 @@ class ProjectResource(MatchById, ImportResource):
     expected_tax = column("expected_tax", PROJECT_COLUMNS["expected_tax"], DecimalWidget())
     is_capital_increase = column("is_capital_increase", PROJECT_COLUMNS["is_capital_increase"], BooleanWidget())
     town = column("town", PROJECT_COLUMNS["town"], ChoiceWidget(Town.choices))
+    # Bands and levels (issue 16): a level (its name or code, empty for none) with the year it was listed.
+    level = column(
+        "level",
+        PROJECT_COLUMNS["level"],
+        ChoiceWidget(ProjectLevel.choices),
+        help=_("省重大项目, 嘉兴市重点项目 or 平湖市重点项目; empty for none. Needs the level year."),
+    )
+    level_year = column("level_year", PROJECT_COLUMNS["level_year"], IntegerWidget(), help=_("e.g. 2025."))
     responsible_unit = column("responsible_unit", PROJECT_COLUMNS["responsible_unit"])
     first_contact_date = column("first_contact_date", PROJECT_COLUMNS["first_contact_date"], DateWidget())
     signed_date = column("signed_date", PROJECT_COLUMNS["signed_date"], DateWidget())

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('chains', '0009_chainleadership_manage_permission'),
-        ('projects', '0015_project_funds'),
+        ('projects', '0016_zz_exchange_rates'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,22 +6,21 @@ from .conferences import SigningEvent
 from .funds import FUNDS_AMOUNT_FIELDS, ProjectFunds, first_of_month
 from .land import LandParcel
 from .pipeline import (
-    MAJOR_FOREIGN_INVESTMENT,
     PROJECT_AMOUNT_FIELDS,
     PROJECT_DATE_ORDER,
     Project,
     ProjectQuerySet,
-    is_major_project,
     major_project_condition,
 )
 from .progress import FollowUp, ProjectStageChange
+from .rates import ExchangeRate
 from .rollups import PipelineDelta, VisitDay, VisitDayChain
 from .visits import InvestmentVisit, VisitLeader, VisitProject
 
 __all__ = [
-    "MAJOR_FOREIGN_INVESTMENT",
     "PROJECT_AMOUNT_FIELDS",
     "PROJECT_DATE_ORDER",
+    "ExchangeRate",
     "FUNDS_AMOUNT_FIELDS",
     "FollowUp",
     "InvestmentVisit",
@@ -37,6 +36,5 @@ __all__ = [
     "VisitLeader",
     "VisitProject",
     "first_of_month",
-    "is_major_project",
     "major_project_condition",
 ]

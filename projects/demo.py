@@ -19,7 +19,8 @@ from chains.models import Chain, Enterprise, Leader
 from chains.names import firm_name_key
 from pinghu.history import delete_with_history, raw_delete, record_history
 
-from .choices import PIPELINE, STAGE_DATE_FIELDS, ProjectLevel, ProjectSource, ProjectStage
+from .choices import PIPELINE, STAGE_DATE_FIELDS, ProjectSource, ProjectStage
+from .demo_facts import fortune500_from, industry_leader_of, level_of
 from .demo_funds import demo_funds
 from .demo_land import delete_demo_parcels, generate_demo_parcels
 from .demo_milestones import demo_milestones
@@ -63,34 +64,6 @@ DEMO_LARGE_INVESTMENT = Decimal("1200000")
 HOST_UNITS = ["演示招商局", "演示经信局", "演示开发区管委会", "演示镇人民政府", "演示商务局"]
 TOP_OFFICIAL_TITLES = {"市委书记", "市长", "镇党委书记", "局长", "管委会主任"}
 CITIES = ["上海", "苏州", "深圳", "杭州", "东京", "首尔", "法兰克福", "新加坡"]
-
-
-def fortune500_from(draw: float) -> bool | None:
-    """A demo firm's Fortune 500 flag from one random draw: 2% yes, 20% unknown, the rest no."""
-    if draw < 0.02:
-        return True
-    return None if draw >= 0.8 else False
-
-
-# ---------------------------------------------------------------- bands and levels (issue 16)
-def industry_leader_of(n: int) -> bool | None:
-    """The n-th demo firm's 国际行业龙头 flag from its number (no random draw): 1 in 40 yes, 1 in 3 no, else unknown."""
-    if n % 40 == 7:
-        return True
-    return False if n % 3 == 0 else None
-
-
-def level_of(n: int, project: Project) -> tuple[str, int | None]:
-    """The n-th demo project's level and its year, from its number (no random draw); most have none."""
-    if n % 50 == 1:
-        level = ProjectLevel.PROVINCIAL_MAJOR
-    elif n % 25 == 2:
-        level = ProjectLevel.JIAXING_KEY
-    elif n % 10 == 3:
-        level = ProjectLevel.PINGHU_KEY
-    else:
-        return "", None
-    return level, (project.signed_date or project.first_contact_date).year
 
 
 @dataclass

@@ -290,7 +290,7 @@ class ExchangeRateViewSet(viewsets.ReadOnlyModelViewSet):
     """Read-only: the rates are edited in the admin (with history); a year uses the latest rate on or before it."""
 
     lookup_field = "year"
-    lookup_value_regex = r"[0-9]{4}"
+    lookup_value_regex = r"[0-9]+"  # any number reaches the view: 401/403 before a 404
     queryset = ExchangeRate.objects.all()
     serializer_class = ExchangeRateSerializer
     ordering_fields = ["year"]

@@ -5,6 +5,16 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
+from projects import triggers
+
+
+def drop_triggers_on_sqlite(apps, schema_editor) -> None:
+    # On SQLite adding a field or a check constraint to the projects table copies it, which SQLite
+    # refuses while another table's trigger names it: the app's triggers are dropped first (last,
+    # when unapplied) and come back after the migrate (projects.triggers.install_after_migrate).
+    if schema_editor.connection.vendor == "sqlite":
+        triggers.drop(schema_editor.connection)
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -14,6 +24,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(drop_triggers_on_sqlite, migrations.RunPython.noop),
         migrations.CreateModel(
             name="ExchangeRate",
             fields=[
@@ -177,4 +188,5 @@ class Migration(migrations.Migration):
                 null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to=settings.AUTH_USER_MODEL
             ),
         ),
+        migrations.RunPython(migrations.RunPython.noop, drop_triggers_on_sqlite),
     ]

@@ -5,200 +5,469 @@ import projects.validators
 from django.conf import settings
 from django.db import migrations, models
 
+from projects import triggers
+
+
+def drop_triggers_on_sqlite(apps, schema_editor) -> None:
+    # On SQLite adding a field or a check constraint to the projects table copies it, which SQLite
+    # refuses while another table's trigger names it: the app's triggers are dropped first (last,
+    # when unapplied) and come back after the migrate (projects.triggers.install_after_migrate).
+    if schema_editor.connection.vendor == "sqlite":
+        triggers.drop(schema_editor.connection)
+
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('chains', '0009_chainleadership_manage_permission'),
-        ('projects', '0016_zz_exchange_rates'),
+        ("chains", "0009_chainleadership_manage_permission"),
+        ("projects", "0016_zz_exchange_rates"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
+        migrations.RunPython(drop_triggers_on_sqlite, migrations.RunPython.noop),
         migrations.AddField(
-            model_name='historicalproject',
-            name='approval_date',
-            field=models.DateField(blank=True, null=True, verbose_name='filing or approval date'),
-        ),
-        migrations.AddField(
-            model_name='historicalproject',
-            name='approval_kind',
-            field=models.CharField(blank=True, choices=[('filing', 'filing (备案)'), ('approval', 'approval (核准)')], max_length=16, verbose_name='filing or approval'),
+            model_name="historicalproject",
+            name="approval_date",
+            field=models.DateField(blank=True, null=True, verbose_name="filing or approval date"),
         ),
         migrations.AddField(
-            model_name='historicalproject',
-            name='capacity_date',
-            field=models.DateField(blank=True, null=True, verbose_name='design capacity date'),
+            model_name="historicalproject",
+            name="approval_kind",
+            field=models.CharField(
+                blank=True,
+                choices=[("filing", "filing (备案)"), ("approval", "approval (核准)")],
+                max_length=16,
+                verbose_name="filing or approval",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalproject',
-            name='code_date',
-            field=models.DateField(blank=True, null=True, verbose_name='project code date'),
+            model_name="historicalproject",
+            name="capacity_date",
+            field=models.DateField(blank=True, null=True, verbose_name="design capacity date"),
         ),
         migrations.AddField(
-            model_name='historicalproject',
-            name='construction_permit_date',
-            field=models.DateField(blank=True, null=True, verbose_name='construction permit date'),
+            model_name="historicalproject",
+            name="code_date",
+            field=models.DateField(blank=True, null=True, verbose_name="project code date"),
         ),
         migrations.AddField(
-            model_name='historicalproject',
-            name='land_supplied_date',
-            field=models.DateField(blank=True, null=True, verbose_name='land supplied date'),
+            model_name="historicalproject",
+            name="construction_permit_date",
+            field=models.DateField(blank=True, null=True, verbose_name="construction permit date"),
         ),
         migrations.AddField(
-            model_name='historicalproject',
-            name='project_code',
-            field=models.CharField(blank=True, help_text='The fixed-asset investment project code (项目代码), e.g. 2104-330482-04-01-123456.', max_length=24, validators=[projects.validators.validate_project_code], verbose_name='project code'),
+            model_name="historicalproject",
+            name="land_supplied_date",
+            field=models.DateField(blank=True, null=True, verbose_name="land supplied date"),
         ),
         migrations.AddField(
-            model_name='project',
-            name='approval_date',
-            field=models.DateField(blank=True, null=True, verbose_name='filing or approval date'),
+            model_name="historicalproject",
+            name="project_code",
+            field=models.CharField(
+                blank=True,
+                help_text="The fixed-asset investment project code (项目代码), e.g. 2104-330482-04-01-123456.",
+                max_length=24,
+                validators=[projects.validators.validate_project_code],
+                verbose_name="project code",
+            ),
         ),
         migrations.AddField(
-            model_name='project',
-            name='approval_kind',
-            field=models.CharField(blank=True, choices=[('filing', 'filing (备案)'), ('approval', 'approval (核准)')], max_length=16, verbose_name='filing or approval'),
+            model_name="project",
+            name="approval_date",
+            field=models.DateField(blank=True, null=True, verbose_name="filing or approval date"),
         ),
         migrations.AddField(
-            model_name='project',
-            name='capacity_date',
-            field=models.DateField(blank=True, null=True, verbose_name='design capacity date'),
+            model_name="project",
+            name="approval_kind",
+            field=models.CharField(
+                blank=True,
+                choices=[("filing", "filing (备案)"), ("approval", "approval (核准)")],
+                max_length=16,
+                verbose_name="filing or approval",
+            ),
         ),
         migrations.AddField(
-            model_name='project',
-            name='code_date',
-            field=models.DateField(blank=True, null=True, verbose_name='project code date'),
+            model_name="project",
+            name="capacity_date",
+            field=models.DateField(blank=True, null=True, verbose_name="design capacity date"),
         ),
         migrations.AddField(
-            model_name='project',
-            name='construction_permit_date',
-            field=models.DateField(blank=True, null=True, verbose_name='construction permit date'),
+            model_name="project",
+            name="code_date",
+            field=models.DateField(blank=True, null=True, verbose_name="project code date"),
         ),
         migrations.AddField(
-            model_name='project',
-            name='land_supplied_date',
-            field=models.DateField(blank=True, null=True, verbose_name='land supplied date'),
+            model_name="project",
+            name="construction_permit_date",
+            field=models.DateField(blank=True, null=True, verbose_name="construction permit date"),
         ),
         migrations.AddField(
-            model_name='project',
-            name='project_code',
-            field=models.CharField(blank=True, help_text='The fixed-asset investment project code (项目代码), e.g. 2104-330482-04-01-123456.', max_length=24, validators=[projects.validators.validate_project_code], verbose_name='project code'),
+            model_name="project",
+            name="land_supplied_date",
+            field=models.DateField(blank=True, null=True, verbose_name="land supplied date"),
+        ),
+        migrations.AddField(
+            model_name="project",
+            name="project_code",
+            field=models.CharField(
+                blank=True,
+                help_text="The fixed-asset investment project code (项目代码), e.g. 2104-330482-04-01-123456.",
+                max_length=24,
+                validators=[projects.validators.validate_project_code],
+                verbose_name="project code",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='project',
-            constraint=models.CheckConstraint(condition=models.Q(('approval_date__isnull', True), ('code_date__isnull', True), ('approval_date__gte', models.F('code_date')), _connector='OR'), name='projects_project_approval_after_code', violation_error_message='Filing or approval date cannot be before project code date.'),
+            model_name="project",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("approval_date__isnull", True),
+                    ("code_date__isnull", True),
+                    ("approval_date__gte", models.F("code_date")),
+                    _connector="OR",
+                ),
+                name="projects_project_approval_after_code",
+                violation_error_message="Filing or approval date cannot be before project code date.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='project',
-            constraint=models.CheckConstraint(condition=models.Q(('land_supplied_date__isnull', True), ('code_date__isnull', True), ('land_supplied_date__gte', models.F('code_date')), _connector='OR'), name='projects_project_land_supplied_after_code', violation_error_message='Land supplied date cannot be before project code date.'),
+            model_name="project",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("land_supplied_date__isnull", True),
+                    ("code_date__isnull", True),
+                    ("land_supplied_date__gte", models.F("code_date")),
+                    _connector="OR",
+                ),
+                name="projects_project_land_supplied_after_code",
+                violation_error_message="Land supplied date cannot be before project code date.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='project',
-            constraint=models.CheckConstraint(condition=models.Q(('land_supplied_date__isnull', True), ('approval_date__isnull', True), ('land_supplied_date__gte', models.F('approval_date')), _connector='OR'), name='projects_project_land_supplied_after_approval', violation_error_message='Land supplied date cannot be before filing or approval date.'),
+            model_name="project",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("land_supplied_date__isnull", True),
+                    ("approval_date__isnull", True),
+                    ("land_supplied_date__gte", models.F("approval_date")),
+                    _connector="OR",
+                ),
+                name="projects_project_land_supplied_after_approval",
+                violation_error_message="Land supplied date cannot be before filing or approval date.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='project',
-            constraint=models.CheckConstraint(condition=models.Q(('construction_permit_date__isnull', True), ('code_date__isnull', True), ('construction_permit_date__gte', models.F('code_date')), _connector='OR'), name='projects_project_construction_permit_after_code', violation_error_message='Construction permit date cannot be before project code date.'),
+            model_name="project",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("construction_permit_date__isnull", True),
+                    ("code_date__isnull", True),
+                    ("construction_permit_date__gte", models.F("code_date")),
+                    _connector="OR",
+                ),
+                name="projects_project_construction_permit_after_code",
+                violation_error_message="Construction permit date cannot be before project code date.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='project',
-            constraint=models.CheckConstraint(condition=models.Q(('construction_permit_date__isnull', True), ('approval_date__isnull', True), ('construction_permit_date__gte', models.F('approval_date')), _connector='OR'), name='projects_project_construction_permit_after_approval', violation_error_message='Construction permit date cannot be before filing or approval date.'),
+            model_name="project",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("construction_permit_date__isnull", True),
+                    ("approval_date__isnull", True),
+                    ("construction_permit_date__gte", models.F("approval_date")),
+                    _connector="OR",
+                ),
+                name="projects_project_construction_permit_after_approval",
+                violation_error_message="Construction permit date cannot be before filing or approval date.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='project',
-            constraint=models.CheckConstraint(condition=models.Q(('construction_permit_date__isnull', True), ('land_supplied_date__isnull', True), ('construction_permit_date__gte', models.F('land_supplied_date')), _connector='OR'), name='projects_project_construction_permit_after_land_supplied', violation_error_message='Construction permit date cannot be before land supplied date.'),
+            model_name="project",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("construction_permit_date__isnull", True),
+                    ("land_supplied_date__isnull", True),
+                    ("construction_permit_date__gte", models.F("land_supplied_date")),
+                    _connector="OR",
+                ),
+                name="projects_project_construction_permit_after_land_supplied",
+                violation_error_message="Construction permit date cannot be before land supplied date.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='project',
-            constraint=models.CheckConstraint(condition=models.Q(('construction_date__isnull', True), ('code_date__isnull', True), ('construction_date__gte', models.F('code_date')), _connector='OR'), name='projects_project_construction_after_code', violation_error_message='Construction start date cannot be before project code date.'),
+            model_name="project",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("construction_date__isnull", True),
+                    ("code_date__isnull", True),
+                    ("construction_date__gte", models.F("code_date")),
+                    _connector="OR",
+                ),
+                name="projects_project_construction_after_code",
+                violation_error_message="Construction start date cannot be before project code date.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='project',
-            constraint=models.CheckConstraint(condition=models.Q(('construction_date__isnull', True), ('approval_date__isnull', True), ('construction_date__gte', models.F('approval_date')), _connector='OR'), name='projects_project_construction_after_approval', violation_error_message='Construction start date cannot be before filing or approval date.'),
+            model_name="project",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("construction_date__isnull", True),
+                    ("approval_date__isnull", True),
+                    ("construction_date__gte", models.F("approval_date")),
+                    _connector="OR",
+                ),
+                name="projects_project_construction_after_approval",
+                violation_error_message="Construction start date cannot be before filing or approval date.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='project',
-            constraint=models.CheckConstraint(condition=models.Q(('construction_date__isnull', True), ('land_supplied_date__isnull', True), ('construction_date__gte', models.F('land_supplied_date')), _connector='OR'), name='projects_project_construction_after_land_supplied', violation_error_message='Construction start date cannot be before land supplied date.'),
+            model_name="project",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("construction_date__isnull", True),
+                    ("land_supplied_date__isnull", True),
+                    ("construction_date__gte", models.F("land_supplied_date")),
+                    _connector="OR",
+                ),
+                name="projects_project_construction_after_land_supplied",
+                violation_error_message="Construction start date cannot be before land supplied date.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='project',
-            constraint=models.CheckConstraint(condition=models.Q(('construction_date__isnull', True), ('construction_permit_date__isnull', True), ('construction_date__gte', models.F('construction_permit_date')), _connector='OR'), name='projects_project_construction_after_construction_permit', violation_error_message='Construction start date cannot be before construction permit date.'),
+            model_name="project",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("construction_date__isnull", True),
+                    ("construction_permit_date__isnull", True),
+                    ("construction_date__gte", models.F("construction_permit_date")),
+                    _connector="OR",
+                ),
+                name="projects_project_construction_after_construction_permit",
+                violation_error_message="Construction start date cannot be before construction permit date.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='project',
-            constraint=models.CheckConstraint(condition=models.Q(('production_date__isnull', True), ('code_date__isnull', True), ('production_date__gte', models.F('code_date')), _connector='OR'), name='projects_project_production_after_code', violation_error_message='Production start date cannot be before project code date.'),
+            model_name="project",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("production_date__isnull", True),
+                    ("code_date__isnull", True),
+                    ("production_date__gte", models.F("code_date")),
+                    _connector="OR",
+                ),
+                name="projects_project_production_after_code",
+                violation_error_message="Production start date cannot be before project code date.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='project',
-            constraint=models.CheckConstraint(condition=models.Q(('production_date__isnull', True), ('approval_date__isnull', True), ('production_date__gte', models.F('approval_date')), _connector='OR'), name='projects_project_production_after_approval', violation_error_message='Production start date cannot be before filing or approval date.'),
+            model_name="project",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("production_date__isnull", True),
+                    ("approval_date__isnull", True),
+                    ("production_date__gte", models.F("approval_date")),
+                    _connector="OR",
+                ),
+                name="projects_project_production_after_approval",
+                violation_error_message="Production start date cannot be before filing or approval date.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='project',
-            constraint=models.CheckConstraint(condition=models.Q(('production_date__isnull', True), ('land_supplied_date__isnull', True), ('production_date__gte', models.F('land_supplied_date')), _connector='OR'), name='projects_project_production_after_land_supplied', violation_error_message='Production start date cannot be before land supplied date.'),
+            model_name="project",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("production_date__isnull", True),
+                    ("land_supplied_date__isnull", True),
+                    ("production_date__gte", models.F("land_supplied_date")),
+                    _connector="OR",
+                ),
+                name="projects_project_production_after_land_supplied",
+                violation_error_message="Production start date cannot be before land supplied date.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='project',
-            constraint=models.CheckConstraint(condition=models.Q(('production_date__isnull', True), ('construction_permit_date__isnull', True), ('production_date__gte', models.F('construction_permit_date')), _connector='OR'), name='projects_project_production_after_construction_permit', violation_error_message='Production start date cannot be before construction permit date.'),
+            model_name="project",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("production_date__isnull", True),
+                    ("construction_permit_date__isnull", True),
+                    ("production_date__gte", models.F("construction_permit_date")),
+                    _connector="OR",
+                ),
+                name="projects_project_production_after_construction_permit",
+                violation_error_message="Production start date cannot be before construction permit date.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='project',
-            constraint=models.CheckConstraint(condition=models.Q(('capacity_date__isnull', True), ('code_date__isnull', True), ('capacity_date__gte', models.F('code_date')), _connector='OR'), name='projects_project_capacity_after_code', violation_error_message='Design capacity date cannot be before project code date.'),
+            model_name="project",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("capacity_date__isnull", True),
+                    ("code_date__isnull", True),
+                    ("capacity_date__gte", models.F("code_date")),
+                    _connector="OR",
+                ),
+                name="projects_project_capacity_after_code",
+                violation_error_message="Design capacity date cannot be before project code date.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='project',
-            constraint=models.CheckConstraint(condition=models.Q(('capacity_date__isnull', True), ('approval_date__isnull', True), ('capacity_date__gte', models.F('approval_date')), _connector='OR'), name='projects_project_capacity_after_approval', violation_error_message='Design capacity date cannot be before filing or approval date.'),
+            model_name="project",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("capacity_date__isnull", True),
+                    ("approval_date__isnull", True),
+                    ("capacity_date__gte", models.F("approval_date")),
+                    _connector="OR",
+                ),
+                name="projects_project_capacity_after_approval",
+                violation_error_message="Design capacity date cannot be before filing or approval date.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='project',
-            constraint=models.CheckConstraint(condition=models.Q(('capacity_date__isnull', True), ('land_supplied_date__isnull', True), ('capacity_date__gte', models.F('land_supplied_date')), _connector='OR'), name='projects_project_capacity_after_land_supplied', violation_error_message='Design capacity date cannot be before land supplied date.'),
+            model_name="project",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("capacity_date__isnull", True),
+                    ("land_supplied_date__isnull", True),
+                    ("capacity_date__gte", models.F("land_supplied_date")),
+                    _connector="OR",
+                ),
+                name="projects_project_capacity_after_land_supplied",
+                violation_error_message="Design capacity date cannot be before land supplied date.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='project',
-            constraint=models.CheckConstraint(condition=models.Q(('capacity_date__isnull', True), ('construction_permit_date__isnull', True), ('capacity_date__gte', models.F('construction_permit_date')), _connector='OR'), name='projects_project_capacity_after_construction_permit', violation_error_message='Design capacity date cannot be before construction permit date.'),
+            model_name="project",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("capacity_date__isnull", True),
+                    ("construction_permit_date__isnull", True),
+                    ("capacity_date__gte", models.F("construction_permit_date")),
+                    _connector="OR",
+                ),
+                name="projects_project_capacity_after_construction_permit",
+                violation_error_message="Design capacity date cannot be before construction permit date.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='project',
-            constraint=models.CheckConstraint(condition=models.Q(('capacity_date__isnull', True), ('construction_date__isnull', True), ('capacity_date__gte', models.F('construction_date')), _connector='OR'), name='projects_project_capacity_after_construction', violation_error_message='Design capacity date cannot be before construction start date.'),
+            model_name="project",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("capacity_date__isnull", True),
+                    ("construction_date__isnull", True),
+                    ("capacity_date__gte", models.F("construction_date")),
+                    _connector="OR",
+                ),
+                name="projects_project_capacity_after_construction",
+                violation_error_message="Design capacity date cannot be before construction start date.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='project',
-            constraint=models.CheckConstraint(condition=models.Q(('capacity_date__isnull', True), ('production_date__isnull', True), ('capacity_date__gte', models.F('production_date')), _connector='OR'), name='projects_project_capacity_after_production', violation_error_message='Design capacity date cannot be before production start date.'),
+            model_name="project",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("capacity_date__isnull", True),
+                    ("production_date__isnull", True),
+                    ("capacity_date__gte", models.F("production_date")),
+                    _connector="OR",
+                ),
+                name="projects_project_capacity_after_production",
+                violation_error_message="Design capacity date cannot be before production start date.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='project',
-            constraint=models.CheckConstraint(condition=models.Q(('code_date__isnull', True), ('code_date__gte', datetime.date(2000, 1, 1)), _connector='OR'), name='projects_project_code_date_from_2000', violation_error_message='Dates before 2000-01-01 are not accepted.'),
+            model_name="project",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("code_date__isnull", True), ("code_date__gte", datetime.date(2000, 1, 1)), _connector="OR"
+                ),
+                name="projects_project_code_date_from_2000",
+                violation_error_message="Dates before 2000-01-01 are not accepted.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='project',
-            constraint=models.CheckConstraint(condition=models.Q(('approval_date__isnull', True), ('approval_date__gte', datetime.date(2000, 1, 1)), _connector='OR'), name='projects_project_approval_date_from_2000', violation_error_message='Dates before 2000-01-01 are not accepted.'),
+            model_name="project",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("approval_date__isnull", True), ("approval_date__gte", datetime.date(2000, 1, 1)), _connector="OR"
+                ),
+                name="projects_project_approval_date_from_2000",
+                violation_error_message="Dates before 2000-01-01 are not accepted.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='project',
-            constraint=models.CheckConstraint(condition=models.Q(('land_supplied_date__isnull', True), ('land_supplied_date__gte', datetime.date(2000, 1, 1)), _connector='OR'), name='projects_project_land_supplied_date_from_2000', violation_error_message='Dates before 2000-01-01 are not accepted.'),
+            model_name="project",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("land_supplied_date__isnull", True),
+                    ("land_supplied_date__gte", datetime.date(2000, 1, 1)),
+                    _connector="OR",
+                ),
+                name="projects_project_land_supplied_date_from_2000",
+                violation_error_message="Dates before 2000-01-01 are not accepted.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='project',
-            constraint=models.CheckConstraint(condition=models.Q(('construction_permit_date__isnull', True), ('construction_permit_date__gte', datetime.date(2000, 1, 1)), _connector='OR'), name='projects_project_construction_permit_date_from_2000', violation_error_message='Dates before 2000-01-01 are not accepted.'),
+            model_name="project",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("construction_permit_date__isnull", True),
+                    ("construction_permit_date__gte", datetime.date(2000, 1, 1)),
+                    _connector="OR",
+                ),
+                name="projects_project_construction_permit_date_from_2000",
+                violation_error_message="Dates before 2000-01-01 are not accepted.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='project',
-            constraint=models.CheckConstraint(condition=models.Q(('capacity_date__isnull', True), ('capacity_date__gte', datetime.date(2000, 1, 1)), _connector='OR'), name='projects_project_capacity_date_from_2000', violation_error_message='Dates before 2000-01-01 are not accepted.'),
+            model_name="project",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("capacity_date__isnull", True), ("capacity_date__gte", datetime.date(2000, 1, 1)), _connector="OR"
+                ),
+                name="projects_project_capacity_date_from_2000",
+                violation_error_message="Dates before 2000-01-01 are not accepted.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='project',
-            constraint=models.CheckConstraint(condition=models.Q(('code_date__isnull', True), models.Q(('project_code', ''), _negated=True), _connector='OR'), name='projects_project_code_date_needs_code', violation_error_message='A project code date needs the project code.'),
+            model_name="project",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("code_date__isnull", True), models.Q(("project_code", ""), _negated=True), _connector="OR"
+                ),
+                name="projects_project_code_date_needs_code",
+                violation_error_message="A project code date needs the project code.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='project',
-            constraint=models.CheckConstraint(condition=models.Q(('approval_date__isnull', True), models.Q(('approval_kind', ''), _negated=True), _connector='OR'), name='projects_project_approval_date_needs_kind', violation_error_message='A filing or approval date needs to say whether it is a filing or an approval.'),
+            model_name="project",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("approval_date__isnull", True), models.Q(("approval_kind", ""), _negated=True), _connector="OR"
+                ),
+                name="projects_project_approval_date_needs_kind",
+                violation_error_message="A filing or approval date needs to say whether it is a filing or an approval.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='project',
-            constraint=models.CheckConstraint(condition=models.Q(('approval_kind__in', ['filing', 'approval', ''])), name='projects_project_approval_kind_valid', violation_error_message='Unknown kind of filing or approval.'),
+            model_name="project",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("approval_kind__in", ["filing", "approval", ""])),
+                name="projects_project_approval_kind_valid",
+                violation_error_message="Unknown kind of filing or approval.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='project',
-            constraint=models.CheckConstraint(condition=models.Q(('capacity_date__isnull', True), ('production_date__isnull', False), _connector='OR'), name='projects_project_capacity_needs_production', violation_error_message='A design capacity date needs the production start date.'),
+            model_name="project",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("capacity_date__isnull", True), ("production_date__isnull", False), _connector="OR"
+                ),
+                name="projects_project_capacity_needs_production",
+                violation_error_message="A design capacity date needs the production start date.",
+            ),
         ),
+        migrations.RunPython(migrations.RunPython.noop, drop_triggers_on_sqlite),
     ]

@@ -63,6 +63,7 @@ DATA_VERSION = dataversion.trigger_set(
         "projects_visitleader",
         "projects_visitproject",
         "projects_landparcel",
+        "projects_exchangerate",  # the US-dollar band and the major-project count read it
     ],
 )
 # In installation order: the rollups read the leader count.

@@ -126,10 +126,10 @@ class LandRenewalAdmin(ServiceSaveAdminMixin, SimpleHistoryAdmin):
 
     form = versioned_form(LandRenewal)
 
-    list_display = ["enterprise", "project", "land_area", "created_at"]
-    list_select_related = ["enterprise", "project"]
-    search_fields = ["enterprise__name", "project__name", "note"]
-    autocomplete_fields = ["enterprise", "project"]
+    list_display = ["enterprise", "project", "land_area", "parcel", "created_at"]
+    list_select_related = ["enterprise", "project", "parcel"]
+    search_fields = ["enterprise__name", "project__name", "parcel__number", "note"]
+    autocomplete_fields = ["enterprise", "project", "parcel"]
 
     def save_model(self, request, obj, form, change):
         land_renewal_save(renewal=obj, expected_version=form.expected_version)

@@ -371,6 +371,8 @@ class LandRenewal(TimeStampedModel):
         _("land (mu)"), max_digits=12, decimal_places=2, null=True, blank=True, help_text=_("Land taken over, in 亩.")
     )
     note = models.TextField(_("note"), blank=True)
+    # The parcel the firm gave up, if registered (its renewals: parcel.landrenewal_set).
+    parcel = models.ForeignKey("projects.LandParcel", models.PROTECT, null=True, blank=True, verbose_name=_("parcel"))
 
     history = HistoricalRecords()
 

@@ -207,6 +207,13 @@ def land_renewal_save(*, renewal: LandRenewal, expected_version: str | None = No
     """Validate and save a new or edited land renewal (腾笼换鸟); an edited one is checked against its version."""
     if renewal.pk is not None:
         lock_for_update(LandRenewal, renewal.pk, expected_version)
+    parcel = renewal.parcel if renewal.parcel_id else None
+    if parcel is not None and parcel.origin_id not in (None, renewal.enterprise_id):
+        # The parcel a firm gave up is the firm's: one recycled from another firm is not this renewal's.
+        raise ValidationError(
+            {"parcel": _("Parcel %(parcel)s was recycled from another firm.") % {"parcel": parcel.number}},
+            code="parcel_of_another_firm",
+        )
     renewal.full_clean()
     renewal.save()
     return renewal

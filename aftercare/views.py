@@ -21,7 +21,7 @@ from pinghu.forms import bootstrap
 from pinghu.history import history_entries
 from pinghu.pages import filtered, form_problems, paginate, query_without_page, require
 from pinghu.permissions import EXPORT, may, readable
-from projects.models import InvestmentVisit, Project
+from projects.models import InvestmentVisit, LandParcel, Project
 from projects.stats import Period
 
 from . import stats
@@ -163,7 +163,8 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("-date")[:20],
         "projects": Project.objects.filter(investor=enterprise).select_related("chain").order_by("-updated_at"),
         "issues": EnterpriseIssue.objects.filter(enterprise=enterprise).order_by("-received_on", "-pk")[:50],
-        "renewals": LandRenewal.objects.filter(enterprise=enterprise).select_related("project"),
+        "renewals": LandRenewal.objects.filter(enterprise=enterprise).select_related("project", "parcel"),
+        "parcels": LandParcel.objects.filter(origin=enterprise).select_related("project").order_by("number"),
         "cadre": CadreAssignment.objects.current()
         .filter(enterprise=enterprise)
         .select_related("cadre_user", "cadre_leader")

@@ -77,7 +77,6 @@ def main() -> None:
         return
     setup_django()
 
-    from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
     from django.db import connection
@@ -105,7 +104,7 @@ def main() -> None:
         with connection.cursor() as cursor:
             cursor.execute("SELECT COUNT(*) FROM projects_project")
             count = cursor.fetchone()[0]
-            cursor.execute(PAGE_SQL, {"threshold": settings.PINGHU_MAJOR_PROJECT_INVESTMENT})
+            cursor.execute(PAGE_SQL, {"threshold": 100000})
             rows = [dict(zip(KEYS, map(_json_value, row), strict=True)) for row in cursor.fetchall()]
         return json.dumps({"count": count, "next": None, "previous": None, "results": rows}).encode()
 

@@ -72,7 +72,6 @@ def main() -> None:
     args = parser.parse_args()
     setup_django()
 
-    from django.conf import settings
     from django.db import connection
 
     from projects import stats
@@ -80,7 +79,7 @@ def main() -> None:
 
     ensure_demo_data(args.projects, args.visits, end_date=datetime.date(2026, 6, 30))
 
-    params = {"start": YEAR[0], "end": YEAR[1], "threshold": settings.PINGHU_MAJOR_PROJECT_INVESTMENT}
+    params = {"start": YEAR[0], "end": YEAR[1], "threshold": 100000}
     period = stats.Period(*YEAR)
 
     def sql(query):

@@ -47,7 +47,7 @@ class ChainNodeFilterSet(StrictFilterSet):
 class LeaderFilterSet(StrictFilterSet):
     class Meta:
         model = Leader
-        fields = ["is_active"]
+        fields = ["is_active", "is_top_official"]
 
 
 class EnterpriseFilterSet(StrictFilterSet):
@@ -60,6 +60,7 @@ class EnterpriseFilterSet(StrictFilterSet):
     ownership = django_filters.ChoiceFilter(choices=Ownership.choices, label=_("ownership"))
     # Unknown is not "no": each of these facts filters by true, false (or a level) or unknown.
     fortune500 = NullableBooleanFilter(label=_("Fortune Global 500"))
+    industry_leader = NullableBooleanFilter(label=_("international industry leader"))
     above_size = NullableBooleanFilter(label=_("above designated size"))
     srdi_level = unknown_choice_filter(SrdiLevel.choices, label=_("SRDI (专精特新) level"))
     town = django_filters.ChoiceFilter(choices=Town.choices, label=_("town"))
@@ -72,6 +73,7 @@ class EnterpriseFilterSet(StrictFilterSet):
             "is_lead",
             "ownership",
             "fortune500",
+            "industry_leader",
             "srdi_level",
             "above_size",
             "town",

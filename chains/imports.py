@@ -154,6 +154,12 @@ class EnterpriseResource(ImportResource):
         BooleanWidget(unknown=True),
         help=_("是, 否, or 未知 (or empty) if unknown."),
     )
+    industry_leader = column(
+        "industry_leader",
+        _("international industry leader"),
+        BooleanWidget(unknown=True),
+        help=_("是, 否, or 未知 (or empty) if unknown."),
+    )
     srdi_level = column(
         "srdi_level",
         _("SRDI (专精特新) level"),
@@ -189,6 +195,7 @@ class EnterpriseResource(ImportResource):
             "ownership",
             "country",
             "fortune500",
+            "industry_leader",
             "srdi_level",
             "above_size",
             "in_pinghu",

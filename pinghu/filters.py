@@ -77,6 +77,10 @@ class BoundedIsoDateTimeField(IsoDateTimeField):
         result = super().to_python(value)
         if result is not None and not 1900 <= result.year <= 9000:
             raise forms.ValidationError(_("The year must lie between 1900 and 9000."), code="out_of_range")
+        if result is not None and result.tzinfo is not None:
+            # In UTC: Python takes offsets up to ±23:59, PostgreSQL only up to ±15:59 (a fuzzer's
+            # "-22:20" was a 500); the instant is the same.
+            result = result.astimezone(datetime.UTC)
         return result
 
     def strptime(self, value, format):

@@ -252,11 +252,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }
 
-# A project whose total investment (万元) reaches this is a major project (重大项目), as is one
-# with foreign investment of 10,000 万美元 or more or a Fortune Global 500 investor.
-# Default: 100,000 万元 (1 billion yuan).
-PINGHU_MAJOR_PROJECT_INVESTMENT = int(os.environ.get("PINGHU_MAJOR_PROJECT_INVESTMENT", "100000"))
-
 # API rate limits (pinghu.api.throttling), per worker process: write tokens and browser sessions, and
 # read-only tokens, which only read (a BI tool's full synchronisation by cursor) and get far more.
 PINGHU_API_RATE = os.environ.get("PINGHU_API_RATE", "2000/hour")
@@ -279,6 +274,8 @@ AMOUNT_CEILING_DEFAULTS = {
     "revenue": "10000000",  # 万元 a year (per-mu figures)
     "tax_paid": "1000000",  # 万元 a year (per-mu figures)
     "rd_spending": "1000000",  # 万元 a year (per-mu figures)
+    "domestic_funds": "1000000",  # 万元 in one month (projects.ProjectFunds) = 100亿元
+    "actual_foreign_investment": "150000",  # 万美元 in one month (projects.ProjectFunds) = 15亿美元
 }
 AMOUNT_WARNING_DEFAULTS = {
     "total_investment": "1000000",  # 万元 = 100亿元

@@ -56,3 +56,37 @@ TRANSITION_FIELDS = ["stage", *STAGE_DATE_FIELDS.values()]
 PROJECT_STEP_FIELDS = [*TRANSITION_FIELDS, "signing_event"]
 # Stages from which a project can still move (production and dropped are final).
 OPEN_STAGES = [*PIPELINE[:-1], ProjectStage.ON_HOLD]
+
+
+# --- Approval milestones (issue 16) -------------------------------------------------------------------
+
+
+class ApprovalKind(models.TextChoices):
+    """How a project was admitted by the development and reform bureau: filing (备案) or approval (核准)."""
+
+    FILING = "filing", _("filing (备案)")
+    APPROVAL = "approval", _("approval (核准)")
+
+
+class ParcelUse(models.TextChoices):
+    """A land parcel's planned use (规划用途)."""
+
+    INDUSTRIAL = "industrial", _("industrial")
+    OTHER = "other", _("other")
+
+
+class ParcelStatus(models.TextChoices):
+    """Where a land parcel stands: idle, low-efficiency, being supplied, supplied."""
+
+    IDLE = "idle", _("idle (闲置)")
+    LOW_EFFICIENCY = "low_efficiency", _("low-efficiency (低效)")
+    SUPPLYING = "supplying", _("being supplied (在供)")
+    SUPPLIED = "supplied", _("supplied (已供)")
+
+
+class ProjectLevel(models.TextChoices):
+    """The list a project was put on (issue 16, "Size bands and levels"); empty when on none."""
+
+    PROVINCIAL_MAJOR = "provincial_major", _("provincial major project (省重大项目)")
+    JIAXING_KEY = "jiaxing_key", _("Jiaxing key project (嘉兴市重点项目)")
+    PINGHU_KEY = "pinghu_key", _("Pinghu key project (平湖市重点项目)")

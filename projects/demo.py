@@ -20,10 +20,15 @@ from chains.names import firm_name_key
 from pinghu.history import delete_with_history, raw_delete, record_history
 
 from .choices import PIPELINE, STAGE_DATE_FIELDS, ProjectSource, ProjectStage
+from .demo_facts import fortune500_from, industry_leader_of, level_of
+from .demo_funds import demo_funds
+from .demo_land import delete_demo_parcels, generate_demo_parcels
+from .demo_milestones import demo_milestones
 from .models import (
     FollowUp,
     InvestmentVisit,
     Project,
+    ProjectFunds,
     ProjectStageChange,
     SigningEvent,
     VisitLeader,
@@ -57,14 +62,8 @@ STEP_DAYS = {
 # 万元 (120亿元): one demo project above the warning line, so the data-quality page has a row to review.
 DEMO_LARGE_INVESTMENT = Decimal("1200000")
 HOST_UNITS = ["演示招商局", "演示经信局", "演示开发区管委会", "演示镇人民政府", "演示商务局"]
+TOP_OFFICIAL_TITLES = {"市委书记", "市长", "镇党委书记", "局长", "管委会主任"}
 CITIES = ["上海", "苏州", "深圳", "杭州", "东京", "首尔", "法兰克福", "新加坡"]
-
-
-def fortune500_from(draw: float) -> bool | None:
-    """A demo firm's Fortune 500 flag from one random draw: 2% yes, 20% unknown, the rest no."""
-    if draw < 0.02:
-        return True
-    return None if draw >= 0.8 else False
 
 
 @dataclass
@@ -79,6 +78,9 @@ class DemoCounts:
     visits: int = 0
     person_times: int = 0
     visit_projects: int = 0
+    funds_records: int = 0
+    parcels: int = 0
+    land_renewals: int = 0
 
 
 def demo_data_exists() -> bool:
@@ -101,6 +103,7 @@ def _demo_rows() -> dict:
         "events": SigningEvent.objects.filter(name__startswith=DEMO_MARK),
         "enterprises": Enterprise.objects.filter(name__startswith=DEMO_MARK),
         "leaders": Leader.objects.filter(name__startswith=DEMO_MARK),
+        "funds": ProjectFunds.objects.filter(project__in=projects),
     }
 
 
@@ -111,6 +114,7 @@ def delete_demo_data(*, user=None) -> None:
     """
     rows = _demo_rows()
     with rollups_deferred():
+        delete_demo_parcels(user=user)  # they name demo projects and firms
         delete_with_history(rows["visit_leaders"], reason=DEMO_REASON, user=user)
         delete_with_history(rows["visit_projects"], reason=DEMO_REASON, user=user)
         delete_with_history(rows["project_links"], reason=DEMO_REASON, user=user)
@@ -118,6 +122,7 @@ def delete_demo_data(*, user=None) -> None:
         delete_with_history(rows["visits"], reason=DEMO_REASON, user=user)
         delete_with_history(FollowUp.objects.filter(project__in=rows["projects"]), reason=DEMO_REASON, user=user)
         raw_delete(ProjectStageChange.objects.filter(project__in=rows["projects"]))
+        delete_with_history(rows["funds"], reason=DEMO_REASON, user=user)
         delete_with_history(rows["projects"], reason=DEMO_REASON, user=user)
         delete_with_history(rows["events"], reason=DEMO_REASON, user=user)
         delete_with_history(rows["enterprises"], reason=DEMO_REASON, user=user)
@@ -144,10 +149,12 @@ class _Generator:
 
     def leaders(self) -> list[Leader]:
         titles = ["市委书记", "市长", "副市长", "镇党委书记", "局长", "管委会主任"]
-        leaders = [
-            Leader(name=f"{DEMO_MARK}领导{n:02d}", title=self.rng.choice(titles), unit=self.rng.choice(HOST_UNITS))
-            for n in range(1, 31)
-        ]
+        leaders = []
+        for n in range(1, 31):
+            title, unit = self.rng.choice(titles), self.rng.choice(HOST_UNITS)
+            # The unit's top official (一把手): every title but the vice mayor's, so the figures differ.
+            top = title in TOP_OFFICIAL_TITLES
+            leaders.append(Leader(name=f"{DEMO_MARK}领导{n:02d}", title=title, unit=unit, is_top_official=top))
         Leader.objects.bulk_create(leaders)
         self.counts.leaders = len(leaders)
         return leaders
@@ -169,6 +176,7 @@ class _Generator:
                     else self.rng.choice(["日本", "德国", "韩国", "美国"]),
                     # One draw, as before (the data stays the same for a seed): about a fifth unknown.
                     fortune500=fortune500_from(self.rng.random()),
+                    industry_leader=industry_leader_of(n),
                     in_pinghu=in_pinghu,
                     town=self.rng.choice(towns) if in_pinghu else "",
                     notes="演示数据，非真实企业。",
@@ -234,6 +242,8 @@ class _Generator:
             )
             history = self.project_dates(project, self.rng.choices(stages, weights=weights)[0])
             self.attach_to_event(project, history, events)
+            demo_milestones(project, n, self.end)
+            project.level, project.level_year = level_of(n, project)
             projects.append(project)
             histories.append(history)
         Project.objects.bulk_create(projects, batch_size=BATCH_SIZE)
@@ -354,8 +364,24 @@ def generate_demo_data(
         created_projects = generator.projects(projects, enterprises, events)
         generator.data_quality_examples(enterprises, created_projects)
         generator.visits(visits, leaders, enterprises, created_projects)
+        # Funds in place, from a generator of their own (projects.demo_funds): no other row changes.
+        generator.counts.funds_records = demo_funds(
+            created_projects, seed=seed, end_date=generator.end, batch_size=BATCH_SIZE
+        )
         # bulk_create sends no signals: write the audit trail of every new row, set-based.
         rows = _demo_rows()
-        for key in ["leaders", "enterprises", "events", "projects", "visits", "visit_leaders", "visit_projects"]:
+        for key in [
+            "leaders",
+            "enterprises",
+            "events",
+            "projects",
+            "visits",
+            "visit_leaders",
+            "visit_projects",
+            "funds",
+        ]:
             record_history(rows[key], history_type="+", reason=DEMO_REASON, user=user)
+        generator.counts.parcels, generator.counts.land_renewals = generate_demo_parcels(
+            seed=seed, end=generator.end, enterprises=enterprises, projects=created_projects, user=user
+        )
         return generator.counts

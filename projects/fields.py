@@ -21,7 +21,7 @@ PROJECT_COLUMNS = {
     "source": _("source"),
     "stage": _("stage"),
     "total_investment": _("total investment (10k CNY)"),
-    "foreign_investment": _("foreign investment (10k USD)"),
+    "foreign_investment": _("contracted foreign investment (10k USD)"),
     "registered_capital": _("registered capital (10k CNY)"),
     "land_area": _("land (mu)"),
     "expected_output": _("expected annual output (10k CNY)"),
@@ -29,16 +29,47 @@ PROJECT_COLUMNS = {
     "is_capital_increase": _("capital increase of an existing firm"),
     "major": _("major project"),
     "town": _("town"),
+    # Bands and levels (issue 16).
+    "level": _("project level"),
+    "level_year": _("level year"),
     "responsible_unit": _("responsible unit"),
     "first_contact_date": _("first contact date"),
     "signed_date": _("signed date"),
     "registered_date": _("registered date"),
     "construction_date": _("construction start date"),
     "production_date": _("production start date"),
+    # Approval milestones (issue 16).
+    "project_code": _("project code"),
+    "code_date": _("project code date"),
+    "approval_kind": _("filing or approval"),
+    "approval_date": _("filing or approval date"),
+    "land_supplied_date": _("land supplied date"),
+    "construction_permit_date": _("construction permit date"),
+    "capacity_date": _("design capacity date"),
     "signing_event": _("signing conference"),
     "updated_at": _("updated at"),
 }
 PROJECT_EXPORT_ONLY = ("major", "updated_at")
+
+# Funds in place (projects.funds_stats.with_funds): derived from the monthly records, exported, never imported.
+PROJECT_FUNDS_COLUMNS = {
+    "funds_in_place": _("domestic funds in place to date (10k CNY)"),
+    "foreign_paid_in": _("actual foreign investment to date (10k USD)"),
+    "funds_rate": _("funds in place rate (到位率)"),
+}
+PROJECT_COLUMNS.update(PROJECT_FUNDS_COLUMNS)
+PROJECT_EXPORT_ONLY = (*PROJECT_EXPORT_ONLY, *PROJECT_FUNDS_COLUMNS)
+
+# The monthly funds records' file (export and the "funds" import): a project by its ID or its name.
+FUNDS_COLUMNS = {
+    "id": "ID",
+    "project_id": _("project ID"),
+    "project": _("project"),
+    "month": _("month"),
+    "domestic_funds": _("domestic funds in place (10k CNY)"),
+    "actual_foreign_investment": _("actual foreign investment (10k USD)"),
+    "source_note": _("source of the figures"),
+}
 
 VISIT_COLUMNS = {
     "id": "ID",
@@ -70,9 +101,19 @@ PROJECT_RESTORED_FIELDS = [
     "expected_tax",
     "is_capital_increase",
     "town",
+    "level",
+    "level_year",
     "responsible_unit",
     "responsible_official_id",
     "first_contact_date",
+    # Approval milestones (issue 16).
+    "project_code",
+    "code_date",
+    "approval_kind",
+    "approval_date",
+    "land_supplied_date",
+    "construction_permit_date",
+    "capacity_date",
 ]
 VISIT_RESTORED_FIELDS = [
     "date",

@@ -8,10 +8,13 @@ from chains.choices import Town
 from chains.models import Chain, Cluster, Enterprise, Leader
 from pinghu.filters import BoundedIsoDateTimeFilter, StrictBooleanFilter, StrictFilterSet
 
-from .choices import ProjectSource, ProjectStage
+from .bands import BANDS
+from .choices import ParcelStatus, ParcelUse, ProjectLevel, ProjectSource, ProjectStage
 from .models import (
     InvestmentVisit,
+    LandParcel,
     Project,
+    ProjectFunds,
     SigningEvent,
     VisitLeader,
 )
@@ -36,6 +39,11 @@ class ProjectFilterSet(StrictFilterSet):
         queryset=SigningEvent.objects.all(), label=_("signing conference (id)")
     )
     major = StrictBooleanFilter(field_name="major", label=_("major project"))
+    # Bands and levels (issue 16).
+    level = django_filters.ChoiceFilter(choices=ProjectLevel.choices, label=_("project level"))
+    band = django_filters.ChoiceFilter(
+        choices=[(band.key, band.label) for band in BANDS], label=_("size band"), method="filter_band"
+    )
     signed_from = django_filters.DateFilter(field_name="signed_date", lookup_expr="gte", label=_("signed on or after"))
     signed_to = django_filters.DateFilter(field_name="signed_date", lookup_expr="lte", label=_("signed on or before"))
     min_investment = django_filters.NumberFilter(
@@ -57,6 +65,8 @@ class ProjectFilterSet(StrictFilterSet):
             "town",
             "investor",
             "major",
+            "level",
+            "band",
             "source",
             "signing_event",
             "signed_from",
@@ -65,6 +75,10 @@ class ProjectFilterSet(StrictFilterSet):
             "max_investment",
             "updated_since",
         ]
+
+    def filter_band(self, queryset, name, value):
+        """Projects in the size band ``value`` (``projects.bands``), whatever their signed date."""
+        return queryset.filter(next(band for band in BANDS if band.key == value).condition())
 
 
 class InvestmentVisitFilterSet(StrictFilterSet):
@@ -87,3 +101,60 @@ class InvestmentVisitFilterSet(StrictFilterSet):
     def by_chain(self, queryset, name, value: str):
         concerned = InvestmentVisit.chains.through.objects.filter(investmentvisit=OuterRef("pk"), chain=value)
         return queryset.filter(Exists(concerned))
+
+
+# ---------------------------------------------------------------- funds in place (到位资金)
+
+
+class ProjectFundsFilterSet(StrictFilterSet):
+    """Filters of the monthly funds records: project, months (any day names its month), chain, cluster, town."""
+
+    project = django_filters.ModelChoiceFilter(queryset=Project.objects.all(), label=_("project (id)"))
+    month_from = django_filters.DateFilter(method="by_month_from", label=_("from month (e.g. 2024-01-01)"))
+    month_to = django_filters.DateFilter(field_name="month", lookup_expr="lte", label=_("to month, inclusive"))
+    chain = django_filters.ModelChoiceFilter(
+        queryset=Chain.objects.all(), to_field_name="code", field_name="project__chain", label=_("chain (code)")
+    )
+    cluster = django_filters.ModelChoiceFilter(
+        queryset=Cluster.objects.all(),
+        to_field_name="code",
+        field_name="project__chain__cluster",
+        label=_("cluster (code)"),
+    )
+    town = django_filters.ChoiceFilter(choices=Town.choices, field_name="project__town", label=_("town"))
+    updated_since = BoundedIsoDateTimeFilter(
+        field_name="updated_at", lookup_expr="gte", label=_("updated at or after (ISO 8601)")
+    )
+
+    class Meta:
+        model = ProjectFunds
+        fields = ["project", "month_from", "month_to", "chain", "cluster", "town", "updated_since"]
+
+    def by_month_from(self, queryset, name, value):
+        return queryset.filter(month__gte=value.replace(day=1))
+
+
+# Land parcels (地块), issue 16.
+class LandParcelFilterSet(StrictFilterSet):
+    """Filters of ``/api/v1/land-parcels/``."""
+
+    town = django_filters.ChoiceFilter(choices=Town.choices, label=_("town"))
+    status = django_filters.MultipleChoiceFilter(choices=ParcelStatus.choices, label=_("status (repeat for several)"))
+    use = django_filters.ChoiceFilter(choices=ParcelUse.choices, label=_("planned use"))
+    project = django_filters.ModelChoiceFilter(queryset=Project.objects.all(), label=_("project (id)"))
+    origin = django_filters.ModelChoiceFilter(
+        queryset=Enterprise.objects.all(), label=_("recycled from (enterprise id)")
+    )
+    recycled = StrictBooleanFilter(
+        field_name="origin", lookup_expr="isnull", exclude=True, label=_("recycled from a firm")
+    )
+    supplied_from = django_filters.DateFilter(
+        field_name="supplied_date", lookup_expr="gte", label=_("supplied on or after")
+    )
+    supplied_to = django_filters.DateFilter(
+        field_name="supplied_date", lookup_expr="lte", label=_("supplied on or before")
+    )
+
+    class Meta:
+        model = LandParcel
+        fields = ["town", "status", "use", "project", "origin", "recycled", "supplied_from", "supplied_to"]

@@ -15,7 +15,8 @@ from pinghu.pages import IDEMPOTENCY_FIELD, IdempotencyKeyField
 from pinghu.plausibility import amount_errors, amount_warning_line, unconfirmed_amount_errors
 
 from .choices import ProjectStage
-from .models import FollowUp, InvestmentVisit, Project
+from .models import FollowUp, InvestmentVisit, Project, ProjectFunds
+from .models.milestones import MILESTONE_FIELDS
 
 
 class QuickVisitForm(VersionedFormMixin, forms.ModelForm):
@@ -225,3 +226,50 @@ class EnterpriseMergeForm(forms.Form):
 
     keep = forms.ModelChoiceField(queryset=Enterprise.objects.all(), label=_("enterprise kept"))
     duplicate = forms.ModelChoiceField(queryset=Enterprise.objects.all(), label=_("enterprise merged into it"))
+
+
+# ---------------------------------------------------------------- funds in place (到位资金)
+
+
+class ProjectFundsForm(VersionedFormMixin, forms.ModelForm):
+    """A month's funds in place on the project page: a new month, or the correction of one (with its version)."""
+
+    month = forms.DateField(
+        label=_("month"),
+        input_formats=["%Y-%m", "%Y-%m-%d"],
+        widget=forms.DateInput(format="%Y-%m", attrs={"type": "month"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bootstrap(self)
+
+    class Meta:
+        model = ProjectFunds
+        fields = ["month", "domestic_funds", "actual_foreign_investment", "source_note"]
+
+
+# --- Approval milestones (issue 16) -------------------------------------------------------------------
+
+
+class ProjectMilestonesForm(VersionedFormMixin, forms.Form):
+    """A project's approval milestones on its page; saved by ``project_update`` (same rights as editing it)."""
+
+    def __init__(self, *args, instance: Project, **kwargs):
+        self.instance = instance
+        kwargs.setdefault("initial", forms.models.model_to_dict(instance, fields=MILESTONE_FIELDS))
+        super().__init__(*args, **kwargs)
+        for name, field in forms.models.fields_for_model(Project, fields=MILESTONE_FIELDS).items():
+            if isinstance(field, forms.DateField):
+                field.widget = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+            if name == "project_code":
+                # Checked by the model once spaces and full-width hyphens are dropped (Project.clean_fields).
+                field.validators = []
+            self.fields[name] = field
+        self.order_fields(MILESTONE_FIELDS)
+        bootstrap(self)
+
+    @property
+    def changes(self) -> dict:
+        """The milestone fields as entered, for ``project_update``."""
+        return {name: self.cleaned_data[name] for name in MILESTONE_FIELDS}

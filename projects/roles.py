@@ -16,6 +16,14 @@ ROLE_PERMISSIONS = {
         *FOLLOW_UPS,
     ],
     Role.CHAIN_LEADER: ["projects.change_project", *FOLLOW_UPS],
-    # Signing conferences are reference data the bureau keeps.
-    Role.BUREAU_STAFF: manage("projects.signingevent"),
+    # Signing conferences and exchange rates are reference data the bureau keeps; funds in place are
+    # reported by the bureau. Land parcels too: bureau staff add and change them (supplying included);
+    # officials read.
+    Role.BUREAU_STAFF: [
+        *manage("projects.signingevent"),
+        *manage("projects.exchangerate"),
+        *manage("projects.projectfunds"),
+        "projects.add_landparcel",
+        "projects.change_landparcel",
+    ],
 }

@@ -19,7 +19,7 @@ from chains.models import Chain, ChainLeadership, ChainNode, Cluster, Enterprise
 from pinghu import dataversion, figures
 from pinghu.plausibility import amount_warning_line
 
-from . import stats
+from . import band_stats, funds_stats, milestone_stats, stats
 from .choices import PIPELINE
 from .models import PROJECT_AMOUNT_FIELDS, InvestmentVisit, Project
 from .periods import NamedPeriod
@@ -72,7 +72,12 @@ def dashboard(named: NamedPeriod) -> dict:
     total is its own row, computed directly (a visit concerning two chains counts once in it).
     """
     period = named.period
-    summary = {**stats.summary(period), **stats.stage_durations(period)}
+    # The stage durations and the milestone rates (issue 16) share one query; the rates are as of the period's
+    # end (today at most), like the pipeline beside them.
+    durations, milestones = milestone_stats.stage_durations_and_milestone_rates(
+        period, as_of=min(period.end, timezone.localdate())
+    )
+    summary = {**stats.summary(period), **durations}
     signed = {row["pk"]: row for row in stats.signed_by_chain(period)}
     visits = {row["pk"]: row for row in stats.visits_by_chain(period)}
     stage_counts = stats.pipeline_by_chain(period.end)
@@ -122,6 +127,10 @@ def dashboard(named: NamedPeriod) -> dict:
     }
     return {
         "summary": summary,
+        # Funds in place and actual foreign investment (funds_stats): the dashboard's 实际外资 cards.
+        "funds": funds_stats.funds_summary(period),
+        "milestones": milestones,
+        "bands": band_panel(period),
         "clusters": clusters,
         "city": city,
         "stages_are_current": stages_are_current,
@@ -200,6 +209,7 @@ def chain_page(chain: Chain, named: NamedPeriod) -> dict:
             named,
             lambda: {
                 "summary": {**stats.summary(period, chain=chain), **stats.stage_durations(period, chain=chain)},
+                "funds": funds_stats.funds_summary(period, chain=chain),
                 "pipeline": stats.pipeline(period, chain=chain),
             },
             chain.code,
@@ -238,3 +248,12 @@ def amount_warning_lines() -> list[tuple[str, object]]:
         (Project._meta.get_field(field).verbose_name, amount_warning_line(field)) for field in PROJECT_AMOUNT_FIELDS
     ]
     return [(label, line) for label, line in lines if line is not None]
+
+
+# ---------------------------------------------------------------- bands and levels (issue 16)
+def band_panel(period: stats.Period) -> list[dict]:
+    """The dashboard's 规模分档 rows: per band, projects signed in the period and their investment, one query.
+
+    Each row links to the project list of the period filtered by the band.
+    """
+    return [{**row, "link": signed_link(period, band=row["band"])} for row in band_stats.band_summary(period)]

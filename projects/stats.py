@@ -63,6 +63,7 @@ from .models import (
     major_project_condition,
 )
 from .periods import Period
+from .stats_saturday import saturday_figures
 
 ZERO = Decimal("0")
 CENT = Decimal("0.01")
@@ -186,6 +187,8 @@ def summary(period: Period, *, chain: Chain | None = None, cluster: Cluster | No
         **visit_summary(period, chain=chain, cluster=cluster),
         **signed_summary(period, chain=chain, cluster=cluster),
         **conversion(period, chain=chain, cluster=cluster),
+        # Saturday figures as the article counts them (issue 16): see projects.stats_saturday.
+        **saturday_figures(period, chain=chain, cluster=cluster),
     }
 
 

@@ -27,11 +27,15 @@ from pinghu.pages import filtered, form_problems, paginate, post_once, query_wit
 from pinghu.permissions import EXPORT, may, readable
 
 from . import selectors
+from .bands import BANDS, band_annotations
 from .filters import InvestmentVisitFilterSet, ProjectFilterSet
-from .forms import EnterpriseMergeForm, FollowUpForm, QuickVisitForm, TransitionForm
+from .forms import EnterpriseMergeForm, FollowUpForm, ProjectMilestonesForm, QuickVisitForm, TransitionForm
+from .funds_stats import with_funds
+from .funds_views import funds_section
 from .models import (
     FollowUp,
     InvestmentVisit,
+    LandParcel,
     Project,
     ProjectStageChange,
     SigningEvent,
@@ -42,6 +46,7 @@ from .services import (
     follow_up_save,
     project_allowed_transitions,
     project_transition,
+    project_update,
     visit_create,
     visit_update,
 )
@@ -166,6 +171,7 @@ def overdue(request: HttpRequest) -> HttpResponse:
 @readable("projects.view_project")
 def project_list(request: HttpRequest) -> HttpResponse:
     queryset = Project.objects.with_major().select_related("chain", "investor").order_by("-updated_at", "-pk")
+    queryset = with_funds(queryset)  # funds in place to date and 到位率 per row (projects.funds_stats)
     filterset, projects = filtered(request, ProjectFilterSet, queryset)
     page = paginate(request, projects)
     query = query_without_page(request)
@@ -185,13 +191,21 @@ def project_list(request: HttpRequest) -> HttpResponse:
 
 @readable("projects.view_project")
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _project_page(request, pk)
+
+
+def _project_page(
+    request: HttpRequest, pk: int, *, milestones_form: ProjectMilestonesForm | None = None, status: int = 200
+) -> HttpResponse:
     project = get_object_or_404(
         Project.objects.with_major()
+        .annotate(**band_annotations())
         .select_related("chain", "investor", "signing_event", "responsible_official")
         .prefetch_related(
             Prefetch("stage_changes", queryset=ProjectStageChange.objects.select_related("by").order_by("at", "pk")),
             Prefetch("follow_ups", queryset=FollowUp.objects.select_related("author")),
             Prefetch("visits", queryset=InvestmentVisit.objects.select_related("enterprise").order_by("-date")),
+            Prefetch("land_parcels", queryset=LandParcel.objects.select_related("origin").order_by("number")),
         ),
         pk=pk,
     )
@@ -208,7 +222,11 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "today": timezone.localdate(),
             "history": history_entries(project),
             "version": version_of(project),
+            **funds_section(request, project),
+            "milestones_form": milestones_form or (ProjectMilestonesForm(instance=project) if may_change else None),
+            "bands": [band.label for band in BANDS if getattr(project, f"band_{band.key}", False)],
         },
+        status=status,
     )
 
 
@@ -236,6 +254,24 @@ def project_change_stage(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "; ".join(error.messages))
     else:
         messages.success(request, _("Stage changed."))
+    return redirect("projects:project-detail", pk=pk)
+
+
+@login_required
+@require_POST
+def project_edit_milestones(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save the approval milestones through ``project_update``; a refusal shows the page again with the form."""
+    project = get_object_or_404(Project, pk=pk)
+    require(request, "projects.change_project", project)
+    form = ProjectMilestonesForm(request.POST, instance=project)
+    if form.is_valid():
+        try:
+            project_update(project=project, data=form.changes, expected_version=form.expected_version, by=request.user)
+        except ValidationError as error:
+            add_refusal(form, error)
+    if not form.is_valid():
+        return _project_page(request, pk, milestones_form=form, status=400)
+    messages.success(request, _("Milestones saved."))
     return redirect("projects:project-detail", pk=pk)
 
 

@@ -217,3 +217,14 @@ class LandRenewalFactory(factory.django.DjangoModelFactory):
     enterprise = factory.SubFactory(EnterpriseFactory)
     project = factory.SubFactory(ProjectFactory)
     land_area = Decimal("80.00")
+
+
+class LandParcelFactory(factory.django.DjangoModelFactory):
+    """An idle industrial parcel of 50 亩 in 当湖街道."""
+
+    class Meta:
+        model = "projects.LandParcel"
+
+    number = factory.Sequence(lambda n: f"平湖地块-{n:04d}")
+    town = "当湖街道"
+    land_area = Decimal("50.00")

@@ -64,18 +64,31 @@ class EnterpriseAdmin(ImportAdminMixin, SimpleHistoryAdmin):
         "town",
         "in_pinghu",
         "fortune500_display",
+        "industry_leader_display",
         "srdi_level",
         "above_size_display",
     ]
     # Unknown is not "no": the yes/no filters offer 未知 (unknown) as a third value, and an empty
     # fact (credit code, ownership, SRDI level) shows as 未知 in the list.
-    list_filter = ["in_pinghu", "ownership", "fortune500", "srdi_level", "above_size", "town", "chain_roles__chain"]
+    list_filter = [
+        "in_pinghu",
+        "ownership",
+        "fortune500",
+        "industry_leader",
+        "srdi_level",
+        "above_size",
+        "town",
+        "chain_roles__chain",
+    ]
     empty_value_display = UNKNOWN_LABEL
     search_fields = ["name", "short_name", "credit_code"]
     inlines = [EnterpriseChainRoleInline]
     fieldsets = [
         (None, {"fields": ["name", "near_name_confirmed", "short_name", "credit_code"]}),
-        (_("Profile"), {"fields": ["ownership", "country", "fortune500", "srdi_level", "above_size"]}),
+        (
+            _("Profile"),
+            {"fields": ["ownership", "country", "fortune500", "industry_leader", "srdi_level", "above_size"]},
+        ),
         (_("Location"), {"fields": ["in_pinghu", "town", "address", "website"]}),
         (_("Notes"), {"fields": ["notes", "facts_source"]}),
     ]
@@ -83,6 +96,10 @@ class EnterpriseAdmin(ImportAdminMixin, SimpleHistoryAdmin):
     @admin.display(description=_("Fortune Global 500"), ordering="fortune500")
     def fortune500_display(self, obj: Enterprise) -> str:
         return yes_no_unknown(obj.fortune500)
+
+    @admin.display(description=_("international industry leader"), ordering="industry_leader")
+    def industry_leader_display(self, obj: Enterprise) -> str:
+        return yes_no_unknown(obj.industry_leader)
 
     @admin.display(description=_("above designated size"), ordering="above_size")
     def above_size_display(self, obj: Enterprise) -> str:

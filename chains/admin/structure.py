@@ -200,8 +200,8 @@ class ChainNodeAdmin(SimpleHistoryAdmin):
 class LeaderAdmin(ServiceSaveAdminMixin, SimpleHistoryAdmin):
     """The register of leaders (bureau staff); their login, which carries a chain leader's rights, is for admins."""
 
-    list_display = ["name", "title", "unit", "user", "is_active"]
-    list_filter = ["is_active"]
+    list_display = ["name", "title", "unit", "user", "is_active", "is_top_official"]
+    list_filter = ["is_active", "is_top_official"]
     list_select_related = ["user"]
     search_fields = ["name", "title", "unit"]
     autocomplete_fields = ["user"]

@@ -31,7 +31,7 @@ class ClusterSerializer(serializers.ModelSerializer):
 class LeaderSerializer(serializers.ModelSerializer):
     class Meta:
         model = Leader
-        fields = ["id", "name", "title", "unit", "is_active", "updated_at"]
+        fields = ["id", "name", "title", "unit", "is_active", "is_top_official", "updated_at"]
 
 
 class CurrentLeadershipSerializer(serializers.ModelSerializer):
@@ -116,6 +116,7 @@ class EnterpriseSerializer(serializers.ModelSerializer):
             "ownership",
             "country",
             "fortune500",
+            "industry_leader",
             "srdi_level",
             "above_size",
             "in_pinghu",
@@ -131,6 +132,9 @@ class EnterpriseSerializer(serializers.ModelSerializer):
         # Unknown is not "no": null means the register does not know.
         extra_kwargs = {
             "fortune500": {"help_text": _("true, false, or null when unknown.")},
+            "industry_leader": {
+                "help_text": _("International industry leader (国际行业龙头): true, false, or null when unknown.")
+            },
             "srdi_level": {"help_text": _("none, provincial or national, or null when unknown.")},
             "above_size": {
                 "help_text": _("Annual revenue of 20 million yuan or more: true, false, or null when unknown.")

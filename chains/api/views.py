@@ -116,7 +116,12 @@ class LeaderViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
     search_fields = ["name", "title", "unit"]
     ordering_fields = ["name", "unit", "updated_at"]
     export_name = "leaders"
-    export_columns = [Column("name", _("name")), Column("title", _("title")), Column("unit", _("unit"))]
+    export_columns = [
+        Column("name", _("name")),
+        Column("title", _("title")),
+        Column("unit", _("unit")),
+        Column("is_top_official", _("unit's top official"), yes_no),
+    ]
 
 
 @extend_schema_view(
@@ -139,6 +144,7 @@ class EnterpriseViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
         Column("ownership", _("ownership"), labels(Ownership.choices)),
         Column("country", _("country or region")),
         Column("fortune500", _("Fortune Global 500"), yes_no_unknown),
+        Column("industry_leader", _("international industry leader"), yes_no_unknown),
         Column("srdi_level", _("SRDI (专精特新) level"), labels(SrdiLevel.choices, unknown=True)),
         Column("above_size", _("above designated size"), yes_no_unknown),
         Column("in_pinghu", _("located in Pinghu"), yes_no),

@@ -53,6 +53,15 @@ class Enterprise(TimeStampedModel):
     fortune500 = models.BooleanField(
         _("Fortune Global 500"), null=True, blank=True, default=None, help_text=_("Leave empty if unknown.")
     )
+    # Bands and levels (issue 16): an international industry leader (国际行业龙头) counts like a Fortune 500
+    # firm in the major-project rule (projects.bands); unknown (None) never makes a project major.
+    industry_leader = models.BooleanField(
+        _("international industry leader"),
+        null=True,
+        blank=True,
+        default=None,
+        help_text=_("国际行业龙头. Leave empty if unknown."),
+    )
     # NULL, as for the yes/no facts, is unknown (the API's null); "" is not a level.
     srdi_level = models.CharField(  # noqa: DJ001
         _("SRDI (专精特新) level"),

@@ -161,6 +161,11 @@ class Leader(TimeStampedModel):
         help_text=_("The account this leader signs in with, if any."),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    is_top_official = models.BooleanField(
+        _("unit's top official"),
+        default=False,
+        help_text=_("The top official (一把手) of the unit: counted in the top-official person-times."),
+    )
 
     history = HistoricalRecords()
 

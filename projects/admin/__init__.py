@@ -1,3 +1,3 @@
 """Django admin for investment activity; every write goes through ``projects.services``."""
 
-from . import projects, steps, versions, visits  # noqa: F401  (each module registers its model admins)
+from . import funds, land, projects, rates, steps, versions, visits  # noqa: F401  (each module registers its model admins)

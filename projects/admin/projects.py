@@ -27,6 +27,7 @@ from ..models import (
     ProjectStageChange,
     SigningEvent,
 )
+from ..models.milestones import MILESTONE_FIELDS
 from ..services import (
     follow_up_save,
     project_create,
@@ -126,7 +127,7 @@ class ProjectAdmin(ServiceSaveAdminMixin, ImportAdminMixin, RoleRulesAdminMixin,
         "town",
         "major_display",
     ]
-    list_filter = ["stage", "chain", "town", "source", MajorProjectFilter, "is_capital_increase"]
+    list_filter = ["stage", "chain", "town", "source", MajorProjectFilter, "level", "is_capital_increase"]
     list_select_related = ["chain", "investor"]
     search_fields = ["name", "investor__name", "investor__short_name", "responsible_unit"]
     autocomplete_fields = ["chain", "investor", "signing_event", "responsible_official"]
@@ -138,6 +139,7 @@ class ProjectAdmin(ServiceSaveAdminMixin, ImportAdminMixin, RoleRulesAdminMixin,
         (None, {"fields": ["name", "chain", "investor", "source", "stage", "is_capital_increase", "version"]}),
         (_("Amounts"), {"fields": [*PROJECT_AMOUNT_FIELDS, "confirm_large_amounts"]}),
         (_("Responsibility"), {"fields": ["town", "responsible_unit", "responsible_official"]}),
+        (_("Level"), {"fields": ["level", "level_year"]}),
         (
             _("Dates"),
             {
@@ -151,6 +153,8 @@ class ProjectAdmin(ServiceSaveAdminMixin, ImportAdminMixin, RoleRulesAdminMixin,
                 ]
             },
         ),
+        # Approval milestones (issue 16): the project's own fields, edited like any other (not steps).
+        (_("Approval milestones"), {"fields": MILESTONE_FIELDS}),
     ]
 
     def get_queryset(self, request):

@@ -10,7 +10,9 @@ from rest_framework import serializers
 from chains.models import Chain, Leader
 from pinghu.api.serializers import StrictFieldsMixin
 from projects.choices import TRANSITION_FIELDS, ProjectStage
+from projects.funds_stats import with_funds
 from projects.models import (
+    ExchangeRate,
     InvestmentVisit,
     Project,
     ProjectStageChange,
@@ -35,6 +37,8 @@ PROJECT_FIELDS = [
     "is_capital_increase",
     "major",
     "town",
+    "level",
+    "level_year",
     "responsible_unit",
     "responsible_official",
     "first_contact_date",
@@ -42,10 +46,20 @@ PROJECT_FIELDS = [
     "registered_date",
     "construction_date",
     "production_date",
+    # Approval milestones (issue 16).
+    "project_code",
+    "code_date",
+    "approval_kind",
+    "approval_date",
+    "land_supplied_date",
+    "construction_permit_date",
+    "capacity_date",
     "signing_event",
     "created_at",
     "updated_at",
 ]
+# Derived from the monthly funds records (projects.funds_stats.with_funds), read-only.
+FUNDS_FIELDS = ["funds_in_place", "foreign_paid_in", "funds_rate"]
 
 
 def confirm_large_amounts_field():
@@ -75,13 +89,42 @@ class ProjectSerializer(StrictFieldsMixin, serializers.ModelSerializer):
 
     chain = serializers.SlugRelatedField(slug_field="code", queryset=Chain.objects.all())
     investor_name = serializers.CharField(source="investor.name", read_only=True)
-    major = serializers.BooleanField(read_only=True, help_text=_("Derived: see the definition of a major project."))
+    major = serializers.BooleanField(
+        read_only=True,
+        help_text=_(
+            "Derived: the investor is known to be a Fortune Global 500 firm or an international industry leader, "
+            "or the total investment reaches US$100 million at the exchange rate of the signed year (else this "
+            "year). Unknown flags never count."
+        ),
+    )
+    # Funds in place to date (projects.funds_stats.with_funds): every monthly record, whatever its month.
+    funds_in_place = serializers.DecimalField(
+        max_digits=20,
+        decimal_places=2,
+        read_only=True,
+        help_text=_("内资到位 to date, 万元 (monthly records summed)."),
+    )
+    foreign_paid_in = serializers.DecimalField(
+        max_digits=20,
+        decimal_places=2,
+        read_only=True,
+        help_text=_("实际外资 to date, 万美元 (monthly records summed)."),
+    )
+    funds_rate = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=4,
+        read_only=True,
+        allow_null=True,
+        help_text=_("到位率: funds_in_place ÷ total_investment (both 万元; US dollars do not enter); null if 0."),
+    )
     confirm_large_amounts = confirm_large_amounts_field()
 
     class Meta:
         model = Project
-        fields = [*PROJECT_FIELDS, "confirm_large_amounts"]
+        fields = [*PROJECT_FIELDS, *FUNDS_FIELDS, "confirm_large_amounts"]
         read_only_fields = ["signing_event", "created_at", "updated_at"]
+        # The project code is checked by the model once spaces and full-width hyphens are dropped (milestones).
+        extra_kwargs = {"project_code": {"validators": []}}
 
     def to_internal_value(self, data):
         if self.instance is not None and isinstance(data, dict):
@@ -96,7 +139,7 @@ class ProjectSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         project = project_create(
             project=Project(**validated_data), by=self.context["request"].user, confirm_large_amounts=confirmed
         )
-        return Project.objects.with_major().select_related("investor", "chain").get(pk=project.pk)
+        return with_funds(Project.objects.with_major()).select_related("investor", "chain").get(pk=project.pk)
 
     def update(self, instance, validated_data):
         confirmed = validated_data.pop("confirm_large_amounts", False)
@@ -107,14 +150,14 @@ class ProjectSerializer(StrictFieldsMixin, serializers.ModelSerializer):
             confirm_large_amounts=confirmed,
             by=self.context["request"].user,
         )
-        return Project.objects.with_major().select_related("investor", "chain").get(pk=project.pk)
+        return with_funds(Project.objects.with_major()).select_related("investor", "chain").get(pk=project.pk)
 
 
 class ProjectDetailSerializer(ProjectSerializer):
     stage_changes = StageChangeSerializer(many=True, read_only=True)
 
     class Meta(ProjectSerializer.Meta):
-        fields = [*PROJECT_FIELDS, "stage_changes", "confirm_large_amounts"]
+        fields = [*PROJECT_FIELDS, *FUNDS_FIELDS, "stage_changes", "confirm_large_amounts"]
 
 
 class TransitionSerializer(StrictFieldsMixin, serializers.Serializer):
@@ -251,7 +294,7 @@ class SigningEventSerializer(serializers.ModelSerializer):
         max_digits=18,
         decimal_places=2,
         read_only=True,
-        help_text=_("Sum of the foreign investment of the projects on record (系统内已登记), 万美元."),
+        help_text=_("Sum of the contracted foreign investment (合同外资) of the projects on record, 万美元."),
     )
 
     class Meta:
@@ -269,3 +312,12 @@ class SigningEventSerializer(serializers.ModelSerializer):
             "foreign_investment",
             "updated_at",
         ]
+
+
+# ---------------------------------------------------------------- bands and levels (issue 16)
+class ExchangeRateSerializer(serializers.ModelSerializer):
+    """The yearly CNY/USD rate the US-dollar band converts with (read-only here; edited in the admin)."""
+
+    class Meta:
+        model = ExchangeRate
+        fields = ["year", "cny_per_usd", "source", "updated_at"]

@@ -13,7 +13,8 @@ from chains.models import Chain, Cluster
 from pinghu.api.serializers import StrictFieldsMixin
 from pinghu.api.viewsets import READ_ERRORS
 from pinghu.querystrings import without_format
-from projects import stats
+from projects import band_stats, funds_stats, stats
+from projects.bands import BAND_KEYS
 from projects.choices import ProjectStage
 from projects.periods import EARLIEST, LATEST
 
@@ -48,6 +49,19 @@ class StatsQuerySerializer(StrictFieldsMixin, serializers.Serializer):
         return attrs
 
 
+# The signed projects' foreign part at signing: never money paid in (that is foreign_paid_in).
+CONTRACTED_FOREIGN = _(
+    "合同外资: contracted foreign investment of the projects signed in the period, 万美元; not paid in."
+)
+
+
+FUNDS_IN_PLACE = _("内资到位: domestic funds in place, the sum of the monthly records of the period's months, 万元.")
+FOREIGN_PAID_IN = _("实际外资: actual foreign investment paid in, the sum of the period's monthly records, 万美元.")
+PROJECTS_WITH_FUNDS = _(
+    "到位项目数: distinct projects with a monthly record in the period whose domestic or foreign amount is above zero."
+)
+
+
 def money_field(**kwargs):
     return serializers.DecimalField(max_digits=20, decimal_places=2, **kwargs)
 
@@ -66,9 +80,19 @@ class SummarySerializer(serializers.Serializer):
     person_times = serializers.IntegerField()
     saturday_person_times = serializers.IntegerField()
     projects_engaged = serializers.IntegerField()
+    # Saturday figures as the article counts them (projects.stats_saturday).
+    saturday_projects_engaged = serializers.IntegerField(
+        help_text=_("周六对接项目: distinct projects linked to visits dated on a Saturday in the period.")
+    )
+    top_official_person_times = serializers.IntegerField(
+        help_text=_("一把手人次: sum over visits in the period of the number of top officials (一把手) on each visit.")
+    )
+    saturday_top_official_person_times = serializers.IntegerField(
+        help_text=_("The same over Saturday visits only (the article's 484 person-times).")
+    )
     signed_projects = serializers.IntegerField()
     signed_investment = money_field(help_text=_("万元"))
-    signed_foreign_investment = money_field(help_text=_("万美元"))
+    signed_foreign_investment = money_field(help_text=CONTRACTED_FOREIGN)
     major_projects = serializers.IntegerField()
     started_projects = serializers.IntegerField()
     start_rate = rate_field(help_text=_("开工率: started ÷ signed; null when nothing signed."))
@@ -79,6 +103,10 @@ class SummarySerializer(serializers.Serializer):
     signed_to_registered_days = days_field()
     registered_to_construction_days = days_field()
     construction_to_production_days = days_field()
+    # Funds in place (projects.funds_stats): money paid in during the period, not contracted.
+    funds_in_place = money_field(help_text=FUNDS_IN_PLACE)
+    foreign_paid_in = money_field(help_text=FOREIGN_PAID_IN)
+    projects_with_funds = serializers.IntegerField(help_text=PROJECTS_WITH_FUNDS)
 
 
 VISITS_PER_CHAIN = _(
@@ -98,7 +126,7 @@ class ByChainRowSerializer(serializers.Serializer):
     )
     signed_projects = serializers.IntegerField()
     signed_investment = money_field(help_text=_("万元"))
-    signed_foreign_investment = money_field(help_text=_("万美元"))
+    signed_foreign_investment = money_field(help_text=CONTRACTED_FOREIGN)
     major_projects = serializers.IntegerField()
     started_projects = serializers.IntegerField()
     start_rate = rate_field()
@@ -108,6 +136,9 @@ class ByChainRowSerializer(serializers.Serializer):
     projects_engaged = serializers.IntegerField(
         help_text=_("A project counts for its own chain, whatever chains the visit was tagged with: rows add up.")
     )
+    funds_in_place = money_field(help_text=FUNDS_IN_PLACE)
+    foreign_paid_in = money_field(help_text=FOREIGN_PAID_IN)
+    projects_with_funds = serializers.IntegerField(help_text=PROJECTS_WITH_FUNDS)
 
 
 class PipelineRowSerializer(serializers.Serializer):
@@ -156,6 +187,7 @@ class SummaryView(StatsView):
         query = self.query(request)
         period, filters = query.pop("period"), query
         data = {**stats.summary(period, **filters), **stats.stage_durations(period, **filters)}
+        data |= funds_stats.funds_summary(period, **filters)
         return Response(SummarySerializer(data).data)
 
 
@@ -179,11 +211,13 @@ class ByChainView(StatsView):
         period, chain = query["period"], query["chain"]
         cluster = query["cluster"] or (chain.cluster if chain else None)
         visits = {row["code"]: row for row in stats.visits_by_chain(period, cluster=cluster)}
+        funds = funds_stats.funds_by_chain(period, cluster=cluster)
         rows = []
         for row in stats.signed_by_chain(period, cluster=cluster):
             if chain is not None and row["code"] != chain.code:
                 continue
             rows.append({**row, **{key: visits[row["code"]][key] for key in VISIT_KEYS}, "is_total": False})
+            rows[-1] |= funds.get(row["pk"], funds_stats.EMPTY)
         if chain is None:  # one chain's row is its own total
             rows.append(self.total_row(period, cluster=query["cluster"]))
         return Response(ByChainRowSerializer(rows, many=True).data)
@@ -196,6 +230,7 @@ class ByChainView(StatsView):
         else:
             name, cluster_code = str(_("City total")), None
         figures = {**stats.visit_summary(period, cluster=cluster), **stats.signed_summary(period, cluster=cluster)}
+        figures |= funds_stats.funds_summary(period, cluster=cluster)
         return {**figures, "code": None, "name": name, "cluster__code": cluster_code, "is_total": True}
 
 
@@ -210,6 +245,30 @@ class PipelineView(StatsView):
         return Response(PipelineRowSerializer(stats.pipeline(query.pop("period"), **query), many=True).data)
 
 
+class FundsByTownRowSerializer(serializers.Serializer):
+    town = serializers.CharField(allow_blank=True, help_text=_("The town's name; empty for projects with no town."))
+    label = serializers.CharField(allow_blank=True)
+    funds_in_place = money_field(help_text=FUNDS_IN_PLACE)
+    foreign_paid_in = money_field(help_text=FOREIGN_PAID_IN)
+    projects_with_funds = serializers.IntegerField(help_text=PROJECTS_WITH_FUNDS)
+
+
+class FundsByTownView(StatsView):
+    @extend_schema(
+        summary=_("Funds in place and actual foreign investment per town"),
+        description=_(
+            "One row per town (zero rows included), then a row with an empty town for projects without one, if "
+            "any has a record. A record counts for its project's town; amounts are not contracted figures."
+        ),
+        parameters=[StatsQuerySerializer],
+        responses={200: FundsByTownRowSerializer(many=True), **READ_ERRORS},
+    )
+    def get(self, request):
+        query = self.query(request)
+        rows = funds_stats.funds_by_town(query.pop("period"), **query)
+        return Response(FundsByTownRowSerializer(rows, many=True).data)
+
+
 class MonthlyView(StatsView):
     @extend_schema(
         summary=_("Monthly series of visits and signings"),
@@ -219,3 +278,69 @@ class MonthlyView(StatsView):
     def get(self, request):
         query = self.query(request)
         return Response(MonthlyRowSerializer(stats.monthly(query.pop("period"), **query), many=True).data)
+
+
+# ---------------------------------------------------------------- bands and levels (issue 16)
+class BandsQuerySerializer(StatsQuerySerializer):
+    """The statistics query, and how to group the band figures."""
+
+    by = serializers.ChoiceField(
+        choices=[("chain", "chain"), ("town", "town")],
+        required=False,
+        help_text=_("chain: one group per chain (of the cluster); town: one group per town, then no town."),
+    )
+
+
+class BandRowSerializer(serializers.Serializer):
+    band = serializers.ChoiceField(
+        choices=[(key, key) for key in BAND_KEYS],
+        help_text=_(
+            "cny_100m: total investment ≥ 10,000 万元 (亿元以上); cny_1bn: ≥ 100,000 万元 (10亿元以上); "
+            "usd_100m: total investment ≥ US$100 million at the CNY/USD rate of the signed year (else this year; "
+            "a year without a rate uses the latest earlier one) (总投资超亿美元); foreign_usd_30m: contracted "
+            "foreign investment ≥ 3,000 万美元 (外资3000万美元以上); major: a Fortune Global 500 or international "
+            "industry leader investor (known, not unknown), or usd_100m. A project counts in every band it meets."
+        ),
+    )
+    label = serializers.CharField()
+    signed_projects = serializers.IntegerField(help_text=_("Projects signed in the period that meet the band."))
+    signed_investment = money_field(help_text=_("Their total investment, 万元."))
+
+
+class BandGroupSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text=_("The chain's code, or the town's code (empty: no town)."))
+    name = serializers.CharField()
+    bands = BandRowSerializer(many=True)
+
+
+class BandsSerializer(serializers.Serializer):
+    bands = BandRowSerializer(many=True, help_text=_("The period's figures for the whole filter."))
+    groups = BandGroupSerializer(
+        many=True, help_text=_("With ?by=chain or ?by=town, the same figures per group; else empty.")
+    )
+
+
+class BandsView(StatsView):
+    @extend_schema(
+        summary=_("Signed projects and investment per size band (规模分档)"),
+        description=_(
+            "Of the projects signed in the period (of the chain or cluster): per band, how many and their total "
+            'investment (万元). Thresholds and the exchange rates: docs/statistics.md, "Size bands".'
+        ),
+        parameters=[BandsQuerySerializer],
+        responses={200: BandsSerializer, **READ_ERRORS},
+    )
+    def get(self, request):
+        params = BandsQuerySerializer(data=without_format(request.query_params).dict())
+        params.is_valid(raise_exception=True)
+        data = params.validated_data
+        period = stats.Period(data["start"], data["end"])
+        filters = {"chain": data.get("chain"), "cluster": data.get("cluster")}
+        by = data.get("by")
+        groups = []
+        if by == "chain":
+            groups = band_stats.bands_by_chain(period, **filters)
+        elif by == "town":
+            groups = band_stats.bands_by_town(period, **filters)
+        data = {"bands": band_stats.band_summary(period, **filters), "groups": groups}
+        return Response(BandsSerializer(data).data)

@@ -13,22 +13,25 @@ from pinghu.api.export import STR, Column, ExportMixin, labels, yes_no
 from pinghu.api.idempotency import IDEMPOTENCY_ERRORS, IDEMPOTENCY_KEY, IdempotentCreateMixin
 from pinghu.api.values_list import ValuesListMixin
 from pinghu.api.viewsets import ERRORS, READ_ERRORS, WriteViewSet
-from projects.choices import ProjectSource, ProjectStage
+from projects.bands import is_major, usd_threshold
+from projects.choices import ApprovalKind, ProjectLevel, ProjectSource, ProjectStage
 from projects.fields import PROJECT_COLUMNS, VISIT_COLUMNS
 from projects.filters import (
     InvestmentVisitFilterSet,
     ProjectFilterSet,
 )
+from projects.funds_stats import with_funds
 from projects.models import (
+    ExchangeRate,
     InvestmentVisit,
     Project,
     ProjectStageChange,
     SigningEvent,
-    is_major_project,
 )
 from projects.services import project_transition
 
 from .serializers import (
+    ExchangeRateSerializer,
     InvestmentVisitSerializer,
     ProjectDetailSerializer,
     ProjectSerializer,
@@ -44,8 +47,10 @@ PROJECT_EXPORT = [
         {
             "source": labels(ProjectSource.choices),
             "stage": labels(ProjectStage.choices),
+            "level": labels(ProjectLevel.choices),
             "is_capital_increase": yes_no,
             "major": yes_no,
+            "approval_kind": labels(ApprovalKind.choices),
         }.get(name),
     )
     for name, header in PROJECT_COLUMNS.items()
@@ -94,13 +99,19 @@ class ProjectViewSet(ExportMixin, ValuesListMixin, WriteViewSet):
         "responsible_official": "responsible_official_id",
         "signing_event": "signing_event_id",
     }
-    # "major" from the row itself (the enterprise is joined for its name anyway), not a subquery per row.
-    list_extra_paths = {"_investor_fortune500": "investor__fortune500"}
+    # "major" from the row itself (the enterprise is joined for its name anyway, the US-dollar threshold
+    # is the row's rate subquery), not an EXISTS per row; projects.bands.is_major agrees with the query form.
+    list_extra_paths = {
+        "_investor_fortune500": "investor__fortune500",
+        "_investor_leader": "investor__industry_leader",
+        "_usd_threshold": "usd_major_threshold",
+    }
     list_computed = {
-        "major": lambda row: is_major_project(
-            foreign_investment=row["foreign_investment"],
+        "major": lambda row: is_major(
             total_investment=row["total_investment"],
+            usd_threshold=row["_usd_threshold"],
             investor_fortune500=row["_investor_fortune500"],
+            investor_leader=row["_investor_leader"],
         )
     }
 
@@ -114,11 +125,13 @@ class ProjectViewSet(ExportMixin, ValuesListMixin, WriteViewSet):
     export_columns = PROJECT_EXPORT
 
     def get_queryset(self):
-        queryset = Project.objects.select_related("investor", "chain")
+        queryset = with_funds(Project.objects.select_related("investor", "chain"))
         plain_list = self.action == "list" and not {"major", "format"} & set(self.request.query_params)
         if not plain_list:
             # The JSON list computes "major" from each row (list_computed); filters and exports read it here.
             queryset = queryset.with_major()
+        if self.action == "list":
+            queryset = queryset.annotate(usd_major_threshold=usd_threshold())
         if self.action == "retrieve":
             queryset = queryset.prefetch_related(
                 Prefetch("stage_changes", queryset=ProjectStageChange.objects.select_related("by").order_by("at", "pk"))
@@ -264,5 +277,21 @@ class SigningEventViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
         Column("announced_investment", _("announced total investment (10k CNY)")),
         Column("project_count", _("projects on record")),
         Column("total_investment", _("total investment on record (10k CNY)")),
-        Column("foreign_investment", _("foreign investment (10k USD)")),
+        Column("foreign_investment", _("contracted foreign investment (10k USD)")),
     ]
+
+
+# ---------------------------------------------------------------- bands and levels (issue 16)
+@extend_schema_view(
+    list=extend_schema(summary=_("List the yearly CNY/USD exchange rates of the US-dollar band")),
+    retrieve=extend_schema(summary=_("One year's CNY/USD exchange rate")),
+)
+class ExchangeRateViewSet(viewsets.ReadOnlyModelViewSet):
+    """Read-only: the rates are edited in the admin (with history); a year uses the latest rate on or before it."""
+
+    lookup_field = "year"
+    lookup_value_regex = r"[0-9]+"  # any number reaches the view: 401/403 before a 404
+    queryset = ExchangeRate.objects.all()
+    serializer_class = ExchangeRateSerializer
+    ordering_fields = ["year"]
+    ordering = ["-year"]

@@ -1,7 +1,8 @@
 """Importing projects and visits from Excel or CSV (see ``pinghu.imports``), through the services.
 
 A project row is matched by its ID (as the export writes it), else by name and investor; a visit
-by its ID, else by date, visited enterprise and host unit (``matching``). New projects go through
+by its ID, else by date, visited enterprise and host unit (``matching``); a month's funds record by its ID,
+else by project (ID or name) and month (``funds``). New projects go through
 ``project_create``, stage changes through transitions, visits through ``visit_create`` and
 ``visit_update``: the same rules as the pages, the API and the admin. ``IMPORT_KINDS`` lists every
 kind the command line and the admin offer, the enterprise kinds from ``chains`` included.
@@ -10,6 +11,8 @@ kind the command line and the admin offer, the enterprise kinds from ``chains`` 
 from chains.imports import EnterpriseMetricResource, EnterpriseResource
 from pinghu.imports import ImportResource
 
+from .funds import ProjectFundsResource
+from .parcels import ParcelResource
 from .projects import ProjectResource
 from .visits import VisitResource
 
@@ -18,6 +21,8 @@ IMPORT_KINDS: dict[str, type[ImportResource]] = {
     "projects": ProjectResource,
     "visits": VisitResource,
     "metrics": EnterpriseMetricResource,
+    "funds": ProjectFundsResource,
+    "parcels": ParcelResource,
 }
 
-__all__ = ["IMPORT_KINDS", "ProjectResource", "VisitResource"]
+__all__ = ["IMPORT_KINDS", "ParcelResource", "ProjectFundsResource", "ProjectResource", "VisitResource"]

@@ -22,9 +22,10 @@ from pinghu.imports import (
     normalise,
 )
 
-from ..choices import STAGE_DATE_FIELDS, ProjectSource, ProjectStage
+from ..choices import STAGE_DATE_FIELDS, ApprovalKind, ProjectLevel, ProjectSource, ProjectStage
 from ..fields import PROJECT_COLUMNS, PROJECT_EXPORT_ONLY, imported
 from ..models import Project
+from ..models.milestones import MILESTONE_DATE_FIELDS
 from ..services import (
     PROJECT_BATCH_CLEAN,
     PROJECT_RECORDED_FIELDS,
@@ -67,12 +68,37 @@ class ProjectResource(MatchById, ImportResource):
     expected_tax = column("expected_tax", PROJECT_COLUMNS["expected_tax"], DecimalWidget())
     is_capital_increase = column("is_capital_increase", PROJECT_COLUMNS["is_capital_increase"], BooleanWidget())
     town = column("town", PROJECT_COLUMNS["town"], ChoiceWidget(Town.choices))
+    # Bands and levels (issue 16): a level (its name or code, empty for none) with the year it was listed.
+    level = column(
+        "level",
+        PROJECT_COLUMNS["level"],
+        ChoiceWidget(ProjectLevel.choices),
+        help=_("省重大项目, 嘉兴市重点项目 or 平湖市重点项目; empty for none. Needs the level year."),
+    )
+    level_year = column("level_year", PROJECT_COLUMNS["level_year"], IntegerWidget(), help=_("e.g. 2025."))
     responsible_unit = column("responsible_unit", PROJECT_COLUMNS["responsible_unit"])
     first_contact_date = column("first_contact_date", PROJECT_COLUMNS["first_contact_date"], DateWidget())
     signed_date = column("signed_date", PROJECT_COLUMNS["signed_date"], DateWidget())
     registered_date = column("registered_date", PROJECT_COLUMNS["registered_date"], DateWidget())
     construction_date = column("construction_date", PROJECT_COLUMNS["construction_date"], DateWidget())
     production_date = column("production_date", PROJECT_COLUMNS["production_date"], DateWidget())
+    # Approval milestones (issue 16).
+    project_code = column(
+        "project_code", PROJECT_COLUMNS["project_code"], help=_("The project code, e.g. 2104-330482-04-01-123456.")
+    )
+    code_date = column("code_date", PROJECT_COLUMNS["code_date"], DateWidget())
+    approval_kind = column(
+        "approval_kind",
+        PROJECT_COLUMNS["approval_kind"],
+        ChoiceWidget(ApprovalKind.choices),
+        help=_("Filing (备案) or approval (核准)."),
+    )
+    approval_date = column("approval_date", PROJECT_COLUMNS["approval_date"], DateWidget())
+    land_supplied_date = column("land_supplied_date", PROJECT_COLUMNS["land_supplied_date"], DateWidget())
+    construction_permit_date = column(
+        "construction_permit_date", PROJECT_COLUMNS["construction_permit_date"], DateWidget()
+    )
+    capacity_date = column("capacity_date", PROJECT_COLUMNS["capacity_date"], DateWidget())
     # Not a column of the export: a row whose amounts are above their warning line is refused unless
     # this cell says they were checked (PINGHU_AMOUNT_WARNINGS); read by Project.clean().
     large_amounts_confirmed = column(
@@ -148,7 +174,7 @@ class ProjectResource(MatchById, ImportResource):
             if value is not None and getattr(instance, field) is None:
                 setattr(instance, field, value)
 
-    KEPT_WHEN_BLANK = ["first_contact_date", *STAGE_DATE_FIELDS.values()]
+    KEPT_WHEN_BLANK = ["first_contact_date", *STAGE_DATE_FIELDS.values(), *MILESTONE_DATE_FIELDS]
 
     def save_instance(self, instance, is_create, row, **kwargs):
         if is_create and instance.stage not in (ProjectStage.ON_HOLD, ProjectStage.DROPPED):

@@ -1,11 +1,9 @@
-"""Projects: the pipeline's amounts, dates and stages, and what makes a project major (conferences: ``conferences``)."""
-
-from decimal import Decimal
+"""Projects: the pipeline's amounts, dates, stages and levels; what makes a project major is ``projects.bands``."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Q
+from django.db.models import ExpressionWrapper, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -21,11 +19,10 @@ from pinghu.plausibility import (
     unconfirmed_amount_errors,
 )
 
-from ..choices import PIPELINE, STAGE_DATE_FIELDS, ProjectSource, ProjectStage
+from ..bands import major_condition
+from ..choices import PIPELINE, STAGE_DATE_FIELDS, ProjectLevel, ProjectSource, ProjectStage
 from .conferences import SigningEvent
-
-# 万美元: a project with at least this much foreign investment is a major project.
-MAJOR_FOREIGN_INVESTMENT = Decimal("10000")
+from .milestones import ProjectMilestones, milestone_constraints, milestone_errors
 
 # Amount fields of a project, all ≥ 0 (万元 unless the label says otherwise).
 PROJECT_AMOUNT_FIELDS = [
@@ -54,8 +51,9 @@ class ProjectQuerySet(models.QuerySet):
     def with_major(self) -> "ProjectQuerySet":
         """Annotate ``major``: the one definition of a major project (重大项目).
 
-        The Fortune 500 test is a correlated EXISTS rather than a join, so ``count()`` on a list
-        (which drops unused annotations) does not have to join the enterprises.
+        The investor test (Fortune 500 or industry leader, ``projects.bands``) is a correlated EXISTS
+        rather than a join, so ``count()`` on a list (which drops unused annotations) does not have to
+        join the enterprises.
         """
         return self.annotate(
             major=ExpressionWrapper(
@@ -65,45 +63,11 @@ class ProjectQuerySet(models.QuerySet):
 
 
 def major_project_condition(prefix: str = "", *, investor_as_subquery: bool = False) -> Q:
-    """Foreign investment ≥ 10,000 万美元, or total investment ≥ the configured threshold, or a Fortune 500 investor.
-
-    ``prefix`` lets other models filter through a relation (e.g. ``"projects__"``). The investor
-    test is a membership in the (short) list of Fortune 500 firms, which needs no join of the
-    enterprise table; ``investor_as_subquery`` asks for it as an EXISTS per row instead, which
-    is cheaper when only a page of projects is read.
-    """
-    if investor_as_subquery:
-        fortune500 = Q(Exists(Enterprise.objects.filter(pk=OuterRef(f"{prefix}investor_id"), fortune500=True)))
-    else:
-        fortune500 = Q(**{f"{prefix}investor__in": Enterprise.objects.filter(fortune500=True).values("pk")})
-    return (
-        # The isnull test keeps a missing foreign investment from turning the whole OR into NULL.
-        Q(
-            **{
-                f"{prefix}foreign_investment__isnull": False,
-                f"{prefix}foreign_investment__gte": MAJOR_FOREIGN_INVESTMENT,
-            }
-        )
-        | Q(**{f"{prefix}total_investment__gte": settings.PINGHU_MAJOR_PROJECT_INVESTMENT})
-        | fortune500
-    )
+    """The one definition of a major project: ``projects.bands.major_condition`` (issue 16)."""
+    return major_condition(prefix, investor_as_subquery=investor_as_subquery)
 
 
-def is_major_project(*, foreign_investment, total_investment, investor_fortune500: bool | None) -> bool:
-    """``major_project_condition`` for one row already read (the fast API list reads plain rows).
-
-    An investor not known to be a Fortune 500 firm (``None``, unknown) does not make a project major.
-
-    Kept beside the query form, with the same constants; a test checks the two agree on every row.
-    """
-    return bool(
-        (foreign_investment is not None and foreign_investment >= MAJOR_FOREIGN_INVESTMENT)
-        or total_investment >= settings.PINGHU_MAJOR_PROJECT_INVESTMENT
-        or investor_fortune500
-    )
-
-
-class Project(PlausibleMixin, TimeStampedModel):
+class Project(PlausibleMixin, ProjectMilestones, TimeStampedModel):
     """An investment project (招商项目) moving through the pipeline; stage changes go through services."""
 
     name = models.CharField(_("name"), max_length=200)
@@ -118,7 +82,10 @@ class Project(PlausibleMixin, TimeStampedModel):
         null=False,
         help_text=_("In 万元. For a capital increase, only the increment."),
     )
-    foreign_investment = amount_field(_("foreign investment (10k USD)"), help_text=_("In 万美元, if any."))
+    foreign_investment = amount_field(
+        _("contracted foreign investment (10k USD)"),
+        help_text=_("合同外资 at signing, in 万美元, if any; not money paid in (实际外资: the monthly funds records)."),
+    )
     registered_capital = amount_field(_("registered capital (10k CNY)"))
     land_area = amount_field(_("land (mu)"))
     expected_output = amount_field(_("expected annual output (10k CNY)"))
@@ -161,6 +128,13 @@ class Project(PlausibleMixin, TimeStampedModel):
         related_name="projects",
         verbose_name=_("signing conference"),
         help_text=_("The conference where the project first signed; it counts there only."),
+    )
+    # Bands and levels (issue 16): the list the project was put on, and the year it was listed.
+    level = models.CharField(
+        _("project level"), max_length=24, choices=ProjectLevel.choices, blank=True, help_text=_("Empty if on none.")
+    )
+    level_year = models.PositiveSmallIntegerField(
+        _("level year"), null=True, blank=True, help_text=_("The year the project was listed at that level.")
     )
 
     objects = ProjectQuerySet.as_manager()
@@ -253,10 +227,23 @@ class Project(PlausibleMixin, TimeStampedModel):
                 violation_error_message=_("Unknown source."),
             ),
             models.CheckConstraint(
+                condition=Q(level="", level_year__isnull=True)
+                | Q(
+                    level__in=ProjectLevel.values, level_year__isnull=False, level_year__gte=2000, level_year__lte=2100
+                ),
+                name="projects_project_level_has_year",
+                violation_error_message=_(
+                    "Project level and level year go together: a level needs the year it was listed "
+                    "(2000–2100), and a year needs a level."
+                ),
+            ),
+            models.CheckConstraint(
                 condition=Q(town__in=[*Town.values, ""]),
                 name="projects_project_town_valid",
                 violation_error_message=_("Town must be one of the towns of Pinghu."),
             ),
+            # Approval milestones (milestones.py).
+            *milestone_constraints(),
         ]
 
     def __str__(self) -> str:
@@ -336,6 +323,18 @@ class Project(PlausibleMixin, TimeStampedModel):
                     code="event_date",
                     params={"event": self.signing_event.name, "date": self.signing_event.date},
                 ),
+            )
+        errors.update(milestone_errors(self, errors))
+        # Bands and levels (issue 16): a level and its year go together (also a database constraint).
+        if self.level and self.level_year is None:
+            errors.setdefault(
+                "level_year",
+                ValidationError(_("Level year: required when a project level is set."), code="level_needs_year"),
+            )
+        if self.level_year is not None and not self.level:
+            errors.setdefault(
+                "level",
+                ValidationError(_("Project level: required when a level year is set."), code="year_needs_level"),
             )
         if errors:
             raise ValidationError(errors)

@@ -4,11 +4,14 @@ Admin, pages, API and the import call these functions; none of them writes a sta
 its links or a conference signing by other means. An update takes the version its caller read
 (``expected_version``, checked on the locked row by ``pinghu.concurrency.lock_for_update``).
 One module per subject: ``projects`` (new projects, edits, signing, deletion), ``transitions``
-(stage moves), ``visits``, ``follow_ups``, ``bulk`` (the import's edits).
+(stage moves), ``visits``, ``follow_ups``, ``funds`` (monthly funds in place), ``land`` (parcels), ``bulk`` (the
+import's edits).
 """
 
 from .bulk import PROJECT_RECORDED_FIELDS, project_import_save, project_update_many
 from .follow_ups import follow_up_save
+from .funds import FUNDS_EDITABLE_FIELDS, project_funds_create, project_funds_update
+from .land import PARCEL_STEP_FIELDS, parcel_create, parcel_supply, parcel_update
 from .projects import (
     ASSIGN,
     ASSIGNMENT_FIELDS,
@@ -28,15 +31,22 @@ from .visits import VISIT_BATCH_CLEAN, visit_create, visit_create_many, visit_de
 __all__ = [
     "ASSIGN",
     "ASSIGNMENT_FIELDS",
+    "FUNDS_EDITABLE_FIELDS",
     "PROJECT_BATCH_CLEAN",
     "PROJECT_RECORDED_FIELDS",
     "VISIT_BATCH_CLEAN",
+    "PARCEL_STEP_FIELDS",
     "follow_up_save",
+    "parcel_create",
+    "parcel_supply",
+    "parcel_update",
     "project_allowed_transitions",
     "project_check_assignment",
     "project_create",
     "project_create_many",
     "project_delete",
+    "project_funds_create",
+    "project_funds_update",
     "project_import_save",
     "project_initial_stage_date",
     "project_prepare_new",

@@ -54,6 +54,7 @@ DATA_VERSION = dataversion.trigger_set(
         "projects_project",
         "projects_projectstagechange",
         "projects_followup",
+        "projects_projectfunds",
         "projects_visitday",
         "projects_visitdaychain",
         "projects_pipelinedelta",
@@ -61,6 +62,8 @@ DATA_VERSION = dataversion.trigger_set(
         "projects_investmentvisit_chains",
         "projects_visitleader",
         "projects_visitproject",
+        "projects_landparcel",
+        "projects_exchangerate",  # the US-dollar band and the major-project count read it
     ],
 )
 # In installation order: the rollups read the leader count.

@@ -147,14 +147,16 @@ def test_stats_bad_parameters_are_400(read_client, query):
 
 def test_unknown_facts_are_null_in_the_api_and_unknown_in_exports(read_client):
     EnterpriseFactory(name="无资料企业", credit_code=None)
-    EnterpriseFactory(name="已知企业", fortune500=False, srdi_level="none", above_size=True)
+    EnterpriseFactory(name="已知企业", fortune500=False, srdi_level="none", above_size=True, industry_leader=False)
     rows = {row["name"]: row for row in read_client.get("/api/v1/enterprises/").json()["results"]}
     unknown, known = rows["无资料企业"], rows["已知企业"]
     assert (unknown["fortune500"], unknown["srdi_level"], unknown["above_size"]) == (None, None, None)
     assert (known["fortune500"], known["srdi_level"], known["above_size"]) == (False, "none", True)
+    assert (unknown["industry_leader"], known["industry_leader"]) == (None, False)
+    assert names(read_client.get("/api/v1/enterprises/", {"industry_leader": "unknown"})) == {"无资料企业"}
     response = read_client.get("/api/v1/enterprises/", {"format": "csv", "search": "无资料企业"})
     export = b"".join(response.streaming_content).decode("utf-8-sig")
-    assert export.splitlines()[1].count("未知") == 3  # Fortune 500, SRDI level, size
+    assert export.splitlines()[1].count("未知") == 4  # Fortune 500, industry leader, SRDI level, size
 
 
 def test_chain_nodes_filter_by_gap_assessment(read_client):

@@ -1105,3 +1105,22 @@ def test_a_name_matching_two_firms_on_record_is_a_problem_not_a_third_firm(staff
     assert [(problem.row, problem.column) for problem in report.problems] == [(2, header(EnterpriseResource, "name"))]
     assert "统一社会信用代码" in report.problems[0].message
     assert Enterprise.objects.count() == 2
+
+
+def test_industry_leader_imports_yes_no_and_unknown(staff):
+    """国际行业龙头 (issue 16): 是/否 are known, 未知 or an empty cell is unknown (None)."""
+    rows = enterprise_rows(
+        {"name": "龙头企业有限公司", "industry_leader": "是"},
+        {"name": "非龙头企业有限公司", "industry_leader": "否"},
+        {"name": "不详企业有限公司", "industry_leader": "未知"},
+        {"name": "空白龙头企业有限公司", "industry_leader": None},
+    )
+    report = import_enterprises(xlsx_bytes(rows), staff)
+
+    assert report.ok, report.problems
+    assert dict(Enterprise.objects.values_list("name", "industry_leader")) == {
+        "龙头企业有限公司": True,
+        "非龙头企业有限公司": False,
+        "不详企业有限公司": None,
+        "空白龙头企业有限公司": None,
+    }

@@ -11,7 +11,11 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("chains", "0006_enterprise_name_key"), ("projects", "0011_move_enterprise_services_to_aftercare")]
+BEFORE = [
+    ("chains", "0006_enterprise_name_key"),
+    ("projects", "0011_move_enterprise_services_to_aftercare"),
+    ("aftercare", "0001_moved_from_projects"),  # its later migrations need later projects ones
+]
 OLD_DESCRIPTION = (
     "重点发展产业链，见《平湖市“强链壮群”加快构建现代产业体系的实施方案》（2023年3月）。"
     "所属集群为系统默认对应关系（原文未说明），可由经信局调整。"

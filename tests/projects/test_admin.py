@@ -13,8 +13,8 @@ from django.utils import timezone
 from aftercare.models import EnterpriseIssue, LandRenewal, SalonEvent
 from aftercare.services import cadre_assign, issue_create
 from projects.choices import ProjectStage
-from projects.models import InvestmentVisit, Project, ProjectStageChange
-from projects.services import project_create, visit_create
+from projects.models import InvestmentVisit, LandParcel, Project, ProjectStageChange
+from projects.services import project_create, project_funds_create, visit_create
 from tests.factories import (
     ChainFactory,
     EnterpriseFactory,
@@ -29,7 +29,7 @@ PROJECTS_MODELS = [model for model in admin.site._registry if model._meta.app_la
 
 
 def populate(rows: int) -> None:
-    """``rows`` projects with history and follow-ups, visits with leaders, and a conference."""
+    """``rows`` projects with history, follow-ups and a month of funds, visits with leaders, and a conference."""
     event = SigningEventFactory()
     for n in range(rows):
         project = project_create(
@@ -46,6 +46,13 @@ def populate(rows: int) -> None:
             by=None,
         )
         FollowUpFactory(project=project)
+        project_funds_create(
+            project=project,
+            month=D(2024, 3, 1),
+            domestic_funds=Decimal("10"),
+            actual_foreign_investment=Decimal("1"),
+            by=None,
+        )
         visit_create(
             visit=InvestmentVisit(date=D(2024, 3, 2), host_unit="经信局", enterprise=project.investor, purpose="走访"),
             leaders=[LeaderFactory(), LeaderFactory()],
@@ -67,7 +74,17 @@ def populate(rows: int) -> None:
             by=None,
         )
         cadre_assign(enterprise=project.investor, cadre_leader=LeaderFactory(), start_date=D(2024, 1, 1))
-        LandRenewal.objects.create(enterprise=EnterpriseFactory(), project=project)
+        origin = EnterpriseFactory()
+        parcel = LandParcel.objects.create(
+            number=f"地块{n}-{rows}",
+            town="当湖街道",
+            land_area=Decimal("10"),
+            origin=origin,
+            status="supplied",
+            project=project,
+            supplied_date=D(2024, 3, 5),
+        )
+        LandRenewal.objects.create(enterprise=origin, project=project, parcel=parcel)
 
 
 def url(model, view: str, *args) -> str:

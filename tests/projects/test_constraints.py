@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from projects.choices import ProjectStage
-from projects.models import PROJECT_AMOUNT_FIELDS, InvestmentVisit, Project, ProjectStageChange, is_major_project
+from projects.models import PROJECT_AMOUNT_FIELDS, InvestmentVisit, ProjectStageChange
 from tests.factories import (
     ChainFactory,
     EnterpriseFactory,
@@ -199,38 +199,6 @@ class TestProjectValidation:
         with pytest.raises(ValidationError) as caught:
             project.full_clean()
         assert "signed_date" in caught.value.message_dict
-
-
-class TestMajorProject:
-    @pytest.mark.parametrize(
-        ("values", "fortune500", "major"),
-        [
-            ({"total_investment": Decimal("99999.99")}, False, False),
-            ({"total_investment": Decimal("100000")}, False, True),
-            ({"total_investment": Decimal("1"), "foreign_investment": Decimal("9999.99")}, False, False),
-            ({"total_investment": Decimal("1"), "foreign_investment": Decimal("10000")}, False, True),
-            ({"total_investment": Decimal("1")}, True, True),
-        ],
-    )
-    def test_definition(self, values, fortune500, major):
-        project = ProjectFactory(investor=EnterpriseFactory(fortune500=fortune500), **values)
-        assert Project.objects.with_major().get(pk=project.pk).major is major
-        assert Project.objects.get(pk=project.pk).is_major is major
-        # The row-wise form the fast API list uses agrees with the query form.
-        assert (
-            is_major_project(
-                foreign_investment=project.foreign_investment,
-                total_investment=project.total_investment,
-                investor_fortune500=fortune500,
-            )
-            is major
-        )
-
-    def test_threshold_is_configurable(self, settings):
-        project = ProjectFactory(total_investment=Decimal("60000"))
-        assert project.is_major is False
-        settings.PINGHU_MAJOR_PROJECT_INVESTMENT = 50000
-        assert Project.objects.get(pk=project.pk).is_major is True
 
 
 class TestLeaderCount:

@@ -649,3 +649,17 @@ def test_a_damaged_workbook_is_refused_and_an_altered_confirmation_asks_again(wo
     response = client.post("/admin/projects/project/process_import/", confirm, follow=True)
     assert response.redirect_chain[-1][0] == "/admin/projects/project/import/"
     assert not Project.objects.exists()
+
+
+def test_a_project_level_imports_with_its_year_and_is_refused_without(world):
+    """Bands and levels (issue 16): a level by its Chinese name with its year; a level without a year is refused."""
+    data = xlsx_bytes(sheet(ProjectResource(), project_row(name="省重大", level="省重大项目", level_year=2025)))
+    report = import_projects(data, world.bureau)
+    assert report.ok, report.problems
+    assert Project.objects.values_list("level", "level_year").get() == ("provincial_major", 2025)
+
+    data = xlsx_bytes(sheet(ProjectResource(), project_row(name="缺年份", level="平湖市重点项目")))
+    report = import_projects(data, world.bureau)
+    assert not report.ok
+    assert any("列入年份" in problem.message for problem in report.problems), report.problems
+    assert not Project.objects.filter(name="缺年份").exists()

@@ -56,3 +56,8 @@ class Command(BaseCommand):
                 }
             )
         )
+        self.stdout.write(_("Funds in place: %(count)d monthly records.") % {"count": counts.funds_records})
+        self.stdout.write(
+            _("%(parcels)d land parcels, %(renewals)d land renewals.")
+            % {"parcels": counts.parcels, "renewals": counts.land_renewals}
+        )

@@ -1,4 +1,4 @@
-"""``manage.py import_data FILE --kind enterprises|projects|visits|metrics --user NAME [--dry-run]``.
+"""``manage.py import_data FILE --kind enterprises|projects|visits|metrics|funds --user NAME [--dry-run]``.
 
 Reads an Excel (.xlsx) or CSV file with the export's Chinese headers, prints the validation report
 (row, column, value, message) and writes everything in one transaction, or nothing if any row is
@@ -19,9 +19,9 @@ from projects.imports import IMPORT_KINDS
 
 class Command(BaseCommand):
     help = (
-        "Import enterprises, projects, visits or annual metrics from an .xlsx or .csv file with the export's "
-        "headers. All or nothing: any bad row and nothing is written. Every change is recorded in the audit "
-        "history under --user."
+        "Import enterprises, projects, visits, annual metrics or monthly funds in place from an .xlsx or .csv "
+        "file with the export's headers. All or nothing: any bad row and nothing is written. Every change is "
+        "recorded in the audit history under --user."
     )
 
     def add_arguments(self, parser) -> None:

@@ -1,0 +1,173 @@
+"""Size bands (规模分档) and the major-project rule (重大项目), defined once: thresholds and their conditions.
+
+Every figure that depends on a project's size reads the conditions of this module, as ``Q`` objects
+the database evaluates (``prefix`` reaches the project through a relation, e.g. a ``FilteredRelation``).
+
+- 亿元以上: total investment ≥ 10,000 万元.
+- 10亿元以上: total investment ≥ 100,000 万元.
+- 总投资超亿美元: total investment ≥ US$100 million, i.e. ≥ 10,000 万美元 × the yuan per US dollar of
+  the project's year: its signed year, else the current year. A year without a rate uses the latest
+  earlier year's rate; a year before every rate uses the earliest rate; no rate at all: never.
+- 外资3000万美元以上: contracted foreign investment ≥ 3,000 万美元.
+- major project (世界500强、国际行业龙头及总投资超亿美元项目, the article's count): the investor is known to
+  be a Fortune Global 500 firm, or known to be an international industry leader, or the project is in
+  the US-dollar band. An unknown flag (NULL) never makes a project major.
+"""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    Case,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import GreaterThanOrEqual
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from chains.models import Enterprise
+
+from .models.rates import ExchangeRate
+
+# 万元 of total investment.
+CNY_100M = Decimal("10000")
+CNY_1BN = Decimal("100000")
+# 万美元: of total investment converted at the year's rate, and of contracted foreign investment.
+USD_100M = Decimal("10000")
+FOREIGN_USD_30M = Decimal("3000")
+
+RATE = DecimalField(max_digits=8, decimal_places=4)
+THRESHOLD = DecimalField(max_digits=20, decimal_places=4)
+
+
+# Signed dates start in 2000 (pinghu.plausibility.EARLIEST_DATE): the years the rate lookup distinguishes.
+FIRST_YEAR = 2000
+
+
+def rate_of_year(year: int) -> RawSQL:
+    """Yuan per US dollar for ``year``: its own rate, else the latest earlier year's, else the earliest one.
+
+    An uncorrelated subquery (the year is a constant): the database computes it once per query, not
+    once per project row. Written as SQL (the same on SQLite and PostgreSQL) because the statistics
+    compile one per year, and a queryset subquery costs far more to compile.
+    """
+    table = connection.ops.quote_name(ExchangeRate._meta.db_table)
+    return RawSQL(
+        f"COALESCE((SELECT cny_per_usd FROM {table} WHERE year <= %s ORDER BY year DESC LIMIT 1), "
+        f"(SELECT cny_per_usd FROM {table} ORDER BY year LIMIT 1))",
+        (year,),
+        output_field=RATE,
+    )
+
+
+def usd_rate(prefix: str = ""):
+    """Yuan per US dollar for the project's year: its signed year, else the current year (``rate_of_year``).
+
+    A CASE over the signed date with one constant subquery per year, rather than a subquery
+    correlated with every row: the statistics evaluate it for thousands of signed projects.
+    """
+    current = timezone.localdate().year
+    whens = [When(**{f"{prefix}signed_date__isnull": True}, then=rate_of_year(current))]
+    whens += [
+        When(**{f"{prefix}signed_date__gte": datetime.date(year, 1, 1)}, then=rate_of_year(year))
+        for year in range(current, FIRST_YEAR, -1)
+    ]
+    return Case(*whens, default=rate_of_year(FIRST_YEAR), output_field=RATE)
+
+
+def usd_threshold(prefix: str = ""):
+    """The total investment (万元) at which the project reaches US$100 million; NULL with no rate at all."""
+    return ExpressionWrapper(usd_rate(prefix) * Value(USD_100M), output_field=THRESHOLD)
+
+
+def usd_band_condition(prefix: str = "") -> Q:
+    """总投资超亿美元; false (not NULL) when no rate is recorded, so it can sit in an OR."""
+    reached = GreaterThanOrEqual(F(f"{prefix}total_investment"), usd_threshold(prefix))
+    return Q(Coalesce(reached, Value(False), output_field=BooleanField()))
+
+
+@dataclass(frozen=True)
+class Band:
+    """A size band: its key (API and links), its label and its condition."""
+
+    key: str
+    label: Promise
+
+    def condition(self, prefix: str = "") -> Q:
+        if self.key == "cny_100m":
+            return Q(**{f"{prefix}total_investment__gte": CNY_100M})
+        if self.key == "cny_1bn":
+            return Q(**{f"{prefix}total_investment__gte": CNY_1BN})
+        if self.key == "usd_100m":
+            return usd_band_condition(prefix)
+        if self.key == "foreign_usd_30m":
+            return Q(
+                **{f"{prefix}foreign_investment__isnull": False, f"{prefix}foreign_investment__gte": FOREIGN_USD_30M}
+            )
+        if self.key == "major":
+            return major_condition(prefix)
+        raise ValueError(self.key)
+
+
+# The bands in the order the statistics list them; "major" is the article's count, listed with them.
+BANDS = [
+    Band("cny_100m", _("total investment ≥ 100 million yuan (亿元以上)")),
+    Band("cny_1bn", _("total investment ≥ 1 billion yuan (10亿元以上)")),
+    Band("usd_100m", _("total investment ≥ US$100 million (总投资超亿美元)")),
+    Band("foreign_usd_30m", _("contracted foreign investment ≥ US$30 million (外资3000万美元以上)")),
+    Band("major", _("Fortune 500, industry leader or ≥ US$100 million (重大项目)")),
+]
+BAND_KEYS = [band.key for band in BANDS]
+
+
+def flagged_investors():
+    """Firms known to be Fortune Global 500 or international industry leaders (unknown is not yes)."""
+    return Enterprise.objects.filter(Q(fortune500=True) | Q(industry_leader=True))
+
+
+def major_condition(prefix: str = "", *, investor_as_subquery: bool = False) -> Q:
+    """A major project: a Fortune 500 or industry-leader investor, or total investment ≥ US$100 million.
+
+    The investor test is a membership in the (short) list of flagged firms, which needs no join of
+    the enterprise table; ``investor_as_subquery`` asks for it as an EXISTS per row instead, which is
+    cheaper when only a page of projects is read.
+    """
+    if investor_as_subquery:
+        investor = Q(Exists(flagged_investors().filter(pk=OuterRef(f"{prefix}investor_id"))))
+    else:
+        investor = Q(**{f"{prefix}investor__in": flagged_investors().values("pk")})
+    return investor | usd_band_condition(prefix)
+
+
+def is_major(*, total_investment, usd_threshold, investor_fortune500, investor_leader) -> bool:
+    """``major_condition`` for one row already read (the fast API list reads plain rows).
+
+    ``usd_threshold`` is the row's ``usd_threshold()`` annotation (None when no rate is recorded).
+    """
+    return bool(
+        investor_fortune500 is True
+        or investor_leader is True
+        or (usd_threshold is not None and total_investment >= usd_threshold)
+    )
+
+
+def band_annotations(prefix: str = "") -> dict:
+    """``band_<key>`` booleans for each band, to annotate a project queryset (the project page)."""
+    return {
+        f"band_{band.key}": ExpressionWrapper(band.condition(prefix), output_field=BooleanField())
+        for band in BANDS
+        if band.key != "major"
+    }

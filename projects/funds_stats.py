@@ -1,0 +1,155 @@
+"""Funds in place (到位资金) and actual foreign investment (实际外资): their statistics, defined once.
+
+Aggregates in the database, no Python loop over records (``docs/statistics.md``):
+
+- A monthly record (``ProjectFunds``) counts in a period when its month lies in the period: from
+  the month of the period's first day to the period's last day (a record is dated on its month's
+  first day, so a period ending on 15 March includes March).
+- domestic funds in place (内资到位, 万元; key ``funds_in_place``) and actual foreign investment
+  (实际外资, 万美元; key ``foreign_paid_in``): the sums of the period's records. The two are
+  never added together (different currencies).
+- projects with money in (到位项目数): distinct projects with a record in the period whose
+  domestic funds or actual foreign investment is above zero.
+- per project: cumulative domestic funds in place and cumulative actual foreign investment (every
+  record, whatever its month) and 到位率 = cumulative domestic funds in place ÷ total investment
+  (both 万元; the US dollar amounts do not enter it; ``None`` when the total investment is 0).
+
+Per chain and cluster a record counts for its project's chain; per town, for its project's town.
+"""
+
+from decimal import Decimal
+
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    When,
+    Window,
+)
+from django.db.models.functions import Cast, Coalesce
+
+from chains.choices import Town
+from chains.models import Chain, Cluster
+
+from .models import Project, ProjectFunds
+from .periods import Period
+
+ZERO = Decimal("0")
+CENT = Decimal("0.01")
+MONEY = DecimalField(max_digits=20, decimal_places=2)
+RATE = DecimalField(max_digits=12, decimal_places=4)
+FUNDS_MONEY_KEYS = ("funds_in_place", "foreign_paid_in")
+
+
+def _cents(row: dict) -> dict:
+    """Round sums to the cent (SQLite sums decimals as floating point)."""
+    for key in FUNDS_MONEY_KEYS:
+        if row.get(key) is not None:
+            row[key] = Decimal(str(row[key])).quantize(CENT)
+    return row
+
+
+def funds_in(period: Period, *, chain: Chain | None = None, cluster: Cluster | None = None) -> QuerySet:
+    """The monthly records of ``period`` (of projects of ``chain`` or of any chain of ``cluster``)."""
+    records = ProjectFunds.objects.filter(month__range=(period.start.replace(day=1), period.end))
+    if chain is not None:
+        records = records.filter(project__chain=chain)
+    if cluster is not None:
+        records = records.filter(project__chain__cluster=cluster)
+    return records
+
+
+def _funds_figures() -> dict:
+    money_in = Q(domestic_funds__gt=0) | Q(actual_foreign_investment__gt=0)
+    return {
+        "funds_in_place": Coalesce(Sum("domestic_funds"), ZERO, output_field=MONEY),
+        "foreign_paid_in": Coalesce(Sum("actual_foreign_investment"), ZERO, output_field=MONEY),
+        "projects_with_funds": Count("project", filter=money_in, distinct=True),
+    }
+
+
+EMPTY = {"funds_in_place": ZERO, "foreign_paid_in": ZERO, "projects_with_funds": 0}
+
+
+def funds_summary(period: Period, *, chain: Chain | None = None, cluster: Cluster | None = None) -> dict:
+    """Domestic funds in place, actual foreign investment and projects with money in, in one query."""
+    return _cents(funds_in(period, chain=chain, cluster=cluster).aggregate(**_funds_figures()))
+
+
+def _grouped(records: QuerySet, key: str) -> dict:
+    rows = records.values(key).annotate(**_funds_figures()).order_by()
+    return {row.pop(key): _cents(row) for row in rows}
+
+
+def funds_by_chain(period: Period, *, cluster: Cluster | None = None) -> dict[int, dict]:
+    """Chain id → the period's funds figures, chains without records left out, in one query."""
+    return _grouped(funds_in(period, cluster=cluster), "project__chain")
+
+
+def funds_by_cluster(period: Period) -> dict[int, dict]:
+    """Cluster id → the period's funds figures, clusters without records left out, in one query."""
+    return _grouped(funds_in(period), "project__chain__cluster")
+
+
+def funds_by_town(period: Period, *, chain: Chain | None = None, cluster: Cluster | None = None) -> list[dict]:
+    """One row per town (zero rows included, in the list's order), then projects with no town if any; one query."""
+    found = _grouped(funds_in(period, chain=chain, cluster=cluster), "project__town")
+    rows = [{"town": town.value, "label": str(town.label), **found.pop(town.value, EMPTY)} for town in Town]
+    if "" in found:
+        rows.append({"town": "", "label": "", **found.pop("")})
+    return rows
+
+
+def _project_sum(field: str) -> Subquery:
+    sums = (
+        ProjectFunds.objects.filter(project=OuterRef("pk"))
+        .order_by()
+        .values("project")
+        .annotate(total=Sum(field))
+        .values("total")
+    )
+    return Coalesce(Subquery(sums, output_field=MONEY), ZERO, output_field=MONEY)
+
+
+def with_funds(projects: QuerySet | None = None) -> QuerySet:
+    """Projects annotated with ``funds_in_place`` (万元), ``foreign_paid_in`` (万美元) and ``funds_rate`` (到位率).
+
+    Each a correlated subquery, so a page of 50 projects costs one query whatever the number of records.
+    """
+    projects = Project.objects.all() if projects is None else projects
+    return projects.annotate(
+        funds_in_place=_project_sum("domestic_funds"),
+        foreign_paid_in=_project_sum("actual_foreign_investment"),
+    ).annotate(
+        funds_rate=Case(
+            When(
+                total_investment__gt=0,
+                # The quotient rounded to four places, as a decimal on both databases (SQLite would
+                # divide integers stored without their decimals as integers).
+                then=Cast(Cast(F("funds_in_place"), FloatField()) / F("total_investment"), RATE),
+            ),
+            default=None,
+            output_field=RATE,
+        )
+    )
+
+
+def project_funds_months(project: Project) -> QuerySet:
+    """A project's monthly records in month order, each with the running totals to its month (a window, one query)."""
+    running = {"order_by": [F("month").asc()], "partition_by": [F("project")]}
+    return (
+        ProjectFunds.objects.filter(project=project)
+        .select_related("entered_by")
+        .annotate(
+            cumulative_domestic=Window(Sum("domestic_funds"), **running),
+            cumulative_foreign=Window(Sum("actual_foreign_investment"), **running),
+        )
+        .order_by("month")
+    )

@@ -1,0 +1,91 @@
+"""Rates and average days of the approval milestones (落地率, 开工率, 投产率, 达产率), in the database.
+
+Definitions (docs/statistics.md, "Milestone rates"), for a period, a day ``as_of`` and optionally a chain or cluster:
+
+- the projects counted are those signed in the period, on or before ``as_of`` (a project not yet signed on
+  that day is not counted as of it);
+- of them, registered (落地) are those with a registered date on or before ``as_of``; started (开工) with a
+  construction start date on or before it (the 开工 of ``stats.signed_summary``, read as of a day); in
+  production (投产) with a production start date on or before it; at design capacity (达产) with a design
+  capacity date on or before it;
+- each rate is that count over the projects counted (``None`` when none is);
+- the average days from signing to each are over the projects that reached it by ``as_of``.
+
+One aggregate query whatever the number of projects; on the dashboard it is the same query as the stage
+durations (``stage_durations_and_milestone_rates``).
+"""
+
+import datetime
+
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
+
+from chains.models import Chain, Cluster
+from pinghu.figures import days, ratio
+
+from .periods import Period
+from .stats import STAGE_INTERVALS, projects_of
+
+# name of the figure → the date that marks it.
+MILESTONE_REACHED = {
+    "registered": "registered_date",
+    "started": "construction_date",
+    "in_production": "production_date",
+    "at_capacity": "capacity_date",
+}
+
+
+def _aggregates(as_of: datetime.date) -> dict:
+    """The counts and average days as aggregates over projects already filtered to the period."""
+    signed = Q(signed_date__lte=as_of)
+    aggregates = {"signed_projects": Count("pk", filter=signed)}
+    for name, field in MILESTONE_REACHED.items():
+        reached = signed & Q(**{f"{field}__lte": as_of})
+        aggregates[f"{name}_projects"] = Count("pk", filter=reached)
+        aggregates[f"signed_to_{name}_days"] = Avg(
+            ExpressionWrapper(F(field) - F("signed_date"), output_field=DurationField()), filter=reached
+        )
+    return aggregates
+
+
+def _figures(result: dict, as_of: datetime.date) -> dict:
+    for name in MILESTONE_REACHED:
+        result[f"{name}_rate"] = ratio(result[f"{name}_projects"], result["signed_projects"])
+        result[f"signed_to_{name}_days"] = days(result[f"signed_to_{name}_days"])
+    result["as_of"] = as_of
+    return result
+
+
+def milestone_rates(
+    period: Period,
+    *,
+    as_of: datetime.date,
+    chain: Chain | None = None,
+    cluster: Cluster | None = None,
+) -> dict:
+    """Projects signed in ``period`` (by ``as_of``), how many reached each milestone by ``as_of``, rates, days."""
+    result = (
+        projects_of(chain=chain, cluster=cluster)
+        .filter(signed_date__range=(period.start, min(period.end, as_of)))
+        .aggregate(**_aggregates(as_of))
+    )
+    return _figures(result, as_of)
+
+
+def stage_durations_and_milestone_rates(
+    period: Period, *, as_of: datetime.date, chain: Chain | None = None, cluster: Cluster | None = None
+) -> tuple[dict, dict]:
+    """``stats.stage_durations`` and ``milestone_rates`` in the one query they can share (the dashboard's).
+
+    Both read the projects signed in the period; the rates' conditions carry ``as_of`` in their filters.
+    """
+    intervals = {
+        f"_{name}": Avg(ExpressionWrapper(F(later) - F(earlier), output_field=DurationField()))
+        for name, earlier, later in STAGE_INTERVALS
+    }
+    result = (
+        projects_of(chain=chain, cluster=cluster)
+        .filter(signed_date__range=(period.start, period.end))
+        .aggregate(**intervals, **_aggregates(as_of))
+    )
+    durations = {f"{name}_days": days(result.pop(f"_{name}")) for name, _earlier, _later in STAGE_INTERVALS}
+    return durations, _figures(result, as_of)

@@ -1,0 +1,58 @@
+"""Saturday figures as the article counts them (DOMAIN.md: "top officials took part 484 person-times and
+engaged 233 projects" on Saturday investment days), beside the all-visit figures of ``projects.stats``.
+
+Definitions:
+- Saturday projects engaged (周六对接项目): distinct projects linked to visits dated on a Saturday
+  in the period (with a chain or cluster filter, the projects of that chain or cluster so linked).
+- top-official person-times (一把手人次): the sum over visits in the period of the number of
+  leaders on each visit flagged ``Leader.is_top_official``; Saturday top-official person-times, the
+  same over Saturday visits only. A chain or cluster filter keeps the visits concerned with it, as
+  the other visit figures do.
+
+Each is one aggregate query in the database, whatever the number of rows (the flag is the
+leader's as it is now, so it is not held in the trigger-kept rollups).
+"""
+
+from django.db.models import Count, Exists, OuterRef, Q
+
+from chains.models import Chain, Cluster
+
+from .models import InvestmentVisit, VisitLeader, VisitProject
+from .periods import Period
+
+# Django's week_day: 1 is Sunday, 7 is Saturday, on every database.
+SATURDAY = 7
+
+
+def saturday_projects_engaged(period: Period, *, chain: Chain | None = None, cluster: Cluster | None = None) -> int:
+    """Distinct projects (of ``chain`` or ``cluster``) linked to Saturday visits dated in ``period``."""
+    links = VisitProject.objects.filter(visit_date__range=(period.start, period.end), visit_date__week_day=SATURDAY)
+    if chain is not None:
+        links = links.filter(project__chain=chain)
+    if cluster is not None:
+        links = links.filter(project__chain__cluster=cluster)
+    return links.aggregate(count=Count("project", distinct=True))["count"]
+
+
+def top_official_person_times(period: Period, *, chain: Chain | None = None, cluster: Cluster | None = None) -> dict:
+    """Person-times of top officials (一把手) on visits in ``period``, all days and Saturdays, in one query."""
+    participations = VisitLeader.objects.filter(
+        visit__date__range=(period.start, period.end), leader__is_top_official=True
+    )
+    if chain is not None or cluster is not None:
+        # A visit concerning two chains of a cluster counts once: its chains are tested, not joined.
+        concerned = InvestmentVisit.chains.through.objects.filter(investmentvisit=OuterRef("visit_id"))
+        concerned = concerned.filter(chain=chain) if chain is not None else concerned.filter(chain__cluster=cluster)
+        participations = participations.filter(Exists(concerned))
+    return participations.aggregate(
+        top_official_person_times=Count("pk"),
+        saturday_top_official_person_times=Count("pk", filter=Q(visit__is_saturday=True)),
+    )
+
+
+def saturday_figures(period: Period, *, chain: Chain | None = None, cluster: Cluster | None = None) -> dict:
+    """The article's Saturday figures: Saturday projects engaged and top-official person-times (two queries)."""
+    return {
+        "saturday_projects_engaged": saturday_projects_engaged(period, chain=chain, cluster=cluster),
+        **top_official_person_times(period, chain=chain, cluster=cluster),
+    }

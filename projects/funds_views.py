@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -48,6 +48,8 @@ def project_funds_save(request: HttpRequest, pk: int) -> HttpResponse:
     record = request.POST.get("record")
     if record:
         require(request, "projects.change_projectfunds")
+        if not record.isdigit():  # a tampered field: not found, never a 500
+            raise Http404
         instance = get_object_or_404(ProjectFunds, pk=record, project=project)
     else:
         require(request, "projects.add_projectfunds")

@@ -266,6 +266,7 @@ def test_project_page_lists_months_and_takes_the_form(client, staff):
     client.post(url, {**body, "domestic_funds": "70", "version": "old"})  # stale: refused
     february.refresh_from_db()
     assert february.domestic_funds == Decimal("60")
+    assert client.post(url, {**body, "record": "abc"}).status_code == 404  # a tampered record id: not a 500
 
 
 def test_officials_read_funds_but_cannot_enter_them(client):

@@ -65,6 +65,8 @@ def generate_demo_parcels(
                 project = rng.choice(landed)
                 span = max((min(project.registered_date, end) - project.signed_date).days, 0)
                 supplied = project.signed_date + datetime.timedelta(days=rng.randint(0, span))
+                # The project's 供地 milestone is the earliest supply of its parcels (parcel_supply's rule).
+                supplied = project.land_supplied_date or supplied
         parcels.append(
             LandParcel(
                 number=f"{DEMO_MARK}地块-{n:04d}",

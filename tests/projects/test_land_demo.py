@@ -33,6 +33,9 @@ def test_demo_parcels_renewals_and_top_officials():
     assert set(LandParcel.objects.values_list("status", flat=True)) == set(ParcelStatus.values)
     supplied = LandParcel.objects.filter(status=ParcelStatus.SUPPLIED)
     assert all(p.project.signed_date <= p.supplied_date <= END for p in supplied.select_related("project"))
+    # A project's 供地 milestone is the earliest supply date of its parcels, as parcel_supply keeps it.
+    assert all(p.project.land_supplied_date in (None, p.supplied_date) for p in supplied.select_related("project"))
+    assert any(p.project.land_supplied_date == p.supplied_date for p in supplied.select_related("project"))
     assert LandParcel.objects.filter(origin__isnull=False).exists()
     assert counts.land_renewals == LandRenewal.objects.filter(parcel__isnull=False).count() > 0
     assert (

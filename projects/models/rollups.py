@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from chains.models import Chain
+from chains.models import Chain, Leader
 
 from ..choices import ProjectStage
 from ..expressions import IsSaturday
@@ -69,6 +69,36 @@ class VisitDayChain(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} · {self.chain_id}"
+
+
+class VisitDayLeader(models.Model):
+    """Visits dated on one day in which one leader took part: that leader's person-times on the day.
+
+    Summed with the leader's current flags (``Leader.is_top_official``) at query time, so a flag
+    changed later counts in every period at once, as it does over the visits themselves.
+    """
+
+    date = models.DateField(_("date"))
+    leader = models.ForeignKey(Leader, on_delete=models.CASCADE, related_name="+", verbose_name=_("leader"))
+    is_saturday = models.GeneratedField(
+        expression=IsSaturday("date"),
+        output_field=models.BooleanField(),
+        db_persist=True,
+        verbose_name=_("Saturday investment day"),
+    )
+    visit_count = models.PositiveIntegerField(_("visits"))
+
+    class Meta:
+        ordering = ["date", "leader"]
+        verbose_name = _("visits per day and leader")
+        verbose_name_plural = _("visits per day and leader")
+        constraints = [
+            models.UniqueConstraint(fields=["date", "leader"], name="projects_visitdayleader_unique"),
+            models.CheckConstraint(condition=Q(visit_count__gte=0), name="projects_visitdayleader_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} · {self.leader_id}"
 
 
 class PipelineDelta(models.Model):

@@ -19,7 +19,7 @@ from chains.models import Chain, ChainLeadership, ChainNode, Cluster, Enterprise
 from pinghu import dataversion, figures
 from pinghu.plausibility import amount_warning_line
 
-from . import band_stats, funds_stats, milestone_stats, stats
+from . import band_stats, funds_stats, milestone_stats, stats, stats_land
 from .choices import PIPELINE
 from .models import PROJECT_AMOUNT_FIELDS, InvestmentVisit, Project
 from .periods import NamedPeriod
@@ -131,6 +131,8 @@ def dashboard(named: NamedPeriod) -> dict:
         "funds": funds_stats.funds_summary(period),
         "milestones": milestones,
         "bands": band_panel(period, summary),
+        # Land supplied and recycled in the period (stats_land): one aggregate.
+        "land": stats_land.land_summary(period),
         "clusters": clusters,
         "city": city,
         "stages_are_current": stages_are_current,

@@ -17,7 +17,7 @@ from django.db.migrations.recorder import MigrationRecorder
 
 from projects import triggers
 from projects.choices import ProjectStage
-from projects.models import InvestmentVisit, Project, ProjectStageChange, VisitLeader
+from projects.models import InvestmentVisit, Project, ProjectStageChange
 from projects.rollups import rebuild_rollups, rollup_differences
 from projects.services import project_create, project_transition, visit_create, visit_update
 from tests.dbtriggers import declared_triggers, definitions, installed_triggers

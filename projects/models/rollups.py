@@ -15,16 +15,21 @@ from ..expressions import IsSaturday
 # stage changes. ``projects.rollups.rebuild_rollups`` recomputes them from the source tables.
 
 
-class VisitDay(models.Model):
-    """Visits and person-times dated on one day (all visits, whatever their chains)."""
-
-    date = models.DateField(_("date"), unique=True)
-    is_saturday = models.GeneratedField(
+def saturday_of_date() -> models.GeneratedField:
+    """Whether the row's ``date`` is a Saturday (周六招商日), computed and stored by the database."""
+    return models.GeneratedField(
         expression=IsSaturday("date"),
         output_field=models.BooleanField(),
         db_persist=True,
         verbose_name=_("Saturday investment day"),
     )
+
+
+class VisitDay(models.Model):
+    """Visits and person-times dated on one day (all visits, whatever their chains)."""
+
+    date = models.DateField(_("date"), unique=True)
+    is_saturday = saturday_of_date()
     visit_count = models.PositiveIntegerField(_("visits"))
     leader_count = models.PositiveIntegerField(_("person-times"))
 
@@ -47,12 +52,7 @@ class VisitDayChain(models.Model):
 
     date = models.DateField(_("date"))
     chain = models.ForeignKey(Chain, on_delete=models.CASCADE, related_name="+", verbose_name=_("chain"))
-    is_saturday = models.GeneratedField(
-        expression=IsSaturday("date"),
-        output_field=models.BooleanField(),
-        db_persist=True,
-        verbose_name=_("Saturday investment day"),
-    )
+    is_saturday = saturday_of_date()
     visit_count = models.PositiveIntegerField(_("visits"))
     leader_count = models.PositiveIntegerField(_("person-times"))
 
@@ -80,12 +80,7 @@ class VisitDayLeader(models.Model):
 
     date = models.DateField(_("date"))
     leader = models.ForeignKey(Leader, on_delete=models.CASCADE, related_name="+", verbose_name=_("leader"))
-    is_saturday = models.GeneratedField(
-        expression=IsSaturday("date"),
-        output_field=models.BooleanField(),
-        db_persist=True,
-        verbose_name=_("Saturday investment day"),
-    )
+    is_saturday = saturday_of_date()
     visit_count = models.PositiveIntegerField(_("visits"))
 
     class Meta:

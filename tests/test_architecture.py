@@ -15,7 +15,7 @@ from django.conf import settings
 
 BASE = Path(settings.BASE_DIR)
 # Lowest first; an app may import from itself and from the apps before it, never after.
-LAYERS = ["pinghu", "chains", "projects", "aftercare"]
+LAYERS = ["pinghu", "chains", "projects", "aftercare", "targets"]
 MAX_LINES = 400
 
 

@@ -12,7 +12,13 @@ class TargetsConfig(AppConfig):
     verbose_name = _("Targets and assessment")
 
     def ready(self) -> None:
+        from projects.imports import register_import_kind
+
+        from .imports import TargetResource
         from .triggers import install_after_migrate
+
+        # The sheet the city hands down: ``manage.py import_data FILE --kind targets``.
+        register_import_kind("targets", TargetResource)
 
         # Target edits move the data version that cached pages are keyed on (pinghu.dataversion).
         post_migrate.connect(install_after_migrate, sender=self, dispatch_uid="targets.install_triggers")

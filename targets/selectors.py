@@ -72,6 +72,16 @@ class TargetProgress:
         return self.target.metric
 
     @property
+    def scope(self) -> str:
+        """The scope as the API names it: the cluster's or chain's code, the town, the unit ("" for the city)."""
+        target = self.target
+        if target.scope_kind == ScopeKind.CLUSTER:
+            return target.cluster.code
+        if target.scope_kind == ScopeKind.CHAIN:
+            return target.chain.code
+        return target.town or target.unit
+
+    @property
     def remaining(self) -> Decimal:
         """What is left to reach the target (0 once reached)."""
         return max(self.target.value - self.actual, Decimal("0"))

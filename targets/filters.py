@@ -18,7 +18,7 @@ class TargetFilterSet(StrictFilterSet):
     year = django_filters.NumberFilter(method="by_year", label=_("a year the target covers (its span includes it)"))
     year_from = django_filters.NumberFilter(field_name="year_from", label=_("first year"))
     year_to = django_filters.NumberFilter(field_name="year_to", label=_("last year"))
-    scope_kind = django_filters.ChoiceFilter(choices=ScopeKind.choices, label=_("scope"))
+    scope_kind = django_filters.ChoiceFilter(choices=ScopeKind.choices, label=_("target scope"))
     metric = django_filters.ChoiceFilter(choices=Metric.choices, label=_("metric"))
     chain = django_filters.ModelChoiceFilter(
         queryset=Chain.objects.all(), to_field_name="code", label=_("chain (code)")

@@ -58,7 +58,7 @@ class TargetResource(ImportResource):
     )
     scope_kind = column(
         "scope_kind",
-        _("scope"),
+        _("target scope"),
         ChoiceWidget([*SCOPE_ALIASES, *ScopeKind.choices], blank=None),
         help=_("City, cluster, chain, town or responsible unit."),
     )
@@ -76,7 +76,7 @@ class TargetResource(ImportResource):
         aliases=["指标"],
     )
     value = column("value", _("target value"), DecimalWidget(), help=_("In the metric's unit; above zero."))
-    source = column("source", _("source"), help=_("The document the target was handed down in."))
+    source = column("source", _("source document"), help=_("The document the target was handed down in."))
     note = column("note", _("note"))
 
     class Meta(ImportResource.Meta):

@@ -81,7 +81,7 @@ class Target(TimeStampedModel):
 
     year_from = _year_field(_("first year"))
     year_to = _year_field(_("last year"))
-    scope_kind = models.CharField(_("scope"), max_length=8, choices=ScopeKind.choices)
+    scope_kind = models.CharField(_("target scope"), max_length=8, choices=ScopeKind.choices)
     cluster = models.ForeignKey(
         Cluster, on_delete=models.PROTECT, null=True, blank=True, related_name="targets", verbose_name=_("cluster")
     )
@@ -112,7 +112,7 @@ class Target(TimeStampedModel):
         verbose_name=_("set by"),
     )
     source = models.CharField(
-        _("source"), max_length=200, blank=True, help_text=_("The document the target was handed down in.")
+        _("source document"), max_length=200, blank=True, help_text=_("The document the target was handed down in.")
     )
     note = models.TextField(_("note"), blank=True)
 

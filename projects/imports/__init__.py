@@ -27,10 +27,16 @@ IMPORT_KINDS: dict[str, type[ImportResource]] = {
 }
 
 
-
 def register_import_kind(kind: str, resource: type[ImportResource]) -> None:
     """Offer ``resource`` as ``--kind KIND`` of ``import_data``: how the apps above ``projects`` add theirs."""
     IMPORT_KINDS[kind] = resource
 
 
-__all__ = ["IMPORT_KINDS", "register_import_kind", "ParcelResource", "ProjectFundsResource", "ProjectResource", "VisitResource"]
+__all__ = [
+    "IMPORT_KINDS",
+    "register_import_kind",
+    "ParcelResource",
+    "ProjectFundsResource",
+    "ProjectResource",
+    "VisitResource",
+]

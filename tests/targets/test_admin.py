@@ -26,7 +26,14 @@ def test_bureau_staff_add_and_change_a_target_through_the_services(client, world
     user = signed_in(client, Role.BUREAU_STAFF)
     answer = client.post(
         ADD,
-        {"year_from": 2025, "year_to": 2025, "scope_kind": "unit", "unit": "平湖市 商务局", "metric": "visits", "value": "30"},
+        {
+            "year_from": 2025,
+            "year_to": 2025,
+            "scope_kind": "unit",
+            "unit": "平湖市 商务局",
+            "metric": "visits",
+            "value": "30",
+        },
     )
     assert answer.status_code == 302, answer.content.decode()[:2000]
     made = Target.objects.get()
@@ -38,7 +45,9 @@ def test_bureau_staff_add_and_change_a_target_through_the_services(client, world
 
 def test_a_zero_target_is_refused_on_the_admin_form(client, world):
     signed_in(client, Role.BUREAU_STAFF)
-    answer = client.post(ADD, {"year_from": 2025, "year_to": 2025, "scope_kind": "city", "metric": "visits", "value": "0"})
+    answer = client.post(
+        ADD, {"year_from": 2025, "year_to": 2025, "scope_kind": "city", "metric": "visits", "value": "0"}
+    )
     assert answer.status_code == 200
     assert "目标值：目标必须大于零。" in answer.content.decode()
     assert not Target.objects.exists()
@@ -65,8 +74,13 @@ def test_bureau_staff_save_weights(client):
 def test_other_roles_cannot_write_in_the_admin(client, world, role):
     made = target("signed_projects", "5")
     signed_in(client, role)
-    answer = client.post(ADD, {"year_from": 2026, "year_to": 2026, "scope_kind": "city", "metric": "visits", "value": "3"})
+    answer = client.post(
+        ADD, {"year_from": 2026, "year_to": 2026, "scope_kind": "city", "metric": "visits", "value": "3"}
+    )
     assert answer.status_code in (302, 403)
     assert client.post(change_url(made), {"value": "9"}).status_code in (302, 403)
-    assert client.post(reverse("admin:targets_target_delete", args=[made.pk]), {"post": "yes"}).status_code in (302, 403)
+    assert client.post(reverse("admin:targets_target_delete", args=[made.pk]), {"post": "yes"}).status_code in (
+        302,
+        403,
+    )
     assert list(Target.objects.values_list("value", flat=True)) == [Decimal("5")]

@@ -14,9 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_every_table_of_the_app_moves_the_version():
-    declared = {
-        trigger.table for trigger in triggers.DATA_VERSION.objects["postgresql"] if hasattr(trigger, "table")
-    }
+    declared = {trigger.table for trigger in triggers.DATA_VERSION.objects["postgresql"] if hasattr(trigger, "table")}
     tables = {
         model._meta.db_table
         for model in apps.get_app_config("targets").get_models(include_auto_created=True)

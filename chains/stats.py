@@ -15,6 +15,8 @@ Read side only; every figure is computed by the database (PostgreSQL and SQLite 
   its summed tax ÷ its summed land (not an average of the firms' ratios). A firm counts in every
   chain it has a role in, so chain rows need not add up to the city's total.
 - 腾笼换鸟 candidates: the firms graded C or D in a year, least tax per mu first.
+- chain output (the targets' ``chain_output``, issue 17): the industrial output of the firms holding a
+  role in a chain, per chain, cluster (each firm once) or the city (every firm with a role, once).
 """
 
 from decimal import Decimal
@@ -24,6 +26,7 @@ from django.db.models import (
     CharField,
     Count,
     DecimalField,
+    Exists,
     F,
     FloatField,
     Func,
@@ -46,8 +49,10 @@ from .choices import RENEWAL_GRADES, Grade, Town
 from .models import (
     DEFAULT_GRADE_THRESHOLDS,
     Chain,
+    Cluster,
     Enterprise,
     EnterpriseAnnualMetric,
+    EnterpriseChainRole,
     GradeThresholds,
     PerMuGradeScheme,
 )
@@ -240,3 +245,52 @@ def per_mu_by_chain(year: int, *, chain: Chain | None = None) -> list[dict]:
         .annotate(**_group_aggregates())
         .order_by(F("tax_per_mu").desc(nulls_last=True), "sort_order", "code")
     )
+
+
+# ---------------------------------------------------------------- chain output (targets, issue 17)
+
+
+def chain_output_by(years, by: str, *, only=None) -> dict:
+    """Industrial output (万元) of the firms holding a role in a chain: ``{(group, year): output}``, one query.
+
+    ``by`` is ``"chain"`` (group: chain id), ``"cluster"`` (cluster id: a firm with roles in two chains of
+    the cluster counts once) or ``"city"`` (group ``None``: every firm with a role in any chain, once).
+    ``only`` keeps the listed chain or cluster ids. Years without figures are left out.
+    """
+    years = sorted(set(years))
+    metrics = EnterpriseAnnualMetric.objects.filter(year__in=years).order_by()
+    if by == "city":
+        in_a_chain = Exists(EnterpriseChainRole.objects.filter(enterprise=OuterRef("enterprise")))
+        rows = metrics.filter(in_a_chain).values("year").annotate(output=Sum("industrial_output"))
+        return {(None, row["year"]): row["output"] for row in rows}
+    if by == "chain":
+        rows = metrics.filter(enterprise__chain_roles__isnull=False)
+        if only is not None:
+            rows = rows.filter(enterprise__chain_roles__chain__in=list(only))
+        # One role per firm and chain (a unique constraint): the join counts each firm once per chain.
+        rows = rows.values("year", group=F("enterprise__chain_roles__chain")).annotate(output=Sum("industrial_output"))
+        return {(row["group"], row["year"]): row["output"] for row in rows}
+    if by != "cluster":
+        raise ValueError(by)
+    # A firm counts once per cluster: its roles are tested (EXISTS), not joined; one subquery per year.
+    in_cluster = Exists(
+        EnterpriseChainRole.objects.filter(enterprise=OuterRef("enterprise"), chain__cluster=OuterRef(OuterRef("pk")))
+    )
+    clusters = Cluster.objects.order_by()
+    if only is not None:
+        clusters = clusters.filter(pk__in=list(only))
+    sums = {
+        f"y{year}": Subquery(
+            metrics.filter(in_cluster, year=year)
+            .annotate(total=Func(F("industrial_output"), function="SUM", output_field=TOTAL))
+            .values("total")[:1],
+            output_field=TOTAL,
+        )
+        for year in years
+    }
+    result = {}
+    for row in clusters.annotate(**sums).values("pk", *sums):
+        for year in years:
+            if row[f"y{year}"] is not None:
+                result[(row["pk"], year)] = row[f"y{year}"]
+    return result

@@ -7,6 +7,7 @@ with DEBUG on; with ``DJANGO_DEBUG=0`` it refuses to start without a secret key.
 
 import os
 import tempfile
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
@@ -77,6 +78,7 @@ INSTALLED_APPS = [
     "chains",
     "projects",
     "aftercare",
+    "targets",
 ]
 
 MIDDLEWARE = [
@@ -256,6 +258,14 @@ LOGGING = {
 # read-only tokens, which only read (a BI tool's full synchronisation by cursor) and get far more.
 PINGHU_API_RATE = os.environ.get("PINGHU_API_RATE", "2000/hour")
 PINGHU_API_READ_RATE = os.environ.get("PINGHU_API_READ_RATE", "20000/hour")
+
+# Targets (issue 17, docs/statistics.md "Targets"): time progress counts the current month as done from
+# this day of it (monthly reviews are held near the 25th); a target whose completion is more than
+# PINGHU_TARGET_BEHIND_POINTS percentage points below the time progress is "far behind"; the weighted
+# ranking score caps each completion rate at PINGHU_TARGET_SCORE_CAP (1.2 = 120%).
+PINGHU_TARGET_MONTH_DONE_DAY = int(os.environ.get("PINGHU_TARGET_MONTH_DONE_DAY", "25"))
+PINGHU_TARGET_BEHIND_POINTS = Decimal(os.environ.get("PINGHU_TARGET_BEHIND_POINTS", "10"))
+PINGHU_TARGET_SCORE_CAP = Decimal(os.environ.get("PINGHU_TARGET_SCORE_CAP", "1.2"))
 
 # Plausible amounts (issue 15): an amount above its ceiling is refused wherever it is entered
 # (page, admin, API, import); one above its warning line is saved only when the person entering

@@ -25,6 +25,7 @@ urlpatterns = [
     path("api/v1/", include("chains.api.urls")),
     path("api/v1/", include("projects.api.urls")),
     path("api/v1/", include("aftercare.api.urls")),
+    path("api/v1/", include("targets.api.urls")),
     # The schema and its documentation need a login or a token (SPECTACULAR_SETTINGS). The split
     # Swagger view serves its start-up script as a file, which the Content-Security-Policy allows.
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

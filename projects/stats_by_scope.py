@@ -1,0 +1,196 @@
+"""The statistics of ``projects`` grouped by scope (cluster, chain, town, responsible unit) or by month.
+
+For the targets above this app (issue 17): the actuals of every target of a year, whatever their
+number, in a few grouped queries. Nothing is defined here a second time: each function groups the
+aggregates and conditions of the module that defines the figure:
+
+- ``signed_by``: signed projects and signed investment (``projects.stats._signed_aggregates``);
+- ``bands_by``: signed projects per size band (``projects.signed_groups``, ``projects.bands``);
+- ``funds_by``: domestic funds in place and actual foreign investment (``projects.funds_stats``);
+- ``milestones_by``: projects whose start (开工) or production (投产) date falls in the period, by the
+  dates that mark those milestones (``projects.milestone_stats.MILESTONE_REACHED``);
+- ``visits_by``: visits and Saturday person-times (``projects.stats._visit_figures``).
+
+A scope is named by its kind: ``"city"`` (no grouping), ``"cluster"``, ``"chain"``, ``"town"`` or
+``"unit"``; a project's town is ``Project.town``, its unit ``Project.responsible_unit`` (a funds
+record counts for its project's), a visit's unit is its host unit (``InvestmentVisit.host_unit``).
+Visits have no town (they go to firms elsewhere), so ``visits_by(by="town")`` raises ``ValueError``.
+
+Every function returns ``{group value: {figure: value}}``: the cluster or chain id, the town code,
+the unit as written, or ``None`` for the city. ``only`` keeps the listed values of the scope
+(ids, codes or unit names as written); ``monthly=True`` groups by month instead (first day of the
+month as the key), over the scopes ``only`` keeps. Groups without rows are left out.
+"""
+
+import datetime
+
+from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, TruncMonth
+
+from chains.models import Cluster
+
+from .funds_stats import _cents as _funds_cents
+from .funds_stats import _funds_figures, funds_in
+from .milestone_stats import MILESTONE_REACHED
+from .models import InvestmentVisit, Project, VisitDay, VisitDayChain
+from .periods import Period
+from .signed_groups import signed_groups
+from .stats import _cents, _signed_aggregates, _visit_figures
+
+SCOPE_KINDS = ("city", "cluster", "chain", "town", "unit")
+# The field of a project that places it in a scope of each kind.
+PROJECT_SCOPE = {
+    "city": None,
+    "cluster": "chain__cluster",
+    "chain": "chain",
+    "town": "town",
+    "unit": "responsible_unit",
+}
+# The milestones a target can count, by the date that marks each (projects.milestone_stats).
+COUNTED_MILESTONES = ("started", "in_production")
+
+
+def _month(value):
+    return value.date() if isinstance(value, datetime.datetime) else value
+
+
+def _scoped(queryset: QuerySet, field: str | None, *, only, month_of: str | None) -> tuple[QuerySet, bool]:
+    """``queryset`` kept to ``only`` (values of ``field``) and annotated with ``_group``; whether it is grouped."""
+    if only is not None and field is not None:
+        queryset = queryset.filter(**{f"{field}__in": list(only)})
+    if month_of is not None:
+        return queryset.annotate(_group=TruncMonth(month_of)), True
+    if field is not None:
+        return queryset.annotate(_group=F(field)), True
+    return queryset, False
+
+
+def _rows(queryset: QuerySet, grouped: bool, aggregates: dict) -> dict:
+    if not grouped:
+        return {None: queryset.aggregate(**aggregates)}
+    rows = queryset.values("_group").annotate(**aggregates).order_by()
+    return {_month(row.pop("_group")): row for row in rows}
+
+
+def _project_field(by: str, prefix: str = "") -> str | None:
+    if by not in SCOPE_KINDS:
+        raise ValueError(by)
+    field = PROJECT_SCOPE[by]
+    return f"{prefix}{field}" if field else None
+
+
+def signed_by(period: Period, by: str, *, only=None, monthly: bool = False) -> dict:
+    """Signed projects (``signed_projects``) and their investment (``signed_investment``, 万元), one query."""
+    signed = Q(signed_date__range=(period.start, period.end))
+    aggregates = _signed_aggregates(signed=signed)
+    aggregates = {key: aggregates[key] for key in ("signed_projects", "signed_investment")}
+    queryset, grouped = _scoped(
+        Project.objects.filter(signed), _project_field(by), only=only, month_of="signed_date" if monthly else None
+    )
+    return {key: _cents(row) for key, row in _rows(queryset, grouped, aggregates).items()}
+
+
+def bands_by(period: Period, by: str, *, only=None, monthly: bool = False) -> dict:
+    """Per group, ``{"<band>__projects": n, "<band>__investment": amount}`` of the projects signed in the period."""
+    queryset, grouped = _scoped(
+        Project.objects.filter(signed_date__range=(period.start, period.end)),
+        _project_field(by),
+        only=only,
+        month_of="signed_date" if monthly else None,
+    )
+    figures = signed_groups(queryset, "_group" if grouped else None)
+    return {_month(key): row for key, row in figures.items()}
+
+
+def funds_by(period: Period, by: str, *, only=None, monthly: bool = False) -> dict:
+    """Domestic funds in place (``funds_in_place``, 万元), actual foreign investment (``foreign_paid_in``, 万美元)."""
+    queryset, grouped = _scoped(
+        funds_in(period), _project_field(by, "project__"), only=only, month_of="month" if monthly else None
+    )
+    return {key: _funds_cents(row) for key, row in _rows(queryset, grouped, _funds_figures()).items()}
+
+
+def milestones_by(period: Period, by: str, *, only=None, monthly: bool = False) -> dict:
+    """``started_projects`` (construction start date in the period) and ``in_production_projects`` (production
+    start date in the period), in two queries."""
+    result: dict = {}
+    for name in COUNTED_MILESTONES:
+        field = MILESTONE_REACHED[name]
+        queryset, grouped = _scoped(
+            Project.objects.filter(**{f"{field}__range": (period.start, period.end)}),
+            _project_field(by),
+            only=only,
+            month_of=field if monthly else None,
+        )
+        for key, row in _rows(queryset, grouped, {f"{name}_projects": Count("pk")}).items():
+            result.setdefault(key, {f"{other}_projects": 0 for other in COUNTED_MILESTONES}).update(row)
+    return result
+
+
+VISIT_FIGURES = ("visits", "saturday_person_times")
+
+
+def _visit_aggregates(*, rollup: bool) -> dict:
+    figures = _visit_figures(rollup=rollup)
+    return {key: figures[key] for key in VISIT_FIGURES}
+
+
+def _concerning_cluster(**condition) -> Exists:
+    """A visit concerns a chain of the cluster(s) ``condition`` names: it counts once, however many chains."""
+    through = InvestmentVisit.chains.through.objects.filter(investmentvisit=OuterRef("pk"))
+    return Exists(through.filter(**{f"chain__{key}": value for key, value in condition.items()}))
+
+
+def _total(queryset: QuerySet, function: str, field: str) -> Coalesce:
+    """``COUNT`` or ``SUM`` of ``field`` over ``queryset`` as a scalar subquery (0 when it has no rows)."""
+    value = queryset.order_by().annotate(_total=Func(F(field), function=function, output_field=IntegerField()))
+    return Coalesce(Subquery(value.values("_total")[:1], output_field=IntegerField()), Value(0))
+
+
+def _visits_by_cluster(period: Period, only) -> dict:
+    """Per cluster, its visits and Saturday person-times, each visit once, in one query."""
+    visits = InvestmentVisit.objects.filter(
+        _concerning_cluster(cluster=OuterRef(OuterRef("pk"))), date__range=(period.start, period.end)
+    )
+    clusters = Cluster.objects.order_by()
+    if only is not None:
+        clusters = clusters.filter(pk__in=list(only))
+    rows = clusters.annotate(
+        visits=_total(visits, "COUNT", "pk"),
+        saturday_person_times=_total(visits.filter(is_saturday=True), "SUM", "leader_count"),
+    ).values("pk", *VISIT_FIGURES)
+    return {row.pop("pk"): row for row in rows if row["visits"]}
+
+
+def visits_by(period: Period, by: str, *, only=None, monthly: bool = False) -> dict:
+    """Visits (``visits``) and Saturday person-times (``saturday_person_times``), one query.
+
+    The city and chains read the daily rollups (a visit counts once for each chain it concerns); a
+    cluster counts each visit once; a unit is the host unit of the visit.
+    """
+    span = (period.start, period.end)
+    month_of = "date" if monthly else None
+    if by == "town":
+        raise ValueError("visits have no town")
+    if by == "cluster":
+        if not monthly:
+            return _visits_by_cluster(period, only)
+        visits = InvestmentVisit.objects.filter(date__range=span)
+        if only is not None:
+            visits = visits.filter(_concerning_cluster(cluster__in=list(only)))
+        queryset, grouped = _scoped(visits, None, only=None, month_of=month_of)
+        return _rows(queryset, grouped, _visit_aggregates(rollup=False))
+    if by == "unit":
+        queryset, grouped = _scoped(
+            InvestmentVisit.objects.filter(date__range=span), "host_unit", only=only, month_of=month_of
+        )
+        return _rows(queryset, grouped, _visit_aggregates(rollup=False))
+    if by == "chain":
+        queryset, grouped = _scoped(
+            VisitDayChain.objects.filter(date__range=span), "chain", only=only, month_of=month_of
+        )
+    elif by == "city":
+        queryset, grouped = _scoped(VisitDay.objects.filter(date__range=span), None, only=None, month_of=month_of)
+    else:
+        raise ValueError(by)
+    return _rows(queryset, grouped, _visit_aggregates(rollup=True))

@@ -1,0 +1,24 @@
+"""Targets and assessment (目标考核): the app's triggers installed after every migrate."""
+
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class TargetsConfig(AppConfig):
+    """Targets handed down to the city, clusters, chains, towns and units, above ``aftercare`` in the layers."""
+
+    name = "targets"
+    verbose_name = _("Targets and assessment")
+
+    def ready(self) -> None:
+        from projects.imports import register_import_kind
+
+        from .imports import TargetResource
+        from .triggers import install_after_migrate
+
+        # The sheet the city hands down: ``manage.py import_data FILE --kind targets``.
+        register_import_kind("targets", TargetResource)
+
+        # Target edits move the data version that cached pages are keyed on (pinghu.dataversion).
+        post_migrate.connect(install_after_migrate, sender=self, dispatch_uid="targets.install_triggers")

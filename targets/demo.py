@@ -4,9 +4,11 @@ the services like any target, each with the source 演示… so ``--replace`` fi
 For the demo's last year (the end date's year): a city target for every metric, targets for every chain
 (signed projects, signed investment, funds in place), for every town (signed projects, signed investment,
 funds in place, projects started) and for the demo's host units (signed projects, visits), and the year's
-weights. Each value is last year's actual of its scope (``targets.actuals``, the figures the pages show)
-grown by a factor drawn from a generator seeded with the demo's seed, rounded as a review sheet would;
-two towns get targets equal to their actual on the end date (both at 100%: a tie in the ranking). The
+weights. Each value is the year's pace in its scope (the actual on the end date over the months done, by
+``targets.actuals``: the figures the pages show; last year's actual in January) times a factor drawn
+from a generator seeded with the demo's seed, rounded as a review sheet would, so some targets are ahead
+of the time progress and others behind; two towns get signed-projects targets equal to their actual on
+the end date (both at 100%: a tie in the ranking). The
 machine-tool chain also gets the article's goal: output above 250亿元 over 2023–2025 (``DOMAIN.md``).
 Same seed and end date, same targets.
 """
@@ -27,6 +29,7 @@ from .actuals import actuals
 from .choices import Metric, ScopeKind
 from .metrics import METRICS
 from .models import AssessmentWeight, Target
+from .progress import months_elapsed
 from .services import target_create, weight_save
 
 DEMO_MARK = "演示"
@@ -106,32 +109,44 @@ def _create(data: dict) -> int:
     return 1
 
 
+def _expected(current: Decimal, baseline: Decimal, months: int) -> Decimal:
+    """The year's likely figure: this year's pace over the months done, else last year's (January, or nothing yet)."""
+    if months and current > 0:
+        return current * 12 / months
+    return baseline
+
+
 def generate_demo_targets(*, seed: int, end: datetime.date, user=None) -> int:
     """Write the demo's targets and weights for ``end``'s year; returns the number of targets."""
     rng = random.Random(f"targets-{seed}")
     year = end.year
+    months = months_elapsed(year, year, end)
     chains = list(Chain.objects.order_by("sort_order", "pk"))
     specs = _specs(chains)
     baselines = _figures(specs, year - 1, datetime.date(year - 1, 12, 31))
-    town_signed = [
-        {"scope_kind": ScopeKind.TOWN, "town": town, "metric": Metric.SIGNED_PROJECTS} for town in Town.values
-    ]
-    current = dict(zip(Town.values, _figures(town_signed, year, end), strict=True))
-    tied = _tied_towns(rng, current)
+    currents = _figures(specs, year, end)
+    town_signed = {
+        spec["town"]: actual
+        for spec, actual in zip(specs, currents, strict=True)
+        if spec["scope_kind"] == ScopeKind.TOWN and spec["metric"] == Metric.SIGNED_PROJECTS
+    }
+    tied = _tied_towns(rng, town_signed)
     source = DEMO_SOURCE.format(year=year)
     created = 0
     with attributed_to(user, DEMO_REASON):
-        for spec, baseline in zip(specs, baselines, strict=True):
+        for spec, baseline, current in zip(specs, baselines, currents, strict=True):
             metric = spec["metric"]
-            factor = Decimal(rng.randint(85, 135)) / 100  # some targets easy, most a stretch
+            # Around the year's pace: some targets within reach, most a stretch, a few far off.
+            factor = Decimal(rng.randint(85, 140)) / 100
+            expected = _expected(current, baseline, months)
             if spec["scope_kind"] == ScopeKind.TOWN and metric == Metric.SIGNED_PROJECTS and spec["town"] in tied:
-                value = current[spec["town"]]
-            elif baseline > 0:
-                value = _rounded(baseline * factor, metric)
+                value = current  # two towns exactly at 100%: a tie in the ranking
+            elif expected > 0:
+                value = _rounded(expected * factor, metric)
             elif spec["scope_kind"] == ScopeKind.CITY:
                 value = FALLBACK.get(metric, _rounded(Decimal("10") * factor, metric))
             else:
-                continue  # nothing last year in this scope: no target handed down
+                continue  # no figure in this scope: no target handed down
             data = {**spec, "year": year, "value": value, "source": source, "note": DEMO_REASON}
             created += _create(data)
         cnc = Chain.objects.filter(code="cnc").first()

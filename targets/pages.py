@@ -12,7 +12,6 @@ from decimal import Decimal
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from chains.models import EnterpriseAnnualMetric
@@ -98,9 +97,7 @@ def order_rows(rows: list[TargetProgress]) -> list[TargetProgress]:
 
 def figure(value: Decimal, decimals: int) -> str:
     """A target's or actual's figure in its unit, grouped (2 decimals for amounts, none for counts)."""
-    return number_format(
-        Decimal(value).quantize(Decimal(1).scaleb(-decimals)), decimal_pos=decimals, force_grouping=True
-    )
+    return f"{Decimal(value):,.{decimals}f}"
 
 
 def scope_text(row: TargetProgress) -> str:

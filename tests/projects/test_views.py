@@ -71,8 +71,13 @@ def test_pages_render_in_english_on_request(client, seeded, official):
     assert "Industrial-chain dashboard" in content
 
 
-@pytest.mark.parametrize("url", ["/", "/chains/nev/"])
-def test_dashboard_and_chain_page_query_budget(client, seeded, official, url, django_assert_max_num_queries):
+# The pages' own 26 (22 for a chain), plus the panels other apps register (pinghu.panels), computed cold: the
+# targets' "目标完成" (targets.panels) reads the data version and the year's targets, then each source of the
+# metrics shown once: the dashboard's city targets cover every metric (signed, bands, funds, milestones 2,
+# visits, output: 7, so 9 in all), the demo's chain targets signed projects and investment and funds in place
+# (signed, funds: 4 in all). Neither grows with the targets or the rows (tests/targets/test_pages.py).
+@pytest.mark.parametrize("url, budget", [("/", 26 + 9), ("/chains/nev/", 22 + 4)])
+def test_dashboard_and_chain_page_query_budget(client, seeded, official, url, budget, django_assert_max_num_queries):
     call_command("generate_demo_data", "--projects", "40", "--visits", "40", "--seed", "1", stdout=StringIO())
     with CaptureQueriesContext(connection) as small:
         assert client.get(url, {"period": "year"}).status_code == 200
@@ -81,9 +86,9 @@ def test_dashboard_and_chain_page_query_budget(client, seeded, official, url, dj
     )
     # 26: the funds in place cards (one aggregate), the article's Saturday figures (Saturday projects
     # engaged, top-official person-times: two more) and the 规模分档 panel (one) joined the 22 of before.
-    with django_assert_max_num_queries(26):
+    with django_assert_max_num_queries(budget):
         assert client.get(url, {"period": "year"}).status_code == 200
-    assert len(small.captured_queries) <= 26
+    assert len(small.captured_queries) <= budget
 
 
 @pytest.mark.parametrize("url", ["/visits/", "/projects/", "/signing-events/"])

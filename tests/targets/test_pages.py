@@ -39,7 +39,8 @@ def staff(client):
 def targets(world):
     """City: 4 signed projects (by 30 June: P1, P4 = 2, 50%; time progress 6/12 = 50%: ahead, gap 0).
     Towns, signed projects: 当湖 2 (P1: 50%), 钟埭 2 (P2 in July: 50% at year end, 0% in June), 新埭 1 (none: 0%).
-    At the year's end 当湖 and 钟埭 tie at rank 1, 新埭 is 3rd. Chain A's funds in place: 1,200 万元 (600 by year end)."""
+    At the year's end 当湖 and 钟埭 tie at rank 1, 新埭 is 3rd.
+    Chain A's funds in place: 1,200 万元 (600 by year end)."""
     return {
         "city": target("signed_projects", "4"),
         "danghu": target("signed_projects", "2", scope_kind="town", town="当湖街道"),
@@ -119,7 +120,7 @@ def test_status_colours(client, official, targets):
     by_pk = {item.target.pk: item for item in response.context["rows"]}
     # Year end: time progress 100%. City 3/4 = 75% (25 points behind: red); 新埭 0% red; 当湖 50% red.
     assert by_pk[targets["city"].pk].colour == "danger"
-    # Chain A funds 600 / 1,200 = 50% far behind at year end; by 31 July: 500+... (P1 Jan, Jun, Jul: 600): 50% vs 58.33%.
+    # Chain A's funds by 31 July (P1: January 100, June 200, July 300 = 600 of 1,200): 50% against 7/12 = 58.33%.
     july = client.get("/targets/?year=2025&as_of=2025-07-31").context["rows"]
     chain_row = next(item for item in july if item.target.pk == targets["chain_a"].pk)
     assert (chain_row.row.completion, chain_row.row.time_progress, chain_row.colour) == (
@@ -159,7 +160,7 @@ def test_nonsense_parameters_fall_back(client, official, targets):
     assert response.context["day"].year == timezone.localdate().year and response.context["kind"] is None
 
 
-def test_detail_trend_and_rows_behind(client, official, targets):
+def test_detail_trend_and_rows_behind(client, official, world, targets):
     response = client.get(f"/targets/{targets['city'].pk}/?{JUNE}")
     assert response.status_code == 200
     chart = response.context["chart"]
@@ -170,7 +171,7 @@ def test_detail_trend_and_rows_behind(client, official, targets):
     names = [entry["name"] for entry in response.context["entries"]]
     assert sorted(names) == ["P1", "P4"]
     content = response.content.decode()
-    assert f"/projects/{targets['city'].pk and response.context['entries'][0]['link'].split('/')[2]}/" in content
+    assert f'href="/projects/{world["p1"].pk}/"' in content and f'href="/projects/{world["p4"].pk}/"' in content
     assert 'id="targets-trend-data"' in content
 
 

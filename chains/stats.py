@@ -15,6 +15,8 @@ Read side only; every figure is computed by the database (PostgreSQL and SQLite 
   its summed tax ÷ its summed land (not an average of the firms' ratios). A firm counts in every
   chain it has a role in, so chain rows need not add up to the city's total.
 - 腾笼换鸟 candidates: the firms graded C or D in a year, least tax per mu first.
+- chain output (the targets' ``chain_output``, issue 17): the industrial output of the firms holding a
+  role in a chain, per chain, cluster (each firm once) or the city (every firm with a role, once).
 """
 
 from decimal import Decimal

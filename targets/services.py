@@ -69,6 +69,8 @@ def target_update(
     """Change a target's fields (the change is in its history); refused if stale (``expected_version``)."""
     _check_may(by, "targets.change_target")
     values = dict(data)
+    if "year_to" in values and values["year_to"] is None:
+        values["year_to"] = values.get("year_from", target.year_from)  # empty: a one-year target
     if "year_from" in values and "year_to" not in values and target.year_from == target.year_to:
         values["year_to"] = values["year_from"]  # a one-year target stays one year
     for name in ("town", "unit", "source", "note"):

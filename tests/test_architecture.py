@@ -1,4 +1,4 @@
-"""The apps stand in layers and import only downward: aftercare → projects → chains → pinghu.
+"""The apps stand in layers and import only downward: targets → aftercare → projects → chains → pinghu.
 
 Read from the code itself (every ``import`` of every module, migrations and all), so the drawing
 in the README cannot drift from what the code does. Templates are checked for ``{% url %}`` names

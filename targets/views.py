@@ -18,6 +18,7 @@ from pinghu.permissions import EXPORT, may, readable
 from . import pages
 from .choices import Metric, ScopeKind
 from .models import Target
+from .progress import time_progress
 from .selectors import monthly_trend, rankings, rows_behind, target_progress, weights_of_year
 
 READ = "targets.view_target"
@@ -68,7 +69,8 @@ def target_list(request: HttpRequest) -> HttpResponse:
         "kind": kind,
         "kinds": ScopeKind.choices,
         "query": query_without_page(request),
-        "time_progress": rows[0].row.time_progress if rows else None,
+        # The year's own time progress (a multi-year target's differs: its row shows its own).
+        "time_progress": time_progress(day.year, day.year, day.as_of),
         "chart": pages.bars_chart(chart_rows) if chart_rows else None,
     }
     return render(request, "targets/target_list.html", context)

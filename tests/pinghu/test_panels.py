@@ -15,6 +15,11 @@ def registry(monkeypatch):
     return panels
 
 
+def use_templates_in(folder, settings):
+    engine = settings.TEMPLATES[0]
+    settings.TEMPLATES = [{**engine, "DIRS": [folder, *engine["DIRS"]]}]  # a new value: the engines reload
+
+
 def request_for(user):
     request = RequestFactory().get("/")
     request.user = user
@@ -22,7 +27,7 @@ def request_for(user):
 
 
 def test_panels_render_in_order_with_their_context(registry, tmp_path, settings):
-    settings.TEMPLATES[0]["DIRS"] = [tmp_path, *settings.TEMPLATES[0]["DIRS"]]
+    use_templates_in(tmp_path, settings)
     (tmp_path / "one.html").write_text("<p>one {{ value }}</p>")
     (tmp_path / "two.html").write_text("<p>two {{ value }}</p>")
     registry.add_panel("page", "b", template="one.html", context=lambda request, **kw: {"value": kw["x"]}, order=2)
@@ -35,7 +40,7 @@ def test_panels_render_in_order_with_their_context(registry, tmp_path, settings)
 
 
 def test_a_panel_needing_a_permission_is_left_out_without_it(registry, tmp_path, settings):
-    settings.TEMPLATES[0]["DIRS"] = [tmp_path, *settings.TEMPLATES[0]["DIRS"]]
+    use_templates_in(tmp_path, settings)
     (tmp_path / "one.html").write_text("<p>secret</p>")
     called = []
     registry.add_panel(

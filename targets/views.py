@@ -5,6 +5,7 @@ those of ``targets.selectors`` as of the ``?as_of=`` day, so "where were we at t
 """
 
 import datetime
+from collections import Counter
 
 from django.db.models import Max, Min
 from django.http import Http404, HttpRequest, HttpResponse
@@ -116,27 +117,31 @@ def ranking(request: HttpRequest) -> HttpResponse:
     metrics = _ranking_metrics(rows)
     weights = weights_of_year(day.year)
     labels = dict(Metric.choices)
+    metric_ties = {metric: _tied(row.ranks.get(metric) for row in rows) for metric in metrics}
     context = {
         **_common(request, day),
         "kind": kind,
         "kinds": [(ScopeKind.TOWN, ScopeKind.TOWN.label), (ScopeKind.UNIT, ScopeKind.UNIT.label)],
         "metrics": [{"metric": metric, "label": labels[metric], "weight": weights[metric]} for metric in metrics],
         "rows": [
-            {"row": row, "cells": [(row.progress.get(metric), row.ranks.get(metric)) for metric in metrics]}
+            {
+                "row": row,
+                "cells": [
+                    (row.progress.get(metric), row.ranks.get(metric), row.ranks.get(metric) in metric_ties[metric])
+                    for metric in metrics
+                ],
+            }
             for row in rows
         ],
-        "tied": _tied(rows),
+        "tied": _tied(row.rank for row in rows),
     }
     return render(request, "targets/ranking.html", context)
 
 
-def _tied(rows) -> set:
-    """The score ranks shared by more than one row (shown as 并列)."""
-    seen: dict = {}
-    for row in rows:
-        if row.rank is not None:
-            seen[row.rank] = seen.get(row.rank, 0) + 1
-    return {rank for rank, count in seen.items() if count > 1}
+def _tied(ranks) -> set:
+    """The ranks shared by more than one row (shown as 并列)."""
+    counts = Counter(rank for rank in ranks if rank is not None)
+    return {rank for rank, count in counts.items() if count > 1}
 
 
 @readable(READ)

@@ -44,4 +44,13 @@ def test_panel_targets_page_and_trend_render(open_page, live_server, official, v
     assert page.locator("#rows-behind").is_visible()
     assert no_sideways_overflow(page)
     screenshot(page, f"target-detail-{name}")
+
+    page.goto(f"{live_server.url}/targets/rankings/")
+    page.wait_for_selector("#ranking-table")
+    assert page.locator("#ranking-table [data-metric-tied]").count() >= 2  # the demo's tie in signed projects
+    assert no_sideways_overflow(page)
+    screenshot(page, f"targets-ranking-{name}")
+    page.locator("#ranking-table tbody th a").first.click()
+    page.wait_for_selector("#town-standing")
+    assert no_sideways_overflow(page)
     assert page.console_errors == []

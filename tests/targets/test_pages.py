@@ -137,7 +137,7 @@ def test_ranking_shows_tied_ranks_and_the_weights(client, official, targets):
     assert rows == [("当湖街道", 1), ("钟埭街道", 1), ("新埭镇", 3)]
     assert response.context["tied"] == {1}
     content = response.content.decode()
-    assert content.count("data-tied") == 2
+    assert content.count("data-tied") == 2 and content.count("data-metric-tied") == 2
     assert 'data-weight="signed_projects"' in content
     assert "/targets/towns/%E5%BD%93%E6%B9%96%E8%A1%97%E9%81%93/" in content or "/targets/towns/当湖街道/" in content
     june = client.get(f"/targets/rankings/?{JUNE}").context["rows"]
@@ -280,3 +280,18 @@ def test_panel_queries_do_not_grow_with_targets_or_rows(client, official, world,
     with CaptureQueriesContext(connection) as warm:
         client.get("/")
     assert len(warm.captured_queries) < every
+
+
+def test_detail_of_visits_and_output_targets_link_to_the_firms(client, official, world):
+    visits = target("visits", "6")
+    output = target("chain_output", "50000", scope_kind="chain", chain=world["a"])
+    response = client.get(f"/targets/{visits.pk}/?year=2025&as_of=2025-12-31")
+    entries = response.context["entries"]
+    assert [entry["day"] for entry in entries] == [D(2025, 3, 1), D(2025, 3, 3), D(2025, 7, 5)]
+    assert [entry["figure"] for entry in entries] == [3, 1, 2]  # the leaders on each visit
+    assert all(entry["link"].startswith("/enterprises/") for entry in entries)
+    response = client.get(f"/targets/{output.pk}/?year=2025&as_of=2025-12-31")
+    (entry,) = response.context["entries"]  # E1's 2025 figures: 25,000 万元 of 50,000
+    assert (entry["detail"], entry["figure"]) == ("2025", Decimal("25000"))
+    assert entry["link"].startswith("/enterprises/")
+    assert response.context["item"].row.completion == Decimal("0.5")

@@ -295,3 +295,27 @@ def test_detail_of_visits_and_output_targets_link_to_the_firms(client, official,
     assert (entry["detail"], entry["figure"]) == ("2025", Decimal("25000"))
     assert entry["link"].startswith("/enterprises/")
     assert response.context["item"].row.completion == Decimal("0.5")
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_page_queries_do_not_grow_with_targets_or_rows(client, official, world, targets):
+    urls = [
+        "/targets/?year=2025&as_of=2025-12-31",
+        "/targets/rankings/?year=2025&as_of=2025-12-31",
+        f"/targets/{targets['city'].pk}/?year=2025&as_of=2025-12-31",
+        "/targets/towns/当湖街道/?year=2025&as_of=2025-12-31",
+    ]
+    before = [_queries(client, url) for url in urls]
+    for n in range(12):
+        ProjectFactory(chain=world["b"], stage="signed", signed_date=D(2025, 1 + n, 1), town="曹桥街道")
+    for town in ("曹桥街道", "新仓镇", "广陈镇"):
+        target("signed_projects", "3", scope_kind="town", town=town)
+        target("signed_investment", "3000", scope_kind="town", town=town)
+    for chain in ("b", "c"):
+        target("funds_in_place", "500", scope_kind="chain", chain=world[chain])
+    assert [_queries(client, url) for url in urls] == before

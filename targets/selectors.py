@@ -20,6 +20,17 @@ Signatures (stable; pages, exports and the API build on them):
   that the actual counts (``targets.actuals``).
 - ``parse_scope(text) -> (scope_kind, scope)``: ``"city"``, ``"cluster:<code>"``, ``"chain:<code>"``,
   ``"town:<code or name>"``, ``"unit:<name>"``; ``ValueError`` when unknown.
+- ``progress_of(target, actual, as_of) -> TargetProgress``: the figures of one target given its actual
+  (no query; ``rank`` left ``None``).
+
+``TargetProgress``: ``target``, ``as_of``, ``period_start``/``period_end`` (``None`` before the target's
+first year), ``actual`` (Decimal, in ``unit``), ``completion`` and ``time_progress`` (fractions, four
+places: 0.4600 = 46%), ``gap_points`` (percentage points, two places), ``status``
+(``targets.choices.ProgressStatus``), ``unit`` (``MetricUnit``), ``rank``; properties ``metric``,
+``scope`` (code, town or unit; "" for the city) and ``remaining``. ``RankingRow``: ``scope``, ``label``,
+``progress`` and ``ranks`` per metric, ``score``, ``rank``. ``TrendPoint``: ``month``, ``day``,
+``actual``, ``completion``, ``time_progress``. Metric definitions, units and labels:
+``targets.metrics.METRICS``; the arithmetic: ``targets.progress``.
 """
 
 import datetime
@@ -43,6 +54,7 @@ __all__ = [
     "TrendPoint",
     "monthly_trend",
     "parse_scope",
+    "progress_of",
     "rankings",
     "rows_behind",
     "target_progress",

@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from chains.models import Chain, Cluster
 from pinghu.api.serializers import StrictFieldsMixin
+from projects.periods import EARLIEST, LATEST
 
 from ..choices import Metric, ProgressStatus, ScopeKind
 from ..metrics import METRICS
@@ -129,6 +130,13 @@ class TargetStatsQuerySerializer(StrictFieldsMixin, serializers.Serializer):
         ),
     )
     metric = serializers.ChoiceField(choices=Metric.choices, required=False, help_text=_("Only this metric."))
+
+    def validate_as_of(self, value):
+        if not EARLIEST <= value <= LATEST:
+            raise serializers.ValidationError(
+                _("Dates must lie between %(earliest)s and %(latest)s.") % {"earliest": EARLIEST, "latest": LATEST}
+            )
+        return value
 
 
 class TargetProgressSerializer(serializers.Serializer):

@@ -2,6 +2,8 @@
 
 import datetime
 
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -10,10 +12,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from pinghu.api.concurrency import CONDITIONAL_ERRORS, IF_MATCH
+from pinghu.api.export import Column, ExportMixin, labels
 from pinghu.api.viewsets import ERRORS, READ_ERRORS, WriteViewSet
 from pinghu.querystrings import without_format
 
-from ..choices import ScopeKind
+from ..choices import Metric, ScopeKind
 from ..filters import AssessmentWeightFilterSet, TargetFilterSet
 from ..models import AssessmentWeight, Target
 from ..selectors import parse_scope, target_progress
@@ -30,7 +33,10 @@ from .serializers import (
 @extend_schema_view(
     list=extend_schema(
         summary=_("List targets (目标任务)"),
-        description=_("Targets handed down to the city, clusters, chains, towns and units. The metrics:\n")
+        description=_(
+            "Targets handed down to the city, clusters, chains, towns and units; ?format=csv or ?format=xlsx "
+            "exports the columns the targets import reads back. The metrics:\n"
+        )
         + METRIC_DEFINITIONS,
     ),
     retrieve=extend_schema(summary=_("One target")),
@@ -52,13 +58,30 @@ from .serializers import (
     ),
     destroy=extend_schema(summary=_("Delete a target (its history keeps it)"), responses={204: None, **ERRORS}),
 )
-class TargetViewSet(mixins.DestroyModelMixin, WriteViewSet):
-    queryset = Target.objects.select_related("cluster", "chain", "set_by")
+class TargetViewSet(ExportMixin, mixins.DestroyModelMixin, WriteViewSet):
+    # The scope's name as the import reads it back: the chain's or cluster's code, the town, the unit.
+    queryset = Target.objects.select_related("cluster", "chain", "set_by").annotate(
+        scope_name=Coalesce(
+            F("chain__code"), F("cluster__code"), NullIf(F("town"), Value("")), NullIf(F("unit"), Value("")), Value("")
+        )
+    )
     serializer_class = TargetSerializer
     filterset_class = TargetFilterSet
     search_fields = ["unit", "source", "note"]
     ordering_fields = ["year_from", "year_to", "scope_kind", "metric", "value", "updated_at"]
     ordering = ["-year_from", "scope_kind", "metric", "id"]
+    export_name = "targets"
+    # The columns of the "targets" import (targets.imports.TargetResource), so an export re-imports.
+    export_columns = [
+        Column("year_from", _("first year")),
+        Column("year_to", _("last year")),
+        Column("scope_kind", _("target scope"), labels(ScopeKind.choices)),
+        Column("scope_name", _("scope name")),
+        Column("metric", _("metric"), labels(Metric.choices)),
+        Column("value", _("target value")),
+        Column("source", _("source document")),
+        Column("note", _("note")),
+    ]
 
     def perform_destroy(self, instance):
         target_delete(target=instance, by=self.request.user)

@@ -154,6 +154,8 @@ def test_stats_by_hand(api_client, world):
     assert chain["as_of"] == "2025-06-30"
     assert client.get(STATS, {"scope": "chain:nowhere"}).status_code == 400
     assert client.get(STATS, {"colour": "red"}).status_code == 400
+    assert client.get(STATS, {"as_of": "1900-01-01"}).status_code == 400
+    assert client.get(STATS, {"year": "1900"}).status_code == 400
 
 
 def test_stats_default_day_of_a_past_year(api_client, world):

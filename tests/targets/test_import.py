@@ -111,3 +111,19 @@ def test_import_data_offers_the_kind(world, bureau, tmp_path):
     assert not Target.objects.exists()
     call_command("import_data", str(path), kind="targets", user="bureau")
     assert Target.objects.count() == 6
+
+
+def test_the_export_re_imports_without_changing_anything(world, bureau, api_client):
+    from pinghu.services import api_token_issue
+
+    run_import(TargetResource(), sheet(*good_rows()), "目标.xlsx", user=bureau, dry_run=False)
+    _token, key = api_token_issue(user=bureau, scope="read")
+    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
+    answer = api_client.get("/api/v1/targets/", {"format": "csv"})
+    assert answer.status_code == 200
+    exported = b"".join(answer.streaming_content)
+    assert "产业链产值" in exported.decode("utf-8-sig")
+    report = run_import(TargetResource(), exported, "导出.csv", user=bureau, dry_run=False)
+    assert report.ok, report.problems
+    assert report.totals.get("skip") == 6
+    assert Target.objects.count() == 6

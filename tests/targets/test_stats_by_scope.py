@@ -1,0 +1,74 @@
+"""The grouped statistics the targets read agree with the statistics they group (one definition, not two)."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from chains.stats import chain_output_by
+from projects import band_stats, funds_stats, stats, stats_by_scope
+from projects.periods import Period
+
+D = datetime.date
+YEAR = Period(D(2025, 1, 1), D(2025, 12, 31))
+
+
+def test_signed_by_chain_and_cluster_agree_with_signed_by_chain(world):
+    by_chain = stats_by_scope.signed_by(YEAR, "chain")
+    for row in stats.signed_by_chain(YEAR):
+        found = by_chain.get(row["pk"], {"signed_projects": 0, "signed_investment": Decimal("0")})
+        assert (found["signed_projects"], found["signed_investment"]) == (
+            row["signed_projects"],
+            row["signed_investment"],
+        )
+    by_cluster = stats_by_scope.signed_by(YEAR, "cluster")
+    assert by_cluster[world["x"].pk] == {"signed_projects": 2, "signed_investment": Decimal("162000.00")}
+    city = stats.signed_summary(YEAR)
+    assert stats_by_scope.signed_by(YEAR, "city")[None] == {
+        "signed_projects": city["signed_projects"],
+        "signed_investment": city["signed_investment"],
+    }
+
+
+def test_bands_by_town_agree_with_bands_by_town(world):
+    grouped = stats_by_scope.bands_by(YEAR, "town")
+    for row in band_stats.bands_by_town(YEAR):
+        for band in row["bands"]:
+            assert grouped.get(row["code"], {}).get(f"{band['band']}__projects", 0) == band["signed_projects"]
+
+
+def test_funds_by_chain_and_town_agree(world):
+    assert stats_by_scope.funds_by(YEAR, "chain") == funds_stats.funds_by_chain(YEAR)
+    towns = {row.pop("town"): row for row in funds_stats.funds_by_town(YEAR)}
+    for town, row in stats_by_scope.funds_by(YEAR, "town").items():
+        row.pop("label", None)
+        assert {key: row[key] for key in ("funds_in_place", "foreign_paid_in")} == {
+            key: towns[town][key] for key in ("funds_in_place", "foreign_paid_in")
+        }
+
+
+def test_visits_agree_with_visit_summary(world):
+    for by, scope in (("chain", "a"), ("cluster", "x")):
+        found = stats_by_scope.visits_by(YEAR, by)[world[scope].pk]
+        summary = stats.visit_summary(YEAR, **{by: world[scope]})
+        assert found == {key: summary[key] for key in ("visits", "saturday_person_times")}
+    assert stats_by_scope.visits_by(YEAR, "city")[None] == {"visits": 3, "saturday_person_times": 5}
+    with pytest.raises(ValueError):
+        stats_by_scope.visits_by(YEAR, "town")
+
+
+def test_milestones_by_month(world):
+    assert stats_by_scope.milestones_by(YEAR, "city", monthly=True) == {
+        D(2025, 2, 1): {"started_projects": 1, "in_production_projects": 0},
+        D(2025, 5, 1): {"started_projects": 1, "in_production_projects": 0},
+        D(2025, 8, 1): {"started_projects": 0, "in_production_projects": 1},
+    }
+
+
+def test_chain_output_counts_a_firm_once_per_cluster(world):
+    assert chain_output_by([2024, 2025], "cluster", only=[world["x"].pk]) == {
+        (world["x"].pk, 2024): Decimal("20000"),
+        (world["x"].pk, 2025): Decimal("25000"),
+    }
+    by_chain = chain_output_by([2025], "chain")
+    assert (by_chain[(world["a"].pk, 2025)], by_chain[(world["b"].pk, 2025)]) == (Decimal("25000"), Decimal("25000"))

@@ -179,7 +179,7 @@ def behind_entry(row) -> dict:
             "day": row.signed_date,
             "name": row.name,
             "detail": row.chain.name if row.chain_id else "",
-            "figure": row.total_investment,
+            "figure": figure(row.total_investment, 2) if row.total_investment is not None else None,
             "link": _url("projects:project-detail", row.pk),
         }
     if isinstance(row, ProjectFunds):
@@ -205,10 +205,23 @@ def behind_entry(row) -> dict:
             "day": None,
             "name": row.enterprise.name,
             "detail": str(row.year),
-            "figure": row.industrial_output,
+            "figure": figure(row.industrial_output, 2) if row.industrial_output is not None else None,
             "link": _url("aftercare:enterprise-detail", row.enterprise_id),
         }
     return {"day": None, "name": str(row), "detail": "", "figure": None, "link": None}
+
+
+# The drill-down's order: by date (a per-mu list keeps the selector's, largest output first).
+BEHIND_ORDER = {
+    Project: ("signed_date", "pk"),
+    ProjectFunds: ("month", "project__name", "pk"),
+    InvestmentVisit: ("date", "pk"),
+}
+
+
+def ordered_behind(queryset):
+    order = BEHIND_ORDER.get(queryset.model)
+    return queryset.order_by(*order) if order else queryset
 
 
 def behind_heading(row_model) -> str:

@@ -87,7 +87,7 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
     progress = next(
         row for row in target_progress(year, day.as_of, scope_kind=target.scope_kind) if row.target.pk == target.pk
     )
-    behind = rows_behind(target, day.as_of)
+    behind = pages.ordered_behind(rows_behind(target, day.as_of))
     page = paginate(request, behind)
     context = {
         **_common(request, day),

@@ -168,8 +168,8 @@ def test_detail_trend_and_rows_behind(client, official, world, targets):
     assert chart["completion"] == [0.0, 0.0, 25.0, 25.0, 25.0, 50.0]
     assert chart["time_progress"][-1] == 50.0 and chart["time_progress"][0] == pytest.approx(8.33)
     assert response.context["count"] == 2
-    names = [entry["name"] for entry in response.context["entries"]]
-    assert sorted(names) == ["P1", "P4"]
+    assert [entry["name"] for entry in response.context["entries"]] == ["P1", "P4"]  # by signed date
+    assert response.context["entries"][1]["figure"] == "3,000.00"
     content = response.content.decode()
     assert f'href="/projects/{world["p1"].pk}/"' in content and f'href="/projects/{world["p4"].pk}/"' in content
     assert 'id="targets-trend-data"' in content
@@ -292,7 +292,7 @@ def test_detail_of_visits_and_output_targets_link_to_the_firms(client, official,
     assert all(entry["link"].startswith("/enterprises/") for entry in entries)
     response = client.get(f"/targets/{output.pk}/?year=2025&as_of=2025-12-31")
     (entry,) = response.context["entries"]  # E1's 2025 figures: 25,000 万元 of 50,000
-    assert (entry["detail"], entry["figure"]) == ("2025", Decimal("25000"))
+    assert (entry["detail"], entry["figure"]) == ("2025", "25,000.00")
     assert entry["link"].startswith("/enterprises/")
     assert response.context["item"].row.completion == Decimal("0.5")
 

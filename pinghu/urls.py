@@ -37,4 +37,5 @@ urlpatterns = [
     path("", include("chains.urls")),
     path("", include("projects.urls")),
     path("", include("aftercare.urls")),
+    path("", include("targets.urls")),
 ]

@@ -9,7 +9,7 @@ constraints check the result.
 
 import datetime
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils import timezone
@@ -20,6 +20,7 @@ from chains.names import firm_name_key
 from pinghu.history import delete_with_history, raw_delete, record_history
 
 from .choices import PIPELINE, STAGE_DATE_FIELDS, ProjectSource, ProjectStage
+from .demo_apps import delete_registered, generate_registered
 from .demo_facts import fortune500_from, industry_leader_of, level_of
 from .demo_funds import demo_funds
 from .demo_land import delete_demo_parcels, generate_demo_parcels
@@ -82,6 +83,8 @@ class DemoCounts:
     funds_records: int = 0
     parcels: int = 0
     land_renewals: int = 0
+    # Rows the apps above wrote (projects.demo_apps): generator name → rows.
+    extra: dict = field(default_factory=dict)
 
 
 def demo_data_exists() -> bool:
@@ -115,6 +118,7 @@ def delete_demo_data(*, user=None) -> None:
     """
     rows = _demo_rows()
     with rollups_deferred():
+        delete_registered(user=user)  # the apps above (projects.demo_apps) may name demo rows
         delete_demo_parcels(user=user)  # they name demo projects and firms
         delete_with_history(rows["visit_leaders"], reason=DEMO_REASON, user=user)
         delete_with_history(rows["visit_projects"], reason=DEMO_REASON, user=user)
@@ -357,7 +361,8 @@ def generate_demo_data(
 ) -> DemoCounts:
     """Write a synthetic data set over every chain, town and stage of the last two years up to ``end_date``.
 
-    One transaction; a bulk load, so the rollups are rebuilt once at its end.
+    One transaction; a bulk load, so the rollups are rebuilt once at its end. The apps above write their demo
+    rows after it (``projects.demo_apps``), each in a transaction of its own.
     """
     with rollups_deferred():
         generator = _Generator(seed=seed, end_date=end_date or timezone.localdate())
@@ -387,4 +392,6 @@ def generate_demo_data(
         generator.counts.parcels, generator.counts.land_renewals = generate_demo_parcels(
             seed=seed, end=generator.end, enterprises=enterprises, projects=created_projects, user=user
         )
-        return generator.counts
+    # After the rollups are rebuilt: the apps above may read figures (the demo's targets are set from them).
+    generator.counts.extra = generate_registered(seed=seed, end=generator.end, user=user)
+    return generator.counts

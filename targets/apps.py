@@ -15,6 +15,7 @@ class TargetsConfig(AppConfig):
         from projects.imports import register_import_kind
 
         from .imports import TargetResource
+        from .registrations import register_pages
         from .triggers import install_after_migrate
 
         # The sheet the city hands down: ``manage.py import_data FILE --kind targets``.
@@ -22,3 +23,6 @@ class TargetsConfig(AppConfig):
 
         # Target edits move the data version that cached pages are keyed on (pinghu.dataversion).
         post_migrate.connect(install_after_migrate, sender=self, dispatch_uid="targets.install_triggers")
+
+        # Menu entries, the panels on the dashboard and chain pages, the demo's targets (targets.registrations).
+        register_pages()

@@ -12,7 +12,7 @@ from django.contrib import admin
 from django.shortcuts import resolve_url
 from django.utils.formats import number_format
 
-from pinghu import figures, navigation, permissions
+from pinghu import figures, navigation, panels, permissions
 from pinghu.api.export import yes_no_unknown
 from pinghu.choices import UNKNOWN_LABEL
 
@@ -76,3 +76,9 @@ def main_menu(context) -> list[dict]:
 def home_url() -> str:
     """The site's home page: where signing in lands (``LOGIN_REDIRECT_URL``)."""
     return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+@register.simple_tag(takes_context=True)
+def page_panels(context, page: str, **kwargs):
+    """``{% page_panels "dashboard" %}``: the panels other apps registered for this page (``pinghu.panels``)."""
+    return panels.render_panels(page, context["request"], **kwargs)

@@ -34,6 +34,8 @@ def test_a_superuser_sees_every_entry_in_menu_order(admin_client):
             "projects:project-list",
             "projects:signing-event-list",
             "aftercare:issue-list",
+            "targets:target-list",
+            "targets:ranking",
             "chains:per-mu",
             "aftercare:my-firms",
             "projects:overdue",
@@ -52,6 +54,11 @@ def test_entries_needing_a_permission_are_shown_only_with_it(client):
     links = menu_links(client)
     assert reverse("chains:per-mu") in links
     assert reverse("projects:visit-new") not in links
+    assert reverse("targets:target-list") not in links
+
+    user.user_permissions.add(Permission.objects.get(codename="view_target"))
+    links = menu_links(client)
+    assert reverse("targets:target-list") in links and reverse("targets:ranking") in links
 
 
 @pytest.mark.django_db

@@ -71,20 +71,23 @@ def test_pages_render_in_english_on_request(client, seeded, official):
     assert "Industrial-chain dashboard" in content
 
 
-@pytest.mark.parametrize("url", ["/", "/chains/nev/"])
-def test_dashboard_and_chain_page_query_budget(client, seeded, official, url, django_assert_max_num_queries):
+# The pages' own 25 (21 for a chain: the issue-16 figures and the land panel in as few queries as
+# tests/projects/test_figures.py explains), plus the panels other apps register (pinghu.panels), computed cold: the
+# targets' "目标完成" (targets.panels) reads the data version and the year's targets, then each source of the
+# metrics shown once: the dashboard's city targets cover every metric (signed, bands, funds, milestones 2,
+# visits, output: 7, so 9 in all), the demo's chain targets signed projects and investment and funds in place
+# (signed, funds: 4 in all). Neither grows with the targets or the rows (tests/targets/test_pages.py).
+@pytest.mark.parametrize("url, budget", [("/", 25 + 9), ("/chains/nev/", 21 + 4)])
+def test_dashboard_and_chain_page_query_budget(client, seeded, official, url, budget, django_assert_max_num_queries):
     call_command("generate_demo_data", "--projects", "40", "--visits", "40", "--seed", "1", stdout=StringIO())
     with CaptureQueriesContext(connection) as small:
         assert client.get(url, {"period": "year"}).status_code == 200
     call_command(
         "generate_demo_data", "--projects", "300", "--visits", "300", "--seed", "2", "--replace", stdout=StringIO()
     )
-    # 25: the funds in place cards (one aggregate), the top-official person-times (one) and the land
-    # panel (one, on the dashboard) joined the 22 of before; the Saturday projects engaged come with
-    # the projects engaged, and the 规模分档 panel with the signed summary, in their queries.
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(budget):
         assert client.get(url, {"period": "year"}).status_code == 200
-    assert len(small.captured_queries) <= 25
+    assert len(small.captured_queries) <= budget
 
 
 @pytest.mark.parametrize("url", ["/visits/", "/projects/", "/signing-events/"])

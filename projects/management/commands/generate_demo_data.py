@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from projects.demo import delete_demo_data, demo_data_exists, generate_demo_data
+from projects.demo_apps import DEMO_GENERATORS
 
 
 class Command(BaseCommand):
@@ -61,3 +62,5 @@ class Command(BaseCommand):
             _("%(parcels)d land parcels, %(renewals)d land renewals.")
             % {"parcels": counts.parcels, "renewals": counts.land_renewals}
         )
+        for name, count in counts.extra.items():
+            self.stdout.write(str(DEMO_GENERATORS[name].label) % {"count": count})

@@ -1,0 +1,21 @@
+"""What the targets app adds to the pages and commands of the apps below it, called from ``TargetsConfig.ready``:
+the main menu's entries (``pinghu.navigation``), the dashboard's and chain page's panels (``pinghu.panels``)
+and the demo's targets (``projects.demo_apps``)."""
+
+from django.utils.translation import gettext_lazy as _
+
+
+def register_pages() -> None:
+    from pinghu.navigation import add_menu_item
+    from pinghu.panels import add_panel
+    from projects.demo_apps import register_demo_generator
+
+    from .demo import DEMO_TARGETS
+    from .panels import READ, chain_panel, dashboard_panel
+
+    # After signing conferences (50) and enterprise problems (60); everyone signed in reads them.
+    add_menu_item(_("Targets"), "targets:target-list", permission=READ, order=65)
+    add_menu_item(_("Assessment ranking"), "targets:ranking", permission=READ, order=66)
+    add_panel("dashboard", "targets", template="targets/includes/panel.html", context=dashboard_panel, permission=READ)
+    add_panel("chain", "targets", template="targets/includes/panel.html", context=chain_panel, permission=READ)
+    register_demo_generator(DEMO_TARGETS)

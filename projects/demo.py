@@ -25,6 +25,7 @@ from .demo_facts import fortune500_from, industry_leader_of, level_of
 from .demo_funds import demo_funds
 from .demo_land import delete_demo_parcels, generate_demo_parcels
 from .demo_milestones import demo_milestones
+from .demo_per_mu import delete_demo_per_mu, demo_per_mu
 from .models import (
     FollowUp,
     InvestmentVisit,
@@ -83,6 +84,8 @@ class DemoCounts:
     funds_records: int = 0
     parcels: int = 0
     land_renewals: int = 0
+    per_mu_roles: int = 0  # chain roles and yearly figures of demo firms (projects.demo_per_mu)
+    per_mu_figures: int = 0
     # Rows the apps above wrote (projects.demo_apps): generator name → rows.
     extra: dict = field(default_factory=dict)
 
@@ -92,6 +95,8 @@ def demo_data_exists() -> bool:
 
 
 DEMO_REASON = "演示数据"
+# The demo's own rows, whose creation is written to their history after the bulk inserts.
+HISTORY_KEYS = ["leaders", "enterprises", "events", "projects", "visits", "visit_leaders", "visit_projects", "funds"]
 
 
 def _demo_rows() -> dict:
@@ -130,6 +135,7 @@ def delete_demo_data(*, user=None) -> None:
         delete_with_history(rows["funds"], reason=DEMO_REASON, user=user)
         delete_with_history(rows["projects"], reason=DEMO_REASON, user=user)
         delete_with_history(rows["events"], reason=DEMO_REASON, user=user)
+        delete_demo_per_mu(rows["enterprises"], reason=DEMO_REASON, user=user)
         delete_with_history(rows["enterprises"], reason=DEMO_REASON, user=user)
         # The leader-day rollup keeps a demo leader's emptied rows (count 0): they go with the leader.
         raw_delete(VisitDayLeader.objects.filter(leader__in=rows["leaders"]))
@@ -378,17 +384,11 @@ def generate_demo_data(
         )
         # bulk_create sends no signals: write the audit trail of every new row, set-based.
         rows = _demo_rows()
-        for key in [
-            "leaders",
-            "enterprises",
-            "events",
-            "projects",
-            "visits",
-            "visit_leaders",
-            "visit_projects",
-            "funds",
-        ]:
+        for key in HISTORY_KEYS:
             record_history(rows[key], history_type="+", reason=DEMO_REASON, user=user)
+        generator.counts.per_mu_roles, generator.counts.per_mu_figures = demo_per_mu(
+            enterprises, seed=seed, end_date=generator.end, reason=DEMO_REASON, user=user
+        )
         generator.counts.parcels, generator.counts.land_renewals = generate_demo_parcels(
             seed=seed, end=generator.end, enterprises=enterprises, projects=created_projects, user=user
         )

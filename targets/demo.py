@@ -1,15 +1,17 @@
 """Demo targets and weights for ``generate_demo_data`` (registered with ``projects.demo_apps``), set through
 the services like any target, each with the source 演示… so ``--replace`` finds and removes them.
 
-For the demo's last year (the end date's year): a city target for every metric, targets for every chain
+For the demo's last year (the end date's year): a city target for every metric but chain output, targets for every chain
 (signed projects, signed investment, funds in place), for every town (signed projects, signed investment,
 funds in place, projects started) and for the demo's host units (signed projects, visits), and the year's
 weights. Each value is the year's pace in its scope (the actual on the end date over the months done, by
 ``targets.actuals``: the figures the pages show; last year's actual in January) times a factor drawn
 from a generator seeded with the demo's seed, rounded as a review sheet would, so some targets are ahead
 of the time progress and others behind; two towns get signed-projects targets equal to their actual on
-the end date (both at 100%: a tie in the ranking). The
-machine-tool chain also gets the article's goal: output above 250亿元 over 2023–2025 (``DOMAIN.md``).
+the end date (both at 100%: a tie in the ranking). Chain output is known once a year's per-mu figures
+are in, so its targets are for the year before (the city and each chain, near the demo's per-mu figures,
+``projects.demo_per_mu``); the machine-tool chain also gets the article's goal: output above 250亿元 over
+2023–2025 (``DOMAIN.md``).
 Same seed and end date, same targets.
 """
 
@@ -47,10 +49,6 @@ WEIGHTS = {
     Metric.SIGNED_INVESTMENT: Decimal("3"),
     Metric.FUNDS_IN_PLACE: Decimal("3"),
     Metric.PROJECTS_STARTED: Decimal("2"),
-}
-# A plausible city value when last year has no figure (the demo writes no per-mu figures: chain output).
-FALLBACK = {
-    Metric.CHAIN_OUTPUT: Decimal("12000000"),  # 1,200亿元
 }
 
 
@@ -116,6 +114,19 @@ def _expected(current: Decimal, baseline: Decimal, months: int) -> Decimal:
     return baseline
 
 
+def _last_year_output(rng: random.Random, chains: list[Chain], year: int) -> int:
+    """Chain output targets of ``year`` for the city and each chain with per-mu figures that year, near them."""
+    specs = [{"scope_kind": ScopeKind.CITY, "metric": Metric.CHAIN_OUTPUT}]
+    specs += [{"scope_kind": ScopeKind.CHAIN, "chain": chain, "metric": Metric.CHAIN_OUTPUT} for chain in chains]
+    created = 0
+    for spec, output in zip(specs, _figures(specs, year, datetime.date(year, 12, 31)), strict=True):
+        if output > 0:
+            value = _rounded(output * Decimal(rng.randint(90, 115)) / 100, Metric.CHAIN_OUTPUT)
+            source = DEMO_SOURCE.format(year=year)
+            created += _create({**spec, "year": year, "value": value, "source": source, "note": DEMO_REASON})
+    return created
+
+
 def generate_demo_targets(*, seed: int, end: datetime.date, user=None) -> int:
     """Write the demo's targets and weights for ``end``'s year; returns the number of targets."""
     rng = random.Random(f"targets-{seed}")
@@ -136,6 +147,8 @@ def generate_demo_targets(*, seed: int, end: datetime.date, user=None) -> int:
     with attributed_to(user, DEMO_REASON):
         for spec, baseline, current in zip(specs, baselines, currents, strict=True):
             metric = spec["metric"]
+            if metric == Metric.CHAIN_OUTPUT:
+                continue  # a year's output is known once its per-mu figures are in: set for last year, below
             # Around the year's pace: some targets within reach, most a stretch, a few far off.
             factor = Decimal(rng.randint(85, 140)) / 100
             expected = _expected(current, baseline, months)
@@ -144,11 +157,12 @@ def generate_demo_targets(*, seed: int, end: datetime.date, user=None) -> int:
             elif expected > 0:
                 value = _rounded(expected * factor, metric)
             elif spec["scope_kind"] == ScopeKind.CITY:
-                value = FALLBACK.get(metric, _rounded(Decimal("10") * factor, metric))
+                value = _rounded(Decimal("10") * factor, metric)
             else:
                 continue  # no figure in this scope: no target handed down
             data = {**spec, "year": year, "value": value, "source": source, "note": DEMO_REASON}
             created += _create(data)
+        created += _last_year_output(rng, chains, year - 1)
         cnc = Chain.objects.filter(code="cnc").first()
         if cnc is not None:
             created += _create(

@@ -89,6 +89,31 @@ def test_everything_is_marked_and_covers_the_domain(seeded):
     assert not SigningEvent.objects.filter(name__startswith="演示", date__gt=END).exists()
 
 
+def test_demo_firms_have_per_mu_figures_and_chain_roles(seeded, client):
+    """A share of the demo firms in Pinghu: a chain role and figures for the three complete years before the end."""
+    from chains.models import EnterpriseAnnualMetric, EnterpriseChainRole
+    from pinghu.permissions import Role
+    from tests.factories import UserFactory
+
+    counts = generate_demo_data(projects=120, visits=100, seed=1, end_date=END)
+    metrics = EnterpriseAnnualMetric.objects.all()
+    assert counts.per_mu_figures == metrics.count() == 3 * counts.per_mu_roles > 0
+    assert set(metrics.values_list("year", flat=True)) == {END.year - 3, END.year - 2, END.year - 1}
+    assert not metrics.exclude(enterprise__name__startswith="演示").exclude(enterprise__in_pinghu=True).exists()
+    firms = set(metrics.values_list("enterprise", flat=True))
+    assert firms == set(
+        EnterpriseChainRole.objects.filter(enterprise__name__startswith="演示").values_list("enterprise", flat=True)
+    )
+    client.force_login(UserFactory(roles=[Role.BUREAU_STAFF]))
+    html = client.get("/per-mu/", {"year": END.year - 1}).content.decode()
+    assert html.count("演示企业") >= min(10, len(firms))
+    delete_demo_data()
+    assert (
+        not EnterpriseAnnualMetric.objects.exists()
+        and not EnterpriseChainRole.objects.filter(enterprise__name__startswith="演示").exists()
+    )
+
+
 def test_the_data_quality_page_has_a_large_amount_and_a_likely_duplicate_to_show(seeded):
     generate_demo_data(projects=30, visits=5, seed=1, end_date=END)
     large = list(projects_with_large_amounts())

@@ -62,5 +62,9 @@ class Command(BaseCommand):
             _("%(parcels)d land parcels, %(renewals)d land renewals.")
             % {"parcels": counts.parcels, "renewals": counts.land_renewals}
         )
+        self.stdout.write(
+            _("Per-mu figures: %(roles)d demo firms with a chain role, %(figures)d yearly figures.")
+            % {"roles": counts.per_mu_roles, "figures": counts.per_mu_figures}
+        )
         for name, count in counts.extra.items():
             self.stdout.write(str(DEMO_GENERATORS[name].label) % {"count": count})

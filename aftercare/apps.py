@@ -12,12 +12,12 @@ class AftercareConfig(AppConfig):
 
     def ready(self) -> None:
         from pinghu.navigation import add_menu_item
-        from projects.demo_land import register_demo_extension
+        from projects.demo_apps import register_demo_generator
 
         from .demo import DEMO_RENEWALS
 
-        # The demo's land renewals point at its parcels (projects.demo_land).
-        register_demo_extension(DEMO_RENEWALS)
+        # The demo's land renewals point at its parcels (projects.demo_apps: written after them).
+        register_demo_generator(DEMO_RENEWALS)
 
         # The main menu's entries (pinghu.navigation), between signing conferences and overdue follow-ups.
         add_menu_item(

@@ -1,9 +1,13 @@
 """Demo land renewals (腾笼换鸟) for ``generate_demo_data``: one per demo parcel recycled from a demo firm and
-supplied to a demo project, pointing at the parcel. Registered with ``projects.demo_land`` in ``AppConfig.ready``."""
+supplied to a demo project, pointing at the parcel. Registered with ``projects.demo_apps`` in ``AppConfig.ready``:
+written after the demo's own rows (its parcels among them), removed before them."""
+
+from django.utils.translation import gettext_lazy as _
 
 from pinghu.history import delete_with_history, record_history
 from projects.choices import ParcelStatus
-from projects.demo_land import DEMO_MARK, DEMO_REASON, DemoExtension
+from projects.demo_apps import DemoGenerator
+from projects.demo_land import DEMO_MARK, DEMO_REASON, demo_parcels_queryset
 
 from .models import LandRenewal
 
@@ -12,9 +16,10 @@ def _demo_renewals():
     return LandRenewal.objects.filter(parcel__number__startswith=DEMO_MARK)
 
 
-def generate_demo_renewals(*, parcels, user=None) -> int:
+def generate_demo_renewals(*, seed: int, end, user=None) -> int:
+    """One renewal per demo parcel supplied after being recycled from a firm (one per firm and project)."""
     seen, renewals = set(), []
-    for parcel in parcels:
+    for parcel in demo_parcels_queryset().order_by("pk"):
         if parcel.status != ParcelStatus.SUPPLIED or parcel.origin_id is None:
             continue
         if (parcel.origin_id, parcel.project_id) in seen:  # one renewal per firm and project
@@ -38,4 +43,9 @@ def delete_demo_renewals(*, user=None) -> None:
     delete_with_history(_demo_renewals(), reason=DEMO_REASON, user=user)
 
 
-DEMO_RENEWALS = DemoExtension(generate=generate_demo_renewals, delete=delete_demo_renewals)
+DEMO_RENEWALS = DemoGenerator(
+    name="land_renewals",
+    label=_("%(count)d land renewals (腾笼换鸟) on the demo parcels."),
+    generate=generate_demo_renewals,
+    delete=delete_demo_renewals,
+)

@@ -83,7 +83,6 @@ class DemoCounts:
     visit_projects: int = 0
     funds_records: int = 0
     parcels: int = 0
-    land_renewals: int = 0
     per_mu_roles: int = 0  # chain roles and yearly figures of demo firms (projects.demo_per_mu)
     per_mu_figures: int = 0
     # Rows the apps above wrote (projects.demo_apps): generator name → rows.
@@ -389,7 +388,7 @@ def generate_demo_data(
         generator.counts.per_mu_roles, generator.counts.per_mu_figures = demo_per_mu(
             enterprises, seed=seed, end_date=generator.end, reason=DEMO_REASON, user=user
         )
-        generator.counts.parcels, generator.counts.land_renewals = generate_demo_parcels(
+        generator.counts.parcels = generate_demo_parcels(
             seed=seed, end=generator.end, enterprises=enterprises, projects=created_projects, user=user
         )
     # After the rollups are rebuilt: the apps above may read figures (the demo's targets are set from them).

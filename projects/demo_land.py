@@ -1,6 +1,6 @@
 """Demo land parcels (地块) for ``generate_demo_data``: idle, low-efficiency, being supplied and supplied ones,
 some recycled from demo firms; every number carries 演示. Apps above ``projects`` (``aftercare``'s land
-renewals) register here what they add to the demo parcels and remove before them.
+renewals) add their rows on the demo parcels through ``projects.demo_apps`` (``demo_parcels_queryset``).
 
 Drawn from a random generator of their own (seeded from the demo's seed), so the rows generated before
 them are the same as without parcels; written with ``bulk_create``.
@@ -8,8 +8,6 @@ them are the same as without parcels; written with ``bulk_create``.
 
 import datetime
 import random
-from collections.abc import Callable
-from dataclasses import dataclass
 from decimal import Decimal
 
 from chains.choices import Town
@@ -23,30 +21,14 @@ DEMO_MARK = "演示"
 DEMO_REASON = "演示数据"
 
 
-@dataclass(frozen=True)
-class DemoExtension:
-    """What an upper app adds to the demo parcels (``generate(parcels=..., user=...)``) and removes first."""
-
-    generate: Callable[..., int]
-    delete: Callable[..., None]
-
-
-DEMO_EXTENSIONS: list[DemoExtension] = []
-
-
-def register_demo_extension(extension: DemoExtension) -> None:
-    if extension not in DEMO_EXTENSIONS:
-        DEMO_EXTENSIONS.append(extension)
-
-
 def demo_parcels_queryset():
     return LandParcel.objects.filter(number__startswith=DEMO_MARK)
 
 
 def generate_demo_parcels(
     *, seed: int, end: datetime.date, enterprises: list[Enterprise], projects: list[Project], user=None
-) -> tuple[int, int]:
-    """One parcel per ten projects (at least ten); returns (parcels, rows the extensions added)."""
+) -> int:
+    """One parcel per ten projects (at least ten); returns how many."""
     rng = random.Random(f"parcels-{seed}")
     landed = [project for project in projects if project.registered_date is not None]
     parcels = []
@@ -82,12 +64,9 @@ def generate_demo_parcels(
         )
     LandParcel.objects.bulk_create(parcels)
     record_history(demo_parcels_queryset(), history_type="+", reason=DEMO_REASON, user=user)
-    added = sum(extension.generate(parcels=parcels, user=user) for extension in DEMO_EXTENSIONS)
-    return len(parcels), added
+    return len(parcels)
 
 
 def delete_demo_parcels(*, user=None) -> None:
-    """Remove the extensions' demo rows, then the demo parcels (before the demo projects and firms they name)."""
-    for extension in DEMO_EXTENSIONS:
-        extension.delete(user=user)
+    """Remove the demo parcels (before the demo projects and firms they name; the apps' rows on them are gone)."""
     delete_with_history(demo_parcels_queryset(), reason=DEMO_REASON, user=user)

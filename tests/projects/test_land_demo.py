@@ -37,7 +37,7 @@ def test_demo_parcels_renewals_and_top_officials():
     assert all(p.project.land_supplied_date in (None, p.supplied_date) for p in supplied.select_related("project"))
     assert any(p.project.land_supplied_date == p.supplied_date for p in supplied.select_related("project"))
     assert LandParcel.objects.filter(origin__isnull=False).exists()
-    assert counts.land_renewals == LandRenewal.objects.filter(parcel__isnull=False).count() > 0
+    assert counts.extra["land_renewals"] == LandRenewal.objects.filter(parcel__isnull=False).count() > 0
     assert (
         Leader.objects.filter(is_top_official=True).exists() and Leader.objects.filter(is_top_official=False).exists()
     )

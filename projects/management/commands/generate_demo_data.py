@@ -58,10 +58,7 @@ class Command(BaseCommand):
             )
         )
         self.stdout.write(_("Funds in place: %(count)d monthly records.") % {"count": counts.funds_records})
-        self.stdout.write(
-            _("%(parcels)d land parcels, %(renewals)d land renewals.")
-            % {"parcels": counts.parcels, "renewals": counts.land_renewals}
-        )
+        self.stdout.write(_("%(count)d land parcels.") % {"count": counts.parcels})
         self.stdout.write(
             _("Per-mu figures: %(roles)d demo firms with a chain role, %(figures)d yearly figures.")
             % {"roles": counts.per_mu_roles, "figures": counts.per_mu_figures}

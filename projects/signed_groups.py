@@ -14,6 +14,7 @@ from django.db.models.functions import Coalesce
 from .bands import BANDS
 
 ZERO = Decimal("0")
+CENT = Decimal("0.01")
 MONEY = DecimalField(max_digits=20, decimal_places=2)
 SIGNED_KEYS = (
     "signed_projects",
@@ -64,4 +65,9 @@ def signed_groups(projects: QuerySet, group: str | None = None) -> dict:
             if row[f"in_{band.key}"]:
                 figures[f"{band.key}__projects"] += row["n"]
                 figures[f"{band.key}__investment"] += row["amount"]
+    # Amounts to the cent: SQLite sums decimals as floating point (a trace in the 15th digit).
+    for figures in result.values():
+        for key, value in figures.items():
+            if isinstance(value, Decimal):
+                figures[key] = value.quantize(CENT)
     return result

@@ -4,8 +4,8 @@ For the targets above this app (issue 17): the actuals of every target of a year
 number, in a few grouped queries. Nothing is defined here a second time: each function groups the
 aggregates and conditions of the module that defines the figure:
 
-- ``signed_by``: signed projects and signed investment (``projects.stats._signed_aggregates``);
-- ``bands_by``: signed projects per size band (``projects.signed_groups``, ``projects.bands``);
+- ``bands_by``: signed projects and signed investment, and signed projects per size band
+  (``projects.signed_groups``, ``projects.bands``);
 - ``funds_by``: domestic funds in place and actual foreign investment (``projects.funds_stats``);
 - ``milestones_by``: projects whose start (开工) or production (投产) date falls in the period, by the
   dates that mark those milestones (``projects.milestone_stats.MILESTONE_REACHED``);
@@ -24,7 +24,7 @@ month as the key), over the scopes ``only`` keeps. Groups without rows are left 
 
 import datetime
 
-from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, TruncMonth
 
 from chains.models import Cluster
@@ -35,7 +35,7 @@ from .milestone_stats import MILESTONE_REACHED
 from .models import InvestmentVisit, Project, VisitDay, VisitDayChain
 from .periods import Period
 from .signed_groups import signed_groups
-from .stats import _cents, _signed_aggregates, _visit_figures
+from .stats import _visit_figures
 
 SCOPE_KINDS = ("city", "cluster", "chain", "town", "unit")
 # The field of a project that places it in a scope of each kind.
@@ -79,19 +79,9 @@ def _project_field(by: str, prefix: str = "") -> str | None:
     return f"{prefix}{field}" if field else None
 
 
-def signed_by(period: Period, by: str, *, only=None, monthly: bool = False) -> dict:
-    """Signed projects (``signed_projects``) and their investment (``signed_investment``, 万元), one query."""
-    signed = Q(signed_date__range=(period.start, period.end))
-    aggregates = _signed_aggregates(signed=signed)
-    aggregates = {key: aggregates[key] for key in ("signed_projects", "signed_investment")}
-    queryset, grouped = _scoped(
-        Project.objects.filter(signed), _project_field(by), only=only, month_of="signed_date" if monthly else None
-    )
-    return {key: _cents(row) for key, row in _rows(queryset, grouped, aggregates).items()}
-
-
 def bands_by(period: Period, by: str, *, only=None, monthly: bool = False) -> dict:
-    """Per group, ``{"<band>__projects": n, "<band>__investment": amount}`` of the projects signed in the period."""
+    """Per group, the signed figures of ``projects.signed_groups`` (``signed_projects``, ``signed_investment`` in
+    万元, …) and ``{"<band>__projects": n, "<band>__investment": amount}`` of the projects signed in the period."""
     queryset, grouped = _scoped(
         Project.objects.filter(signed_date__range=(period.start, period.end)),
         _project_field(by),

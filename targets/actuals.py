@@ -175,9 +175,9 @@ def rows_behind(target: Target, as_of: datetime.date) -> QuerySet:
         projects = projects.filter(**{f"{MILESTONE_REACHED[MILESTONE_OF_FIGURE[definition.figure]]}__range": span})
     else:
         projects = projects.filter(signed_date__range=span)
-    if definition.source == "bands":
-        band_key = definition.figure.split("__")[0]
-        projects = projects.filter(next(band for band in BANDS if band.key == band_key).condition())
+    band = next((band for band in BANDS if definition.figure == f"{band.key}__projects"), None)
+    if band is not None:  # a band's count; the bands source also gives all signed projects and their investment
+        projects = projects.filter(band.condition())
     return _project_scope(projects, target)
 
 

@@ -55,7 +55,7 @@ METRICS: dict[str, MetricDefinition] = {
         MetricDefinition(
             Metric.SIGNED_PROJECTS,
             MetricUnit.PROJECTS,
-            "signed",
+            "bands",
             "signed_projects",
             ALL_SCOPES,
             _(
@@ -66,7 +66,7 @@ METRICS: dict[str, MetricDefinition] = {
         MetricDefinition(
             Metric.SIGNED_INVESTMENT,
             MetricUnit.CNY_10K,
-            "signed",
+            "bands",
             "signed_investment",
             ALL_SCOPES,
             _("The total investment (万元) of the projects signed in the period, as the projects record it now."),
@@ -180,7 +180,6 @@ assert set(METRICS) == set(Metric.values)
 
 # The grouped statistics behind the sources, each called once per scope kind and period.
 SOURCES = {
-    "signed": stats_by_scope.signed_by,
     "bands": stats_by_scope.bands_by,
     "funds": stats_by_scope.funds_by,
     "milestones": stats_by_scope.milestones_by,

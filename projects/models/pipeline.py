@@ -154,6 +154,9 @@ class Project(PlausibleMixin, ProjectMilestones, TimeStampedModel):
             models.Index(fields=["stage"], name="projects_project_stage_idx"),
             models.Index(fields=["chain", "stage"], name="projects_project_chain_stage"),
             models.Index(fields=["first_contact_date"], name="projects_project_contact_idx"),
+            # Projects started or in production in a period (the targets' 开工项目 and 投产项目).
+            models.Index(fields=["construction_date"], name="projects_project_started_idx"),
+            models.Index(fields=["production_date"], name="projects_project_producing_idx"),
             models.Index(fields=["updated_at", "id"], name="projects_project_updated_idx"),
         ]
         constraints = [

@@ -34,9 +34,10 @@ def test_target_progress_queries_do_not_grow(world, django_assert_num_queries, n
     every_kind_of_target(world, n)
     for i in range(n * 20):
         ProjectFactory(chain=world["a"], stage="signed", signed_date=D(2025, 1 + i % 12, 1), town="当湖街道")
-    # The targets, then per scope kind one query per source (milestones two): city, cluster and chain 7 each
-    # (signed, bands, funds, milestones 2, visits, output), town 1 (signed), unit 2 (visits, signed) = 25.
-    with django_assert_num_queries(25):
+    # The targets, then per scope kind one query per source (milestones two): city, cluster and chain 6 each
+    # (bands with the signed figures, funds, milestones 2, visits, output), town 1 (bands), unit 2 (visits,
+    # bands) = 22.
+    with django_assert_num_queries(22):
         rows = target_progress(2025, AS_OF)
     assert len(rows) == 6 * (3 + n) + 12 + 1 + n % 3 + 2
     assert [row.actual for row in rows if row.target.scope_kind == "city" and row.metric == "signed_projects"] == [
@@ -48,7 +49,7 @@ def test_rankings_queries(world, django_assert_num_queries):
     for town in ("当湖街道", "钟埭街道", "新埭镇"):
         target("signed_projects", "2", scope_kind="town", town=town)
         target("funds_in_place", "2", scope_kind="town", town=town)
-    with django_assert_num_queries(4):  # targets, signed, funds, weights
+    with django_assert_num_queries(4):  # targets, bands (the signed figures), funds, weights
         rankings(2025, AS_OF)
 
 

@@ -13,21 +13,22 @@ D = datetime.date
 YEAR = Period(D(2025, 1, 1), D(2025, 12, 31))
 
 
-def test_signed_by_chain_and_cluster_agree_with_signed_by_chain(world):
-    by_chain = stats_by_scope.signed_by(YEAR, "chain")
+def test_signed_figures_by_chain_and_cluster_agree_with_signed_by_chain(world):
+    by_chain = stats_by_scope.bands_by(YEAR, "chain")
     for row in stats.signed_by_chain(YEAR):
         found = by_chain.get(row["pk"], {"signed_projects": 0, "signed_investment": Decimal("0")})
         assert (found["signed_projects"], found["signed_investment"]) == (
             row["signed_projects"],
             row["signed_investment"],
         )
-    by_cluster = stats_by_scope.signed_by(YEAR, "cluster")
-    assert by_cluster[world["x"].pk] == {"signed_projects": 2, "signed_investment": Decimal("162000.00")}
+    by_cluster = stats_by_scope.bands_by(YEAR, "cluster")[world["x"].pk]
+    assert (by_cluster["signed_projects"], by_cluster["signed_investment"]) == (2, Decimal("162000.00"))
     city = stats.signed_summary(YEAR)
-    assert stats_by_scope.signed_by(YEAR, "city")[None] == {
-        "signed_projects": city["signed_projects"],
-        "signed_investment": city["signed_investment"],
-    }
+    grouped = stats_by_scope.bands_by(YEAR, "city")[None]
+    assert (grouped["signed_projects"], grouped["signed_investment"]) == (
+        city["signed_projects"],
+        city["signed_investment"],
+    )
 
 
 def test_bands_by_town_agree_with_bands_by_town(world):

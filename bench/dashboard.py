@@ -98,6 +98,25 @@ BASELINE_SQL = [
     # monthly signings
     """SELECT date_trunc('month', signed_date)::date, COUNT(*), SUM(total_investment) FROM projects_project
        WHERE signed_date BETWEEN %(start)s AND %(end)s GROUP BY 1""",
+    # the 目标完成 panel (targets.panels): this year's city targets, as of today: the data version and the targets,
+    # signed projects and investment with the bands, funds, started, in production, visits, chain output
+    "SELECT slot, version FROM pinghu_dataversion",
+    """SELECT id, metric, value, year_from, year_to FROM targets_target
+       WHERE scope_kind = 'city' AND year_from <= %(this_year)s AND year_to >= %(this_year)s""",
+    f"""WITH r AS ({RATE.replace("%(year)s", "%(this_year)s")})
+       SELECT COUNT(*), SUM(p.total_investment), COUNT(*) FILTER (WHERE p.total_investment >= 10000),
+              COUNT(*) FILTER (WHERE p.total_investment >= 100000), COUNT(*) FILTER (WHERE {USD})
+       FROM projects_project p, r WHERE p.signed_date BETWEEN %(year_start)s AND %(today)s""",
+    """SELECT SUM(domestic_funds), SUM(actual_foreign_investment) FROM projects_projectfunds
+       WHERE month BETWEEN %(year_start)s AND %(today)s""",
+    "SELECT COUNT(*) FROM projects_project WHERE construction_date BETWEEN %(year_start)s AND %(today)s",
+    "SELECT COUNT(*) FROM projects_project WHERE production_date BETWEEN %(year_start)s AND %(today)s",
+    """SELECT SUM(visit_count), SUM(leader_count) FILTER (WHERE is_saturday) FROM projects_visitday
+       WHERE date BETWEEN %(year_start)s AND %(today)s""",
+    """SELECT m.year, SUM(m.industrial_output) FROM chains_enterpriseannualmetric m
+       WHERE m.year = %(this_year)s
+         AND EXISTS (SELECT 1 FROM chains_enterprisechainrole r WHERE r.enterprise_id = m.enterprise_id)
+       GROUP BY m.year""",
     # funds in place cards: the months of the period
     """SELECT SUM(domestic_funds), SUM(actual_foreign_investment),
               COUNT(DISTINCT project_id) FILTER (WHERE domestic_funds > 0 OR actual_foreign_investment > 0)
@@ -136,6 +155,7 @@ def main() -> None:
     print(f"{Project.objects.count():,} projects, {InvestmentVisit.objects.count():,} visits")
     for key, (start, end) in periods.items():
         params = {"start": start, "end": end, "today": today, "year": start.year, "as_of": min(end, today)}
+        params |= {"this_year": today.year, "year_start": datetime.date(today.year, 1, 1)}
 
         def page(key=key):
             response = client.get("/", {"period": key})

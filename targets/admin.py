@@ -1,28 +1,21 @@
 """Admin of targets and assessment weights: every save through ``targets.services``; the targets' import."""
 
-from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from pinghu.admin import ImportAdminMixin, ServiceSaveAdminMixin
-from pinghu.concurrency import VersionedFormMixin
 
+from .forms import AssessmentWeightForm, TargetForm
 from .imports import TargetResource
 from .models import AssessmentWeight, Target
-from .services import TARGET_EDITABLE_FIELDS, target_create, target_delete, target_update, weight_save
-
-
-class TargetAdminForm(VersionedFormMixin, forms.ModelForm):
-    class Meta:
-        model = Target
-        fields = list(TARGET_EDITABLE_FIELDS)
+from .services import target_create, target_delete, target_update, weight_save
 
 
 @admin.register(Target)
 class TargetAdmin(ServiceSaveAdminMixin, ImportAdminMixin, SimpleHistoryAdmin):
     resource_classes = [TargetResource]
-    form = TargetAdminForm
+    form = TargetForm
     list_display = ["years_label", "scope_kind", "scope_label", "metric", "value", "unit_label", "set_by"]
     list_filter = ["year_from", "year_to", "scope_kind", "metric", "chain", "town"]
     list_select_related = ["cluster", "chain", "set_by"]
@@ -58,15 +51,9 @@ class TargetAdmin(ServiceSaveAdminMixin, ImportAdminMixin, SimpleHistoryAdmin):
             target_delete(target=target, by=request.user)
 
 
-class AssessmentWeightAdminForm(VersionedFormMixin, forms.ModelForm):
-    class Meta:
-        model = AssessmentWeight
-        fields = ["year", "metric", "weight"]
-
-
 @admin.register(AssessmentWeight)
 class AssessmentWeightAdmin(ServiceSaveAdminMixin, SimpleHistoryAdmin):
-    form = AssessmentWeightAdminForm
+    form = AssessmentWeightForm
     list_display = ["year", "metric", "weight", "set_by"]
     list_filter = ["year", "metric"]
     list_select_related = ["set_by"]

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from chains.choices import Town
+from pinghu.concurrency import version_of
 from pinghu.pages import paginate, query_without_page
 from pinghu.permissions import EXPORT, may, readable
 
@@ -99,6 +100,9 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "count": page.paginator.count,
         "entries": [pages.behind_entry(row) for row in page],
         "figure_heading": pages.behind_heading(behind.model),
+        "may_change": may(request.user, "targets.change_target"),
+        "may_delete": may(request.user, "targets.delete_target"),
+        "version": version_of(target),
         "query": query_without_page(request),
     }
     return render(request, "targets/target_detail.html", context)
@@ -119,6 +123,7 @@ def ranking(request: HttpRequest) -> HttpResponse:
     labels = dict(Metric.choices)
     metric_ties = {metric: _tied(row.ranks.get(metric) for row in rows) for metric in metrics}
     context = {
+        "may_weigh": may(request.user, "targets.change_assessmentweight"),
         **_common(request, day),
         "kind": kind,
         "kinds": [(ScopeKind.TOWN, ScopeKind.TOWN.label), (ScopeKind.UNIT, ScopeKind.UNIT.label)],

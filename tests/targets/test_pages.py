@@ -144,14 +144,15 @@ def test_ranking_shows_tied_ranks_and_the_weights(client, official, targets):
     assert [(line["row"].label, line["row"].rank) for line in june] == [("当湖街道", 1), ("新埭镇", 2), ("钟埭街道", 2)]
 
 
-def test_empty_state_invites_bureau_staff_to_the_admin(client, staff, targets):
+def test_empty_state_invites_bureau_staff_to_set_targets(client, staff, targets):
     content = client.get("/targets/?year=2030").content.decode()
-    assert 'id="targets-empty"' in content and "/admin/targets/target/add/" in content
+    assert 'id="targets-empty"' in content and "/targets/new/?year=2030" in content
+    assert "/admin/targets/target/import/" in content  # the sheet the city hands down
 
 
-def test_empty_state_for_an_official_has_no_admin_link(client, official, targets):
+def test_empty_state_for_an_official_has_no_setting_link(client, official, targets):
     content = client.get("/targets/?year=2030").content.decode()
-    assert 'id="targets-empty"' in content and "/admin/targets/target/add/" not in content
+    assert 'id="targets-empty"' in content and "/targets/new/" not in content and "/admin/targets/" not in content
 
 
 def test_nonsense_parameters_fall_back(client, official, targets):

@@ -82,7 +82,7 @@ class _Export(ExportMixin):
 def _progress(request: HttpRequest) -> tuple[pages.Day, list[TargetProgress]]:
     day = pages.resolve_day(request.GET)
     kind = pages.resolve_kind(request.GET)
-    return day, pages.order_rows(target_progress(day.year, day.as_of, scope_kind=kind))
+    return day, target_progress(day.year, day.as_of, scope_kind=kind)
 
 
 @readable("targets.view_target")

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from chains.models import EnterpriseAnnualMetric
 from projects.models import InvestmentVisit, Project, ProjectFunds
 
-from .choices import Metric, ProgressStatus, ScopeKind
+from .choices import ProgressStatus, ScopeKind
 from .models import YEAR_MAX, YEAR_MIN
 from .selectors import TargetProgress, TrendPoint
 
@@ -27,8 +27,6 @@ STATUS_COLOUR = {
     ProgressStatus.BEHIND: "warning",
     ProgressStatus.FAR_BEHIND: "danger",
 }
-KIND_ORDER = {kind: index for index, kind in enumerate(ScopeKind.values)}
-METRIC_ORDER = {metric: index for index, metric in enumerate(Metric.values)}
 HUNDRED = Decimal("100")
 
 
@@ -74,25 +72,6 @@ def resolve_day(params) -> Day:
 def resolve_kind(params) -> str | None:
     kind = params.get("kind") or ""
     return kind if kind in ScopeKind.values else None
-
-
-def order_rows(rows: list[TargetProgress]) -> list[TargetProgress]:
-    """City first, then clusters, chains (in their order), towns, units; within a scope, the metrics' list order."""
-
-    def key(row: TargetProgress):
-        target = row.target
-        return (
-            KIND_ORDER[target.scope_kind],
-            target.cluster.sort_order if target.cluster_id else 0,
-            target.chain.sort_order if target.chain_id else 0,
-            target.town,
-            target.unit,
-            METRIC_ORDER[target.metric],
-            target.year_from,
-            target.pk,
-        )
-
-    return sorted(rows, key=key)
 
 
 def figure(value: Decimal, decimals: int) -> str:

@@ -31,7 +31,7 @@ def _cached_progress(scope_kind: str, scope=None) -> list:
     key = "pinghu:targets-panel:" + hashlib.sha256(":".join(parts).encode()).hexdigest()
     return cache.get_or_set(
         key,
-        lambda: pages.order_rows(target_progress(today.year, today, scope_kind=scope_kind, scope=scope)),
+        lambda: target_progress(today.year, today, scope_kind=scope_kind, scope=scope),
         CACHE_SECONDS,
     )
 

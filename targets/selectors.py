@@ -175,8 +175,35 @@ def _with_ranks(rows: list[TargetProgress]) -> None:
             row.rank = ranks[id(row)]
 
 
+KIND_ORDER = {kind: index for index, kind in enumerate(ScopeKind.values)}
+METRIC_ORDER = {metric: index for index, metric in enumerate(Metric.values)}
+
+
+def _in_order(rows: list[TargetProgress]) -> list[TargetProgress]:
+    """City first, then clusters, chains (in their order), towns, units; within a scope, the metrics' list order."""
+
+    def key(row: TargetProgress):
+        target = row.target
+        return (
+            KIND_ORDER[target.scope_kind],
+            target.cluster.sort_order if target.cluster_id else 0,
+            target.chain.sort_order if target.chain_id else 0,
+            target.town,
+            target.unit,
+            METRIC_ORDER[target.metric],
+            target.year_from,
+            target.pk,
+        )
+
+    return sorted(rows, key=key)
+
+
 def target_progress(year: int, as_of: datetime.date, scope_kind: str | None = None, scope=None) -> list[TargetProgress]:
-    """Every target of ``year`` (of the scope kind, ranked among its kind) with its figures on ``as_of``."""
+    """Every target of ``year`` (of the scope kind, ranked among its kind) with its figures on ``as_of``.
+
+    In the order pages, exports and the API list them: city first, then clusters, chains (in their
+    order), towns, units; within a scope, the metrics in the list's order.
+    """
     targets = list(targets_of_year(year, scope_kind))
     found = actuals(targets, as_of)
     rows = [progress_of(target, found[target.pk], as_of) for target in targets]
@@ -184,7 +211,7 @@ def target_progress(year: int, as_of: datetime.date, scope_kind: str | None = No
     if scope_kind is not None and scope is not None:
         wanted = _scope_value(scope_kind, scope)
         rows = [row for row in rows if scope_value(row.target) == wanted]
-    return rows
+    return _in_order(rows)
 
 
 def _scope_value(scope_kind: str, scope):

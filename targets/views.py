@@ -63,7 +63,7 @@ def _month_ends(day: pages.Day) -> list[datetime.date]:
 def target_list(request: HttpRequest) -> HttpResponse:
     day = pages.resolve_day(request.GET)
     kind = pages.resolve_kind(request.GET)
-    rows = pages.shown(pages.order_rows(target_progress(day.year, day.as_of, scope_kind=kind)))
+    rows = pages.shown(target_progress(day.year, day.as_of, scope_kind=kind))
     chart_rows = [item for item in rows if item.target.scope_kind == (kind or ScopeKind.CITY)][:CHART_ROWS]
     context = {
         **_common(request, day),
@@ -154,7 +154,7 @@ def town_detail(request: HttpRequest, code: str) -> HttpResponse:
     if code not in Town.values:
         raise Http404(_("No such town."))
     day = pages.resolve_day(request.GET)
-    rows = pages.shown(pages.order_rows(target_progress(day.year, day.as_of, scope_kind=ScopeKind.TOWN, scope=code)))
+    rows = pages.shown(target_progress(day.year, day.as_of, scope_kind=ScopeKind.TOWN, scope=code))
     standing = next((row for row in rankings(day.year, day.as_of, ScopeKind.TOWN) if row.scope == code), None)
     context = {
         **_common(request, day),

@@ -164,3 +164,23 @@ def test_stats_default_day_of_a_past_year(api_client, world):
     answer = client.get(STATS, {"year": 2025}).json()
     assert answer["as_of"] == datetime.date(2025, 12, 31).isoformat()  # today is later: the year's last day
     assert answer["results"][0]["actual"] == "3.00"
+
+
+def test_stats_list_scopes_and_metrics_in_their_order(api_client, world):
+    """City first, then clusters, chains, towns, units; within a scope the metrics' list order (not alphabetical)."""
+    target("visits", "10", scope_kind="unit", unit="平湖市商务局")
+    target("funds_in_place", "1000", scope_kind="chain", chain=world["b"])
+    target("signed_projects", "2", scope_kind="chain", chain=world["a"])
+    target("funds_in_place", "1000")
+    target("signed_projects", "6")
+    target("signed_investment", "500", scope_kind="cluster", cluster=world["x"])
+    client = client_for(api_client, Role.OFFICIAL)
+    rows = client.get(STATS, {"year": 2025, "as_of": "2025-08-20"}).json()["results"]
+    assert [(row["scope_kind"], row["scope"], row["metric"]) for row in rows] == [
+        ("city", "", "signed_projects"),
+        ("city", "", "funds_in_place"),
+        ("cluster", "x", "signed_investment"),
+        ("chain", "a", "signed_projects"),
+        ("chain", "b", "funds_in_place"),
+        ("unit", "平湖市商务局", "visits"),
+    ]

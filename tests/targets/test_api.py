@@ -184,3 +184,11 @@ def test_stats_list_scopes_and_metrics_in_their_order(api_client, world):
         ("chain", "b", "funds_in_place"),
         ("unit", "平湖市商务局", "visits"),
     ]
+
+
+def test_a_rule_of_the_whole_target_answers_under_non_field_errors(api_client, world):
+    """A second target for the same years, scope and metric (the model's own rule): DRF's key, not Django's."""
+    target("visits", "10")
+    client = client_for(api_client, Role.BUREAU_STAFF)
+    answer = client.post(URL, {"year_from": 2025, "scope_kind": "city", "metric": "visits", "value": "12"}, format="json")
+    assert answer.status_code == 400 and list(answer.json()) == ["non_field_errors"], answer.content

@@ -28,8 +28,11 @@ from _setup import ensure_demo_data, median_seconds, setup_django
 PAGE_SQL = """
 SELECT p.id, p.name, c.code, p.investor_id, e.name, p.source, p.stage, p.total_investment, p.foreign_investment,
        p.registered_capital, p.land_area, p.expected_output, p.expected_tax, p.is_capital_increase,
-       (p.foreign_investment IS NOT NULL AND p.foreign_investment >= 10000) OR p.total_investment >= %(threshold)s
-           OR COALESCE(e.fortune500, false),
+       COALESCE(e.fortune500, false) OR COALESCE(e.industry_leader, false) OR COALESCE(p.total_investment >= 10000 *
+           COALESCE((SELECT r.cny_per_usd FROM projects_exchangerate r
+                     WHERE r.year <= COALESCE(EXTRACT(YEAR FROM p.signed_date)::integer, %(year)s)
+                     ORDER BY r.year DESC LIMIT 1),
+                    (SELECT r.cny_per_usd FROM projects_exchangerate r ORDER BY r.year LIMIT 1)), false),
        p.town, p.responsible_unit, p.responsible_official_id, p.first_contact_date, p.signed_date, p.registered_date,
        p.construction_date, p.production_date, p.signing_event_id, p.created_at, p.updated_at
 FROM projects_project p JOIN chains_chain c ON c.id = p.chain_id JOIN chains_enterprise e ON e.id = p.investor_id
@@ -104,7 +107,7 @@ def main() -> None:
         with connection.cursor() as cursor:
             cursor.execute("SELECT COUNT(*) FROM projects_project")
             count = cursor.fetchone()[0]
-            cursor.execute(PAGE_SQL, {"threshold": 100000})
+            cursor.execute(PAGE_SQL, {"year": datetime.date.today().year})
             rows = [dict(zip(KEYS, map(_json_value, row), strict=True)) for row in cursor.fetchall()]
         return json.dumps({"count": count, "next": None, "previous": None, "results": rows}).encode()
 

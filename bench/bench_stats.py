@@ -23,14 +23,21 @@ SELECT COUNT(*), COUNT(*) FILTER (WHERE v.is_saturday),
        (SELECT COUNT(*) FROM projects_visitleader l JOIN projects_investmentvisit w ON w.id = l.visit_id
          WHERE w.date BETWEEN %(start)s AND %(end)s AND w.is_saturday),
        (SELECT COUNT(DISTINCT p.project_id) FROM projects_visitproject p JOIN projects_investmentvisit w
-            ON w.id = p.visit_id WHERE w.date BETWEEN %(start)s AND %(end)s)
+            ON w.id = p.visit_id WHERE w.date BETWEEN %(start)s AND %(end)s),
+       (SELECT COUNT(DISTINCT p.project_id) FROM projects_visitproject p JOIN projects_investmentvisit w
+            ON w.id = p.visit_id WHERE w.date BETWEEN %(start)s AND %(end)s AND w.is_saturday)
 FROM projects_investmentvisit v WHERE v.date BETWEEN %(start)s AND %(end)s
 """
+# The major-project rule of projects.bands: a Fortune 500 or industry-leader investor, or total
+# investment ≥ US$100 million at the year's rate (its own, else the latest earlier, else the earliest).
 SIGNED_SUMMARY_SQL = """
+WITH r AS (SELECT COALESCE(
+    (SELECT cny_per_usd FROM projects_exchangerate WHERE year <= %(year)s ORDER BY year DESC LIMIT 1),
+    (SELECT cny_per_usd FROM projects_exchangerate ORDER BY year LIMIT 1)) AS rate)
 SELECT COUNT(*), COALESCE(SUM(p.total_investment), 0), COALESCE(SUM(p.foreign_investment), 0),
-       COUNT(*) FILTER (WHERE p.foreign_investment >= 10000 OR p.total_investment >= %(threshold)s OR e.fortune500),
+       COUNT(*) FILTER (WHERE e.fortune500 OR e.industry_leader OR p.total_investment >= r.rate * 10000),
        COUNT(*) FILTER (WHERE p.construction_date IS NOT NULL)
-FROM projects_project p JOIN chains_enterprise e ON e.id = p.investor_id
+FROM r, projects_project p JOIN chains_enterprise e ON e.id = p.investor_id
 WHERE p.signed_date BETWEEN %(start)s AND %(end)s
 """
 PIPELINE_SQL = """
@@ -79,7 +86,7 @@ def main() -> None:
 
     ensure_demo_data(args.projects, args.visits, end_date=datetime.date(2026, 6, 30))
 
-    params = {"start": YEAR[0], "end": YEAR[1], "threshold": 100000}
+    params = {"start": YEAR[0], "end": YEAR[1], "year": YEAR[0].year}
     period = stats.Period(*YEAR)
 
     def sql(query):

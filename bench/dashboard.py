@@ -15,33 +15,60 @@ import datetime
 
 from _setup import ensure_demo_data, median_seconds, setup_django
 
+# The yuan per US dollar of the period's year (its own rate, else the latest earlier one, else the
+# earliest), and the size bands and major-project rule of projects.bands written out.
+RATE = """SELECT COALESCE(
+    (SELECT cny_per_usd FROM projects_exchangerate WHERE year <= %(year)s ORDER BY year DESC LIMIT 1),
+    (SELECT cny_per_usd FROM projects_exchangerate ORDER BY year LIMIT 1)) AS rate"""
+USD = "p.total_investment >= r.rate * 10000"
+MAJOR = f"""(p.investor_id IN (SELECT id FROM chains_enterprise WHERE fortune500 OR industry_leader) OR {USD})"""
+
 # Every figure of the dashboard, hand-written, from the tables the page reads.
 BASELINE_SQL = [
     # visit summary, from the daily rollup
     """SELECT SUM(visit_count), SUM(visit_count) FILTER (WHERE is_saturday), SUM(leader_count),
               SUM(leader_count) FILTER (WHERE is_saturday)
        FROM projects_visitday WHERE date BETWEEN %(start)s AND %(end)s""",
-    # projects engaged
-    """SELECT COUNT(DISTINCT project_id) FROM projects_visitproject WHERE visit_date BETWEEN %(start)s AND %(end)s""",
-    # signed summary
-    """SELECT COUNT(*), SUM(p.total_investment), SUM(p.foreign_investment),
-              COUNT(*) FILTER (WHERE p.foreign_investment >= 10000 OR p.total_investment >= %(threshold)s
-                               OR p.investor_id IN (SELECT id FROM chains_enterprise WHERE fortune500)),
-              COUNT(*) FILTER (WHERE p.construction_date IS NOT NULL)
-       FROM projects_project p WHERE p.signed_date BETWEEN %(start)s AND %(end)s""",
+    # projects engaged, all and on Saturdays
+    """SELECT COUNT(DISTINCT project_id), COUNT(DISTINCT project_id) FILTER (WHERE EXTRACT(DOW FROM visit_date) = 6)
+       FROM projects_visitproject WHERE visit_date BETWEEN %(start)s AND %(end)s""",
+    # top-official person-times, all and on Saturdays, from the leader-day rollup
+    """SELECT SUM(d.visit_count), SUM(d.visit_count) FILTER (WHERE d.is_saturday)
+       FROM projects_visitdayleader d JOIN chains_leader l ON l.id = d.leader_id
+       WHERE l.is_top_official AND d.date BETWEEN %(start)s AND %(end)s""",
+    # signed summary with the size bands (the period lies in one year: one exchange rate)
+    f"""WITH r AS ({RATE})
+       SELECT COUNT(*), SUM(p.total_investment), SUM(p.foreign_investment), COUNT(*) FILTER (WHERE {MAJOR}),
+              COUNT(*) FILTER (WHERE p.construction_date IS NOT NULL),
+              COUNT(*) FILTER (WHERE p.total_investment >= 10000),
+              SUM(p.total_investment) FILTER (WHERE p.total_investment >= 10000),
+              COUNT(*) FILTER (WHERE p.total_investment >= 100000),
+              SUM(p.total_investment) FILTER (WHERE p.total_investment >= 100000),
+              COUNT(*) FILTER (WHERE {USD}), SUM(p.total_investment) FILTER (WHERE {USD}),
+              COUNT(*) FILTER (WHERE p.foreign_investment >= 3000),
+              SUM(p.total_investment) FILTER (WHERE p.foreign_investment >= 3000),
+              SUM(p.total_investment) FILTER (WHERE {MAJOR})
+       FROM projects_project p, r WHERE p.signed_date BETWEEN %(start)s AND %(end)s""",
     # conversion
     """SELECT COUNT(*), COUNT(*) FILTER (WHERE signed_date IS NOT NULL) FROM projects_project
        WHERE first_contact_date BETWEEN %(start)s AND %(end)s""",
-    # average days between stages
+    # average days between stages, and the milestone rates as of the period's end
     """SELECT AVG(signed_date - first_contact_date), AVG(registered_date - signed_date),
-              AVG(construction_date - registered_date), AVG(production_date - construction_date)
+              AVG(construction_date - registered_date), AVG(production_date - construction_date),
+              COUNT(*), COUNT(*) FILTER (WHERE registered_date <= %(as_of)s), AVG(registered_date - signed_date)
+                  FILTER (WHERE registered_date <= %(as_of)s),
+              COUNT(*) FILTER (WHERE construction_date <= %(as_of)s), AVG(construction_date - signed_date)
+                  FILTER (WHERE construction_date <= %(as_of)s),
+              COUNT(*) FILTER (WHERE production_date <= %(as_of)s), AVG(production_date - signed_date)
+                  FILTER (WHERE production_date <= %(as_of)s),
+              COUNT(*) FILTER (WHERE capacity_date <= %(as_of)s), AVG(capacity_date - signed_date)
+                  FILTER (WHERE capacity_date <= %(as_of)s)
        FROM projects_project WHERE signed_date BETWEEN %(start)s AND %(end)s""",
     # signed figures per chain
-    """SELECT c.id, COUNT(p.id), COALESCE(SUM(p.total_investment), 0), COALESCE(SUM(p.foreign_investment), 0),
-              COUNT(p.id) FILTER (WHERE p.foreign_investment >= 10000 OR p.total_investment >= %(threshold)s
-                                  OR p.investor_id IN (SELECT id FROM chains_enterprise WHERE fortune500)),
-              COUNT(p.id) FILTER (WHERE p.construction_date IS NOT NULL)
-       FROM chains_chain c
+    f"""WITH r AS ({RATE})
+       SELECT c.id, COUNT(p.id), COALESCE(SUM(p.total_investment), 0), COALESCE(SUM(p.foreign_investment), 0),
+              COUNT(p.id) FILTER (WHERE {MAJOR}), COUNT(p.id) FILTER (WHERE p.construction_date IS NOT NULL)
+       FROM r, chains_chain c
        LEFT JOIN projects_project p ON p.chain_id = c.id AND p.signed_date BETWEEN %(start)s AND %(end)s
        GROUP BY c.id""",
     # visits per chain, from the daily rollup
@@ -108,7 +135,7 @@ def main() -> None:
     }
     print(f"{Project.objects.count():,} projects, {InvestmentVisit.objects.count():,} visits")
     for key, (start, end) in periods.items():
-        params = {"start": start, "end": end, "today": today, "threshold": 100000}
+        params = {"start": start, "end": end, "today": today, "year": start.year, "as_of": min(end, today)}
 
         def page(key=key):
             response = client.get("/", {"period": key})

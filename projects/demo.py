@@ -31,6 +31,7 @@ from .models import (
     ProjectFunds,
     ProjectStageChange,
     SigningEvent,
+    VisitDayLeader,
     VisitLeader,
     VisitProject,
 )
@@ -126,6 +127,8 @@ def delete_demo_data(*, user=None) -> None:
         delete_with_history(rows["projects"], reason=DEMO_REASON, user=user)
         delete_with_history(rows["events"], reason=DEMO_REASON, user=user)
         delete_with_history(rows["enterprises"], reason=DEMO_REASON, user=user)
+        # The leader-day rollup keeps a demo leader's emptied rows (count 0): they go with the leader.
+        raw_delete(VisitDayLeader.objects.filter(leader__in=rows["leaders"]))
         delete_with_history(rows["leaders"], reason=DEMO_REASON, user=user)
 
 

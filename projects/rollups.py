@@ -1,4 +1,4 @@
-"""The rollup tables behind the dashboard: VisitDay, VisitDayChain, PipelineDelta and VisitProject.visit_date.
+"""The rollups behind the dashboard: VisitDay, VisitDayChain, PipelineDelta, VisitDayLeader, VisitProject.visit_date.
 
 ``EXPECTED`` is the one definition of what each rollup holds, computed from the source rows:
 migration 0006 fills the rollups with it (``write_rollups``), ``rebuild_rollups`` rewrites them
@@ -13,7 +13,7 @@ from contextlib import contextmanager
 
 from django.db import connection, transaction
 
-ROLLUP_TABLES = ["projects_visitday", "projects_visitdaychain", "projects_pipelinedelta"]
+ROLLUP_TABLES = ["projects_visitday", "projects_visitdaychain", "projects_pipelinedelta", "projects_visitdayleader"]
 
 # What each rollup holds, computed from the source tables, with the rollup's own column names.
 # Rows that sum to zero are kept, as the triggers keep them: SQLite's triggers subtract only from
@@ -34,17 +34,23 @@ EXPECTED = {
             SELECT c.at, p.chain_id, c.from_stage, -1, -COALESCE(p.total_investment, 0)
             FROM projects_projectstagechange c JOIN projects_project p ON p.id = c.project_id WHERE c.from_stage <> ''
         ) d GROUP BY at, chain_id, stage""",
+    "projects_visitdayleader": """
+        SELECT v.date, l.leader_id, COUNT(*) AS visit_count
+        FROM projects_visitleader l JOIN projects_investmentvisit v ON v.id = l.visit_id
+        GROUP BY v.date, l.leader_id""",
 }
 COLUMNS = {
     "projects_visitday": "date, visit_count, leader_count",
     "projects_visitdaychain": "date, chain_id, visit_count, leader_count",
     "projects_pipelinedelta": "date, chain_id, stage, projects, investment",
+    "projects_visitdayleader": "date, leader_id, visit_count",
 }
 # Rows that sum to zero change no total: the comparison leaves them out on both sides.
 NONZERO = {
     "projects_visitday": "visit_count <> 0 OR leader_count <> 0",
     "projects_visitdaychain": "visit_count <> 0 OR leader_count <> 0",
     "projects_pipelinedelta": "projects <> 0 OR ROUND(investment, 2) <> 0",
+    "projects_visitdayleader": "visit_count <> 0",
 }
 VISIT_DATES = """UPDATE projects_visitproject
     SET visit_date = (SELECT date FROM projects_investmentvisit v WHERE v.id = projects_visitproject.visit_id)
@@ -79,12 +85,15 @@ def rollup_differences() -> dict[str, int]:
     return result
 
 
-def write_rollups(cursor) -> None:
-    """Empty every rollup and write it from the source tables, and set the links' visit dates.
+def write_rollups(cursor, tables: list[str] | None = None) -> None:
+    """Empty every rollup (or those of ``tables``) and write it from the source tables, and set the links' visit dates.
 
-    Takes a cursor so that migration 0006 can fill the rollups on the database it migrates.
+    Takes a cursor so that a migration can fill the rollups it adds on the database it migrates
+    (0006 the first three, 0019 the leader days), naming the tables its schema holds.
     """
     for table, expected in EXPECTED.items():
+        if tables is not None and table not in tables:
+            continue
         cursor.execute(f"DELETE FROM {table}")
         cursor.execute(f"INSERT INTO {table} ({COLUMNS[table]}) {expected}")
     cursor.execute(VISIT_DATES)

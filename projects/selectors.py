@@ -19,7 +19,7 @@ from chains.models import Chain, ChainLeadership, ChainNode, Cluster, Enterprise
 from pinghu import dataversion, figures
 from pinghu.plausibility import amount_warning_line
 
-from . import band_stats, funds_stats, milestone_stats, stats
+from . import band_stats, funds_stats, milestone_stats, stats, stats_land
 from .choices import PIPELINE
 from .models import PROJECT_AMOUNT_FIELDS, InvestmentVisit, Project
 from .periods import NamedPeriod
@@ -130,7 +130,9 @@ def dashboard(named: NamedPeriod) -> dict:
         # Funds in place and actual foreign investment (funds_stats): the dashboard's 实际外资 cards.
         "funds": funds_stats.funds_summary(period),
         "milestones": milestones,
-        "bands": band_panel(period),
+        "bands": band_panel(period, summary),
+        # Land supplied and recycled in the period (stats_land): one aggregate.
+        "land": stats_land.land_summary(period),
         "clusters": clusters,
         "city": city,
         "stages_are_current": stages_are_current,
@@ -251,9 +253,10 @@ def amount_warning_lines() -> list[tuple[str, object]]:
 
 
 # ---------------------------------------------------------------- bands and levels (issue 16)
-def band_panel(period: stats.Period) -> list[dict]:
-    """The dashboard's 规模分档 rows: per band, projects signed in the period and their investment, one query.
+def band_panel(period: stats.Period, summary: dict) -> list[dict]:
+    """The dashboard's 规模分档 rows: per band, projects signed in the period and their investment.
 
-    Each row links to the project list of the period filtered by the band.
+    The figures are the signed summary's (``stats.signed_summary`` counts the bands in its query);
+    each row links to the project list of the period filtered by the band.
     """
-    return [{**row, "link": signed_link(period, band=row["band"])} for row in band_stats.band_summary(period)]
+    return [{**row, "link": signed_link(period, band=row["band"])} for row in band_stats.band_rows(summary)]

@@ -63,7 +63,8 @@ from .models import (
     major_project_condition,
 )
 from .periods import Period
-from .stats_saturday import saturday_figures
+from .signed_groups import empty_figures, signed_groups
+from .stats_saturday import engaged_figures, top_official_person_times
 
 ZERO = Decimal("0")
 CENT = Decimal("0.01")
@@ -131,17 +132,12 @@ def _visit_figures(*, rollup: bool) -> dict:
 
 
 def visit_summary(period: Period, *, chain: Chain | None = None, cluster: Cluster | None = None) -> dict:
-    """Visits, Saturday visits, person-times, Saturday person-times and projects engaged, in two queries."""
+    """Visits, person-times and projects engaged, each also on Saturdays only, in two queries."""
     if cluster is None:
         result = _visit_days(period, chain).aggregate(**_visit_figures(rollup=True))
     else:
         result = visits_in(period, cluster=cluster).aggregate(**_visit_figures(rollup=False))
-    if chain is None and cluster is None:  # no project filter: the links' own index answers
-        links = VisitProject.objects.filter(visit_date__range=(period.start, period.end))
-        result |= links.aggregate(projects_engaged=Count("project", distinct=True))
-    else:
-        result["projects_engaged"] = engaged_projects(period, chain=chain, cluster=cluster).count()
-    return result
+    return result | engaged_figures(period, chain=chain, cluster=cluster)
 
 
 def _signed_aggregates(prefix: str = "", signed: Q | None = None) -> dict:
@@ -173,10 +169,12 @@ def _signed_in(period: Period, relation: str) -> FilteredRelation:
 
 
 def signed_summary(period: Period, *, chain: Chain | None = None, cluster: Cluster | None = None) -> dict:
-    """Signed projects, their investment and foreign investment, major projects and 开工率, in one query."""
-    signed = Q(signed_date__range=(period.start, period.end))
-    # The WHERE repeats the aggregates' condition so that only the period's rows are read.
-    result = projects_of(chain=chain, cluster=cluster).filter(signed).aggregate(**_signed_aggregates(signed=signed))
+    """Signed projects, their investment and foreign investment, major projects, 开工率 and the size bands, one query.
+
+    The band figures come as ``<band>__projects`` and ``<band>__investment`` (``projects.signed_groups``).
+    """
+    signed = projects_of(chain=chain, cluster=cluster).filter(signed_date__range=(period.start, period.end))
+    result = signed_groups(signed).get(None) or empty_figures()
     result["start_rate"] = ratio(result["started_projects"], result["signed_projects"])
     return _cents(result)
 
@@ -187,8 +185,9 @@ def summary(period: Period, *, chain: Chain | None = None, cluster: Cluster | No
         **visit_summary(period, chain=chain, cluster=cluster),
         **signed_summary(period, chain=chain, cluster=cluster),
         **conversion(period, chain=chain, cluster=cluster),
-        # Saturday figures as the article counts them (issue 16): see projects.stats_saturday.
-        **saturday_figures(period, chain=chain, cluster=cluster),
+        # Saturday figures as the article counts them (issue 16, projects.stats_saturday): the
+        # Saturday projects engaged come with visit_summary's projects engaged, in its query.
+        **top_official_person_times(period, chain=chain, cluster=cluster),
     }
 
 

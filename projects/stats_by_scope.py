@@ -5,7 +5,7 @@ number, in a few grouped queries. Nothing is defined here a second time: each fu
 aggregates and conditions of the module that defines the figure:
 
 - ``signed_by``: signed projects and signed investment (``projects.stats._signed_aggregates``);
-- ``bands_by``: signed projects per size band (``projects.band_stats._band_figures``, ``projects.bands``);
+- ``bands_by``: signed projects per size band (``projects.signed_groups``, ``projects.bands``);
 - ``funds_by``: domestic funds in place and actual foreign investment (``projects.funds_stats``);
 - ``milestones_by``: projects whose start (开工) or production (投产) date falls in the period, by the
   dates that mark those milestones (``projects.milestone_stats.MILESTONE_REACHED``);
@@ -29,12 +29,12 @@ from django.db.models.functions import Coalesce, TruncMonth
 
 from chains.models import Cluster
 
-from .band_stats import _band_figures
 from .funds_stats import _cents as _funds_cents
 from .funds_stats import _funds_figures, funds_in
 from .milestone_stats import MILESTONE_REACHED
 from .models import InvestmentVisit, Project, VisitDay, VisitDayChain
 from .periods import Period
+from .signed_groups import signed_groups
 from .stats import _cents, _signed_aggregates, _visit_figures
 
 SCOPE_KINDS = ("city", "cluster", "chain", "town", "unit")
@@ -98,7 +98,7 @@ def bands_by(period: Period, by: str, *, only=None, monthly: bool = False) -> di
         only=only,
         month_of="signed_date" if monthly else None,
     )
-    figures = _band_figures(queryset, "_group" if grouped else None)
+    figures = signed_groups(queryset, "_group" if grouped else None)
     return {_month(key): row for key, row in figures.items()}
 
 

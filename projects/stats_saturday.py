@@ -9,42 +9,59 @@ Definitions:
   same over Saturday visits only. A chain or cluster filter keeps the visits concerned with it, as
   the other visit figures do.
 
-Each is one aggregate query in the database, whatever the number of rows (the flag is the
-leader's as it is now, so it is not held in the trigger-kept rollups).
+Each is one aggregate query in the database, whatever the number of rows. The flag is the
+leader's as it is now: the city's top-official figures sum the trigger-kept rollup of each
+leader's visits per day (``VisitDayLeader``) over the leaders flagged when asked.
 """
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models.functions import Coalesce
 
 from chains.models import Chain, Cluster
 
-from .models import InvestmentVisit, VisitLeader, VisitProject
+from .models import InvestmentVisit, VisitDayLeader, VisitLeader, VisitProject
 from .periods import Period
 
 # Django's week_day: 1 is Sunday, 7 is Saturday, on every database.
 SATURDAY = 7
 
 
-def saturday_projects_engaged(period: Period, *, chain: Chain | None = None, cluster: Cluster | None = None) -> int:
-    """Distinct projects (of ``chain`` or ``cluster``) linked to Saturday visits dated in ``period``."""
-    links = VisitProject.objects.filter(visit_date__range=(period.start, period.end), visit_date__week_day=SATURDAY)
+def engaged_figures(period: Period, *, chain: Chain | None = None, cluster: Cluster | None = None) -> dict:
+    """Projects engaged (all visits) and Saturday projects engaged in ``period``, in one query over the links.
+
+    Projects engaged is ``projects.stats``'s figure: distinct projects (of ``chain`` or ``cluster``)
+    linked to visits dated in the period; the Saturday figure keeps the links of Saturday visits.
+    """
+    links = VisitProject.objects.filter(visit_date__range=(period.start, period.end))
     if chain is not None:
         links = links.filter(project__chain=chain)
     if cluster is not None:
         links = links.filter(project__chain__cluster=cluster)
-    return links.aggregate(count=Count("project", distinct=True))["count"]
+    return links.aggregate(
+        projects_engaged=Count("project", distinct=True),
+        saturday_projects_engaged=Count("project", distinct=True, filter=Q(visit_date__week_day=SATURDAY)),
+    )
 
 
 def top_official_person_times(period: Period, *, chain: Chain | None = None, cluster: Cluster | None = None) -> dict:
-    """Person-times of top officials (一把手) on visits in ``period``, all days and Saturdays, in one query."""
+    """Person-times of top officials (一把手) on visits in ``period``, all days and Saturdays, in one query.
+
+    The city's figure sums the leader-day rollup (``VisitDayLeader``) over the leaders flagged now;
+    a chain or cluster filter reads the leader rows of the visits concerned with it.
+    """
+    if chain is None and cluster is None:
+        days = VisitDayLeader.objects.filter(date__range=(period.start, period.end), leader__is_top_official=True)
+        return days.aggregate(
+            top_official_person_times=Coalesce(Sum("visit_count"), 0),
+            saturday_top_official_person_times=Coalesce(Sum("visit_count", filter=Q(is_saturday=True)), 0),
+        )
     participations = VisitLeader.objects.filter(
         visit__date__range=(period.start, period.end), leader__is_top_official=True
     )
-    if chain is not None or cluster is not None:
-        # A visit concerning two chains of a cluster counts once: its chains are tested, not joined.
-        concerned = InvestmentVisit.chains.through.objects.filter(investmentvisit=OuterRef("visit_id"))
-        concerned = concerned.filter(chain=chain) if chain is not None else concerned.filter(chain__cluster=cluster)
-        participations = participations.filter(Exists(concerned))
-    return participations.aggregate(
+    # A visit concerning two chains of a cluster counts once: its chains are tested, not joined.
+    concerned = InvestmentVisit.chains.through.objects.filter(investmentvisit=OuterRef("visit_id"))
+    concerned = concerned.filter(chain=chain) if chain is not None else concerned.filter(chain__cluster=cluster)
+    return participations.filter(Exists(concerned)).aggregate(
         top_official_person_times=Count("pk"),
         saturday_top_official_person_times=Count("pk", filter=Q(visit__is_saturday=True)),
     )
@@ -52,7 +69,8 @@ def top_official_person_times(period: Period, *, chain: Chain | None = None, clu
 
 def saturday_figures(period: Period, *, chain: Chain | None = None, cluster: Cluster | None = None) -> dict:
     """The article's Saturday figures: Saturday projects engaged and top-official person-times (two queries)."""
+    engaged = engaged_figures(period, chain=chain, cluster=cluster)
     return {
-        "saturday_projects_engaged": saturday_projects_engaged(period, chain=chain, cluster=cluster),
+        "saturday_projects_engaged": engaged["saturday_projects_engaged"],
         **top_official_person_times(period, chain=chain, cluster=cluster),
     }

@@ -9,7 +9,7 @@ from pinghu.concurrency import VersionedFormMixin
 
 from ..imports import ProjectFundsResource
 from ..models import ProjectFunds
-from ..services import project_funds_create, project_funds_update
+from ..services import project_funds_create, project_funds_delete, project_funds_update
 
 
 class ProjectFundsAdminForm(VersionedFormMixin, forms.ModelForm):
@@ -44,3 +44,10 @@ class ProjectFundsAdmin(ServiceSaveAdminMixin, ImportAdminMixin, SimpleHistoryAd
             by=request.user,
         )
         obj.pk = saved.pk
+
+    def delete_model(self, request, obj):
+        project_funds_delete(funds=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for funds in queryset:
+            project_funds_delete(funds=funds, by=request.user)

@@ -14,7 +14,7 @@ from .pipeline import (
 )
 from .progress import FollowUp, ProjectStageChange
 from .rates import ExchangeRate
-from .rollups import PipelineDelta, VisitDay, VisitDayChain
+from .rollups import PipelineDelta, VisitDay, VisitDayChain, VisitDayLeader
 from .visits import InvestmentVisit, VisitLeader, VisitProject
 
 __all__ = [
@@ -33,6 +33,7 @@ __all__ = [
     "SigningEvent",
     "VisitDay",
     "VisitDayChain",
+    "VisitDayLeader",
     "VisitLeader",
     "VisitProject",
     "first_of_month",

@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from chains.models import Chain
+from chains.models import Chain, Leader
 
 from ..choices import ProjectStage
 from ..expressions import IsSaturday
@@ -15,16 +15,21 @@ from ..expressions import IsSaturday
 # stage changes. ``projects.rollups.rebuild_rollups`` recomputes them from the source tables.
 
 
-class VisitDay(models.Model):
-    """Visits and person-times dated on one day (all visits, whatever their chains)."""
-
-    date = models.DateField(_("date"), unique=True)
-    is_saturday = models.GeneratedField(
+def saturday_of_date() -> models.GeneratedField:
+    """Whether the row's ``date`` is a Saturday (周六招商日), computed and stored by the database."""
+    return models.GeneratedField(
         expression=IsSaturday("date"),
         output_field=models.BooleanField(),
         db_persist=True,
         verbose_name=_("Saturday investment day"),
     )
+
+
+class VisitDay(models.Model):
+    """Visits and person-times dated on one day (all visits, whatever their chains)."""
+
+    date = models.DateField(_("date"), unique=True)
+    is_saturday = saturday_of_date()
     visit_count = models.PositiveIntegerField(_("visits"))
     leader_count = models.PositiveIntegerField(_("person-times"))
 
@@ -47,12 +52,7 @@ class VisitDayChain(models.Model):
 
     date = models.DateField(_("date"))
     chain = models.ForeignKey(Chain, on_delete=models.CASCADE, related_name="+", verbose_name=_("chain"))
-    is_saturday = models.GeneratedField(
-        expression=IsSaturday("date"),
-        output_field=models.BooleanField(),
-        db_persist=True,
-        verbose_name=_("Saturday investment day"),
-    )
+    is_saturday = saturday_of_date()
     visit_count = models.PositiveIntegerField(_("visits"))
     leader_count = models.PositiveIntegerField(_("person-times"))
 
@@ -69,6 +69,31 @@ class VisitDayChain(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} · {self.chain_id}"
+
+
+class VisitDayLeader(models.Model):
+    """Visits dated on one day in which one leader took part: that leader's person-times on the day.
+
+    Summed with the leader's current flags (``Leader.is_top_official``) at query time, so a flag
+    changed later counts in every period at once, as it does over the visits themselves.
+    """
+
+    date = models.DateField(_("date"))
+    leader = models.ForeignKey(Leader, on_delete=models.CASCADE, related_name="+", verbose_name=_("leader"))
+    is_saturday = saturday_of_date()
+    visit_count = models.PositiveIntegerField(_("visits"))
+
+    class Meta:
+        ordering = ["date", "leader"]
+        verbose_name = _("visits per day and leader")
+        verbose_name_plural = _("visits per day and leader")
+        constraints = [
+            models.UniqueConstraint(fields=["date", "leader"], name="projects_visitdayleader_unique"),
+            models.CheckConstraint(condition=Q(visit_count__gte=0), name="projects_visitdayleader_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} · {self.leader_id}"
 
 
 class PipelineDelta(models.Model):

@@ -10,7 +10,7 @@ import's edits).
 
 from .bulk import PROJECT_RECORDED_FIELDS, project_import_save, project_update_many
 from .follow_ups import follow_up_save
-from .funds import FUNDS_EDITABLE_FIELDS, project_funds_create, project_funds_update
+from .funds import FUNDS_EDITABLE_FIELDS, project_funds_create, project_funds_delete, project_funds_update
 from .land import PARCEL_STEP_FIELDS, parcel_create, parcel_supply, parcel_update
 from .projects import (
     ASSIGN,
@@ -46,6 +46,7 @@ __all__ = [
     "project_create_many",
     "project_delete",
     "project_funds_create",
+    "project_funds_delete",
     "project_funds_update",
     "project_import_save",
     "project_initial_stage_date",

@@ -1,4 +1,4 @@
-"""Funds in place: a project's monthly record added, or corrected as an edit (with history), never a second row."""
+"""Funds in place: monthly records of a project, added, corrected as an edit (with history), or deleted."""
 
 import datetime
 from collections.abc import Mapping
@@ -60,3 +60,10 @@ def project_funds_update(
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
     return model_update(ProjectFunds, funds.pk, data=dict(data), expected_version=expected_version)
+
+
+@transaction.atomic
+def project_funds_delete(*, funds: ProjectFunds, by: AbstractBaseUser | None) -> None:
+    """Delete a month's record entered in error (its history keeps it); bureau staff and administrators only."""
+    _check_may(by, "projects.delete_projectfunds")
+    funds.delete()

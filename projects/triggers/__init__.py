@@ -17,6 +17,9 @@ Two sets, each first installed by the migration that added what it keeps:
     stage and removes it from the old one, on its date, in its project's chain.
   - ``projects_project``: a new chain or total investment moves the project's deltas along.
 
+- ``LEADER_DAYS`` (``leader_days.py``, migration 0019): ``VisitDayLeader``, each leader's visits per
+  day, which the top-official person-times sum with the leaders' current flags.
+
 - ``DATA_VERSION`` (``pinghu.dataversion``, migration ``pinghu.0009``): every write to a table of
   the app (the history tables aside) moves the data version, which the cached dashboard and chain
   figures are keyed on (``projects.selectors.cached``).
@@ -40,6 +43,7 @@ from pinghu.triggers import TriggerSet, drop_sets, install_migrated, install_set
 
 from . import rollups_postgresql, rollups_sqlite
 from .leader_count import LEADER_COUNT
+from .leader_days import LEADER_DAYS
 
 ROLLUPS = TriggerSet(
     "rollup triggers",
@@ -57,6 +61,7 @@ DATA_VERSION = dataversion.trigger_set(
         "projects_projectfunds",
         "projects_visitday",
         "projects_visitdaychain",
+        "projects_visitdayleader",
         "projects_pipelinedelta",
         "projects_investmentvisit",
         "projects_investmentvisit_chains",
@@ -67,7 +72,7 @@ DATA_VERSION = dataversion.trigger_set(
     ],
 )
 # In installation order: the rollups read the leader count.
-TRIGGER_SETS = [LEADER_COUNT, ROLLUPS, DATA_VERSION]
+TRIGGER_SETS = [LEADER_COUNT, ROLLUPS, LEADER_DAYS, DATA_VERSION]
 
 
 def install(connection) -> None:

@@ -115,7 +115,7 @@ PROJECT_CHANGES = {
 }
 
 
-def _branch(operation: str, body: str) -> str:
+def branch(operation: str, body: str) -> str:
     return f"IF TG_OP = '{operation}' THEN {body} END IF;"
 
 
@@ -133,11 +133,11 @@ def _visit_body(operation: str) -> str:
         UPDATE projects_visitproject vp SET visit_date = w.date
         FROM new_rows w WHERE vp.visit_id = w.id AND vp.visit_date IS DISTINCT FROM w.date;
         """
-    return _branch(operation, body)
+    return branch(operation, body)
 
 
 def _link_body(operation: str) -> str:
-    return _branch(
+    return branch(
         operation,
         f"""
         PERFORM projects_rollup_visit_day_chain(array_agg(v.date), array_agg(c.chain_id::bigint),
@@ -148,7 +148,7 @@ def _link_body(operation: str) -> str:
 
 
 def _stage_body(operation: str) -> str:
-    return _branch(
+    return branch(
         operation,
         f"""
         PERFORM projects_rollup_pipeline(array_agg(c.at), array_agg(p.chain_id::bigint), array_agg(c.stage::text),
@@ -159,7 +159,7 @@ def _stage_body(operation: str) -> str:
 
 
 def _project_body(operation: str) -> str:
-    return _branch(
+    return branch(
         operation,
         f"""
         PERFORM projects_rollup_pipeline(array_agg(h.at), array_agg(h.chain_id::bigint), array_agg(h.stage::text),
@@ -197,7 +197,7 @@ TRANSITION_TABLES = {
 }
 
 
-def _statement_triggers(table: str, function: str, body, operations: list[str]) -> list[Function | Trigger]:
+def statement_triggers(table: str, function: str, body, operations: list[str]) -> list[Function | Trigger]:
     """The function ``function`` with one branch per operation, then its triggers ``<function>_<operation>``."""
     return [
         _trigger_function(function, [body(operation) for operation in operations]),
@@ -216,10 +216,10 @@ def _statement_triggers(table: str, function: str, body, operations: list[str]) 
 ALL = ["INSERT", "UPDATE", "DELETE"]
 OBJECTS = [
     *HELPERS,
-    *_statement_triggers("projects_investmentvisit", "projects_visit_rollups", _visit_body, ALL),
-    *_statement_triggers("projects_investmentvisit_chains", "projects_visitchain_rollups", _link_body, ALL),
-    *_statement_triggers("projects_projectstagechange", "projects_stagechange_rollups", _stage_body, ALL),
-    *_statement_triggers("projects_project", "projects_project_rollups", _project_body, ["UPDATE", "DELETE"]),
+    *statement_triggers("projects_investmentvisit", "projects_visit_rollups", _visit_body, ALL),
+    *statement_triggers("projects_investmentvisit_chains", "projects_visitchain_rollups", _link_body, ALL),
+    *statement_triggers("projects_projectstagechange", "projects_stagechange_rollups", _stage_body, ALL),
+    *statement_triggers("projects_project", "projects_project_rollups", _project_body, ["UPDATE", "DELETE"]),
     # Row level and BEFORE: the link is written with its visit's date, whatever the writer sent.
     Function(
         "projects_visitproject_date",

@@ -12,7 +12,7 @@ from pinghu.permissions import Role
 from projects import funds_stats
 from projects.models import ProjectFunds
 from projects.periods import Period
-from projects.services import project_funds_create, project_funds_update
+from projects.services import project_funds_create, project_funds_delete, project_funds_update
 from tests.factories import ChainFactory, ClusterFactory, ProjectFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -231,6 +231,19 @@ def test_admin_adds_and_corrects_through_the_services(client, staff):
     funds.refresh_from_db()
     assert funds.domestic_funds == Decimal("12")
     assert client.get("/admin/projects/projectfunds/import/").status_code == 200
+    deleted = client.post(f"/admin/projects/projectfunds/{funds.pk}/delete/", {"post": "yes"})
+    assert deleted.status_code == 302 and not ProjectFunds.objects.exists()
+    assert funds.history.latest("history_date").history_type == "-"  # the record is kept in the history
+
+
+def test_only_bureau_staff_delete_funds(staff):
+    funds = record(ProjectFactory(), D(2024, 1, 1), "1", "0", by=staff)
+    official = UserFactory(username="official", roles=[Role.OFFICIAL])
+    with pytest.raises(ValidationError):
+        project_funds_delete(funds=funds, by=official)
+    assert ProjectFunds.objects.count() == 1
+    project_funds_delete(funds=funds, by=staff)
+    assert not ProjectFunds.objects.exists()
 
 
 # ---------------------------------------------------------------- the project page

@@ -87,3 +87,18 @@ def test_admin_saves_through_the_services():
     )
     assert added.status_code == 302
     assert LandParcel.objects.get(number="平湖-C4").land_area == Decimal("8.00")
+
+
+def test_dashboard_shows_the_land_supplied_in_the_period():
+    """Two parcels supplied this year (12.5 + 7.25 亩, the second recycled), one last year: not counted."""
+    today = datetime.date.today()
+    this_year, last_year = datetime.date(today.year, 1, 2), datetime.date(today.year - 1, 6, 1)
+    parcel_supply(parcel=LandParcelFactory(land_area=Decimal("12.5")), project=ProjectFactory(), date=this_year)
+    recycled = LandParcelFactory(land_area=Decimal("7.25"), origin=EnterpriseFactory())
+    parcel_supply(parcel=recycled, project=ProjectFactory(), date=this_year)
+    parcel_supply(parcel=LandParcelFactory(land_area=Decimal("99")), project=ProjectFactory(), date=last_year)
+    html = site().get("/", {"period": "year"}).content.decode()
+    assert 'data-kpi="parcels-supplied">2<' in html
+    assert 'data-kpi="land-supplied">19.75<' in html
+    assert 'data-kpi="land-recycled">7.25<' in html
+    assert "供地" in html or "Land supplied" in html

@@ -23,6 +23,7 @@ D = datetime.date
 IN_STEP = {
     "projects_visitday": 0,
     "projects_visitdaychain": 0,
+    "projects_visitdayleader": 0,
     "projects_pipelinedelta": 0,
     "projects_project.stage": 0,
     "projects_visitproject.visit_date": 0,
@@ -144,3 +145,23 @@ def test_a_bulk_load_rebuilds_the_rollups_before_it_commits(world):
     assert VisitDay.objects.get(date=D(2024, 5, 6)).visit_count == 1
     visit.chains.remove(world["a"])  # the setting ended with the transaction: triggers work again
     assert rollup_differences() == IN_STEP
+
+
+def test_each_leader_s_visits_per_day_follow_every_write(world):
+    """VisitDayLeader: leader rows added, re-pointed and deleted, a visit moved to another day."""
+    from projects.models import VisitDayLeader
+
+    visit, leaders = world["visit"], world["leaders"]
+    first, second, third = leaders
+
+    def per_day():
+        return {(row.date, row.leader_id): row.visit_count for row in VisitDayLeader.objects.exclude(visit_count=0)}
+
+    assert per_day() == {(D(2024, 3, 2), first.pk): 1, (D(2024, 3, 2), second.pk): 1}
+    VisitLeader.objects.filter(visit=visit, leader=second).update(leader=third)
+    InvestmentVisit.objects.filter(pk=visit.pk).update(date=D(2024, 3, 9))
+    assert rollup_differences() == IN_STEP
+    assert per_day() == {(D(2024, 3, 9), first.pk): 1, (D(2024, 3, 9), third.pk): 1}
+    visit.delete()
+    assert rollup_differences() == IN_STEP
+    assert per_day() == {}

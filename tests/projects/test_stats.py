@@ -106,6 +106,7 @@ def test_visit_summary(data, django_assert_num_queries):
         "person_times": 6,  # 2 + 1 + 3
         "saturday_person_times": 5,  # V1 2 + V3 3
         "projects_engaged": 2,  # P1 (twice) and P2
+        "saturday_projects_engaged": 2,  # V1 (Saturday): P1 and P2; V3 (Saturday) has none
     }
 
 
@@ -116,6 +117,7 @@ def test_visit_summary_by_chain_and_cluster(data):
         "person_times": 3,
         "saturday_person_times": 2,
         "projects_engaged": 2,
+        "saturday_projects_engaged": 2,
     }
     assert stats.visit_summary(MARCH, chain=data["b"])["person_times"] == 1
     # V2 concerns both A and B: it counts once in cluster X.
@@ -125,6 +127,7 @@ def test_visit_summary_by_chain_and_cluster(data):
         "person_times": 3,
         "saturday_person_times": 2,
         "projects_engaged": 2,
+        "saturday_projects_engaged": 2,
     }
     assert stats.visit_summary(MARCH, cluster=data["y"])["saturday_person_times"] == 3
 
@@ -139,6 +142,18 @@ def test_signed_summary(data, django_assert_num_queries):
         "major_projects": 2,  # P2 (Fortune 500), P5 (amounts); P4 is major but not signed
         "started_projects": 1,  # P1
         "start_rate": Decimal("0.3333"),
+        # The size bands, in the same query (projects.signed_groups): only P5 (120000 万元, 10000 万美元
+        # contracted) is in the amount bands; at 2024's rate US$100 million is about 71,000 万元.
+        "cny_100m__projects": 1,
+        "cny_100m__investment": Decimal("120000.00"),
+        "cny_1bn__projects": 1,
+        "cny_1bn__investment": Decimal("120000.00"),
+        "usd_100m__projects": 1,
+        "usd_100m__investment": Decimal("120000.00"),
+        "foreign_usd_30m__projects": 1,
+        "foreign_usd_30m__investment": Decimal("120000.00"),
+        "major__projects": 2,  # P2 and P5, as major_projects
+        "major__investment": Decimal("120500.50"),
     }
 
 

@@ -17,7 +17,7 @@ from django.db.migrations.recorder import MigrationRecorder
 
 from projects import triggers
 from projects.choices import ProjectStage
-from projects.models import InvestmentVisit, Project, ProjectStageChange, VisitLeader
+from projects.models import InvestmentVisit, Project, ProjectStageChange
 from projects.rollups import rebuild_rollups, rollup_differences
 from projects.services import project_create, project_transition, visit_create, visit_update
 from tests.dbtriggers import declared_triggers, definitions, installed_triggers
@@ -27,6 +27,7 @@ D = datetime.date
 IN_STEP = {
     "projects_visitday": 0,
     "projects_visitdaychain": 0,
+    "projects_visitdayleader": 0,
     "projects_pipelinedelta": 0,
     "projects_project.stage": 0,
     "projects_visitproject.visit_date": 0,
@@ -101,23 +102,40 @@ def test_after_migrate_a_set_is_installed_only_once_its_migration_is_applied():
 
 @sqlite_only
 def test_migrate_reinstalls_the_triggers_a_table_rebuild_dropped(transactional_db):
-    visit = a_visit(leaders=2)
-    # A field with a default: SQLite's schema editor copies projects_visitleader to add it.
+    from pinghu import dataversion
+    from projects.models import FollowUp
+
+    project = project_create(
+        project=Project(
+            name="P",
+            chain=ChainFactory(),
+            investor=EnterpriseFactory(),
+            total_investment=Decimal("1"),
+            first_contact_date=D(2024, 1, 5),
+        ),
+        by=None,
+    )
+    # A field with a default: SQLite's schema editor copies projects_followup (a table no other
+    # table's trigger names) to add it, and the copy has none of its data-version triggers.
     field = models.IntegerField(default=0)
     field.set_attributes_from_name("rebuild_marker")
     with connection.schema_editor() as editor:
-        editor.add_field(VisitLeader, field)
+        editor.add_field(FollowUp, field)
     try:
-        lost = declared_triggers(triggers.LEADER_COUNT) - installed_triggers()
-        assert lost == declared_triggers(triggers.LEADER_COUNT)  # silently: the migration succeeded
+        on_follow_ups = {
+            item.name
+            for item in triggers.DATA_VERSION.objects["sqlite"]
+            if getattr(item, "table", None) == "projects_followup"
+        }
+        assert on_follow_ups and not on_follow_ups & installed_triggers()  # silently: the migration succeeded
     finally:
         with connection.schema_editor() as editor:
-            editor.remove_field(VisitLeader, field)
+            editor.remove_field(FollowUp, field)
     call_command("migrate", verbosity=0)
     assert declared_triggers(*triggers.TRIGGER_SETS) <= installed_triggers()
-    VisitLeader.objects.create(visit=visit, leader=LeaderFactory())
-    assert leader_counts()[visit.pk] == (3, 3)
-    assert_kept()
+    before = dataversion.current()
+    FollowUp.objects.create(project=project, date=D(2024, 2, 1), note="回访")
+    assert dataversion.current() != before
 
 
 @sqlite_only

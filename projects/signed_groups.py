@@ -1,0 +1,67 @@
+"""Signed projects grouped by their size-band flags: one scan gives the signed figures and every band's.
+
+``stats.signed_summary`` and ``band_stats`` read the signed projects of a period through
+``signed_groups``: the rows are grouped by whether they started and by each band's condition
+(``projects.bands``), and at most 2⁶ groups per ``group`` value are summed here. Each condition is
+evaluated once per project, and the signed figures and the band figures come from the same query.
+"""
+
+from decimal import Decimal
+
+from django.db.models import BooleanField, Count, DecimalField, ExpressionWrapper, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+
+from .bands import BANDS
+
+ZERO = Decimal("0")
+MONEY = DecimalField(max_digits=20, decimal_places=2)
+SIGNED_KEYS = (
+    "signed_projects",
+    "signed_investment",
+    "signed_foreign_investment",
+    "major_projects",
+    "started_projects",
+)
+
+
+def empty_figures() -> dict:
+    """The figures of a group with no signed project."""
+    figures = dict.fromkeys(SIGNED_KEYS, 0)
+    figures["signed_investment"] = figures["signed_foreign_investment"] = ZERO
+    for band in BANDS:
+        figures[f"{band.key}__projects"], figures[f"{band.key}__investment"] = 0, ZERO
+    return figures
+
+
+def signed_groups(projects: QuerySet, group: str | None = None) -> dict:
+    """Per ``group`` value (or ``None``): the signed figures and ``<band>__projects`` / ``<band>__investment``.
+
+    ``projects`` holds the signed projects to count (the period's condition already applied).
+    Signed figures: projects, their total and contracted foreign investment, the major ones (the
+    "major" band) and the started ones (a construction date).
+    """
+    flags = {f"in_{band.key}": ExpressionWrapper(band.condition(), output_field=BooleanField()) for band in BANDS}
+    flags["started"] = ExpressionWrapper(Q(construction_date__isnull=False), output_field=BooleanField())
+    rows = (
+        projects.annotate(**flags)
+        .values(*([group] if group else []), *flags)
+        .annotate(
+            n=Count("pk"),
+            amount=Coalesce(Sum("total_investment"), ZERO, output_field=MONEY),
+            foreign=Coalesce(Sum("foreign_investment"), ZERO, output_field=MONEY),
+        )
+        .order_by()
+    )
+    result: dict = {}
+    for row in rows:
+        figures = result.setdefault(row[group] if group else None, empty_figures())
+        figures["signed_projects"] += row["n"]
+        figures["signed_investment"] += row["amount"]
+        figures["signed_foreign_investment"] += row["foreign"]
+        figures["started_projects"] += row["n"] if row["started"] else 0
+        figures["major_projects"] += row["n"] if row["in_major"] else 0
+        for band in BANDS:
+            if row[f"in_{band.key}"]:
+                figures[f"{band.key}__projects"] += row["n"]
+                figures[f"{band.key}__investment"] += row["amount"]
+    return result

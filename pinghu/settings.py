@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "projects",
     "aftercare",
     "targets",
+    "reports",
 ]
 
 MIDDLEWARE = [

@@ -85,9 +85,9 @@ def test_reopen_needs_an_administrator_and_a_reason_and_the_next_close_is_versio
     version = closed(template, by=people["bureau"])
     report = version.report
     report_send(report=report, sent_to="嘉兴市经信局", reference_number="平经信〔2025〕3号", by=people["bureau"])
-    with pytest.raises(ValidationError, match="administrator"):
+    with pytest.raises(ValidationError, match="只有管理员"):
         report_reopen(report=report, reason="更正签约日期", by=people["bureau"])
-    with pytest.raises(ValidationError, match="Reason"):
+    with pytest.raises(ValidationError, match="原因"):
         report_reopen(report=report, reason="  ", by=people["admin"])
     report_reopen(report=report, reason="更正签约日期", by=people["admin"])
     world["p2"].signed_date = D(2025, 2, 28)
@@ -116,16 +116,16 @@ def test_a_closed_version_cannot_be_changed_or_deleted_by_any_path(world, templa
 
 
 def test_only_bureau_staff_draft_and_close(world, template, people):
-    with pytest.raises(ValidationError, match="bureau staff"):
+    with pytest.raises(ValidationError, match="局工作人员"):
         report_create(template=template, period_kind="month", period_start=MARCH, by=people["official"])
     report = report_create(template=template, period_kind="month", period_start=MARCH, by=people["bureau"])
-    with pytest.raises(ValidationError, match="bureau staff"):
+    with pytest.raises(ValidationError, match="局工作人员"):
         report_close(report=report, by=people["official"])
-    with pytest.raises(ValidationError, match="Period"):
+    with pytest.raises(ValidationError, match="周期"):
         report_create(template=template, period_kind="month", period_start=MARCH, by=people["bureau"])
-    with pytest.raises(ValidationError, match="Period start"):
+    with pytest.raises(ValidationError, match="周期开始"):
         report_create(template=template, period_kind="quarter", period_start=D(2025, 2, 1), by=people["bureau"])
-    with pytest.raises(ValidationError, match="Send"):
+    with pytest.raises(ValidationError, match="报送"):
         report_send(report=report, sent_to="嘉兴", by=people["bureau"])
 
 

@@ -13,8 +13,13 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         from pinghu.navigation import add_menu_item
+        from projects.demo_land import DemoExtension, register_demo_extension
 
+        from .demo import delete_demo_reports, generate_demo_reports
         from .triggers import install_after_migrate
+
+        # generate_demo_data: last month's report closed and sent, this month's a draft (reports.demo).
+        register_demo_extension(DemoExtension(generate_demo_reports, delete_demo_reports))
 
         # A closed version's figures cannot change by any path: triggers, again after every migrate.
         post_migrate.connect(install_after_migrate, sender=self, dispatch_uid="reports.install_triggers")

@@ -152,3 +152,19 @@ def test_closing_takes_the_same_queries_whatever_the_rows(world, template):
     with CaptureQueriesContext(connection) as many:
         report_close(report=report, by=None)
     assert len(many) == len(few) and len(few) < 90
+
+
+def test_the_demo_data_holds_a_sent_report_and_a_draft(db):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("seed_pinghu", stdout=StringIO())
+    call_command("generate_demo_data", "--projects", "40", "--visits", "40", "--seed", "3", stdout=StringIO())
+    reports = list(Report.objects.order_by("period_start"))
+    assert [r.status for r in reports] == ["sent", "draft"]
+    assert reports[0].versions.get().figures["summary"]["visits"] >= 0
+    call_command(
+        "generate_demo_data", "--projects", "40", "--visits", "40", "--seed", "3", "--replace", stdout=StringIO()
+    )
+    assert Report.objects.count() == 2

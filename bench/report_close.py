@@ -7,7 +7,7 @@ rolled back after each run (a closed version can never be deleted). Median of ``
 The baseline runs hand-written SQL for the summary's, the chains' and the towns' aggregates and the
 ids behind the counts, in the same run. Target: under 5 s.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/pinghu PINGHU_BENCH_DB=pinghu_b16 .venv/bin/python bench/report_close.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/pinghu .venv/bin/python bench/report_close.py [--repeat 5]
 """
 
 import argparse
@@ -33,7 +33,8 @@ BASELINE_SQL = [
     """SELECT SUM(domestic_funds), SUM(actual_foreign_investment), COUNT(DISTINCT project_id)
        FROM projects_projectfunds WHERE month BETWEEN %(start)s AND %(end)s""",
     """SELECT c.id, SUM(d.visit_count), SUM(d.leader_count) FROM chains_chain c
-       LEFT JOIN projects_visitdaychain d ON d.chain_id = c.id AND d.date BETWEEN %(start)s AND %(end)s GROUP BY c.id""",
+       LEFT JOIN projects_visitdaychain d ON d.chain_id = c.id AND d.date BETWEEN %(start)s AND %(end)s
+       GROUP BY c.id""",
     """SELECT p.chain_id, COUNT(*), SUM(p.total_investment), COUNT(*) FILTER (WHERE p.total_investment >= 10000)
        FROM projects_project p WHERE p.signed_date BETWEEN %(start)s AND %(end)s GROUP BY p.chain_id""",
     """SELECT p.town, COUNT(*), SUM(p.total_investment) FROM projects_project p

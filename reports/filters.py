@@ -3,6 +3,8 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from projects.periods import EARLIEST, LATEST
+
 from .choices import PeriodKind, ReportStatus
 from .models import Report, ReportTemplate
 
@@ -13,7 +15,10 @@ class ReportFilterSet(django_filters.FilterSet):
     )
     period_kind = django_filters.ChoiceFilter(choices=PeriodKind.choices, label=_("period kind"))
     status = django_filters.ChoiceFilter(choices=ReportStatus.choices, label=_("status"))
-    year = django_filters.NumberFilter(field_name="period_start__year", label=_("year"))
+    # Bounded: a year Python's dates cannot hold is a 400, not a 500.
+    year = django_filters.NumberFilter(
+        field_name="period_start__year", label=_("year"), min_value=EARLIEST.year, max_value=LATEST.year
+    )
 
     class Meta:
         model = Report

@@ -35,6 +35,7 @@ def test_a_superuser_sees_every_entry_in_menu_order(admin_client):
             "projects:signing-event-list",
             "aftercare:issue-list",
             "chains:per-mu",
+            "reports:report-list",
             "aftercare:my-firms",
             "projects:overdue",
             "projects:data-quality",

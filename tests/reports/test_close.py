@@ -168,3 +168,38 @@ def test_the_demo_data_holds_a_sent_report_and_a_draft(db):
         "generate_demo_data", "--projects", "40", "--visits", "40", "--seed", "3", "--replace", stdout=StringIO()
     )
     assert Report.objects.count() == 2
+
+
+def test_target_progress_is_frozen_as_of_the_period_end(world, template):
+    from targets.services import target_create
+
+    from tests.factories import ProjectFactory
+
+    target = target_create(data={"year": 2025, "scope_kind": "city", "metric": "signed_projects", "value": 10}, by=None)
+    version = closed(template)
+    row = next(row for row in version.figures["targets"] if row["id"] == target.pk)
+    # Signed 1 January – 31 March 2025: P3 (February), P1 and P2 (March).
+    assert (Decimal(row["actual"]), Decimal(row["completion"]), row["status"]) == (3, Decimal("0.3"), "ahead")
+    assert Decimal(row["time_progress"]) == Decimal("0.25")
+    ProjectFactory(chain=world["a"], stage="signed", signed_date=D(2025, 4, 8))  # after the period: no drift
+    assert drift(version) == []
+    world["p3"].signed_date = D(2024, 12, 30)  # corrected into last year: the target's actual drifts
+    world["p3"].save()
+    paths = {item.path for item in drift(version)}
+    assert f"targets.{target.pk}.actual" in paths and "summary.signed_projects" not in paths
+
+
+def test_the_briefing_is_editable_before_closing_and_stored_with_the_version(world, template, people):
+    from reports.services import report_update_briefing
+
+    report = report_create(template=template, period_kind="month", period_start=MARCH, by=people["bureau"])
+    report_update_briefing(report=report, text="三月招商简报（人工修改）", by=people["bureau"])
+    version = report_close(report=Report.objects.get(pk=report.pk), by=people["bureau"])
+    assert version.briefing == "三月招商简报（人工修改）"
+    with pytest.raises(ValidationError, match="简报"):
+        report_update_briefing(report=report, text="改", by=people["bureau"])
+    report_reopen(report=report, reason="重写简报", by=people["admin"])
+    report_update_briefing(report=report, text="", by=people["bureau"])
+    second = report_close(report=Report.objects.get(pk=report.pk), by=people["bureau"])
+    assert second.briefing.startswith("2025-03-01至2025-03-31") and "P1（1.20亿元）" in second.briefing
+    assert ReportVersion.objects.get(pk=version.pk).briefing == "三月招商简报（人工修改）"

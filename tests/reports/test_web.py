@@ -90,7 +90,10 @@ def test_page_workbook_and_api_show_the_same_stored_numbers(report, people, worl
     book = load_workbook(BytesIO(site(people["bureau"]).get(f"/reports/{report.pk}/xlsx/?version=1").content))
     sheet = book["汇总"]
     workbook = {sheet.cell(row, 1).value: sheet.cell(row, 2).value for row in range(4, sheet.max_row + 1)}
-    assert sheet.freeze_panes == "A4"
+    assert sheet.freeze_panes == "A4" and sheet["A1"].value == "平湖市招商引资月报 2025年3月"
+    rates = {sheet.cell(row, 1).value: sheet.cell(row, 2) for row in range(4, sheet.max_row + 1)}
+    assert rates["办结率"].number_format == "0.00%" and rates["办结率"].value == Decimal("0.5")
+    assert rates["签约总投资（万元）"].number_format == "#,##0.00"
     checked = 0
     for key, value in stored["summary"].items():
         if f"summary.{key}" not in page:

@@ -172,7 +172,6 @@ def test_the_demo_data_holds_a_sent_report_and_a_draft(db):
 
 def test_target_progress_is_frozen_as_of_the_period_end(world, template):
     from targets.services import target_create
-
     from tests.factories import ProjectFactory
 
     target = target_create(data={"year": 2025, "scope_kind": "city", "metric": "signed_projects", "value": 10}, by=None)

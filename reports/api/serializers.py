@@ -29,6 +29,14 @@ class ReportVersionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class ReportVersionSummarySerializer(ReportVersionSerializer):
+    """A version in a list of reports: its figures, not the rows behind them (read one report for those)."""
+
+    class Meta(ReportVersionSerializer.Meta):
+        fields = [name for name in ReportVersionSerializer.Meta.fields if name != "rows"]
+        read_only_fields = fields
+
+
 class ReportSerializer(serializers.ModelSerializer):
     """A report, its state and every version (figures and the rows behind the counts)."""
 
@@ -85,3 +93,9 @@ class ReopenSerializer(serializers.Serializer):
 
 class BriefingSerializer(serializers.Serializer):
     briefing = serializers.CharField(allow_blank=True)
+
+
+class ReportListSerializer(ReportSerializer):
+    """A report in a list: each version's figures, without the rows behind the counts."""
+
+    versions = ReportVersionSummarySerializer(many=True, read_only=True)

@@ -21,6 +21,7 @@ from .serializers import (
     BriefingSerializer,
     ReopenSerializer,
     ReportCreateSerializer,
+    ReportListSerializer,
     ReportSerializer,
     SendSerializer,
 )
@@ -30,7 +31,7 @@ from .serializers import (
     list=extend_schema(
         summary=_("List period reports (月报/季报/年报)"),
         description=_("Each report with every closed version and its stored figures as JSON."),
-        responses={200: ReportSerializer(many=True), **READ_ERRORS},
+        responses={200: ReportListSerializer(many=True), **READ_ERRORS},
     ),
     retrieve=extend_schema(summary=_("One report with its versions"), responses={200: ReportSerializer, **READ_ERRORS}),
     create=extend_schema(
@@ -51,6 +52,9 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         "reopen": ["reports.reopen_report"],
         "briefing": ["reports.change_report"],
     }
+
+    def get_serializer_class(self):
+        return ReportListSerializer if self.action == "list" else ReportSerializer
 
     def get_queryset(self):
         return with_versions(visible_reports(self.request.user)).order_by("-period_start", "id")

@@ -130,3 +130,10 @@ def test_pages_close_send_and_refuse_in_chinese(world, template, people):
     assert Report.objects.get().status == "sent"
     text = site(people["admin"]).post(f"/reports/{report.pk}/reopen/", {"reason": ""}, follow=True).content.decode()
     assert Report.objects.get().status == "sent" and "重新打开" in text
+
+
+def test_the_list_leaves_out_the_rows_one_report_has_them(report, people):
+    listed = api(people["bureau"]).get("/api/v1/reports/").json()["results"][0]["versions"][0]
+    one = api(people["bureau"]).get(f"/api/v1/reports/{report.pk}/").json()["versions"][0]
+    assert "rows" not in listed and listed["figures"] == one["figures"]
+    assert one["rows"]["signed_projects"] == sorted(report.versions.get().rows["signed_projects"])

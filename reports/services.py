@@ -10,7 +10,7 @@ Every change of a report is kept by its history (django-simple-history).
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -81,10 +81,23 @@ def report_update_briefing(*, report: Report, text: str, by: AbstractBaseUser | 
     return report
 
 
-@transaction.atomic
 def report_close(*, report: Report, by: AbstractBaseUser | None) -> ReportVersion:
-    """Freeze the figures: compute them as of the period's end and store them in a new version, with the status."""
+    """Freeze the figures: compute them as of the period's end and store them in a new version, with the status.
+
+    One transaction. On PostgreSQL, when it is not nested in another, it is REPEATABLE READ: every one of
+    the figures' queries reads the same snapshot, so a write committed while the report closes cannot
+    make two of its figures disagree.
+    """
     _check(by, "reports.close_report", _("Reports: only bureau staff and administrators may close reports."))
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        if outermost and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        return _close(report, by)
+
+
+def _close(report: Report, by: AbstractBaseUser | None) -> ReportVersion:
     report = _locked(report)
     if report.status != ReportStatus.DRAFT:
         raise ValidationError(

@@ -202,3 +202,13 @@ def test_the_briefing_is_editable_before_closing_and_stored_with_the_version(wor
     second = report_close(report=Report.objects.get(pk=report.pk), by=people["bureau"])
     assert second.briefing.startswith("2025-03-01至2025-03-31") and "P1（1.20亿元）" in second.briefing
     assert ReportVersion.objects.get(pk=version.pk).briefing == "三月招商简报（人工修改）"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_closing_outside_a_transaction_reads_one_snapshot(world, template):
+    from django.db import connection
+
+    report = report_create(template=template, period_kind="month", period_start=MARCH, by=None)
+    assert not connection.in_atomic_block
+    version = report_close(report=report, by=None)  # on PostgreSQL: REPEATABLE READ, its first statement
+    assert version.figures["summary"]["signed_projects"] == 2 and drift(version) == []

@@ -87,6 +87,7 @@ def _rates_by(period: Period, field: str) -> dict:
 def summary(period: Period) -> dict:
     """The city's headline figures."""
     signed = {k: v for k, v in signed_summary(period).items() if k not in NOT_AS_OF}
+    signed.update(_bands(signed))
     rates = milestone_rates(period, as_of=period.end)
     counted = milestones_by(period, "city").get(None, {"started_projects": 0, "in_production_projects": 0})
     issues = issue_summary(period, as_of=period.end, today=period.end)
@@ -105,6 +106,16 @@ def summary(period: Period) -> dict:
 
 def _zero_bands() -> dict:
     return {key: (0 if key.endswith("projects") else Decimal("0.00")) for key in BAND_KEYS}
+
+
+def _bands(figures: dict | None) -> dict:
+    """The band figures of a group (``projects.signed_groups``), amounts to the cent; zeros when it has none."""
+    result = _zero_bands()
+    for key in BAND_KEYS:
+        if figures and key in figures:
+            value = figures[key]
+            result[key] = value if key.endswith("projects") else Decimal(value).quantize(Decimal("0.01"))
+    return result
 
 
 def _milestone_counts(row: dict | None) -> dict:
@@ -137,8 +148,7 @@ def by_chain(period: Period) -> list[dict]:
                 "cluster": row["cluster__name"],
                 **{k: visit.get(k, 0) for k in ("visits", "person_times", "saturday_person_times", "projects_engaged")},
                 **{k: v for k, v in row.items() if k not in (*NOT_AS_OF, "pk", "code", "name") and "__" not in k},
-                **_zero_bands(),
-                **bands.get(pk, {}),
+                **_bands(bands.get(pk)),
                 **funds.get(pk, {}),
                 **_milestone_counts(started.get(pk)),
                 **rates.get(pk, _empty_rates()),
@@ -175,8 +185,7 @@ def by_cluster(period: Period) -> list[dict]:
                     "visits": visit.get("visits", 0),
                     "saturday_person_times": visit.get("saturday_person_times", 0),
                     **{k: v for k, v in row.items() if k not in (*NOT_AS_OF, "pk", "code", "name")},
-                    **_zero_bands(),
-                    **bands.get(pk, {}),
+                    **_bands(bands.get(pk)),
                     **funds.get(pk, {}),
                     **_milestone_counts(started.get(pk)),
                     **rates.get(pk, _empty_rates()),
@@ -207,8 +216,7 @@ def by_town(period: Period) -> list[dict]:
                 "name": label,
                 "signed_projects": signed.get(code, {}).get("signed_projects", 0),
                 "signed_investment": signed.get(code, {}).get("signed_investment", Decimal("0.00")),
-                **_zero_bands(),
-                **bands.get(code, {}),
+                **_bands(bands.get(code)),
                 "funds_in_place": fund.get("funds_in_place", Decimal("0.00")),
                 "foreign_paid_in": fund.get("foreign_paid_in", Decimal("0.00")),
                 **_milestone_counts(started.get(code)),

@@ -1,6 +1,5 @@
 """A closed report printed to PDF by Chromium with the print stylesheet: A4, the menu and buttons gone, page numbers."""
 
-import datetime
 import re
 import zlib
 from io import StringIO
@@ -9,11 +8,10 @@ import pytest
 from django.core.management import call_command
 
 from pinghu.permissions import Role
-from reports.models import ReportTemplate
-from reports.services import report_close, report_create, report_send
+from reports.models import Report
 from tests.factories import UserFactory
 
-from .conftest import ARTIFACTS
+from .conftest import ARTIFACTS, screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 A4_POINTS = (595, 842)  # 210 × 297 mm
@@ -34,17 +32,15 @@ def test_a_closed_report_prints_on_a4_with_page_numbers_and_signature_lines(open
     call_command("seed_pinghu", stdout=StringIO())
     call_command("generate_demo_data", "--projects", "60", "--visits", "80", "--seed", "4", stdout=StringIO())
     bureau = UserFactory(username="bureau", roles=[Role.BUREAU_STAFF])
-    today = datetime.date.today()
-    start = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
-    template = ReportTemplate.objects.get(code="city-monthly")
-    report = report_create(template=template, period_kind="month", period_start=start, by=bureau)
-    report_close(report=report, by=bureau)
-    report_send(report=report, sent_to="嘉兴市经信局", reference_number="平经信〔2026〕1号", by=bureau)
-
+    # The demo data holds last month's city report, closed and sent (reports.demo), and this month's draft.
+    report = Report.objects.get(status="sent")
+    template = report.template
+    assert report.versions.count() == 1 and report.sent_to.startswith("嘉兴市")
     page = open_page(bureau)
     page.goto(f"{live_server.url}{report.get_absolute_url()}")
     assert page.inner_text("h1.report-title") == template.name
-    assert "嘉兴市经信局" in page.inner_text("[data-sent]")
+    assert "嘉兴市经济和信息化局" in page.inner_text("[data-sent]")
+    screenshot(page, "report")
     page.emulate_media(media="print")
     assert not page.is_visible("nav.navbar") and not page.is_visible("#reopen-form")
     assert page.is_visible(".signatures") and page.is_visible("[data-section=summary]")

@@ -44,9 +44,13 @@ def test_closing_stores_the_figures_computed_by_hand(world, template):
     assert (chains["a"]["visits"], chains["b"]["visits"], chains["c"]["visits"]) == (2, 1, 0)
     assert (chains["a"]["signed_projects"], chains["b"]["signed_projects"]) == (1, 1)
     assert chains["a"]["funds_in_place"] == "200.00"
+    assert chains["a"]["signed_investment"] == chains["a"]["cny_100m__investment"] == "12000.00"
+    assert chains["b"]["signed_investment"] == "500.00" and chains["b"]["cny_100m__investment"] == "0.00"
+    assert s["cny_100m__investment"] == "12000.00"
     clusters = {row["code"]: row for row in version.figures["clusters"]}
     assert clusters["x"]["visits"] == 2 and clusters["x"]["signed_projects"] == 2
     towns = {row["code"]: row for row in version.figures["towns"]}
+    assert towns["当湖街道"]["signed_investment"] == towns["当湖街道"]["cny_100m__investment"] == "12000.00"
     assert towns["当湖街道"]["signed_projects"] == 1 and Decimal(towns["当湖街道"]["land_supplied"]) == 30
     assert [row["name"] for row in version.figures["major_signed"]] == ["P1"]
     assert [row["name"] for row in version.figures["started"]] == ["P1"]

@@ -286,9 +286,6 @@ def dated_in(period: Period, field: str) -> list[dict]:
     return _project_list(projects.order_by(field, "pk"), field)
 
 
-LAND_KEYS = ("parcels_supplied", "land_supplied", "parcels_recycled", "land_recycled")
-
-
 def land_towns(period: Period) -> list[dict]:
     """Land supplied per town (towns with a parcel supplied in the period)."""
     labels = dict(Town.choices)

@@ -8,6 +8,8 @@ the data behind the report (a signed date corrected, a visit deleted, a funds re
 ``drift(version)`` returns one ``DriftItem`` per differing figure: its path (``summary.visits``,
 ``chains.<code>.signed_projects``, ``targets.<id>.actual``…), the stored and the live value, and for
 the counts whose rows are stored, the ids added and removed (with the projects' names where known).
+Rows that changed behind a count that did not (one visit deleted, another entered) are listed too,
+as ``rows.<key>`` with the same count on both sides: no figure is marked, the rows are shown.
 """
 
 from dataclasses import dataclass, field
@@ -94,6 +96,26 @@ def compare(stored: dict, stored_rows: dict, live: dict, live_rows: dict) -> lis
         if path.endswith(".ids"):
             old_ids, new_ids = set(before.get(path) or []), set(after.get(path) or [])
         names = () if key in OTHER_ROWS else (live_rows.get("projects", {}), stored_rows.get("projects", {}))
+        item.added = [(pk, _name(pk, *names)) for pk in sorted(new_ids - old_ids)]
+        item.removed = [(pk, _name(pk, *names)) for pk in sorted(old_ids - new_ids)]
+        items.append(item)
+    return items + _swapped_rows(stored_rows, live_rows, {item.path for item in items})
+
+
+def _swapped_rows(stored_rows: dict, live_rows: dict, drifted: set) -> list[DriftItem]:
+    """Rows that changed behind a count that did not (a visit deleted and another entered): ``rows.<key>``.
+
+    The figure is the same, so it is not marked; the rows are listed, for the bureau to judge.
+    """
+    items = []
+    for key in sorted(set(stored_rows) | set(live_rows)):
+        if key == "projects" or f"summary.{key}" in drifted or key in drifted:
+            continue
+        old_ids, new_ids = set(stored_rows.get(key, [])), set(live_rows.get(key, []))
+        if old_ids == new_ids:
+            continue
+        names = () if key in OTHER_ROWS else (live_rows.get("projects", {}), stored_rows.get("projects", {}))
+        item = DriftItem(f"rows.{key}", len(old_ids), len(new_ids))
         item.added = [(pk, _name(pk, *names)) for pk in sorted(new_ids - old_ids)]
         item.removed = [(pk, _name(pk, *names)) for pk in sorted(old_ids - new_ids)]
         items.append(item)

@@ -216,3 +216,18 @@ def test_closing_outside_a_transaction_reads_one_snapshot(world, template):
     assert not connection.in_atomic_block
     version = report_close(report=report, by=None)  # on PostgreSQL: REPEATABLE READ, its first statement
     assert version.figures["summary"]["signed_projects"] == 2 and drift(version) == []
+
+
+def test_rows_swapped_behind_an_unchanged_count_are_listed(world, template):
+    from tests.factories import InvestmentVisitFactory, LeaderFactory
+
+    version = closed(template)
+    old = world["v2"].pk
+    world["v2"].delete()
+    new = InvestmentVisitFactory(
+        date=D(2025, 3, 3), leaders=[LeaderFactory()], chains=[world["a"]], projects=[world["p2"]]
+    )
+    items = drift(version)
+    assert [(item.path, item.stored, item.live, item.added, item.removed) for item in items] == [
+        ("rows.visits", 2, 2, [(new.pk, "")], [(old, "")])
+    ]

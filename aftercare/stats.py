@@ -38,14 +38,20 @@ from .models import CadreAssignment, EnterpriseIssue, SalonEvent, overdue_condit
 RESOLVED = Q(status__in=RESOLVED_ISSUE_STATUSES)
 
 
-def _figures(today: datetime.date) -> dict:
-    """The aggregates every breakdown shares, over a queryset of problems."""
+def resolved_condition(as_of: datetime.date | None = None) -> Q:
+    """Resolved or closed; with ``as_of``, resolved on or before that day (a frozen report's period end)."""
+    return RESOLVED if as_of is None else RESOLVED & Q(resolved_on__lte=as_of)
+
+
+def _figures(today: datetime.date, as_of: datetime.date | None = None) -> dict:
+    """The aggregates every breakdown shares, over a queryset of problems (resolved by ``as_of`` if given)."""
+    resolved = resolved_condition(as_of)
     return {
         "collected": Count("pk"),
-        "resolved": Count("pk", filter=RESOLVED),
+        "resolved": Count("pk", filter=resolved),
         "overdue": Count("pk", filter=overdue_condition(today)),
         "average_days": Avg(
-            ExpressionWrapper(F("resolved_on") - F("received_on"), output_field=DurationField()), filter=RESOLVED
+            ExpressionWrapper(F("resolved_on") - F("received_on"), output_field=DurationField()), filter=resolved
         ),
     }
 
@@ -64,10 +70,19 @@ def issues_in(period: Period, *, chain: Chain | None = None) -> QuerySet:
     return issues
 
 
-def issue_summary(period: Period, *, chain: Chain | None = None, today: datetime.date | None = None) -> dict:
-    """Problems collected, resolved, resolution rate, overdue and average days to resolve; salons; cadres."""
+def issue_summary(
+    period: Period,
+    *,
+    chain: Chain | None = None,
+    today: datetime.date | None = None,
+    as_of: datetime.date | None = None,
+) -> dict:
+    """Problems collected, resolved, resolution rate, overdue and average days to resolve; salons; cadres.
+
+    With ``as_of`` (a frozen report's period end), a problem counts as resolved when it was resolved by then.
+    """
     today = today or timezone.localdate()
-    row = _finish(issues_in(period, chain=chain).aggregate(**_figures(today)))
+    row = _finish(issues_in(period, chain=chain).aggregate(**_figures(today, as_of)))
     row["salons"] = SalonEvent.objects.filter(date__range=(period.start, period.end)).count()
     row["firms_with_cadre"] = CadreAssignment.objects.current().values("enterprise").distinct().count()
     return row

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "projects",
     "aftercare",
     "targets",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -351,5 +352,8 @@ SPECTACULAR_SETTINGS = {
         "IssueStatusEnum": "aftercare.choices.IssueStatus",
         "IssueChannelEnum": "aftercare.choices.IssueChannel",
         "IssueCategoryEnum": "aftercare.choices.IssueCategory",
+        "ParcelStatusEnum": "projects.choices.ParcelStatus",
+        "ProgressStatusEnum": "targets.choices.ProgressStatus",
+        "ReportStatusEnum": "reports.choices.ReportStatus",
     },
 }

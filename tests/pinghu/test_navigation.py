@@ -37,6 +37,7 @@ def test_a_superuser_sees_every_entry_in_menu_order(admin_client):
             "targets:target-list",
             "targets:ranking",
             "chains:per-mu",
+            "reports:report-list",
             "aftercare:my-firms",
             "projects:overdue",
             "projects:data-quality",

@@ -12,7 +12,7 @@ from django.utils import translation
 
 CATALOGUE = Path(settings.BASE_DIR) / "locale" / "zh_Hans" / "LC_MESSAGES" / "django"
 CJK = re.compile(r"[\u4e00-\u9fff]")
-OUR_APPS = ["pinghu", "chains", "projects", "aftercare"]
+OUR_APPS = ["pinghu", "chains", "projects", "aftercare", "reports"]
 
 
 def test_every_message_has_a_chinese_translation():

@@ -190,5 +190,7 @@ def test_a_rule_of_the_whole_target_answers_under_non_field_errors(api_client, w
     """A second target for the same years, scope and metric (the model's own rule): DRF's key, not Django's."""
     target("visits", "10")
     client = client_for(api_client, Role.BUREAU_STAFF)
-    answer = client.post(URL, {"year_from": 2025, "scope_kind": "city", "metric": "visits", "value": "12"}, format="json")
+    answer = client.post(
+        URL, {"year_from": 2025, "scope_kind": "city", "metric": "visits", "value": "12"}, format="json"
+    )
     assert answer.status_code == 400 and list(answer.json()) == ["non_field_errors"], answer.content

@@ -1,0 +1,94 @@
+"""Time closing a monthly report over the 100,000-project demo data, against the same aggregates in SQL.
+
+On the bench PostgreSQL database (``$PINGHU_BENCH_DB``, 100,000 projects and 200,000 visits,
+generated if missing), ``report_close`` of the city's monthly report for the last full month: every
+figure of every section and the rows behind the counts, computed and stored in one transaction,
+rolled back after each run (a closed version can never be deleted). Median of ``--repeat`` runs.
+The baseline runs hand-written SQL for the summary's, the chains' and the towns' aggregates and the
+ids behind the counts, in the same run. Target: under 5 s.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/pinghu .venv/bin/python bench/report_close.py [--repeat 5]
+"""
+
+import argparse
+import datetime
+
+from _setup import ensure_demo_data, median_seconds, setup_django
+
+BASELINE_SQL = [
+    """SELECT SUM(visit_count), SUM(visit_count) FILTER (WHERE is_saturday), SUM(leader_count),
+              SUM(leader_count) FILTER (WHERE is_saturday)
+       FROM projects_visitday WHERE date BETWEEN %(start)s AND %(end)s""",
+    """SELECT COUNT(DISTINCT project_id), COUNT(DISTINCT project_id) FILTER (WHERE EXTRACT(DOW FROM visit_date) = 6)
+       FROM projects_visitproject WHERE visit_date BETWEEN %(start)s AND %(end)s""",
+    """SELECT COUNT(*), SUM(total_investment), COUNT(*) FILTER (WHERE total_investment >= 10000),
+              COUNT(*) FILTER (WHERE total_investment >= 100000),
+              COUNT(*) FILTER (WHERE registered_date <= %(end)s), COUNT(*) FILTER (WHERE construction_date <= %(end)s),
+              COUNT(*) FILTER (WHERE production_date <= %(end)s)
+       FROM projects_project WHERE signed_date BETWEEN %(start)s AND %(end)s""",
+    """SELECT COUNT(*) FILTER (WHERE construction_date BETWEEN %(start)s AND %(end)s),
+              COUNT(*) FILTER (WHERE production_date BETWEEN %(start)s AND %(end)s)
+       FROM projects_project WHERE construction_date BETWEEN %(start)s AND %(end)s
+          OR production_date BETWEEN %(start)s AND %(end)s""",
+    """SELECT SUM(domestic_funds), SUM(actual_foreign_investment), COUNT(DISTINCT project_id)
+       FROM projects_projectfunds WHERE month BETWEEN %(start)s AND %(end)s""",
+    """SELECT c.id, SUM(d.visit_count), SUM(d.leader_count) FROM chains_chain c
+       LEFT JOIN projects_visitdaychain d ON d.chain_id = c.id AND d.date BETWEEN %(start)s AND %(end)s
+       GROUP BY c.id""",
+    """SELECT p.chain_id, COUNT(*), SUM(p.total_investment), COUNT(*) FILTER (WHERE p.total_investment >= 10000)
+       FROM projects_project p WHERE p.signed_date BETWEEN %(start)s AND %(end)s GROUP BY p.chain_id""",
+    """SELECT p.town, COUNT(*), SUM(p.total_investment) FROM projects_project p
+       WHERE p.signed_date BETWEEN %(start)s AND %(end)s GROUP BY p.town""",
+    """SELECT COUNT(*), COUNT(*) FILTER (WHERE status IN ('resolved', 'closed') AND resolved_on <= %(end)s)
+       FROM aftercare_enterpriseissue WHERE received_on BETWEEN %(start)s AND %(end)s""",
+    """SELECT COUNT(*), SUM(land_area) FROM projects_landparcel
+       WHERE status = 'supplied' AND supplied_date BETWEEN %(start)s AND %(end)s""",
+    # the ids behind the counts
+    """SELECT id, name, chain_id, town FROM projects_project WHERE signed_date BETWEEN %(start)s AND %(end)s""",
+    """SELECT id, is_saturday FROM projects_investmentvisit WHERE date BETWEEN %(start)s AND %(end)s""",
+    """SELECT id, project_id FROM projects_projectfunds WHERE month BETWEEN %(start)s AND %(end)s""",
+]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    setup_django()
+    ensure_demo_data(projects=100_000, visits=200_000)
+
+    from django.db import connection, transaction
+    from django.db.models import Max
+
+    from projects.models import Project
+    from reports.models import ReportTemplate
+    from reports.services import report_close, report_create
+
+    latest = Project.objects.aggregate(day=Max("signed_date"))["day"] or datetime.date.today()
+    end = latest.replace(day=1) - datetime.timedelta(days=1)
+    start = end.replace(day=1)
+    template = ReportTemplate.objects.get(code="city-monthly")
+    kept = {}
+
+    def close_once():
+        with transaction.atomic():
+            report = report_create(template=template, period_kind="month", period_start=start, by=None)
+            version = report_close(report=report, by=None)
+            kept["signed"] = version.figures["summary"]["signed_projects"]
+            transaction.set_rollback(True)  # a closed version is never deleted: nothing is kept
+
+    def baseline():
+        with connection.cursor() as cursor:
+            for sql in BASELINE_SQL:
+                cursor.execute(sql, {"start": start, "end": end})
+                cursor.fetchall()
+
+    close_seconds, _ = median_seconds(close_once, args.repeat)
+    base_seconds, _ = median_seconds(baseline, args.repeat)
+    print(f"month {start:%Y-%m}: {kept['signed']} projects signed")
+    print(f"report_close: median {close_seconds * 1000:.0f} ms over {args.repeat} runs (target < 5000 ms)")
+    print(f"hand-written SQL baseline: median {base_seconds * 1000:.0f} ms; ratio {close_seconds / base_seconds:.1f}x")
+
+
+if __name__ == "__main__":
+    main()

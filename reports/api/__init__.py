@@ -1,0 +1,1 @@
+"""The reports app's API: ``/api/v1/reports/``."""

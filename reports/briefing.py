@@ -2,7 +2,8 @@
 
 ``generate(figures)`` reads only the figures ``reports.figures.compute`` returns (so the briefing
 says what the report's tables say): the headline figures, the largest signed projects (亿元以上,
-at most five) and the targets far behind their time progress. Amounts in 亿元 (``pinghu.figures.yi``).
+at most five) and the targets far behind their time progress (the five farthest, with how many there
+are). Amounts in 亿元 (``pinghu.figures.yi``).
 """
 
 from decimal import Decimal
@@ -11,6 +12,7 @@ from pinghu.figures import yi
 
 LARGEST = 5
 FAR_BEHIND = "far_behind"
+FARTHEST = 5  # far-behind targets named
 
 
 def _percent(value) -> str:
@@ -43,12 +45,15 @@ def generate(figures: dict) -> str:
         lines.append(f"签约的重点项目有：{names}。")
     behind = [row for row in figures.get("targets") or [] if row["status"] == FAR_BEHIND]
     if behind:
+        # The farthest behind first (the largest gap), at most FARTHEST of them: a briefing, not the table.
+        behind.sort(key=lambda row: Decimal(row["completion"]) - Decimal(row["time_progress"]))
         items = "、".join(
             f"{row['scope'] or '全市'}{row['metric_label']}（完成{_percent(row['completion'])}，"
             f"时序进度{_percent(row['time_progress'])}）"
-            for row in behind
+            for row in behind[:FARTHEST]
         )
-        lines.append(f"明显滞后于时序进度的目标：{items}。")
+        more = f"等{len(behind)}项" if len(behind) > FARTHEST else ""
+        lines.append(f"明显滞后于时序进度的目标：{items}{more}。")
     if "issues_collected" in s:
         lines.append(
             f"收集企业诉求{s['issues_collected']}件，办结{s['issues_resolved']}件，办结率{_percent(s['issues_resolution_rate'])}；"

@@ -15,10 +15,10 @@ from django.utils.translation import gettext_lazy as _
 from projects.demo_apps import DemoGenerator
 
 from .choices import PeriodKind
-from .models import Report, ReportTemplate
+from .defaults import ensure_city_monthly
+from .models import Report
 from .services import report_close, report_create, report_send
 
-TEMPLATE = "city-monthly"
 SENT_TO = "嘉兴市经济和信息化局（演示）"
 REFERENCE = "平经信〔演示〕1号"
 
@@ -29,9 +29,7 @@ def _month_start(day: datetime.date) -> datetime.date:
 
 def generate_demo_reports(*, seed: int = 0, end: datetime.date | None = None, user=None) -> int:
     """Create the two demo reports of ``end``'s months when missing; return how many were made."""
-    template = ReportTemplate.objects.filter(code=TEMPLATE).first()
-    if template is None:
-        return 0
+    template = ensure_city_monthly()
     today = end or timezone.localdate()
     made = 0
     this_month = _month_start(today)

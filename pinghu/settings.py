@@ -74,6 +74,9 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # Background tasks (issue 19): the task framework and its database backend.
+    "django_tasks",
+    "django_tasks_db",
     "pinghu",
     "chains",
     "projects",
@@ -242,6 +245,12 @@ STORAGES = {
 # A per-process cache: pages cache figures under a key that includes a version of the data, so
 # what a cache holds is never stale and hosts need not share it.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pinghu"}}
+
+# Background tasks (Django's task framework through the django-tasks backport): each task is a row in
+# this database, written in the transaction of the change that caused it, so a task is never lost
+# after a commit nor run for a change rolled back. `manage.py db_worker` processes them (any number of
+# hosts); a deployment that outgrows it changes the BACKEND here, not the code.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "projects:dashboard"

@@ -78,11 +78,13 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "pinghu",
+    "units",
     "chains",
     "projects",
     "aftercare",
     "targets",
     "reports",
+    "notifications",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,11 @@
+"""Units (单位): departments, towns and streets, development zones, as records with members."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class UnitsConfig(AppConfig):
+    """The units that host visits, answer for projects and take problems handed to them; above ``pinghu``."""
+
+    name = "units"
+    verbose_name = _("Units")

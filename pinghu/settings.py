@@ -316,6 +316,22 @@ PINGHU_AMOUNT_WARNINGS = {
     for field, default in AMOUNT_WARNING_DEFAULTS.items()
 }
 
+# Notifications (issue 19): the inbox, the channels and the daily digest (notifications/, README "Configuration").
+# Absolute links in messages that leave the site (digests, robots, e-mail).
+PINGHU_SITE_URL = os.environ.get("PINGHU_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+PINGHU_NOTIFICATION_RETENTION_DAYS = int(os.environ.get("PINGHU_NOTIFICATION_RETENTION_DAYS", "180"))
+# Quiet hours (local time) of whoever has not set their own: nothing leaves then; the digest waits.
+PINGHU_QUIET_HOURS = os.environ.get("PINGHU_QUIET_HOURS", "22:00-07:00")
+# The key channel addresses are encrypted with (Fernet, urlsafe base64 of 32 bytes); by default derived
+# from SECRET_KEY, so changing SECRET_KEY without setting this makes the stored addresses unreadable.
+PINGHU_CHANNEL_KEY = os.environ.get("PINGHU_CHANNEL_KEY", "")
+# Retries: the wait doubles from the first to the longest; a channel failing this many days is paused.
+PINGHU_DELIVERY_RETRY_SECONDS = int(os.environ.get("PINGHU_DELIVERY_RETRY_SECONDS", "60"))
+PINGHU_DELIVERY_RETRY_MAX_SECONDS = int(os.environ.get("PINGHU_DELIVERY_RETRY_MAX_SECONDS", "21600"))
+PINGHU_CHANNEL_PAUSE_AFTER_DAYS = int(os.environ.get("PINGHU_CHANNEL_PAUSE_AFTER_DAYS", "3"))
+# A delivery claimed longer ago than this by a worker that never finished (killed) is sent again.
+PINGHU_DELIVERY_LEASE_SECONDS = int(os.environ.get("PINGHU_DELIVERY_LEASE_SECONDS", "600"))
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "pinghu.api.authentication.BearerTokenAuthentication",

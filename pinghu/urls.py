@@ -27,6 +27,7 @@ urlpatterns = [
     path("api/v1/", include("aftercare.api.urls")),
     path("api/v1/", include("targets.api.urls")),
     path("api/v1/", include("reports.api.urls")),
+    path("api/v1/", include("notifications.api.urls")),
     # The schema and its documentation need a login or a token (SPECTACULAR_SETTINGS). The split
     # Swagger view serves its start-up script as a file, which the Content-Security-Policy allows.
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -40,4 +41,5 @@ urlpatterns = [
     path("", include("aftercare.urls")),
     path("", include("targets.urls")),
     path("", include("reports.urls")),
+    path("", include("notifications.urls")),
 ]

@@ -81,7 +81,7 @@ def content(delivery: Delivery) -> tuple[str, str]:
 def _claim(delivery_id: str, now: datetime.datetime) -> tuple[Delivery | None, str]:
     with transaction.atomic():
         delivery = (
-            Delivery.objects.select_for_update()
+            Delivery.objects.select_for_update(of=("self",))
             .select_related("channel", "channel__owner", "notification", "unit_message", "digest")
             .filter(pk=delivery_id)
             .first()
@@ -125,7 +125,7 @@ def deliver(delivery_id: str) -> str:
 def record_outcome(delivery_id, *, ok: bool, error: str = "") -> str:
     """After sending: sent, or a retry queued with backoff (or the channel paused after failing long enough)."""
     now = clock.now()
-    delivery = Delivery.objects.select_for_update().select_related("channel").get(pk=delivery_id)
+    delivery = Delivery.objects.select_for_update(of=("self",)).select_related("channel").get(pk=delivery_id)
     channel = Channel.objects.select_for_update().get(pk=delivery.channel_id)
     if ok:
         delivery.status, delivery.sent_at, delivery.last_error = DeliveryStatus.SENT, now, ""

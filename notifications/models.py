@@ -26,6 +26,7 @@ from simple_history.models import HistoricalRecords
 from pinghu.models import TimeStampedModel
 from units.models import Unit
 
+from . import clock
 from .choices import ChannelKind, DeliveryStatus
 
 ONE_OWNER = Q(owner__isnull=False, unit__isnull=True) | Q(owner__isnull=True, unit__isnull=False)
@@ -53,7 +54,7 @@ class Notification(models.Model):
     digest = models.ForeignKey(
         "Digest", on_delete=models.SET_NULL, null=True, blank=True, related_name="notifications", editable=False
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(_("created at"), default=clock.now, editable=False, db_index=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 
     class Meta:
@@ -87,7 +88,7 @@ class UnitMessage(models.Model):
     digest = models.ForeignKey(
         "Digest", on_delete=models.SET_NULL, null=True, blank=True, related_name="unit_messages", editable=False
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(_("created at"), default=clock.now, editable=False, db_index=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

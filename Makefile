@@ -33,20 +33,22 @@ static/vendor/.stamp: package.json package-lock.json
 assets: static/vendor/.stamp
 
 ## run: install, migrate, load reference and demo data, create the demo admin, serve on http://127.0.0.1:8000 (SQLite)
+## with a task worker (db_worker) started and stopped with the server
 run: $(VENV)/.requirements static/vendor/.stamp
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_pinghu
-	$(BIN)/python manage.py generate_demo_data --projects 300 --visits 600 --seed 1
 	$(BIN)/python manage.py create_demo_admin
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(BIN)/python manage.py generate_demo_data --projects 300 --visits 600 --seed 1
+	$(BIN)/python scripts/run_with_worker.py -- $(BIN)/python manage.py runserver 127.0.0.1:8000
 
-## serve: gunicorn with production-like settings (DEBUG off, collected static files) on http://127.0.0.1:8000
+## serve: gunicorn with production-like settings (DEBUG off, collected static files) on http://127.0.0.1:8000,
+## with a task worker beside it (in production, workers are systemd units: docs/deploy.md)
 serve: $(VENV)/.requirements static/vendor/.stamp
 	DJANGO_DEBUG=0 DJANGO_HTTPS=$${DJANGO_HTTPS:-0} DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-local-serve-$$(hostname)-not-for-production-0123456789} \
 	DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost} sh -c '\
 	$(BIN)/python manage.py collectstatic --noinput -v0 && $(BIN)/python manage.py migrate --noinput && \
-	exec $(BIN)/gunicorn pinghu.wsgi --worker-class gthread --workers 2 --threads 4 --bind 127.0.0.1:8000 \
-	--access-logfile - --graceful-timeout 20 --timeout 180'
+	exec $(BIN)/python scripts/run_with_worker.py -- $(BIN)/gunicorn pinghu.wsgi --worker-class gthread --workers 2 \
+	--threads 4 --bind 127.0.0.1:8000 --access-logfile - --graceful-timeout 20 --timeout 180'
 
 ## test: lint, check migrations, then the whole suite on PostgreSQL and on SQLite
 test: lint migrations-check test-postgres test-sqlite

@@ -41,6 +41,10 @@ def backoff(attempts: int) -> datetime.timedelta:
     return datetime.timedelta(seconds=min(seconds, settings.PINGHU_DELIVERY_RETRY_MAX_SECONDS))
 
 
+def _recent(moment: datetime.datetime | None, now: datetime.datetime) -> bool:
+    return moment is not None and now - moment < datetime.timedelta(minutes=1)
+
+
 def channel_hours(channel: Channel):
     return quiet.hours_of(channel.owner) if channel.owner_id else quiet.site_hours()
 
@@ -82,7 +86,7 @@ def _claim(delivery_id: str, now: datetime.datetime) -> tuple[Delivery | None, s
     with transaction.atomic():
         delivery = (
             Delivery.objects.select_for_update(of=("self",))
-            .select_related("channel", "channel__owner", "notification", "unit_message", "digest")
+            .select_related("channel__owner__notification_preference", "notification", "unit_message", "digest")
             .filter(pk=delivery_id)
             .first()
         )
@@ -130,7 +134,9 @@ def record_outcome(delivery_id, *, ok: bool, error: str = "") -> str:
     if ok:
         delivery.status, delivery.sent_at, delivery.last_error = DeliveryStatus.SENT, now, ""
         delivery.save(update_fields=["status", "sent_at", "last_error", "updated_at"])
-        Channel.objects.filter(pk=channel.pk).update(failing_since=None, last_success_at=now, last_error="")
+        # A healthy channel's row is written at most once a minute (a busy channel is not a hot row).
+        if channel.failing_since or channel.last_error or not _recent(channel.last_success_at, now):
+            Channel.objects.filter(pk=channel.pk).update(failing_since=None, last_success_at=now, last_error="")
         return DeliveryStatus.SENT
     logger.warning(
         "delivery %s on channel %s failed (attempt %s): %s", delivery.pk, channel.pk, delivery.attempts, error

@@ -122,22 +122,30 @@ def deliver(delivery_id: str) -> str:
     ok, error = sending.send(
         secrets.decrypt(delivery.channel.url_encrypted), title=title, body=body, delivery_id=str(delivery.pk)
     )
-    return record_outcome(delivery.pk, ok=ok, error=error)
+    return record_outcome(delivery, ok=ok, error=error)
 
 
-@transaction.atomic
-def record_outcome(delivery_id, *, ok: bool, error: str = "") -> str:
+def record_outcome(delivery: Delivery, *, ok: bool, error: str = "") -> str:
     """After sending: sent, or a retry queued with backoff (or the channel paused after failing long enough)."""
+    if not ok:
+        return _record_failure(delivery.pk, error)
     now = clock.now()
-    delivery = Delivery.objects.select_for_update(of=("self",)).select_related("channel").get(pk=delivery_id)
-    channel = Channel.objects.select_for_update().get(pk=delivery.channel_id)
-    if ok:
-        delivery.status, delivery.sent_at, delivery.last_error = DeliveryStatus.SENT, now, ""
-        delivery.save(update_fields=["status", "sent_at", "last_error", "updated_at"])
+    channel = delivery.channel  # as read when the delivery was claimed
+    with transaction.atomic():
+        Delivery.objects.filter(pk=delivery.pk).update(
+            status=DeliveryStatus.SENT, sent_at=now, last_error="", updated_at=now
+        )
         # A healthy channel's row is written at most once a minute (a busy channel is not a hot row).
         if channel.failing_since or channel.last_error or not _recent(channel.last_success_at, now):
             Channel.objects.filter(pk=channel.pk).update(failing_since=None, last_success_at=now, last_error="")
-        return DeliveryStatus.SENT
+    return DeliveryStatus.SENT
+
+
+@transaction.atomic
+def _record_failure(delivery_id, error: str) -> str:
+    now = clock.now()
+    delivery = Delivery.objects.select_for_update(of=("self",)).get(pk=delivery_id)
+    channel = Channel.objects.select_for_update().get(pk=delivery.channel_id)
     logger.warning(
         "delivery %s on channel %s failed (attempt %s): %s", delivery.pk, channel.pk, delivery.attempts, error
     )

@@ -1,9 +1,9 @@
-"""What notifications adds to other pages: the unread count in the navigation bar (``{% page_panels "navbar" %}``)."""
+"""What notifications adds to other pages: the inbox link in the navigation bar (``{% page_panels "navbar" %}``).
 
-from .selectors import unread_count
+The unread count is fetched by the page's script from ``notifications:unread`` once loaded, so the
+panel itself reads nothing from the database.
+"""
 
 
 def navbar_badge(request) -> dict | None:
-    if not request.user.is_authenticated:
-        return None
-    return {"unread": unread_count(request.user)}
+    return {} if request.user.is_authenticated else None

@@ -9,6 +9,7 @@ app_name = "notifications"
 urlpatterns = [
     path("notifications/", views.inbox_page, name="inbox"),
     path("notifications/read-all/", views.mark_all_read, name="read-all"),
+    path("notifications/unread/", views.unread, name="unread"),
     path("notifications/<int:pk>/read/", views.mark_read, name="read"),
     path("notifications/<int:pk>/open/", views.open_notification, name="open"),
     path("notifications/channels/", views.channel_list, name="channel-list"),

@@ -7,7 +7,7 @@ marks and channel actions are POSTs (CSRF-protected) that answer with a redirect
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -49,6 +49,12 @@ def inbox_page(request: HttpRequest) -> HttpResponse:
             "query": query_without_page(request),
         },
     )
+
+
+@login_required
+def unread(request: HttpRequest) -> JsonResponse:
+    """``{"unread": n}``: the navigation bar's count, asked for by its script."""
+    return JsonResponse({"unread": unread_count(request.user)})
 
 
 def _back(request: HttpRequest, default: str = "notifications:inbox"):

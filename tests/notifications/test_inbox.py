@@ -30,8 +30,8 @@ def titles(response) -> list[str]:
 
 def test_the_inbox_lists_ones_own_unread_first_then_newest(client, inbox, django_assert_num_queries):
     client.force_login(inbox)
-    # session, user, count, unread, the menu's two permission reads, the page, the navbar's unread count
-    with django_assert_num_queries(8):
+    # session, user, count, unread, the menu's two permission reads, the page
+    with django_assert_num_queries(7):
         response = client.get(reverse("notifications:inbox"))
     assert titles(response) == ["三", "二", "一"]
     assert "别人的" not in response.text
@@ -52,11 +52,24 @@ def test_the_inbox_pages_by_fifty(client, person, fake_clock):
     assert titles(client.get(reverse("notifications:inbox"), {"page": 2})) == ["第02条", "第01条", "第00条"]
 
 
-def test_the_navbar_shows_the_unread_count(client, inbox):
+def test_the_navbar_links_the_inbox_and_its_script_fetches_the_unread_count(client, inbox, django_assert_num_queries):
     client.force_login(inbox)
     html = client.get(reverse("projects:dashboard")).text
-    badge = re.search(r"<a [^>]*data-inbox[^>]*>.*?</a>", html, re.S).group(0)
-    assert re.search(r"data-unread>2<", badge)
+    link = re.search(r"<a [^>]*data-inbox[^>]*>", html).group(0)
+    assert f'href="{reverse("notifications:inbox")}"' in link
+    assert f'data-unread-url="{reverse("notifications:unread")}"' in link
+    assert "notifications/inbox_badge.js" in html
+    with django_assert_num_queries(3):  # session, user, the count
+        assert client.get(reverse("notifications:unread")).json() == {"unread": 2}
+
+
+def test_the_navbar_costs_a_page_no_query(client, inbox, django_assert_num_queries):
+    from pinghu.panels import panels_of
+
+    client.force_login(inbox)
+    [panel] = panels_of("navbar")
+    with django_assert_num_queries(0):
+        assert panel.context(type("Request", (), {"user": inbox})()) == {}
 
 
 def test_marking_one_read_and_opening_it(client, inbox):

@@ -119,3 +119,11 @@ def test_the_admin_lists_channels_masked(admin_client, person):
     html = admin_client.get(reverse("admin:notifications_channel_changelist")).text
     assert "SECRET" not in html and "dingtalk://0123…T/" in html
     assert admin_client.get(reverse("admin:notifications_delivery_changelist")).status_code == 200
+
+
+def test_bureau_staff_see_units_channels_in_the_admin_not_peoples(client, staff, person):
+    make_channel(ROBOT, owner=person, name="个人的")
+    make_channel(ROBOT, unit=Unit.objects.create(name="商务局"), name="单位的")
+    client.force_login(staff)
+    html = client.get(reverse("admin:notifications_channel_changelist")).text
+    assert "单位的" in html and "个人的" not in html

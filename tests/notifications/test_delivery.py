@@ -231,3 +231,23 @@ def test_a_delivery_of_a_deleted_channel_or_message_is_skipped(person, receiver,
     channel.delete()
     assert deliver(row_id) == "gone"
     assert DeliveryStatus.SENT not in Delivery.objects.values_list("status", flat=True)
+
+
+def test_a_receiver_that_is_not_listening_is_a_failure_to_retry(person, fake_clock):
+    make_channel("json://127.0.0.1:9/hook", owner=person)  # the discard port: nothing listens
+    notify(users=[person], kind="test", title="没人听", urgent=True)
+    row = Delivery.objects.get()
+    assert deliver(str(row.pk)) == "pending"
+    row.refresh_from_db()
+    assert row.attempts == 1 and row.last_error and row.next_attempt_at > fake_clock.moment
+
+
+def test_errors_keep_no_secret(person):
+    assert sending.scrub("GET /robot/send?access_token=abc123&x=1 mailtos://user:pw@host/") == (
+        "GET /robot/send?access_token=…&x=1 mailtos://…@host/"
+    )
+
+
+def test_the_daily_job_can_be_queued_for_a_worker(person, fake_clock):
+    call_command("notifications_daily", "--enqueue", verbosity=0, stdout=__import__("io").StringIO())
+    assert DBTaskResult.objects.filter(task_path="notifications.tasks.daily_task").count() == 1

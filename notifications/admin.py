@@ -6,6 +6,7 @@ channels and notifications (the inbox pages stay the place where a person manage
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -14,6 +15,7 @@ from pinghu.permissions import is_admin
 from .delivery import resume_channel
 from .models import Channel, Delivery, Digest, Notification
 from .selectors import channels_for
+from .sending import kind_of
 from .services import channel_save, channel_send_test
 
 
@@ -28,6 +30,21 @@ class ChannelAdminForm(forms.ModelForm):
     class Meta:
         model = Channel
         fields = ["owner", "unit", "name", "enabled", "paused_at"]
+
+    def clean(self):
+        cleaned = super().clean()
+        url = (cleaned.get("url") or "").strip()
+        if url:
+            try:
+                kind_of(url)
+            except ValidationError as refusal:
+                self.add_error("url", refusal)
+        elif not self.instance.pk:
+            self.add_error("url", _("An address is required."))
+        owner = cleaned.get("owner", self.instance.owner if self.instance.pk else None)
+        if bool(owner) == bool(cleaned.get("unit")):
+            self.add_error(None, _("A channel belongs to a person or to a unit, not both."))
+        return cleaned
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -47,6 +64,11 @@ class ChannelAdmin(SimpleHistoryAdmin):
     readonly_fields = ["kind", "url_masked", "failing_since", "last_success_at", "last_error"]
     autocomplete_fields = ["unit"]
     actions = ["send_test", "resume"]
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        # Bureau staff manage units' channels; a person's own are theirs (or an administrator's) to set up.
+        return fields if is_admin(request.user) else [name for name in fields if name != "owner"]
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).select_related("owner", "unit")

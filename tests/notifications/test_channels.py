@@ -127,3 +127,25 @@ def test_bureau_staff_see_units_channels_in_the_admin_not_peoples(client, staff,
     client.force_login(staff)
     html = client.get(reverse("admin:notifications_channel_changelist")).text
     assert "单位的" in html and "个人的" not in html
+
+
+def test_the_admin_adds_a_units_channel_and_refuses_a_missing_or_bad_address(client, staff):
+    unit = Unit.objects.create(name="商务局")
+    client.force_login(staff)
+    url = reverse("admin:notifications_channel_add")
+    assert "id_owner" not in client.get(url).text  # bureau staff set up units' channels only
+    for address in ["", "ftp://nowhere/"]:
+        response = client.post(url, {"unit": unit.pk, "url": address, "enabled": "on"})
+        assert response.status_code == 200 and not Channel.objects.exists()
+    response = client.post(url, {"unit": unit.pk, "url": ROBOT, "enabled": "on"})
+    assert response.status_code == 302
+    channel = Channel.objects.get()
+    assert (channel.unit, channel.owner, secrets.decrypt(channel.url_encrypted)) == (unit, None, ROBOT)
+
+
+def test_the_admin_refuses_a_channel_of_both_a_person_and_a_unit(admin_client, person):
+    unit = Unit.objects.create(name="商务局")
+    response = admin_client.post(
+        reverse("admin:notifications_channel_add"), {"owner": person.pk, "unit": unit.pk, "url": ROBOT}
+    )
+    assert response.status_code == 200 and not Channel.objects.exists()

@@ -125,9 +125,16 @@ def display(value, kind: str) -> str:
         return f"{(value * 100).quantize(Decimal('0.01'))}%"
     return str(value)
 
+# The sections that list projects (capped on the page).
+LISTS = (Section.MAJOR_SIGNED, Section.STARTED, Section.IN_PRODUCTION)
 
-def sections(figures: dict) -> list[dict]:
-    """The stored figures as tables: ``[{"key", "label", "columns", "rows": [[(raw, shown, kind, path)]]}]``."""
+
+def sections(figures: dict, *, limit: int | None = None) -> list[dict]:
+    """The stored figures as tables: ``[{"key", "label", "columns", "rows": [[(raw, shown, kind, path)]], "more"}]``.
+
+    With ``limit``, a list of projects shows its first ``limit`` rows and ``more`` counts the others (the
+    page; a year's list can run to thousands); the workbook and the API hold every row.
+    """
     from .choices import Section as S
 
     tables = [
@@ -148,6 +155,8 @@ def sections(figures: dict) -> list[dict]:
         columns = COLUMNS[section]
         value = figures[section]
         rows = [value] if isinstance(value, dict) else value
+        more = max(0, len(rows) - limit) if limit is not None and section in LISTS else 0
+        rows = rows[: len(rows) - more]
         tables.append(
             {
                 "key": section.value,
@@ -156,6 +165,7 @@ def sections(figures: dict) -> list[dict]:
                 "rows": [
                     [_cell(row.get(key), kind, _path(section, row, key)) for key, _l, kind in columns] for row in rows
                 ],
+                "more": more,
             }
         )
     return tables

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from pinghu import dataversion
 
@@ -41,6 +42,8 @@ class DriftItem:
     live: object
     added: list = field(default_factory=list)  # [(id, name)]
     removed: list = field(default_factory=list)
+    rows_model: str = ""  # the kind of row added and removed ("projects.project", …)
+    label: str = ""  # set by the page: the figure's readable name
 
 
 def _flatten(figures: dict) -> dict:
@@ -78,6 +81,7 @@ def _complete(stored_rows: dict) -> bool:
 def _with_rows(item: "DriftItem", key: str | None, old_ids: set, new_ids: set, stored_rows: dict, live_rows: dict):
     projects = row_model(key or "", live_rows) == "projects.project" if key else True
     names = (live_rows.get("projects", {}), stored_rows.get("projects", {})) if projects else ()
+    item.rows_model = row_model(key or "", live_rows) if key else ""
     item.added = [(pk, _name(pk, *names)) for pk in sorted(new_ids - old_ids)]
     item.removed = [(pk, _name(pk, *names)) for pk in sorted(old_ids - new_ids)]
     return item
@@ -115,6 +119,23 @@ def _swapped_rows(stored_rows: dict, live_rows: dict, drifted_keys: set) -> list
         if old_ids != new_ids:
             item = DriftItem(f"rows.{key}", len(old_ids), len(new_ids))
             items.append(_with_rows(item, key, old_ids, new_ids, stored_rows, live_rows))
+    return items
+
+
+def with_labels(items: list[DriftItem], figures: dict) -> list[DriftItem]:
+    """``items`` named as the page's tables name their figures; rows behind a figure by that figure's name."""
+    from .layout import figure_labels
+
+    labels = figure_labels(figures)
+    by_rows = {}
+    for path, label in labels.items():
+        by_rows.setdefault(rows_key(path), label)
+    for item in items:
+        if item.path.startswith("rows."):
+            behind = by_rows.get(item.path.removeprefix("rows."))
+            item.label = _("%(figure)s: the rows behind it") % {"figure": behind} if behind else ""
+        else:
+            item.label = labels.get(item.path, "")
     return items
 
 

@@ -171,6 +171,29 @@ def sections(figures: dict, *, limit: int | None = None) -> list[dict]:
     return tables
 
 
+def figure_labels(figures: dict) -> dict[str, str]:
+    """Each figure the tables show, by path → its readable name: the section, the row and the column.
+
+    ``chains.a.signed_projects`` → "各产业链 · 链A · 签约项目"; the drift names its items with these.
+    """
+    labels = {}
+    for table in sections(figures):
+        if table["key"] in LISTS:
+            continue
+        for row in table["rows"]:
+            for index, (_raw, _shown, kind, path) in enumerate(row):
+                if not path or (kind == "text" and table["key"] != "targets"):
+                    continue
+                if table["key"] == "summary":
+                    parts = [table["label"], row[0][1]]
+                elif table["key"] == Section.ISSUES:
+                    parts = [table["label"], table["columns"][index]]
+                else:
+                    parts = [table["label"], row[0][1], table["columns"][index]]
+                labels.setdefault(path, " · ".join(str(part) for part in parts))
+    return labels
+
+
 def _path(section, row: dict, key: str) -> str:
     """The figure's path as ``reports.drift`` names it."""
     if section == Section.ISSUES:

@@ -19,7 +19,7 @@ from pinghu.permissions import is_admin, may, readable
 
 from . import briefing as briefings
 from .choices import ReportStatus
-from .drift import drift, preview
+from .drift import drift, preview, with_labels
 from .filters import ReportFilterSet
 from .forms import BriefingForm, ConfirmForm, ReopenForm, ReportNewForm, SendForm
 from .layout import sections
@@ -85,7 +85,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     showing_version = version is not None and (report.status != ReportStatus.DRAFT or "version" in request.GET)
     if showing_version:
         figures, text = version.figures, version.briefing
-        items = drift(version)
+        items = with_labels(drift(version), version.figures)
     else:
         figures = preview(report)
         text, items = report.briefing or briefings.generate(figures), []

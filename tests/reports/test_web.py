@@ -167,3 +167,20 @@ def test_a_long_list_shows_its_first_rows_and_says_the_workbook_holds_them_all(w
     with translation.override("zh-hans"):
         sheet = book[str(Section.STARTED.label)]
     assert sheet.max_row == 3 + 3  # the headings, then every project
+
+
+def test_the_drift_names_each_figure_as_the_tables_do_and_links_the_projects(report, people, world):
+    from django.urls import reverse
+    from django.utils import translation
+
+    from reports.choices import Section
+
+    world["p1"].chain = world["c"]  # corrected: P1 is chain C's
+    world["p1"].save()
+    html = site(people["bureau"]).get(report.get_absolute_url()).content.decode()
+    with translation.override("zh-hans"):
+        label = f"{Section.CHAINS.label} · 链A · 签约项目"
+    item = html[html.index('data-drift="chains.a.signed_projects"') :]
+    item = item[: item.index("</li>")]
+    assert label in item, item
+    assert f'href="{reverse("projects:project-detail", args=[world["p1"].pk])}"' in item and ">P1</a>" in item

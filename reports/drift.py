@@ -43,7 +43,8 @@ class DriftItem:
     added: list = field(default_factory=list)  # [(id, name)]
     removed: list = field(default_factory=list)
     rows_model: str = ""  # the kind of row added and removed ("projects.project", …)
-    label: str = ""  # set by the page: the figure's readable name
+    label: str = ""  # set by the page (with_labels): the figure's readable name, its values as printed
+    shown: tuple = ()
 
 
 def _flatten(figures: dict) -> dict:
@@ -124,18 +125,20 @@ def _swapped_rows(stored_rows: dict, live_rows: dict, drifted_keys: set) -> list
 
 def with_labels(items: list[DriftItem], figures: dict) -> list[DriftItem]:
     """``items`` named as the page's tables name their figures; rows behind a figure by that figure's name."""
-    from .layout import figure_labels
+    from .layout import display, figure_labels
 
     labels = figure_labels(figures)
     by_rows = {}
-    for path, label in labels.items():
+    for path, (label, _kind) in labels.items():
         by_rows.setdefault(rows_key(path), label)
     for item in items:
         if item.path.startswith("rows."):
             behind = by_rows.get(item.path.removeprefix("rows."))
             item.label = _("%(figure)s: the rows behind it") % {"figure": behind} if behind else ""
+            item.shown = (item.stored, item.live)
         else:
-            item.label = labels.get(item.path, "")
+            item.label, kind = labels.get(item.path, ("", "text"))
+            item.shown = (display(item.stored, kind), display(item.live, kind))
     return items
 
 

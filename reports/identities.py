@@ -19,7 +19,8 @@ conditions of ``projects.bands``, the milestone dates of ``projects.milestone_st
 - ``format``: 2 (versions closed before per-scope rows were kept have no ``format``).
 
 ``rows_key(path)`` maps a figure's path to the key of its rows (``chains.nev.person_times`` →
-``chains.nev.visits``). A fixed number of queries whatever the rows (eleven, and one per target).
+``chains.nev.visits``). A fixed number of queries whatever the rows: eleven, and one per distinct row
+set of the targets.
 """
 
 from collections import defaultdict
@@ -200,19 +201,27 @@ def _records(rows: _Rows, period: Period) -> None:
 
 
 def _targets(rows: _Rows, period: Period) -> dict:
-    """The rows behind each target's actual on the period's end: one query per target. Their kinds, by key."""
-    models = {}
+    """The rows behind each target's actual on the period's end; their kinds, by key.
+
+    One query per distinct row set: the targets that count the same rows (a chain's signed projects and
+    their investment, visits and person-times) share it.
+    """
+    models, read = {}, {}
     for target in targets_of_year(period.end.year):
         behind = rows_behind(target, period.end).select_related(None).order_by()
-        key = f"targets.{target.pk}"
-        model = behind.model._meta.label_lower
-        if model == "projects.project":
-            for row in behind.annotate(**_PROJECT).values(*_PROJECT_FIELDS):
-                rows.name(row)
-                rows.keys[key].add(row["pk"])
-        else:
+        key, model = f"targets.{target.pk}", behind.model._meta.label_lower
+        sql, params = behind.values_list("pk").query.sql_with_params()
+        same = (model, sql, tuple(params))
+        if same not in read:
+            if model == "projects.project":
+                read[same] = {
+                    rows.name(row) and row["pk"] for row in behind.annotate(**_PROJECT).values(*_PROJECT_FIELDS)
+                }
+            else:
+                read[same] = set(behind.values_list("pk", flat=True))
+        rows.keys[key] = read[same]
+        if model != "projects.project":
             models[key] = model
-            rows.keys[key].update(behind.values_list("pk", flat=True))
     return models
 
 

@@ -125,6 +125,7 @@ def display(value, kind: str) -> str:
         return f"{(value * 100).quantize(Decimal('0.01'))}%"
     return str(value)
 
+
 # The sections that list projects (capped on the page).
 LISTS = (Section.MAJOR_SIGNED, Section.STARTED, Section.IN_PRODUCTION)
 
@@ -171,26 +172,33 @@ def sections(figures: dict, *, limit: int | None = None) -> list[dict]:
     return tables
 
 
-def figure_labels(figures: dict) -> dict[str, str]:
-    """Each figure the tables show, by path → its readable name: the section, the row and the column.
+def figure_labels(figures: dict) -> dict[str, tuple[str, str]]:
+    """Each figure the tables show, by path → its readable name and its kind (how its value prints).
 
-    ``chains.a.signed_projects`` → "各产业链 · 链A · 签约项目"; the drift names its items with these.
+    The name joins the section, the row and the column: ``chains.a.signed_projects`` → "按产业链 · 链A ·
+    签约项目"; a target's row is named by its scope and metric; a summary amount that follows its count
+    ("其总投资") by that count. The drift names its items with these.
     """
     labels = {}
     for table in sections(figures):
         if table["key"] in LISTS:
             continue
+        previous = ""
         for row in table["rows"]:
             for index, (_raw, _shown, kind, path) in enumerate(row):
-                if not path or (kind == "text" and table["key"] != "targets"):
+                if not path or kind == "text":
                     continue
                 if table["key"] == "summary":
-                    parts = [table["label"], row[0][1]]
+                    name = row[0][1]
+                    parts = [table["label"], f"{previous} · {name}" if path.endswith("__investment") else name]
+                    previous = name
                 elif table["key"] == Section.ISSUES:
                     parts = [table["label"], table["columns"][index]]
+                elif table["key"] == Section.TARGETS:
+                    parts = [table["label"], row[0][1], row[1][1], table["columns"][index]]
                 else:
                     parts = [table["label"], row[0][1], table["columns"][index]]
-                labels.setdefault(path, " · ".join(str(part) for part in parts))
+                labels.setdefault(path, (" · ".join(str(part) for part in parts), kind))
     return labels
 
 

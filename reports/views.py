@@ -103,6 +103,9 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "tables": tables,
         "briefing": text,
         "drift": items,
+        # Figures the tables show first; the others stored (the API's) folded away.
+        "drift_shown": [item for item in items if item.label],
+        "drift_other": [item for item in items if not item.label],
         "may_close": may(request.user, "reports.close_report") and report.status == ReportStatus.DRAFT,
         "may_send": may(request.user, "reports.close_report") and report.status == ReportStatus.CLOSED,
         "may_reopen": is_admin(request.user) and report.status != ReportStatus.DRAFT,

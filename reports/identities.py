@@ -25,6 +25,7 @@ set of the targets.
 
 from collections import defaultdict
 
+from django.core.exceptions import EmptyResultSet
 from django.db.models import BooleanField, ExpressionWrapper, F, Q
 
 from aftercare.models import SalonEvent
@@ -210,7 +211,10 @@ def _targets(rows: _Rows, period: Period) -> dict:
     for target in targets_of_year(period.end.year):
         behind = rows_behind(target, period.end).select_related(None).order_by()
         key, model = f"targets.{target.pk}", behind.model._meta.label_lower
-        sql, params = behind.values_list("pk").query.sql_with_params()
+        try:
+            sql, params = behind.values_list("pk").query.sql_with_params()
+        except EmptyResultSet:  # ``.none()``: a target with nothing to count yet (no output figures)
+            sql, params = "", ()
         same = (model, sql, tuple(params))
         if same not in read:
             if model == "projects.project":

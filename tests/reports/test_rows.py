@@ -57,6 +57,15 @@ def test_every_count_of_every_scope_is_the_number_of_its_rows(world, template, t
     assert rows[f"targets.{target.pk}"] == [p1]
 
 
+def test_a_target_with_nothing_to_count_yet_has_no_rows(world, template):
+    from targets.services import target_create
+
+    data = {"year": 2025, "scope_kind": "chain", "chain": world["a"], "metric": "chain_output", "value": 100}
+    target = target_create(data=data, by=None)  # no output figures recorded for any firm of chain A
+    version = closed(template)
+    assert version.rows[f"targets.{target.pk}"] == [] and version.rows["models"][f"targets.{target.pk}"]
+
+
 def test_a_project_moved_to_another_chain_shows_in_both_chains_with_its_name(world, template):
     version = closed(template)
     world["p1"].chain = world["c"]  # corrected: P1 belongs to chain C (cluster Y)

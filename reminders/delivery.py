@@ -7,12 +7,15 @@ had yet are handed to ``notify`` (which writes each in one transaction).
 """
 
 import datetime
+import inspect
 from dataclasses import dataclass, field
 
 from notifications.models import Notification
 from notifications.services import notify
 
 KEY_BATCH = 2000
+# Whether ``notify`` takes ``urgent`` (the channels of the notifications app send such messages at once).
+NOTIFY_TAKES_URGENT = "urgent" in inspect.signature(notify).parameters
 
 
 @dataclass
@@ -34,9 +37,10 @@ class Reminder:
 def send(*, urgent: bool = False, **message) -> int:
     """``notify`` with the message; ``urgent`` for what must go out at once (not in the daily digest).
 
-    The notifications app's channels take ``urgent=True``; this is the one line that passes it.
+    The notifications app's channels take ``urgent=True``; this is the one place that passes it (and
+    leaves it out while ``notify`` has no such argument: the inbox line is written all the same).
     """
-    if urgent:
+    if urgent and NOTIFY_TAKES_URGENT:
         message["urgent"] = True
     return notify(**message)
 

@@ -73,6 +73,12 @@ def stalled_projects(rule, today: datetime.date):
     )
 
 
+def _stalled_title(project, idle: int) -> str:
+    if project.last_activity <= NEVER:
+        return _("Project %(project)s has no recorded progress") % {"project": project.name}
+    return _("Project %(project)s has not moved for %(days)d days") % {"project": project.name, "days": idle}
+
+
 def stalled_project_reminders(rule, today: datetime.date) -> list[Reminder]:
     """Stalled projects → their responsible official and their chain's chief."""
     projects = list(stalled_projects(rule, today))
@@ -87,9 +93,7 @@ def stalled_project_reminders(rule, today: datetime.date) -> list[Reminder]:
             Reminder(
                 kind=RuleKind.PROJECT_STALLED,
                 key=f"project:{project.pk}:stalled:{project.last_activity}",
-                title=_("Project %(project)s has not moved for %(days)d days") % {"project": project.name, "days": idle}
-                if project.last_activity > NEVER
-                else _("Project %(project)s has no recorded progress") % {"project": project.name},
+                title=_stalled_title(project, idle),
                 body=_("Stage: %(stage)s; chain: %(chain)s; last stage change or follow-up: %(since)s.")
                 % {"stage": project.get_stage_display(), "chain": project.chain.name, "since": since},
                 link=reverse("projects:project-detail", args=[project.pk]),

@@ -42,7 +42,7 @@ def on_domain_event(sender, event: Event, **kwargs) -> None:
             kind=RuleKind.ISSUE_ASSIGNED,
             key=f"issue:{issue.pk}:assigned:{unit_key}",
             title=_("A problem of %(enterprise)s is handed to %(unit)s")
-            % {"enterprise": issue.enterprise.name, "unit": issue.assigned_unit},
+            % {"enterprise": issue.enterprise.name, "unit": issue.assigned_unit.strip()},
             body=_("%(description)s (%(due)s)") % {"description": _short(issue.description), "due": due},
             link=reverse("aftercare:issue-detail", args=[issue.pk]),
             obj=issue,

@@ -135,7 +135,7 @@ def issue_reminders(rule, today: datetime.date) -> list[Reminder]:
                 body=_("%(description)s (handed to: %(unit)s; due %(due)s)")
                 % {
                     "description": _short(issue.description),
-                    "unit": issue.assigned_unit or _("no unit yet"),
+                    "unit": issue.assigned_unit.strip() or _("no unit yet"),
                     "due": issue.due_date,
                 },
                 link=reverse("aftercare:issue-detail", args=[issue.pk]),

@@ -101,7 +101,7 @@ class ReminderRule(TimeStampedModel):
         errors = {}
         for name in REQUIRED_FIELDS.get(self.kind, []):
             if getattr(self, name) is None:
-                errors[name] = ValidationError(_("This rule needs this number of days."), code="required")
+                errors[name] = ValidationError(_("This rule needs this number of days."), code="threshold_required")
         for name, most in BOUNDS.items():
             value = getattr(self, name)
             if value is not None and not 1 <= value <= most and name not in errors:

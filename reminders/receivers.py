@@ -11,10 +11,11 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from aftercare.choices import IssueStatus
+from aftercare.models import EnterpriseIssue
 from pinghu.events import ISSUE_STATUS_CHANGED, Event
 
 from . import recipients
-from .checks.due import _short
+from .checks.due import short_text
 from .choices import RuleKind
 from .delivery import Reminder, deliver
 from .models import ReminderRule
@@ -27,7 +28,9 @@ def _moved_to(event: Event) -> str:
 
 def on_domain_event(sender, event: Event, **kwargs) -> None:
     """``domain_event`` receiver: a problem assigned to a unit → the unit's members, at once."""
-    if event.type != ISSUE_STATUS_CHANGED or event.instance is None or _moved_to(event) != IssueStatus.ASSIGNED:
+    if event.type != ISSUE_STATUS_CHANGED or not isinstance(event.instance, EnterpriseIssue):
+        return
+    if _moved_to(event) != IssueStatus.ASSIGNED:
         return
     if not ReminderRule.objects.filter(kind=RuleKind.ISSUE_ASSIGNED, enabled=True).exists():
         return
@@ -43,7 +46,7 @@ def on_domain_event(sender, event: Event, **kwargs) -> None:
             key=f"issue:{issue.pk}:assigned:{unit_key}",
             title=_("A problem of %(enterprise)s is handed to %(unit)s")
             % {"enterprise": issue.enterprise.name, "unit": issue.assigned_unit.strip()},
-            body=_("%(description)s (%(due)s)") % {"description": _short(issue.description), "due": due},
+            body=_("%(description)s (%(due)s)") % {"description": short_text(issue.description), "due": due},
             link=reverse("aftercare:issue-detail", args=[issue.pk]),
             obj=issue,
             units={unit_id},

@@ -45,7 +45,7 @@ def when(due: datetime.date, today: datetime.date, every: int | None) -> tuple[s
     return f"overdue:{due}:{overdue_round(due, today, every)}", _("overdue by %(days)d days") % {"days": -days}
 
 
-def _short(text: str) -> str:
+def short_text(text: str) -> str:
     text = " ".join(text.split())
     return text if len(text) <= BODY_CHARS else text[: BODY_CHARS - 1] + "…"
 
@@ -86,7 +86,7 @@ def follow_up_reminders(rule, today: datetime.date) -> list[Reminder]:
                 key=f"follow_up:{row.pk}:{part}",
                 title=_("Follow-up of %(project)s %(when)s") % {"project": row.project.name, "when": words},
                 body=_("Next step: %(step)s (due %(due)s)")
-                % {"step": _short(row.next_step or row.note), "due": row.due_date},
+                % {"step": short_text(row.next_step or row.note), "due": row.due_date},
                 link=reverse("projects:project-detail", args=[row.project_id]),
                 obj=row,
                 users=users,
@@ -103,7 +103,7 @@ def follow_up_reminders(rule, today: datetime.date) -> list[Reminder]:
                 title=_("Follow-up of the visit to %(enterprise)s on %(date)s %(when)s")
                 % {"enterprise": visit.enterprise.name, "date": visit.date, "when": words},
                 body=_("Next step: %(step)s (due %(due)s)")
-                % {"step": _short(visit.next_step or visit.purpose), "due": visit.follow_up_date},
+                % {"step": short_text(visit.next_step or visit.purpose), "due": visit.follow_up_date},
                 link=reverse("projects:visit-edit", args=[visit.pk]),
                 obj=visit,
                 users=users,
@@ -134,7 +134,7 @@ def issue_reminders(rule, today: datetime.date) -> list[Reminder]:
                 title=_("Problem of %(enterprise)s %(when)s") % {"enterprise": issue.enterprise.name, "when": words},
                 body=_("%(description)s (handed to: %(unit)s; due %(due)s)")
                 % {
-                    "description": _short(issue.description),
+                    "description": short_text(issue.description),
                     "unit": issue.assigned_unit.strip() or _("no unit yet"),
                     "due": issue.due_date,
                 },

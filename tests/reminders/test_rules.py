@@ -3,7 +3,8 @@
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from pinghu.concurrency import version_of
@@ -116,3 +117,12 @@ def test_the_admin_changes_but_neither_adds_nor_deletes_rules(admin_client):
     assert (rule.days_before, rule.overdue_every) == (3, None)
     assert admin_client.get(reverse("admin:reminders_reminderrule_add")).status_code == 403
     assert admin_client.get(reverse("admin:reminders_reminderrule_delete", args=[rule.pk])).status_code == 403
+
+
+def test_the_rules_page_reads_the_rules_in_one_query(client):
+    client.force_login(UserFactory(username="o", roles=[Role.OFFICIAL]))
+    client.get(reverse("reminders:rule-list"))  # the session and the role's permissions, cached after
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("reminders:rule-list")).status_code == 200
+    reads = [query["sql"] for query in queries if "reminders_reminderrule" in query["sql"]]
+    assert len(reads) == 1

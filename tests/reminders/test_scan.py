@@ -150,3 +150,15 @@ def test_the_task_runs_the_scan_as_of_the_day_it_is_given(unit, staff):
     result = daily_reminders.call("2024-06-28")
     assert result[RuleKind.ISSUE_DUE] == {"found": 1, "written": 2}
     assert daily_reminders.call("2024-06-28")[RuleKind.ISSUE_DUE]["written"] == 0
+
+
+def test_the_command_can_queue_the_scan_for_the_workers():
+    from django_tasks_db.models import DBTaskResult
+
+    out = io.StringIO()
+    call_command("run_reminders", "--today", "2024-06-28", "--enqueue", stdout=out)
+    queued = DBTaskResult.objects.get()
+    assert queued.task_path == "reminders.tasks.daily_reminders"
+    assert queued.args_kwargs["args"] == ["2024-06-28"]
+    assert str(queued.id) in out.getvalue()
+    assert not Notification.objects.exists()  # nothing runs until a worker takes it

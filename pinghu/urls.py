@@ -42,4 +42,5 @@ urlpatterns = [
     path("", include("targets.urls")),
     path("", include("reports.urls")),
     path("", include("notifications.urls")),
+    path("", include("reminders.urls")),
 ]

@@ -93,7 +93,10 @@ def main() -> None:
     lags = sorted(ARRIVALS[key] - committed[key] for key in committed if key in ARRIVALS)
     delivered = len(lags)
     first, last = min(committed.values()), max(ARRIVALS[key] for key in committed if key in ARRIVALS)
-    print(f"events: {args.events}, delivered: {delivered}, lost: {args.events - delivered}, rate asked: {args.rate}/s")
+    print(
+        f"events: {args.events}, delivered: {delivered}, "
+        f"not delivered in time: {args.events - delivered}, rate: {args.rate}/s"
+    )
     print(
         f"wall time first commit → last delivery: {last - first:.1f} s; throughput {delivered / (last - first):.1f}/s"
     )

@@ -11,10 +11,19 @@ class AftercareConfig(AppConfig):
     verbose_name = _("Enterprise services")
 
     def ready(self) -> None:
+        from pinghu.api.representations import register_representation
         from pinghu.navigation import add_menu_item
+        from pinghu.tombstones import track_deletions
         from projects.demo_apps import register_demo_generator
 
         from .demo import DEMO_RENEWALS
+        from .models import EnterpriseIssue
+
+        # How webhooks show a problem (as the API does), and its deletions for ?deleted_since=.
+        register_representation(
+            EnterpriseIssue, resource="enterprise-issues", viewset="aftercare.api.views.EnterpriseIssueViewSet"
+        )
+        track_deletions(EnterpriseIssue)
 
         # The demo's land renewals point at its parcels (projects.demo_apps: written after them).
         register_demo_generator(DEMO_RENEWALS)

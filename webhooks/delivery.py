@@ -118,8 +118,9 @@ def attempt_delivery(
         _record(delivery, lease, status=DeliveryStatus.SUCCEEDED, code=code, duration_ms=duration_ms, delivered=done)
         Subscription.objects.filter(pk=subscription.pk, failing_since__isnull=False).update(failing_since=None)
         return "delivered"
-    retry_at = done + backoff(delivery.attempts)
-    retried = is_retried(code) and retry_at <= delivery.give_up_at
+    # The last retry falls on the deadline itself, so a receiver down all along fails for the full 24 hours.
+    retry_at = min(done + backoff(delivery.attempts), delivery.give_up_at)
+    retried = is_retried(code) and done < delivery.give_up_at
     status = DeliveryStatus.PENDING if retried else DeliveryStatus.FAILED
     recorded = _record(
         delivery, lease, status=status, code=code, duration_ms=duration_ms, error=error, retry_at=retry_at

@@ -67,7 +67,8 @@ class DeletedSinceMixin:
         response = super().list(request, *args, **kwargs)
         if since is not None and isinstance(getattr(response, "data", None), dict) and self._first_page(request):
             deleted, truncated = deleted_since(self.get_queryset().model, since)
-            response.data["deleted"] = deleted
+            as_time = serializers.DateTimeField().to_representation  # as the rows' times: the site's zone
+            response.data["deleted"] = [{"id": row["id"], "deleted_at": as_time(row["deleted_at"])} for row in deleted]
             response.data["deleted_truncated"] = truncated
         return response
 

@@ -20,7 +20,7 @@ class Receiver:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def do_POST(self):  # noqa: N802 - the name http.server calls
+            def do_POST(self):  # the name http.server calls
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 with receiver.lock:
                     receiver.requests.append({"headers": dict(self.headers), "body": body, "received": time.time()})

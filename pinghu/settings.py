@@ -367,5 +367,6 @@ SPECTACULAR_SETTINGS = {
         "ParcelStatusEnum": "projects.choices.ParcelStatus",
         "ProgressStatusEnum": "targets.choices.ProgressStatus",
         "ReportStatusEnum": "reports.choices.ReportStatus",
+        "DeliveryStatusEnum": "webhooks.choices.DeliveryStatus",
     },
 }

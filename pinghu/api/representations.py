@@ -1,8 +1,8 @@
 """How the API shows one object, for whoever needs it outside a request (a webhook's payload).
 
 ``pinghu`` names no model of the apps: each app registers, in its ``AppConfig.ready()``, the viewset
-that reads its model (``register_representation(Project, resource="projects",
-viewset="projects.api.views.ProjectViewSet")``), and ``represent`` reads an object exactly as
+that reads its model (``register_representation(Model, resource="<resource>",
+viewset="<app>.api.views.<ViewSet>")``), and ``represent`` reads an object exactly as
 ``GET /api/v1/<resource>/<id>/`` answers it for a given user: the viewset's own queryset (with its
 annotations and visibility rules), its detail serializer, and the read permission the API checks.
 """

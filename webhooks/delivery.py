@@ -116,7 +116,8 @@ def attempt_delivery(
     done = clock()
     if code is not None and 200 <= code < 300:
         _record(delivery, lease, status=DeliveryStatus.SUCCEEDED, code=code, duration_ms=duration_ms, delivered=done)
-        Subscription.objects.filter(pk=subscription.pk, failing_since__isnull=False).update(failing_since=None)
+        if subscription.failing_since is not None:
+            Subscription.objects.filter(pk=subscription.pk).update(failing_since=None)
         return "delivered"
     # The last retry falls on the deadline itself, so a receiver down all along fails for the full 24 hours.
     retry_at = min(done + backoff(delivery.attempts), delivery.give_up_at)

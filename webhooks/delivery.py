@@ -19,6 +19,7 @@ import json
 import threading
 import time
 from collections.abc import Callable
+from contextlib import nullcontext
 
 import requests
 from django.db import transaction
@@ -131,7 +132,6 @@ def attempt_delivery(
     return f"retry at {retry_at.isoformat()}" if retried else "failed"
 
 
-@transaction.atomic
 def _record(
     delivery: Delivery,
     lease: datetime.datetime,
@@ -157,9 +157,11 @@ def _record(
         values["delivered_at"] = delivered
     if status == DeliveryStatus.PENDING:
         values["next_attempt_at"] = retry_at
-    recorded = bool(Delivery.objects.filter(pk=delivery.pk, locked_until=lease).update(**values))
-    if recorded and status == DeliveryStatus.PENDING:
-        enqueue_delivery(delivery.pk, run_after=retry_at)
+    # One statement when nothing else is written (a success, a failure); with the retry's task, one transaction.
+    with transaction.atomic() if status == DeliveryStatus.PENDING else nullcontext():
+        recorded = bool(Delivery.objects.filter(pk=delivery.pk, locked_until=lease).update(**values))
+        if recorded and status == DeliveryStatus.PENDING:
+            enqueue_delivery(delivery.pk, run_after=retry_at)
     return recorded
 
 

@@ -1,6 +1,7 @@
 """The service of established firms (亲商服务): salons, problems, cadre assignments, land renewal."""
 
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -18,12 +19,16 @@ class AftercareConfig(AppConfig):
 
         from .demo import DEMO_RENEWALS
         from .models import EnterpriseIssue
+        from .triggers import install_after_migrate
 
         # How webhooks show a problem (as the API does), and its deletions for ?deleted_since=.
         register_representation(
             EnterpriseIssue, resource="enterprise-issues", viewset="aftercare.api.views.EnterpriseIssueViewSet"
         )
         track_deletions(EnterpriseIssue)
+
+        # Writes to problems, salons, cadres and renewals move the data version (pinghu.dataversion).
+        post_migrate.connect(install_after_migrate, sender=self, dispatch_uid="aftercare.install_triggers")
 
         # The demo's land renewals point at its parcels (projects.demo_apps: written after them).
         register_demo_generator(DEMO_RENEWALS)

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "targets",
     "reports",
     "notifications",
+    "reminders",
     "webhooks",
 ]
 

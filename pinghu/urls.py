@@ -41,4 +41,5 @@ urlpatterns = [
     path("", include("aftercare.urls")),
     path("", include("targets.urls")),
     path("", include("reports.urls")),
+    path("", include("reminders.urls")),
 ]

@@ -46,7 +46,6 @@ MILESTONE_KEYS = [
 ]
 BAND_KEYS = [f"{band.key}__{figure}" for band in BANDS for figure in ("projects", "investment")]
 ISSUE_KEYS = ("collected", "resolved", "resolution_rate", "average_days_to_resolve", "salons")
-PROJECT_LIST_LIMIT = 500  # the lists of projects a section prints; the identities keep every row
 
 
 def jsonable(value):
@@ -259,7 +258,7 @@ PROJECT_FIELDS = ("pk", "name", "chain__name", "town", "total_investment", "sign
 
 def _project_list(queryset, date_field: str) -> list[dict]:
     fields = (*PROJECT_FIELDS, date_field) if date_field not in PROJECT_FIELDS else PROJECT_FIELDS
-    rows = queryset.select_related(None).values(*fields)[:PROJECT_LIST_LIMIT]
+    rows = queryset.select_related(None).values(*fields)  # every row: the page shows the first ones
     return [
         {
             "id": row["pk"],

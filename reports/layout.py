@@ -126,8 +126,16 @@ def display(value, kind: str) -> str:
     return str(value)
 
 
-def sections(figures: dict) -> list[dict]:
-    """The stored figures as tables: ``[{"key", "label", "columns", "rows": [[(raw, shown, kind, path)]]}]``."""
+# The sections that list projects (capped on the page).
+LISTS = (Section.MAJOR_SIGNED, Section.STARTED, Section.IN_PRODUCTION)
+
+
+def sections(figures: dict, *, limit: int | None = None) -> list[dict]:
+    """The stored figures as tables: ``[{"key", "label", "columns", "rows": [[(raw, shown, kind, path)]], "more"}]``.
+
+    With ``limit``, a list of projects shows its first ``limit`` rows and ``more`` counts the others (the
+    page; a year's list can run to thousands); the workbook and the API hold every row.
+    """
     from .choices import Section as S
 
     tables = [
@@ -148,6 +156,8 @@ def sections(figures: dict) -> list[dict]:
         columns = COLUMNS[section]
         value = figures[section]
         rows = [value] if isinstance(value, dict) else value
+        more = max(0, len(rows) - limit) if limit is not None and section in LISTS else 0
+        rows = rows[: len(rows) - more]
         tables.append(
             {
                 "key": section.value,
@@ -156,9 +166,40 @@ def sections(figures: dict) -> list[dict]:
                 "rows": [
                     [_cell(row.get(key), kind, _path(section, row, key)) for key, _l, kind in columns] for row in rows
                 ],
+                "more": more,
             }
         )
     return tables
+
+
+def figure_labels(figures: dict) -> dict[str, tuple[str, str]]:
+    """Each figure the tables show, by path → its readable name and its kind (how its value prints).
+
+    The name joins the section, the row and the column: ``chains.a.signed_projects`` → "按产业链 · 链A ·
+    签约项目"; a target's row is named by its scope and metric; a summary amount that follows its count
+    ("其总投资") by that count. The drift names its items with these.
+    """
+    labels = {}
+    for table in sections(figures):
+        if table["key"] in LISTS:
+            continue
+        previous = ""
+        for row in table["rows"]:
+            for index, (_raw, _shown, kind, path) in enumerate(row):
+                if not path or kind == "text":
+                    continue
+                if table["key"] == "summary":
+                    name = row[0][1]
+                    parts = [table["label"], f"{previous} · {name}" if path.endswith("__investment") else name]
+                    previous = name
+                elif table["key"] == Section.ISSUES:
+                    parts = [table["label"], table["columns"][index]]
+                elif table["key"] == Section.TARGETS:
+                    parts = [table["label"], row[0][1], row[1][1], table["columns"][index]]
+                else:
+                    parts = [table["label"], row[0][1], table["columns"][index]]
+                labels.setdefault(path, (" · ".join(str(part) for part in parts), kind))
+    return labels
 
 
 def _path(section, row: dict, key: str) -> str:

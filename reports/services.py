@@ -20,7 +20,7 @@ from pinghu.permissions import is_admin, may
 from projects.periods import Period
 
 from . import briefing as briefings
-from .choices import ReportStatus
+from .choices import ReportStatus, Section
 from .figures import compute
 from .identities import identities
 from .models import Report, ReportTemplate, ReportVersion, period_bounds
@@ -121,7 +121,7 @@ def _close(report: Report, by: AbstractBaseUser | None) -> ReportVersion:
         reopen_reason=report.reopen_reason if number > 1 else "",
         briefing=text,
         figures=figures,
-        rows=identities(period),
+        rows=identities(period, targets=Section.TARGETS in report.template.sections),
     )
     report.status = ReportStatus.CLOSED
     report.save(update_fields=["status", "updated_at"])

@@ -19,8 +19,7 @@ from pinghu.permissions import is_admin, may, readable
 
 from . import briefing as briefings
 from .choices import ReportStatus
-from .drift import drift
-from .figures import compute
+from .drift import drift, preview, with_labels
 from .filters import ReportFilterSet
 from .forms import BriefingForm, ConfirmForm, ReopenForm, ReportNewForm, SendForm
 from .layout import sections
@@ -28,12 +27,14 @@ from .selectors import version_of, visible_reports, with_versions
 from .services import (
     report_close,
     report_create,
-    report_period,
     report_reopen,
     report_send,
     report_update_briefing,
 )
 from .xlsx import workbook_response
+
+# The rows a list of projects shows on the page (and in print); the workbook and the API hold them all.
+PAGE_LIST_LIMIT = 500
 
 
 @readable("reports.view_report")
@@ -84,12 +85,12 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     showing_version = version is not None and (report.status != ReportStatus.DRAFT or "version" in request.GET)
     if showing_version:
         figures, text = version.figures, version.briefing
-        items = drift(version)
+        items = with_labels(drift(version), version.figures)
     else:
-        figures = compute(report.template.sections, report_period(report))
+        figures = preview(report)
         text, items = report.briefing or briefings.generate(figures), []
     drifted = {item.path: item for item in items}
-    tables = sections(figures)
+    tables = sections(figures, limit=PAGE_LIST_LIMIT)
     for table in tables:
         for row in table["rows"]:
             for index, cell in enumerate(row):
@@ -102,6 +103,9 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "tables": tables,
         "briefing": text,
         "drift": items,
+        # Figures the tables show first; the others stored (the API's) folded away.
+        "drift_shown": [item for item in items if item.label],
+        "drift_other": [item for item in items if not item.label],
         "may_close": may(request.user, "reports.close_report") and report.status == ReportStatus.DRAFT,
         "may_send": may(request.user, "reports.close_report") and report.status == ReportStatus.CLOSED,
         "may_reopen": is_admin(request.user) and report.status != ReportStatus.DRAFT,

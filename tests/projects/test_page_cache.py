@@ -15,8 +15,10 @@ from django.apps import apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+import aftercare.triggers
 import chains.triggers
 import projects.triggers
+import targets.triggers
 from chains.models import Chain, ChainLeadership, Enterprise, EnterpriseChainRole, Leader
 from pinghu import dataversion
 from pinghu.imports import run_import
@@ -237,17 +239,23 @@ def test_enterprise_chain_and_leader_changes_show(client, world):
     assert changed(before, seen(client)) == {"chiefs": []}
 
 
-def test_every_table_of_the_chains_and_projects_apps_moves_the_version():
+def test_every_table_of_the_chains_projects_aftercare_and_targets_apps_moves_the_version():
     """A new model (or link table) is covered by being declared here; forgetting it fails this test."""
+    sets = (
+        chains.triggers.DATA_VERSION,
+        projects.triggers.DATA_VERSION,
+        aftercare.triggers.DATA_VERSION,
+        targets.triggers.DATA_VERSION,
+    )
     declared = {
         trigger.table
-        for trigger_set in (chains.triggers.DATA_VERSION, projects.triggers.DATA_VERSION)
+        for trigger_set in sets
         for trigger in trigger_set.objects["postgresql"]
         if hasattr(trigger, "table")
     }
     tables = {
         model._meta.db_table
-        for label in ("chains", "projects")
+        for label in ("chains", "projects", "aftercare", "targets")
         for model in apps.get_app_config(label).get_models(include_auto_created=True)
         if not model.__name__.startswith("Historical")
     }

@@ -137,3 +137,50 @@ def test_the_list_leaves_out_the_rows_one_report_has_them(report, people):
     one = api(people["bureau"]).get(f"/api/v1/reports/{report.pk}/").json()["versions"][0]
     assert "rows" not in listed and listed["figures"] == one["figures"]
     assert one["rows"]["signed_projects"] == sorted(report.versions.get().rows["signed_projects"])
+
+
+def test_a_long_list_shows_its_first_rows_and_says_the_workbook_holds_them_all(world, template, people, monkeypatch):
+    from tests.factories import ProjectFactory
+
+    for day in (21, 22):
+        ProjectFactory(
+            chain=world["a"],
+            stage="construction",
+            signed_date=D(2025, 3, 1),
+            registered_date=D(2025, 3, 2),
+            construction_date=D(2025, 3, day),
+        )
+    made = report_create(template=template, period_kind="month", period_start=MARCH, by=people["bureau"])
+    version = report_close(report=made, by=people["bureau"])
+    assert len(version.figures["started"]) == 3  # stored whole
+    monkeypatch.setattr("reports.views.PAGE_LIST_LIMIT", 1)
+    html = site(people["bureau"]).get(made.get_absolute_url()).content.decode()
+    section = html[html.index('id="section-started"') :]
+    section = section[: section.index("</section>")]
+    assert section.count("<tr>") == 2 and 'data-more="2"' in section and "Excel" in section  # header and 1 row
+    from django.urls import reverse
+    from django.utils import translation
+
+    from reports.choices import Section
+
+    book = load_workbook(BytesIO(site(people["bureau"]).get(reverse("reports:report-xlsx", args=[made.pk])).content))
+    with translation.override("zh-hans"):
+        sheet = book[str(Section.STARTED.label)]
+    assert sheet.max_row == 3 + 3  # the headings, then every project
+
+
+def test_the_drift_names_each_figure_as_the_tables_do_and_links_the_projects(report, people, world):
+    from django.urls import reverse
+    from django.utils import translation
+
+    from reports.choices import Section
+
+    world["p1"].chain = world["c"]  # corrected: P1 is chain C's
+    world["p1"].save()
+    html = site(people["bureau"]).get(report.get_absolute_url()).content.decode()
+    with translation.override("zh-hans"):
+        label = f"{Section.CHAINS.label} · 链A · 签约项目"
+    item = html[html.index('data-drift="chains.a.signed_projects"') :]
+    item = item[: item.index("</li>")]
+    assert label in item, item
+    assert f'href="{reverse("projects:project-detail", args=[world["p1"].pk])}"' in item and ">P1</a>" in item

@@ -12,11 +12,20 @@ class AftercareConfig(AppConfig):
     verbose_name = _("Enterprise services")
 
     def ready(self) -> None:
+        from pinghu.api.representations import register_representation
         from pinghu.navigation import add_menu_item
+        from pinghu.tombstones import track_deletions
         from projects.demo_apps import register_demo_generator
 
         from .demo import DEMO_RENEWALS
+        from .models import EnterpriseIssue
         from .triggers import install_after_migrate
+
+        # How webhooks show a problem (as the API does), and its deletions for ?deleted_since=.
+        register_representation(
+            EnterpriseIssue, resource="enterprise-issues", viewset="aftercare.api.views.EnterpriseIssueViewSet"
+        )
+        track_deletions(EnterpriseIssue)
 
         # Writes to problems, salons, cadres and renewals move the data version (pinghu.dataversion).
         post_migrate.connect(install_after_migrate, sender=self, dispatch_uid="aftercare.install_triggers")

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chains.models import Enterprise, Leader
+from pinghu import events
 from pinghu.concurrency import lock_for_update
 from pinghu.services import model_update
 
@@ -150,6 +151,7 @@ def issue_advance(
     # An assignment's step names the unit (the board lists steps, and units change hands).
     step_note = note.strip() or (issue.assigned_unit if target == IssueStatus.ASSIGNED else "")
     IssueStep.objects.create(issue=issue, from_status=current, to_status=target, on=on, by=by, note=step_note)
+    events.emit(events.ISSUE_STATUS_CHANGED, issue, actor=by, **{"from": current.value, "to": target.value})
     return issue
 
 

@@ -129,3 +129,23 @@ class DataVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.slot}:{self.version}"
+
+
+class Tombstone(models.Model):
+    """A record that an object was deleted: its model and id, and when (``pinghu.tombstones``).
+
+    Written by a ``post_delete`` receiver for the models an app tracks, so a deletion by any ORM path
+    (a service, the admin, a cascade) leaves one; read by the lists' ``?deleted_since=``.
+    """
+
+    model = models.CharField(_("model"), max_length=100, help_text=_("app_label.model_name"))
+    object_id = models.BigIntegerField(_("object id"))
+    deleted_at = models.DateTimeField(_("deleted at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("deletion record")
+        verbose_name_plural = _("deletion records")
+        indexes = [models.Index(fields=["model", "deleted_at"], name="pinghu_tombstone_since")]
+
+    def __str__(self) -> str:
+        return f"{self.model} #{self.object_id}"

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "reports",
     "notifications",
     "reminders",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -383,5 +384,6 @@ SPECTACULAR_SETTINGS = {
         "ParcelStatusEnum": "projects.choices.ParcelStatus",
         "ProgressStatusEnum": "targets.choices.ProgressStatus",
         "ReportStatusEnum": "reports.choices.ReportStatus",
+        "DeliveryStatusEnum": "webhooks.choices.DeliveryStatus",
     },
 }

@@ -28,6 +28,7 @@ urlpatterns = [
     path("api/v1/", include("targets.api.urls")),
     path("api/v1/", include("reports.api.urls")),
     path("api/v1/", include("notifications.api.urls")),
+    path("api/v1/", include("webhooks.api.urls")),
     # The schema and its documentation need a login or a token (SPECTACULAR_SETTINGS). The split
     # Swagger view serves its start-up script as a file, which the Content-Security-Policy allows.
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

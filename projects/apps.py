@@ -12,11 +12,20 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Investment activity")
 
     def ready(self) -> None:
+        from pinghu.api.representations import register_representation
         from pinghu.navigation import add_menu_item
+        from pinghu.tombstones import track_deletions
 
         # Registers the object rules (which visits and projects a role may change) with django-rules.
         from . import rules  # noqa: F401
+        from .models import InvestmentVisit, Project
         from .triggers import install_after_migrate
+
+        # How webhooks show a visit or a project (as the API does), and deletions for ?deleted_since=.
+        register_representation(InvestmentVisit, resource="visits", viewset="projects.api.views.InvestmentVisitViewSet")
+        register_representation(Project, resource="projects", viewset="projects.api.views.ProjectViewSet")
+        track_deletions(InvestmentVisit)
+        track_deletions(Project)
 
         # On SQLite, a migration that alters a table copies it without its triggers: they are
         # installed again after every migrate (and after a test database's flush).

@@ -145,6 +145,7 @@ def _save_visit(request: HttpRequest, form: QuickVisitForm, visit: InvestmentVis
             projects=data["projects"],
             new_enterprise=form.new_enterprise,
             expected_version=form.expected_version,
+            by=request.user,
         )
     except ValidationError as error:
         add_refusal(form, error)

@@ -12,10 +12,15 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Period reports")
 
     def ready(self) -> None:
+        from pinghu.api.representations import register_representation
         from pinghu.navigation import add_menu_item
         from projects.demo_apps import register_demo_generator
 
         from .demo import DEMO_REPORTS
+        from .models import Report
+
+        # How webhooks show a report (as the API does).
+        register_representation(Report, resource="reports", viewset="reports.api.views.ReportViewSet")
         from .triggers import install_after_migrate
 
         # generate_demo_data: last month's report closed and sent, this month's a draft (reports.demo).

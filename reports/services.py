@@ -15,6 +15,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pinghu import events
 from pinghu.permissions import is_admin, may
 from projects.periods import Period
 
@@ -141,6 +142,7 @@ def report_send(*, report: Report, sent_to: str, reference_number: str = "", by:
     report.reference_number = (reference_number or "").strip()[:100]
     report.sent_at = timezone.now()
     report.save(update_fields=["status", "sent_to", "reference_number", "sent_at", "updated_at"])
+    events.emit(events.REPORT_SENT, report, actor=_user(by))
     return report
 
 

@@ -12,12 +12,16 @@ class TargetsConfig(AppConfig):
     verbose_name = _("Targets and assessment")
 
     def ready(self) -> None:
+        from pinghu.api.representations import register_representation
         from projects.imports import register_import_kind
 
         from .imports import TargetResource
+        from .models import Target
         from .registrations import register_pages
         from .triggers import install_after_migrate
 
+        # How webhooks show a target (as the API does).
+        register_representation(Target, resource="targets", viewset="targets.api.views.TargetViewSet")
         # The sheet the city hands down: ``manage.py import_data FILE --kind targets``.
         register_import_kind("targets", TargetResource)
 

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from pinghu import events
 from pinghu.concurrency import lock_for_update
 from pinghu.permissions import may
 from pinghu.services import model_update
@@ -59,6 +60,7 @@ def target_create(*, data: Mapping[str, Any], by: AbstractBaseUser | None) -> Ta
     target = Target(**values, set_by=_user(by))
     target.full_clean()
     target.save()
+    events.emit(events.TARGET_UPDATED, target, actor=_user(by), created=True)
     return target
 
 
@@ -82,7 +84,9 @@ def target_update(
     if _user(by) is not None:
         values["set_by"] = by  # who set the target's current figures (the history keeps the others)
     # full_clean (in model_update) normalises the unit before the fields given are saved.
-    return model_update(Target, target.pk, data=values, expected_version=expected_version)
+    target = model_update(Target, target.pk, data=values, expected_version=expected_version)
+    events.emit(events.TARGET_UPDATED, target, actor=_user(by), fields=sorted(values))
+    return target
 
 
 @transaction.atomic

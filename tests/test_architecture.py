@@ -1,5 +1,5 @@
 """The apps stand in layers and import only downward (lowest first: pinghu, units, chains, projects,
-aftercare, targets, reports, notifications, reminders).
+aftercare, targets, reports, notifications, reminders, webhooks).
 
 Read from the code itself (every ``import`` of every module, migrations and all), so the drawing
 in the README cannot drift from what the code does. Templates are checked for ``{% url %}`` names
@@ -16,7 +16,18 @@ from django.conf import settings
 
 BASE = Path(settings.BASE_DIR)
 # Lowest first; an app may import from itself and from the apps before it, never after.
-LAYERS = ["pinghu", "units", "chains", "projects", "aftercare", "targets", "reports", "notifications", "reminders"]
+LAYERS = [
+    "pinghu",
+    "units",
+    "chains",
+    "projects",
+    "aftercare",
+    "targets",
+    "reports",
+    "notifications",
+    "reminders",
+    "webhooks",
+]
 MAX_LINES = 400
 
 

@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from pinghu.api.concurrency import CONDITIONAL_ERRORS, IF_MATCH, IF_MATCH_OPTIONAL, STALE_ERRORS
+from pinghu.api.deletions import DeletedSinceMixin
 from pinghu.api.export import Column, ExportMixin, labels
 from pinghu.api.serializers import StrictFieldsMixin
 from pinghu.api.viewsets import ERRORS, READ_ERRORS, WriteViewSet
@@ -84,7 +85,7 @@ class SalonEventViewSet(ExportMixin, WriteViewSet):
         responses={200: EnterpriseIssueDetailSerializer, **ERRORS, **CONDITIONAL_ERRORS},
     ),
 )
-class EnterpriseIssueViewSet(ExportMixin, WriteViewSet):
+class EnterpriseIssueViewSet(DeletedSinceMixin, ExportMixin, WriteViewSet):
     queryset = EnterpriseIssue.objects.select_related("enterprise")
     serializer_class = EnterpriseIssueSerializer
     filterset_class = EnterpriseIssueFilterSet

@@ -114,11 +114,11 @@ class InvestmentVisitAdmin(ServiceSaveAdminMixin, ImportAdminMixin, RoleRulesAdm
         pass
 
     def delete_model(self, request, obj):
-        visit_delete(obj)
+        visit_delete(obj, by=request.user)
 
     def delete_queryset(self, request, queryset):
         for visit in queryset:
-            visit_delete(visit)
+            visit_delete(visit, by=request.user)
 
     def save_related(self, request, form, formsets, change):
         data = form.cleaned_data
@@ -129,6 +129,7 @@ class InvestmentVisitAdmin(ServiceSaveAdminMixin, ImportAdminMixin, RoleRulesAdm
                 chains=data["chains"],
                 projects=data["visit_projects"],
                 expected_version=form.expected_version,
+                by=request.user,
             )
         else:
             visit_create(

@@ -261,6 +261,7 @@ class InvestmentVisitSerializer(StrictFieldsMixin, serializers.ModelSerializer):
             chains=chains if chains is not None else instance.chains.all(),
             projects=projects if projects is not None else instance.projects.all(),
             expected_version=self.context.get("expected_version"),
+            by=self.context["request"].user,
         )
         return self._reload(instance)
 

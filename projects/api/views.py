@@ -9,6 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from pinghu.api.concurrency import CONDITIONAL_ERRORS, IF_MATCH, IF_MATCH_OPTIONAL, STALE_ERRORS
+from pinghu.api.deletions import DeletedSinceMixin
 from pinghu.api.export import STR, Column, ExportMixin, labels, yes_no
 from pinghu.api.idempotency import IDEMPOTENCY_ERRORS, IDEMPOTENCY_KEY, IdempotentCreateMixin
 from pinghu.api.values_list import ValuesListMixin
@@ -89,7 +90,7 @@ PROJECT_EXPORT = [
         responses={200: ProjectDetailSerializer, **ERRORS, **CONDITIONAL_ERRORS},
     ),
 )
-class ProjectViewSet(ExportMixin, ValuesListMixin, WriteViewSet):
+class ProjectViewSet(DeletedSinceMixin, ExportMixin, ValuesListMixin, WriteViewSet):
     lookup_value_regex = r"[0-9]+"
     # The list is read as plain rows (see pinghu.api.values_list); these fields come through relations.
     list_paths = {
@@ -235,7 +236,7 @@ VISIT_EXPORT = [
         responses={200: InvestmentVisitSerializer, **ERRORS, **CONDITIONAL_ERRORS},
     ),
 )
-class InvestmentVisitViewSet(IdempotentCreateMixin, ExportMixin, WriteViewSet):
+class InvestmentVisitViewSet(DeletedSinceMixin, IdempotentCreateMixin, ExportMixin, WriteViewSet):
     lookup_value_regex = r"[0-9]+"
     queryset = InvestmentVisit.objects.select_related("enterprise", "recorded_by").prefetch_related(
         "leaders", "chains", "projects"

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pinghu import events
 from pinghu.history import deletion_batch, record_history
 from pinghu.permissions import may
 from pinghu.services import model_update
@@ -112,6 +113,7 @@ def project_create(
         by=by,
         note=note,
     )
+    events.emit(events.PROJECT_CREATED, project, actor=by)
     return project
 
 
@@ -142,7 +144,7 @@ def project_update(
         if name in ASSIGNMENT_FIELDS and getattr(value, "pk", value) != current.get(ASSIGNMENT_FIELDS[name])
     }
     project_check_assignment(changed=changed, by=by)
-    return model_update(
+    project = model_update(
         Project,
         project.pk,
         data=data,
@@ -151,6 +153,8 @@ def project_update(
         step_message=_("This changes only through a stage change (or a signing at a conference)."),
         validate_with={"large_amounts_confirmed": confirm_large_amounts},
     )
+    events.emit(events.PROJECT_UPDATED, project, actor=by, fields=sorted(data))
+    return project
 
 
 def project_check_assignment(*, changed: Collection[str], by: User | None) -> None:
@@ -215,11 +219,13 @@ def signing_event_sign_project(
         project.signing_event = event
         project.full_clean()
         project.save(update_fields=["signing_event", "updated_at"])
+        events.emit(events.PROJECT_UPDATED, project, actor=by, fields=["signing_event"])
         return project, True
     project = project_transition(project, ProjectStage.SIGNED, by=by, on_date=event.date, note=note)
     project.signing_event = event
     project.full_clean()
     project.save(update_fields=["signing_event", "updated_at"])
+    events.emit(events.PROJECT_UPDATED, project, actor=by, fields=["signing_event"])
     return project, True
 
 

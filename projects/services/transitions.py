@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pinghu import events
 from pinghu.concurrency import lock_for_update
 
 from ..choices import (
@@ -134,4 +135,5 @@ def project_transition(
             note=note if stage == to_stage else "",
         )
         previous = stage
+    events.emit(events.PROJECT_STAGE_CHANGED, project, actor=by, **{"from": from_stage, "to": to_stage})
     return project

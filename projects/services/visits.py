@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from chains.models import Chain, Enterprise, Leader
+from pinghu import events
 from pinghu.concurrency import lock_for_update
 from pinghu.history import deletion_batch, record_history
 from pinghu.permissions import may
@@ -115,6 +116,7 @@ def visit_create(
         except ValidationError as error:
             raise ValidationError({f"new_projects[{position}]": error.messages}, code="invalid") from error
     visit.projects.set(linked)
+    events.emit(events.VISIT_CREATED, visit, actor=by)
     return visit
 
 
@@ -127,6 +129,7 @@ def visit_update(
     projects: Iterable[Project],
     new_enterprise: Enterprise | None = None,
     expected_version: str | None = None,
+    by: User | None = None,
 ) -> InvestmentVisit:
     """Save an edited visit and replace its leaders, chains and linked projects.
 
@@ -148,11 +151,13 @@ def visit_update(
     visit.leaders.set(leaders)
     visit.chains.set(list(chains))
     visit.projects.set(list(projects))
+    events.emit(events.VISIT_UPDATED, visit, actor=by)
     return visit
 
 
 @transaction.atomic
-def visit_delete(visit: InvestmentVisit) -> None:
+def visit_delete(visit: InvestmentVisit, *, by: User | None = None) -> None:
     """Delete a visit with its links, as one restorable deletion (its history keeps the links)."""
+    events.emit(events.VISIT_DELETED, visit, actor=by, deleted=True)  # before: the deletion clears visit.pk
     with deletion_batch():
         visit.delete()

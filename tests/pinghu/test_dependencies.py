@@ -9,7 +9,17 @@ from pathlib import Path
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
-UPPER_APPS = ("units", "chains", "projects", "aftercare", "targets", "reports", "notifications", "reminders")
+UPPER_APPS = (
+    "units",
+    "chains",
+    "projects",
+    "aftercare",
+    "targets",
+    "reports",
+    "notifications",
+    "reminders",
+    "webhooks",
+)
 # Wiring that names the apps by design: INSTALLED_APPS and the root URL includes.
 ALLOWED = {"pinghu/settings.py", "pinghu/urls.py"}
 # The templates of the site's shell, the error pages, sign-in and the import pages pinghu renders.

@@ -1,0 +1,21 @@
+"""The delivery log's filters (API): by subscription, status, event type and event id."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from pinghu.filters import StrictFilterSet
+
+from .choices import EVENT_CHOICES, DeliveryStatus
+from .models import Delivery
+
+
+class DeliveryFilterSet(StrictFilterSet):
+    # By id, not a choice of every subscription: a consumer's list reads only its own anyway.
+    subscription = django_filters.NumberFilter(field_name="subscription_id", label=_("subscription (id)"))
+    status = django_filters.ChoiceFilter(choices=DeliveryStatus.choices, label=_("status"))
+    type = django_filters.ChoiceFilter(field_name="event_type", choices=EVENT_CHOICES, label=_("event type"))
+    event_id = django_filters.UUIDFilter(label=_("event id"))
+
+    class Meta:
+        model = Delivery
+        fields = ["subscription", "status", "type", "event_id"]

@@ -13,7 +13,8 @@ conditions of ``projects.bands``, the milestone dates of ``projects.milestone_st
 - the same per scope, ``chains.<code>.<key>``, ``clusters.<code>.<key>``, ``towns.<code>.<key>``, for
   the figures each scope's table shows (a visit counts for every chain it concerns; a project, a
   funds record, for its project's chain, cluster and town; a parcel for its own town);
-- with ``targets``, ``targets.<id>``: the rows behind each target's actual as of the period's end;
+- with ``targets``, ``targets.<id>``: the rows behind each target's count as of the period's end (the
+  money targets sum records and have none);
 - ``projects``: ``{id: [name, chain code, town]}`` of every project named, so the drift can name
   what was added or removed; ``models``: the kind of row of each key that does not hold projects;
 - ``format``: 2 (versions closed before per-scope rows were kept have no ``format``).
@@ -39,6 +40,7 @@ from projects.stats import visits_in
 from projects.stats_land import RECYCLED, parcels_supplied_in
 from projects.stats_saturday import SATURDAY
 from targets.actuals import rows_behind
+from targets.metrics import METRICS
 from targets.selectors import targets_of_year
 
 FORMAT = 2
@@ -205,10 +207,14 @@ def _targets(rows: _Rows, period: Period) -> dict:
     """The rows behind each target's actual on the period's end; their kinds, by key.
 
     One query per distinct row set: the targets that count the same rows (a chain's signed projects and
-    their investment, visits and person-times) share it.
+    their investment, visits and person-times) share it. Not the money targets (funds in place, actual
+    foreign investment): they sum the year's monthly records, not count rows; the period's records
+    behind the report's own funds figures are kept (``funds_records``).
     """
     models, read = {}, {}
     for target in targets_of_year(period.end.year):
+        if METRICS[target.metric].source == "funds":
+            continue
         behind = rows_behind(target, period.end).select_related(None).order_by()
         key, model = f"targets.{target.pk}", behind.model._meta.label_lower
         try:

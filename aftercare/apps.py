@@ -13,11 +13,15 @@ class AftercareConfig(AppConfig):
     def ready(self) -> None:
         from pinghu.navigation import add_menu_item
         from projects.demo_apps import register_demo_generator
+        from units.registry import register_unit_field
 
         from .demo import DEMO_RENEWALS
 
         # The demo's land renewals point at its parcels (projects.demo_apps: written after them).
         register_demo_generator(DEMO_RENEWALS)
+
+        # A problem's unit: a name left unmatched by the units migration is mapped by the bureau (units).
+        register_unit_field("aftercare.EnterpriseIssue", "assigned_unit", _("Problems · assigned unit"))
 
         # The main menu's entries (pinghu.navigation), between signing conferences and overdue follow-ups.
         add_menu_item(

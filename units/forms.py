@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .choices import UnitKind
 from .models import Unit
 
 
@@ -29,3 +30,17 @@ class UnitChoiceField(forms.ModelChoiceField):
         kwargs.setdefault("queryset", active_units())
         kwargs.setdefault("label", _("unit"))
         super().__init__(**kwargs)
+
+
+class MapNameForm(forms.Form):
+    """Map a unit name still to map: to a unit, or (none chosen) to a new unit of that name and kind."""
+
+    text = forms.CharField(widget=forms.HiddenInput, max_length=128)
+    unit = UnitChoiceField(label=_("map to unit"), required=False)
+    kind = forms.ChoiceField(label=_("or create a unit of kind"), choices=UnitKind.choices, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("unit") is None and not data.get("kind"):
+            raise forms.ValidationError(_("Choose the unit the name means, or the kind of the unit to create."))
+        return data

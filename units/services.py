@@ -113,9 +113,13 @@ def unit_map_name(*, text: str, unit: Unit, by: AbstractBaseUser | None) -> int:
 
 
 @transaction.atomic
-def unit_create_from_name(*, text: str, kind: str, parent: Unit | None = None, by: AbstractBaseUser | None) -> Unit:
-    """A new unit named ``text`` (refused if one of that name exists: map to it instead), then the rows mapped."""
+def unit_create_from_name(
+    *, text: str, kind: str, parent: Unit | None = None, by: AbstractBaseUser | None
+) -> tuple[Unit, int]:
+    """A new unit named ``text`` (refused if one of that name exists: map to it instead), then the rows mapped.
+
+    Returns the unit and the number of rows that now name it.
+    """
     _check_may(by, "units.add_unit")
     unit = unit_create(data={"name": text.strip(), "kind": kind, "parent": parent}, by=by)
-    unit_map_name(text=text, unit=unit, by=by)
-    return unit
+    return unit, unit_map_name(text=text, unit=unit, by=by)

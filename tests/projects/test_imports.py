@@ -23,6 +23,7 @@ from tests.factories import (
     LeaderFactory,
     SigningEventFactory,
     UserFactory,
+    unit_named,
 )
 from tests.importfiles import csv_bytes, xlsx_bytes
 
@@ -40,6 +41,7 @@ def world():
         other = EnterpriseFactory(name="平湖乙制造有限公司")
         zhang = LeaderFactory(name="张三")
         li = LeaderFactory(name="李四")
+        units = [unit_named(name) for name in ("经信局", "商务局", "科技局")]
 
     return World()
 
@@ -480,7 +482,7 @@ def test_the_command_lists_each_change_at_verbosity_two(world, tmp_path):
 
 def test_new_visits_cost_a_few_queries_a_row(world):
     def queries(count: int, offset: int) -> int:
-        rows = [visit_row(host_unit=f"单位{offset + number}") for number in range(count)]
+        rows = [visit_row(host_unit=unit_named(f"单位{offset + number}").name) for number in range(count)]
         data = xlsx_bytes(sheet(VisitResource(), *rows))
         with CaptureQueriesContext(connection) as captured:
             report = run_import(VisitResource(), data, "v.xlsx", user=world.bureau, dry_run=False)

@@ -58,6 +58,7 @@ class UnitIdField(serializers.IntegerField):
     """``<field>_id``: the unit's id, read-only (``null`` while the row names a unit still to map)."""
 
     def __init__(self, field: str, **kwargs):
-        kwargs.update(read_only=True, allow_null=True, source=f"{field}_id")
+        # Declared as ``<field>_id``, the model's own attribute: no ``source`` needed.
+        kwargs.update(read_only=True, allow_null=True)
         kwargs.setdefault("help_text", _("The unit's id (/api/v1/units/)."))
         super().__init__(**kwargs)

@@ -6,12 +6,19 @@ A row whose unit is still a name to map (``<field>_text``) reads that name and a
 """
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..matching import find_unit
 from ..models import Unit
 
 
+@extend_schema_field(
+    {
+        "oneOf": [{"type": "string"}, {"type": "integer"}],
+        "description": "Read: the unit's name. Write: its id or its name.",
+    }
+)
 class UnitNameField(serializers.Field):
     """Reads the unit's name; takes a unit's id or its name (exact, or normalised without a leading 平湖市)."""
 
@@ -42,16 +49,20 @@ class UnitNameField(serializers.Field):
         if isinstance(data, int) and not isinstance(data, bool) or (isinstance(data, str) and data.isdigit()):
             unit = Unit.objects.filter(pk=int(data)).first()
             if unit is None:
-                self.fail("unknown_id", value=data)
+                self._refuse("unknown_id", data)
         elif isinstance(data, str):
             unit = find_unit(data)
             if unit is None:
-                self.fail("unknown", value=data)
+                self._refuse("unknown", data)
         else:
-            self.fail("unknown", value=data)
+            self._refuse("unknown", data)
         if not unit.is_active:
-            self.fail("inactive", value=unit.name)
+            self._refuse("inactive", unit.name)
         return unit
+
+    def _refuse(self, key: str, value) -> None:
+        # The messages name their value as %(value)s (the house style), not DRF's {value}.
+        raise serializers.ValidationError(self.error_messages[key] % {"value": value}, code=key)
 
 
 class UnitIdField(serializers.IntegerField):

@@ -16,7 +16,7 @@ class UnitSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     parent = serializers.PrimaryKeyRelatedField(
         queryset=Unit.objects.all(), required=False, allow_null=True, help_text=_("The parent unit's id.")
     )
-    parent_name = serializers.CharField(source="parent.name", read_only=True, allow_null=True, default=None)
+    parent_name = serializers.CharField(source="parent.name", read_only=True, allow_null=True)
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     members = serializers.SlugRelatedField(
         slug_field="username",

@@ -81,7 +81,8 @@ def test_a_chain_leader_cannot_take_a_project_or_move_it_in_the_admin(world, fie
     world.project.refresh_from_db()
     assert (world.project.chain, world.project.responsible_official) == (world.nev, world.official)
     # Other fields still save.
-    assert client.post(url, change_form_data(client, url, responsible_unit=unit_named("当湖街道").pk)).status_code == 302
+    town = unit_named("当湖街道").pk
+    assert client.post(url, change_form_data(client, url, responsible_unit=town)).status_code == 302
 
 
 def test_an_admin_may_reassign_a_project(world):

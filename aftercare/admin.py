@@ -79,10 +79,10 @@ class EnterpriseIssueAdmin(ServiceSaveAdminMixin, SimpleHistoryAdmin):
 
     list_display = ["received_on", "enterprise", "channel", "category", "status", "assigned_unit", "due_date"]
     list_filter = ["status", "channel", "category", "received_on"]
-    list_select_related = ["enterprise"]
-    search_fields = ["description", "enterprise__name", "assigned_unit"]
-    autocomplete_fields = ["enterprise", "salon", "visit"]
-    readonly_fields = [*ISSUE_STEP_FIELDS, "recorded_by"]
+    list_select_related = ["enterprise", "assigned_unit"]
+    search_fields = ["description", "enterprise__name", "assigned_unit__name", "assigned_unit_text"]
+    autocomplete_fields = ["enterprise", "salon", "visit", "assigned_unit"]
+    readonly_fields = [*ISSUE_STEP_FIELDS, "recorded_by", "assigned_unit_text"]
     date_hierarchy = "received_on"
     show_full_result_count = False
     inlines = [IssueStepInline]

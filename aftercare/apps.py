@@ -16,6 +16,7 @@ class AftercareConfig(AppConfig):
         from pinghu.navigation import add_menu_item
         from pinghu.tombstones import track_deletions
         from projects.demo_apps import register_demo_generator
+        from units.registry import register_unit_field
 
         from .demo import DEMO_RENEWALS
         from .models import EnterpriseIssue
@@ -32,6 +33,9 @@ class AftercareConfig(AppConfig):
 
         # The demo's land renewals point at its parcels (projects.demo_apps: written after them).
         register_demo_generator(DEMO_RENEWALS)
+
+        # A problem's unit: a name left unmatched by the units migration is mapped by the bureau (units).
+        register_unit_field("aftercare.EnterpriseIssue", "assigned_unit", _("Problems · assigned unit"))
 
         # The main menu's entries (pinghu.navigation), between signing conferences and overdue follow-ups.
         add_menu_item(

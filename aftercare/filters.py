@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chains.models import Chain, Enterprise, Leader
 from pinghu.filters import StrictBooleanFilter, StrictFilterSet
+from units.models import Unit
 
 from .choices import IssueCategory, IssueChannel, IssueStatus
 from .models import CadreAssignment, EnterpriseIssue, SalonEvent, overdue_condition
@@ -17,7 +18,9 @@ class EnterpriseIssueFilterSet(StrictFilterSet):
     status = django_filters.MultipleChoiceFilter(choices=IssueStatus.choices, label=_("status (repeat for several)"))
     channel = django_filters.ChoiceFilter(choices=IssueChannel.choices, label=_("channel"))
     category = django_filters.ChoiceFilter(choices=IssueCategory.choices, label=_("category"))
-    unit = django_filters.CharFilter(field_name="assigned_unit", lookup_expr="icontains", label=_("assigned unit"))
+    unit = django_filters.ModelChoiceFilter(
+        queryset=Unit.objects.all(), field_name="assigned_unit", label=_("assigned unit (id)")
+    )
     enterprise = django_filters.ModelChoiceFilter(queryset=Enterprise.objects.all(), label=_("enterprise (id)"))
     chain = django_filters.ModelChoiceFilter(
         queryset=Chain.objects.all(),

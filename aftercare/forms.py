@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chains.selectors import enterprise_by_name, enterprise_near_name, near_name_hint
+from units.forms import UnitChoiceField
 
 from .choices import IssueStatus, Satisfaction
 from .models import EnterpriseIssue, SalonEvent
@@ -57,7 +58,7 @@ class IssueAdvanceForm(forms.Form):
         label=_("to status"), choices=[(s.value, s.label) for s in IssueStatus if s != IssueStatus.RECEIVED]
     )
     on = forms.DateField(label=_("date"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
-    unit = forms.CharField(label=_("assigned unit"), max_length=128, required=False)
+    unit = UnitChoiceField(label=_("assigned unit"), required=False)
     due_date = forms.DateField(
         label=_("due date"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
     )

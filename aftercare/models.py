@@ -21,6 +21,7 @@ from chains.models import Enterprise, Leader
 from pinghu.models import TimeStampedModel
 from projects.expressions import DatabaseTomorrow
 from projects.models import InvestmentVisit
+from units.fields import unit_foreign_key, unit_text_field
 
 from .choices import (
     OPEN_ISSUE_STATUSES,
@@ -109,9 +110,10 @@ class EnterpriseIssue(TimeStampedModel):
     )
     category = models.CharField(_("category"), max_length=16, choices=IssueCategory.choices)
     description = models.TextField(_("description"))
-    assigned_unit = models.CharField(
-        _("assigned unit"), max_length=128, blank=True, help_text=_("The unit the problem was handed to (流转交办).")
+    assigned_unit = unit_foreign_key(
+        _("assigned unit"), "assigned_issues", help_text=_("The unit the problem was handed to (流转交办).")
     )
+    assigned_unit_text = unit_text_field(_("assigned unit as written"))
     due_date = models.DateField(_("due date"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=16, choices=IssueStatus.choices, default=IssueStatus.RECEIVED, editable=False
@@ -180,7 +182,8 @@ class EnterpriseIssue(TimeStampedModel):
                 violation_error_message=_("A problem only received has no assignment date."),
             ),
             models.CheckConstraint(
-                condition=~Q(status=IssueStatus.ASSIGNED) | (Q(assigned_on__isnull=False) & ~Q(assigned_unit="")),
+                condition=~Q(status=IssueStatus.ASSIGNED)
+                | (Q(assigned_on__isnull=False) & (Q(assigned_unit__isnull=False) | ~Q(assigned_unit_text=""))),
                 name="projects_issue_assigned_needs_unit",
                 violation_error_message=_("An assigned problem needs the unit and the date it was assigned."),
             ),

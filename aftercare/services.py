@@ -21,6 +21,7 @@ from chains.models import Enterprise, Leader
 from pinghu import events
 from pinghu.concurrency import lock_for_update
 from pinghu.services import model_update
+from units.models import Unit
 
 from .choices import ISSUE_DATE_FIELDS, ISSUE_MOVES, ISSUE_STEP_FIELDS, IssueStatus
 from .models import CadreAssignment, EnterpriseIssue, IssueStep, LandRenewal, SalonEvent
@@ -92,7 +93,7 @@ def issue_advance(
     *,
     on: datetime.date,
     by: User | None,
-    unit: str = "",
+    unit: Unit | None = None,
     due_date: datetime.date | None = None,
     note: str = "",
     satisfaction: int | None = None,
@@ -129,8 +130,8 @@ def issue_advance(
         )
     target = IssueStatus(to_status)
     if target == IssueStatus.ASSIGNED:
-        issue.assigned_unit = unit.strip() or issue.assigned_unit
-        if not issue.assigned_unit:
+        issue.assigned_unit = unit or issue.assigned_unit
+        if issue.assigned_unit is None:
             raise ValidationError({"unit": _("Name the unit the problem is handed to.")}, code="required")
         if due_date is not None:
             issue.due_date = due_date
@@ -149,7 +150,7 @@ def issue_advance(
     issue.full_clean()
     issue.save()
     # An assignment's step names the unit (the board lists steps, and units change hands).
-    step_note = note.strip() or (issue.assigned_unit if target == IssueStatus.ASSIGNED else "")
+    step_note = note.strip() or (issue.assigned_unit.name if target == IssueStatus.ASSIGNED else "")
     IssueStep.objects.create(issue=issue, from_status=current, to_status=target, on=on, by=by, note=step_note)
     events.emit(events.ISSUE_STATUS_CHANGED, issue, actor=by, **{"from": current.value, "to": target.value})
     return issue

@@ -31,6 +31,7 @@ from chains.models import Chain, Enterprise
 from pinghu.figures import days, ratio
 from projects.models import InvestmentVisit
 from projects.stats import Period
+from units.expressions import unit_label
 
 from .choices import RESOLVED_ISSUE_STATUSES
 from .models import CadreAssignment, EnterpriseIssue, SalonEvent, overdue_condition
@@ -96,7 +97,7 @@ def issues_by(period: Period, dimension: str, *, today: datetime.date | None = N
     today = today or timezone.localdate()
     fields = {
         "channel": "channel",
-        "unit": "assigned_unit",
+        "unit": "assigned_unit",  # grouped by the unit (its name as the key); a name still to map by itself
         "category": "category",
         # A firm has at most one role per chain (a unique constraint), so this join gives one row
         # per problem and chain.
@@ -105,14 +106,17 @@ def issues_by(period: Period, dimension: str, *, today: datetime.date | None = N
     issues = issues_in(period)
     if dimension == "month":
         issues = issues.annotate(key=TruncMonth("received_on", output_field=DateField()))
+    elif dimension == "unit":
+        issues = issues.annotate(key=unit_label("assigned_unit"))
     elif dimension in fields:
         issues = issues.annotate(key=F(fields[dimension]))
     else:
         raise ValueError(f"unknown dimension {dimension!r}")
     if dimension == "chain":
         issues = issues.filter(key__isnull=False)
-    rows = issues.values("key").annotate(**_figures(today)).order_by("key")
-    return [_finish(dict(row)) for row in rows]
+    grouping = ["key", "assigned_unit"] if dimension == "unit" else ["key"]
+    rows = issues.values(*grouping).annotate(**_figures(today)).order_by("key")
+    return [_finish({name: value for name, value in row.items() if name != "assigned_unit"}) for row in rows]
 
 
 NEVER = datetime.date(1900, 1, 1)

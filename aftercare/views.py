@@ -37,7 +37,7 @@ def issue_list(request: HttpRequest) -> HttpResponse:
     """The problem board: filters, this year's figures, and the problems with their status and due date."""
     today = timezone.localdate()
     queryset = (
-        EnterpriseIssue.objects.select_related("enterprise")
+        EnterpriseIssue.objects.select_related("enterprise", "assigned_unit")
         .annotate(overdue=ExpressionWrapper(overdue_condition(today), output_field=BooleanField()))
         .order_by("-received_on", "-pk")
     )
@@ -78,15 +78,15 @@ def issue_new(request: HttpRequest) -> HttpResponse:
 @readable("aftercare.view_enterpriseissue")
 def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
     issue = get_object_or_404(
-        EnterpriseIssue.objects.select_related("enterprise", "salon__host", "visit", "recorded_by").prefetch_related(
-            Prefetch("steps", queryset=IssueStep.objects.select_related("by").order_by("on", "pk"))
-        ),
+        EnterpriseIssue.objects.select_related(
+            "enterprise", "salon__host", "visit", "recorded_by", "assigned_unit"
+        ).prefetch_related(Prefetch("steps", queryset=IssueStep.objects.select_related("by").order_by("on", "pk"))),
         pk=pk,
     )
     may_change = may(request.user, "aftercare.change_enterpriseissue", issue)
     form = bootstrap(
         IssueAdvanceForm(
-            initial={"on": timezone.localdate(), "unit": issue.assigned_unit, "version": version_of(issue)}
+            initial={"on": timezone.localdate(), "unit": issue.assigned_unit_id, "version": version_of(issue)}
         )
     )
     return render(

@@ -33,16 +33,18 @@ SELECT p.id, p.name, c.code, p.investor_id, e.name, p.source, p.stage, p.total_i
                      WHERE r.year <= COALESCE(EXTRACT(YEAR FROM p.signed_date)::integer, %(year)s)
                      ORDER BY r.year DESC LIMIT 1),
                     (SELECT r.cny_per_usd FROM projects_exchangerate r ORDER BY r.year LIMIT 1)), false),
-       p.town, p.responsible_unit, p.responsible_official_id, p.first_contact_date, p.signed_date, p.registered_date,
+       p.town, COALESCE(u.name, NULLIF(p.responsible_unit_text, '')), p.responsible_unit_id, p.responsible_official_id,
+       p.first_contact_date, p.signed_date, p.registered_date,
        p.construction_date, p.production_date, p.signing_event_id, p.created_at, p.updated_at
 FROM projects_project p JOIN chains_chain c ON c.id = p.chain_id JOIN chains_enterprise e ON e.id = p.investor_id
+     LEFT JOIN units_unit u ON u.id = p.responsible_unit_id
 ORDER BY p.updated_at DESC, p.id DESC LIMIT 100
 """
 KEYS = [
     "id", "name", "chain", "investor", "investor_name", "source", "stage", "total_investment", "foreign_investment",
     "registered_capital", "land_area", "expected_output", "expected_tax", "is_capital_increase", "major", "town",
-    "responsible_unit", "responsible_official", "first_contact_date", "signed_date", "registered_date",
-    "construction_date", "production_date", "signing_event", "created_at", "updated_at",
+    "responsible_unit", "responsible_unit_id", "responsible_official", "first_contact_date", "signed_date",
+    "registered_date", "construction_date", "production_date", "signing_event", "created_at", "updated_at",
 ]  # fmt: skip
 
 

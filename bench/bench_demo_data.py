@@ -21,7 +21,7 @@ BASELINE_SQL = [
         "projects_project",
         "projects",
         """INSERT INTO projects_project (created_at, updated_at, name, chain_id, investor_id, source, stage,
-               total_investment, is_capital_increase, town, responsible_unit, first_contact_date)
+               total_investment, is_capital_increase, town, responsible_unit_text, first_contact_date)
            SELECT now(), now(), 'bench' || g, (SELECT min(id) FROM chains_chain), %(investor)s, 'other', 'lead',
                   mod(g, 1000), false, '', '', DATE '2025-01-01'
            FROM generate_series(1, %(n)s) g""",
@@ -35,7 +35,7 @@ BASELINE_SQL = [
     (
         "projects_investmentvisit",
         "visits",
-        """INSERT INTO projects_investmentvisit (created_at, updated_at, date, host_unit, enterprise_id,
+        """INSERT INTO projects_investmentvisit (created_at, updated_at, date, host_unit_text, enterprise_id,
                destination_city, purpose, outcome, next_step)
            SELECT now(), now(), DATE '2025-01-01' + mod(g, 300), 'bench', %(investor)s, '', 'bench', '', ''
            FROM generate_series(1, %(n)s) g""",

@@ -95,7 +95,7 @@ def build_visits_file(rows: int) -> bytes:
             "enterprise": f"导入基准企业{number % INVESTORS:04d}有限公司",
             "leaders": f"导入基准领导{number % LEADERS:02d}、导入基准领导{(number + 1) % LEADERS:02d}",
             "chains": chains[number % len(chains)],
-            "host_unit": f"经信局第{number}组",
+            "host_unit": BENCH_UNITS[number % len(BENCH_UNITS)],
             "purpose": "洽谈投资",
         }
         sheet.append([values.get(name) for name in names])
@@ -105,13 +105,20 @@ def build_visits_file(rows: int) -> bytes:
 
 
 LEADERS = 20
+# The host units the visits file names (units.Unit records, created by ensure_leaders).
+BENCH_UNITS = [f"导入基准单位{number:02d}" for number in range(10)]
 
 
 def ensure_leaders() -> None:
+    """The leaders and the host units (units.Unit) the visits file names."""
     from chains.models import Leader
+    from units.models import Unit
 
+    government, _created = Unit.objects.get_or_create(name="平湖市人民政府")
     for number in range(LEADERS):
-        Leader.objects.get_or_create(name=f"导入基准领导{number:02d}", unit="平湖市人民政府")
+        Leader.objects.get_or_create(name=f"导入基准领导{number:02d}", unit=government)
+    for name in BENCH_UNITS:
+        Unit.objects.get_or_create(name=name)
 
 
 def ensure_investors() -> None:
@@ -194,7 +201,7 @@ def baseline(data: bytes, user_id: int) -> int:
     with connection.cursor() as cursor:
         cursor.executemany(
             """INSERT INTO projects_project (created_at, updated_at, name, chain_id, investor_id, source, stage,
-                   total_investment, registered_capital, is_capital_increase, town, responsible_unit,
+                   total_investment, registered_capital, is_capital_increase, town, responsible_unit_text,
                    first_contact_date, signed_date, registered_date, construction_date, production_date, created_by_id)
                VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)""",
             projects,
@@ -208,10 +215,10 @@ def baseline(data: bytes, user_id: int) -> int:
         )
         cursor.execute(
             """INSERT INTO projects_historicalproject (id, created_at, updated_at, name, chain_id, investor_id, source,
-                   stage, total_investment, is_capital_increase, town, responsible_unit, first_contact_date,
+                   stage, total_investment, is_capital_increase, town, responsible_unit_text, first_contact_date,
                    history_date, history_type, history_user_id)
                SELECT id, created_at, updated_at, name, chain_id, investor_id, source, stage, total_investment,
-                   is_capital_increase, town, responsible_unit, first_contact_date, now(), '+', %s
+                   is_capital_increase, town, responsible_unit_text, first_contact_date, now(), '+', %s
                FROM projects_project WHERE name LIKE '导入基准项目%%'""",
             [user_id],
         )

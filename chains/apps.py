@@ -13,12 +13,16 @@ class ChainsConfig(AppConfig):
 
     def ready(self) -> None:
         from pinghu.navigation import add_menu_item
+        from units.registry import register_unit_field
 
         from .triggers import install_after_migrate
 
         # On SQLite, a migration that alters a table copies it without its triggers: they are
         # installed again after every migrate (and after a test database's flush).
         post_migrate.connect(install_after_migrate, sender=self, dispatch_uid="chains.install_triggers")
+
+        # A leader's unit: a name left unmatched by the units migration is mapped by the bureau (units).
+        register_unit_field("chains.Leader", "unit", _("Leaders · unit"))
 
         # The main menu's entry (pinghu.navigation), after the problems of the aftercare app (60).
         add_menu_item(_("Per-mu ranking"), "chains:per-mu", permission="chains.view_enterpriseannualmetric", order=70)

@@ -115,9 +115,9 @@ def chain_index() -> tuple[dict, dict]:
 def leader_index() -> dict:
     """Leaders by name, and by "name（unit）" or "name（title）" for names two leaders share."""
     index: dict = {}
-    for leader in Leader.objects.all():
+    for leader in Leader.objects.select_related("unit"):
         _add(index, normalise(leader.name), leader)
-        for detail in (leader.unit, leader.title):
+        for detail in (leader.unit.name if leader.unit_id else leader.unit_text, leader.title):
             if detail:
                 _add(index, normalise(f"{leader.name}（{detail}）"), leader)
         _add(index, normalise(str(leader)), leader)

@@ -15,6 +15,7 @@ class ProjectsConfig(AppConfig):
         from pinghu.api.representations import register_representation
         from pinghu.navigation import add_menu_item
         from pinghu.tombstones import track_deletions
+        from units.registry import register_unit_field
 
         # Registers the object rules (which visits and projects a role may change) with django-rules.
         from . import rules  # noqa: F401
@@ -30,6 +31,10 @@ class ProjectsConfig(AppConfig):
         # On SQLite, a migration that alters a table copies it without its triggers: they are
         # installed again after every migrate (and after a test database's flush).
         post_migrate.connect(install_after_migrate, sender=self, dispatch_uid="projects.install_triggers")
+
+        # The unit fields whose names left unmatched by the units migration the bureau maps (units).
+        register_unit_field("projects.InvestmentVisit", "host_unit", _("Visits · host unit"))
+        register_unit_field("projects.Project", "responsible_unit", _("Projects · responsible unit"))
 
         # The main menu's entries (pinghu.navigation); other apps' entries fall between by their order.
         add_menu_item(_("Dashboard"), "projects:dashboard", order=10)

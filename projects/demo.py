@@ -18,6 +18,7 @@ from chains.choices import Ownership, Town
 from chains.models import Chain, Enterprise, Leader
 from chains.names import firm_name_key
 from pinghu.history import delete_with_history, raw_delete, record_history
+from units.demo import DEMO_UNITS, delete_demo_units, demo_units
 
 from .choices import PIPELINE, STAGE_DATE_FIELDS, ProjectSource, ProjectStage
 from .demo_apps import delete_registered, generate_registered
@@ -64,7 +65,8 @@ STEP_DAYS = {
 }
 # 万元 (120亿元): one demo project above the warning line, so the data-quality page has a row to review.
 DEMO_LARGE_INVESTMENT = Decimal("1200000")
-HOST_UNITS = ["演示招商局", "演示经信局", "演示开发区管委会", "演示镇人民政府", "演示商务局"]
+# The demo's host and responsible units (units.demo: records with members, written first).
+HOST_UNITS = [name for name, _kind in DEMO_UNITS]
 TOP_OFFICIAL_TITLES = {"市委书记", "市长", "镇党委书记", "局长", "管委会主任"}
 CITIES = ["上海", "苏州", "深圳", "杭州", "东京", "首尔", "法兰克福", "新加坡"]
 
@@ -139,6 +141,7 @@ def delete_demo_data(*, user=None) -> None:
         # The leader-day rollup keeps a demo leader's emptied rows (count 0): they go with the leader.
         raw_delete(VisitDayLeader.objects.filter(leader__in=rows["leaders"]))
         delete_with_history(rows["leaders"], reason=DEMO_REASON, user=user)
+        delete_demo_units(reason=DEMO_REASON, user=user)
 
 
 class _Generator:
@@ -163,7 +166,7 @@ class _Generator:
         titles = ["市委书记", "市长", "副市长", "镇党委书记", "局长", "管委会主任"]
         leaders = []
         for n in range(1, 31):
-            title, unit = self.rng.choice(titles), self.rng.choice(HOST_UNITS)
+            title, unit = self.rng.choice(titles), self.rng.choice(self.units)
             # The unit's top official (一把手): every title but the vice mayor's, so the figures differ.
             top = title in TOP_OFFICIAL_TITLES
             leaders.append(Leader(name=f"{DEMO_MARK}领导{n:02d}", title=title, unit=unit, is_top_official=top))
@@ -249,7 +252,7 @@ class _Generator:
                 expected_tax=self.amount(50, 30000) if self.rng.random() < 0.6 else None,
                 is_capital_increase=self.rng.random() < 0.15,
                 town=self.rng.choice(Town.values),
-                responsible_unit=self.rng.choice(HOST_UNITS),
+                responsible_unit=self.rng.choice(self.units),
                 first_contact_date=self.day(self.start, self.end),
             )
             history = self.project_dates(project, self.rng.choices(stages, weights=weights)[0])
@@ -319,7 +322,7 @@ class _Generator:
                 date = saturday if saturday >= earliest else date
             visit = InvestmentVisit(
                 date=date,
-                host_unit=self.rng.choice(HOST_UNITS),
+                host_unit=self.rng.choice(self.units),
                 enterprise=project.investor if project else self.rng.choice(enterprises),
                 destination_city=self.rng.choice(CITIES),
                 purpose=f"{DEMO_MARK}走访：洽谈投资合作",
@@ -371,6 +374,7 @@ def generate_demo_data(
     """
     with rollups_deferred():
         generator = _Generator(seed=seed, end_date=end_date or timezone.localdate())
+        generator.units = demo_units(reason=DEMO_REASON, user=user)
         leaders = generator.leaders()
         enterprises = generator.enterprises(max(20, projects // 3))
         events = generator.signing_events()

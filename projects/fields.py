@@ -103,7 +103,8 @@ PROJECT_RESTORED_FIELDS = [
     "town",
     "level",
     "level_year",
-    "responsible_unit",
+    "responsible_unit_id",
+    "responsible_unit_text",
     "responsible_official_id",
     "first_contact_date",
     # Approval milestones (issue 16).
@@ -117,7 +118,8 @@ PROJECT_RESTORED_FIELDS = [
 ]
 VISIT_RESTORED_FIELDS = [
     "date",
-    "host_unit",
+    "host_unit_id",
+    "host_unit_text",
     "enterprise_id",
     "destination_city",
     "purpose",

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from chains.choices import Town
 from chains.models import Chain, Cluster, Enterprise, Leader
 from pinghu.filters import BoundedIsoDateTimeFilter, StrictBooleanFilter, StrictFilterSet
+from units.filters import unit_filter
 
 from .bands import BANDS
 from .choices import ParcelStatus, ParcelUse, ProjectLevel, ProjectSource, ProjectStage
@@ -34,6 +35,7 @@ class ProjectFilterSet(StrictFilterSet):
     stage = django_filters.MultipleChoiceFilter(choices=ProjectStage.choices, label=_("stage (repeat for several)"))
     town = django_filters.ChoiceFilter(choices=Town.choices, label=_("town"))
     source = django_filters.ChoiceFilter(choices=ProjectSource.choices, label=_("source"))
+    responsible_unit = unit_filter("responsible_unit", _("responsible unit (id)"))
     investor = django_filters.ModelChoiceFilter(queryset=Enterprise.objects.all(), label=_("investor (id)"))
     signing_event = django_filters.ModelChoiceFilter(
         queryset=SigningEvent.objects.all(), label=_("signing conference (id)")
@@ -63,6 +65,7 @@ class ProjectFilterSet(StrictFilterSet):
             "cluster",
             "stage",
             "town",
+            "responsible_unit",
             "investor",
             "major",
             "level",
@@ -90,10 +93,11 @@ class InvestmentVisitFilterSet(StrictFilterSet):
         queryset=Chain.objects.all(), to_field_name="code", label=_("chain (code)"), method="by_chain"
     )
     enterprise = django_filters.ModelChoiceFilter(queryset=Enterprise.objects.all(), label=_("enterprise (id)"))
+    host_unit = unit_filter("host_unit", _("host unit (id)"))
 
     class Meta:
         model = InvestmentVisit
-        fields = ["date_from", "date_to", "saturday", "leader", "chain", "enterprise", "recorded_by"]
+        fields = ["date_from", "date_to", "saturday", "leader", "chain", "enterprise", "host_unit", "recorded_by"]
 
     def by_leader(self, queryset, name, value: int):
         return queryset.filter(Exists(VisitLeader.objects.filter(visit=OuterRef("pk"), leader=value)))

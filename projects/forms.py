@@ -13,6 +13,7 @@ from pinghu.concurrency import VersionedFormMixin
 from pinghu.forms import bootstrap
 from pinghu.pages import IDEMPOTENCY_FIELD, IdempotencyKeyField
 from pinghu.plausibility import amount_errors, amount_warning_line, unconfirmed_amount_errors
+from units.forms import offer_active_units
 
 from .choices import ProjectStage
 from .models import FollowUp, InvestmentVisit, Project, ProjectFunds
@@ -109,7 +110,7 @@ class QuickVisitForm(VersionedFormMixin, forms.ModelForm):
             own_leader = getattr(user, "leader", None) if user is not None else None
             if own_leader is not None:
                 self.fields["leaders"].initial = [own_leader.pk]
-                self.fields["host_unit"].initial = own_leader.unit
+                self.fields["host_unit"].initial = own_leader.unit_id
         else:
             self.fields["leaders"].initial = list(self.instance.leaders.all())
             self.fields["chains"].initial = list(self.instance.chains.all())
@@ -128,6 +129,7 @@ class QuickVisitForm(VersionedFormMixin, forms.ModelForm):
         if self.instance.pk is not None:
             offered = offered | self.instance.projects.all()
         self.fields["projects"].widget.choices = [(p.pk, str(p)) for p in offered.distinct()[:50]]
+        offer_active_units(self, "host_unit", self.instance.host_unit_id)
         bootstrap(self)
 
     def clean(self):

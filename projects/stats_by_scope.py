@@ -12,13 +12,13 @@ aggregates and conditions of the module that defines the figure:
 - ``visits_by``: visits and Saturday person-times (``projects.stats._visit_figures``).
 
 A scope is named by its kind: ``"city"`` (no grouping), ``"cluster"``, ``"chain"``, ``"town"`` or
-``"unit"``; a project's town is ``Project.town``, its unit ``Project.responsible_unit`` (a funds
-record counts for its project's), a visit's unit is its host unit (``InvestmentVisit.host_unit``).
+``"unit"``; a project's town is ``Project.town``, its unit the record ``Project.responsible_unit`` (a
+funds record counts for its project's), a visit's unit is its host unit (``InvestmentVisit.host_unit``).
 Visits have no town (they go to firms elsewhere), so ``visits_by(by="town")`` raises ``ValueError``.
 
 Every function returns ``{group value: {figure: value}}``: the cluster or chain id, the town code,
-the unit as written, or ``None`` for the city. ``only`` keeps the listed values of the scope
-(ids, codes or unit names as written); ``monthly=True`` groups by month instead (first day of the
+the unit's id, or ``None`` for the city (and for rows without a unit). ``only`` keeps the listed values
+of the scope (ids or codes); ``monthly=True`` groups by month instead (first day of the
 month as the key), over the scopes ``only`` keeps. Groups without rows are left out.
 """
 

@@ -78,7 +78,7 @@ def chain_detail(request: HttpRequest, code: str) -> HttpResponse:
 @readable("projects.view_investmentvisit")
 def visit_list(request: HttpRequest) -> HttpResponse:
     queryset = (
-        InvestmentVisit.objects.select_related("enterprise", "recorded_by")
+        InvestmentVisit.objects.select_related("enterprise", "recorded_by", "host_unit")
         .prefetch_related("leaders", "chains")
         .order_by("-date", "-pk")
     )
@@ -201,7 +201,7 @@ def _project_page(
     project = get_object_or_404(
         Project.objects.with_major()
         .annotate(**band_annotations())
-        .select_related("chain", "investor", "signing_event", "responsible_official")
+        .select_related("chain", "investor", "signing_event", "responsible_official", "responsible_unit")
         .prefetch_related(
             Prefetch("stage_changes", queryset=ProjectStageChange.objects.select_related("by").order_by("at", "pk")),
             Prefetch("follow_ups", queryset=FollowUp.objects.select_related("author")),

@@ -45,7 +45,7 @@ def on_domain_event(sender, event: Event, **kwargs) -> None:
             kind=RuleKind.ISSUE_ASSIGNED,
             key=f"issue:{issue.pk}:assigned:{unit_key}",
             title=_("A problem of %(enterprise)s is handed to %(unit)s")
-            % {"enterprise": issue.enterprise.name, "unit": issue.assigned_unit.strip()},
+            % {"enterprise": issue.enterprise.name, "unit": issue.assigned_unit.name},
             body=_("%(description)s (%(due)s)") % {"description": short_text(issue.description), "due": due},
             link=reverse("aftercare:issue-detail", args=[issue.pk]),
             obj=issue,

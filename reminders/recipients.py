@@ -5,9 +5,8 @@
 - a chain's chief: the login of the leader whose chief's term covers the day;
 - the active accounts among ids found on the rows (authors, responsible officials, cadres).
 
-Units are still named by text on problems (``EnterpriseIssue.assigned_unit``) and town targets: they are
-matched to ``Unit.key`` (``pinghu.imports.normalise``) in ``issue_unit_keys`` and ``units_by_key`` only,
-the one place to change once the problems name their unit by a foreign key.
+A problem names its unit by a foreign key (``EnterpriseIssue.assigned_unit``, selected with it), a town's
+target by the town's name: both reach the unit through ``Unit.key`` in ``units_by_key``.
 """
 
 import datetime
@@ -18,7 +17,6 @@ from django.db.models import Q
 
 from chains.choices import LeadershipRole
 from chains.models import ChainLeadership
-from pinghu.imports import normalise
 from pinghu.permissions import Role
 from units.models import Unit
 
@@ -38,12 +36,9 @@ def active(user_ids: Iterable[int | None]) -> set[int]:
 
 
 def issue_unit_keys(issues: Iterable) -> dict[int, str]:
-    """Each problem's unit as compared (``Unit.key``); problems handed to no unit are left out.
-
-    The problems still name their unit by text; once ``assigned_unit`` is a foreign key to ``units.Unit``,
-    this (with ``units_by_key``) is the one place that changes.
-    """
-    return {issue.pk: normalise(issue.assigned_unit) for issue in issues if issue.assigned_unit}
+    """Each problem's unit as compared (``Unit.key``; the unit selected with the problem); problems handed
+    to no unit, or to a name not yet mapped to a unit, are left out."""
+    return {issue.pk: issue.assigned_unit.key for issue in issues if issue.assigned_unit_id}
 
 
 def units_by_key(keys: Iterable[str]) -> dict[str, tuple[int, set[int]]]:

@@ -2,8 +2,8 @@
 
 ``actuals(targets, as_of)`` reads every source once per scope kind and period (a grouped query, or two
 for milestones), whatever the number of targets and of rows: targets of one year share their period.
-Responsible units are matched by their normalised name (``targets.models.unit_key``): the sources
-group by the unit as written, and the groups with the same key are added up here.
+A unit target counts the rows of its unit record (the sources group by the foreign key); a unit target
+whose unit is still a name to map (``Target.unit_text``) counts nothing until the bureau maps it.
 """
 
 import datetime
@@ -22,7 +22,7 @@ from projects.stats import visits_in
 
 from .choices import ScopeKind
 from .metrics import METRICS, ZERO, as_decimal, output_rows, source_rows
-from .models import Target, unit_key
+from .models import Target
 
 MILESTONE_OF_FIGURE = {f"{name}_projects": name for name in MILESTONE_REACHED}
 
@@ -35,24 +35,19 @@ def target_period(target: Target, as_of: datetime.date) -> Period | None:
 
 
 def scope_value(target: Target):
-    """The value the sources group a target's scope by: ``None``, a cluster or chain id, a town code, a unit key."""
+    """The value the sources group a target's scope by: ``None``, a cluster, chain or unit id, a town code."""
     return {
         ScopeKind.CITY: None,
         ScopeKind.CLUSTER: target.cluster_id,
         ScopeKind.CHAIN: target.chain_id,
         ScopeKind.TOWN: target.town,
-        ScopeKind.UNIT: target.unit,
+        ScopeKind.UNIT: target.unit_id,
     }[target.scope_kind]
 
 
-def _by_unit_key(rows: dict) -> dict:
-    """Rows grouped by a unit as written, added up by its normalised key."""
-    merged: dict = {}
-    for name, figures in rows.items():
-        into = merged.setdefault(unit_key(name or ""), defaultdict(lambda: ZERO))
-        for figure, value in figures.items():
-            into[figure] += as_decimal(value)
-    return merged
+def _unmapped(target: Target) -> bool:
+    """A unit target whose unit is a name still to map: it counts nothing (not the rows without a unit)."""
+    return target.scope_kind == ScopeKind.UNIT and target.unit_id is None
 
 
 def _output_years(target: Target, as_of: datetime.date) -> list[int]:
@@ -74,7 +69,7 @@ def actuals(targets: list[Target], as_of: datetime.date) -> dict[int, Decimal]:
     for target in targets:
         definition = METRICS[target.metric]
         period = target_period(target, as_of)
-        if period is None:
+        if period is None or _unmapped(target):
             result[target.pk] = ZERO
             continue
         kind = target.scope_kind
@@ -87,41 +82,28 @@ def actuals(targets: list[Target], as_of: datetime.date) -> dict[int, Decimal]:
             continue
         key = (definition.source, kind, period)
         if key not in read:
-            rows = source_rows(definition.source, period, kind)
-            read[key] = _by_unit_key(rows) if kind == ScopeKind.UNIT else rows
+            read[key] = source_rows(definition.source, period, kind)
         result[target.pk] = as_decimal(read[key].get(scope_value(target), {}).get(definition.figure))
     return result
-
-
-def unit_names(target: Target) -> list[str]:
-    """The unit names as written in the target's source that match the target's unit (one query)."""
-    definition = METRICS[target.metric]
-    if definition.source == "visits":
-        names = InvestmentVisit.objects.values_list("host_unit", flat=True)
-    else:
-        names = Project.objects.values_list("responsible_unit", flat=True)
-    return [name for name in names.order_by().distinct() if unit_key(name) == target.unit]
 
 
 def _only(target: Target):
     if target.scope_kind == ScopeKind.CITY:
         return None
-    if target.scope_kind == ScopeKind.UNIT:
-        return unit_names(target)
     return [scope_value(target)]
 
 
 def monthly_actuals(target: Target, year: int, as_of: datetime.date) -> dict[datetime.date, Decimal]:
     """First day of each month of ``year`` up to ``as_of`` → the target's actual at that month's end (or as_of).
 
-    Cumulative from January of the target's first year; one or two grouped queries (three for a unit).
+    Cumulative from January of the target's first year; one or two grouped queries.
     Chain output is annual: every month shows the output of the latest year with figures.
     """
     definition = METRICS[target.metric]
     end = min(as_of, datetime.date(year, 12, 31), datetime.date(target.year_to, 12, 31))
     start = datetime.date(target.year_from, 1, 1)
     months = Period(datetime.date(year, 1, 1), end).months() if end >= datetime.date(year, 1, 1) else []
-    if not months or end < start:
+    if not months or end < start or _unmapped(target):
         return {month: ZERO for month in months}
     if definition.source == "output":
         years = list(range(target.year_from, year + 1))
@@ -149,7 +131,9 @@ def _project_scope(queryset: QuerySet, target: Target, prefix: str = "") -> Quer
     if kind == ScopeKind.TOWN:
         return queryset.filter(**{f"{prefix}town": target.town})
     if kind == ScopeKind.UNIT:
-        return queryset.filter(**{f"{prefix}responsible_unit__in": unit_names(target)})
+        if _unmapped(target):
+            return queryset.none()
+        return queryset.filter(**{f"{prefix}responsible_unit": target.unit_id})
     return queryset
 
 
@@ -192,10 +176,10 @@ def _visits_behind(target: Target, period: Period | None) -> QuerySet:
     else:
         visits = visits_in(period)
     if kind == ScopeKind.UNIT:
-        visits = visits.filter(host_unit__in=unit_names(target))
+        visits = visits.filter(host_unit=target.unit_id) if target.unit_id else visits.none()
     if METRICS[target.metric].figure == "saturday_person_times":
         visits = visits.filter(is_saturday=True)
-    return visits.select_related("enterprise").order_by("date", "pk")
+    return visits.select_related("enterprise", "host_unit").order_by("date", "pk")
 
 
 def _output_rows_behind(target: Target, as_of: datetime.date) -> QuerySet:

@@ -18,9 +18,9 @@ class TargetAdmin(ServiceSaveAdminMixin, ImportAdminMixin, SimpleHistoryAdmin):
     form = TargetForm
     list_display = ["years_label", "scope_kind", "scope_label", "metric", "value", "unit_label", "set_by"]
     list_filter = ["year_from", "year_to", "scope_kind", "metric", "chain", "town"]
-    list_select_related = ["cluster", "chain", "set_by"]
-    search_fields = ["unit", "source", "note", "chain__name", "cluster__name"]
-    readonly_fields = ["set_by"]
+    list_select_related = ["cluster", "chain", "unit", "set_by"]
+    search_fields = ["unit__name", "unit_text", "source", "note", "chain__name", "cluster__name"]
+    readonly_fields = ["set_by", "unit_text"]
 
     @admin.display(description=_("years"), ordering="year_from")
     def years_label(self, obj):

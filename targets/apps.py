@@ -14,6 +14,7 @@ class TargetsConfig(AppConfig):
     def ready(self) -> None:
         from pinghu.api.representations import register_representation
         from projects.imports import register_import_kind
+        from units.registry import register_unit_field
 
         from .imports import TargetResource
         from .models import Target
@@ -24,6 +25,9 @@ class TargetsConfig(AppConfig):
         register_representation(Target, resource="targets", viewset="targets.api.views.TargetViewSet")
         # The sheet the city hands down: ``manage.py import_data FILE --kind targets``.
         register_import_kind("targets", TargetResource)
+
+        # A unit target's unit: a name left unmatched by the units migration is mapped by the bureau (units).
+        register_unit_field("targets.Target", "unit", _("Targets · responsible unit"))
 
         # Target edits move the data version that cached pages are keyed on (pinghu.dataversion).
         post_migrate.connect(install_after_migrate, sender=self, dispatch_uid="targets.install_triggers")

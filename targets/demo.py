@@ -26,6 +26,8 @@ from chains.choices import Town
 from chains.models import Chain
 from pinghu.history import attributed_to, delete_with_history
 from projects.demo_apps import DemoGenerator
+from units.demo import DEMO_UNITS as DEMO_UNIT_KINDS
+from units.models import Unit
 
 from .actuals import actuals
 from .choices import Metric, ScopeKind
@@ -42,8 +44,8 @@ CNC_OUTPUT_WAN = Decimal("2500000")  # 250亿元 in 万元
 CHAIN_METRICS = [Metric.SIGNED_PROJECTS, Metric.SIGNED_INVESTMENT, Metric.FUNDS_IN_PLACE]
 TOWN_METRICS = [Metric.SIGNED_PROJECTS, Metric.SIGNED_INVESTMENT, Metric.FUNDS_IN_PLACE, Metric.PROJECTS_STARTED]
 UNIT_METRICS = [Metric.SIGNED_PROJECTS, Metric.VISITS]
-# The demo's host and responsible units (projects.demo.HOST_UNITS).
-DEMO_UNITS = ["演示招商局", "演示经信局", "演示开发区管委会", "演示镇人民政府", "演示商务局"]
+# The demo's host and responsible units (units.demo, written by projects.demo).
+DEMO_UNITS = [name for name, _kind in DEMO_UNIT_KINDS]
 WEIGHTS = {
     Metric.SIGNED_PROJECTS: Decimal("2"),
     Metric.SIGNED_INVESTMENT: Decimal("3"),
@@ -87,7 +89,9 @@ def _specs(chains: list[Chain]) -> list[dict]:
         for metric in TOWN_METRICS
     ]
     specs += [
-        {"scope_kind": ScopeKind.UNIT, "unit": unit, "metric": metric} for unit in DEMO_UNITS for metric in UNIT_METRICS
+        {"scope_kind": ScopeKind.UNIT, "unit": unit, "metric": metric}
+        for unit in Unit.objects.filter(name__in=DEMO_UNITS).order_by("pk")
+        for metric in UNIT_METRICS
     ]
     return specs
 

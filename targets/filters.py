@@ -7,9 +7,11 @@ from django.utils.translation import gettext_lazy as _
 from chains.choices import Town
 from chains.models import Chain, Cluster
 from pinghu.filters import BoundedIsoDateTimeFilter, StrictFilterSet
+from units.matching import find_unit
+from units.models import Unit
 
 from .choices import Metric, ScopeKind
-from .models import AssessmentWeight, Target, unit_key
+from .models import AssessmentWeight, Target
 
 
 class TargetFilterSet(StrictFilterSet):
@@ -27,7 +29,7 @@ class TargetFilterSet(StrictFilterSet):
         queryset=Cluster.objects.all(), to_field_name="code", label=_("cluster (code)")
     )
     town = django_filters.ChoiceFilter(choices=Town.choices, label=_("town"))
-    unit = django_filters.CharFilter(method="by_unit", label=_("responsible unit (as written; spaces ignored)"))
+    unit = django_filters.CharFilter(method="by_unit", label=_("responsible unit (its id or name)"))
     updated_since = BoundedIsoDateTimeFilter(
         field_name="updated_at", lookup_expr="gte", label=_("updated at or after (ISO 8601)")
     )
@@ -40,7 +42,9 @@ class TargetFilterSet(StrictFilterSet):
         return queryset.filter(Q(year_from__lte=value) & Q(year_to__gte=value))
 
     def by_unit(self, queryset, name, value):
-        return queryset.filter(unit=unit_key(value))
+        value = value.strip()
+        unit = Unit.objects.filter(pk=int(value)).first() if value.isdigit() else find_unit(value)
+        return queryset.filter(unit=unit) if unit is not None else queryset.none()
 
 
 class AssessmentWeightFilterSet(StrictFilterSet):

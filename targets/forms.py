@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pinghu.concurrency import VersionedFormMixin
 from pinghu.forms import bootstrap
+from units.forms import offer_active_units
 
 from .choices import Metric
 from .models import AssessmentWeight, Target
@@ -24,6 +25,7 @@ class TargetForm(VersionedFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["year_to"].required = False
         self.fields["year_to"].help_text = _("Leave empty for a one-year target.")
+        offer_active_units(self, "unit", self.instance.unit_id)
 
     def clean(self):
         data = super().clean()

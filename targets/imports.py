@@ -17,9 +17,10 @@ from django.utils.translation import gettext_lazy as _
 from chains.choices import Town
 from chains.models import Chain, Cluster
 from pinghu.imports import ChoiceWidget, DecimalWidget, ImportResource, IntegerWidget, column, normalise
+from units.imports import UnitLookupWidget
 
 from .choices import Metric, ScopeKind
-from .models import Target, unit_key
+from .models import Target
 from .services import target_create, target_update
 
 # Names a city's sheet gives the scopes and metrics besides their labels (the labels are matched too).
@@ -92,17 +93,24 @@ class TargetResource(ImportResource):
             self.chains[normalise(chain.code)] = self.chains[normalise(chain.name)] = chain
         self.towns = {normalise(code): code for code in Town.values}
         self.towns.update({normalise(str(label)): code for code, label in Town.choices})
+        self.units = UnitLookupWidget()
+        self.units.load()
         self.existing = {self.key_of(target): target for target in Target.objects.all()}
 
     @staticmethod
     def key_of(target: Target) -> tuple:
-        reference = {"cluster": target.cluster_id, "chain": target.chain_id, "town": target.town, "unit": target.unit}
+        reference = {
+            "cluster": target.cluster_id,
+            "chain": target.chain_id,
+            "town": target.town,
+            "unit": target.unit_id,
+        }
         scope = (reference[name] for name in SCOPE_FIELDS)
         return (target.year_from, target.year_to, target.scope_kind, *scope, target.metric)
 
     def scope_of(self, kind: str, name: str) -> dict:
         """The reference of a ``kind`` scope named ``name``; a ValueError says why not."""
-        references = {"cluster": None, "chain": None, "town": "", "unit": ""}
+        references = {"cluster": None, "chain": None, "town": "", "unit": None}
         key = normalise(name)
         if kind == ScopeKind.CITY:
             return references
@@ -115,7 +123,10 @@ class TargetResource(ImportResource):
         elif kind == ScopeKind.TOWN:
             found = self.towns.get(key)
         else:
-            found = unit_key(name)
+            try:
+                found = self.units.lookup(name.strip())
+            except ValueError as error:
+                raise ValueError(gettext("Scope name: %(error)s") % {"error": error}) from error
         if found is None:
             raise ValueError(
                 gettext("Scope name: unknown %(kind)s %(name)s.") % {"kind": ScopeKind(kind).label, "name": name}

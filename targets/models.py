@@ -21,6 +21,7 @@ from chains.choices import Town
 from chains.models import Chain, Cluster
 from pinghu.imports import normalise
 from pinghu.models import TimeStampedModel
+from units.fields import unit_text_field
 
 from .choices import Metric, ScopeKind
 from .metrics import METRICS
@@ -38,14 +39,13 @@ SCOPE_REFERENCE = {
 
 
 def unit_key(name: str) -> str:
-    """A responsible unit's name as stored and compared: full-width folded, spaces removed, case folded.
-
-    Units become records in a later issue; until then the normalised text is what maps them.
-    """
+    """A unit's name as compared: full-width folded, spaces removed, case folded (``units.Unit.key``)."""
     return normalise(name)
 
 
 def _empty(reference: str) -> Q:
+    if reference == "unit":  # a unit record, or the name of one the bureau has still to map (units)
+        return Q(unit__isnull=True, unit_text="")
     return Q(**{f"{reference}__isnull": True}) if reference in ("cluster", "chain") else Q(**{reference: ""})
 
 
@@ -89,12 +89,15 @@ class Target(TimeStampedModel):
         Chain, on_delete=models.PROTECT, null=True, blank=True, related_name="targets", verbose_name=_("chain")
     )
     town = models.CharField(_("town"), max_length=16, choices=Town.choices, blank=True)
-    unit = models.CharField(
-        _("responsible unit"),
-        max_length=128,
+    unit = models.ForeignKey(
+        "units.Unit",
+        on_delete=models.PROTECT,
+        null=True,
         blank=True,
-        help_text=_("Stored normalised (full-width folded, spaces removed), as projects' responsible units match."),
+        related_name="targets",
+        verbose_name=_("responsible unit"),
     )
+    unit_text = unit_text_field(_("responsible unit as written"))
     metric = models.CharField(_("metric"), max_length=32, choices=Metric.choices)
     value = models.DecimalField(
         _("target value"),
@@ -190,8 +193,13 @@ class Target(TimeStampedModel):
         if self.scope_kind == ScopeKind.TOWN:
             return self.get_town_display()
         if self.scope_kind == ScopeKind.UNIT:
-            return self.unit
+            return self.unit_name
         return str(ScopeKind.CITY.label)
+
+    @property
+    def unit_name(self) -> str:
+        """The unit's name, or the name still to map (``unit_text``); "" for other scopes."""
+        return self.unit.name if self.unit_id else self.unit_text
 
     @property
     def definition(self):
@@ -205,7 +213,6 @@ class Target(TimeStampedModel):
     def clean(self) -> None:
         """The value is above zero, the years in order, the scope's reference given, the metric defined for it."""
         super().clean()
-        self.unit = unit_key(self.unit) if self.unit else ""
         errors: dict[str, ValidationError] = {}
         if self.value is not None and self.value <= Decimal("0"):
             errors["value"] = ValidationError(
@@ -216,7 +223,10 @@ class Target(TimeStampedModel):
         reference = SCOPE_REFERENCE.get(self.scope_kind)
         if self.scope_kind in SCOPE_REFERENCE:
             for other in ("cluster", "chain", "town", "unit"):
-                is_set = getattr(self, f"{other}_id" if other in ("cluster", "chain") else other) not in (None, "")
+                attribute = f"{other}_id" if other in ("cluster", "chain", "unit") else other
+                is_set = getattr(self, attribute) not in (None, "")
+                if other == "unit" and self.unit_text:  # a name still to map keeps its legacy target valid
+                    is_set = True
                 if other == reference and not is_set:
                     errors[other] = ValidationError(
                         _("%(field)s: required for a target of this scope."),

@@ -174,7 +174,7 @@ def behind_entry(row) -> dict:
         return {
             "day": row.date,
             "name": row.enterprise.name if row.enterprise_id else row.purpose,
-            "detail": row.host_unit,
+            "detail": row.host_unit.name if row.host_unit_id else row.host_unit_text,
             "figure": row.leader_count,
             # A visit has no page to read (only its recorder's edit form): the firm's page instead.
             "link": _url("aftercare:enterprise-detail", row.enterprise_id) if row.enterprise_id else None,

@@ -7,7 +7,7 @@ Signatures (stable; pages, exports and the API build on them):
 - ``target_progress(year, as_of, scope_kind=None, scope=None) -> list[TargetProgress]``: every such
   target with its actual on ``as_of``, completion, time progress, gap in points, status and rank, in
   a number of queries that does not grow with the targets or the rows behind them. ``scope`` is a
-  ``Cluster``/``Chain`` (or its id) for those kinds, a town code, or a unit name (normalised here);
+  ``Cluster``/``Chain``/``Unit`` (or its id) for those kinds, or a town code;
   ``rank`` is the target's place among the targets of the same scope kind, metric and years by
   completion (competition ranking 1, 1, 3; ``None`` for the city).
 - ``rankings(year, as_of, scope_kind="town") -> list[RankingRow]`` (``"town"`` or ``"unit"``): each
@@ -19,7 +19,7 @@ Signatures (stable; pages, exports and the API build on them):
 - ``rows_behind(target, as_of) -> QuerySet``: the projects, funds records, visits or per-mu figures
   that the actual counts (``targets.actuals``).
 - ``parse_scope(text) -> (scope_kind, scope)``: ``"city"``, ``"cluster:<code>"``, ``"chain:<code>"``,
-  ``"town:<code or name>"``, ``"unit:<name>"``; ``ValueError`` when unknown.
+  ``"town:<code or name>"``, ``"unit:<name or id>"``; ``ValueError`` when unknown.
 - ``progress_of(target, actual, as_of) -> TargetProgress``: the figures of one target given its actual
   (no query; ``rank`` left ``None``).
 
@@ -42,11 +42,13 @@ from django.utils import timezone
 
 from chains.choices import Town
 from chains.models import Chain, Cluster
+from units.matching import find_unit
+from units.models import Unit
 
 from . import progress
 from .actuals import actuals, monthly_actuals, rows_behind, scope_value, target_period
 from .choices import Metric, MetricUnit, ProgressStatus, ScopeKind
-from .models import AssessmentWeight, Target, unit_key
+from .models import AssessmentWeight, Target
 
 __all__ = [
     "RankingRow",
@@ -91,7 +93,7 @@ class TargetProgress:
             return target.cluster.code
         if target.scope_kind == ScopeKind.CHAIN:
             return target.chain.code
-        return target.town or target.unit
+        return target.town or target.unit_name
 
     @property
     def remaining(self) -> Decimal:
@@ -130,18 +132,22 @@ def _scope_filter(scope_kind: str, scope) -> Q:
     if scope_kind == ScopeKind.TOWN:
         return Q(town=scope)
     if scope_kind == ScopeKind.UNIT:
-        return Q(unit=unit_key(scope))
+        return Q(unit=getattr(scope, "pk", scope))
     return Q()
 
 
 def targets_of_year(year: int, scope_kind: str | None = None, scope=None) -> QuerySet:
     """Targets whose years include ``year``, of ``scope_kind`` (and ``scope``) if given, in one query."""
-    targets = Target.objects.filter(year_from__lte=year, year_to__gte=year).select_related("cluster", "chain", "set_by")
+    targets = Target.objects.filter(year_from__lte=year, year_to__gte=year).select_related(
+        "cluster", "chain", "unit", "set_by"
+    )
     if scope_kind is not None:
         targets = targets.filter(scope_kind=scope_kind)
         if scope is not None:
             targets = targets.filter(_scope_filter(scope_kind, scope))
-    return targets.order_by("scope_kind", "cluster__sort_order", "chain__sort_order", "town", "unit", "metric", "pk")
+    return targets.order_by(
+        "scope_kind", "cluster__sort_order", "chain__sort_order", "town", "unit__name", "metric", "pk"
+    )
 
 
 def progress_of(target: Target, actual: Decimal, as_of: datetime.date) -> TargetProgress:
@@ -189,7 +195,7 @@ def _in_order(rows: list[TargetProgress]) -> list[TargetProgress]:
             target.cluster.sort_order if target.cluster_id else 0,
             target.chain.sort_order if target.chain_id else 0,
             target.town,
-            target.unit,
+            target.unit_name,
             METRIC_ORDER[target.metric],
             target.year_from,
             target.pk,
@@ -215,11 +221,9 @@ def target_progress(year: int, as_of: datetime.date, scope_kind: str | None = No
 
 
 def _scope_value(scope_kind: str, scope):
-    """What ``actuals.scope_value`` gives for a target of this scope (an id, a town code, a unit key)."""
-    if scope_kind in (ScopeKind.CLUSTER, ScopeKind.CHAIN):
+    """What ``actuals.scope_value`` gives for a target of this scope (an id, a town code)."""
+    if scope_kind in (ScopeKind.CLUSTER, ScopeKind.CHAIN, ScopeKind.UNIT):
         return getattr(scope, "pk", scope)
-    if scope_kind == ScopeKind.UNIT:
-        return unit_key(scope)
     return scope
 
 
@@ -237,10 +241,13 @@ def rankings(year: int, as_of: datetime.date, scope_kind: str = ScopeKind.TOWN) 
     found = actuals(targets, as_of)
     weights = weights_of_year(year)
     labels = dict(Town.choices)
-    rows: dict[str, RankingRow] = {}
+    rows: dict[object, RankingRow] = {}
     for target in targets:
-        scope = target.town if scope_kind == ScopeKind.TOWN else target.unit
-        row = rows.setdefault(scope, RankingRow(scope=scope, label=str(labels.get(scope, scope))))
+        if scope_kind == ScopeKind.TOWN:
+            group = scope = target.town
+        else:  # a unit, by its record (a name still to map by itself)
+            group, scope = (target.unit_id or target.unit_text), target.unit_name
+        row = rows.setdefault(group, RankingRow(scope=scope, label=str(labels.get(scope, scope))))
         row.progress[target.metric] = progress_of(target, found[target.pk], as_of)
     for metric in Metric.values:
         having = [row for row in rows.values() if metric in row.progress]
@@ -292,6 +299,8 @@ def parse_scope(text: str) -> tuple[str, object]:
         for code, label in Town.choices:
             if value in (code, str(label), Town(code).name.lower()):
                 return ScopeKind.TOWN, code
-    if kind == ScopeKind.UNIT and unit_key(value):
-        return ScopeKind.UNIT, unit_key(value)
+    if kind == ScopeKind.UNIT and value:
+        unit = Unit.objects.filter(pk=int(value)).first() if value.isdigit() else find_unit(value)
+        if unit is not None:
+            return ScopeKind.UNIT, unit
     raise ValueError(text)

@@ -43,7 +43,7 @@ def _with_defaults(data: Mapping[str, Any]) -> dict:
         values.setdefault("year_to", year)
     if values.get("year_to") is None and values.get("year_from") is not None:
         values["year_to"] = values["year_from"]
-    for name in ("town", "unit", "source", "note"):
+    for name in ("town", "source", "note"):
         if values.get(name) is None:
             values[name] = ""
     return values
@@ -75,7 +75,7 @@ def target_update(
         values["year_to"] = values.get("year_from", target.year_from)  # empty: a one-year target
     if "year_from" in values and "year_to" not in values and target.year_from == target.year_to:
         values["year_to"] = values["year_from"]  # a one-year target stays one year
-    for name in ("town", "unit", "source", "note"):
+    for name in ("town", "source", "note"):
         if name in values and values[name] is None:
             values[name] = ""
     unknown = set(values) - set(TARGET_EDITABLE_FIELDS)
@@ -83,7 +83,6 @@ def target_update(
         raise ValueError(f"not editable: {sorted(unknown)}")
     if _user(by) is not None:
         values["set_by"] = by  # who set the target's current figures (the history keeps the others)
-    # full_clean (in model_update) normalises the unit before the fields given are saved.
     target = model_update(Target, target.pk, data=values, expected_version=expected_version)
     events.emit(events.TARGET_UPDATED, target, actor=_user(by), fields=sorted(values))
     return target

@@ -9,7 +9,9 @@ from django.contrib.auth import get_user_model
 from chains.choices import ChainKind, LeadershipRole, Segment
 from chains.models import Chain, ChainLeadership, ChainNode, Cluster, Enterprise, EnterpriseChainRole, Leader
 from chains.validators import credit_code_check_character
+from pinghu.imports import normalise
 from projects.models import FollowUp, InvestmentVisit, Project, SigningEvent
+from units.models import Unit
 
 
 def make_credit_code(n: int) -> str:
@@ -33,6 +35,33 @@ class UserFactory(factory.django.DjangoModelFactory):
             from django.contrib.auth.models import Group
 
             self.groups.add(*Group.objects.filter(name__in=extracted))
+
+
+def unit_named(name: str) -> Unit:
+    """The unit of that name (as compared: spaces and width ignored), created if missing."""
+    unit = Unit.objects.filter(key=normalise(name)).first()
+    return unit if unit is not None else Unit.objects.create(name=name)
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Unit
+        django_get_or_create = ["name"]
+
+    name = factory.Sequence(lambda n: f"测试单位{n}")
+
+
+class NamedUnitsMixin:
+    """A factory whose unit fields (``_UNIT_FIELDS``) also take a unit's name, as the fields were text before."""
+
+    _UNIT_FIELDS: tuple[str, ...] = ()
+
+    @classmethod
+    def _adjust_kwargs(cls, **kwargs):
+        for name in cls._UNIT_FIELDS:
+            if isinstance(kwargs.get(name), str):
+                kwargs[name] = unit_named(kwargs[name]) if kwargs[name] else None
+        return kwargs
 
 
 class ClusterFactory(factory.django.DjangoModelFactory):
@@ -62,7 +91,9 @@ class ChainNodeFactory(factory.django.DjangoModelFactory):
     segment = Segment.MIDSTREAM
 
 
-class LeaderFactory(factory.django.DjangoModelFactory):
+class LeaderFactory(NamedUnitsMixin, factory.django.DjangoModelFactory):
+    _UNIT_FIELDS = ("unit",)
+
     class Meta:
         model = Leader
 
@@ -105,8 +136,10 @@ class SigningEventFactory(factory.django.DjangoModelFactory):
     date = datetime.date(2024, 5, 9)
 
 
-class ProjectFactory(factory.django.DjangoModelFactory):
+class ProjectFactory(NamedUnitsMixin, factory.django.DjangoModelFactory):
     """A project row written directly (no stage history): for constraint and query tests."""
+
+    _UNIT_FIELDS = ("responsible_unit",)
 
     class Meta:
         model = Project
@@ -126,8 +159,10 @@ class FollowUpFactory(factory.django.DjangoModelFactory):
     note = "电话沟通"
 
 
-class InvestmentVisitFactory(factory.django.DjangoModelFactory):
+class InvestmentVisitFactory(NamedUnitsMixin, factory.django.DjangoModelFactory):
     """A visit row; pass ``leaders=[...]``, ``chains=[...]``, ``projects=[...]`` to link them."""
+
+    _UNIT_FIELDS = ("host_unit",)
 
     class Meta:
         model = InvestmentVisit
@@ -188,8 +223,10 @@ class SalonEventFactory(factory.django.DjangoModelFactory):
     place = "平湖经济技术开发区"
 
 
-class EnterpriseIssueFactory(factory.django.DjangoModelFactory):
+class EnterpriseIssueFactory(NamedUnitsMixin, factory.django.DjangoModelFactory):
     """A problem row as received (written directly: use ``issue_create`` for the first step)."""
+
+    _UNIT_FIELDS = ("assigned_unit",)
 
     class Meta:
         model = "aftercare.EnterpriseIssue"

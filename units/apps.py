@@ -9,3 +9,9 @@ class UnitsConfig(AppConfig):
 
     name = "units"
     verbose_name = _("Units")
+
+    def ready(self) -> None:
+        from pinghu.navigation import add_menu_item
+
+        # For bureau staff: the units, their members and the names still to map (pinghu.navigation).
+        add_menu_item(_("Units"), "units:unit-list", permission="units.change_unit", order=95)

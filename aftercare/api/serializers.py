@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from pinghu.api.serializers import StrictFieldsMixin
+from units.api.fields import UnitIdField, UnitNameField
 
 from ..choices import ISSUE_STEP_FIELDS, IssueStatus, Satisfaction
 from ..models import CadreAssignment, EnterpriseIssue, IssueStep, SalonEvent
@@ -53,6 +54,7 @@ ISSUE_FIELDS = [
     "category",
     "description",
     "assigned_unit",
+    "assigned_unit_id",
     "due_date",
     "status",
     "received_on",
@@ -72,6 +74,8 @@ class EnterpriseIssueSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     """A problem. Its status and step dates move only through ``POST …/{id}/advance/``."""
 
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    assigned_unit = UnitNameField(required=False, allow_null=True)
+    assigned_unit_id = UnitIdField("assigned_unit")
 
     class Meta:
         model = EnterpriseIssue
@@ -98,8 +102,11 @@ class IssueAdvanceSerializer(StrictFieldsMixin, serializers.Serializer):
     # Every status is listed (one enum in the schema); moving to "received" is refused by the service.
     to_status = serializers.ChoiceField(choices=IssueStatus.choices)
     on = serializers.DateField(help_text=_("The date of the step."))
-    unit = serializers.CharField(
-        required=False, allow_blank=True, default="", max_length=128, help_text=_("assigned: the unit handed to.")
+    unit = UnitNameField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("assigned: the unit handed to (its id or its name, as /api/v1/units/ lists it)."),
     )
     due_date = serializers.DateField(required=False, allow_null=True, default=None)
     note = serializers.CharField(

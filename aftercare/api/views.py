@@ -15,6 +15,7 @@ from pinghu.api.viewsets import ERRORS, READ_ERRORS, WriteViewSet
 from pinghu.querystrings import without_format
 from projects.api.stats import StatsQuerySerializer, StatsView, days_field, rate_field
 from projects.periods import Period
+from units.expressions import unit_label
 
 from .. import stats
 from ..choices import IssueCategory, IssueChannel, IssueStatus
@@ -86,10 +87,12 @@ class SalonEventViewSet(ExportMixin, WriteViewSet):
     ),
 )
 class EnterpriseIssueViewSet(DeletedSinceMixin, ExportMixin, WriteViewSet):
-    queryset = EnterpriseIssue.objects.select_related("enterprise")
+    queryset = EnterpriseIssue.objects.select_related("enterprise", "assigned_unit").annotate(
+        assigned_unit_label=unit_label("assigned_unit")
+    )
     serializer_class = EnterpriseIssueSerializer
     filterset_class = EnterpriseIssueFilterSet
-    search_fields = ["description", "enterprise__name", "assigned_unit"]
+    search_fields = ["description", "enterprise__name", "assigned_unit__name"]
     ordering_fields = ["received_on", "due_date", "updated_at"]
     ordering = ["-received_on", "-id"]
     action_permissions = {"advance": ["aftercare.change_enterpriseissue"]}
@@ -102,7 +105,7 @@ class EnterpriseIssueViewSet(DeletedSinceMixin, ExportMixin, WriteViewSet):
         Column("category", _("category"), labels(IssueCategory.choices)),
         Column("description", _("description")),
         Column("status", _("status"), labels(IssueStatus.choices)),
-        Column("assigned_unit", _("assigned unit")),
+        Column("assigned_unit_label", _("assigned unit")),
         Column("due_date", _("due date")),
         Column("resolved_on", _("resolved on")),
         Column("resolution_note", _("resolution note")),

@@ -202,12 +202,12 @@ class LeaderAdmin(ServiceSaveAdminMixin, SimpleHistoryAdmin):
 
     list_display = ["name", "title", "unit", "user", "is_active", "is_top_official"]
     list_filter = ["is_active", "is_top_official"]
-    list_select_related = ["user"]
-    search_fields = ["name", "title", "unit"]
-    autocomplete_fields = ["user"]
+    list_select_related = ["user", "unit"]
+    search_fields = ["name", "title", "unit__name", "unit_text"]
+    autocomplete_fields = ["user", "unit"]
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = list(super().get_readonly_fields(request, obj))
+        readonly = [*super().get_readonly_fields(request, obj), "unit_text"]
         return readonly if may(request.user, MANAGE_LEADERSHIP) else [*readonly, "user"]
 
     def save_model(self, request, obj, form, change):

@@ -20,6 +20,7 @@ from chains.models import (
 from chains.stats import annual_metrics
 from pinghu.api.serializers import StrictFieldsMixin
 from pinghu.concurrency import lock_for_update
+from units.api.fields import UnitIdField, UnitNameField
 
 
 class ClusterSerializer(serializers.ModelSerializer):
@@ -29,9 +30,12 @@ class ClusterSerializer(serializers.ModelSerializer):
 
 
 class LeaderSerializer(serializers.ModelSerializer):
+    unit = UnitNameField(read_only=True)
+    unit_id = UnitIdField("unit")
+
     class Meta:
         model = Leader
-        fields = ["id", "name", "title", "unit", "is_active", "is_top_official", "updated_at"]
+        fields = ["id", "name", "title", "unit", "unit_id", "is_active", "is_top_official", "updated_at"]
 
 
 class CurrentLeadershipSerializer(serializers.ModelSerializer):

@@ -21,6 +21,7 @@ from pinghu.api.concurrency import CONDITIONAL_ERRORS, IF_MATCH
 from pinghu.api.export import Column, ExportMixin, labels, yes_no, yes_no_unknown
 from pinghu.api.viewsets import ERRORS, READ_ERRORS, WriteViewSet
 from pinghu.querystrings import without_format
+from units.expressions import unit_label
 
 from .serializers import (
     ChainNodeSerializer,
@@ -110,16 +111,16 @@ class ChainNodeViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
 @extend_schema_view(list=extend_schema(summary=_("List leaders")), retrieve=extend_schema(summary=_("One leader")))
 class LeaderViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"[0-9]+"
-    queryset = Leader.objects.all()
+    queryset = Leader.objects.select_related("unit").annotate(unit_label=unit_label("unit"))
     serializer_class = LeaderSerializer
     filterset_class = LeaderFilterSet
-    search_fields = ["name", "title", "unit"]
+    search_fields = ["name", "title", "unit__name"]
     ordering_fields = ["name", "unit", "updated_at"]
     export_name = "leaders"
     export_columns = [
         Column("name", _("name")),
         Column("title", _("title")),
-        Column("unit", _("unit")),
+        Column("unit_label", _("unit")),
         Column("is_top_official", _("unit's top official"), yes_no),
     ]
 

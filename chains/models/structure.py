@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from pinghu.constraints import NoOverlappingPeriods
 from pinghu.models import TimeStampedModel
+from units.fields import unit_text_field
 
 from ..choices import ChainKind, LeadershipRole, Segment
 
@@ -150,7 +151,10 @@ class Leader(TimeStampedModel):
 
     name = models.CharField(_("name"), max_length=32)
     title = models.CharField(_("title"), max_length=64, blank=True, help_text=_("E.g. 副市长 (vice mayor)."))
-    unit = models.CharField(_("unit"), max_length=128, blank=True)
+    unit = models.ForeignKey(
+        "units.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="leaders", verbose_name=_("unit")
+    )
+    unit_text = unit_text_field(_("unit as written"))
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -170,13 +174,21 @@ class Leader(TimeStampedModel):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["name", "unit"]
+        ordering = ["name", "unit_id"]
         verbose_name = _("leader")
         verbose_name_plural = _("leaders")
         constraints = [
             models.UniqueConstraint(
                 fields=["name", "unit"],
+                condition=Q(unit__isnull=False),
                 name="chains_leader_unique_name_unit",
+                violation_error_message=_("A leader with this name already exists in this unit."),
+            ),
+            # Without a unit record: one leader of a name per unit name still to map (or none).
+            models.UniqueConstraint(
+                fields=["name", "unit_text"],
+                condition=Q(unit__isnull=True),
+                name="chains_leader_unique_name_unit_text",
                 violation_error_message=_("A leader with this name already exists in this unit."),
             ),
         ]

@@ -129,8 +129,8 @@ class ProjectAdmin(ServiceSaveAdminMixin, ImportAdminMixin, RoleRulesAdminMixin,
     ]
     list_filter = ["stage", "chain", "town", "source", MajorProjectFilter, "level", "is_capital_increase"]
     list_select_related = ["chain", "investor"]
-    search_fields = ["name", "investor__name", "investor__short_name", "responsible_unit"]
-    autocomplete_fields = ["chain", "investor", "signing_event", "responsible_official"]
+    search_fields = ["name", "investor__name", "investor__short_name", "responsible_unit__name"]
+    autocomplete_fields = ["chain", "investor", "signing_event", "responsible_official", "responsible_unit"]
     date_hierarchy = "signed_date"
     show_full_result_count = False
     inlines = [ProjectStageChangeInline, FollowUpInline]
@@ -138,7 +138,10 @@ class ProjectAdmin(ServiceSaveAdminMixin, ImportAdminMixin, RoleRulesAdminMixin,
     fieldsets = [
         (None, {"fields": ["name", "chain", "investor", "source", "stage", "is_capital_increase", "version"]}),
         (_("Amounts"), {"fields": [*PROJECT_AMOUNT_FIELDS, "confirm_large_amounts"]}),
-        (_("Responsibility"), {"fields": ["town", "responsible_unit", "responsible_official"]}),
+        (
+            _("Responsibility"),
+            {"fields": ["town", "responsible_unit", "responsible_unit_text", "responsible_official"]},
+        ),
         (_("Level"), {"fields": ["level", "level_year"]}),
         (
             _("Dates"),
@@ -164,8 +167,8 @@ class ProjectAdmin(ServiceSaveAdminMixin, ImportAdminMixin, RoleRulesAdminMixin,
         # The stage of an existing project, its stage dates and its conference change only through
         # the "change stage" action (project_transition), which also writes the stage history.
         if obj is None:
-            return []
-        return PROJECT_STEP_FIELDS
+            return ["responsible_unit_text"]
+        return [*PROJECT_STEP_FIELDS, "responsible_unit_text"]
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
         if db_field.name == "stage":

@@ -88,7 +88,7 @@ class ProjectVersionAdmin(RestoreAdmin):
 @admin.register(InvestmentVisit.history.model)
 class VisitVersionAdmin(RestoreAdmin):
     list_display = ["id", "date", "enterprise_name", "purpose", "version", "history_user", "history_change_reason"]
-    search_fields = ["purpose", "host_unit"]
+    search_fields = ["purpose", "host_unit_text"]
     restore_service = staticmethod(visit_restore)
 
     def get_queryset(self, request):

@@ -70,10 +70,10 @@ class InvestmentVisitAdmin(ServiceSaveAdminMixin, ImportAdminMixin, RoleRulesAdm
     form = InvestmentVisitAdminForm
     list_display = ["date", "is_saturday", "enterprise", "host_unit", "leader_names", "person_times", "recorded_by"]
     list_filter = ["is_saturday", "chains", "date"]
-    list_select_related = ["enterprise", "recorded_by"]
-    search_fields = ["enterprise__name", "host_unit", "purpose", "destination_city"]
-    autocomplete_fields = ["enterprise", "chains"]
-    readonly_fields = ["is_saturday", "recorded_by"]
+    list_select_related = ["enterprise", "recorded_by", "host_unit"]
+    search_fields = ["enterprise__name", "host_unit__name", "host_unit_text", "purpose", "destination_city"]
+    autocomplete_fields = ["enterprise", "chains", "host_unit"]
+    readonly_fields = ["is_saturday", "recorded_by", "host_unit_text"]
     date_hierarchy = "date"
     show_full_result_count = False
     fields = [
@@ -81,6 +81,7 @@ class InvestmentVisitAdmin(ServiceSaveAdminMixin, ImportAdminMixin, RoleRulesAdm
         "is_saturday",
         "visit_leaders",
         "host_unit",
+        "host_unit_text",
         "enterprise",
         "destination_city",
         "chains",

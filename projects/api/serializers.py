@@ -19,6 +19,7 @@ from projects.models import (
     SigningEvent,
 )
 from projects.services import project_create, project_update, visit_create, visit_update
+from units.api.fields import UnitIdField, UnitNameField
 
 PROJECT_FIELDS = [
     "id",
@@ -40,6 +41,7 @@ PROJECT_FIELDS = [
     "level",
     "level_year",
     "responsible_unit",
+    "responsible_unit_id",
     "responsible_official",
     "first_contact_date",
     "signed_date",
@@ -89,6 +91,8 @@ class ProjectSerializer(StrictFieldsMixin, serializers.ModelSerializer):
 
     chain = serializers.SlugRelatedField(slug_field="code", queryset=Chain.objects.all())
     investor_name = serializers.CharField(source="investor.name", read_only=True)
+    responsible_unit = UnitNameField(required=False, allow_null=True)
+    responsible_unit_id = UnitIdField("responsible_unit")
     major = serializers.BooleanField(
         read_only=True,
         help_text=_(
@@ -139,7 +143,11 @@ class ProjectSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         project = project_create(
             project=Project(**validated_data), by=self.context["request"].user, confirm_large_amounts=confirmed
         )
-        return with_funds(Project.objects.with_major()).select_related("investor", "chain").get(pk=project.pk)
+        return (
+            with_funds(Project.objects.with_major())
+            .select_related("investor", "chain", "responsible_unit")
+            .get(pk=project.pk)
+        )
 
     def update(self, instance, validated_data):
         confirmed = validated_data.pop("confirm_large_amounts", False)
@@ -150,7 +158,19 @@ class ProjectSerializer(StrictFieldsMixin, serializers.ModelSerializer):
             confirm_large_amounts=confirmed,
             by=self.context["request"].user,
         )
-        return with_funds(Project.objects.with_major()).select_related("investor", "chain").get(pk=project.pk)
+        return (
+            with_funds(Project.objects.with_major())
+            .select_related("investor", "chain", "responsible_unit")
+            .get(pk=project.pk)
+        )
+
+
+def _reload_project(project: Project) -> Project:
+    return (
+        with_funds(Project.objects.with_major())
+        .select_related("investor", "chain", "responsible_unit")
+        .get(pk=project.pk)
+    )
 
 
 class ProjectDetailSerializer(ProjectSerializer):
@@ -184,6 +204,7 @@ class NewLeadSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     """A new lead created with a visit; investor defaults to the visited enterprise."""
 
     chain = serializers.SlugRelatedField(slug_field="code", queryset=Chain.objects.all())
+    responsible_unit = UnitNameField(required=False, allow_null=True)
 
     class Meta:
         model = Project
@@ -196,6 +217,8 @@ class InvestmentVisitSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     chains = serializers.SlugRelatedField(many=True, slug_field="code", queryset=Chain.objects.all(), required=False)
     projects = serializers.PrimaryKeyRelatedField(many=True, queryset=Project.objects.all(), required=False)
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    host_unit = UnitNameField()
+    host_unit_id = UnitIdField("host_unit")
     recorded_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     new_projects = NewLeadSerializer(
         many=True, write_only=True, required=False, help_text=_("New leads to create and link in the same step.")
@@ -210,6 +233,7 @@ class InvestmentVisitSerializer(StrictFieldsMixin, serializers.ModelSerializer):
             "is_saturday",
             "leaders",
             "host_unit",
+            "host_unit_id",
             "enterprise",
             "enterprise_name",
             "destination_city",
@@ -269,7 +293,7 @@ class InvestmentVisitSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     def _reload(visit: InvestmentVisit) -> InvestmentVisit:
         # is_saturday is computed by the database; read the row back with the list's prefetches.
         return (
-            InvestmentVisit.objects.select_related("enterprise", "recorded_by")
+            InvestmentVisit.objects.select_related("enterprise", "recorded_by", "host_unit")
             .prefetch_related("leaders", "chains", "projects")
             .get(pk=visit.pk)
         )

@@ -30,6 +30,7 @@ from projects.models import (
     SigningEvent,
 )
 from projects.services import project_transition
+from units.expressions import unit_label
 
 from .serializers import (
     ExchangeRateSerializer,
@@ -43,7 +44,12 @@ from .serializers import (
 # The export writes the file columns of projects.fields (the import reads them back): how each is read and shown.
 PROJECT_EXPORT = [
     Column(
-        {"chain": "chain__name", "investor": "investor__name", "signing_event": "signing_event__name"}.get(name, name),
+        {
+            "chain": "chain__name",
+            "investor": "investor__name",
+            "signing_event": "signing_event__name",
+            "responsible_unit": "responsible_unit_label",
+        }.get(name, name),
         header,
         {
             "source": labels(ProjectSource.choices),
@@ -118,7 +124,7 @@ class ProjectViewSet(DeletedSinceMixin, ExportMixin, ValuesListMixin, WriteViewS
 
     serializer_class = ProjectSerializer
     filterset_class = ProjectFilterSet
-    search_fields = ["name", "investor__name", "investor__short_name", "responsible_unit"]
+    search_fields = ["name", "investor__name", "investor__short_name", "responsible_unit__name"]
     ordering_fields = ["updated_at", "created_at", "signed_date", "total_investment", "first_contact_date", "name"]
     ordering = ["-updated_at", "-id"]
     action_permissions = {"transition": ["projects.change_project"]}
@@ -126,7 +132,9 @@ class ProjectViewSet(DeletedSinceMixin, ExportMixin, ValuesListMixin, WriteViewS
     export_columns = PROJECT_EXPORT
 
     def get_queryset(self):
-        queryset = with_funds(Project.objects.select_related("investor", "chain"))
+        queryset = with_funds(Project.objects.select_related("investor", "chain", "responsible_unit")).annotate(
+            responsible_unit_label=unit_label("responsible_unit")
+        )
         plain_list = self.action == "list" and not {"major", "format"} & set(self.request.query_params)
         if not plain_list:
             # The JSON list computes "major" from each row (list_computed); filters and exports read it here.
@@ -188,7 +196,11 @@ class ProjectViewSet(DeletedSinceMixin, ExportMixin, ValuesListMixin, WriteViewS
 
 VISIT_EXPORT = [
     Column(
-        {"enterprise": "enterprise__name", "recorded_by": "recorded_by__username"}.get(name, name),
+        {
+            "enterprise": "enterprise__name",
+            "recorded_by": "recorded_by__username",
+            "host_unit": "host_unit_label",
+        }.get(name, name),
         header,
         yes_no if name == "is_saturday" else None,
         # Leaders as 姓名（职务） (two leaders may share a name), chains by name.
@@ -238,12 +250,14 @@ VISIT_EXPORT = [
 )
 class InvestmentVisitViewSet(DeletedSinceMixin, IdempotentCreateMixin, ExportMixin, WriteViewSet):
     lookup_value_regex = r"[0-9]+"
-    queryset = InvestmentVisit.objects.select_related("enterprise", "recorded_by").prefetch_related(
-        "leaders", "chains", "projects"
+    queryset = (
+        InvestmentVisit.objects.select_related("enterprise", "recorded_by", "host_unit")
+        .annotate(host_unit_label=unit_label("host_unit"))
+        .prefetch_related("leaders", "chains", "projects")
     )
     serializer_class = InvestmentVisitSerializer
     filterset_class = InvestmentVisitFilterSet
-    search_fields = ["enterprise__name", "host_unit", "purpose", "destination_city"]
+    search_fields = ["enterprise__name", "host_unit__name", "purpose", "destination_city"]
     ordering_fields = ["date", "updated_at", "created_at"]
     ordering = ["-date", "-id"]
     export_name = "visits"

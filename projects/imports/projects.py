@@ -21,6 +21,7 @@ from pinghu.imports import (
     column,
     normalise,
 )
+from units.imports import UnitLookupWidget
 
 from ..choices import STAGE_DATE_FIELDS, ApprovalKind, ProjectLevel, ProjectSource, ProjectStage
 from ..fields import PROJECT_COLUMNS, PROJECT_EXPORT_ONLY, imported
@@ -76,7 +77,12 @@ class ProjectResource(MatchById, ImportResource):
         help=_("省重大项目, 嘉兴市重点项目 or 平湖市重点项目; empty for none. Needs the level year."),
     )
     level_year = column("level_year", PROJECT_COLUMNS["level_year"], IntegerWidget(), help=_("e.g. 2025."))
-    responsible_unit = column("responsible_unit", PROJECT_COLUMNS["responsible_unit"])
+    responsible_unit = column(
+        "responsible_unit",
+        PROJECT_COLUMNS["responsible_unit"],
+        UnitLookupWidget(_("responsible unit"), required=False),
+        help=_("The unit's name as the units list shows it (spaces and a leading 平湖市 ignored); may be empty."),
+    )
     first_contact_date = column("first_contact_date", PROJECT_COLUMNS["first_contact_date"], DateWidget())
     signed_date = column("signed_date", PROJECT_COLUMNS["signed_date"], DateWidget())
     registered_date = column("registered_date", PROJECT_COLUMNS["registered_date"], DateWidget())
@@ -127,9 +133,10 @@ class ProjectResource(MatchById, ImportResource):
         chains, chain_labels = chain_index()
         self.fields["chain"].widget.index, self.fields["chain"].widget.labels = chains, chain_labels
         self.fields["signing_event"].widget.load()
+        self.fields["responsible_unit"].widget.load()
         self.fields["signing_event"].widget.date_header = self.fields["signed_date"].column_name
         self.existing_ids = {}
-        projects = Project.objects.select_related("chain", "signing_event")
+        projects = Project.objects.select_related("chain", "signing_event", "responsible_unit")
         for ids in chunks(self.ids(dataset)):
             self.existing_ids.update(projects.in_bulk(ids))
         # Candidates for the natural key: the projects of the file's investors, compared by normalised name.

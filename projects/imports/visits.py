@@ -17,8 +17,8 @@ from pinghu.imports import (
     LookupWidget,
     chunks,
     column,
-    normalise,
 )
+from units.imports import UnitLookupWidget
 
 from ..fields import VISIT_COLUMNS, VISIT_EXPORT_ONLY, imported
 from ..models import InvestmentVisit
@@ -53,7 +53,12 @@ class VisitResource(MatchById, ImportResource):
         LookupListWidget(LookupWidget(_("chain")), Chain),
         help=_("Chain names or codes separated by 、."),
     )
-    host_unit = column("host_unit", VISIT_COLUMNS["host_unit"])
+    host_unit = column(
+        "host_unit",
+        VISIT_COLUMNS["host_unit"],
+        UnitLookupWidget(_("host unit")),
+        help=_("The unit's name as the units list shows it (spaces and a leading 平湖市 ignored)."),
+    )
     destination_city = column("destination_city", VISIT_COLUMNS["destination_city"])
     purpose = column("purpose", VISIT_COLUMNS["purpose"])
     outcome = column("outcome", VISIT_COLUMNS["outcome"])
@@ -71,9 +76,10 @@ class VisitResource(MatchById, ImportResource):
         self.fields["enterprise"].widget = firms.widget(gettext("enterprise"))
         self.fields["leaders"].widget.lookup_widget.index = leader_index()
         self.fields["chains"].widget.lookup_widget.index = chain_index()[0]
+        self.fields["host_unit"].widget.load()
         self.existing_ids = {}
         for ids in chunks(self.ids(dataset)):
-            self.existing_ids.update(InvestmentVisit.objects.select_related("enterprise").in_bulk(ids))
+            self.existing_ids.update(InvestmentVisit.objects.select_related("enterprise", "host_unit").in_bulk(ids))
         keys = []
         for values in dataset:
             try:
@@ -88,7 +94,7 @@ class VisitResource(MatchById, ImportResource):
                     enterprise_id__in=enterprise_ids, date__range=(min(dates), max(dates))
                 )
                 for visit in visits:
-                    key = (visit.date, visit.enterprise_id, normalise(visit.host_unit))
+                    key = (visit.date, visit.enterprise_id, visit.host_unit_id)
                     self.existing_keys[key] = AMBIGUOUS if key in self.existing_keys else visit
         self.firms = EnterpriseIndex.load({key[1] for key in keys})
 
@@ -105,13 +111,14 @@ class VisitResource(MatchById, ImportResource):
         date = self.fields["date"].clean(row)
         if date is None:
             raise ValueError("no date")  # the row's own error says so
-        return (date, self.fields["enterprise"].clean(row), normalise(self.value(row, "host_unit")))
+        unit = self.fields["host_unit"].clean(row)
+        return (date, self.fields["enterprise"].clean(row), unit.pk if unit is not None else None)
 
     def describe_natural_key(self, key) -> str:
         return gettext("date, enterprise and host unit (%(date)s, %(enterprise)s, %(unit)s)") % {
             "date": key[0],
             "enterprise": self.fields["enterprise"].widget.render(key[1]),
-            "unit": key[2],
+            "unit": self.fields["host_unit"].widget.render(key[2]),
         }
 
     def ambiguous(self) -> ValidationError:

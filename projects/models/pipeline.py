@@ -18,6 +18,7 @@ from pinghu.plausibility import (
     date_errors,
     unconfirmed_amount_errors,
 )
+from units.fields import unit_text_field
 
 from ..bands import major_condition
 from ..choices import PIPELINE, STAGE_DATE_FIELDS, ProjectLevel, ProjectSource, ProjectStage
@@ -96,7 +97,15 @@ class Project(PlausibleMixin, ProjectMilestones, TimeStampedModel):
         help_text=_("If set, the amounts are the increment only."),
     )
     town = models.CharField(_("town"), max_length=16, choices=Town.choices, blank=True)
-    responsible_unit = models.CharField(_("responsible unit"), max_length=128, blank=True)
+    responsible_unit = models.ForeignKey(
+        "units.Unit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="responsible_projects",
+        verbose_name=_("responsible unit"),
+    )
+    responsible_unit_text = unit_text_field(_("responsible unit as written"))
     responsible_official = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

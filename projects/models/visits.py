@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 from chains.models import Chain, Enterprise, Leader
 from pinghu.models import TimeStampedModel
 from pinghu.plausibility import EARLIEST_DATE, date_errors
+from units.fields import unit_text_field
 
 from ..expressions import DatabaseTomorrow, IsSaturday
 from .pipeline import Project
@@ -42,7 +43,10 @@ class InvestmentVisit(TimeStampedModel):
         verbose_name=_("leaders"),
         help_text=_("Every leader who took part; each counts as one person-time."),
     )
-    host_unit = models.CharField(_("host unit"), max_length=128)
+    host_unit = models.ForeignKey(
+        "units.Unit", on_delete=models.PROTECT, null=True, related_name="hosted_visits", verbose_name=_("host unit")
+    )
+    host_unit_text = unit_text_field(_("host unit as written"))
     enterprise = models.ForeignKey(
         Enterprise,
         on_delete=models.PROTECT,
@@ -78,6 +82,11 @@ class InvestmentVisit(TimeStampedModel):
             models.Index(fields=["updated_at"], name="projects_visit_updated_idx"),
         ]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(host_unit__isnull=False) | ~Q(host_unit_text=""),
+                name="projects_visit_host_unit_required",
+                violation_error_message=_("Host unit: required."),
+            ),
             # One constraint for both bounds: model validation asks the database once per constraint,
             # and the import validates every row.
             models.CheckConstraint(

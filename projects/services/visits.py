@@ -34,9 +34,9 @@ def visit_prepare_new(visit: InvestmentVisit, *, leaders: list[Leader], by: User
     visit.recorded_by = by if visit.recorded_by_id is None else visit.recorded_by
 
 
-# Checked by the import before a batch is written: its lookups found the enterprise, and the
-# recording user is the importing one, so full_clean() need not query for them.
-VISIT_BATCH_CLEAN = {"exclude": ["enterprise", "recorded_by"]}
+# Checked by the import before a batch is written: its lookups found the enterprise and the host unit
+# (required), and the recording user is the importing one, so full_clean() need not query for them.
+VISIT_BATCH_CLEAN = {"exclude": ["enterprise", "recorded_by", "host_unit"]}
 
 
 @transaction.atomic

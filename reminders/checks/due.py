@@ -117,7 +117,7 @@ def issue_reminders(rule, today: datetime.date) -> list[Reminder]:
     """Open problems whose due date is near or past → the unit they are handed to, and bureau staff."""
     issues = list(
         EnterpriseIssue.objects.filter(due_condition(rule, today, "due_date"), status__in=OPEN_ISSUE_STATUSES)
-        .select_related("enterprise")
+        .select_related("enterprise", "assigned_unit")
         .order_by("due_date", "pk")
     )
     unit_keys = recipients.issue_unit_keys(issues)
@@ -135,7 +135,7 @@ def issue_reminders(rule, today: datetime.date) -> list[Reminder]:
                 body=_("%(description)s (handed to: %(unit)s; due %(due)s)")
                 % {
                     "description": short_text(issue.description),
-                    "unit": issue.assigned_unit.strip() or _("no unit yet"),
+                    "unit": issue.assigned_unit.name if issue.assigned_unit_id else _("no unit yet"),
                     "due": issue.due_date,
                 },
                 link=reverse("aftercare:issue-detail", args=[issue.pk]),

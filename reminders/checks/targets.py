@@ -77,5 +77,5 @@ def _owner_unit_key(target) -> str:
     if target.scope_kind == ScopeKind.TOWN:
         return normalise(target.town)
     if target.scope_kind == ScopeKind.UNIT:
-        return target.unit  # stored normalised already (targets.models.unit_key)
+        return target.unit.key if target.unit_id else ""  # a name not yet mapped to a unit: no owner
     return ""

@@ -7,6 +7,7 @@ from rest_framework import serializers
 from chains.models import Chain, Cluster
 from pinghu.api.serializers import StrictFieldsMixin
 from projects.periods import EARLIEST, LATEST
+from units.api.fields import UnitIdField, UnitNameField
 
 from ..choices import Metric, ProgressStatus, ScopeKind
 from ..metrics import METRICS
@@ -43,6 +44,8 @@ class TargetSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     metric_label = serializers.CharField(source="get_metric_display", read_only=True)
     unit_of_measure = serializers.CharField(read_only=True, help_text=_("The metric's unit."))
     set_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    unit = UnitNameField(required=False, allow_null=True)
+    unit_id = UnitIdField("unit")
 
     class Meta:
         model = Target
@@ -55,6 +58,7 @@ class TargetSerializer(StrictFieldsMixin, serializers.ModelSerializer):
             "chain",
             "town",
             "unit",
+            "unit_id",
             "metric",
             "metric_label",
             "unit_of_measure",
@@ -126,7 +130,7 @@ class TargetStatsQuerySerializer(StrictFieldsMixin, serializers.Serializer):
         required=False,
         help_text=_(
             "city, a scope kind (cluster, chain, town, unit) for all of it, or one scope: cluster:<code>, "
-            "chain:<code>, town:<name or code>, unit:<name>."
+            "chain:<code>, town:<name or code>, unit:<name or id>."
         ),
     )
     metric = serializers.ChoiceField(choices=Metric.choices, required=False, help_text=_("Only this metric."))

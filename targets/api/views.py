@@ -60,14 +60,19 @@ from .serializers import (
 )
 class TargetViewSet(ExportMixin, mixins.DestroyModelMixin, WriteViewSet):
     # The scope's name as the import reads it back: the chain's or cluster's code, the town, the unit.
-    queryset = Target.objects.select_related("cluster", "chain", "set_by").annotate(
+    queryset = Target.objects.select_related("cluster", "chain", "unit", "set_by").annotate(
         scope_name=Coalesce(
-            F("chain__code"), F("cluster__code"), NullIf(F("town"), Value("")), NullIf(F("unit"), Value("")), Value("")
+            F("chain__code"),
+            F("cluster__code"),
+            NullIf(F("town"), Value("")),
+            F("unit__name"),
+            NullIf(F("unit_text"), Value("")),
+            Value(""),
         )
     )
     serializer_class = TargetSerializer
     filterset_class = TargetFilterSet
-    search_fields = ["unit", "source", "note"]
+    search_fields = ["unit__name", "source", "note"]
     ordering_fields = ["year_from", "year_to", "scope_kind", "metric", "value", "updated_at"]
     ordering = ["-year_from", "scope_kind", "metric", "id"]
     export_name = "targets"

@@ -33,6 +33,7 @@ from tests.factories import (
     LeaderFactory,
     SalonEventFactory,
     UserFactory,
+    unit_named,
 )
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +63,7 @@ def site(user) -> Client:
 def test_issue_update_refuses_a_stale_version_and_writes_only_the_fields_given():
     issue = problem()
     read = version_of(issue)
-    issue_advance(issue, "assigned", on=TODAY, by=None, unit="经信局")  # a step taken meanwhile
+    issue_advance(issue, "assigned", on=TODAY, by=None, unit=unit_named("经信局"))  # a step taken meanwhile
     with pytest.raises(ValidationError) as refused:
         issue_update(issue=issue, data={"description": "我的修改"}, expected_version=read)
     assert refused.value.code == "stale" and STALE in refused.value.messages[0]
@@ -89,7 +90,7 @@ def test_issue_advance_refuses_a_stale_version():
     read = version_of(issue)
     saved_meanwhile(issue)
     with pytest.raises(ValidationError, match=STALE):
-        issue_advance(issue, "assigned", on=TODAY, by=None, unit="经信局", expected_version=read)
+        issue_advance(issue, "assigned", on=TODAY, by=None, unit=unit_named("经信局"), expected_version=read)
     issue.refresh_from_db()
     assert issue.status == "received" and issue.steps.count() == 1
 
@@ -136,7 +137,7 @@ def test_a_problem_step_from_a_stale_page_is_refused(bureau):
     opened = form["version"].value()
     assert opened == version_of(issue) and f'value="{opened}"' in bureau.get(f"/issues/{issue.pk}/").content.decode()
     saved_meanwhile(issue)
-    step = {"to_status": "assigned", "on": TODAY.isoformat(), "unit": "经信局", "version": opened}
+    step = {"to_status": "assigned", "on": TODAY.isoformat(), "unit": unit_named("经信局").pk, "version": opened}
     response = bureau.post(f"/issues/{issue.pk}/advance/", step, follow=True)
     assert STALE in response.content.decode()
     issue.refresh_from_db()
@@ -203,7 +204,7 @@ def test_the_admin_refuses_a_new_cadre_assignment_with_an_end_date(admin_site):
 def test_the_admin_problem_form_saves_through_the_service_not_over_a_step(admin_site):
     issue = problem()
     url = change_url(issue)
-    issue_advance(issue, "assigned", on=TODAY, by=None, unit="经信局")
+    issue_advance(issue, "assigned", on=TODAY, by=None, unit=unit_named("经信局"))
     data = change_form_data(admin_site, url, description="我的修改")
     assert admin_site.post(url, data).status_code == 302
     issue.refresh_from_db()
@@ -266,7 +267,7 @@ def test_a_new_cadre_assignment_with_an_end_date_is_400(api):
 
 
 def advance(client, issue, to_status="assigned", **headers):
-    step = {"to_status": to_status, "on": TODAY.isoformat(), "unit": "经信局", "note": "已解决"}
+    step = {"to_status": to_status, "on": TODAY.isoformat(), "unit": unit_named("经信局").pk, "note": "已解决"}
     return client.post(f"/api/v1/enterprise-issues/{issue.pk}/advance/", step, format="json", **headers)
 
 

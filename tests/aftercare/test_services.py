@@ -20,6 +20,7 @@ from tests.factories import (
     InvestmentVisitFactory,
     LeaderFactory,
     UserFactory,
+    unit_named,
 )
 
 pytestmark = pytest.mark.django_db
@@ -56,11 +57,13 @@ def test_a_problem_moves_forward_through_the_service_and_each_step_is_recorded()
     user = UserFactory()
     issue = new_issue()
     assert issue.status == "received" and issue_allowed_moves(issue) == ["assigned", "resolved", "rejected"]
-    issue = issue_advance(issue, "assigned", on=D(2023, 3, 2), by=user, unit="自然资源局", due_date=D(2023, 3, 31))
+    issue = issue_advance(
+        issue, "assigned", on=D(2023, 3, 2), by=user, unit=unit_named("自然资源局"), due_date=D(2023, 3, 31)
+    )
     issue = issue_advance(issue, "resolved", on=D(2023, 3, 20), by=user, note="调剂指标 20 亩")
     issue = issue_advance(issue, "closed", on=D(2023, 3, 25), by=user, satisfaction=5)
     issue.refresh_from_db()
-    assert (issue.assigned_unit, issue.resolution_note, issue.satisfaction) == ("自然资源局", "调剂指标 20 亩", 5)
+    assert (issue.assigned_unit.name, issue.resolution_note, issue.satisfaction) == ("自然资源局", "调剂指标 20 亩", 5)
     assert (issue.assigned_on, issue.resolved_on, issue.closed_on) == (D(2023, 3, 2), D(2023, 3, 20), D(2023, 3, 25))
     steps = list(issue.steps.values_list("from_status", "to_status", "on"))
     assert steps == [
@@ -81,7 +84,13 @@ def test_a_problem_moves_forward_through_the_service_and_each_step_is_recorded()
         ([], "resolved", {}, "note", "如何解决"),
         ([], "rejected", {}, "note", "理由"),
         ([], "assigned", {"unit": "x", "on": D(2023, 2, 1)}, "on", "之前"),
-        ([], "assigned", {"unit": "x", "on": timezone.localdate() + datetime.timedelta(days=2)}, "on", "将来"),
+        (
+            [],
+            "assigned",
+            {"unit": "x", "on": timezone.localdate() + datetime.timedelta(days=2)},
+            "on",
+            "将来",
+        ),
     ],
 )
 def test_refused_moves_say_which_field_and_why(moves, target, kwargs, field, message):
@@ -89,6 +98,8 @@ def test_refused_moves_say_which_field_and_why(moves, target, kwargs, field, mes
     for status, extra in moves:
         issue = issue_advance(issue, status, on=D(2023, 3, 5), by=None, **extra)
     kwargs = {"on": D(2023, 3, 10), **kwargs}
+    if "unit" in kwargs:
+        kwargs["unit"] = unit_named(kwargs["unit"])
     with pytest.raises(ValidationError) as refused:
         issue_advance(issue, target, by=None, **kwargs)
     assert field in refused.value.message_dict and message in " ".join(refused.value.message_dict[field])
@@ -195,10 +206,10 @@ def data():
     issue_advance(one, "resolved", on=D(2023, 1, 20), by=None, note="ok")
     issue_advance(one, "closed", on=D(2023, 1, 21), by=None, satisfaction=4)
     two = new_issue(a, received_on=D(2023, 1, 10), channel="salon", salon=salon, category="finance")
-    issue_advance(two, "assigned", on=D(2023, 1, 11), by=None, unit="金融办")
+    issue_advance(two, "assigned", on=D(2023, 1, 11), by=None, unit=unit_named("金融办"))
     issue_advance(two, "resolved", on=D(2023, 2, 9), by=None, note="ok")
     three = new_issue(b, received_on=D(2023, 2, 1))
-    issue_advance(three, "assigned", on=D(2023, 2, 2), by=None, unit="自然资源局", due_date=D(2023, 2, 28))
+    issue_advance(three, "assigned", on=D(2023, 2, 2), by=None, unit=unit_named("自然资源局"), due_date=D(2023, 2, 28))
     new_issue(b, received_on=D(2023, 2, 15), due_date=D(2099, 1, 1))
     five = new_issue(c, received_on=D(2023, 3, 1), channel="enterprise_code")
     issue_advance(five, "rejected", on=D(2023, 3, 2), by=None, note="重复")
@@ -273,6 +284,6 @@ def test_reference_figures_of_the_article_are_a_definition_check():
 
 
 def test_each_step_is_in_the_history():
-    issue = issue_advance(new_issue(), "assigned", on=D(2023, 3, 2), by=None, unit="经信局")
+    issue = issue_advance(new_issue(), "assigned", on=D(2023, 3, 2), by=None, unit=unit_named("经信局"))
     assert list(issue.history.order_by("history_date").values_list("status", flat=True)) == ["received", "assigned"]
     assert IssueStep.history.count() == 2

@@ -14,7 +14,7 @@ from chains.models import EnterpriseChainRole
 from pinghu.concurrency import etag_of
 from pinghu.permissions import Role
 from pinghu.services import api_token_issue
-from tests.factories import ChainFactory, EnterpriseFactory, LeaderFactory, UserFactory
+from tests.factories import ChainFactory, EnterpriseFactory, LeaderFactory, UserFactory, unit_named
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -59,7 +59,7 @@ def test_officials_record_problems_and_bureau_staff_move_them(people):
     created = api(people["official"]).post("/api/v1/enterprise-issues/", body, format="json")
     assert created.status_code == 201 and created.json()["status"] == "received"
     path = f"/api/v1/enterprise-issues/{created.json()['id']}/advance/"
-    step = {"to_status": "assigned", "on": TODAY.isoformat(), "unit": "生态环境分局"}
+    step = {"to_status": "assigned", "on": TODAY.isoformat(), "unit": unit_named("生态环境分局").pk}
     assert api(people["official"]).post(path, step, format="json").status_code == 403
     moved = api(people["bureau"]).post(path, step, format="json")
     assert moved.status_code == 200
@@ -91,7 +91,7 @@ def test_list_filters_overdue_and_chain(people):
         "assigned",
         on=TODAY - datetime.timedelta(days=29),
         by=None,
-        unit="经信局",
+        unit=unit_named("经信局"),
         due_date=TODAY - datetime.timedelta(days=1),
     )
     issue()
@@ -184,7 +184,7 @@ def test_the_board_shows_figures_and_marks_overdue_problems(people, django_asser
         "assigned",
         on=TODAY - datetime.timedelta(days=9),
         by=None,
-        unit="经信局",
+        unit=unit_named("经信局"),
         due_date=TODAY - datetime.timedelta(days=1),
     )
     client = site(people["official"])
@@ -231,7 +231,7 @@ def test_moving_a_problem_on_the_site(people):
     problem.refresh_from_db()
     assert (problem.status, problem.resolution_note) == ("resolved", "已协调")
     refused = site(people["bureau"]).post(
-        url, {"to_status": "assigned", "on": TODAY.isoformat(), "unit": "x"}, follow=True
+        url, {"to_status": "assigned", "on": TODAY.isoformat(), "unit": unit_named("x").pk}, follow=True
     )
     assert "不能变为" in refused.content.decode() or "cannot become" in refused.content.decode()
 

@@ -14,7 +14,7 @@ from django.core.management import call_command
 
 from chains.models import Leader
 from pinghu.permissions import Role
-from tests.factories import UserFactory
+from tests.factories import UserFactory, unit_named
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make between
 # browser steps are ordinary synchronous calls, so Django's async-safety guard is lifted here only.
@@ -31,7 +31,7 @@ def official():
     """An official (招商官员) with their leader record, on the seeded reference data."""
     call_command("seed_pinghu", stdout=StringIO())
     user = UserFactory(username="official", roles=[Role.OFFICIAL])
-    Leader.objects.create(name="王副市长", title="副市长", unit="平湖市人民政府", user=user)
+    Leader.objects.create(name="王副市长", title="副市长", unit=unit_named("平湖市人民政府"), user=user)
     return user
 
 

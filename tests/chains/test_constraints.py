@@ -20,6 +20,7 @@ from tests.factories import (
     EnterpriseFactory,
     LeaderFactory,
     make_credit_code,
+    unit_named,
 )
 
 pytestmark = pytest.mark.django_db
@@ -110,9 +111,9 @@ class TestChainLeadership:
 
 class TestLeader:
     def test_same_name_in_same_unit_refused(self):
-        LeaderFactory(name="张三", unit="经信局")
-        assert_refused(lambda: LeaderFactory(name="张三", unit="经信局"))
-        LeaderFactory(name="张三", unit="商务局")
+        LeaderFactory(name="张三", unit=unit_named("经信局"))
+        assert_refused(lambda: LeaderFactory(name="张三", unit=unit_named("经信局")))
+        LeaderFactory(name="张三", unit=unit_named("商务局"))
 
 
 class TestEnterprise:
@@ -216,7 +217,7 @@ class TestModelValidation:
         assert "town" in caught.value.message_dict
 
     def test_leader_unique_message(self):
-        LeaderFactory(name="李四", unit="经信局")
+        LeaderFactory(name="李四", unit=unit_named("经信局"))
         with pytest.raises(ValidationError) as caught:
-            Leader(name="李四", unit="经信局").full_clean()
+            Leader(name="李四", unit=unit_named("经信局")).full_clean()
         assert "已存在" in str(caught.value)

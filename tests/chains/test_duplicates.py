@@ -9,7 +9,7 @@ from chains.models import Enterprise
 from pinghu.imports import run_import
 from pinghu.permissions import Role
 from projects.models import InvestmentVisit
-from tests.factories import EnterpriseFactory, LeaderFactory, UserFactory, make_credit_code
+from tests.factories import EnterpriseFactory, LeaderFactory, UserFactory, make_credit_code, unit_named
 from tests.importfiles import xlsx_bytes
 
 pytestmark = pytest.mark.django_db
@@ -60,7 +60,7 @@ class TestVisitForm:
             "enterprise_name": "嘉兴乙制造有限责任公司",
             "create_enterprise": "on",
             "purpose": "洽谈",
-            "host_unit": "经信局",
+            "host_unit": unit_named("经信局").pk,
         }
         response = client.post("/visits/new/", body)
         assert response.status_code == 200

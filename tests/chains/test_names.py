@@ -15,7 +15,7 @@ from chains.names import firm_name_key
 from chains.selectors import enterprise_by_name, enterprise_near_name
 from pinghu.permissions import Role
 from projects.models import InvestmentVisit
-from tests.factories import LeaderFactory, UserFactory
+from tests.factories import LeaderFactory, UserFactory, unit_named
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +68,7 @@ def test_the_phone_form_finds_the_firm_by_the_typed_name(firm, official):
         "leaders": [LeaderFactory().pk],
         "enterprise_name": TYPED,
         "purpose": "洽谈",
-        "host_unit": "经信局",
+        "host_unit": unit_named("经信局").pk,
     }
     assert official.post("/visits/new/", body).status_code == 302
     assert InvestmentVisit.objects.get().enterprise == firm

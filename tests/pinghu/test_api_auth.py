@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 from pinghu.models import ApiToken
 from pinghu.permissions import Role
 from pinghu.services import api_token_issue, api_token_revoke
-from tests.factories import ChainFactory, EnterpriseFactory, LeaderFactory, UserFactory
+from tests.factories import ChainFactory, EnterpriseFactory, LeaderFactory, UserFactory, unit_named
 
 pytestmark = pytest.mark.django_db
 LIST_URLS = [
@@ -95,7 +95,7 @@ def test_creating_leads_with_a_visit_needs_the_project_permission():
     body = {
         "date": "2024-03-02",
         "leaders": [LeaderFactory().pk],
-        "host_unit": "经信局",
+        "host_unit": unit_named("经信局").pk,
         "enterprise": EnterpriseFactory().pk,
         "purpose": "走访",
     }
@@ -175,7 +175,7 @@ def test_visit_write_with_write_token(write_client):
     body = {
         "date": "2024-03-02",
         "leaders": [LeaderFactory().pk],
-        "host_unit": "经信局",
+        "host_unit": unit_named("经信局").pk,
         "enterprise": EnterpriseFactory().pk,
         "purpose": "走访",
     }

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from pinghu.concurrency import version_of
 from projects.models import InvestmentVisit, Project
-from tests.factories import InvestmentVisitFactory, LeaderFactory, ProjectFactory, UserFactory
+from tests.factories import InvestmentVisitFactory, LeaderFactory, ProjectFactory, UserFactory, unit_named
 
 pytestmark = pytest.mark.django_db
 
@@ -18,6 +18,7 @@ def test_two_api_clients_editing_the_same_version_one_wins_one_gets_412(write_cl
     row = ProjectFactory() if kind == "projects" else InvestmentVisitFactory(leaders=[LeaderFactory()])
     url = f"/api/v1/{kind}/{row.pk}/"
     field = "responsible_unit" if kind == "projects" else "outcome"
+    unit_named("第一个"), unit_named("第二个")  # the units the patches name
     etag = write_client.get(url)["ETag"]
     first = write_client.patch(url, {field: "第一个"}, format="json", HTTP_IF_MATCH=etag)
     assert first.status_code == 200 and first["ETag"] != etag
@@ -25,7 +26,7 @@ def test_two_api_clients_editing_the_same_version_one_wins_one_gets_412(write_cl
     assert second.status_code == 412
     assert second.json()["detail"] == "该记录在您读取后已被修改：请重新读取后再提交修改。"
     row.refresh_from_db()
-    assert getattr(row, field) == "第一个"
+    assert str(getattr(row, field)) == "第一个"
     # With the fresh tag the second client's change goes through.
     assert write_client.patch(url, {field: "第二个"}, format="json", HTTP_IF_MATCH=first["ETag"]).status_code == 200
 
@@ -43,7 +44,7 @@ def visit_body(leader) -> dict:
     return {
         "date": timezone.localdate().isoformat(),
         "leaders": [leader.pk],
-        "host_unit": "经信局",
+        "host_unit": unit_named("经信局").pk,
         "enterprise": InvestmentVisitFactory._meta.model._meta.get_field("enterprise")
         .related_model.objects.create(name="重试企业")
         .pk,

@@ -41,6 +41,7 @@ def test_a_superuser_sees_every_entry_in_menu_order(admin_client):
             "aftercare:my-firms",
             "projects:overdue",
             "projects:data-quality",
+            "units:unit-list",
             "reminders:rule-list",
         ]
     ]

@@ -28,6 +28,7 @@ from tests.factories import (
     InvestmentVisitFactory,
     LeaderFactory,
     UserFactory,
+    unit_named,
 )
 
 pytestmark = pytest.mark.django_db
@@ -109,7 +110,7 @@ def visit_body() -> dict:
     return {
         "date": "2024-03-02",
         "leaders": [LeaderFactory().pk],
-        "host_unit": "经信局",
+        "host_unit": unit_named("经信局").pk,
         "enterprise": EnterpriseFactory().pk,
         "purpose": "走访",
     }

@@ -21,6 +21,7 @@ from tests.factories import (
     FollowUpFactory,
     LeaderFactory,
     SigningEventFactory,
+    unit_named,
 )
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +55,9 @@ def populate(rows: int) -> None:
             by=None,
         )
         visit_create(
-            visit=InvestmentVisit(date=D(2024, 3, 2), host_unit="经信局", enterprise=project.investor, purpose="走访"),
+            visit=InvestmentVisit(
+                date=D(2024, 3, 2), host_unit=unit_named("经信局"), enterprise=project.investor, purpose="走访"
+            ),
             leaders=[LeaderFactory(), LeaderFactory()],
             chains=[project.chain],
             projects=[project],
@@ -219,7 +222,7 @@ def test_visit_added_in_admin_goes_through_the_service(admin_client, superuser):
         {
             "date": "2024-03-02",
             "visit_leaders": [leader.pk for leader in leaders],
-            "host_unit": "经信局",
+            "host_unit": unit_named("经信局").pk,
             "enterprise": EnterpriseFactory().pk,
             "purpose": "走访",
         },
@@ -233,7 +236,12 @@ def test_visit_added_in_admin_goes_through_the_service(admin_client, superuser):
 def test_visit_without_leader_is_refused(admin_client):
     response = admin_client.post(
         url(InvestmentVisit, "add"),
-        {"date": "2024-03-02", "host_unit": "经信局", "enterprise": EnterpriseFactory().pk, "purpose": "走访"},
+        {
+            "date": "2024-03-02",
+            "host_unit": unit_named("经信局").pk,
+            "enterprise": EnterpriseFactory().pk,
+            "purpose": "走访",
+        },
     )
     assert response.status_code == 200
     assert "visit_leaders" in response.context["adminform"].form.errors

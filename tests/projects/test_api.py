@@ -21,6 +21,7 @@ from tests.factories import (
     ProjectFactory,
     SigningEventFactory,
     UserFactory,
+    unit_named,
 )
 
 
@@ -233,7 +234,7 @@ EXPORT_LISTS = {
 
 @pytest.mark.parametrize(("url", "header"), EXPORT_LISTS.items())
 def test_every_list_exports_csv_and_xlsx_with_chinese_headers(read_client, url, header):
-    project = ProjectFactory(responsible_unit="控制\x01字符")
+    project = ProjectFactory(responsible_unit=unit_named("控制\x01字符"))
     ChainNodeFactory(chain=project.chain)
     SigningEventFactory()
     InvestmentVisitFactory(leaders=[LeaderFactory()], purpose="走访\x1b备注", chains=[project.chain])
@@ -296,7 +297,10 @@ class TestWrites:
     def test_patch_other_fields(self, write_client):
         project = ProjectFactory()
         response = write_client.patch(
-            f"/api/v1/projects/{project.pk}/", {"responsible_unit": "经信局"}, format="json", **current_tag(project)
+            f"/api/v1/projects/{project.pk}/",
+            {"responsible_unit": unit_named("经信局").pk},
+            format="json",
+            **current_tag(project),
         )
         assert response.status_code == 200 and response.json()["responsible_unit"] == "经信局"
 
@@ -379,7 +383,7 @@ class TestWrites:
         body = {
             "date": "2024-03-02",
             "leaders": [LeaderFactory().pk, LeaderFactory().pk],
-            "host_unit": "经信局",
+            "host_unit": unit_named("经信局").pk,
             "enterprise": EnterpriseFactory().pk,
             "chains": ["nev"],
             "purpose": "走访",
@@ -404,7 +408,7 @@ class TestWrites:
         body = {
             "date": "2024-03-02",
             "leaders": [LeaderFactory().pk],
-            "host_unit": "经信局",
+            "host_unit": unit_named("经信局").pk,
             "enterprise": EnterpriseFactory().pk,
             "purpose": "走访",
         } | change

@@ -20,7 +20,14 @@ from projects.imports import ProjectResource
 from projects.models import Project
 from projects.services import project_create, project_update
 from tests.adminforms import change_form_data, change_url
-from tests.factories import ChainFactory, ChainLeadershipFactory, EnterpriseFactory, LeaderFactory, UserFactory
+from tests.factories import (
+    ChainFactory,
+    ChainLeadershipFactory,
+    EnterpriseFactory,
+    LeaderFactory,
+    UserFactory,
+    unit_named,
+)
 from tests.importfiles import xlsx_bytes
 from tests.projects.test_api import current_tag
 from tests.projects.test_imports import import_projects, messages, project_row, sheet
@@ -74,7 +81,8 @@ def test_a_chain_leader_cannot_take_a_project_or_move_it_in_the_admin(world, fie
     world.project.refresh_from_db()
     assert (world.project.chain, world.project.responsible_official) == (world.nev, world.official)
     # Other fields still save.
-    assert client.post(url, change_form_data(client, url, responsible_unit="当湖街道")).status_code == 302
+    town = unit_named("当湖街道").pk
+    assert client.post(url, change_form_data(client, url, responsible_unit=town)).status_code == 302
 
 
 def test_an_admin_may_reassign_a_project(world):

@@ -28,6 +28,7 @@ from tests.factories import (
     ProjectFactory,
     SigningEventFactory,
     UserFactory,
+    unit_named,
 )
 
 pytestmark = pytest.mark.django_db
@@ -177,7 +178,7 @@ def test_a_visit_edit_form_without_its_version_is_refused(official):
         "leaders": [visit.leaders.get().pk],
         "enterprise_name": visit.enterprise.name,
         "purpose": "洽谈",
-        "host_unit": "经信局",
+        "host_unit": unit_named("经信局").pk,
         "outcome": "我的结果",
     }
     response = client.post(f"/visits/{visit.pk}/edit/", body)
@@ -205,7 +206,7 @@ def test_the_visit_page_refuses_new_leads_without_the_permission_to_add_projects
         "leaders": [LeaderFactory().pk],
         "enterprise_name": EnterpriseFactory().name,
         "purpose": "洽谈",
-        "host_unit": "经信局",
+        "host_unit": unit_named("经信局").pk,
         "new_lead_name": "新线索",
         "new_lead_chain": chain.pk,
         "new_lead_investment": "300",
@@ -278,6 +279,7 @@ def test_the_admin_stage_action_refuses_a_project_changed_since_its_confirmation
 )
 @pytest.mark.parametrize("method", ["put", "patch"])
 def test_a_stale_api_update_is_412_and_one_without_if_match_428(write_client, kind, change, method):
+    unit_named("经信局")  # the unit the change names (by its name)
     row = ProjectFactory() if kind == "projects" else InvestmentVisitFactory(leaders=[LeaderFactory()])
     url = f"/api/v1/{kind}/{row.pk}/"
     body = {key: value for key, value in write_client.get(url).json().items() if key in WRITABLE[kind]} | change
@@ -336,7 +338,7 @@ def test_if_match_may_list_several_tags_one_of_them_current(write_client):
     url = f"/api/v1/projects/{project.pk}/"
     old = etag_of(project)
     saved_meanwhile(project)
-    body = {"responsible_unit": "经信局"}
+    body = {"responsible_unit": unit_named("经信局").pk}
     assert write_client.patch(url, body, format="json", HTTP_IF_MATCH=f'{old}, "1999"').status_code == 412
     project.refresh_from_db()
     both = f"{old}, {etag_of(project)}"

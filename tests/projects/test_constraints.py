@@ -17,6 +17,7 @@ from tests.factories import (
     InvestmentVisitFactory,
     ProjectFactory,
     SigningEventFactory,
+    unit_named,
 )
 
 pytestmark = pytest.mark.django_db
@@ -145,7 +146,7 @@ class TestVisit:
     def test_tomorrow_refused_by_validation_with_the_field_named(self):
         visit = InvestmentVisit(
             date=timezone.localdate() + datetime.timedelta(days=1),
-            host_unit="经信局",
+            host_unit=unit_named("经信局"),
             enterprise=EnterpriseFactory(),
             purpose="洽谈",
         )

@@ -51,7 +51,7 @@ def rows() -> dict:
         ),
         "visits": list(
             InvestmentVisit.objects.order_by("date", "enterprise__name", "pk").values_list(
-                "date", "enterprise__name", "host_unit", "is_saturday"
+                "date", "enterprise__name", "host_unit__name", "is_saturday"
             )
         ),
         "leaders_per_visit": sorted(

@@ -12,7 +12,7 @@ from pinghu.figures import yi
 from pinghu.permissions import Role
 from projects.models import InvestmentVisit, Project
 from projects.services import project_create, project_transition, visit_create
-from tests.factories import ChainFactory, ClusterFactory, EnterpriseFactory, LeaderFactory, UserFactory
+from tests.factories import ChainFactory, ClusterFactory, EnterpriseFactory, LeaderFactory, UserFactory, unit_named
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -138,7 +138,9 @@ def rows_of(response) -> list[dict]:
 def one_visit_two_chains(chains):
     nev, cnc = chains
     visit_create(
-        visit=InvestmentVisit(date=D(2024, 3, 2), host_unit="经信局", enterprise=EnterpriseFactory(), purpose="走访"),
+        visit=InvestmentVisit(
+            date=D(2024, 3, 2), host_unit=unit_named("经信局"), enterprise=EnterpriseFactory(), purpose="走访"
+        ),
         leaders=[LeaderFactory(), LeaderFactory()],
         chains=[nev, cnc],
         projects=[],

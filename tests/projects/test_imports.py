@@ -23,6 +23,7 @@ from tests.factories import (
     LeaderFactory,
     SigningEventFactory,
     UserFactory,
+    unit_named,
 )
 from tests.importfiles import csv_bytes, xlsx_bytes
 
@@ -40,6 +41,7 @@ def world():
         other = EnterpriseFactory(name="平湖乙制造有限公司")
         zhang = LeaderFactory(name="张三")
         li = LeaderFactory(name="李四")
+        units = [unit_named(name) for name in ("经信局", "商务局", "科技局")]
 
     return World()
 
@@ -480,7 +482,7 @@ def test_the_command_lists_each_change_at_verbosity_two(world, tmp_path):
 
 def test_new_visits_cost_a_few_queries_a_row(world):
     def queries(count: int, offset: int) -> int:
-        rows = [visit_row(host_unit=f"单位{offset + number}") for number in range(count)]
+        rows = [visit_row(host_unit=unit_named(f"单位{offset + number}").name) for number in range(count)]
         data = xlsx_bytes(sheet(VisitResource(), *rows))
         with CaptureQueriesContext(connection) as captured:
             report = run_import(VisitResource(), data, "v.xlsx", user=world.bureau, dry_run=False)
@@ -663,3 +665,25 @@ def test_a_project_level_imports_with_its_year_and_is_refused_without(world):
     assert not report.ok
     assert any("列入年份" in problem.message for problem in report.problems), report.problems
     assert not Project.objects.filter(name="缺年份").exists()
+
+
+def test_a_host_unit_is_matched_by_its_normalised_name_and_an_unknown_one_is_the_rows_error(world):
+    matched = run_import(
+        VisitResource(),
+        xlsx_bytes(sheet(VisitResource(), visit_row(host_unit="平湖市 经信局"))),
+        "v.xlsx",
+        user=world.bureau,
+        dry_run=False,
+    )
+    assert matched.ok, matched.problems
+    assert InvestmentVisit.objects.get().host_unit.name == "经信局"
+    refused = run_import(
+        VisitResource(),
+        xlsx_bytes(sheet(VisitResource(), visit_row(host_unit="招商一组", date="2024-03-09"))),
+        "v.xlsx",
+        user=world.bureau,
+        dry_run=False,
+    )
+    assert [(problem.column, problem.value) for problem in refused.problems] == [("主办单位", "招商一组")]
+    assert "找不到单位" in refused.problems[0].message
+    assert InvestmentVisit.objects.count() == 1

@@ -43,6 +43,7 @@ from tests.factories import (
     LeaderFactory,
     SigningEventFactory,
     UserFactory,
+    unit_named,
 )
 from tests.importfiles import xlsx_bytes
 
@@ -75,7 +76,7 @@ def world(client):
     )
     visits = [
         visit_create(
-            visit=InvestmentVisit(date=day, host_unit="经信局", enterprise=lead_firm, purpose="走访"),
+            visit=InvestmentVisit(date=day, host_unit=unit_named("经信局"), enterprise=lead_firm, purpose="走访"),
             leaders=[zhang, li],
             chains=[nev],
             projects=[project],
@@ -123,7 +124,9 @@ def test_a_repeated_view_is_answered_from_the_cache(client, world):
 def test_a_new_visit_shows(client, world):
     before = seen(client)
     visit_create(
-        visit=InvestmentVisit(date=D(2024, 4, 1), host_unit="经信局", enterprise=EnterpriseFactory(), purpose="走访"),
+        visit=InvestmentVisit(
+            date=D(2024, 4, 1), host_unit=unit_named("经信局"), enterprise=EnterpriseFactory(), purpose="走访"
+        ),
         leaders=[world["li"]],
         chains=[world["nev"], world["cnc"]],
         projects=[],
@@ -175,7 +178,7 @@ def test_an_import_shows(client, world, import_uploads):
         "enterprise": "平湖乙制造有限公司",
         "leaders": "张三",
         "chains": "nev",
-        "host_unit": "经信局",
+        "host_unit": unit_named("经信局").name,
         "purpose": "洽谈扩产",
     }
     data = xlsx_bytes([headers, [row.get(name) for name in names]])

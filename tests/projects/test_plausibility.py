@@ -26,6 +26,7 @@ from tests.factories import (
     LeaderFactory,
     ProjectFactory,
     UserFactory,
+    unit_named,
 )
 from tests.importfiles import xlsx_bytes
 
@@ -141,7 +142,7 @@ class TestApi:
         body = {
             "date": "2024-03-02",
             "leaders": [LeaderFactory().pk],
-            "host_unit": "经信局",
+            "host_unit": unit_named("经信局").pk,
             "enterprise": EnterpriseFactory().pk,
             "purpose": "洽谈",
             "new_projects": [{"name": "大项目", "chain": chain.code, "total_investment": str(LARGE)}],
@@ -169,7 +170,7 @@ class TestVisitPage:
             "leaders": [LeaderFactory().pk],
             "enterprise_name": EnterpriseFactory.create(name="已有企业").name if not self.firm_made() else "已有企业",
             "purpose": "洽谈",
-            "host_unit": "经信局",
+            "host_unit": unit_named("经信局").pk,
             "new_lead_name": "大项目",
             "new_lead_chain": chain.pk,
             "new_lead_investment": str(LARGE),

@@ -21,7 +21,7 @@ from projects.services import (
     visit_delete,
     visit_update,
 )
-from tests.factories import ChainFactory, EnterpriseFactory, LeaderFactory, UserFactory
+from tests.factories import ChainFactory, EnterpriseFactory, LeaderFactory, UserFactory, unit_named
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -50,7 +50,9 @@ def world():
     )
     FollowUp.objects.create(project=project, date=D(2024, 2, 2), note="电话")
     visit = visit_create(
-        visit=InvestmentVisit(date=D(2024, 3, 2), host_unit="经信局", enterprise=EnterpriseFactory(), purpose="走访"),
+        visit=InvestmentVisit(
+            date=D(2024, 3, 2), host_unit=unit_named("经信局"), enterprise=EnterpriseFactory(), purpose="走访"
+        ),
         leaders=leaders[:2],
         chains=[a, b],
         projects=[project],

@@ -16,7 +16,7 @@ from projects.choices import ProjectStage
 from projects.models import InvestmentVisit, PipelineDelta, Project, VisitDay, VisitLeader, VisitProject
 from projects.rollups import rebuild_rollups, rollup_differences, rollups_deferred
 from projects.services import project_create, project_transition, visit_create, visit_update
-from tests.factories import ChainFactory, EnterpriseFactory, LeaderFactory
+from tests.factories import ChainFactory, EnterpriseFactory, LeaderFactory, unit_named
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -45,7 +45,9 @@ def world():
         by=None,
     )
     visit = visit_create(
-        visit=InvestmentVisit(date=D(2024, 3, 2), host_unit="经信局", enterprise=EnterpriseFactory(), purpose="走访"),
+        visit=InvestmentVisit(
+            date=D(2024, 3, 2), host_unit=unit_named("经信局"), enterprise=EnterpriseFactory(), purpose="走访"
+        ),
         leaders=leaders[:2],
         chains=[a, b],
         projects=[project],
@@ -77,7 +79,7 @@ def test_bulk_and_queryset_writes_are_counted(world):
     VisitLeader.objects.filter(visit=world["visit"]).delete()
     world["visit"].chains.remove(world["a"])
     other = InvestmentVisit.objects.create(
-        date=D(2024, 2, 1), host_unit="x", enterprise=EnterpriseFactory(), purpose="p"
+        date=D(2024, 2, 1), host_unit=unit_named("x"), enterprise=EnterpriseFactory(), purpose="p"
     )
     other.chains.add(world["a"], world["b"])
     VisitLeader.objects.bulk_create([VisitLeader(visit=other, leader=leader) for leader in world["leaders"]])
@@ -136,7 +138,7 @@ def test_rollups_cannot_go_negative(world):
 def test_a_bulk_load_rebuilds_the_rollups_before_it_commits(world):
     with rollups_deferred():
         visit = InvestmentVisit.objects.create(
-            date=D(2024, 5, 6), host_unit="x", enterprise=EnterpriseFactory(), purpose="p"
+            date=D(2024, 5, 6), host_unit=unit_named("x"), enterprise=EnterpriseFactory(), purpose="p"
         )
         visit.chains.add(world["a"])
         if connection.vendor == "postgresql":  # the statement triggers stood aside

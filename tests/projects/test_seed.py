@@ -46,9 +46,10 @@ def test_second_run_changes_nothing_and_says_so():
     first = snapshot()
     second_output = seed()
     assert snapshot() == first
-    assert "共创建 80 行" in first_output
+    # 80 rows of the structure and the conference, and Pinghu's 22 units (units.reference).
+    assert "共创建 102 行" in first_output and "单位：新建 22" in first_output
     assert "未作任何更改" in second_output
-    assert SeededRow.objects.count() == 80
+    assert SeededRow.objects.count() == 102
 
 
 def test_four_clusters_and_eight_chains():

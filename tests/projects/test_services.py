@@ -16,14 +16,19 @@ from projects.services import (
     visit_create,
     visit_update,
 )
-from tests.factories import ChainFactory, EnterpriseFactory, LeaderFactory, SigningEventFactory, UserFactory
+from tests.factories import ChainFactory, EnterpriseFactory, LeaderFactory, SigningEventFactory, UserFactory, unit_named
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
 
 
 def unsaved_visit(**values) -> InvestmentVisit:
-    defaults = {"date": D(2024, 3, 2), "host_unit": "经信局", "enterprise": EnterpriseFactory(), "purpose": "洽谈"}
+    defaults = {
+        "date": D(2024, 3, 2),
+        "host_unit": unit_named("经信局"),
+        "enterprise": EnterpriseFactory(),
+        "purpose": "洽谈",
+    }
     return InvestmentVisit(**(defaults | values))
 
 

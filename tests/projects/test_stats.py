@@ -17,6 +17,7 @@ from tests.factories import (
     EnterpriseFactory,
     LeaderFactory,
     SigningEventFactory,
+    unit_named,
 )
 
 pytestmark = pytest.mark.django_db
@@ -83,7 +84,7 @@ def data():
     def visit(date, leaders, chains, projects):
         enterprise = EnterpriseFactory()
         visit_create(
-            visit=InvestmentVisit(date=date, host_unit="经信局", enterprise=enterprise, purpose="走访"),
+            visit=InvestmentVisit(date=date, host_unit=unit_named("经信局"), enterprise=enterprise, purpose="走访"),
             leaders=leaders,
             chains=chains,
             projects=projects,
@@ -191,7 +192,9 @@ def test_projects_engaged_count_for_the_projects_own_chain(data):
     """A project counts for its chain whatever chains the visit is tagged with: the chains add up to the total."""
     p6 = Project.objects.get(name="P6")  # chain B
     visit_create(
-        visit=InvestmentVisit(date=D(2024, 3, 12), host_unit="经信局", enterprise=EnterpriseFactory(), purpose="走访"),
+        visit=InvestmentVisit(
+            date=D(2024, 3, 12), host_unit=unit_named("经信局"), enterprise=EnterpriseFactory(), purpose="走访"
+        ),
         leaders=[LeaderFactory()],
         chains=[data["c"]],
         projects=[p6],

@@ -8,7 +8,7 @@ from projects import stats, stats_saturday
 from projects.models import InvestmentVisit
 from projects.periods import Period
 from projects.services import visit_create
-from tests.factories import ChainFactory, ClusterFactory, EnterpriseFactory, LeaderFactory, ProjectFactory
+from tests.factories import ChainFactory, ClusterFactory, EnterpriseFactory, LeaderFactory, ProjectFactory, unit_named
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -44,7 +44,9 @@ def data():
         (D(2024, 2, 24), [t1], [a], [p5]),
     ]:
         visit_create(
-            visit=InvestmentVisit(date=date, host_unit="经信局", enterprise=EnterpriseFactory(), purpose="走访"),
+            visit=InvestmentVisit(
+                date=date, host_unit=unit_named("经信局"), enterprise=EnterpriseFactory(), purpose="走访"
+            ),
             leaders=leaders,
             chains=chains,
             projects=projects,

@@ -21,7 +21,7 @@ from projects.models import InvestmentVisit, Project, ProjectStageChange
 from projects.rollups import rebuild_rollups, rollup_differences
 from projects.services import project_create, project_transition, visit_create, visit_update
 from tests.dbtriggers import declared_triggers, definitions, installed_triggers
-from tests.factories import ChainFactory, EnterpriseFactory, LeaderFactory
+from tests.factories import ChainFactory, EnterpriseFactory, LeaderFactory, unit_named
 
 D = datetime.date
 IN_STEP = {
@@ -39,7 +39,9 @@ sqlite_only = pytest.mark.skipif(
 
 def a_visit(leaders: int = 2) -> InvestmentVisit:
     return visit_create(
-        visit=InvestmentVisit(date=D(2024, 3, 2), host_unit="经信局", enterprise=EnterpriseFactory(), purpose="走访"),
+        visit=InvestmentVisit(
+            date=D(2024, 3, 2), host_unit=unit_named("经信局"), enterprise=EnterpriseFactory(), purpose="走访"
+        ),
         leaders=[LeaderFactory() for _ in range(leaders)],
         chains=[ChainFactory()],
         projects=[],

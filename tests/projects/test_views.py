@@ -26,6 +26,7 @@ from tests.factories import (
     ProjectFactory,
     SigningEventFactory,
     UserFactory,
+    unit_named,
 )
 
 pytestmark = pytest.mark.django_db
@@ -132,11 +133,11 @@ class TestVisitForm:
             "leaders": [LeaderFactory().pk],
             "enterprise_name": Enterprise.objects.get_or_create(name="已有企业")[0].name,
             "purpose": "洽谈",
-            "host_unit": "经信局",
+            "host_unit": unit_named("经信局").pk,
         } | values
 
     def test_defaults_to_today_and_the_users_own_leader(self, client, official):
-        leader = Leader.objects.create(name="本人", unit="经信局", user=official)
+        leader = Leader.objects.create(name="本人", unit=unit_named("经信局"), user=official)
         form = client.get("/visits/new/").context["form"]
         assert form["date"].value() == timezone.localdate()
         assert form["leaders"].value() == [leader.pk]
@@ -335,7 +336,7 @@ def test_editing_a_visit_can_move_it_to_a_new_enterprise(client, official):
         "enterprise_name": "更正后的企业",
         "create_enterprise": "on",
         "purpose": "洽谈",
-        "host_unit": "经信局",
+        "host_unit": unit_named("经信局").pk,
         "version": version_of(visit),
     }
     assert client.post(f"/visits/{visit.pk}/edit/", body).status_code == 302

@@ -9,7 +9,7 @@ from chains.models import Enterprise
 from pinghu.models import IdempotencyKey
 from pinghu.permissions import Role
 from projects.models import InvestmentVisit, Project
-from tests.factories import ChainFactory, LeaderFactory, UserFactory
+from tests.factories import ChainFactory, LeaderFactory, UserFactory, unit_named
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ def _body(**values) -> dict:
         "leaders": [LeaderFactory().pk],
         "enterprise_name": Enterprise.objects.get_or_create(name="已有企业")[0].name,
         "purpose": "洽谈",
-        "host_unit": "经信局",
+        "host_unit": unit_named("经信局").pk,
     } | values
 
 

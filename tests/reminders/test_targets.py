@@ -43,7 +43,7 @@ def test_far_behind_targets_go_to_their_owners_and_bureau_staff_once_a_month(sta
     city = target(scope_kind=ScopeKind.CITY)
     of_chain = target(scope_kind=ScopeKind.CHAIN, chain=chain)
     of_town = target(scope_kind=ScopeKind.TOWN, town="当湖街道")
-    of_unit = target(scope_kind=ScopeKind.UNIT, unit="平湖市商务局")
+    of_unit = target(scope_kind=ScopeKind.UNIT, unit=office)
 
     assert run_scan(datetime.date(2024, 6, 24))[RuleKind.TARGET_FAR_BEHIND]["found"] == 0  # before the 25th
     result = run_scan(MONTH_END)

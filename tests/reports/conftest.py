@@ -78,10 +78,16 @@ def world(db):
         project=p1, month=MARCH, domestic_funds=Decimal("200"), actual_foreign_investment=Decimal("10")
     )
     EnterpriseIssueFactory(
-        received_on=D(2025, 3, 2), status="resolved", resolved_on=D(2025, 3, 20), assigned_unit="平湖市经信局"
+        received_on=D(2025, 3, 2),
+        status="resolved",
+        resolved_on=D(2025, 3, 20),
+        assigned_unit="平湖市经信局",
     )
     EnterpriseIssueFactory(
-        received_on=D(2025, 3, 5), status="resolved", resolved_on=D(2025, 4, 2), assigned_unit="平湖市经信局"
+        received_on=D(2025, 3, 5),
+        status="resolved",
+        resolved_on=D(2025, 4, 2),
+        assigned_unit="平湖市经信局",
     )
     LandParcelFactory(land_area=Decimal("30"), status="supplied", supplied_date=D(2025, 3, 12), project=p1)
     return {"x": x, "y": y, "a": a, "b": b, "c": c, "p1": p1, "p2": p2, "p3": p3, "v1": v1, "v2": v2}

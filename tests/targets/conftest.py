@@ -16,6 +16,7 @@ from tests.factories import (
     InvestmentVisitFactory,
     LeaderFactory,
     ProjectFactory,
+    unit_named,
 )
 
 D = datetime.date
@@ -108,7 +109,12 @@ def world(db):
 
 
 def target(metric, value, *, scope_kind="city", year_from=2025, year_to=None, **scope) -> Target:
-    """A target saved after full validation (the service's checks without its permission)."""
+    """A target saved after full validation (the service's checks without its permission).
+
+    A unit may be given by its name (the unit of that name, as compared, is used or created).
+    """
+    if isinstance(scope.get("unit"), str):
+        scope["unit"] = unit_named(scope["unit"])
     made = Target(
         year_from=year_from,
         year_to=year_to or year_from,

@@ -8,7 +8,7 @@ from django.urls import reverse
 from pinghu.permissions import Role
 from targets.models import AssessmentWeight, Target
 from tests.adminforms import change_form_data, change_url
-from tests.factories import UserFactory
+from tests.factories import UserFactory, unit_named
 from tests.targets.conftest import target
 
 pytestmark = pytest.mark.django_db
@@ -30,14 +30,14 @@ def test_bureau_staff_add_and_change_a_target_through_the_services(client, world
             "year_from": 2025,
             "year_to": 2025,
             "scope_kind": "unit",
-            "unit": "平湖市 商务局",
+            "unit": unit_named("平湖市 商务局").pk,
             "metric": "visits",
             "value": "30",
         },
     )
     assert answer.status_code == 302, answer.content.decode()[:2000]
     made = Target.objects.get()
-    assert (made.unit, made.set_by) == ("平湖市商务局", user)
+    assert (made.unit.name, made.set_by) == ("平湖市商务局", user)
     data = change_form_data(client, change_url(made), value="40")
     assert client.post(change_url(made), data).status_code == 302
     assert Target.objects.get().value == Decimal("40")

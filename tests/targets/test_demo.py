@@ -39,7 +39,7 @@ def generate(seed: int = 1, *extra: str) -> str:
 
 def snapshot() -> list[tuple]:
     return sorted(
-        (t.year_from, t.year_to, t.scope_kind, t.chain_id or 0, t.town, t.unit, t.metric, t.value)
+        (t.year_from, t.year_to, t.scope_kind, t.chain_id or 0, t.town, t.unit_name, t.metric, t.value)
         for t in Target.objects.all()
     )
 

@@ -44,7 +44,7 @@ def test_a_good_sheet_sets_every_target(world, bureau):
     assert made[("chain", "funds_in_place")].chain == world["a"]
     assert made[("chain", "signed_projects")].chain == world["b"]
     assert made[("town", "signed_cny_100m")].town == "当湖街道"
-    assert made[("unit", "saturday_person_times")].unit == "平湖市商务局"
+    assert made[("unit", "saturday_person_times")].unit.name == "平湖市商务局"
     span = made[("chain", "chain_output")]
     assert (span.year_from, span.year_to, span.value) == (2023, 2025, Decimal("2500000"))
     assert all(t.set_by == bureau for t in made.values())

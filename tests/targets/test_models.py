@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import translation
 
 from targets.models import AssessmentWeight, Target, unit_key
-from tests.factories import ChainFactory, ClusterFactory
+from tests.factories import ChainFactory, ClusterFactory, unit_named
 from tests.targets.conftest import target
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +50,7 @@ def test_scope_kind_and_reference_agree():
     refused_by_database(raw(scope_kind="chain"))
     refused_by_database(raw(scope_kind="city", chain=chain))
     refused_by_database(raw(scope_kind="cluster", cluster=ClusterFactory(), chain=chain))
-    refused_by_database(raw(scope_kind="unit", unit=""))
+    refused_by_database(raw(scope_kind="unit"))  # neither a unit nor a unit name still to map
     refused_by_database(raw(scope_kind="town", town="不存在镇"))
 
 
@@ -59,7 +59,7 @@ def test_visits_by_town_has_no_definition():
     assert found["metric"] == ["指标：招商走访没有按镇街道的定义，只能为全市、产业集群、产业链、责任单位设定。"]
     refused_by_database(raw(scope_kind="town", town="乍浦镇", metric="visits"))
     refused_by_database(raw(scope_kind="town", town="乍浦镇", metric="chain_output"))
-    refused_by_database(raw(scope_kind="unit", unit="商务局", metric="chain_output"))
+    refused_by_database(raw(scope_kind="unit", unit=unit_named("商务局"), metric="chain_output"))
 
 
 def test_unique_per_years_scope_and_metric_even_with_empty_references():
@@ -78,9 +78,9 @@ def test_unique_per_years_scope_and_metric_even_with_empty_references():
     refused_by_database(raw(scope_kind="town", town="乍浦镇"))
 
 
-def test_unit_is_stored_normalised_and_unit_follows_the_metric():
+def test_a_unit_named_with_other_spacing_is_the_same_record_and_unit_follows_the_metric():
     made = target("funds_in_place", "100", scope_kind="unit", unit="平湖市　商务局 ")
-    assert made.unit == unit_key("平湖市商务局") == "平湖市商务局"
+    assert made.unit == unit_named("平湖市商务局") and made.unit.key == unit_key("平湖市商务局") == "平湖市商务局"
     assert made.unit_of_measure == "cny_10k"
     assert target("foreign_paid_in", "100").unit_of_measure == "usd_10k"
 

@@ -22,7 +22,7 @@ from projects.services import (
     visit_update,
 )
 from targets.services import target_create, target_update
-from tests.factories import ChainFactory, EnterpriseFactory, LeaderFactory, UserFactory
+from tests.factories import ChainFactory, EnterpriseFactory, LeaderFactory, UserFactory, unit_named
 from webhooks.models import Delivery
 from webhooks.services import subscription_create
 
@@ -54,7 +54,7 @@ def announced():
 
 def _visit(by, **fields):
     visit = InvestmentVisit(
-        date=D(2024, 3, 2), host_unit="平湖市经信局", enterprise=EnterpriseFactory(), purpose="洽谈"
+        date=D(2024, 3, 2), host_unit=unit_named("平湖市经信局"), enterprise=EnterpriseFactory(), purpose="洽谈"
     )
     return visit_create(visit=visit, leaders=[LeaderFactory()], by=by, **fields)
 

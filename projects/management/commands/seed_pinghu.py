@@ -5,14 +5,18 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from chains.services import reference_data_seed, reference_row_ensure
+from pinghu.imports import normalise
 from projects.models import SigningEvent
 from projects.reference_data import SIGNING_EVENTS
+from units.models import Unit
+from units.reference import REFERENCE_UNITS
 
 
 class Command(BaseCommand):
     help = (
         "Load the 4 clusters, 8 chains, starter chain maps, the enterprises the source names and the "
-        "2023 signing conference, where missing. Rows already there are left as they are (a changed "
+        "2023 signing conference, Pinghu's units (towns, the development zone, the main departments), where "
+        "missing. Rows already there are left as they are (a changed "
         "fact reaches an existing database through a data migration); a second run changes nothing."
     )
 
@@ -27,6 +31,14 @@ class Command(BaseCommand):
                 key=f"signing-event:{item['date']:%Y-%m-%d}:{item['name']}",
                 lookup=lookup,
                 values=values,
+                tally=tally,
+            )
+        for name, kind in REFERENCE_UNITS:
+            reference_row_ensure(
+                model=Unit,
+                key=f"unit:{name}",
+                lookup={"key": normalise(name)},
+                values={"name": name, "kind": kind},
                 tally=tally,
             )
         labels = sorted({label for _status, label in tally}, key=str)

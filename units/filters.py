@@ -1,0 +1,35 @@
+"""FilterSets of units, shared by the API and the pages, and the unit filter the other apps' FilterSets use."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from pinghu.filters import StrictBooleanFilter, StrictFilterSet
+
+from .choices import UnitKind
+from .models import Unit
+
+
+def unit_filter(field_name: str, label) -> django_filters.ModelChoiceFilter:
+    """A filter by a unit's id (``?host_unit=3``)."""
+    return django_filters.ModelChoiceFilter(queryset=Unit.objects.all(), field_name=field_name, label=label)
+
+
+class UnitFilterSet(StrictFilterSet):
+    """Filters of ``/api/v1/units/`` and the units page: name (part of it), kind, parent, active, member."""
+
+    q = django_filters.CharFilter(method="by_text", label=_("name contains"))
+    kind = django_filters.ChoiceFilter(choices=UnitKind.choices, label=_("kind"))
+    parent = django_filters.ModelChoiceFilter(queryset=Unit.objects.all(), label=_("parent unit (id)"))
+    is_active = StrictBooleanFilter(field_name="is_active", label=_("active"))
+    member = django_filters.NumberFilter(field_name="members", label=_("member (user id)"), distinct=True)
+
+    class Meta:
+        model = Unit
+        fields = ["q", "kind", "parent", "is_active", "member"]
+
+    def by_text(self, queryset, name, value: str):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(key__icontains=value.replace(" ", "")))

@@ -14,4 +14,4 @@ class UnitsConfig(AppConfig):
         from pinghu.navigation import add_menu_item
 
         # For bureau staff: the units, their members and the names still to map (pinghu.navigation).
-        add_menu_item(_("Units"), "units:unit-list", permission="units.change_unit", order=95)
+        add_menu_item(_("Units"), "units:unit-list", permission="units.change_unit", order=96)

@@ -141,8 +141,11 @@ def test_a_problem_is_recorded_on_a_phone_and_handled_on_the_board(open_page, li
     bureau = type(official).objects.create_user("bureau", password="pw-for-tests-1")
     bureau.groups.set(Group.objects.filter(name="局工作人员"))
     page = open_page(bureau)
+    from tests.factories import unit_named
+
+    housing = unit_named("平湖市住建局")  # the unit is chosen from the unit records
     page.goto(f"{live_server.url}/issues/{issue.pk}/")
-    page.fill("#id_unit", "住建局")
+    page.select_option("#id_unit", str(housing.pk))
     page.click("button[name=to_status][value=assigned]")
     page.wait_for_selector("[data-status=assigned]")
     page.fill("#id_note", "已开通绿色通道，三日内办结")

@@ -14,9 +14,12 @@ document.addEventListener("DOMContentLoaded", () => {
       item.itemStyle = { color: "#dc3545", borderColor: "#dc3545" };
       item.label = { color: "#dc3545", fontWeight: "bold" };
     } else if (item.lead) {
+      item.symbol = "diamond";
+      item.symbolSize = 12;
       item.itemStyle = { color: "#0d6efd", borderColor: "#0d6efd" };
       item.label = { fontWeight: "bold", color: "#0d6efd" };
     } else if (item.firm) {
+      item.symbol = "rect";
       item.label = { color: "#0a58ca" };
     }
     (item.children || []).forEach(style);
@@ -39,6 +42,8 @@ document.addEventListener("DOMContentLoaded", () => {
       lineStyle: { color: "#adb5bd" },
     }],
   });
+  // A firm's page opens on a click; the pointer says which marks are links.
+  chart.on("mouseover", (params) => { box.style.cursor = params.data && params.data.url ? "pointer" : "default"; });
   chart.on("click", (params) => {
     if (params.data && params.data.url) window.location.assign(params.data.url);
   });

@@ -1,9 +1,8 @@
-"""Pages of records, by model: an app registers the page that shows a record of a model, so a lower app can link
-to it without naming the upper app (the firm's page, say, lives in ``aftercare``; the chain map of ``projects``
-links to it).
+"""Pages of records, by model: an app registers the page that shows one record of a model, so a lower app can
+link to it without naming the upper app (a record's page may live in an app above the one that lists it).
 
-``register_page("chains.Enterprise", "aftercare:enterprise-detail")`` in an ``AppConfig.ready()``;
-``page_url("chains.Enterprise", pk)`` gives the page's path, or ``None`` when no app shows such records.
+``register_page("<app>.<Model>", "<namespace>:<url name>")`` in an ``AppConfig.ready()``;
+``page_url("<app>.<Model>", pk)`` gives the page's path, or ``None`` when no app shows such records.
 """
 
 from django.urls import reverse

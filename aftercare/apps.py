@@ -13,6 +13,7 @@ class AftercareConfig(AppConfig):
 
     def ready(self) -> None:
         from pinghu.api.representations import register_representation
+        from pinghu.links import register_page
         from pinghu.navigation import add_menu_item
         from pinghu.tombstones import track_deletions
         from projects.demo_apps import register_demo_generator
@@ -39,6 +40,9 @@ class AftercareConfig(AppConfig):
 
         # A problem's unit: a name left unmatched by the units migration is mapped by the bureau (units).
         register_unit_field("aftercare.EnterpriseIssue", "assigned_unit", _("Problems · assigned unit"))
+
+        # A firm's page (the chain map of projects links each firm to it).
+        register_page("chains.Enterprise", "aftercare:enterprise-detail")
 
         # The main menu's entries (pinghu.navigation), between signing conferences and overdue follow-ups.
         add_menu_item(

@@ -15,6 +15,15 @@ from .models import CadreAssignment, EnterpriseIssue, SalonEvent, overdue_condit
 class EnterpriseIssueFilterSet(StrictFilterSet):
     """Filters of the problem board and of ``/api/v1/enterprise-issues/``."""
 
+    # The page's labels (pinghu.filter_ui); the API describes the parameters with the labels above.
+    ui_labels = {
+        "status": _("status"),
+        "unit": _("assigned unit"),
+        "enterprise": _("enterprise"),
+        "chain": _("chain"),
+        "salon": _("salon"),
+    }
+
     status = django_filters.MultipleChoiceFilter(choices=IssueStatus.choices, label=_("status (repeat for several)"))
     channel = django_filters.ChoiceFilter(choices=IssueChannel.choices, label=_("channel"))
     category = django_filters.ChoiceFilter(choices=IssueCategory.choices, label=_("category"))

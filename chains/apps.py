@@ -12,6 +12,7 @@ class ChainsConfig(AppConfig):
     verbose_name = _("Industry structure")
 
     def ready(self) -> None:
+        from pinghu.filter_ui import register_picker
         from pinghu.navigation import add_menu_item
         from units.registry import register_unit_field
 
@@ -24,5 +25,14 @@ class ChainsConfig(AppConfig):
         # A leader's unit: a name left unmatched by the units migration is mapped by the bureau (units).
         register_unit_field("chains.Leader", "unit", _("Leaders · unit"))
 
+        # A firm filter on a list page is a search box (pinghu.filter_ui): a select of every firm would be huge.
+        register_picker("chains.Enterprise", lookup=_enterprise_by_name, suggest="chains:enterprise-suggest")
+
         # The main menu's entry (pinghu.navigation), after the problems of the aftercare app (60).
         add_menu_item(_("Per-mu ranking"), "chains:per-mu", permission="chains.view_enterpriseannualmetric", order=70)
+
+
+def _enterprise_by_name(text: str):
+    from .selectors import enterprise_by_name
+
+    return enterprise_by_name(text)

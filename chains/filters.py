@@ -116,6 +116,11 @@ class YearFilter(django_filters.NumberFilter):
 class EnterpriseAnnualMetricFilterSet(StrictFilterSet):
     """Filters of the per-mu figures; expects the annotated queryset of ``chains.stats.annual_metrics``."""
 
+    # The page's labels (pinghu.filter_ui); the API describes the parameters with the labels above.
+    ui_labels = {
+        "chain": _("chain"),
+    }
+
     year = YearFilter(label=_("year"))
     enterprise = django_filters.ModelChoiceFilter(queryset=Enterprise.objects.all(), label=_("enterprise"))
     town = django_filters.ChoiceFilter(field_name="enterprise__town", choices=Town.choices, label=_("town"))

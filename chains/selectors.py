@@ -4,7 +4,7 @@ Writes are ``chains.services``; aggregates are ``chains.stats``.
 """
 
 from django.core.exceptions import ValidationError
-from django.db.models import CharField, Count, OuterRef, Subquery, Value
+from django.db.models import CharField, Count, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Concat, Length, Substr
 from django.utils.translation import gettext as _
 
@@ -14,6 +14,7 @@ from .names import firm_name_key, firm_name_variant_key, near_name_hint
 __all__ = [
     "enterprise_by_name",
     "enterprise_near_name",
+    "enterprise_suggestions",
     "enterprises_named",
     "likely_duplicate_enterprises",
     "near_name_hint",
@@ -46,6 +47,22 @@ def enterprise_by_name(name: str) -> Enterprise | None:
             code="ambiguous",
         )
     return firms[0] if firms else None
+
+
+SUGGESTIONS = 20
+
+
+def enterprise_suggestions(text: str) -> list[dict]:
+    """Up to 20 firms for a filter's search box, by name order: name or short name containing ``text``, or
+    a credit code starting with it. One query. (Site-wide search with pinyin is another feature.)"""
+    text = text.strip()[:64]
+    if not text:
+        return []
+    key = firm_name_key(text)
+    condition = Q(name__icontains=text) | Q(short_name__icontains=text) | Q(credit_code__startswith=text.upper())
+    if key:
+        condition |= Q(name_key__contains=key)
+    return list(Enterprise.objects.filter(condition).order_by("name", "pk").values("id", "name")[:SUGGESTIONS])
 
 
 # The long company form and the short one: names that differ only by these are likely the same firm.

@@ -1,4 +1,4 @@
-"""Server-rendered pages of the chains app: the per-mu ranking (亩均论英雄).
+"""Server-rendered pages of the chains app: the per-mu ranking (亩均论英雄), the firm filter's suggestions.
 
 Thin like the other pages: filters are the API's FilterSet, figures come from ``chains.stats``.
 Reading needs a login and the role's permission to view per-mu figures (every role has it).
@@ -6,14 +6,15 @@ Reading needs a login and the role's permission to view per-mu figures (every ro
 
 from django import forms
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from pinghu.filter_ui import plain_form
 from pinghu.forms import bootstrap
 from pinghu.permissions import EXPORT, may, readable
 from pinghu.querystrings import without_format
 
-from . import stats
+from . import selectors, stats
 from .choices import RENEWAL_GRADES
 from .filters import EnterpriseAnnualMetricFilterSet, YearFilter
 
@@ -39,7 +40,7 @@ def per_mu_ranking(request: HttpRequest) -> HttpResponse:
     filterset = EnterpriseAnnualMetricFilterSet(data, queryset=stats.ranking(year))
     # Choosing one firm out of every enterprise is the API's job; the page filters by year, town, chain, grade.
     del filterset.form.fields["enterprise"]
-    bootstrap(filterset.form)
+    bootstrap(plain_form(filterset))
     rows = filterset.qs if filterset.is_valid() else filterset.queryset.none()
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     query = without_format(request.GET, "page")
@@ -64,3 +65,9 @@ def per_mu_ranking(request: HttpRequest) -> HttpResponse:
             "may_export": may(request.user, EXPORT),
         },
     )
+
+
+@readable("chains.view_enterprise")
+def enterprise_suggest(request: HttpRequest) -> JsonResponse:
+    """Firms for a list page's firm filter (``pinghu.filter_ui``): ``?q=`` gives ``[{"id", "name"}]``, at most 20."""
+    return JsonResponse(selectors.enterprise_suggestions(request.GET.get("q", "")), safe=False)

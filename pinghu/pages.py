@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext as _
 
+from .filter_ui import plain_form
 from .forms import bootstrap
 from .models import IdempotencyKey
 from .permissions import DENIED, may
@@ -29,9 +30,10 @@ def paginate(request: HttpRequest, queryset, per_page: int = PAGE_SIZE) -> Page:
 
 
 def filtered(request: HttpRequest, filterset_class, queryset):
-    """The API's FilterSet applied to ``queryset``: the filter (for the form) and the rows (none if invalid)."""
+    """The API's FilterSet applied to ``queryset``: the filter (for the form, in plain words) and the rows (none if
+    invalid)."""
     filterset = filterset_class(request.GET or None, queryset=queryset)
-    bootstrap(filterset.form)
+    bootstrap(plain_form(filterset))  # the page's labels and pickers (pinghu.filter_ui); the API's names
     if not filterset.is_bound:
         return filterset, queryset
     return filterset, filterset.qs if filterset.is_valid() else queryset.none()

@@ -26,6 +26,17 @@ AMOUNT = {"max_digits": 14, "decimal_places": 2}
 class ProjectFilterSet(StrictFilterSet):
     """Filters of the project list. The queryset must carry the ``major`` annotation (``with_major()``)."""
 
+    # The page's labels (pinghu.filter_ui); the API describes the parameters with the labels above.
+    ui_labels = {
+        "chain": _("chain"),
+        "cluster": _("cluster"),
+        "stage": _("stage"),
+        "responsible_unit": _("responsible unit"),
+        "investor": _("investor"),
+        "signing_event": _("signing conference"),
+        "updated_since": _("updated since"),
+    }
+
     chain = django_filters.ModelChoiceFilter(
         queryset=Chain.objects.all(), to_field_name="code", label=_("chain (code)")
     )
@@ -85,6 +96,14 @@ class ProjectFilterSet(StrictFilterSet):
 
 
 class InvestmentVisitFilterSet(StrictFilterSet):
+    # The page's labels (pinghu.filter_ui); the API describes the parameters with the labels above.
+    ui_labels = {
+        "leader": _("leader"),
+        "chain": _("chain"),
+        "enterprise": _("enterprise"),
+        "host_unit": _("host unit"),
+    }
+
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("on or after"))
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=_("on or before"))
     saturday = StrictBooleanFilter(field_name="is_saturday", label=_("Saturday investment day"))

@@ -59,10 +59,14 @@ PERIOD_CHOICES = [
 
 @dataclass(frozen=True)
 class NamedPeriod:
-    """A period chosen on a page, with what it takes to put it back in a URL."""
+    """A period chosen on a page, with what it takes to put it back in a URL.
+
+    ``error`` is the reason a requested period was refused (the period is then this year's, the fallback).
+    """
 
     key: str
     period: Period
+    error: str = ""
 
     @property
     def query(self) -> dict[str, str]:
@@ -71,11 +75,7 @@ class NamedPeriod:
         return {"period": self.key}
 
 
-def resolve_period(
-    key: str | None, start: str | None, end: str | None, today: datetime.date | None = None
-) -> NamedPeriod:
-    """The period a page asks for: named (relative to today) or custom; bad input falls back to this year."""
-    today = today or timezone.localdate()
+def _named(key: str, today: datetime.date) -> NamedPeriod:
     if key == "month":
         return NamedPeriod("month", Period(today.replace(day=1), today))
     if key == "quarter":
@@ -85,12 +85,73 @@ def resolve_period(
         return NamedPeriod(
             "last_year", Period(datetime.date(today.year - 1, 1, 1), datetime.date(today.year - 1, 12, 31))
         )
-    if key == "custom":
-        try:
-            period = Period(datetime.date.fromisoformat(start or ""), datetime.date.fromisoformat(end or ""))
-        except ValueError:
-            period = None
-        # The same bounds as the statistics API; a wider range would only list empty months.
-        if period is not None and period.within_bounds():
-            return NamedPeriod("custom", period)
     return NamedPeriod("year", Period.year_to_date(today))
+
+
+def _date(value: str, label: str) -> datetime.date:
+    """A date typed into the field ``label``; a ValueError says what is wrong, naming the field."""
+    if not value:
+        raise ValueError(_("%(field)s: enter a date.") % {"field": label})
+    try:
+        result = datetime.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(
+            _("%(field)s: “%(value)s” is not a date; use YYYY-MM-DD.") % {"field": label, "value": value}
+        ) from None
+    if not EARLIEST <= result <= LATEST:
+        # The same bounds as the statistics API; a wider range would only list empty months.
+        raise ValueError(
+            _("%(field)s: the date must lie between %(earliest)s and %(latest)s.")
+            % {"field": label, "earliest": EARLIEST.isoformat(), "latest": LATEST.isoformat()}
+        )
+    return result
+
+
+def _custom(start: str, end: str) -> Period:
+    first = _date(start, str(_("From")))
+    last = _date(end, str(_("To")))
+    if first > last:
+        raise ValueError(
+            _("%(field)s: %(end)s is before the start date %(start)s.")
+            % {"field": _("To"), "end": last.isoformat(), "start": first.isoformat()}
+        )
+    return Period(first, last)
+
+
+def resolve_period(
+    key: str | None,
+    start: str | None,
+    end: str | None,
+    today: datetime.date | None = None,
+    *,
+    shown_start: str | None = None,
+    shown_end: str | None = None,
+) -> NamedPeriod:
+    """The period a page asks for: named (relative to today) or custom; bad input falls back to this year.
+
+    Dates typed into the form select a custom period whatever the period choice says: the form sends
+    the dates it showed (``shown_start``/``shown_end``), so dates that differ from them were typed. A
+    link with dates and no ``shown_*`` asks for those dates. A refused request comes back as this
+    year's period with ``error`` saying why, naming the field.
+    """
+    today = today or timezone.localdate()
+    start, end = (start or "").strip(), (end or "").strip()
+    key = (key or "").strip()
+    if shown_start is None and shown_end is None:
+        typed = bool(start or end) and not key  # a link with dates only
+    else:
+        typed = (start, end) != ((shown_start or "").strip(), (shown_end or "").strip())
+    if key == "custom" or typed:
+        try:
+            return NamedPeriod("custom", _custom(start, end))
+        except ValueError as refusal:
+            return _fallback(str(refusal), today)
+    if key and key not in dict(PERIOD_CHOICES):
+        return _fallback(
+            _("%(field)s: “%(value)s” is not one of the choices.") % {"field": _("Period"), "value": key}, today
+        )
+    return _named(key or "year", today)
+
+
+def _fallback(reason: str, today: datetime.date) -> NamedPeriod:
+    return NamedPeriod("year", Period.year_to_date(today), error=reason)

@@ -15,11 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chains.choices import LeadershipRole
-from chains.models import Chain, ChainLeadership, ChainNode, Cluster, EnterpriseChainRole
+from chains.models import Chain, ChainLeadership, Cluster, EnterpriseChainRole
 from pinghu import dataversion, figures
 from pinghu.plausibility import amount_warning_line
 
 from . import band_stats, funds_stats, milestone_stats, stats, stats_land
+from .chain_map import chain_map, chain_map_chart
 from .choices import PIPELINE
 from .models import PROJECT_AMOUNT_FIELDS, InvestmentVisit, Project
 from .periods import NamedPeriod
@@ -166,44 +167,16 @@ def dashboard(named: NamedPeriod) -> dict:
     }
 
 
-def chain_map(chain: Chain) -> list[dict]:
-    """The chain's node tree, each node with its local enterprises and the bureau's gap assessment. Two queries.
-
-    Whether a segment is a gap (补链) is the bureau's assessment (``ChainNode.gap``: yes, no, or not
-    yet assessed), never derived from the firms on record: a segment can be well supplied by firms
-    the register does not hold yet.
-    """
-    roles: dict[int, list] = defaultdict(list)
-    for role in EnterpriseChainRole.objects.filter(chain=chain, node__isnull=False).select_related("enterprise"):
-        if role.enterprise.in_pinghu:
-            roles[role.node_id].append(role)
-    nodes = list(ChainNode.objects.filter(chain=chain).order_by("sort_order", "name"))
-    children: dict[int | None, list[ChainNode]] = defaultdict(list)
-    for node in nodes:
-        children[node.parent_id].append(node)
-
-    def build(parent_id, depth):
-        return [
-            {
-                "node": node,
-                "depth": depth,
-                "roles": roles.get(node.pk, []),
-                "gap": node.gap,
-                "children": build(node.pk, depth + 1),
-            }
-            for node in children.get(parent_id, [])
-        ]
-
-    return build(None, 0)
-
-
 def chain_page(chain: Chain, named: NamedPeriod) -> dict:
     """A chain's page: leaders, lead firms, the map, its figures for the period, recent visits and signings."""
     period = named.period
+    tree = chain_map(chain)
     return {
         "leaderships": ChainLeadership.objects.current().filter(chain=chain).select_related("leader").order_by("role"),
         "lead_roles": EnterpriseChainRole.objects.filter(chain=chain, is_lead=True).select_related("enterprise"),
-        "chain_map": chain_map(chain),
+        "chain_map": tree,
+        # The same tree for the ECharts drawing beside the list (json_script; no further query).
+        "chain_chart": chain_map_chart(chain, tree),
         # Stage lists show current stages: link the counts only when the period ends today or later.
         "pipeline_is_current": period.end >= timezone.localdate(),
         **cached(

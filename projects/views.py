@@ -55,7 +55,14 @@ VISIT_NEW = "page:visit-new"  # the IdempotencyKey scope of the new-visit form
 
 
 def _named_period(request: HttpRequest) -> NamedPeriod:
-    return resolve_period(request.GET.get("period"), request.GET.get("start"), request.GET.get("end"))
+    """The page's period; a refused one (reversed dates, say) is this year's, and the selector shows why."""
+    return resolve_period(
+        request.GET.get("period"),
+        request.GET.get("start"),
+        request.GET.get("end"),
+        shown_start=request.GET.get("shown_start"),
+        shown_end=request.GET.get("shown_end"),
+    )
 
 
 @readable("projects.view_project")

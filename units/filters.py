@@ -18,6 +18,11 @@ def unit_filter(field_name: str, label) -> django_filters.ModelChoiceFilter:
 class UnitFilterSet(StrictFilterSet):
     """Filters of ``/api/v1/units/`` and the units page: name (part of it), kind, parent, active, member."""
 
+    # The page's labels (pinghu.filter_ui); the API describes the parameters with the labels above.
+    ui_labels = {
+        "parent": _("parent unit"),
+    }
+
     q = django_filters.CharFilter(method="by_text", label=_("name contains"))
     kind = django_filters.ChoiceFilter(choices=UnitKind.choices, label=_("kind"))
     parent = django_filters.ModelChoiceFilter(queryset=Unit.objects.all(), label=_("parent unit (id)"))

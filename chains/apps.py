@@ -3,6 +3,7 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ChainsConfig(AppConfig):
@@ -12,7 +13,7 @@ class ChainsConfig(AppConfig):
     verbose_name = _("Industry structure")
 
     def ready(self) -> None:
-        from pinghu.navigation import add_menu_item
+        from pinghu.navigation import add_menu_group, add_menu_item
         from units.registry import register_unit_field
 
         from .triggers import install_after_migrate
@@ -24,5 +25,8 @@ class ChainsConfig(AppConfig):
         # A leader's unit: a name left unmatched by the units migration is mapped by the bureau (units).
         register_unit_field("chains.Leader", "unit", _("Leaders · unit"))
 
-        # The main menu's entry (pinghu.navigation), after the problems of the aftercare app (60).
-        add_menu_item(_("Per-mu ranking"), "chains:per-mu", permission="chains.view_enterpriseannualmetric", order=70)
+        # The main menu (pinghu.navigation): the firms' dropdown, which the aftercare app fills too; the
+        # per-mu ranking after its problems (60).
+        add_menu_group("firms", pgettext_lazy("menu group", "Firms"), order=60)
+        per_mu_perm = "chains.view_enterpriseannualmetric"
+        add_menu_item(_("Per-mu ranking"), "chains:per-mu", permission=per_mu_perm, order=70, group="firms")

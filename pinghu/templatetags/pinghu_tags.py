@@ -69,7 +69,8 @@ def may_use_admin(context) -> bool:
 @register.simple_tag(takes_context=True)
 def main_menu(context) -> list[dict]:
     """``{% main_menu as menu %}``: the main menu's entries the user may see (``pinghu.navigation``)."""
-    return navigation.menu_for(context["user"])
+    request = context.get("request")
+    return navigation.menu_for(context["user"], request.path if request is not None else None)
 
 
 @register.simple_tag

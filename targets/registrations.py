@@ -16,7 +16,7 @@ def register_pages() -> None:
 
     # The main menu: the assessment dropdown after the firms' (60), which the reports app fills too;
     # everyone signed in reads the targets.
-    add_menu_group("assessment", pgettext_lazy("menu group", "Targets & reports"), order=65)
+    add_menu_group("assessment", pgettext_lazy("menu group", "Assessment"), order=65)
     add_menu_item(_("Targets"), "targets:target-list", permission=READ, order=65, group="assessment")
     add_menu_item(_("Assessment ranking"), "targets:ranking", permission=READ, order=66, group="assessment")
     add_panel("dashboard", "targets", template="targets/includes/panel.html", context=dashboard_panel, permission=READ)

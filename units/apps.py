@@ -17,5 +17,5 @@ class UnitsConfig(AppConfig):
         # The main menu (pinghu.navigation): the last dropdown, for the bureau's upkeep (data quality,
         # units, reminder rules: the apps above add theirs); in it the units, their members and the
         # names still to map.
-        add_menu_group("settings", pgettext_lazy("menu group", "Data & settings"), order=95)
+        add_menu_group("settings", pgettext_lazy("menu group", "Settings"), order=95)
         add_menu_item(_("Units"), "units:unit-list", permission="units.change_unit", order=96, group="settings")

@@ -15,6 +15,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from chains.models import EnterpriseAnnualMetric
+from pinghu.text import with_note
 from projects.models import InvestmentVisit, Project, ProjectFunds
 
 from .choices import ProgressStatus, ScopeKind
@@ -83,7 +84,7 @@ def scope_text(row: TargetProgress) -> str:
     """The scope as a review sheet names it, with the years of a multi-year target."""
     target = row.target
     if target.year_from != target.year_to:
-        return f"{target.scope_label}（{target.years_label}）"
+        return with_note(target.scope_label, target.years_label)
     return target.scope_label
 
 

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.shortcuts import resolve_url
 
-from pinghu import figures, navigation, panels, permissions
+from pinghu import figures, navigation, panels, permissions, text
 from pinghu.api.export import yes_no_unknown
 from pinghu.choices import UNKNOWN_LABEL
 
@@ -39,6 +39,13 @@ def amount(value, unit="wan") -> str:
     """An amount with its unit (``pinghu.figures.amount``): ``{{ p.total_investment|amount }}`` (万元 / 10k CNY),
     ``|amount:"usd"`` (万美元 / 10k USD), ``|amount:"yi"`` (万元 shown in 亿元 / 100M CNY); "—" when empty."""
     return figures.amount(value, unit)
+
+
+@register.simple_tag
+def punct(name: str) -> str:
+    """``{% punct "colon" %}``: "：" in Chinese, ": " in English; also "comma", "semicolon", "open", "close"
+    (``pinghu.text``)."""
+    return text.mark(name)
 
 
 @register.filter

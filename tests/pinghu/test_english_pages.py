@@ -15,9 +15,11 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from aftercare.models import EnterpriseIssue
+from chains.choices import Town
 from chains.models import Chain, ChainNode, Cluster, Enterprise, Leader
 from projects.choices import ProjectStage
 from projects.models import Project, SigningEvent
+from reports.models import ReportTemplate
 from tests.factories import (
     ChainFactory,
     ChainNodeFactory,
@@ -63,10 +65,11 @@ def latin_data(db):
 
 
 def data_words() -> list[str]:
-    """The Chinese the database holds (names of units, role groups, seeded rows): data, not the page's words."""
-    words = []
+    """The Chinese the database holds (names of units, role groups, seeded rows) and the towns' official names: data."""
+    words = [str(town.value) for town in Town]  # the option values of the town pickers: official names
     for model, fields in [
         (Unit, ["name"]),
+        (ReportTemplate, ["name"]),
         (Group, ["name"]),
         (Chain, ["name"]),
         (Cluster, ["name"]),

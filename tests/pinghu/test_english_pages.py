@@ -125,3 +125,16 @@ def test_the_main_pages_have_no_chinese_chrome_in_english(admin_client, latin_da
         if chinese:
             found[url] = chinese
     assert found == {}, json.dumps(found, ensure_ascii=False, indent=1)
+
+
+@pytest.mark.django_db
+def test_export_headers_follow_the_language_and_numbers_stay_raw(admin_client, latin_data):
+    def csv_rows(language):
+        response = admin_client.get("/api/v1/projects/?format=csv", headers={"accept-language": language})
+        assert response.status_code == 200
+        content = b"".join(response.streaming_content) if response.streaming else response.content
+        return content.decode("utf-8-sig").splitlines()
+
+    english = csv_rows("en")
+    assert not CHINESE.search(english[0]) and CHINESE.search(csv_rows("zh-hans")[0])
+    assert "1234567.00" in english[1]  # raw: machines read it

@@ -19,23 +19,14 @@ from __future__ import annotations
 import functools
 from decimal import Decimal
 
-from django import forms
 from django.contrib import admin
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
 from . import figures
+from .forms import NormalizedNumberInput
 
 ALIAS = "__figure"  # a read-only number field "x" is shown through the display "x__figure"
-
-
-class NormalizedNumberInput(forms.NumberInput):
-    """A number input showing a stored decimal without trailing zeros (566.6667, not 566.66670000)."""
-
-    def format_value(self, value):
-        if isinstance(value, Decimal) and value.is_finite():
-            return str(figures.normalized(value))
-        return super().format_value(value)
 
 
 def _number_field(model, name: str):

@@ -3,11 +3,13 @@
 from decimal import Decimal
 
 import pytest
+from django import forms
 from django.template import Context, Template
 from django.urls import reverse
 from django.utils import translation
 
 from pinghu import figures
+from pinghu.forms import bootstrap
 from pinghu.permissions import Role
 from tests.factories import EnterpriseAnnualMetricFactory, ProjectFactory, SigningEventFactory, UserFactory
 
@@ -60,9 +62,7 @@ def test_the_admin_list_groups_fields_and_computed_figures(admin_client):
 @pytest.mark.django_db
 def test_read_only_figures_are_grouped(admin_client):
     event = SigningEventFactory()
-    ProjectFactory(
-        signing_event=event, signed_date=event.date, stage="signed", total_investment=Decimal("1234567.00")
-    )
+    ProjectFactory(signing_event=event, signed_date=event.date, stage="signed", total_investment=Decimal("1234567.00"))
     html = admin_client.get(reverse("admin:projects_signingevent_change", args=[event.pk])).content.decode()
     assert "1,234,567.00" in html  # the derived total on record, a read-only field
 
@@ -85,3 +85,12 @@ def test_decimal_inputs_show_no_trailing_zeros(admin_client):
     html = admin_client.get(reverse("admin:projects_project_change", args=[project.pk])).content.decode()
     assert 'name="total_investment" value="1000"' in html
     assert 'name="registered_capital" value="566.5"' in html
+
+
+def test_page_forms_show_decimals_without_trailing_zeros():
+    class AmountForm(forms.Form):
+        amount = forms.DecimalField(max_digits=14, decimal_places=2)
+
+    form = bootstrap(AmountForm(initial={"amount": Decimal("1000.00")}))
+    html = str(form["amount"])
+    assert 'value="1000"' in html and 'class="form-control"' in html and 'step="0.01"' in html

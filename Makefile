@@ -82,9 +82,12 @@ test-sqlite: $(VENV)/.requirements-dev static/vendor/.stamp chromium
 	DATABASE_URL=$(SQLITE_TEST_URL) $(BIN)/pytest
 
 ## messages: refresh locale/ after changing translatable strings (needs GNU gettext)
+# Chinese: every msgid translated by hand. English: only the msgids that carry a Chinese term get their English,
+# filled by scripts/english_catalogue.py (which lists what it cannot write itself).
 messages: $(VENV)/.requirements-dev
-	$(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=tests --ignore=bench --ignore=node_modules --ignore=static
-	$(BIN)/python manage.py compilemessages -l zh_Hans --ignore=.venv --ignore=node_modules
+	$(BIN)/python manage.py makemessages -l zh_Hans -l en --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=tests --ignore=bench --ignore=node_modules --ignore=static
+	$(BIN)/python scripts/english_catalogue.py
+	$(BIN)/python manage.py compilemessages -l zh_Hans -l en --ignore=.venv --ignore=node_modules
 
 clean:
 	rm -rf $(VENV) staticfiles

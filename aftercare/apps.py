@@ -44,8 +44,7 @@ class AftercareConfig(AppConfig):
         # A firm's page (the chain map of projects links each firm to it).
         register_page("chains.Enterprise", "aftercare:enterprise-detail")
 
-        # The main menu's entries (pinghu.navigation), between signing conferences and overdue follow-ups.
-        add_menu_item(
-            _("Enterprise problems"), "aftercare:issue-list", permission="aftercare.view_enterpriseissue", order=60
-        )
-        add_menu_item(_("My firms"), "aftercare:my-firms", permission="chains.view_enterprise", order=80)
+        # The main menu's entries (pinghu.navigation), in the firms' dropdown (chains) around the per-mu ranking.
+        issue_perm = "aftercare.view_enterpriseissue"
+        add_menu_item(_("Enterprise problems"), "aftercare:issue-list", permission=issue_perm, order=60, group="firms")
+        add_menu_item(_("My firms"), "aftercare:my-firms", permission="chains.view_enterprise", order=80, group="firms")

@@ -21,6 +21,7 @@ from chains.models import Enterprise, Leader
 from pinghu import events
 from pinghu.concurrency import lock_for_update
 from pinghu.services import model_update
+from pinghu.text import join_list
 from units.models import Unit
 
 from .choices import ISSUE_DATE_FIELDS, ISSUE_MOVES, ISSUE_STEP_FIELDS, IssueStatus
@@ -112,7 +113,7 @@ def issue_advance(
     issue = lock_for_update(EnterpriseIssue, issue.pk, expected_version)
     current = IssueStatus(issue.status)
     if to_status not in ISSUE_MOVES[current]:
-        allowed = "、".join(_status_label(status) for status in ISSUE_MOVES[current]) or _("none (final)")
+        allowed = join_list(_status_label(status) for status in ISSUE_MOVES[current]) or _("none (final)")
         raise ValidationError(
             {
                 "to_status": _("A problem %(current)s cannot become %(target)s; possible next steps: %(allowed)s.")

@@ -3,6 +3,7 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ChainsConfig(AppConfig):
@@ -13,7 +14,7 @@ class ChainsConfig(AppConfig):
 
     def ready(self) -> None:
         from pinghu.filter_ui import register_picker
-        from pinghu.navigation import add_menu_item
+        from pinghu.navigation import add_menu_group, add_menu_item
         from units.registry import register_unit_field
 
         from .triggers import install_after_migrate
@@ -28,8 +29,11 @@ class ChainsConfig(AppConfig):
         # A firm filter on a list page is a search box (pinghu.filter_ui): a select of every firm would be huge.
         register_picker("chains.Enterprise", lookup=_enterprise_by_name, suggest="chains:enterprise-suggest")
 
-        # The main menu's entry (pinghu.navigation), after the problems of the aftercare app (60).
-        add_menu_item(_("Per-mu ranking"), "chains:per-mu", permission="chains.view_enterpriseannualmetric", order=70)
+        # The main menu (pinghu.navigation): the firms' dropdown, which the aftercare app fills too; the
+        # per-mu ranking after its problems (60).
+        add_menu_group("firms", pgettext_lazy("menu group", "Firms"), order=60)
+        per_mu_perm = "chains.view_enterpriseannualmetric"
+        add_menu_item(_("Per-mu ranking"), "chains:per-mu", permission=per_mu_perm, order=70, group="firms")
 
 
 def _enterprise_by_name(text: str):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 
 from pinghu.history import attributed_to, record_history
 from pinghu.permissions import may
+from pinghu.text import join_clauses, join_list
 
 from . import reference_data as ref
 from . import reference_enterprises as ent
@@ -164,7 +165,7 @@ def _unique_conflicts(model, field, keep: Enterprise, duplicate: Enterprise) -> 
                     "rule": constraint.violation_error_message
                     if constraint.violation_error_message != constraint.default_violation_error_message
                     else gettext("both firms have a row for the same %(fields)s")
-                    % {"fields": "、".join(str(model._meta.get_field(name).verbose_name) for name in others)},
+                    % {"fields": join_list(model._meta.get_field(name).verbose_name for name in others)},
                 }
             )
     return problems
@@ -203,7 +204,7 @@ def enterprise_merge(*, keep: Enterprise, duplicate: Enterprise, by=None) -> dic
         raise ValidationError(
             [
                 gettext("These enterprises cannot be merged as they are: %(problems)s")
-                % {"problems": "；".join(problems)}
+                % {"problems": join_clauses(problems)}
             ],
             code="merge_conflict",
         )

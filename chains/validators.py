@@ -3,6 +3,8 @@
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from pinghu.text import join_list
+
 # GB 32100-2015: the 31 characters a unified social credit code may use (no I, O, S, V, Z).
 CREDIT_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 CREDIT_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
@@ -38,7 +40,7 @@ def validate_credit_code(value: str) -> None:
         raise ValidationError(
             _("A unified social credit code may not contain %(chars)s (allowed: digits and %(letters)s)."),
             code="credit_code_characters",
-            params={"chars": "、".join(bad), "letters": CREDIT_CODE_ALPHABET[10:]},
+            params={"chars": join_list(bad), "letters": CREDIT_CODE_ALPHABET[10:]},
         )
     expected = credit_code_check_character(value[:17])
     if value[17] != expected:

@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from .text import join_list
+
 _deletion_batch: contextvars.ContextVar[str | None] = contextvars.ContextVar("pinghu_deletion_batch", default=None)
 # (user, reason) every history row written inside ``attributed_to`` carries, unless it has its own.
 _attribution: contextvars.ContextVar[tuple | None] = contextvars.ContextVar("pinghu_attribution", default=None)
@@ -211,7 +213,7 @@ def _label_values(changes: list[dict]) -> None:
         for side in ("old", "new"):
             value = change[side]
             if field.many_to_many:
-                change[side] = "、".join(names[field.related_model].get(pk, f"#{pk}") for pk in value)
+                change[side] = join_list(names[field.related_model].get(pk, f"#{pk}") for pk in value)
             elif value is None or value == "":
                 change[side] = ""
             elif field.is_relation:

@@ -219,6 +219,8 @@ LANGUAGES = [
     ("en", _("English")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Thousands grouped by three with a comma in Chinese too (pinghu/formats/zh_Hans/formats.py).
+FORMAT_MODULE_PATH = ["pinghu.formats"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

@@ -3,6 +3,7 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ProjectsConfig(AppConfig):
@@ -13,7 +14,7 @@ class ProjectsConfig(AppConfig):
 
     def ready(self) -> None:
         from pinghu.api.representations import register_representation
-        from pinghu.navigation import add_menu_item
+        from pinghu.navigation import add_menu_group, add_menu_item
         from pinghu.tombstones import track_deletions
         from units.registry import register_unit_field
 
@@ -36,12 +37,17 @@ class ProjectsConfig(AppConfig):
         register_unit_field("projects.InvestmentVisit", "host_unit", _("Visits · host unit"))
         register_unit_field("projects.Project", "responsible_unit", _("Projects · responsible unit"))
 
-        # The main menu's entries (pinghu.navigation); other apps' entries fall between by their order.
+        # The main menu (pinghu.navigation): the dashboard on the bar, then the visits and projects dropdowns;
+        # other apps' groups fall between by their order, and other apps may add entries to these groups.
         add_menu_item(_("Dashboard"), "projects:dashboard", order=10)
-        add_menu_item(_("Log a visit"), "projects:visit-new", permission="projects.add_investmentvisit", order=20)
-        add_menu_item(_("Visits"), "projects:visit-list", order=30)
-        add_menu_item(_("Projects"), "projects:project-list", order=40)
-        add_menu_item(_("Signing conferences"), "projects:signing-event-list", order=50)
-        add_menu_item(_("My overdue follow-ups"), "projects:overdue", order=90)
+        add_menu_group("visits", pgettext_lazy("menu group", "Visits"), order=20)
+        add_menu_group("projects", pgettext_lazy("menu group", "Projects"), order=40)
+        visit_new = "projects:visit-new"
+        add_menu_item(_("Log a visit"), visit_new, permission="projects.add_investmentvisit", order=20, group="visits")
+        add_menu_item(_("Visits"), "projects:visit-list", order=30, group="visits")
+        add_menu_item(_("My overdue follow-ups"), "projects:overdue", order=90, group="visits")
+        add_menu_item(_("Projects"), "projects:project-list", order=40, group="projects")
+        add_menu_item(_("Signing conferences"), "projects:signing-event-list", order=50, group="projects")
         # For bureau staff: amounts to review and likely duplicate firms (the firms' keepers may open it).
-        add_menu_item(_("Data quality"), "projects:data-quality", permission="chains.change_enterprise", order=95)
+        quality_perm = "chains.change_enterprise"
+        add_menu_item(_("Data quality"), "projects:data-quality", permission=quality_perm, order=95, group="settings")

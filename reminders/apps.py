@@ -19,7 +19,8 @@ class RemindersConfig(AppConfig):
         from .receivers import on_domain_event
 
         domain_event.connect(on_domain_event, dispatch_uid="reminders.on_domain_event")
-        # After the data-quality page (95): the rules page, for those who read the rules.
-        add_menu_item(_("Reminder rules"), "reminders:rule-list", permission="reminders.view_reminderrule", order=96)
+        # In the settings dropdown (units), after the units (96): the rules page, for those who read the rules.
+        rule_perm = "reminders.view_reminderrule"
+        add_menu_item(_("Reminder rules"), "reminders:rule-list", permission=rule_perm, order=97, group="settings")
         # Last of the demo: the scan as of the demo's end date, so the inboxes hold some reminders.
         register_demo_generator(DEMO_REMINDERS)

@@ -28,4 +28,7 @@ class ReportsConfig(AppConfig):
 
         # A closed version's figures cannot change by any path: triggers, again after every migrate.
         post_migrate.connect(install_after_migrate, sender=self, dispatch_uid="reports.install_triggers")
-        add_menu_item(_("Reports"), "reports:report-list", permission="reports.view_report", order=75)
+        # The main menu: in the assessment dropdown (targets), after the ranking.
+        add_menu_item(
+            _("Reports"), "reports:report-list", permission="reports.view_report", order=75, group="assessment"
+        )

@@ -15,6 +15,8 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from chains.models import EnterpriseAnnualMetric
+from pinghu.figures import amount
+from pinghu.text import with_note
 from projects.models import InvestmentVisit, Project, ProjectFunds
 
 from .choices import ProgressStatus, ScopeKind
@@ -83,7 +85,7 @@ def scope_text(row: TargetProgress) -> str:
     """The scope as a review sheet names it, with the years of a multi-year target."""
     target = row.target
     if target.year_from != target.year_to:
-        return f"{target.scope_label}（{target.years_label}）"
+        return with_note(target.scope_label, target.years_label)
     return target.scope_label
 
 
@@ -165,8 +167,8 @@ def behind_entry(row) -> dict:
         return {
             "day": row.month,
             "name": row.project.name,
-            "detail": _("domestic %(domestic)s 万元 · foreign %(foreign)s 万美元")
-            % {"domestic": row.domestic_funds, "foreign": row.actual_foreign_investment},
+            "detail": _("domestic %(domestic)s · foreign %(foreign)s")
+            % {"domestic": amount(row.domestic_funds), "foreign": amount(row.actual_foreign_investment, "usd")},
             "figure": None,
             "link": _url("projects:project-detail", row.project_id),
         }

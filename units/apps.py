@@ -2,6 +2,7 @@
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class UnitsConfig(AppConfig):
@@ -11,7 +12,10 @@ class UnitsConfig(AppConfig):
     verbose_name = _("Units")
 
     def ready(self) -> None:
-        from pinghu.navigation import add_menu_item
+        from pinghu.navigation import add_menu_group, add_menu_item
 
-        # For bureau staff: the units, their members and the names still to map (pinghu.navigation).
-        add_menu_item(_("Units"), "units:unit-list", permission="units.change_unit", order=96)
+        # The main menu (pinghu.navigation): the last dropdown, for the bureau's upkeep (data quality,
+        # units, reminder rules: the apps above add theirs); in it the units, their members and the
+        # names still to map.
+        add_menu_group("settings", pgettext_lazy("menu group", "Settings"), order=95)
+        add_menu_item(_("Units"), "units:unit-list", permission="units.change_unit", order=96, group="settings")

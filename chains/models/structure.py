@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from pinghu.constraints import NoOverlappingPeriods
 from pinghu.models import TimeStampedModel
+from pinghu.text import with_note
 from units.fields import unit_text_field
 
 from ..choices import ChainKind, LeadershipRole, Segment
@@ -194,7 +195,7 @@ class Leader(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name}（{self.title}）" if self.title else self.name
+        return with_note(self.name, self.title) if self.title else self.name
 
 
 class ChainLeadershipQuerySet(models.QuerySet):

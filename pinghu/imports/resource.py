@@ -24,6 +24,7 @@ from import_export.results import Error
 from openpyxl import Workbook
 
 from ..history import attributed_to
+from ..text import join_list
 from .matching import normalise
 from .reading import ImportRefused
 from .widgets import TextWidget
@@ -124,17 +125,17 @@ class ImportResource(resources.ModelResource):
         if dataset.title:
             message = _(
                 "This is not a file of %(kind)s: the sheet %(sheet)s lacks the required columns %(columns)s."
-            ) % {"kind": self.kind_label, "sheet": dataset.title, "columns": "、".join(missing)}
+            ) % {"kind": self.kind_label, "sheet": dataset.title, "columns": join_list(missing)}
         else:
             message = _("This is not a file of %(kind)s: it lacks the required columns %(columns)s.") % {
                 "kind": self.kind_label,
-                "columns": "、".join(missing),
+                "columns": join_list(missing),
             }
         others = [name for name in getattr(dataset, "sheet_names", []) if name != dataset.title]
         if others:
             message += " " + _(
                 "Only the first sheet is read; this workbook also has %(sheets)s. Put the sheet of %(kind)s first."
-            ) % {"sheets": "、".join(others), "kind": self.kind_label}
+            ) % {"sheets": join_list(others), "kind": self.kind_label}
         return message
 
     # -- the whole file, before any row

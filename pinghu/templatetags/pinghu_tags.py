@@ -1,4 +1,5 @@
-"""Site-wide template filters and tags: 万元 in 亿元, ratios as percentages, unknown facts, query strings, permissions.
+"""Site-wide template filters and tags: 万元 in 亿元, numbers and amounts with their unit, ratios as percentages,
+unknown facts, query strings, permissions.
 
 Tags about one app's models (a stage's label, say) live in that app's ``templatetags``.
 """
@@ -10,9 +11,8 @@ from django import template
 from django.conf import settings
 from django.contrib import admin
 from django.shortcuts import resolve_url
-from django.utils.formats import number_format
 
-from pinghu import figures, navigation, panels, permissions
+from pinghu import figures, navigation, panels, permissions, text
 from pinghu.api.export import yes_no_unknown
 from pinghu.choices import UNKNOWN_LABEL
 
@@ -24,8 +24,28 @@ def yi(amount_wan) -> str:
     """万元 → 亿元 with two decimals, rounded half up (``pinghu.figures.yi``; 1 亿元 = 10,000 万元)."""
     if amount_wan in (None, ""):
         return "—"
-    # Rounded before formatting: number_format cuts the digits past decimal_pos off.
-    return number_format(figures.yi(amount_wan), decimal_pos=2, use_l10n=True, force_grouping=True)
+    return figures.grouped(figures.yi(amount_wan), 2)
+
+
+@register.filter
+def number(value, places=2) -> str:
+    """A number with thousands separators in both languages (``pinghu.figures.grouped``): ``{{ x|number }}``,
+    ``{{ count|number:0 }}``; "—" when empty."""
+    return figures.grouped(value, None if places in (None, "") else int(places))
+
+
+@register.filter
+def amount(value, unit="wan") -> str:
+    """An amount with its unit (``pinghu.figures.amount``): ``{{ p.total_investment|amount }}`` (万元 / 10k CNY),
+    ``|amount:"usd"`` (万美元 / 10k USD), ``|amount:"yi"`` (万元 shown in 亿元 / 100M CNY); "—" when empty."""
+    return figures.amount(value, unit)
+
+
+@register.simple_tag
+def punct(name: str) -> str:
+    """``{% punct "colon" %}``: "：" in Chinese, ": " in English; also "comma", "semicolon", "open", "close"
+    (``pinghu.text``)."""
+    return text.mark(name)
 
 
 @register.filter
@@ -69,7 +89,8 @@ def may_use_admin(context) -> bool:
 @register.simple_tag(takes_context=True)
 def main_menu(context) -> list[dict]:
     """``{% main_menu as menu %}``: the main menu's entries the user may see (``pinghu.navigation``)."""
-    return navigation.menu_for(context["user"])
+    request = context.get("request")
+    return navigation.menu_for(context["user"], request.path if request is not None else None)
 
 
 @register.simple_tag

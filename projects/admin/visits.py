@@ -10,6 +10,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from chains.models import Leader
 from pinghu.admin import ImportAdminMixin, RoleRulesAdminMixin, ServiceSaveAdminMixin
 from pinghu.concurrency import VersionedFormMixin
+from pinghu.text import join_list
 
 from ..imports import VisitResource
 from ..models import (
@@ -104,7 +105,7 @@ class InvestmentVisitAdmin(ServiceSaveAdminMixin, ImportAdminMixin, RoleRulesAdm
 
     @admin.display(description=_("leaders"))
     def leader_names(self, obj: InvestmentVisit) -> str:
-        return "、".join(leader.name for leader in obj.leaders.all())
+        return join_list(leader.name for leader in obj.leaders.all())
 
     @admin.display(description=_("person-times"), ordering="_person_times")
     def person_times(self, obj: InvestmentVisit) -> int:

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from pinghu.models import TimeStampedModel, amount_field
+from pinghu.text import with_note
 
 
 class SigningEvent(TimeStampedModel):
@@ -47,4 +48,4 @@ class SigningEvent(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name}（{self.date:%Y-%m-%d}）"
+        return with_note(self.name, f"{self.date:%Y-%m-%d}")

@@ -1,0 +1,1 @@
+"""Number formats that differ from Django's (``FORMAT_MODULE_PATH``): the rest comes from Django's locales."""

@@ -2,8 +2,8 @@
 
 A searchable model declares a ``search_spec`` (``SearchSpec``) and, when it has one, a key column
 (``search_key_field()``) that ``pinyin_key`` fills from its names on every save (``SearchKeyMixin``)
-and in ``bulk_create``/``bulk_update`` (its manager's ``SearchKeyQuerySet``). The key holds, for each source text, its full pinyin and
-its initials, lower case, letters and digits only, as space-separated words:
+and in ``bulk_create``/``bulk_update`` (its manager's ``SearchKeyQuerySet``). The key holds, for each
+source text, its full pinyin and its initials, lower case, letters and digits only, as words:
 ``长城汽车`` → ``changchengqiche ccqc``. A query matches a key word when it is a substring of it,
 so ``changcheng`` and ``ccqc`` both find 长城汽车, while the space keeps words of two names apart.
 
@@ -13,7 +13,8 @@ which is the reading people type; other readings are not stored, so a key stays 
 query means one thing.
 
 On PostgreSQL the conditions are served by GIN trigram indexes (``pg_trgm``, created by the
-migrations with ``pinghu.search_operations``); on SQLite the same lookups run as plain ``LIKE`` scans and find the same rows.
+migrations with ``pinghu.search_operations``); on SQLite the same lookups run as plain ``LIKE``
+scans and find the same rows.
 """
 
 from __future__ import annotations
@@ -85,7 +86,7 @@ def search_key_field() -> models.TextField:
         db_default="",
         blank=True,
         editable=False,
-        help_text=_("Full pinyin and pinyin initials of the names, built when saved, for search."),
+        help_text=_("Full pinyin and pinyin initials of the names, built when saved, for searching."),
     )
 
 
@@ -238,7 +239,7 @@ class SearchFilter(django_filters.CharFilter):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault(
-            "label", _("search: part of a name in Chinese, its full pinyin or initials, or a credit code's beginning")
+            "label", _("search (part of a name in Chinese, its full pinyin or initials, or a credit code's beginning)")
         )
         kwargs.setdefault("max_length", MAX_QUERY)
         super().__init__(*args, **kwargs)

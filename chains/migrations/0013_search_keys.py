@@ -41,7 +41,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='enterprise',
             name='search_key',
-            field=models.TextField(blank=True, db_default='', editable=False, help_text='Full pinyin and pinyin initials of the names, built when saved, for search.', verbose_name='search key'),
+            field=models.TextField(blank=True, db_default='', editable=False, help_text='Full pinyin and pinyin initials of the names, built when saved, for searching.', verbose_name='search key'),
         ),
         migrations.AddField(
             model_name='historicalenterprise',
@@ -51,7 +51,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='leader',
             name='search_key',
-            field=models.TextField(blank=True, db_default='', editable=False, help_text='Full pinyin and pinyin initials of the names, built when saved, for search.', verbose_name='search key'),
+            field=models.TextField(blank=True, db_default='', editable=False, help_text='Full pinyin and pinyin initials of the names, built when saved, for searching.', verbose_name='search key'),
         ),
         EnableTrigrams(),
         migrations.RunPython(former_names_from_history, clear_former_names, elidable=True),

@@ -11,7 +11,6 @@ from simple_history.models import HistoricalRecords
 from chains.choices import Town
 from chains.models import Chain, Enterprise
 from pinghu.models import TimeStampedModel, amount_field
-from pinghu.search import SearchKeyMixin, SearchKeyQuerySet, SearchSpec, search_key_field
 from pinghu.plausibility import (
     EARLIEST_DATE,
     PlausibleMixin,
@@ -19,6 +18,7 @@ from pinghu.plausibility import (
     date_errors,
     unconfirmed_amount_errors,
 )
+from pinghu.search import SearchKeyMixin, SearchKeyQuerySet, SearchSpec, search_key_field
 from units.fields import unit_text_field
 
 from ..bands import major_condition

@@ -11,8 +11,8 @@ from simple_history.models import HistoricalRecords
 
 from chains.models import Chain, Enterprise, Leader
 from pinghu.models import TimeStampedModel
-from pinghu.search import SearchSpec
 from pinghu.plausibility import EARLIEST_DATE, date_errors
+from pinghu.search import SearchSpec
 from units.fields import unit_text_field
 
 from ..expressions import DatabaseTomorrow, IsSaturday

@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='unit',
             name='search_key',
-            field=models.TextField(blank=True, db_default='', editable=False, help_text='Full pinyin and pinyin initials of the names, built when saved, for search.', verbose_name='search key'),
+            field=models.TextField(blank=True, db_default='', editable=False, help_text='Full pinyin and pinyin initials of the names, built when saved, for searching.', verbose_name='search key'),
         ),
         EnableTrigrams(),
         backfill_search_keys("units.Unit", ("name",)),

@@ -1,4 +1,4 @@
-"""Migration operations of the site's search: ``pg_trgm`` and its GIN trigram indexes, on PostgreSQL only.
+"""Migration operations of the site's search (``pg_trgm`` and its GIN trigram indexes), on PostgreSQL only.
 
 SQLite has neither; there the operations do nothing and the search runs as plain ``LIKE`` scans.
 The indexes are not in the models' ``Meta.indexes`` (SQLite could not create them), so they leave the

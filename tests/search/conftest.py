@@ -15,7 +15,9 @@ from tests.factories import (
 
 @pytest.fixture
 def world(db):
-    great_wall = EnterpriseFactory(name="长城汽车股份有限公司", short_name="长城汽车", credit_code=make_credit_code(7001))
+    great_wall = EnterpriseFactory(
+        name="长城汽车股份有限公司", short_name="长城汽车", credit_code=make_credit_code(7001)
+    )
     other = EnterpriseFactory(name="平湖光电科技有限公司", credit_code=make_credit_code(8002))
     return {
         "great_wall": great_wall,

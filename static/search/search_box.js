@@ -11,11 +11,11 @@ document.addEventListener("DOMContentLoaded", () => {
 
   const links = () => Array.from(menu.querySelectorAll("a.dropdown-item"));
   const close = () => {
-    menu.classList.remove("show");
+    menu.classList.add("d-none");
     input.setAttribute("aria-expanded", "false");
   };
   const open = () => {
-    menu.classList.add("show");
+    menu.classList.remove("d-none");
     input.setAttribute("aria-expanded", "true");
   };
   const item = (tag, className, text) => {
@@ -42,7 +42,9 @@ document.addEventListener("DOMContentLoaded", () => {
     }
     const all = item("a", "dropdown-item small text-primary", menu.dataset.all);
     all.href = form.action + "?" + new URLSearchParams({ q: body.q });
-    menu.append(document.createElement("hr"), all);
+    const rule = document.createElement("hr");
+    rule.className = "dropdown-divider";
+    menu.append(rule, all);
     open();
   };
 

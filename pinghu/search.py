@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import django_filters
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Subquery
 from django.utils.translation import gettext_lazy as _
 from pypinyin import lazy_pinyin
 
@@ -168,8 +168,30 @@ def search_condition(model, query: Query | str) -> Q:
             condition |= Q(**{f"{name}__startswith": query.code})
     for name in spec.related:
         target = model._meta.get_field(name).related_model
-        condition |= Q(**{f"{name}__in": target._default_manager.filter(search_condition(target, query)).values("pk")})
+        matching = target._default_manager.filter(search_condition(target, query)).order_by().values("pk")
+        condition |= Q(InMatching(models.F(name), Subquery(matching)))
     return condition
+
+
+class InMatching(models.Func):
+    """``column IN (subquery)``; on PostgreSQL ``column = ANY(ARRAY(subquery))``.
+
+    PostgreSQL runs an ``IN (subquery)`` inside an ``OR`` as a filter on every row (a "hashed SubPlan"),
+    walking a whole table of 100,000 projects for a rare match (0.5–1.2 s); the array form is an
+    index condition that joins the trigram indexes' ``BitmapOr`` (under 1 ms; ``bench/search.py``).
+    """
+
+    output_field = models.BooleanField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        column, column_params = compiler.compile(self.source_expressions[0])
+        subquery, subquery_params = compiler.compile(self.source_expressions[1])
+        return f"{column} IN {subquery}", (*column_params, *subquery_params)
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        column, column_params = compiler.compile(self.source_expressions[0])
+        subquery, subquery_params = compiler.compile(self.source_expressions[1])
+        return f"{column} = ANY(ARRAY{subquery})", (*column_params, *subquery_params)
 
 
 def search(queryset, value: str | None):

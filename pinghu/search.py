@@ -178,7 +178,7 @@ class InMatching(models.Func):
 
     PostgreSQL runs an ``IN (subquery)`` inside an ``OR`` as a filter on every row (a "hashed SubPlan"),
     walking a whole table of 100,000 projects for a rare match (0.5–1.2 s); the array form is an
-    index condition that joins the trigram indexes' ``BitmapOr`` (under 1 ms; ``bench/search.py``).
+    index condition that joins the trigram indexes' ``BitmapOr`` (under 1 ms, measured by the search bench).
     """
 
     output_field = models.BooleanField()

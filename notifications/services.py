@@ -11,8 +11,6 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
-from django.contrib.auth import get_user_model
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -20,41 +18,9 @@ from django.utils.translation import gettext as _
 from pinghu.history import attributed_to
 
 from . import clock, secrets, sending
-from .delivery import create_deliveries, resume_channel
+from .delivery import resume_channel
 from .models import Channel, Notification, Preference, UnitMessage
-
-
-def recipients_of(*, users: Iterable = (), units: Iterable = ()) -> list:
-    """The active users among ``users`` and the members of ``units`` (each person once, by id)."""
-    user_ids = {getattr(user, "pk", user) for user in users}
-    unit_ids = [getattr(unit, "pk", unit) for unit in units]
-    active = get_user_model().objects.filter(is_active=True)
-    if unit_ids:
-        user_ids |= set(active.filter(units__in=unit_ids).values_list("pk", flat=True))
-    return list(active.filter(pk__in=user_ids).order_by("pk"))
-
-
-def _person_channels(people: list) -> list[Channel]:
-    return list(
-        Channel.objects.filter(owner__in=people, enabled=True, paused_at__isnull=True).select_related(
-            "owner__notification_preference"
-        )
-    )
-
-
-def _unit_messages(units: Iterable, *, kind, title, body, link, key, urgent) -> list[UnitMessage]:
-    """A unit's own copy for each addressed unit that has a channel (its group robots), once per key."""
-    unit_ids = {getattr(unit, "pk", unit) for unit in units}
-    with_channels = set(
-        Channel.objects.filter(unit__in=unit_ids, enabled=True, paused_at__isnull=True).values_list("unit", flat=True)
-    )
-    if key:
-        with_channels -= set(UnitMessage.objects.filter(unit__in=with_channels, key=key).values_list("unit", flat=True))
-    messages = [
-        UnitMessage(unit_id=unit_id, kind=kind, title=title[:200], body=body, link=link, key=key, urgent=urgent)
-        for unit_id in sorted(with_channels)
-    ]
-    return UnitMessage.objects.bulk_create(messages)
+from .writing import Message, write_messages
 
 
 @transaction.atomic
@@ -72,41 +38,18 @@ def notify(
 ) -> int:
     """Write the message into each recipient's inbox; with a ``key``, at most once per person. How many were new.
 
+    The recipients are the active ones among ``users`` and the active members of ``units``, each once.
     ``urgent``: queue it on the recipients' channels (and the units') now, in this transaction, rather
     than in tomorrow's digest. ``link`` is the page's path; messages that leave the site make it absolute.
+    Many messages at once: ``notify_many`` (the same rules, a fixed number of queries).
     """
-    units = list(units)
-    people = recipients_of(users=users, units=units)
-    content_type = ContentType.objects.get_for_model(obj) if obj is not None else None
-    object_id = str(obj.pk) if obj is not None else ""
-    if key:
-        done = set(Notification.objects.filter(recipient__in=people, key=key).values_list("recipient", flat=True))
-        people = [person for person in people if person.pk not in done]
-    rows = Notification.objects.bulk_create(
-        [
-            Notification(
-                recipient=person,
-                kind=kind,
-                title=title[:200],
-                body=body,
-                link=link,
-                content_type=content_type,
-                object_id=object_id,
-                key=key,
-                urgent=urgent,
-            )
-            for person in people
-        ]
-    )
-    unit_messages = _unit_messages(units, kind=kind, title=title, body=body, link=link, key=key, urgent=urgent)
-    if urgent:
-        channels = _person_channels(people)
-        for row in rows:
-            create_deliveries([c for c in channels if c.owner_id == row.recipient_id], notification=row)
-        unit_channels = list(Channel.objects.filter(unit__in=[m.unit_id for m in unit_messages]))
-        for message in unit_messages:
-            create_deliveries([c for c in unit_channels if c.unit_id == message.unit_id], unit_message=message)
-    return len(people)
+    message = Message(kind, title, body, link, obj, key, urgent, users=tuple(users), units=tuple(units))
+    return write_messages([message])
+
+
+def notify_many(messages: Iterable[Message]) -> int:
+    """Write many messages (``notifications.writing.Message``) as ``notify`` writes one; how many inbox lines."""
+    return write_messages(messages)
 
 
 # ---------------------------------------------------------------- the inbox

@@ -3,19 +3,17 @@
 Each reminder carries a stable key (``follow_up:12:overdue:2024-06-03:0``): written once per person,
 so a scan run twice, or a task retried after its worker died, writes nothing the second time. Before
 writing, the keys already written are read in one query per batch, and only reminders someone has not
-had yet are handed to ``notify`` (which writes each in one transaction).
+had yet are handed to ``notify_many``, which writes them together in a fixed number of queries.
 """
 
 import datetime
-import inspect
 from dataclasses import dataclass, field
 
 from notifications.models import Notification
-from notifications.services import notify
+from notifications.services import notify_many
+from notifications.writing import Message
 
 KEY_BATCH = 2000
-# Whether ``notify`` takes ``urgent`` (the channels of the notifications app send such messages at once).
-NOTIFY_TAKES_URGENT = "urgent" in inspect.signature(notify).parameters
 
 
 @dataclass
@@ -34,17 +32,6 @@ class Reminder:
     reaches: set[int] = field(default_factory=set)
 
 
-def send(*, urgent: bool = False, **message) -> int:
-    """``notify`` with the message; ``urgent`` for what must go out at once (not in the daily digest).
-
-    The notifications app's channels take ``urgent=True``; this is the one place that passes it (and
-    leaves it out while ``notify`` has no such argument: the inbox line is written all the same).
-    """
-    if urgent and NOTIFY_TAKES_URGENT:
-        message["urgent"] = True
-    return notify(**message)
-
-
 def _written(keys: list[str]) -> set[tuple[int, str]]:
     """(recipient, key) of what is already in the inboxes, for these keys."""
     found: set[tuple[int, str]] = set()
@@ -55,24 +42,26 @@ def _written(keys: list[str]) -> set[tuple[int, str]]:
 
 
 def deliver(reminders: list[Reminder], *, urgent: bool = False) -> int:
-    """Write the reminders someone has not had yet; how many inbox lines were written."""
+    """Write the reminders someone has not had yet; how many inbox lines were written.
+
+    ``urgent`` for what must go out at once on the channels (not in the daily digest).
+    """
     written = _written(sorted({reminder.key for reminder in reminders}))
-    count = 0
-    for reminder in reminders:
-        if not reminder.reaches or all((person, reminder.key) in written for person in reminder.reaches):
-            continue
-        count += send(
-            urgent=urgent,
-            users=sorted(reminder.users),
-            units=sorted(reminder.units),
+    return notify_many(
+        Message(
             kind=reminder.kind,
             title=reminder.title,
             body=reminder.body,
             link=reminder.link,
             obj=reminder.obj,
             key=reminder.key,
+            urgent=urgent,
+            users=tuple(sorted(reminder.users)),
+            units=tuple(sorted(reminder.units)),
         )
-    return count
+        for reminder in reminders
+        if reminder.reaches and not all((person, reminder.key) in written for person in reminder.reaches)
+    )
 
 
 def overdue_round(due: datetime.date, today: datetime.date, every: int | None) -> int:

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chains.models import Chain, Enterprise, Leader
 from pinghu.filters import StrictBooleanFilter, StrictFilterSet
+from pinghu.search import SearchFilter
 from units.models import Unit
 
 from .choices import IssueCategory, IssueChannel, IssueStatus
@@ -24,6 +25,7 @@ class EnterpriseIssueFilterSet(StrictFilterSet):
         "salon": _("salon"),
     }
 
+    q = SearchFilter()
     status = django_filters.MultipleChoiceFilter(choices=IssueStatus.choices, label=_("status (repeat for several)"))
     channel = django_filters.ChoiceFilter(choices=IssueChannel.choices, label=_("channel"))
     category = django_filters.ChoiceFilter(choices=IssueCategory.choices, label=_("category"))
@@ -49,6 +51,7 @@ class EnterpriseIssueFilterSet(StrictFilterSet):
     class Meta:
         model = EnterpriseIssue
         fields = [
+            "q",
             "status",
             "channel",
             "category",

@@ -1,10 +1,8 @@
-"""The service of established firms: evening salons (亲清夜沙龙), problems (诉求), cadres (千名干部助千企),
-land renewal (腾笼换鸟).
+"""The service of established firms: salons (亲清夜沙龙), problems (诉求), cadres, land renewal (腾笼换鸟).
 
-A problem moves forward only, through ``aftercare.services.issue_advance``; each move is an
-``IssueStep``. The database holds the rules that link a problem's status to its dates.
-These models lived in ``projects`` until migration ``aftercare.0001``, which moved them with their
-rows; their constraint and index names still carry the ``projects_`` prefix they were created with.
+A problem moves forward only, through ``aftercare.services.issue_advance``; each move is an ``IssueStep``; the
+database holds the rules linking its status to its dates. Moved from ``projects`` with their rows by migration
+``aftercare.0001``: constraint and index names still carry the ``projects_`` prefix they were created with.
 """
 
 import datetime
@@ -19,6 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from chains.models import Enterprise, Leader
 from pinghu.models import TimeStampedModel
+from pinghu.search import SearchSpec
 from projects.expressions import DatabaseTomorrow
 from projects.models import InvestmentVisit
 from units.fields import unit_foreign_key, unit_text_field
@@ -139,6 +138,7 @@ class EnterpriseIssue(TimeStampedModel):
     )
 
     history = HistoricalRecords()
+    search_spec = SearchSpec(text=("description",), related=("enterprise",))
 
     class Meta:
         ordering = ["-received_on", "-pk"]

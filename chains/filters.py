@@ -6,6 +6,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from pinghu.filters import NullableBooleanFilter, StrictBooleanFilter, StrictFilterSet, unknown_choice_filter
+from pinghu.search import SearchFilter
 
 from .choices import ChainKind, Grade, Ownership, Segment, SrdiLevel, Town
 from .models import (
@@ -45,14 +46,17 @@ class ChainNodeFilterSet(StrictFilterSet):
 
 
 class LeaderFilterSet(StrictFilterSet):
+    q = SearchFilter()
+
     class Meta:
         model = Leader
-        fields = ["is_active", "is_top_official"]
+        fields = ["q", "is_active", "is_top_official"]
 
 
 class EnterpriseFilterSet(StrictFilterSet):
     """``chain`` and ``is_lead`` together mean "lead enterprise of that chain" (one role, both conditions)."""
 
+    q = SearchFilter()
     chain = django_filters.ModelChoiceFilter(
         queryset=Chain.objects.all(), to_field_name="code", label=_("chain (code)"), method="filter_role"
     )
@@ -69,6 +73,7 @@ class EnterpriseFilterSet(StrictFilterSet):
     class Meta:
         model = Enterprise
         fields = [
+            "q",
             "chain",
             "is_lead",
             "ownership",

@@ -166,7 +166,8 @@ def sync_role_groups_after_migrate(sender, app_config=None, using="default", app
     """``post_migrate`` receiver: runs once, after the last app's permissions are created."""
     from django.apps import apps as global_apps
 
-    if sender is not list(global_apps.get_app_configs())[-1]:
+    # post_migrate is sent only for apps with models: the last of those, not the last app installed.
+    if sender is not [config for config in global_apps.get_app_configs() if config.models_module is not None][-1]:
         return
     sync_role_groups(global_apps, using=using)
 

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "notifications",
     "reminders",
     "webhooks",
+    "search",
 ]
 
 MIDDLEWARE = [

@@ -46,4 +46,5 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("notifications.urls")),
     path("", include("reminders.urls")),
+    path("", include("search.urls")),
 ]

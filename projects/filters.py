@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from chains.choices import Town
 from chains.models import Chain, Cluster, Enterprise, Leader
 from pinghu.filters import BoundedIsoDateTimeFilter, StrictBooleanFilter, StrictFilterSet
+from pinghu.search import SearchFilter
 from units.filters import unit_filter
 
 from .bands import BANDS
@@ -37,6 +38,7 @@ class ProjectFilterSet(StrictFilterSet):
         "updated_since": _("updated since"),
     }
 
+    q = SearchFilter()
     chain = django_filters.ModelChoiceFilter(
         queryset=Chain.objects.all(), to_field_name="code", label=_("chain (code)")
     )
@@ -72,6 +74,7 @@ class ProjectFilterSet(StrictFilterSet):
     class Meta:
         model = Project
         fields = [
+            "q",
             "chain",
             "cluster",
             "stage",
@@ -104,6 +107,7 @@ class InvestmentVisitFilterSet(StrictFilterSet):
         "host_unit": _("host unit"),
     }
 
+    q = SearchFilter()
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("on or after"))
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=_("on or before"))
     saturday = StrictBooleanFilter(field_name="is_saturday", label=_("Saturday investment day"))
@@ -116,7 +120,7 @@ class InvestmentVisitFilterSet(StrictFilterSet):
 
     class Meta:
         model = InvestmentVisit
-        fields = ["date_from", "date_to", "saturday", "leader", "chain", "enterprise", "host_unit", "recorded_by"]
+        fields = ["q", "date_from", "date_to", "saturday", "leader", "chain", "enterprise", "host_unit", "recorded_by"]
 
     def by_leader(self, queryset, name, value: int):
         return queryset.filter(Exists(VisitLeader.objects.filter(visit=OuterRef("pk"), leader=value)))

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from pinghu.filters import StrictBooleanFilter, StrictFilterSet
+from pinghu.search import Query, SearchFilter, search_condition
 
 from .choices import UnitKind
 from .models import Unit
@@ -23,7 +24,7 @@ class UnitFilterSet(StrictFilterSet):
         "parent": _("parent unit"),
     }
 
-    q = django_filters.CharFilter(method="by_text", label=_("name contains"))
+    q = SearchFilter(method="by_text")
     kind = django_filters.ChoiceFilter(choices=UnitKind.choices, label=_("kind"))
     parent = django_filters.ModelChoiceFilter(queryset=Unit.objects.all(), label=_("parent unit (id)"))
     is_active = StrictBooleanFilter(field_name="is_active", label=_("active"))
@@ -34,7 +35,8 @@ class UnitFilterSet(StrictFilterSet):
         fields = ["q", "kind", "parent", "is_active", "member"]
 
     def by_text(self, queryset, name, value: str):
-        value = value.strip()
-        if not value:
+        query = Query.parse(value)
+        if not query:
             return queryset
-        return queryset.filter(Q(name__icontains=value) | Q(key__icontains=value.replace(" ", "")))
+        # The search (name, pinyin, initials), and the name as compared (spaces and full width ignored).
+        return queryset.filter(search_condition(Unit, query) | Q(key__icontains=query.raw.replace(" ", "")))

@@ -15,15 +15,17 @@ from simple_history.models import HistoricalRecords
 
 from pinghu.imports import normalise
 from pinghu.models import TimeStampedModel
+from pinghu.search import SearchKeyMixin, SearchKeyQuerySet, SearchSpec, search_key_field
 
 from .choices import UnitKind
 
 
-class Unit(TimeStampedModel):
+class Unit(SearchKeyMixin, TimeStampedModel):
     """A department, town or street, or development zone, with the user accounts that act for it."""
 
     name = models.CharField(_("name"), max_length=128, help_text=_("The unit's full name, e.g. 平湖市商务局."))
     key = models.CharField(_("name as compared"), max_length=128, unique=True, editable=False)
+    search_key = search_key_field()
     kind = models.CharField(_("kind"), max_length=16, choices=UnitKind.choices, default=UnitKind.DEPARTMENT)
     parent = models.ForeignKey(
         "self",
@@ -42,7 +44,10 @@ class Unit(TimeStampedModel):
     )
     is_active = models.BooleanField(_("active"), default=True)
 
-    history = HistoricalRecords(m2m_fields=[members])
+    objects = SearchKeyQuerySet.as_manager()
+
+    history = HistoricalRecords(m2m_fields=[members], excluded_fields=["search_key"])
+    search_spec = SearchSpec(text=("name",), key="search_key", key_sources=("name",))
 
     class Meta:
         ordering = ["kind", "name"]

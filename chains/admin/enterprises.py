@@ -81,10 +81,10 @@ class EnterpriseAdmin(ImportAdminMixin, SimpleHistoryAdmin):
         "chain_roles__chain",
     ]
     empty_value_display = UNKNOWN_LABEL
-    search_fields = ["name", "short_name", "credit_code"]
+    search_fields = ["name", "short_name", "former_names", "credit_code"]
     inlines = [EnterpriseChainRoleInline]
     fieldsets = [
-        (None, {"fields": ["name", "near_name_confirmed", "short_name", "credit_code"]}),
+        (None, {"fields": ["name", "near_name_confirmed", "short_name", "former_names", "credit_code"]}),
         (
             _("Profile"),
             {"fields": ["ownership", "country", "fortune500", "industry_leader", "srdi_level", "above_size"]},

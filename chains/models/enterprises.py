@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from pinghu.models import TimeStampedModel
+from pinghu.search import SearchKeyMixin, SearchKeyQuerySet, SearchSpec, search_key_field
 
 from ..choices import Ownership, SrdiLevel, Town
 from ..names import firm_name_key, firm_name_variant_key, near_name_hint, same_credit_code_hint, same_key_hint
@@ -16,7 +17,7 @@ from ..validators import CREDIT_CODE_LENGTH, normalize_credit_code, validate_cre
 from .structure import Chain, ChainNode
 
 
-class Enterprise(TimeStampedModel):
+class Enterprise(SearchKeyMixin, TimeStampedModel):
     """A firm in or outside Pinghu: a chain member, a lead firm or an investment target."""
 
     name = models.CharField(_("name"), max_length=128, unique=True)
@@ -31,6 +32,12 @@ class Enterprise(TimeStampedModel):
         help_text=_("The name normalised (full-width folded, spaces removed, case folded): how typed names find it."),
     )
     short_name = models.CharField(_("short name"), max_length=64, blank=True)
+    former_names = models.TextField(
+        _("former names"),
+        blank=True,
+        help_text=_("One a line; a renamed firm's earlier name is added when the new one is saved. Found by search."),
+    )
+    search_key = search_key_field()
     credit_code = models.CharField(
         _("unified social credit code"),
         max_length=CREDIT_CODE_LENGTH,
@@ -95,11 +102,19 @@ class Enterprise(TimeStampedModel):
         ),
     )
 
-    history = HistoricalRecords()
+    objects = SearchKeyQuerySet.as_manager()
+
+    history = HistoricalRecords(excluded_fields=["search_key"])
 
     # Set by a caller (the admin's tick) when a name whose other company form (有限公司/有限责任公司)
     # is recorded really is another firm; clean() refuses such a name otherwise.
     near_name_confirmed = False
+    search_spec = SearchSpec(
+        text=("name", "short_name", "former_names"),
+        key="search_key",
+        key_sources=("name", "short_name", "former_names"),
+        prefix=("credit_code",),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -139,13 +154,25 @@ class Enterprise(TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        enterprise = super().from_db(db, field_names, values)
+        enterprise._loaded_name = enterprise.__dict__.get("name")
+        return enterprise
+
     def save(self, *args, **kwargs) -> None:
         # The key follows the name on every save; bulk writers set it themselves (firm_name_key).
         self.name_key = firm_name_key(self.name)
         update_fields = kwargs.get("update_fields")
+        extra = {"name_key"}
+        loaded = getattr(self, "_loaded_name", None)
+        if loaded and loaded != self.name and loaded not in self.former_names.splitlines():
+            self.former_names = "\n".join(filter(None, [*self.former_names.splitlines(), loaded]))
+            extra.add("former_names")
         if update_fields is not None and "name" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "name_key"}
+            kwargs["update_fields"] = {*update_fields, *extra}
         super().save(*args, **kwargs)
+        self._loaded_name = self.name
 
     def clean(self) -> None:
         """Store credit codes in one form (upper case, no spaces; empty means none)."""

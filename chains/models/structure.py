@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from pinghu.constraints import NoOverlappingPeriods
 from pinghu.models import TimeStampedModel
+from pinghu.search import SearchKeyMixin, SearchKeyQuerySet, SearchSpec, search_key_field
 from pinghu.text import with_note
 from units.fields import unit_text_field
 
@@ -147,10 +148,11 @@ class ChainNode(TimeStampedModel):
             ancestor = ancestor.parent
 
 
-class Leader(TimeStampedModel):
+class Leader(SearchKeyMixin, TimeStampedModel):
     """A city leader or unit head who may head a chain or take part in visits."""
 
     name = models.CharField(_("name"), max_length=32)
+    search_key = search_key_field()
     title = models.CharField(_("title"), max_length=64, blank=True, help_text=_("E.g. 副市长 (vice mayor)."))
     unit = models.ForeignKey(
         "units.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="leaders", verbose_name=_("unit")
@@ -172,7 +174,10 @@ class Leader(TimeStampedModel):
         help_text=_("The top official (一把手) of the unit: counted in the top-official person-times."),
     )
 
-    history = HistoricalRecords()
+    objects = SearchKeyQuerySet.as_manager()
+
+    history = HistoricalRecords(excluded_fields=["search_key"])
+    search_spec = SearchSpec(text=("name", "title"), key="search_key", key_sources=("name",))
 
     class Meta:
         ordering = ["name", "unit_id"]

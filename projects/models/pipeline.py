@@ -18,6 +18,7 @@ from pinghu.plausibility import (
     date_errors,
     unconfirmed_amount_errors,
 )
+from pinghu.search import SearchKeyMixin, SearchKeyQuerySet, SearchSpec, search_key_field
 from units.fields import unit_text_field
 
 from ..bands import major_condition
@@ -48,7 +49,7 @@ def _not_before_earlier_dates(field: str) -> Q:
     return condition
 
 
-class ProjectQuerySet(models.QuerySet):
+class ProjectQuerySet(SearchKeyQuerySet):
     def with_major(self) -> "ProjectQuerySet":
         """Annotate ``major``: the one definition of a major project (重大项目).
 
@@ -68,10 +69,11 @@ def major_project_condition(prefix: str = "", *, investor_as_subquery: bool = Fa
     return major_condition(prefix, investor_as_subquery=investor_as_subquery)
 
 
-class Project(PlausibleMixin, ProjectMilestones, TimeStampedModel):
+class Project(SearchKeyMixin, PlausibleMixin, ProjectMilestones, TimeStampedModel):
     """An investment project (招商项目) moving through the pipeline; stage changes go through services."""
 
     name = models.CharField(_("name"), max_length=200)
+    search_key = search_key_field()
     chain = models.ForeignKey(Chain, on_delete=models.PROTECT, related_name="projects", verbose_name=_("chain"))
     investor = models.ForeignKey(
         Enterprise, on_delete=models.PROTECT, related_name="projects", verbose_name=_("investor")
@@ -149,8 +151,11 @@ class Project(PlausibleMixin, ProjectMilestones, TimeStampedModel):
     objects = ProjectQuerySet.as_manager()
 
     history = HistoricalRecords(
-        verbose_name=_("investment project version"), verbose_name_plural=_("investment project versions")
+        verbose_name=_("investment project version"),
+        verbose_name_plural=_("investment project versions"),
+        excluded_fields=["search_key"],
     )
+    search_spec = SearchSpec(text=("name",), key="search_key", key_sources=("name",), related=("investor",))
 
     class Meta:
         ordering = ["-updated_at", "-pk"]

@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 from chains.models import Chain, Enterprise, Leader
 from pinghu.models import TimeStampedModel
 from pinghu.plausibility import EARLIEST_DATE, date_errors
+from pinghu.search import SearchSpec
 from units.fields import unit_text_field
 
 from ..expressions import DatabaseTomorrow, IsSaturday
@@ -72,6 +73,8 @@ class InvestmentVisit(TimeStampedModel):
     )
 
     # history: registered below VisitProject, once the link models it snapshots exist.
+    # Search (issue 20): what was said, and the firm visited (its names, pinyin and credit code).
+    search_spec = SearchSpec(text=("purpose", "outcome"), related=("enterprise",))
 
     class Meta:
         ordering = ["-date", "-pk"]

@@ -19,6 +19,7 @@ UPPER_APPS = (
     "notifications",
     "reminders",
     "webhooks",
+    "search",
 )
 # Wiring that names the apps by design: INSTALLED_APPS and the root URL includes.
 ALLOWED = {"pinghu/settings.py", "pinghu/urls.py"}

@@ -1,0 +1,118 @@
+"""``pinghu.search`` on each searchable model and the grouped ``site_search``, on both databases."""
+
+import pytest
+
+from aftercare.models import EnterpriseIssue
+from chains.models import Enterprise, Leader
+from pinghu.permissions import Role
+from pinghu.search import search
+from projects.models import InvestmentVisit, Project
+from search.selectors import site_search
+from tests.factories import EnterpriseFactory, UserFactory
+from units.models import Unit
+
+pytestmark = pytest.mark.django_db
+
+
+def names(queryset):
+    return sorted(str(row) for row in queryset)
+
+
+@pytest.mark.parametrize("q", ["长城", "changcheng", "ChangCheng", "chang cheng", "ccqc", "CCQC", "gufen"])
+def test_enterprise_by_chinese_pinyin_and_initials(world, q):
+    assert names(search(Enterprise.objects.all(), q)) == ["长城汽车股份有限公司"]
+
+
+def test_enterprise_by_credit_code_prefix(world):
+    code = world["great_wall"].credit_code  # 913304820000070017; the other firm's is 91330482000008002H
+    assert names(search(Enterprise.objects.all(), code[:8])) == ["平湖光电科技有限公司", "长城汽车股份有限公司"]
+    assert names(search(Enterprise.objects.all(), "9133 0482 0000 07")) == ["长城汽车股份有限公司"]
+    assert names(search(Enterprise.objects.all(), code[:14].lower())) == ["长城汽车股份有限公司"]
+    # A prefix, not any part of the code.
+    assert not search(Enterprise.objects.all(), code[8:16]).exists()
+
+
+def test_enterprise_by_former_name_after_renaming(world):
+    firm = world["great_wall"]
+    firm.name = "长城控股集团有限公司"
+    firm.save()
+    firm.refresh_from_db()
+    assert firm.former_names == "长城汽车股份有限公司"
+    assert names(search(Enterprise.objects.all(), "gufen")) == ["长城控股集团有限公司"]
+    assert names(search(Enterprise.objects.all(), "konggu")) == ["长城控股集团有限公司"]
+
+
+def test_bulk_create_and_bulk_update_fill_the_key(db):
+    Enterprise.objects.bulk_create([Enterprise(name="吉利汽车有限公司", name_key="吉利汽车有限公司")])
+    assert names(search(Enterprise.objects.all(), "jlqc")) == ["吉利汽车有限公司"]
+    firm = Enterprise.objects.get()
+    firm.name = "比亚迪股份有限公司"
+    Enterprise.objects.bulk_update([firm], ["name"])
+    assert names(search(Enterprise.objects.all(), "byd")) == ["比亚迪股份有限公司"]
+
+
+def test_project_by_name_or_investor(world):
+    assert names(search(Project.objects.all(), "xny")) == ["新能源整车项目"]
+    assert names(search(Project.objects.all(), "整车")) == ["新能源整车项目"]
+    assert names(search(Project.objects.all(), "ccqc")) == ["新能源整车项目"]
+    assert names(search(Project.objects.all(), "光电")) == ["光伏组件项目"]
+
+
+def test_visit_by_firm_purpose_or_outcome(world):
+    visit = world["visit"]
+    for q in ["changcheng", "电池", "考察", world["great_wall"].credit_code[:14]]:
+        assert list(search(InvestmentVisit.objects.all(), q)) == [visit], q
+
+
+def test_problem_by_description_or_firm(world):
+    assert list(search(EnterpriseIssue.objects.all(), "增容")) == [world["issue"]]
+    assert list(search(EnterpriseIssue.objects.all(), "ccqc")) == [world["issue"]]
+
+
+def test_leader_and_unit(world):
+    assert list(search(Leader.objects.all(), "zcc")) == [world["leader"]]
+    assert list(search(Leader.objects.all(), "副市长")) == [world["leader"]]
+    assert list(search(Unit.objects.all(), "swj")) == [world["unit"]]
+    assert list(search(Unit.objects.all(), "shangwu")) == [world["unit"]]
+
+
+def test_nothing_and_everything(world):
+    assert not search(Enterprise.objects.all(), "zzzz").exists()
+    assert search(Enterprise.objects.all(), "  ").count() == Enterprise.objects.count()
+
+
+def test_grouped_search_says_why(world, superuser):
+    groups = {group.key: group for group in site_search(superuser, "ccqc")}
+    assert set(groups) == {"enterprises", "projects", "visits", "issues"}
+    firm = groups["enterprises"].hits[0]
+    assert firm.title == "长城汽车股份有限公司"
+    assert [(why.label, why.match) for why in firm.why] == [("拼音首字母", "ccqc")]
+    project = groups["projects"].hits[0]
+    assert [why.label for why in project.why] == ["投资方 · 拼音首字母"]
+    groups = {group.key: group for group in site_search(superuser, "changcheng")}
+    assert set(groups) == {"enterprises", "projects", "visits", "issues", "leaders"}
+    assert groups["leaders"].hits[0].why[0].label == "全拼"
+    code = world["great_wall"].credit_code[:14]
+    why = site_search(superuser, code)[0].hits[0].why[0]
+    assert (why.label, why.match) == ("统一社会信用代码", code)
+
+
+def test_grouped_search_long_text_is_cut_around_the_match(world, superuser):
+    world["issue"].description = "很长的说明" * 20 + "增容" + "后面的话" * 20
+    world["issue"].save()
+    why = site_search(superuser, "增容")[0].hits[0].why[0]
+    assert why.match == "增容" and why.before.startswith("…") and why.after.endswith("…")
+
+
+def test_grouped_search_respects_read_permissions(world):
+    nobody = UserFactory()
+    assert site_search(nobody, "changcheng") == []
+    official = UserFactory(roles=[Role.OFFICIAL])
+    assert {group.key for group in site_search(official, "changcheng")} >= {"enterprises", "projects"}
+
+
+def test_grouped_search_limits_each_group(db, superuser):
+    for n in range(12):
+        EnterpriseFactory(name=f"长城配件{n}厂")
+    [group] = site_search(superuser, "ccpj", limit=8)
+    assert len(group.hits) == 8 and group.more

@@ -86,6 +86,12 @@ def is_admin(user) -> bool:
     return bool(user.is_active and (user.is_superuser or _in_group(user, Role.ADMIN)))
 
 
+@rules.predicate
+def is_bureau_staff(user) -> bool:
+    """A member of the bureau staff role (局工作人员)."""
+    return bool(user.is_active and _in_group(user, Role.BUREAU_STAFF))
+
+
 def has_role(user) -> bool:
     """Whether an active user holds one of the roles (or is a superuser): a user with none may sign in, see nothing."""
     return bool(

@@ -41,6 +41,7 @@ class ProjectsConfig(AppConfig):
         add_menu_item(_("Log a visit"), "projects:visit-new", permission="projects.add_investmentvisit", order=20)
         add_menu_item(_("Visits"), "projects:visit-list", order=30)
         add_menu_item(_("Projects"), "projects:project-list", order=40)
+        add_menu_item(_("Project board"), "projects:board", order=45)
         add_menu_item(_("Signing conferences"), "projects:signing-event-list", order=50)
         add_menu_item(_("My overdue follow-ups"), "projects:overdue", order=90)
         # For bureau staff: amounts to review and likely duplicate firms (the firms' keepers may open it).

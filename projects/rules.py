@@ -10,7 +10,7 @@ import rules
 from django.utils import timezone
 
 from chains.models import ChainLeadership
-from pinghu.permissions import is_admin
+from pinghu.permissions import is_admin, is_bureau_staff
 
 
 def led_chain_ids(user, on: datetime.date | None = None) -> frozenset[int]:
@@ -62,3 +62,8 @@ rules.add_perm("projects.change_investmentvisit", is_admin | recorded_visit)
 rules.add_perm("projects.delete_investmentvisit", is_admin | recorded_visit)
 rules.add_perm("projects.change_followup", is_admin | wrote_follow_up)
 rules.add_perm("projects.delete_followup", is_admin | wrote_follow_up)
+
+# The project list's bulk actions and the board's moves act on any project for the bureau: bureau staff
+# and admins (a rule of its own, not a model permission: no role group holds it).
+BULK_EDIT = "projects.bulk_edit_project"
+rules.add_perm(BULK_EDIT, is_admin | is_bureau_staff)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import funds_views, views
+from . import board_views, bulk_views, funds_views, views
 
 app_name = "projects"
 
@@ -14,6 +14,8 @@ urlpatterns = [
     path("visits/overdue/", views.overdue, name="overdue"),
     path("visits/<int:pk>/edit/", views.visit_form, name="visit-edit"),
     path("projects/", views.project_list, name="project-list"),
+    path("projects/selection/", bulk_views.project_selection, name="project-selection"),
+    path("board/", board_views.board, name="board"),
     path("projects/<int:pk>/", views.project_detail, name="project-detail"),
     path("projects/<int:pk>/stage/", views.project_change_stage, name="project-change-stage"),
     path("projects/<int:pk>/milestones/", views.project_edit_milestones, name="project-edit-milestones"),

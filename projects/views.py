@@ -28,6 +28,7 @@ from pinghu.permissions import EXPORT, may, readable
 
 from . import selectors
 from .bands import BANDS, band_annotations
+from .bulk_views import selection_context
 from .filters import InvestmentVisitFilterSet, ProjectFilterSet
 from .forms import EnterpriseMergeForm, FollowUpForm, ProjectMilestonesForm, QuickVisitForm, TransitionForm
 from .funds_stats import with_funds
@@ -186,6 +187,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
             "query": query,
             "totals": projects.aggregate(investment=Sum("total_investment")),
             "may_export": may(request.user, EXPORT),
+            **selection_context(request),
         },
     )
 

@@ -5,7 +5,7 @@ its links or a conference signing by other means. An update takes the version it
 (``expected_version``, checked on the locked row by ``pinghu.concurrency.lock_for_update``).
 One module per subject: ``projects`` (new projects, edits, signing, deletion), ``transitions``
 (stage moves), ``visits``, ``follow_ups``, ``funds`` (monthly funds in place), ``land`` (parcels), ``bulk`` (the
-import's edits).
+import's edits), ``selection`` (the project list's bulk actions).
 """
 
 from .bulk import PROJECT_RECORDED_FIELDS, project_import_save, project_update_many
@@ -25,6 +25,7 @@ from .projects import (
     project_update,
     signing_event_sign_project,
 )
+from .selection import SelectionRefused, project_bulk_assign, project_bulk_hold, project_bulk_sign
 from .transitions import project_allowed_transitions, project_transition, stage_before_hold
 from .visits import VISIT_BATCH_CLEAN, visit_create, visit_create_many, visit_delete, visit_prepare_new, visit_update
 
@@ -40,7 +41,11 @@ __all__ = [
     "parcel_create",
     "parcel_supply",
     "parcel_update",
+    "SelectionRefused",
     "project_allowed_transitions",
+    "project_bulk_assign",
+    "project_bulk_hold",
+    "project_bulk_sign",
     "project_check_assignment",
     "project_create",
     "project_create_many",

@@ -80,16 +80,15 @@ def _in_group(user, name: str) -> bool:
     return name in names
 
 
+def in_role(user, role: str) -> bool:
+    """Whether an active ``user`` belongs to ``role`` (one of ``Role``), read once per request's user object."""
+    return bool(user is not None and user.is_active and _in_group(user, role))
+
+
 @rules.predicate
 def is_admin(user) -> bool:
     """A superuser or a member of the admin role: every row."""
     return bool(user.is_active and (user.is_superuser or _in_group(user, Role.ADMIN)))
-
-
-@rules.predicate
-def is_bureau_staff(user) -> bool:
-    """A member of the bureau staff role (局工作人员)."""
-    return bool(user.is_active and _in_group(user, Role.BUREAU_STAFF))
 
 
 def has_role(user) -> bool:

@@ -15,7 +15,6 @@ from pinghu.querystrings import without_format
 from .board import board_columns, board_queryset
 from .choices import OPEN_STAGES
 from .filters import ProjectFilterSet
-from .rules import BULK_EDIT
 
 
 @readable("projects.view_project")
@@ -34,7 +33,7 @@ def board(request: HttpRequest) -> HttpResponse:
             "filter": filterset,
             "columns": columns,
             "query": query_without_page(request),
-            "may_move": may(request.user, BULK_EDIT) or may(request.user, "projects.change_project"),
+            "may_move": may(request.user, "projects.change_project"),
             "open_stages": OPEN_STAGES,
         },
     )

@@ -4,14 +4,16 @@ Admin, pages, API and the import call these functions; none of them writes a sta
 its links or a conference signing by other means. An update takes the version its caller read
 (``expected_version``, checked on the locked row by ``pinghu.concurrency.lock_for_update``).
 One module per subject: ``projects`` (new projects, edits, signing, deletion), ``transitions``
-(stage moves), ``visits``, ``follow_ups``, ``funds`` (monthly funds in place), ``land`` (parcels), ``bulk`` (the
-import's edits), ``selection`` (the project list's bulk actions).
+(stage moves), ``moves`` (a move as a page asks it, with its conference), ``visits``, ``follow_ups``,
+``funds`` (monthly funds in place), ``land`` (parcels), ``bulk`` (the import's edits),
+``selection`` (the project list's bulk actions).
 """
 
 from .bulk import PROJECT_RECORDED_FIELDS, project_import_save, project_update_many
 from .follow_ups import follow_up_save
 from .funds import FUNDS_EDITABLE_FIELDS, project_funds_create, project_funds_delete, project_funds_update
 from .land import PARCEL_STEP_FIELDS, parcel_create, parcel_supply, parcel_update
+from .moves import project_move
 from .projects import (
     ASSIGN,
     ASSIGNMENT_FIELDS,
@@ -55,6 +57,7 @@ __all__ = [
     "project_funds_update",
     "project_import_save",
     "project_initial_stage_date",
+    "project_move",
     "project_prepare_new",
     "project_transition",
     "project_update",

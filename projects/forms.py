@@ -325,6 +325,7 @@ class ProjectSelectionForm(forms.Form):
         bootstrap(self)
         for name in ("responsible_official", "responsible_unit", "signing_event", "reason", "date"):
             self.fields[name].widget.attrs["form"] = "bulk"
+        self.fields["date"].widget.attrs["aria-label"] = self.fields["date"].label
 
     def clean(self):
         data = super().clean()

@@ -12,6 +12,7 @@ EVERYONE = [
     "projects:dashboard",
     "projects:visit-list",
     "projects:project-list",
+    "projects:board",
     "projects:signing-event-list",
     "projects:overdue",
 ]
@@ -32,6 +33,7 @@ def test_a_superuser_sees_every_entry_in_menu_order(admin_client):
             "projects:visit-new",
             "projects:visit-list",
             "projects:project-list",
+            "projects:board",
             "projects:signing-event-list",
             "aftercare:issue-list",
             "targets:target-list",

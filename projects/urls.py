@@ -20,6 +20,7 @@ urlpatterns = [
     path("board/<int:pk>/move/<slug:stage>/", board_moves.board_move, name="board-move"),
     path("projects/<int:pk>/", views.project_detail, name="project-detail"),
     path("projects/<int:pk>/stage/", views.project_change_stage, name="project-change-stage"),
+    path("projects/<int:pk>/edit/", views_edit.project_edit, name="project-edit"),
     path("projects/<int:pk>/move/<slug:stage>/", views_edit.project_move_page, name="project-move"),
     path("projects/<int:pk>/milestones/", views.project_edit_milestones, name="project-edit-milestones"),
     path("projects/<int:pk>/follow-ups/", views.project_add_follow_up, name="project-add-follow-up"),

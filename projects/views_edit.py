@@ -7,16 +7,52 @@ the moves offered are ``projects.moves.project_moves_for``; the writes are ``pro
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from pinghu.forms import add_refusal
+from pinghu.history import history_entries
 from pinghu.pages import require
 
 from .choices import ProjectStage
+from .forms_edit import ProjectEditForm
 from .forms_moves import StageMoveForm
 from .models import Project
 from .moves import project_moves_for
+from .services import project_update
+
+
+@login_required
+def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """A project's own fields and its assignment (GET), saved by ``project_update`` with the version read (POST).
+
+    A refusal (a stale version, an assignment the user may not make, a rule of the project) shows the
+    form again with what the user typed and the reasons; nothing is saved.
+    """
+    project = get_object_or_404(
+        Project.objects.select_related("chain", "investor", "responsible_official", "responsible_unit"), pk=pk
+    )
+    require(request, "projects.change_project", project)
+    form = ProjectEditForm(request.POST or None, instance=project, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            project_update(
+                project=project,
+                data=form.changes,
+                expected_version=form.expected_version,
+                confirm_large_amounts=bool(form.cleaned_data.get("confirm_large_amounts")),
+                by=request.user,
+            )
+        except ValidationError as refusal:
+            add_refusal(form, refusal)
+        else:
+            messages.success(request, _("Project saved: %(project)s.") % {"project": project.name})
+            return redirect("projects:project-detail", pk=pk)
+    status = 400 if request.method == "POST" else 200
+    context = {"project": project, "form": form, "history": history_entries(project, limit=5)}
+    return render(request, "projects/project_edit.html", context, status=status)
 
 
 @login_required

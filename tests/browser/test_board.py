@@ -1,4 +1,4 @@
-"""In Chromium: a bulk action on the project list, and the project board (drag a card, a refused move, the Move button)."""
+"""In Chromium: a bulk action on the project list; the board: drag a card, a refused move, the Move button."""
 
 import datetime
 from decimal import Decimal

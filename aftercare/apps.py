@@ -19,6 +19,7 @@ class AftercareConfig(AppConfig):
         from units.registry import register_unit_field
 
         from .demo import DEMO_RENEWALS
+        from .demo_service import DEMO_SERVICE
         from .models import EnterpriseIssue
         from .triggers import install_after_migrate
 
@@ -31,7 +32,9 @@ class AftercareConfig(AppConfig):
         # Writes to problems, salons, cadres and renewals move the data version (pinghu.dataversion).
         post_migrate.connect(install_after_migrate, sender=self, dispatch_uid="aftercare.install_triggers")
 
-        # The demo's land renewals point at its parcels (projects.demo_apps: written after them).
+        # The demo's salons, problems and cadres, and its land renewals, which point at its parcels
+        # (projects.demo_apps: written after the demo's own rows, before the reminders' scan).
+        register_demo_generator(DEMO_SERVICE)
         register_demo_generator(DEMO_RENEWALS)
 
         # A problem's unit: a name left unmatched by the units migration is mapped by the bureau (units).

@@ -9,12 +9,12 @@ constraints check the result.
 
 import datetime
 import random
-from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils import timezone
 
 from chains.choices import Ownership, Town
+from chains.demo import delete_demo_chain_leadership, demo_chain_leadership
 from chains.models import Chain, Enterprise, Leader
 from chains.names import firm_name_key
 from pinghu.history import delete_with_history, raw_delete, record_history
@@ -22,10 +22,12 @@ from units.demo import DEMO_UNITS, delete_demo_units, demo_units
 
 from .choices import PIPELINE, STAGE_DATE_FIELDS, ProjectSource, ProjectStage
 from .demo_apps import delete_registered, generate_registered
+from .demo_counts import DemoCounts
 from .demo_facts import fortune500_from, industry_leader_of, level_of
 from .demo_funds import demo_funds
 from .demo_land import delete_demo_parcels, generate_demo_parcels
 from .demo_milestones import demo_milestones
+from .demo_people import assign_demo_officials, delete_demo_officials
 from .demo_per_mu import delete_demo_per_mu, demo_per_mu
 from .models import (
     FollowUp,
@@ -69,26 +71,6 @@ DEMO_LARGE_INVESTMENT = Decimal("1200000")
 HOST_UNITS = [name for name, _kind in DEMO_UNITS]
 TOP_OFFICIAL_TITLES = {"市委书记", "市长", "镇党委书记", "局长", "管委会主任"}
 CITIES = ["上海", "苏州", "深圳", "杭州", "东京", "首尔", "法兰克福", "新加坡"]
-
-
-@dataclass
-class DemoCounts:
-    """How many rows of each kind were written."""
-
-    enterprises: int = 0
-    leaders: int = 0
-    signing_events: int = 0
-    projects: int = 0
-    stage_changes: int = 0
-    visits: int = 0
-    person_times: int = 0
-    visit_projects: int = 0
-    funds_records: int = 0
-    parcels: int = 0
-    per_mu_roles: int = 0  # chain roles and yearly figures of demo firms (projects.demo_per_mu)
-    per_mu_figures: int = 0
-    # Rows the apps above wrote (projects.demo_apps): generator name → rows.
-    extra: dict = field(default_factory=dict)
 
 
 def demo_data_exists() -> bool:
@@ -138,6 +120,8 @@ def delete_demo_data(*, user=None) -> None:
         delete_with_history(rows["events"], reason=DEMO_REASON, user=user)
         delete_demo_per_mu(rows["enterprises"], reason=DEMO_REASON, user=user)
         delete_with_history(rows["enterprises"], reason=DEMO_REASON, user=user)
+        delete_demo_chain_leadership(rows["leaders"], reason=DEMO_REASON, user=user)
+        delete_demo_officials()
         # The leader-day rollup keeps a demo leader's emptied rows (count 0): they go with the leader.
         raw_delete(VisitDayLeader.objects.filter(leader__in=rows["leaders"]))
         delete_with_history(rows["leaders"], reason=DEMO_REASON, user=user)
@@ -380,6 +364,7 @@ def generate_demo_data(
         events = generator.signing_events()
         created_projects = generator.projects(projects, enterprises, events)
         generator.data_quality_examples(enterprises, created_projects)
+        generator.counts.responsible = assign_demo_officials(created_projects)
         generator.visits(visits, leaders, enterprises, created_projects)
         # Funds in place, from a generator of their own (projects.demo_funds): no other row changes.
         generator.counts.funds_records = demo_funds(
@@ -389,6 +374,7 @@ def generate_demo_data(
         rows = _demo_rows()
         for key in HISTORY_KEYS:
             record_history(rows[key], history_type="+", reason=DEMO_REASON, user=user)
+        generator.counts.chain_leaderships = demo_chain_leadership(leaders, seed=seed, end=generator.end)
         generator.counts.per_mu_roles, generator.counts.per_mu_figures = demo_per_mu(
             enterprises, seed=seed, end_date=generator.end, reason=DEMO_REASON, user=user
         )

@@ -1,11 +1,11 @@
 """The demo's reminders (registered with ``projects.demo_apps``, run last): the scan as of the demo's end date.
 
-The demo's rows name no accounts, so two demo accounts (no usable password; an administrator may set
-one) are made first: ``demo-bureau`` in the bureau staff role (problems near or past their due date and
-targets far behind at month end land in its inbox) and ``demo-official`` in the officials' role, the
-author of three follow-ups on demo projects, due the day after the end date, on it and three days
-before it. ``--replace`` deletes the accounts, and their inboxes with them (the follow-ups go with the
-demo projects).
+A demo account ``demo-bureau`` in the bureau staff role (no usable password; an administrator may set
+one) is made first: problems near or past their due date and targets far behind at month end land in its
+inbox. ``demo-official`` (``projects.demo_people``, a responsible official of demo projects) writes three
+follow-ups on demo projects, due the day after the end date, on it and three days before it; the demo's
+chain chiefs have logins too (``chains.demo``). ``--replace`` deletes ``demo-bureau`` and its inbox here;
+the other accounts go with the demo's own rows (after the problems and cadres that name them).
 """
 
 import datetime
@@ -18,12 +18,12 @@ from pinghu.permissions import Role
 from projects.choices import OPEN_STAGES
 from projects.demo import DEMO_MARK
 from projects.demo_apps import DemoGenerator
+from projects.demo_people import demo_officials
 from projects.models import FollowUp, Project
 
 from .scan import run_scan
 
 DEMO_ACCOUNT = "demo-bureau"
-DEMO_OFFICIAL = "demo-official"
 # The demo follow-ups' due dates, in days from the end date: tomorrow, the day itself, three days late.
 DUE_IN_DAYS = [1, 0, -3]
 
@@ -55,12 +55,12 @@ def _follow_ups(official, end: datetime.date) -> None:
 
 def generate_demo_reminders(*, seed: int, end, user=None) -> int:
     _account(DEMO_ACCOUNT, Role.BUREAU_STAFF)
-    _follow_ups(_account(DEMO_OFFICIAL, Role.OFFICIAL), end)
+    _follow_ups(demo_officials()[0], end)
     return sum(counts["written"] for counts in run_scan(end).values())
 
 
 def delete_demo_reminders(*, user=None) -> None:
-    get_user_model().objects.filter(username__in=[DEMO_ACCOUNT, DEMO_OFFICIAL]).delete()
+    get_user_model().objects.filter(username=DEMO_ACCOUNT).delete()
 
 
 DEMO_REMINDERS = DemoGenerator(

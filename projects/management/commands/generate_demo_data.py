@@ -63,5 +63,12 @@ class Command(BaseCommand):
             _("Per-mu figures: %(roles)d demo firms with a chain role, %(figures)d yearly figures.")
             % {"roles": counts.per_mu_roles, "figures": counts.per_mu_figures}
         )
+        self.stdout.write(
+            _(
+                "Chain leadership: %(count)d appointments of chiefs and deputies; "
+                "%(responsible)d open projects with a responsible official."
+            )
+            % {"count": counts.chain_leaderships, "responsible": counts.responsible}
+        )
         for name, count in counts.extra.items():
             self.stdout.write(str(DEMO_GENERATORS[name].label) % {"count": count})

@@ -1,0 +1,56 @@
+"""The demo's responsible officials (``generate_demo_data``): logins that projects name, so follow-ups, the
+stalled-project reminders and "my projects" reach someone.
+
+Three accounts in the officials' role, ``demo-official`` (the one the reminders' demo writes follow-ups for)
+and ``demo-official-2`` and ``-3``, with no usable password (an administrator may set one with
+``manage.py changepassword``). Each open demo project but about one in four is given one of them as its
+responsible official, set-based; the others stay unassigned, as in real life, so the data-quality views
+have something to show. No draw from the demo's random generator is used: the rest stays the same for a seed.
+"""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from pinghu.permissions import Role
+
+from .choices import OPEN_STAGES
+from .models import Project
+
+OFFICIAL_ACCOUNTS = ("demo-official", "demo-official-2", "demo-official-3")
+CHUNK = 5000
+
+
+def demo_officials() -> list:
+    """The demo's official accounts (created where missing), in ``OFFICIAL_ACCOUNTS`` order."""
+    group = Group.objects.filter(name=Role.OFFICIAL).first()
+    accounts = []
+    for n, username in enumerate(OFFICIAL_ACCOUNTS, start=1):
+        account, created = get_user_model().objects.get_or_create(
+            username=username, defaults={"first_name": f"演示干部{n}"}
+        )
+        if created:
+            account.set_unusable_password()
+            account.save(update_fields=["password"])
+        if group is not None:
+            account.groups.add(group)
+        accounts.append(account)
+    return accounts
+
+
+def assign_demo_officials(projects: list[Project]) -> int:
+    """Name a responsible official on three open demo projects in four (by position); returns how many."""
+    officials = demo_officials()
+    slots = len(officials) + 1  # the last slot stays unassigned
+    by_official: dict[int, list[int]] = {}
+    for position, project in enumerate(projects):
+        slot = position % slots
+        if project.stage in OPEN_STAGES and slot < len(officials):
+            by_official.setdefault(officials[slot].pk, []).append(project.pk)
+    for official_id, ids in by_official.items():
+        for start in range(0, len(ids), CHUNK):  # SQLite caps the parameters of one statement
+            Project.objects.filter(pk__in=ids[start : start + CHUNK]).update(responsible_official_id=official_id)
+    return sum(len(ids) for ids in by_official.values())
+
+
+def delete_demo_officials() -> None:
+    get_user_model().objects.filter(username__in=OFFICIAL_ACCOUNTS).delete()

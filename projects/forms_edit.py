@@ -141,7 +141,9 @@ class ProjectEditForm(VersionedFormMixin, forms.ModelForm):
 
     @property
     def changes(self) -> dict:
-        """The fields as entered, for ``project_update`` (the assignment only where the user may change it)."""
-        data = {name: getattr(self.instance, name) for name in PROJECT_EDIT_FIELDS if not self.fields[name].disabled}
-        data["investor"] = self.instance.investor
+        """The fields the user changed, for ``project_update`` (which writes only those, after the version check)."""
+        changed = set(self.changed_data)
+        data = {name: getattr(self.instance, name) for name in PROJECT_EDIT_FIELDS if name in changed}
+        if "investor_name" in changed:
+            data["investor"] = self.instance.investor
         return data

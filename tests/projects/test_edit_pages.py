@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from pinghu.concurrency import version_of
+from pinghu.history import history_entries
 from pinghu.permissions import Role
 from projects.choices import ProjectStage
 from projects.models import Project
@@ -108,6 +109,13 @@ def test_an_edit_saves_through_the_service_for_each_role_that_may(world):
     world.project.refresh_from_db()
     assert world.project.name == "电池项目（admin）"
     assert world.project.history.filter(history_user=world.users["bureau"]).exists()
+
+
+def test_an_edit_writes_only_what_changed(world):
+    response = world.site("bureau").post(f"/projects/{world.project.pk}/edit/", world.edit_body(name="电池二期"))
+    assert response.status_code == 302
+    latest = history_entries(Project.objects.get(pk=world.project.pk), limit=1)[0]
+    assert [str(change["label"]) for change in latest["changes"]] == ["名称"]
 
 
 def test_the_project_page_links_to_the_edit_page_and_the_moves_only_for_those_who_may(world):

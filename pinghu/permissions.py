@@ -80,6 +80,11 @@ def _in_group(user, name: str) -> bool:
     return name in names
 
 
+def in_role(user, role: str) -> bool:
+    """Whether an active ``user`` belongs to ``role`` (one of ``Role``), read once per request's user object."""
+    return bool(user is not None and user.is_active and _in_group(user, role))
+
+
 @rules.predicate
 def is_admin(user) -> bool:
     """A superuser or a member of the admin role: every row."""

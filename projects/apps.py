@@ -47,6 +47,7 @@ class ProjectsConfig(AppConfig):
         add_menu_item(_("Visits"), "projects:visit-list", order=30, group="visits")
         add_menu_item(_("My overdue follow-ups"), "projects:overdue", order=90, group="visits")
         add_menu_item(_("Projects"), "projects:project-list", order=40, group="projects")
+        add_menu_item(_("Project board"), "projects:board", order=45, group="projects")
         add_menu_item(_("Signing conferences"), "projects:signing-event-list", order=50, group="projects")
         # For bureau staff: amounts to review and likely duplicate firms (the firms' keepers may open it).
         quality_perm = "chains.change_enterprise"

@@ -1,6 +1,7 @@
 """FilterSets of investment activity, shared by the API and the UI."""
 
 import django_filters
+from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +25,10 @@ from .models import (
 AMOUNT = {"max_digits": 14, "decimal_places": 2}
 
 
+class NumberInFilter(django_filters.BaseInFilter, django_filters.NumberFilter):
+    """Several ids, comma-separated (``?ids=3,5,8``)."""
+
+
 class ProjectFilterSet(StrictFilterSet):
     """Filters of the project list. The queryset must carry the ``major`` annotation (``with_major()``)."""
 
@@ -45,6 +50,8 @@ class ProjectFilterSet(StrictFilterSet):
     cluster = django_filters.ModelChoiceFilter(
         queryset=Cluster.objects.all(), to_field_name="code", field_name="chain__cluster", label=_("cluster (code)")
     )
+    # A selection of the list (its export): hidden in the pages' filter form.
+    ids = NumberInFilter(field_name="pk", label=_("projects (ids, comma-separated)"), widget=forms.HiddenInput)
     stage = django_filters.MultipleChoiceFilter(choices=ProjectStage.choices, label=_("stage (repeat for several)"))
     town = django_filters.ChoiceFilter(choices=Town.choices, label=_("town"))
     source = django_filters.ChoiceFilter(choices=ProjectSource.choices, label=_("source"))
@@ -77,6 +84,7 @@ class ProjectFilterSet(StrictFilterSet):
             "q",
             "chain",
             "cluster",
+            "ids",
             "stage",
             "town",
             "responsible_unit",

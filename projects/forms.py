@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.core.validators import MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -13,11 +14,13 @@ from pinghu.concurrency import VersionedFormMixin
 from pinghu.forms import bootstrap
 from pinghu.pages import IDEMPOTENCY_FIELD, IdempotencyKeyField
 from pinghu.plausibility import amount_errors, amount_warning_line, unconfirmed_amount_errors
-from units.forms import offer_active_units
+from units.forms import UnitChoiceField, offer_active_units
 
 from .choices import ProjectStage
-from .models import FollowUp, InvestmentVisit, Project, ProjectFunds
+from .models import FollowUp, InvestmentVisit, Project, ProjectFunds, SigningEvent
 from .models.milestones import MILESTONE_FIELDS
+
+User = get_user_model()
 
 
 class QuickVisitForm(VersionedFormMixin, forms.ModelForm):
@@ -275,3 +278,64 @@ class ProjectMilestonesForm(VersionedFormMixin, forms.Form):
     def changes(self) -> dict:
         """The milestone fields as entered, for ``project_update``."""
         return {name: self.cleaned_data[name] for name in MILESTONE_FIELDS}
+
+
+# ---------------------------------------------------------------- bulk actions on the project list
+
+
+class ProjectSelectionForm(forms.Form):
+    """A bulk action on the rows checked in the project list (``projects.bulk_views``); each action's own fields."""
+
+    ASSIGN_OFFICIAL, ASSIGN_UNIT, SIGN, HOLD, EXPORT_CSV, EXPORT_XLSX = (
+        "assign_official",
+        "assign_unit",
+        "sign",
+        "hold",
+        "csv",
+        "xlsx",
+    )
+    ACTIONS = [ASSIGN_OFFICIAL, ASSIGN_UNIT, SIGN, HOLD, EXPORT_CSV, EXPORT_XLSX]
+    NEEDS = {ASSIGN_OFFICIAL: "responsible_official", ASSIGN_UNIT: "responsible_unit", SIGN: "signing_event"}
+
+    selected = forms.ModelMultipleChoiceField(
+        queryset=Project.objects.all(),
+        label=_("selected projects"),
+        error_messages={"required": _("Select at least one project.")},
+    )
+    action = forms.ChoiceField(choices=[(name, name) for name in ACTIONS], label=_("action"))
+    responsible_official = forms.ModelChoiceField(
+        queryset=User.objects.filter(is_active=True).order_by("username"),
+        label=_("responsible official"),
+        required=False,
+    )
+    responsible_unit = UnitChoiceField(label=_("responsible unit"), required=False)
+    signing_event = forms.ModelChoiceField(
+        queryset=SigningEvent.objects.order_by("-date", "-pk"), label=_("signing conference"), required=False
+    )
+    reason = forms.CharField(label=_("reason for the hold"), required=False, max_length=2000)
+    date = forms.DateField(
+        label=_("on hold since"),
+        required=False,
+        initial=timezone.localdate,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bootstrap(self)
+        for name in ("responsible_official", "responsible_unit", "signing_event", "reason", "date"):
+            self.fields[name].widget.attrs["form"] = "bulk"
+        self.fields["date"].widget.attrs["aria-label"] = self.fields["date"].label
+
+    def clean(self):
+        data = super().clean()
+        action = data.get("action")
+        needed = self.NEEDS.get(action)
+        if needed and not data.get(needed):
+            self.add_error(needed, forms.ValidationError(_("Choose one for this action."), code="required"))
+        if action == self.HOLD:
+            if not (data.get("reason") or "").strip():
+                self.add_error("reason", forms.ValidationError(_("Give the reason for the hold."), code="required"))
+            if not data.get("date"):
+                self.add_error("date", forms.ValidationError(_("Give the date of the hold."), code="required"))
+        return data

@@ -16,10 +16,15 @@ ROLE_PERMISSIONS = {
         *FOLLOW_UPS,
     ],
     Role.CHAIN_LEADER: ["projects.change_project", *FOLLOW_UPS],
+    # Bureau staff correct any project (projects.rules) and assign who answers for it (issue 20): they keep
+    # the city's register, so taking a project over extends no right they lack. Chain leaders and officials
+    # do not assign (projects.services.project_check_assignment).
     # Signing conferences and exchange rates are reference data the bureau keeps; funds in place are
     # reported by the bureau. Land parcels too: bureau staff add and change them (supplying included);
     # officials read.
     Role.BUREAU_STAFF: [
+        "projects.change_project",
+        "projects.assign_project",
         *manage("projects.signingevent"),
         *manage("projects.exchangerate"),
         *manage("projects.projectfunds"),

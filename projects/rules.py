@@ -10,7 +10,7 @@ import rules
 from django.utils import timezone
 
 from chains.models import ChainLeadership
-from pinghu.permissions import is_admin
+from pinghu.permissions import Role, in_role, is_admin
 
 
 def led_chain_ids(user, on: datetime.date | None = None) -> frozenset[int]:
@@ -29,6 +29,12 @@ def led_chain_ids(user, on: datetime.date | None = None) -> frozenset[int]:
 
 def _is_user(user, user_id) -> bool:
     return user.pk is not None and user_id == user.pk
+
+
+@rules.predicate
+def is_bureau_staff(user) -> bool:
+    """Bureau staff (局工作人员) correct any project: they keep the register for the whole city."""
+    return in_role(user, Role.BUREAU_STAFF)
 
 
 @rules.predicate
@@ -56,9 +62,17 @@ def wrote_follow_up(user, follow_up) -> bool:
     return follow_up is not None and _is_user(user, follow_up.author_id)
 
 
-rules.add_perm("projects.change_project", is_admin | entered_project | responsible_for_project | leads_project_chain)
+rules.add_perm(
+    "projects.change_project",
+    is_admin | is_bureau_staff | entered_project | responsible_for_project | leads_project_chain,
+)
 rules.add_perm("projects.delete_project", is_admin)
 rules.add_perm("projects.change_investmentvisit", is_admin | recorded_visit)
 rules.add_perm("projects.delete_investmentvisit", is_admin | recorded_visit)
 rules.add_perm("projects.change_followup", is_admin | wrote_follow_up)
 rules.add_perm("projects.delete_followup", is_admin | wrote_follow_up)
+
+# The project list's bulk actions act on many projects at once, for the bureau: bureau staff and admins
+# (a rule of its own, not a model permission: officials and chain leaders change their own projects one by one).
+BULK_EDIT = "projects.bulk_edit_project"
+rules.add_perm(BULK_EDIT, is_admin | is_bureau_staff)

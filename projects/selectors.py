@@ -23,6 +23,8 @@ from . import band_stats, funds_stats, milestone_stats, stats, stats_land
 from .chain_map import chain_map, chain_map_chart
 from .choices import PIPELINE
 from .models import PROJECT_AMOUNT_FIELDS, InvestmentVisit, Project
+from .moves import StageMove as StageMove  # the moves offered on a project (its page, the board)
+from .moves import project_moves_for as project_moves_for
 from .periods import NamedPeriod
 
 # The version in the key changes with every write (database triggers, ``pinghu.dataversion``), so an

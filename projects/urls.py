@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import funds_views, views
+from . import board_moves, board_views, bulk_views, funds_views, views, views_edit
 
 app_name = "projects"
 
@@ -14,8 +14,14 @@ urlpatterns = [
     path("visits/overdue/", views.overdue, name="overdue"),
     path("visits/<int:pk>/edit/", views.visit_form, name="visit-edit"),
     path("projects/", views.project_list, name="project-list"),
+    path("projects/selection/", bulk_views.project_selection, name="project-selection"),
+    path("board/", board_views.board, name="board"),
+    path("board/<int:pk>/move/", board_moves.board_move_choices, name="board-move-choices"),
+    path("board/<int:pk>/move/<slug:stage>/", board_moves.board_move, name="board-move"),
     path("projects/<int:pk>/", views.project_detail, name="project-detail"),
     path("projects/<int:pk>/stage/", views.project_change_stage, name="project-change-stage"),
+    path("projects/<int:pk>/edit/", views_edit.project_edit, name="project-edit"),
+    path("projects/<int:pk>/move/<slug:stage>/", views_edit.project_move_page, name="project-move"),
     path("projects/<int:pk>/milestones/", views.project_edit_milestones, name="project-edit-milestones"),
     path("projects/<int:pk>/follow-ups/", views.project_add_follow_up, name="project-add-follow-up"),
     path("projects/<int:pk>/funds/", funds_views.project_funds_save, name="project-funds-save"),

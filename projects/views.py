@@ -28,6 +28,7 @@ from pinghu.permissions import EXPORT, may, readable
 
 from . import selectors
 from .bands import BANDS, band_annotations
+from .bulk_views import selection_context
 from .filters import InvestmentVisitFilterSet, ProjectFilterSet
 from .forms import EnterpriseMergeForm, FollowUpForm, ProjectMilestonesForm, QuickVisitForm, TransitionForm
 from .funds_stats import with_funds
@@ -40,11 +41,11 @@ from .models import (
     ProjectStageChange,
     SigningEvent,
 )
+from .moves import project_moves_for
 from .periods import PERIOD_CHOICES, NamedPeriod, resolve_period
 from .selectors import amount_warning_lines, projects_with_large_amounts
 from .services import (
     follow_up_save,
-    project_allowed_transitions,
     project_transition,
     project_update,
     visit_create,
@@ -193,6 +194,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
             "query": query,
             "totals": projects.aggregate(investment=Sum("total_investment")),
             "may_export": may(request.user, EXPORT),
+            **selection_context(request),
         },
     )
 
@@ -218,6 +220,7 @@ def _project_page(
         pk=pk,
     )
     may_change = may(request.user, "projects.change_project", project)
+    moves = project_moves_for(project, request.user) if may_change else []
     return render(
         request,
         "projects/project_detail.html",
@@ -225,7 +228,8 @@ def _project_page(
             "project": project,
             "may_change": may_change,
             "may_follow_up": may_change and may(request.user, "projects.add_followup"),
-            "allowed": project_allowed_transitions(project) if may_change else [],
+            "moves": moves,
+            "allowed": [move.to_stage for move in moves],
             "follow_up_form": FollowUpForm(initial={"date": timezone.localdate()}),
             "today": timezone.localdate(),
             "history": history_entries(project),

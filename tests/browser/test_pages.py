@@ -86,8 +86,9 @@ def test_stage_change_from_the_project_page(open_page, live_server, official):
     )
     page = open_page(official)
     page.goto(f"{live_server.url}/projects/{project.pk}/")
-    page.fill("#stage-note", "双方进入实质性洽谈")
-    page.click("button[name=to_stage][value=negotiating]")
+    page.click("#stage-moves [data-move=negotiating]")  # each move asks on its own page what it needs
+    page.fill("#id_note", "双方进入实质性洽谈")
+    page.click("#move-form button[type=submit]")
     page.wait_for_selector("[data-stage=negotiating]")
     assert "双方进入实质性洽谈" in page.inner_text("#timeline")
     project.refresh_from_db()

@@ -15,6 +15,7 @@ EVERYONE = [
     "projects:visit-list",
     "projects:overdue",
     "projects:project-list",
+    "projects:board",
     "projects:signing-event-list",
 ]
 
@@ -44,6 +45,7 @@ def test_a_superuser_sees_every_entry_in_menu_order(admin_client):
             "projects:visit-list",
             "projects:overdue",
             "projects:project-list",
+            "projects:board",
             "projects:signing-event-list",
             "aftercare:issue-list",
             "chains:per-mu",

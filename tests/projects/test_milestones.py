@@ -427,7 +427,7 @@ def test_a_refused_milestone_shows_the_form_again_with_the_rule(responsible):
 
 
 def test_an_official_not_answering_for_the_project_sees_no_form_and_cannot_post(client):
-    client.force_login(UserFactory(username="reader", roles=[Role.BUREAU_STAFF]))
+    client.force_login(UserFactory(username="reader", roles=[Role.OFFICIAL]))
     project = _signed()
     assert 'id="milestones-form"' not in client.get(f"/projects/{project.pk}/").content.decode()
     response = client.post(f"/projects/{project.pk}/milestones/", {"version": version_of(project)})

@@ -1,16 +1,18 @@
-"""The delivery log's filters (API): by subscription, status, event type and event id."""
+"""The webhooks' filters (API): the search; the delivery log also by subscription, status, event type and id."""
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from pinghu.filters import StrictFilterSet
+from pinghu.search import SearchFilter
 
 from .choices import EVENT_CHOICES, DeliveryStatus
-from .models import Delivery
+from .models import Delivery, Subscription
 
 
 class DeliveryFilterSet(StrictFilterSet):
     # By id, not a choice of every subscription: a consumer's list reads only its own anyway.
+    q = SearchFilter()
     subscription = django_filters.NumberFilter(field_name="subscription_id", label=_("subscription (id)"))
     status = django_filters.ChoiceFilter(choices=DeliveryStatus.choices, label=_("status"))
     type = django_filters.ChoiceFilter(field_name="event_type", choices=EVENT_CHOICES, label=_("event type"))
@@ -18,4 +20,12 @@ class DeliveryFilterSet(StrictFilterSet):
 
     class Meta:
         model = Delivery
-        fields = ["subscription", "status", "type", "event_id"]
+        fields = ["q", "subscription", "status", "type", "event_id"]
+
+
+class SubscriptionFilterSet(StrictFilterSet):
+    q = SearchFilter()
+
+    class Meta:
+        model = Subscription
+        fields = ["q"]

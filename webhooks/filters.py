@@ -11,9 +11,12 @@ from .models import Delivery, Subscription
 
 
 class DeliveryFilterSet(StrictFilterSet):
-    # By id, not a choice of every subscription: a consumer's list reads only its own anyway.
     q = SearchFilter()
-    subscription = django_filters.NumberFilter(field_name="subscription_id", label=_("subscription (id)"))
+    # By id, not a choice of every subscription: a consumer's list reads only its own anyway. Bounded: a
+    # number no database integer holds is a 400, not a 500.
+    subscription = django_filters.NumberFilter(
+        field_name="subscription_id", label=_("subscription (id)"), min_value=1, max_value=2**63 - 1
+    )
     status = django_filters.ChoiceFilter(choices=DeliveryStatus.choices, label=_("status"))
     type = django_filters.ChoiceFilter(field_name="event_type", choices=EVENT_CHOICES, label=_("event type"))
     event_id = django_filters.UUIDFilter(label=_("event id"))

@@ -70,6 +70,7 @@ class EnterpriseIssueFilterSet(StrictFilterSet):
 
 
 class SalonEventFilterSet(StrictFilterSet):
+    q = SearchFilter()
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("on or after"))
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=_("on or before"))
     host = django_filters.ModelChoiceFilter(queryset=Leader.objects.all(), label=_("host leader (id)"))
@@ -79,10 +80,11 @@ class SalonEventFilterSet(StrictFilterSet):
 
     class Meta:
         model = SalonEvent
-        fields = ["date_from", "date_to", "host", "enterprise"]
+        fields = ["q", "date_from", "date_to", "host", "enterprise"]
 
 
 class CadreAssignmentFilterSet(StrictFilterSet):
+    q = SearchFilter()
     enterprise = django_filters.ModelChoiceFilter(queryset=Enterprise.objects.all(), label=_("enterprise (id)"))
     leader = django_filters.ModelChoiceFilter(
         queryset=Leader.objects.all(), field_name="cadre_leader", label=_("cadre leader (id)")
@@ -91,4 +93,4 @@ class CadreAssignmentFilterSet(StrictFilterSet):
 
     class Meta:
         model = CadreAssignment
-        fields = ["enterprise", "leader", "current"]
+        fields = ["q", "enterprise", "leader", "current"]

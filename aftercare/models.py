@@ -1,8 +1,7 @@
 """The service of established firms: salons (亲清夜沙龙), problems (诉求), cadres, land renewal (腾笼换鸟).
 
-A problem moves forward only, through ``aftercare.services.issue_advance``; each move is an ``IssueStep``; the
-database holds the rules linking its status to its dates. Moved from ``projects`` with their rows by migration
-``aftercare.0001``: constraint and index names still carry the ``projects_`` prefix they were created with.
+A problem moves forward only (``aftercare.services.issue_advance``, one ``IssueStep`` a move); the database ties
+its status to its dates. Moved from ``projects`` by ``aftercare.0001``: constraint and index names keep ``projects_``.
 """
 
 import datetime
@@ -44,6 +43,7 @@ class SalonEvent(TimeStampedModel):
     notes = models.TextField(_("notes"), blank=True)
 
     history = HistoricalRecords(m2m_fields=[enterprises])
+    search_spec = SearchSpec(text=("place", "notes"), related=("host",))
 
     class Meta:
         ordering = ["-date", "-pk"]
@@ -319,8 +319,8 @@ class CadreAssignment(TimeStampedModel):
     end_date = models.DateField(_("end date"), null=True, blank=True, help_text=_("Leave empty while current."))
 
     objects = CadreAssignmentQuerySet.as_manager()
-
     history = HistoricalRecords()
+    search_spec = SearchSpec(related=("enterprise", "cadre_leader"))
 
     class Meta:
         ordering = ["enterprise", "-start_date"]

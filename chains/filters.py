@@ -22,7 +22,16 @@ from .models import (
 )
 
 
+class ClusterFilterSet(StrictFilterSet):
+    q = SearchFilter()
+
+    class Meta:
+        model = Cluster
+        fields = ["q"]
+
+
 class ChainFilterSet(StrictFilterSet):
+    q = SearchFilter()
     cluster = django_filters.ModelChoiceFilter(
         queryset=Cluster.objects.all(), to_field_name="code", label=_("cluster (code)")
     )
@@ -30,10 +39,11 @@ class ChainFilterSet(StrictFilterSet):
 
     class Meta:
         model = Chain
-        fields = ["cluster", "kind"]
+        fields = ["q", "cluster", "kind"]
 
 
 class ChainNodeFilterSet(StrictFilterSet):
+    q = SearchFilter()
     chain = django_filters.ModelChoiceFilter(
         queryset=Chain.objects.all(), to_field_name="code", label=_("chain (code)")
     )
@@ -42,7 +52,7 @@ class ChainNodeFilterSet(StrictFilterSet):
 
     class Meta:
         model = ChainNode
-        fields = ["chain", "segment", "parent", "gap"]
+        fields = ["q", "chain", "segment", "parent", "gap"]
 
 
 class LeaderFilterSet(StrictFilterSet):
@@ -122,6 +132,7 @@ class EnterpriseAnnualMetricFilterSet(StrictFilterSet):
     """Filters of the per-mu figures; expects the annotated queryset of ``chains.stats.annual_metrics``."""
 
     # The page's labels (pinghu.filter_ui); the API describes the parameters with the labels above.
+    q = SearchFilter()
     ui_labels = {
         "chain": _("chain"),
     }
@@ -136,7 +147,7 @@ class EnterpriseAnnualMetricFilterSet(StrictFilterSet):
 
     class Meta:
         model = EnterpriseAnnualMetric
-        fields = ["year", "enterprise", "town", "chain", "grade"]
+        fields = ["q", "year", "enterprise", "town", "chain", "grade"]
 
     def filter_chain(self, queryset, name, value: Chain):
         roles = EnterpriseChainRole.objects.filter(enterprise=OuterRef("enterprise"), chain=value)

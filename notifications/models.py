@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from pinghu.models import TimeStampedModel
+from pinghu.search import SearchSpec
 from units.models import Unit
 
 from . import clock
@@ -56,6 +57,7 @@ class Notification(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), default=clock.now, editable=False, db_index=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    search_spec = SearchSpec(text=("title", "body"))
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -14,6 +14,7 @@ from units.filters import unit_filter
 from .bands import BANDS
 from .choices import ParcelStatus, ParcelUse, ProjectLevel, ProjectSource, ProjectStage
 from .models import (
+    ExchangeRate,
     InvestmentVisit,
     LandParcel,
     Project,
@@ -144,6 +145,7 @@ class InvestmentVisitFilterSet(StrictFilterSet):
 class ProjectFundsFilterSet(StrictFilterSet):
     """Filters of the monthly funds records: project, months (any day names its month), chain, cluster, town."""
 
+    q = SearchFilter()
     project = django_filters.ModelChoiceFilter(queryset=Project.objects.all(), label=_("project (id)"))
     month_from = django_filters.DateFilter(method="by_month_from", label=_("from month (e.g. 2024-01-01)"))
     month_to = django_filters.DateFilter(field_name="month", lookup_expr="lte", label=_("to month, inclusive"))
@@ -163,7 +165,7 @@ class ProjectFundsFilterSet(StrictFilterSet):
 
     class Meta:
         model = ProjectFunds
-        fields = ["project", "month_from", "month_to", "chain", "cluster", "town", "updated_since"]
+        fields = ["q", "project", "month_from", "month_to", "chain", "cluster", "town", "updated_since"]
 
     def by_month_from(self, queryset, name, value):
         return queryset.filter(month__gte=value.replace(day=1))
@@ -173,6 +175,7 @@ class ProjectFundsFilterSet(StrictFilterSet):
 class LandParcelFilterSet(StrictFilterSet):
     """Filters of ``/api/v1/land-parcels/``."""
 
+    q = SearchFilter()
     town = django_filters.ChoiceFilter(choices=Town.choices, label=_("town"))
     status = django_filters.MultipleChoiceFilter(choices=ParcelStatus.choices, label=_("status (repeat for several)"))
     use = django_filters.ChoiceFilter(choices=ParcelUse.choices, label=_("planned use"))
@@ -192,4 +195,24 @@ class LandParcelFilterSet(StrictFilterSet):
 
     class Meta:
         model = LandParcel
-        fields = ["town", "status", "use", "project", "origin", "recycled", "supplied_from", "supplied_to"]
+        fields = ["q", "town", "status", "use", "project", "origin", "recycled", "supplied_from", "supplied_to"]
+
+
+class SigningEventFilterSet(StrictFilterSet):
+    """Filters of ``/api/v1/signing-events/``: the search."""
+
+    q = SearchFilter()
+
+    class Meta:
+        model = SigningEvent
+        fields = ["q"]
+
+
+class ExchangeRateFilterSet(StrictFilterSet):
+    """Filters of ``/api/v1/exchange-rates/``: the search (on the rate's source)."""
+
+    q = SearchFilter()
+
+    class Meta:
+        model = ExchangeRate
+        fields = ["q"]

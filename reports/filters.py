@@ -3,6 +3,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from pinghu.search import SearchFilter
 from projects.periods import EARLIEST, LATEST
 
 from .choices import PeriodKind, ReportStatus
@@ -10,6 +11,7 @@ from .models import Report, ReportTemplate
 
 
 class ReportFilterSet(django_filters.FilterSet):
+    q = SearchFilter()
     template = django_filters.ModelChoiceFilter(
         queryset=ReportTemplate.objects.all(), field_name="template", to_field_name="code", label=_("template")
     )
@@ -22,4 +24,4 @@ class ReportFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Report
-        fields = ["template", "period_kind", "status", "year"]
+        fields = ["q", "template", "period_kind", "status", "year"]

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from pinghu.models import TimeStampedModel
+from pinghu.search import SearchSpec
 
 from .choices import PeriodKind, ReportStatus, Section
 
@@ -107,6 +108,7 @@ class Report(TimeStampedModel):
     reopened_at = models.DateTimeField(_("reopened at"), null=True, blank=True)
     reopen_reason = models.TextField(_("reason for reopening"), blank=True)
     history = HistoricalRecords()
+    search_spec = SearchSpec(text=("reference_number", "sent_to", "briefing", "reopen_reason"))
 
     class Meta:
         ordering = ["-period_start", "template__code", "period_kind"]

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from chains.choices import Town
 from chains.models import Chain, Cluster
 from pinghu.filters import BoundedIsoDateTimeFilter, StrictFilterSet
+from pinghu.search import SearchFilter
 from units.matching import find_unit
 from units.models import Unit
 
@@ -17,6 +18,7 @@ from .models import AssessmentWeight, Target
 class TargetFilterSet(StrictFilterSet):
     """Filters of ``/api/v1/targets/``: a year the target covers, scope, metric, chain, cluster, town, unit."""
 
+    q = SearchFilter()
     year = django_filters.NumberFilter(method="by_year", label=_("a year the target covers (its span includes it)"))
     year_from = django_filters.NumberFilter(field_name="year_from", label=_("first year"))
     year_to = django_filters.NumberFilter(field_name="year_to", label=_("last year"))
@@ -36,7 +38,7 @@ class TargetFilterSet(StrictFilterSet):
 
     class Meta:
         model = Target
-        fields = ["year", "year_from", "year_to", "scope_kind", "metric", "chain", "cluster", "town", "unit"]
+        fields = ["q", "year", "year_from", "year_to", "scope_kind", "metric", "chain", "cluster", "town", "unit"]
 
     def by_year(self, queryset, name, value):
         return queryset.filter(Q(year_from__lte=value) & Q(year_to__gte=value))
@@ -50,9 +52,10 @@ class TargetFilterSet(StrictFilterSet):
 class AssessmentWeightFilterSet(StrictFilterSet):
     """Filters of ``/api/v1/assessment-weights/``: year and metric."""
 
+    q = SearchFilter()
     year = django_filters.NumberFilter(field_name="year", label=_("year"))
     metric = django_filters.ChoiceFilter(choices=Metric.choices, label=_("metric"))
 
     class Meta:
         model = AssessmentWeight
-        fields = ["year", "metric"]
+        fields = ["q", "year", "metric"]

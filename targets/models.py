@@ -21,6 +21,7 @@ from chains.choices import Town
 from chains.models import Chain, Cluster
 from pinghu.imports import normalise
 from pinghu.models import TimeStampedModel
+from pinghu.search import SearchSpec
 from units.fields import unit_text_field
 
 from .choices import Metric, ScopeKind
@@ -120,6 +121,7 @@ class Target(TimeStampedModel):
     note = models.TextField(_("note"), blank=True)
 
     history = HistoricalRecords(verbose_name=_("target version"), verbose_name_plural=_("target versions"))
+    search_spec = SearchSpec(text=("unit_text", "source", "note"), related=("unit", "chain"))
 
     class Meta:
         ordering = ["-year_from", "year_to", "scope_kind", "metric", "pk"]
@@ -279,6 +281,7 @@ class AssessmentWeight(TimeStampedModel):
     history = HistoricalRecords(
         verbose_name=_("assessment weight version"), verbose_name_plural=_("assessment weight versions")
     )
+    search_spec = SearchSpec(text=("metric",))
 
     class Meta:
         ordering = ["-year", "metric"]

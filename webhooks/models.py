@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from pinghu.models import TimeStampedModel
+from pinghu.search import SearchSpec
 
 from .choices import EVENT_CHOICES, DeliveryStatus
 
@@ -44,6 +45,7 @@ class Subscription(TimeStampedModel):
         verbose_name=_("subscription version"),
         verbose_name_plural=_("subscription versions"),
     )
+    search_spec = SearchSpec(text=("description", "url"))
 
     class Meta:
         ordering = ["pk"]
@@ -86,6 +88,7 @@ class Delivery(models.Model):
     last_error = models.TextField(_("last error"), blank=True)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    search_spec = SearchSpec(text=("event_type", "resource", "object_id", "last_error"), related=("subscription",))
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -12,6 +12,7 @@ from chains.choices import ChainKind, Ownership, Segment, SrdiLevel
 from chains.filters import (
     ChainFilterSet,
     ChainNodeFilterSet,
+    ClusterFilterSet,
     EnterpriseAnnualMetricFilterSet,
     EnterpriseFilterSet,
     LeaderFilterSet,
@@ -44,6 +45,7 @@ class ClusterViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"[0-9]+"
     queryset = Cluster.objects.all()
     serializer_class = ClusterSerializer
+    filterset_class = ClusterFilterSet
     search_fields = ["name", "code", "name_en"]
     ordering_fields = ["sort_order", "code", "name", "updated_at"]
     export_name = "clusters"

@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from pinghu.models import TimeStampedModel, amount_field
 from pinghu.plausibility import amount_errors
+from pinghu.search import SearchSpec
 
 from .enterprises import Enterprise
 
@@ -66,6 +67,7 @@ class EnterpriseAnnualMetric(TimeStampedModel):
     rd_spending = amount_field(_("R&D spending (10k CNY)"), null=True, help_text=_("Leave empty if not reported."))
 
     history = HistoricalRecords()
+    search_spec = SearchSpec(related=("enterprise",))
 
     class Meta:
         ordering = ["-year", "enterprise__name"]

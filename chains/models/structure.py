@@ -26,6 +26,7 @@ class Cluster(TimeStampedModel):
     sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
 
     history = HistoricalRecords()
+    search_spec = SearchSpec(text=("name", "name_en", "code", "description"))
 
     class Meta:
         ordering = ["sort_order", "code"]
@@ -51,6 +52,7 @@ class Chain(TimeStampedModel):
     sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
 
     history = HistoricalRecords()
+    search_spec = SearchSpec(text=("name", "name_en", "code", "description"))
 
     class Meta:
         ordering = ["sort_order", "code"]
@@ -99,6 +101,7 @@ class ChainNode(TimeStampedModel):
     )
 
     history = HistoricalRecords()
+    search_spec = SearchSpec(text=("name", "gap_basis"), related=("chain",))
 
     class Meta:
         ordering = ["chain", "sort_order", "name"]

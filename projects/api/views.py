@@ -18,8 +18,10 @@ from projects.bands import is_major, usd_threshold
 from projects.choices import ApprovalKind, ProjectLevel, ProjectSource, ProjectStage
 from projects.fields import PROJECT_COLUMNS, VISIT_COLUMNS
 from projects.filters import (
+    ExchangeRateFilterSet,
     InvestmentVisitFilterSet,
     ProjectFilterSet,
+    SigningEventFilterSet,
 )
 from projects.funds_stats import with_funds
 from projects.models import (
@@ -280,6 +282,7 @@ class SigningEventViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
         ),
     )
     serializer_class = SigningEventSerializer
+    filterset_class = SigningEventFilterSet
     search_fields = ["name", "location"]
     ordering_fields = ["date", "name", "updated_at"]
     ordering = ["-date", "-id"]
@@ -308,5 +311,6 @@ class ExchangeRateViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"[0-9]+"  # any number reaches the view: 401/403 before a 404
     queryset = ExchangeRate.objects.all()
     serializer_class = ExchangeRateSerializer
+    filterset_class = ExchangeRateFilterSet
     ordering_fields = ["year"]
     ordering = ["-year"]

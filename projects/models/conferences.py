@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from pinghu.models import TimeStampedModel, amount_field
+from pinghu.search import SearchSpec
 from pinghu.text import with_note
 
 
@@ -34,6 +35,7 @@ class SigningEvent(TimeStampedModel):
     )
 
     history = HistoricalRecords()
+    search_spec = SearchSpec(text=("name", "location", "description"))
 
     class Meta:
         ordering = ["-date", "name"]

@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from pinghu.models import TimeStampedModel, amount_field
 from pinghu.plausibility import EARLIEST_DATE, PlausibleMixin, amount_errors
+from pinghu.search import SearchSpec
 
 from .pipeline import Project
 
@@ -59,6 +60,7 @@ class ProjectFunds(PlausibleMixin, TimeStampedModel):
     )
 
     history = HistoricalRecords(verbose_name=_("funds record version"), verbose_name_plural=_("funds record versions"))
+    search_spec = SearchSpec(text=("source_note",), related=("project",))
 
     class Meta:
         ordering = ["project", "month"]

@@ -12,6 +12,7 @@ from chains.choices import Town
 from chains.models import Enterprise
 from pinghu.models import TimeStampedModel
 from pinghu.plausibility import EARLIEST_DATE, amount_errors, date_errors
+from pinghu.search import SearchSpec
 
 from ..choices import ParcelStatus, ParcelUse
 from .pipeline import Project
@@ -52,6 +53,7 @@ class LandParcel(TimeStampedModel):
     notes = models.TextField(_("notes"), blank=True)
 
     history = HistoricalRecords()
+    search_spec = SearchSpec(text=("number", "notes"), related=("project",))
 
     class Meta:
         ordering = ["town", "number"]

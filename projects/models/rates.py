@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from pinghu.models import TimeStampedModel
+from pinghu.search import SearchSpec
 
 
 class ExchangeRate(TimeStampedModel):
@@ -32,6 +33,7 @@ class ExchangeRate(TimeStampedModel):
     history = HistoricalRecords(
         verbose_name=_("exchange rate version"), verbose_name_plural=_("exchange rate versions")
     )
+    search_spec = SearchSpec(text=("source",))
 
     class Meta:
         ordering = ["-year"]

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from pinghu.api.concurrency import CONDITIONAL_ERRORS, IF_MATCH
 from pinghu.api.viewsets import ERRORS, READ_ERRORS, WriteViewSet
 
-from ..filters import DeliveryFilterSet
+from ..filters import DeliveryFilterSet, SubscriptionFilterSet
 from ..models import Delivery, Subscription
 from ..services import delivery_redeliver, subscription_delete
 from .serializers import (
@@ -53,6 +53,7 @@ class OwnWebhooks(permissions.IsAuthenticated):
 class SubscriptionViewSet(mixins.DestroyModelMixin, WriteViewSet):
     serializer_class = SubscriptionSerializer
     permission_classes = [OwnWebhooks]
+    filterset_class = SubscriptionFilterSet
     ordering = ["id"]
     ordering_fields = ["id", "created_at", "updated_at"]
 

@@ -38,7 +38,7 @@ def test_yi_rounds_half_up(wan, expected):
 
 def test_the_template_filter_rounds_the_same_way():
     template = Template("{% load pinghu_tags %}{{ amount|yi }}")
-    assert template.render(Context({"amount": Decimal("39545650.00")})) == "3954.57"  # Chinese: no grouping
+    assert template.render(Context({"amount": Decimal("39545650.00")})) == "3,954.57"  # grouped, in Chinese too
     assert template.render(Context({"amount": Decimal("12250")})) == "1.23"
 
 
@@ -81,12 +81,12 @@ def test_an_amount_of_xx5_is_rounded_up_on_the_pages_the_chart_and_agrees_with_t
         signed_project(nev, amount, D(2024, 3, 1 + n), f"项目{n}")
     response = client.get("/", PERIOD)
     html = response.content.decode()
-    assert html.count("3954.57") >= 3 and "3954.56" not in html  # KPI card, chain row, city total
+    assert html.count("3,954.57") >= 3 and "3,954.56" not in html  # KPI card, chain row, city total
     assert response.context["chart"]["signed_investment_yi"][2] == 3954.57  # March, in the chart's data
     for url in ("/projects/", "/chains/nev/", "/signing-events/"):
-        assert "3954.56" not in client.get(url, PERIOD).content.decode()
-    assert "3954.57" in client.get("/projects/").content.decode()
-    assert "3954.57" in client.get("/chains/nev/", PERIOD).content.decode()
+        assert "3,954.56" not in client.get(url, PERIOD).content.decode()
+    assert "3,954.57" in client.get("/projects/").content.decode()
+    assert "3,954.57" in client.get("/chains/nev/", PERIOD).content.decode()
 
     api_client.force_authenticate(viewer)
     summary = api_client.get("/api/v1/stats/summary/", {"start": "2024-01-01", "end": "2024-06-30"}).json()

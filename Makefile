@@ -22,12 +22,19 @@ $(VENV)/.requirements-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 # Front-end libraries from the npm registry (package-lock.json), copied to static/vendor/.
 VENDOR_FILES := node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/css/bootstrap.min.css.map \
 	node_modules/bootstrap/dist/js/bootstrap.bundle.min.js node_modules/bootstrap/dist/js/bootstrap.bundle.min.js.map \
-	node_modules/echarts/dist/echarts.min.js node_modules/echarts/i18n/langZH.js
+	node_modules/echarts/dist/echarts.min.js node_modules/echarts/i18n/langZH.js \
+	node_modules/tom-select/dist/js/tom-select.complete.min.js node_modules/tom-select/dist/js/tom-select.complete.min.js.map \
+	node_modules/tom-select/dist/css/tom-select.bootstrap5.min.css node_modules/tom-select/dist/css/tom-select.bootstrap5.min.css.map \
+	node_modules/workbox-window/build/workbox-window.prod.umd.js node_modules/workbox-window/build/workbox-window.prod.umd.js.map
+# Workbox's service-worker modules, loaded by workbox-sw from static/vendor/workbox/ (never from a CDN).
+WORKBOX_MODULES := core routing strategies precaching background-sync expiration cacheable-response
 static/vendor/.stamp: package.json package-lock.json
 	@command -v npm >/dev/null || { echo "npm is needed for the front-end assets: apt-get install npm (or Node.js from nodejs.org)"; exit 1; }
 	npm ci --no-audit --no-fund
-	mkdir -p static/vendor
+	mkdir -p static/vendor/workbox
 	cp $(VENDOR_FILES) static/vendor/
+	cp node_modules/workbox-sw/build/workbox-sw.js node_modules/workbox-sw/build/workbox-sw.js.map static/vendor/workbox/
+	for module in $(WORKBOX_MODULES); do cp node_modules/workbox-$$module/build/workbox-$$module.prod.js* static/vendor/workbox/; done
 	touch $@
 
 assets: static/vendor/.stamp

@@ -21,7 +21,7 @@ from pinghu.forms import bootstrap
 from pinghu.history import history_entries
 from pinghu.pages import filtered, form_problems, paginate, query_without_page, require
 from pinghu.permissions import EXPORT, may, readable
-from projects.models import InvestmentVisit, LandParcel, Project
+from projects.models import InvestmentVisit, LandParcel, Project, VisitPhoto
 from projects.stats import Period
 
 from . import stats
@@ -151,6 +151,9 @@ def not_visited(request: HttpRequest) -> HttpResponse:
     )
 
 
+FIRM_PAGE_PHOTOS = 12
+
+
 @readable("chains.view_enterprise")
 def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One firm: its chain roles, visits, projects, problems, cadre and per-mu metrics over the years."""
@@ -171,4 +174,11 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .first(),
     }
     context["metrics"] = enterprise_metrics_over_years(enterprise)
+    # Photos of its visits, recent first, for those who may read visits (the photo view checks again).
+    if may(request.user, "projects.view_investmentvisit"):
+        context["photos"] = (
+            VisitPhoto.objects.filter(visit__enterprise=enterprise)
+            .select_related("visit")
+            .order_by("-visit__date", "-visit_id", "position", "pk")[:FIRM_PAGE_PHOTOS]
+        )
     return render(request, "aftercare/enterprise_detail.html", context)

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+
+from pinghu.media_storage import media_storage
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -228,9 +230,12 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where the local storage keeps uploads (photos); never served at a URL of its own (pinghu.media_storage).
+MEDIA_ROOT = os.environ.get("PINGHU_MEDIA_ROOT") or str(BASE_DIR / "media")
 IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.MediaStorage"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploaded files (visit photos): the local filesystem, or an S3-compatible store (pinghu.media_storage).
+    "default": media_storage(os.environ, media_root=MEDIA_ROOT),
     # The admin's import keeps an upload between its preview and its confirmation (django-import-export's
     # MediaStorage uses this backend). With several hosts, point PINGHU_IMPORT_DIR at a directory they
     # share, or give this entry another storage backend.

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from chains.models import Chain, Leader
 
 from .fields import PROJECT_RESTORED_FIELDS, VISIT_RESTORED_FIELDS
-from .models import FollowUp, InvestmentVisit, Project, ProjectStageChange, VisitProject
+from .models import FollowUp, InvestmentVisit, Project, ProjectStageChange, VisitPhoto, VisitProject
 from .services import visit_create, visit_update
 
 # Rows deleted without a batch (before batches existed): children deleted this close before it.
@@ -113,8 +113,9 @@ def visit_restore(record) -> InvestmentVisit:
     """Bring a visit back as ``record`` (an ``InvestmentVisit.history`` row) shows it, with its links.
 
     An existing visit gets the record's fields, leaders, chains and projects back; a deleted one
-    comes back under its old id as it was just before its deletion. Leaders, chains or projects
-    deleted since are left out; a visit left without any leader cannot be restored.
+    comes back under its old id as it was just before its deletion, with the photos deleted with it
+    (their files were kept). Leaders, chains or projects deleted since are left out; a visit left
+    without any leader cannot be restored.
     """
     visit = InvestmentVisit.objects.select_for_update().filter(pk=record.id).first()
     if visit is None:
@@ -144,4 +145,7 @@ def visit_restore(record) -> InvestmentVisit:
     if InvestmentVisit.objects.filter(pk=visit.pk).exists():
         return visit_update(visit=visit, **links)
     visit._state.adding = True
-    return visit_create(visit=visit, by=None, **links)
+    visit = visit_create(visit=visit, by=None, **links)
+    for photo in _deleted_with(VisitPhoto, deletion, visit_id=visit.pk).order_by("history_date", "history_id"):
+        _reinsert(photo)
+    return visit

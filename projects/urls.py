@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import board_moves, board_views, bulk_views, funds_views, views, views_edit
+from . import board_moves, board_views, bulk_views, funds_views, photo_views, views, views_edit
 
 app_name = "projects"
 
@@ -13,6 +13,8 @@ urlpatterns = [
     path("visits/new/", views.visit_form, name="visit-new"),
     path("visits/overdue/", views.overdue, name="overdue"),
     path("visits/<int:pk>/edit/", views.visit_form, name="visit-edit"),
+    path("visits/photos/<int:pk>/", photo_views.visit_photo, name="visit-photo"),
+    path("visits/photos/<int:pk>/<slug:variant>/", photo_views.visit_photo, name="visit-photo-variant"),
     path("projects/", views.project_list, name="project-list"),
     path("projects/selection/", bulk_views.project_selection, name="project-selection"),
     path("board/", board_views.board, name="board"),

@@ -145,6 +145,7 @@ def _save_visit(request: HttpRequest, form: QuickVisitForm, visit: InvestmentVis
                 new_enterprise=form.new_enterprise,
                 by=request.user,
                 confirm_large_amounts=bool(data.get("confirm_large_amounts")),
+                photos=request.FILES.getlist("photos"),
             )
         return visit_update(
             visit=form.instance,
@@ -154,6 +155,8 @@ def _save_visit(request: HttpRequest, form: QuickVisitForm, visit: InvestmentVis
             new_enterprise=form.new_enterprise,
             expected_version=form.expected_version,
             by=request.user,
+            photos=request.FILES.getlist("photos"),
+            remove_photos=[pk for pk in request.POST.getlist("remove_photos") if pk.isdigit()],
         )
     except ValidationError as error:
         add_refusal(form, error)

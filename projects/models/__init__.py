@@ -5,6 +5,7 @@ monthly funds in place in ``funds``, land parcels in ``land``, stage changes and
 from .conferences import SigningEvent
 from .funds import FUNDS_AMOUNT_FIELDS, ProjectFunds, first_of_month
 from .land import LandParcel
+from .photos import MAX_PHOTOS_PER_VISIT, VisitPhoto
 from .pipeline import (
     PROJECT_AMOUNT_FIELDS,
     PROJECT_DATE_ORDER,
@@ -35,6 +36,8 @@ __all__ = [
     "VisitDayChain",
     "VisitDayLeader",
     "VisitLeader",
+    "VisitPhoto",
+    "MAX_PHOTOS_PER_VISIT",
     "VisitProject",
     "first_of_month",
     "major_project_condition",

@@ -6,7 +6,7 @@ its links or a conference signing by other means. An update takes the version it
 One module per subject: ``projects`` (new projects, edits, signing, deletion), ``transitions``
 (stage moves), ``moves`` (a move as a page asks it, with its conference), ``visits``, ``follow_ups``,
 ``funds`` (monthly funds in place), ``land`` (parcels), ``bulk`` (the import's edits),
-``selection`` (the project list's bulk actions).
+``selection`` (the project list's bulk actions), ``photos`` (a visit's photos).
 """
 
 from .bulk import PROJECT_RECORDED_FIELDS, project_import_save, project_update_many
@@ -14,6 +14,7 @@ from .follow_ups import follow_up_save
 from .funds import FUNDS_EDITABLE_FIELDS, project_funds_create, project_funds_delete, project_funds_update
 from .land import PARCEL_STEP_FIELDS, parcel_create, parcel_supply, parcel_update
 from .moves import project_move
+from .photos import check_photo_count, photo_remove, photos_change
 from .projects import (
     ASSIGN,
     ASSIGNMENT_FIELDS,
@@ -39,7 +40,10 @@ __all__ = [
     "PROJECT_RECORDED_FIELDS",
     "VISIT_BATCH_CLEAN",
     "PARCEL_STEP_FIELDS",
+    "check_photo_count",
     "follow_up_save",
+    "photo_remove",
+    "photos_change",
     "parcel_create",
     "parcel_supply",
     "parcel_update",

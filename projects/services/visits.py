@@ -22,6 +22,7 @@ from ..models import (
     Project,
     VisitLeader,
 )
+from .photos import photos_change
 from .projects import project_create
 
 User = AbstractBaseUser
@@ -80,6 +81,7 @@ def visit_create(
     new_projects: Iterable[Project] = (),
     new_enterprise: Enterprise | None = None,
     confirm_large_amounts: bool = False,
+    photos: Iterable = (),
 ) -> InvestmentVisit:
     """Record a visit with its leaders, chains and linked projects, creating new leads in the same step.
 
@@ -88,8 +90,9 @@ def visit_create(
     New leads are projects: ``by`` needs the permission to add projects (PermissionDenied
     otherwise; ``by=None``, an internal caller, is not asked). An unsaved ``new_enterprise`` is
     saved first and becomes the visited enterprise. ``confirm_large_amounts`` confirms the new leads'
-    amounts above their warning line (``project_create``).
-    One transaction: a bad new project leaves no visit (and no new enterprise) behind.
+    amounts above their warning line (``project_create``). ``photos`` are uploads (at most five),
+    checked and stored by ``photos_change``.
+    One transaction: a bad new project or photo leaves no visit (and no new enterprise, no file) behind.
     """
     leaders = list(leaders)
     new_projects = list(new_projects)
@@ -116,6 +119,7 @@ def visit_create(
         except ValidationError as error:
             raise ValidationError({f"new_projects[{position}]": error.messages}, code="invalid") from error
     visit.projects.set(linked)
+    photos_change(visit, add=photos, by=by)  # last: its files are deleted again if it fails
     events.emit(events.VISIT_CREATED, visit, actor=by)
     return visit
 
@@ -130,13 +134,16 @@ def visit_update(
     new_enterprise: Enterprise | None = None,
     expected_version: str | None = None,
     by: User | None = None,
+    photos: Iterable = (),
+    remove_photos: Iterable[int] = (),
 ) -> InvestmentVisit:
-    """Save an edited visit and replace its leaders, chains and linked projects.
+    """Save an edited visit and replace its leaders, chains and linked projects; remove and add photos.
 
     The row is locked and checked against ``expected_version`` (the version the editor opened;
     ``None`` skips the check, for internal callers such as the import and a restore). An unsaved
     ``new_enterprise`` (a firm added in place) is saved and becomes the visited enterprise. New
-    leads come with a new visit only (``visit_create``).
+    leads come with a new visit only (``visit_create``). ``remove_photos`` (ids) go before
+    ``photos`` (uploads) are added, within the limit of five (``photos_change``).
     """
     lock_for_update(InvestmentVisit, visit.pk, expected_version)
     leaders = list(leaders)
@@ -151,13 +158,17 @@ def visit_update(
     visit.leaders.set(leaders)
     visit.chains.set(list(chains))
     visit.projects.set(list(projects))
+    photos_change(visit, add=photos, remove=remove_photos, by=by)
     events.emit(events.VISIT_UPDATED, visit, actor=by)
     return visit
 
 
 @transaction.atomic
 def visit_delete(visit: InvestmentVisit, *, by: User | None = None) -> None:
-    """Delete a visit with its links, as one restorable deletion (its history keeps the links)."""
+    """Delete a visit with its links and photos, as one restorable deletion (its history keeps the links).
+
+    The photos' files stay in storage, for a restore; ``purge_visit_photos`` removes them later.
+    """
     events.emit(events.VISIT_DELETED, visit, actor=by, deleted=True)  # before: the deletion clears visit.pk
     with deletion_batch():
         visit.delete()

@@ -8,6 +8,7 @@ so no public URL is configured. Read at start-up by ``pinghu.settings``; docs/de
 """
 
 from collections.abc import Mapping
+
 from django.core.exceptions import ImproperlyConfigured
 
 S3_REQUIRED = ("PINGHU_S3_BUCKET",)

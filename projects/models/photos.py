@@ -39,9 +39,7 @@ class VisitPhoto(TimeStampedModel):
     (``projects.restore``). ``purge_visit_photos`` removes the files of photos deleted long ago.
     """
 
-    visit = models.ForeignKey(
-        InvestmentVisit, on_delete=models.CASCADE, related_name="photos", verbose_name=_("visit")
-    )
+    visit = models.ForeignKey(InvestmentVisit, on_delete=models.CASCADE, related_name="photos", verbose_name=_("visit"))
     image = models.FileField(_("image"), upload_to=photo_upload_to, max_length=200)
     thumbnail = models.FileField(_("thumbnail"), upload_to=thumbnail_upload_to, max_length=200)
     width = models.PositiveIntegerField(_("width (px)"))

@@ -13,7 +13,6 @@ from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ..models import MAX_PHOTOS_PER_VISIT, InvestmentVisit, VisitPhoto

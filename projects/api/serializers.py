@@ -21,6 +21,8 @@ from projects.models import (
 from projects.services import project_create, project_update, visit_create, visit_update
 from units.api.fields import UnitIdField, UnitNameField
 
+from .photos import VisitPhotoSerializer
+
 PROJECT_FIELDS = [
     "id",
     "name",
@@ -224,6 +226,9 @@ class InvestmentVisitSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         many=True, write_only=True, required=False, help_text=_("New leads to create and link in the same step.")
     )
     confirm_large_amounts = confirm_large_amounts_field()
+    photos = VisitPhotoSerializer(
+        many=True, read_only=True, help_text=_("Its photos; add and remove them at /visits/<id>/photos/.")
+    )
 
     class Meta:
         model = InvestmentVisit
@@ -243,6 +248,7 @@ class InvestmentVisitSerializer(StrictFieldsMixin, serializers.ModelSerializer):
             "next_step",
             "follow_up_date",
             "projects",
+            "photos",
             "new_projects",
             "confirm_large_amounts",
             "recorded_by",

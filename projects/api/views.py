@@ -34,6 +34,7 @@ from projects.models import (
 from projects.services import project_transition
 from units.expressions import unit_label
 
+from .photos import VisitPhotosMixin
 from .serializers import (
     ExchangeRateSerializer,
     InvestmentVisitSerializer,
@@ -250,12 +251,12 @@ VISIT_EXPORT = [
         responses={200: InvestmentVisitSerializer, **ERRORS, **CONDITIONAL_ERRORS},
     ),
 )
-class InvestmentVisitViewSet(DeletedSinceMixin, IdempotentCreateMixin, ExportMixin, WriteViewSet):
+class InvestmentVisitViewSet(VisitPhotosMixin, DeletedSinceMixin, IdempotentCreateMixin, ExportMixin, WriteViewSet):
     lookup_value_regex = r"[0-9]+"
     queryset = (
         InvestmentVisit.objects.select_related("enterprise", "recorded_by", "host_unit")
         .annotate(host_unit_label=unit_label("host_unit"))
-        .prefetch_related("leaders", "chains", "projects")
+        .prefetch_related("leaders", "chains", "projects", "photos__uploaded_by")
     )
     serializer_class = InvestmentVisitSerializer
     filterset_class = InvestmentVisitFilterSet

@@ -22,7 +22,7 @@ from ..models import (
     Project,
     VisitLeader,
 )
-from .photos import photos_change
+from .photos import photo_files_cleanup, photos_change
 from .projects import project_create
 
 User = AbstractBaseUser
@@ -70,6 +70,7 @@ def visit_create_many(
     return rows
 
 
+@photo_files_cleanup()  # outside the transaction: sees a failure at commit too
 @transaction.atomic
 def visit_create(
     *,
@@ -124,6 +125,7 @@ def visit_create(
     return visit
 
 
+@photo_files_cleanup()
 @transaction.atomic
 def visit_update(
     *,

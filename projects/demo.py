@@ -29,6 +29,7 @@ from .demo_land import delete_demo_parcels, generate_demo_parcels
 from .demo_milestones import demo_milestones
 from .demo_people import assign_demo_officials, delete_demo_officials
 from .demo_per_mu import delete_demo_per_mu, demo_per_mu
+from .demo_photos import delete_demo_photos, demo_photos
 from .models import (
     FollowUp,
     InvestmentVisit,
@@ -108,6 +109,7 @@ def delete_demo_data(*, user=None) -> None:
     with rollups_deferred():
         delete_registered(user=user)  # the apps above (projects.demo_apps) may name demo rows
         delete_demo_parcels(user=user)  # they name demo projects and firms
+        delete_demo_photos(rows["visits"])
         delete_with_history(rows["visit_leaders"], reason=DEMO_REASON, user=user)
         delete_with_history(rows["visit_projects"], reason=DEMO_REASON, user=user)
         delete_with_history(rows["project_links"], reason=DEMO_REASON, user=user)
@@ -374,6 +376,7 @@ def generate_demo_data(
         rows = _demo_rows()
         for key in HISTORY_KEYS:
             record_history(rows[key], history_type="+", reason=DEMO_REASON, user=user)
+        generator.counts.photos = demo_photos(rows["visits"], seed=seed)
         generator.counts.chain_leaderships = demo_chain_leadership(leaders, seed=seed, end=generator.end)
         generator.counts.per_mu_roles, generator.counts.per_mu_figures = demo_per_mu(
             enterprises, seed=seed, end_date=generator.end, reason=DEMO_REASON, user=user

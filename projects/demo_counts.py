@@ -15,6 +15,7 @@ class DemoCounts:
     visits: int = 0
     person_times: int = 0
     visit_projects: int = 0
+    photos: int = 0  # generated pictures on the latest demo visits (projects.demo_photos)
     funds_records: int = 0
     parcels: int = 0
     per_mu_roles: int = 0  # chain roles and yearly figures of demo firms (projects.demo_per_mu)

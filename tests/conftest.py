@@ -24,6 +24,15 @@ def _default_language():
 
 
 @pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    # Uploaded files (visit photos, the demo's too) go to the test's own folder, never the project's media/.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
+    }
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     # Pages cache figures per data version; each test starts from an empty cache all the same.
     from django.core.cache import cache

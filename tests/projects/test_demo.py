@@ -160,3 +160,20 @@ def test_refuses_without_chains():
 
     with pytest.raises(CommandError):
         call_command("generate_demo_data", "--projects", "3", stdout=StringIO())
+
+
+def test_the_latest_demo_visits_have_a_few_marked_photos(seeded, tmp_path):
+    from projects.models import VisitPhoto
+
+    counts = generate_demo_data(projects=40, visits=60, seed=5, end_date=END)
+    photos = list(VisitPhoto.objects.select_related("visit").order_by("pk"))
+    assert counts.photos == len(photos) and 15 <= len(photos) <= 45
+    assert all(photo.caption.startswith("演示") and photo.width == 1200 for photo in photos)
+    assert all(photo.image.storage.exists(photo.image.name) for photo in photos)
+    first = [(p.visit.date, p.caption, p.byte_size) for p in photos]
+    delete_demo_data()
+    assert not VisitPhoto.objects.exists() and not any(path.is_file() for path in tmp_path.rglob("*"))
+    generate_demo_data(projects=40, visits=60, seed=5, end_date=END)
+    assert [
+        (p.visit.date, p.caption, p.byte_size) for p in VisitPhoto.objects.select_related("visit").order_by("pk")
+    ] == first

@@ -58,6 +58,7 @@ class Command(BaseCommand):
             )
         )
         self.stdout.write(_("Funds in place: %(count)d monthly records.") % {"count": counts.funds_records})
+        self.stdout.write(_("Photos: %(count)d on the latest visits.") % {"count": counts.photos})
         self.stdout.write(_("%(count)d land parcels.") % {"count": counts.parcels})
         self.stdout.write(
             _("Per-mu figures: %(roles)d demo firms with a chain role, %(figures)d yearly figures.")

@@ -328,6 +328,8 @@ PINGHU_AMOUNT_WARNINGS = {
 
 # Notifications (issue 19): the inbox, the channels and the daily digest (notifications/, README "Configuration").
 # Absolute links in messages that leave the site (digests, robots, e-mail).
+# The files of a deleted visit photo are kept this long for a restore (projects.photo_purge).
+PINGHU_PHOTO_RETENTION_DAYS = int(os.environ.get("PINGHU_PHOTO_RETENTION_DAYS", "365"))
 PINGHU_SITE_URL = os.environ.get("PINGHU_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 PINGHU_NOTIFICATION_RETENTION_DAYS = int(os.environ.get("PINGHU_NOTIFICATION_RETENTION_DAYS", "180"))
 # Quiet hours (local time) of whoever has not set their own: nothing leaves then; the digest waits.

@@ -181,6 +181,8 @@ def test_local_storage_is_the_default_and_s3_builds_a_valid_backend():
             "PINGHU_S3_ACCESS_KEY": "key",
             "PINGHU_S3_SECRET_KEY": "secret",
             "PINGHU_S3_REGION": "cn-east-1",
+            "PINGHU_S3_PREFIX": "photos",
+            "PINGHU_S3_ADDRESSING_STYLE": "path",
         },
         media_root="/unused",
     )
@@ -193,6 +195,7 @@ def test_local_storage_is_the_default_and_s3_builds_a_valid_backend():
         "private",
     )
     assert storage.querystring_auth and not storage.file_overwrite
+    assert (storage.location, storage.addressing_style) == ("photos", "path")
     with pytest.raises(ImproperlyConfigured):
         media_storage({"PINGHU_MEDIA_STORAGE": "s3"}, media_root="/x")
     with pytest.raises(ImproperlyConfigured):

@@ -3,7 +3,7 @@
 ``PINGHU_MEDIA_STORAGE=local`` (the default): the local filesystem under ``PINGHU_MEDIA_ROOT``.
 ``PINGHU_MEDIA_STORAGE=s3``: any S3-compatible object store (AWS, MinIO, Aliyun OSS, Tencent COS…)
 through django-storages, with the bucket, endpoint and keys from the environment. Either way the
-files are private: the site serves them itself after a permission check (``projects.photo_views``),
+files are private: the site serves them itself after a permission check (the photo views),
 so no public URL is configured. Read at start-up by ``pinghu.settings``; docs/deploy.md lists the variables.
 """
 

@@ -30,6 +30,7 @@ from projects.models import (
     Project,
     ProjectStageChange,
     SigningEvent,
+    VisitPhoto,
 )
 from projects.services import project_transition
 from units.expressions import unit_label
@@ -256,7 +257,13 @@ class InvestmentVisitViewSet(VisitPhotosMixin, DeletedSinceMixin, IdempotentCrea
     queryset = (
         InvestmentVisit.objects.select_related("enterprise", "recorded_by", "host_unit")
         .annotate(host_unit_label=unit_label("host_unit"))
-        .prefetch_related("leaders", "chains", "projects", "photos__uploaded_by")
+        .prefetch_related(
+            "leaders",
+            "chains",
+            "projects",
+            # One query for the photos with their uploaders, however many.
+            Prefetch("photos", queryset=VisitPhoto.objects.select_related("uploaded_by")),
+        )
     )
     serializer_class = InvestmentVisitSerializer
     filterset_class = InvestmentVisitFilterSet

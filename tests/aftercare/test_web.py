@@ -252,7 +252,7 @@ def test_the_enterprise_page_gathers_everything(people, django_assert_max_num_qu
     EnterpriseChainRole.objects.create(enterprise=firm, chain=ChainFactory(name="某链"), is_lead=True)
     issue(firm, description="物流通道")
     client = site(people["official"])
-    with django_assert_max_num_queries(13):  # 13: the parcels recycled from the firm
+    with django_assert_max_num_queries(14):  # 13: the parcels recycled from the firm; 14: its visits' photos
         page = client.get(reverse("aftercare:enterprise-detail", args=[firm.pk]))
     html = page.content.decode()
     assert page.status_code == 200 and "某链" in html and "物流通道" in html and "enterprise-metrics" in html

@@ -116,7 +116,8 @@ def test_the_new_visit_form_takes_photos_and_refuses_a_fake(client, official):
 def test_api_lists_adds_and_removes_photos_under_the_change_rule(api_client, official):
     visit = make_visit(official, photos=1)
     api_client.force_login(official)
-    listed = api_client.get(f"/api/v1/visits/{visit.pk}/").json()["photos"]
+    with CaptureQueriesContext(connection) as one_photo:
+        listed = api_client.get(f"/api/v1/visits/{visit.pk}/").json()["photos"]
     assert listed[0]["width"] == 40 and listed[0]["thumbnail_url"].endswith("/thumb/")
     response = api_client.post(
         f"/api/v1/visits/{visit.pk}/photos/",
@@ -147,6 +148,9 @@ def test_api_lists_adds_and_removes_photos_under_the_change_rule(api_client, off
         == 403
     )
     api_client.force_login(official)
+    with CaptureQueriesContext(connection) as two_photos:
+        assert len(api_client.get(f"/api/v1/visits/{visit.pk}/").json()["photos"]) == 2
+    assert len(two_photos) == len(one_photo)
     assert api_client.delete(f"/api/v1/visits/{visit.pk}/photos/{photo_id}/").status_code == 204
     assert visit.photos.count() == 1
 

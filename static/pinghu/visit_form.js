@@ -37,7 +37,11 @@ document.addEventListener("DOMContentLoaded", () => {
   }
 
   if (typeof window.TomSelect === "undefined") return; // the plain form still works
-  const multi = { plugins: ["remove_button"], maxOptions: null, closeAfterSelect: true, hidePlaceholder: true };
+  const multi = {
+    plugins: { remove_button: { title: form.dataset.remove || "×" } },
+    maxOptions: null,
+    closeAfterSelect: true,
+  };
   const leadersSelect = form.querySelector("#id_leaders");
   if (leadersSelect) new window.TomSelect(leadersSelect, multi);
   const chainsSelect = form.querySelector("#id_chains");
@@ -107,6 +111,7 @@ document.addEventListener("DOMContentLoaded", () => {
   const firmInput = form.querySelector("#id_enterprise_name");
   if (!firmInput) return;
   const addText = form.dataset.addFirm || "+";
+  let lastFirm = firmInput.value;
   const noResults = form.dataset.noResults || "";
   const firm = new window.TomSelect(firmInput, {
     maxItems: 1,
@@ -130,6 +135,12 @@ document.addEventListener("DOMContentLoaded", () => {
       option: (data, escape) =>
         `<div>${escape(data.name)}${data.short_name ? ` <small class="text-body-secondary">${escape(data.short_name)}</small>` : ""}</div>`,
     },
-    onChange: (name) => chosen(name ? firm.options[name] : null),
+    onChange: (name) => {
+      if (name === lastFirm) return; // tom-select says so again on blur: the offered projects stay as ticked
+      lastFirm = name;
+      // Chosen: the phone's keyboard goes away now, not at the next tap (which would move the page under it).
+      if (name) firm.blur();
+      chosen(name ? firm.options[name] : null);
+    },
   });
 });

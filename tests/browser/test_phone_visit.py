@@ -47,10 +47,12 @@ class Taps:
 
 
 def shot(page, name: str) -> None:
+    """The whole page in test-artifacts/; the whole page and its first screen in the notes when they exist."""
     screenshot(page, name)
     if SHOTS.parent.exists():
         SHOTS.mkdir(exist_ok=True)
         shutil.copy(ARTIFACTS / f"{name}.png", SHOTS / f"{name}.png")
+        page.screenshot(path=str(SHOTS / f"{name}-first-screen.png"))
 
 
 def last_saturday() -> datetime.date:

@@ -8,7 +8,9 @@ from django.db.models import CharField, Count, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Concat, Length, Substr
 from django.utils.translation import gettext as _
 
-from .models import Enterprise
+from pinghu.search import search_condition
+
+from .models import Enterprise, EnterpriseChainRole
 from .names import firm_name_key, firm_name_variant_key, near_name_hint
 
 __all__ = [
@@ -52,17 +54,37 @@ def enterprise_by_name(name: str) -> Enterprise | None:
 SUGGESTIONS = 20
 
 
-def enterprise_suggestions(text: str) -> list[dict]:
-    """Up to 20 firms for a filter's search box, by name order: name or short name containing ``text``, or
-    a credit code starting with it. One query. (Site-wide search with pinyin is another feature.)"""
+def enterprise_suggestions(text: str, *, with_chains: bool = False) -> list[dict]:
+    """Up to 20 firms for a search box (a list's firm filter, the visit form's firm picker), by name order.
+
+    Found as the site's search finds them (``pinghu.search``): part of a name, short or former name, its full
+    pinyin or initials, a credit code's beginning, or the name once spaces and full-width forms are ignored.
+    Each is ``{"id", "name", "short_name", "credit_code", "key"}`` (``key``: the pinyin key, so that a picker
+    can keep filtering what it was given); with ``with_chains``, also ``"chains"``: the chains of its chain
+    roles, for the visit form to pre-fill. One query, two with the chains."""
     text = text.strip()[:64]
     if not text:
         return []
     key = firm_name_key(text)
-    condition = Q(name__icontains=text) | Q(short_name__icontains=text) | Q(credit_code__startswith=text.upper())
+    condition = search_condition(Enterprise, text)
     if key:
         condition |= Q(name_key__contains=key)
-    return list(Enterprise.objects.filter(condition).order_by("name", "pk").values("id", "name")[:SUGGESTIONS])
+    firms = list(
+        Enterprise.objects.filter(condition)
+        .order_by("name", "pk")
+        .values("id", "name", "short_name", "credit_code", "search_key")[:SUGGESTIONS]
+    )
+    chains: dict[int, list[int]] = {firm["id"]: [] for firm in firms}
+    if with_chains and firms:
+        roles = EnterpriseChainRole.objects.filter(enterprise_id__in=chains).order_by("chain_id")
+        for firm_id, chain_id in roles.values_list("enterprise_id", "chain_id"):
+            chains[firm_id].append(chain_id)
+    for firm in firms:
+        firm["key"] = firm.pop("search_key")
+        firm["credit_code"] = firm["credit_code"] or ""
+        if with_chains:
+            firm["chains"] = chains[firm["id"]]
+    return firms
 
 
 # The long company form and the short one: names that differ only by these are likely the same firm.

@@ -69,5 +69,7 @@ def per_mu_ranking(request: HttpRequest) -> HttpResponse:
 
 @readable("chains.view_enterprise")
 def enterprise_suggest(request: HttpRequest) -> JsonResponse:
-    """Firms for a list page's firm filter (``pinghu.filter_ui``): ``?q=`` gives ``[{"id", "name"}]``, at most 20."""
-    return JsonResponse(selectors.enterprise_suggestions(request.GET.get("q", "")), safe=False)
+    """Firms for a list page's firm filter (``pinghu.filter_ui``) and the visit form's firm picker: ``?q=`` gives
+    ``[{"id", "name", ...}]``, at most 20; ``&chains=1`` adds each firm's chains."""
+    firms = selectors.enterprise_suggestions(request.GET.get("q", ""), with_chains=request.GET.get("chains") == "1")
+    return JsonResponse(firms, safe=False)

@@ -14,6 +14,7 @@ class ProjectsConfig(AppConfig):
 
     def ready(self) -> None:
         from pinghu.api.representations import register_representation
+        from pinghu.links import register_page
         from pinghu.navigation import add_menu_group, add_menu_item
         from pinghu.tombstones import track_deletions
         from units.registry import register_unit_field
@@ -28,6 +29,7 @@ class ProjectsConfig(AppConfig):
         register_representation(Project, resource="projects", viewset="projects.api.views.ProjectViewSet")
         track_deletions(InvestmentVisit)
         track_deletions(Project)
+        register_page("projects.InvestmentVisit", "projects:visit-detail")  # one visit's page (issue 21)
 
         # On SQLite, a migration that alters a table copies it without its triggers: they are
         # installed again after every migrate (and after a test database's flush).

@@ -1,11 +1,14 @@
 """Forms of the web pages. They validate input; the writes are ``projects.services``."""
 
+import datetime
 from decimal import Decimal
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.validators import MinValueValidator
 from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from chains.models import Chain, Enterprise, Leader
@@ -16,6 +19,7 @@ from pinghu.pages import IDEMPOTENCY_FIELD, IdempotencyKeyField
 from pinghu.plausibility import amount_errors, amount_warning_line, unconfirmed_amount_errors
 from units.forms import UnitChoiceField, offer_active_units
 
+from . import phone
 from .choices import ProjectStage
 from .models import FollowUp, InvestmentVisit, Project, ProjectFunds, SigningEvent
 from .models.milestones import MILESTONE_FIELDS
@@ -26,22 +30,25 @@ User = get_user_model()
 class QuickVisitForm(VersionedFormMixin, forms.ModelForm):
     """The phone form: a visit, its leaders and chains, an existing or new enterprise, linked or new projects."""
 
+    # Searchable pickers on the phone (static/pinghu/visit_form.js, tom-select); plain <select multiple> without JS.
     leaders = forms.ModelMultipleChoiceField(
         queryset=Leader.objects.filter(is_active=True),
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.SelectMultiple(attrs={"data-picker": "leaders"}),
         label=_("leaders"),
-        help_text=_("Every leader who took part; each counts as one person-time."),
     )
     enterprise_name = forms.CharField(
         label=_("visited enterprise"),
         max_length=128,
-        widget=forms.TextInput(attrs={"list": "enterprise-options", "autocomplete": "off"}),
-        help_text=_("Type to search; a name not found yet can be added below."),
+        widget=forms.TextInput(attrs={"list": "enterprise-options", "autocomplete": "off", "data-picker": "firm"}),
+        help_text=_("Name, pinyin or credit code; a name not found yet can be added as a new enterprise."),
     )
     create_enterprise = forms.BooleanField(label=_("Add it as a new enterprise"), required=False)
     new_enterprise_in_pinghu = forms.BooleanField(label=_("located in Pinghu"), required=False)
     chains = forms.ModelMultipleChoiceField(
-        queryset=Chain.objects.all(), widget=forms.CheckboxSelectMultiple, required=False, label=_("chains concerned")
+        queryset=Chain.objects.all(),
+        widget=forms.SelectMultiple(attrs={"data-picker": "chains"}),
+        required=False,
+        label=_("chains concerned"),
     )
     projects = forms.ModelMultipleChoiceField(
         queryset=Project.objects.all(),
@@ -108,6 +115,9 @@ class QuickVisitForm(VersionedFormMixin, forms.ModelForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.new_enterprise: Enterprise | None = None
+        self.user = user
+        if user is not None:  # the user's own leader, then their usual companions (projects.phone)
+            self.fields["leaders"].queryset = phone.leaders_for(user)
         if self.instance.pk is None:
             self.fields["date"].initial = timezone.localdate()
             own_leader = getattr(user, "leader", None) if user is not None else None
@@ -126,14 +136,48 @@ class QuickVisitForm(VersionedFormMixin, forms.ModelForm):
             del self.fields["confirm_large_amounts"]
         # Only the visited enterprise's open projects (and those already linked) are offered.
         enterprise_name = self.data.get("enterprise_name") or self.fields["enterprise_name"].initial
-        offered = Project.objects.filter(investor__in=enterprises_named(enterprise_name or "")).exclude(
-            stage__in=[ProjectStage.DROPPED, ProjectStage.PRODUCTION]
-        )
+        offered = phone.open_projects().filter(investor__in=enterprises_named(enterprise_name or ""))
         if self.instance.pk is not None:
             offered = offered | self.instance.projects.all()
         self.fields["projects"].widget.choices = [(p.pk, str(p)) for p in offered.distinct()[:50]]
         offer_active_units(self, "host_unit", self.instance.host_unit_id)
         bootstrap(self)
+
+    # --- what the phone page shows beside the fields (read when the template asks, not on a saved POST)
+
+    @cached_property
+    def phrases(self) -> dict[str, list[str]]:
+        """The user's last purposes and outcomes, offered as one-tap chips."""
+        return phone.last_phrases(self.user) if self.user is not None else {"purpose": [], "outcome": []}
+
+    @cached_property
+    def recent_firms(self) -> list[dict]:
+        """The firms the user visited last, embedded for the picker (works with no connection)."""
+        return phone.recent_firms(self.user) if self.user is not None else []
+
+    @property
+    def on_saturday(self) -> bool:
+        """Whether the date shown is a Saturday (周六招商日), to mark it."""
+        value = self["date"].value()
+        if isinstance(value, str):
+            try:
+                value = parse_date(value.strip())
+            except ValueError:  # well formed but no such day
+                value = None
+        return isinstance(value, datetime.date) and value.weekday() == 5
+
+    def folded_open(self, *names: str) -> bool:
+        """Whether a folded part (new firm, new lead) opens: one of its fields carries data or an error."""
+        return any(name in self.fields and (self[name].value() or name in self.errors) for name in names)
+
+    @property
+    def new_firm_open(self) -> bool:
+        # A refused firm name opens it too: adding it as a new firm may be the way out.
+        return "enterprise_name" in self.errors or self.folded_open("create_enterprise", "new_enterprise_in_pinghu")
+
+    @property
+    def new_lead_open(self) -> bool:
+        return self.folded_open("new_lead_name", "new_lead_chain", "new_lead_investment", "confirm_large_amounts")
 
     def clean(self):
         data = super().clean()

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import board_moves, board_views, bulk_views, funds_views, photo_views, views, views_edit
+from . import board_moves, board_views, bulk_views, funds_views, photo_views, views, views_edit, visit_views
 
 app_name = "projects"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("visits/", views.visit_list, name="visit-list"),
     path("visits/new/", views.visit_form, name="visit-new"),
     path("visits/overdue/", views.overdue, name="overdue"),
+    path("visits/<int:pk>/", visit_views.visit_detail, name="visit-detail"),
     path("visits/<int:pk>/edit/", views.visit_form, name="visit-edit"),
     path("visits/photos/<int:pk>/", photo_views.visit_photo, name="visit-photo"),
     path("visits/photos/<int:pk>/<slug:variant>/", photo_views.visit_photo, name="visit-photo-variant"),

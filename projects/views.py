@@ -26,7 +26,7 @@ from pinghu.history import history_entries
 from pinghu.pages import filtered, form_problems, paginate, post_once, query_without_page, replayed_post, require
 from pinghu.permissions import EXPORT, may, readable
 
-from . import selectors
+from . import phone, selectors
 from .bands import BANDS, band_annotations
 from .bulk_views import selection_context
 from .filters import InvestmentVisitFilterSet, ProjectFilterSet
@@ -71,6 +71,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     named = _named_period(request)
     context = selectors.cached("dashboard", named, lambda: selectors.dashboard(named))
     context.update({"named": named, "period_choices": PERIOD_CHOICES})
+    if phone.has_official_home(request.user):  # an official's home starts with their visits (issue 21)
+        context["official_home"] = phone.official_home(request.user)
     return render(request, "projects/dashboard.html", context)
 
 
@@ -122,7 +124,7 @@ def visit_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             if saved is None:
                 return None
             messages.success(request, _("Visit saved: %(visit)s.") % {"visit": saved})
-            return redirect("projects:visit-list")
+            return redirect("projects:visit-detail", pk=saved.pk)  # the saved visit, as recorded
 
         response = post_once(request, VISIT_NEW, save) if visit is None else save()
         if response is not None:

@@ -60,26 +60,26 @@ def page_config(user) -> dict:
 def texts() -> dict[str, str]:
     """The queue's words for the browser (static JS is not scanned by makemessages), in the request's language."""
     return {
-            "queued": _("Saved on this device: it will be sent when the connection returns."),
-            "tooLarge": _(
-                "This visit and the visits waiting to be sent would take more than %(mb)s MB on this device: "
-                "remove some photos or send the waiting visits first."
-            )
-            % {"mb": QUEUE_BUDGET_BYTES // (1024 * 1024)},
-            "confirmSignOut": _(
-                "%(count)s visit(s) on this device have not been sent yet. Signing out discards them. Sign out anyway?"
-            ),
-            "signedOut": _("You are signed out: sign in again, then tap Send."),
-            "refused": _("Returned"),
-            "waiting": _("Waiting to send"),
-            "sending": _("Sending…"),
-            "sent": _("Sent"),
-            "failed": _("Not sent: the server answered %(status)s. It stays here; try again later."),
-            "noConnection": _("No connection: it stays here and is sent when the connection returns."),
-            "open": _("Open in the form"),
-            "discard": _("Discard"),
-            "confirmDiscard": _("Discard this visit? It has not been sent."),
-            "empty": _("Nothing is waiting to be sent."),
+        "queued": _("Saved on this device: it will be sent when the connection returns."),
+        "tooLarge": _(
+            "This visit and the visits waiting to be sent would take more than %(mb)s MB on this device: "
+            "remove some photos or send the waiting visits first."
+        )
+        % {"mb": QUEUE_BUDGET_BYTES // (1024 * 1024)},
+        "confirmSignOut": _(
+            "%(count)s visit(s) on this device have not been sent yet. Signing out discards them. Sign out anyway?"
+        ),
+        "signedOut": _("You are signed out: sign in again, then tap Send."),
+        "refused": _("Returned"),
+        "waiting": _("Waiting to send"),
+        "sending": _("Sending…"),
+        "sent": _("Sent"),
+        "failed": _("Not sent: the server answered %(status)s. It stays here; try again later."),
+        "noConnection": _("No connection: it stays here and is sent when the connection returns."),
+        "open": _("Open in the form"),
+        "discard": _("Discard"),
+        "confirmDiscard": _("Discard this visit? It has not been sent."),
+        "empty": _("Nothing is waiting to be sent."),
         "returnedIntro": _("The server returned this visit; correct it and save again:"),
     }
 
@@ -97,7 +97,10 @@ def manifest(request: HttpRequest) -> HttpResponse:
         "display": "standalone",
         "theme_color": THEME_COLOUR,
         "background_color": BACKGROUND_COLOUR,
-        "icons": [{"src": static(path), "sizes": sizes, "type": "image/png", "purpose": purpose} for path, sizes, purpose in ICONS],
+        "icons": [
+            {"src": static(path), "sizes": sizes, "type": "image/png", "purpose": purpose}
+            for path, sizes, purpose in ICONS
+        ],
     }
     return HttpResponse(json.dumps(body, ensure_ascii=False), content_type="application/manifest+json")
 

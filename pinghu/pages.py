@@ -144,6 +144,10 @@ def queue_refusal(form) -> JsonResponse:
         if name in form.fields
     }
     return JsonResponse(
-        {"errors": fields, "non_field_errors": [str(e) for e in form.non_field_errors()], "message": form_problems(form)},
+        {
+            "errors": fields,
+            "non_field_errors": [str(e) for e in form.non_field_errors()],
+            "message": form_problems(form),
+        },
         status=400,
     )

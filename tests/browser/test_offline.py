@@ -16,6 +16,7 @@ from projects.models import InvestmentVisit
 from .conftest import PHONE, screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
+NETWORK_ERRORS = re.compile(r"ERR_INTERNET_DISCONNECTED|ERR_CONNECTION_RESET|Failed to fetch|Failed to load resource")
 
 
 def _until(page, script: str, timeout: float = 15) -> None:
@@ -77,7 +78,8 @@ def test_two_visits_logged_offline_arrive_once(open_page, live_server, official)
     _wait_for_visits(page, 2)
     assert sorted(InvestmentVisit.objects.values_list("purpose", flat=True)) == ["离线走访一", "离线走访二"]
     page.wait_for_selector("[data-offline-badge].d-none", state="attached")
-    assert page.console_errors == []
+    # Only the failed requests of the offline minutes: no script error.
+    assert [error for error in page.console_errors if not NETWORK_ERRORS.search(error)] == []
 
 
 def test_a_send_cut_off_after_the_server_saved_is_sent_again_and_saved_once(open_page, live_server, official):
@@ -102,11 +104,14 @@ def test_a_send_cut_off_after_the_server_saved_is_sent_again_and_saved_once(open
     page.context.set_offline(False)
     _wait_for_visits(page, 1)
     assert cut["done"]
+    # Kept after the failure, then sent again (this page's load, the `online` event, Background Sync or 发送):
+    # the server answers with the first save, and the queue is empty.
     page.goto(f"{live_server.url}/offline/")
-    page.wait_for_selector("[data-offline-item]", timeout=3000)  # kept after the failure
-    page.click("[data-offline-send]")
-    page.wait_for_selector("[data-offline-list] p")  # nothing waiting any more
+    if page.locator("[data-offline-item]").count():
+        page.click("[data-offline-send]")
+    page.wait_for_selector("[data-offline-list] p")
     assert InvestmentVisit.objects.filter(purpose="断网重发").count() == 1
+    assert _badge(page) == "0"
 
 
 def test_a_refused_visit_comes_back_to_the_form_with_the_message(open_page, live_server, official):
@@ -126,8 +131,7 @@ def test_a_refused_visit_comes_back_to_the_form_with_the_message(open_page, live
     assert "没有这家企业" in page.inner_text("[data-offline-alert]")
     page.check("#id_create_enterprise")
     page.click("main form.visit-form button[type=submit]")
-    page.wait_for_url(re.compile(r".*/visits/.*"))
-    page.wait_for_load_state()
+    page.wait_for_url(re.compile(r".*/visits/(\d+/)?$"))  # the list, or the visit's page
     assert InvestmentVisit.objects.get().purpose == "被退回的走访"
     page.goto(f"{live_server.url}/offline/")
     page.wait_for_selector("[data-offline-list] p")

@@ -3,8 +3,8 @@ again offline from the service worker's cache, and each visit arrives exactly on
 also when the network fails half-way through a send; a refused visit comes back to the form with its message.
 
 Playwright's ``context.set_offline(True)`` cuts the page's requests and, in this Chromium, the service worker's
-too (the form's reload below comes from the worker's cache: ``test_the_form_reopens_offline_from_the_cache`` checks
-that the server saw no request for it).
+own requests too (checked below from inside the worker), so the form's offline reload can only come from the
+worker's cache.
 """
 
 import re
@@ -66,6 +66,8 @@ def test_two_visits_logged_offline_arrive_once(open_page, live_server, official)
     _until(page, "document.querySelector('[data-offline-count]').textContent === '2'")
     assert InvestmentVisit.objects.count() == 0
 
+    worker = page.context.service_workers[0]
+    assert worker.evaluate("fetch('/healthz', {cache: 'no-store'}).then(() => 'online', () => 'offline')") == "offline"
     page.reload()  # offline: the service worker's copy of the form
     page.wait_for_selector("form[data-offline-queue]")
     assert _badge(page) == "2"

@@ -260,9 +260,13 @@
 
   // ---- start -----------------------------------------------------------------------------------------------
   if ("BroadcastChannel" in window) new BroadcastChannel(Q.CHANNEL).addEventListener("message", showCount);
-  window.addEventListener("online", sendWaiting);
+  // Only with something waiting: an empty queue costs no request.
+  const sendIfWaiting = async () => {
+    if (navigator.onLine && (await mine()).some((item) => item.status === "waiting")) await sendWaiting();
+  };
+  window.addEventListener("online", sendIfWaiting);
   setUpForms();
-  showCount().then(() => (navigator.onLine ? sendWaiting() : null));
+  showCount().then(sendIfWaiting);
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker
       .register(config.sw, { scope: "/" })

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.utils.translation import gettext as _
 
 from .filter_ui import plain_form
@@ -115,3 +115,39 @@ def post_once(request: HttpRequest, scope: str, save: Callable[[], HttpResponse 
 def _replay(request: HttpRequest, stored: IdempotencyKey) -> HttpResponse:
     messages.info(request, _("This form was already sent and saved; it was not saved a second time."))
     return HttpResponseRedirect(stored.response["location"])
+
+
+# The offline queue (pinghu.offline, static/pinghu/offline/queue.js) sends a queued form with this header and
+# reads a JSON answer instead of a page: where the saved object is, or why the form was refused.
+QUEUE_HEADER = "X-Pinghu-Queue"
+
+
+def queued(request: HttpRequest) -> bool:
+    """Whether the browser's offline queue sent this POST (it wants JSON, not a page)."""
+    return request.method == "POST" and request.headers.get(QUEUE_HEADER) == "1"
+
+
+def queue_answer(request: HttpRequest, response: HttpResponse, *, replayed: bool = False) -> HttpResponse:
+    """A saved form's redirect as the queue's JSON: 201 ``{"url": ...}``, 200 with ``replayed`` for a key already
+    saved (the same visit arriving again). Any other request gets ``response`` unchanged."""
+    if not queued(request) or not isinstance(response, HttpResponseRedirect):
+        return response
+    body = {"url": response["Location"], "replayed": replayed}
+    return JsonResponse(body, status=200 if replayed else 201)
+
+
+def queue_refusal(form) -> JsonResponse:
+    """A refused form as the queue's JSON (400): each field's label and errors, the form's own errors, one line."""
+    fields = {
+        name: {"label": str(form.fields[name].label or name), "errors": [str(error) for error in errors]}
+        for name, errors in form.errors.items()
+        if name in form.fields
+    }
+    return JsonResponse(
+        {
+            "errors": fields,
+            "non_field_errors": [str(e) for e in form.non_field_errors()],
+            "message": form_problems(form),
+        },
+        status=400,
+    )

@@ -268,6 +268,9 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "projects:dashboard"
 LOGOUT_REDIRECT_URL = "login"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# The installable app's service worker keeps these pages (URL names) for the signed-in user, NetworkFirst, so they
+# open with no connection; their forms marked data-offline-queue are queued in the browser (docs/offline.md).
+PINGHU_OFFLINE_PAGES = ["projects:visit-new"]
 
 LOGGING = {
     "version": 1,

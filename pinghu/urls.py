@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from pinghu import offline
 from pinghu.views import healthz
 
 admin.site.site_header = _("Pinghu industrial-chain investment tracker")
@@ -14,6 +15,12 @@ admin.site.index_title = _("Administration")
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # The installable app (docs/offline.md): its manifest and service worker at the root (the worker's scope is
+    # the path it is served from), the queue's CSRF token and the page of visits waiting to be sent.
+    path("manifest.webmanifest", offline.manifest, name="manifest"),
+    path("sw.js", offline.service_worker, name="service-worker"),
+    path("offline/token", offline.token, name="offline-token"),
+    path("offline/", offline.queue_page, name="offline-queue"),
     path("i18n/", include("django.conf.urls.i18n")),
     # Log in and out, and change one's password. No self-service password reset: the app sends
     # no e-mail, and an administrator resets passwords in the admin.

@@ -23,7 +23,18 @@ from chains.services import enterprise_merge
 from pinghu.concurrency import version_of
 from pinghu.forms import add_refusal
 from pinghu.history import history_entries
-from pinghu.pages import filtered, form_problems, paginate, post_once, query_without_page, replayed_post, require
+from pinghu.pages import (
+    filtered,
+    form_problems,
+    paginate,
+    post_once,
+    query_without_page,
+    queue_answer,
+    queue_refusal,
+    queued,
+    replayed_post,
+    require,
+)
 from pinghu.permissions import EXPORT, may, readable
 
 from . import phone, selectors
@@ -115,7 +126,8 @@ def visit_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     else:
         require(request, "projects.change_investmentvisit", visit)
     if request.method == "POST" and visit is None and (replay := replayed_post(request, VISIT_NEW)) is not None:
-        return replay  # the same form sent again (a double click): the first answer, no second visit
+        # The same form sent again (a double click, the offline queue retrying): the first answer, no second visit.
+        return queue_answer(request, replay, replayed=True)
     form = QuickVisitForm(request.POST or None, instance=visit, user=request.user)
     if request.method == "POST" and form.is_valid():
 
@@ -128,7 +140,9 @@ def visit_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
         response = post_once(request, VISIT_NEW, save) if visit is None else save()
         if response is not None:
-            return response
+            return queue_answer(request, response)
+    if queued(request):
+        return queue_refusal(form)  # the offline queue keeps it as returned (退回), with these messages
     history = history_entries(visit) if visit is not None else None
     return render(request, "projects/visit_form.html", {"form": form, "visit": visit, "history": history})
 

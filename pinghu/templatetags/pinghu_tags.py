@@ -103,3 +103,11 @@ def home_url() -> str:
 def page_panels(context, page: str, **kwargs):
     """``{% page_panels "dashboard" %}``: the panels other apps registered for this page (``pinghu.panels``)."""
     return panels.render_panels(page, context["request"], **kwargs)
+
+
+@register.simple_tag(takes_context=True)
+def offline_config(context) -> dict:
+    """``{% offline_config as offline %}``: the offline queue's URLs, user and texts (``pinghu.offline``)."""
+    from pinghu.offline import page_config
+
+    return page_config(context["user"])

@@ -156,6 +156,8 @@ def test_templates_hold_no_inline_script_style_or_event_handler():
 # Anonymous by design: logging in (site and admin), logging out, switching language on the
 # login page, the health check.
 OPEN = {"/accounts/login/", "/accounts/logout/", "/admin/login/", "/admin/logout/", "/i18n/setlang/", "/healthz"}
+# The installable app's manifest (browsers fetch it without cookies) and service worker: code and icons, no data.
+OPEN |= {"/manifest.webmanifest", "/sw.js"}
 
 
 def _sample_paths(patterns, prefix=""):

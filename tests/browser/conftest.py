@@ -94,7 +94,7 @@ class ForeignRequestGuard:
 @pytest.fixture
 def new_context(browser, live_server):
     """``new_context(viewport)``: a fresh Chinese-language context, not logged in, whose requests to any host but the
-    live server's are aborted and fail the test at teardown; console errors of its pages are collected."""
+    live server's are aborted and fail the test at teardown (``ForeignRequestGuard``)."""
     contexts = []
     guard = ForeignRequestGuard(live_server.url)
 

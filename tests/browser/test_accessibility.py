@@ -5,7 +5,7 @@ demo data, and checked by axe-core (from npm, ``node_modules/axe-core``) with th
 and its best practices (landmarks, headings, unique ids...). At 375 px every interactive element of the navbar and
 of the page's main content must also offer a target of at least 44×44 CSS px (``TOUCH_TARGETS_JS`` says exactly
 which). A failure lists every offender of every page, so one run shows all there is to fix. The rules and how to
-run the check: docs/accessibility.md.
+run the check: docs/pages.md, "Accessibility".
 
 How axe gets into the page: the CSP allows only same-origin scripts (``script-src 'self'``), so the page routes a
 same-origin URL, ``/__axe__/axe.min.js``, to the npm file and adds it as an ordinary ``<script src>``. The pages are

@@ -88,8 +88,11 @@ PAGES = [
 # than the link's: a link in a sentence. A link alone in its cell or line is a target like a button.
 TOUCH_TARGETS_JS = """
 (minimum) => {
-  const SELECTOR = 'a[href], button, input:not([type=hidden]), select, textarea, summary, [role=button], [tabindex]:not([tabindex="-1"])';
-  const STYLED = '.btn, .nav-link, .page-link, .dropdown-item, .navbar-brand, .navbar-toggler, .list-group-item-action, .form-control, .form-select';
+  const SELECTOR = 'a[href], button, input:not([type=hidden]), select, textarea, summary, [role=button], '
+    + '[tabindex]:not([tabindex="-1"])';
+  const STYLED = '.btn, .nav-link, .page-link, .dropdown-item, .navbar-brand, .navbar-toggler, '
+    + '.list-group-item-action, .form-control, .form-select';
+  const BOX = 'input[type=checkbox], input[type=radio]';
   const shown = (el) => {
     if (!el.getClientRects().length) return false;
     const style = getComputedStyle(el);
@@ -115,10 +118,9 @@ TOUCH_TARGETS_JS = """
   const scopes = document.querySelectorAll('main, nav.navbar');
   for (const scope of scopes) {
     for (const el of scope.querySelectorAll(SELECTOR)) {
-      if (el.disabled || !shown(el) && !(el.matches('input[type=checkbox], input[type=radio]') && el.labels?.length)) continue;
-      if (inline(el)) continue;
+      if (el.disabled || inline(el)) continue;
       let rects = shown(el) ? [el.getBoundingClientRect()] : [];
-      if (el.matches('input[type=checkbox], input[type=radio]')) {
+      if (el.matches(BOX)) {
         rects = rects.concat([...el.labels].filter(shown).map((l) => l.getBoundingClientRect()));
       }
       if (!rects.length) continue;

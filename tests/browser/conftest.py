@@ -8,6 +8,7 @@ import os
 import shutil
 from io import StringIO
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from django.core.management import call_command
@@ -53,20 +54,89 @@ def browser():
         instance.close()
 
 
+class ForeignRequestGuard:
+    """Aborts and records every request a browser context makes to a host other than the live server's.
+
+    The site serves everything itself (no CDN, fonts, analytics or maps from elsewhere); a request leaving for
+    another host is a leak of who uses the site and a page that breaks without that host, so a test whose pages
+    made one fails at teardown, naming the URLs. Only network schemes count (data:, blob: and about: stay in the
+    browser); another port on the same host is another origin and counts too.
+    """
+
+    NETWORK_SCHEMES = {"http", "https", "ws", "wss"}
+
+    def __init__(self, live_server_url: str):
+        self.own = urlsplit(live_server_url).netloc
+        self.foreign: list[str] = []
+
+    def is_foreign(self, url: str) -> bool:
+        parts = urlsplit(url)
+        return parts.scheme in self.NETWORK_SCHEMES and parts.netloc != self.own
+
+    def watch(self, context) -> None:
+        # The route stops the request before it leaves; the request event also sees requests a route may not
+        # (a service worker's own fetches), so both record.
+        context.route("**/*", self.route)
+        context.on("request", lambda request: self.record(request.url))
+
+    def route(self, route) -> None:
+        if self.is_foreign(route.request.url):
+            self.record(route.request.url)
+            route.abort("blockedbyclient")
+        else:
+            route.fallback()
+
+    def record(self, url: str) -> None:
+        if self.is_foreign(url) and url not in self.foreign:
+            self.foreign.append(url)
+
+
 @pytest.fixture
-def open_page(browser, live_server):
-    """``open_page(user, viewport)``: a logged-in page in a fresh Chinese-language context; console errors collected."""
+def new_context(browser, live_server):
+    """``new_context(viewport)``: a fresh Chinese-language context, not logged in, whose requests to any host but the
+    live server's are aborted and fail the test at teardown (``ForeignRequestGuard``)."""
     contexts = []
+    guard = ForeignRequestGuard(live_server.url)
+
+    def make(viewport=DESKTOP, **options):
+        context = browser.new_context(viewport=viewport, locale="zh-CN", **options)
+        guard.watch(context)
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+    if guard.foreign:
+        pytest.fail("Requests left for another host: " + ", ".join(guard.foreign), pytrace=False)
+
+
+def new_page(context):
+    """A page of ``context`` collecting its console errors in ``page.console_errors``."""
+    page = context.new_page()
+    page.console_errors = []
+    page.on("console", lambda message: page.console_errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: page.console_errors.append(str(error)))
+    return page
+
+
+@pytest.fixture
+def open_anonymous(new_context):
+    """``open_anonymous(viewport)``: a page of a fresh context without login (the login page, error pages)."""
+
+    def make(viewport=DESKTOP):
+        return new_page(new_context(viewport))
+
+    return make
+
+
+@pytest.fixture
+def open_page(new_context, live_server):
+    """``open_page(user, viewport)``: a logged-in page in a fresh Chinese-language context; console errors collected;
+    requests to another host aborted and failing the test (``new_context``)."""
 
     def make(user, viewport=DESKTOP, password="pw-for-tests-1"):
-        context = browser.new_context(viewport=viewport, locale="zh-CN")
-        contexts.append(context)
-        page = context.new_page()
-        page.console_errors = []
-        page.on(
-            "console", lambda message: page.console_errors.append(message.text) if message.type == "error" else None
-        )
-        page.on("pageerror", lambda error: page.console_errors.append(str(error)))
+        page = new_page(new_context(viewport))
         page.goto(f"{live_server.url}/accounts/login/")
         page.fill("#id_username", user.username)
         page.fill("#id_password", password)
@@ -74,9 +144,7 @@ def open_page(browser, live_server):
         page.wait_for_url(f"{live_server.url}/")
         return page
 
-    yield make
-    for context in contexts:
-        context.close()
+    return make
 
 
 def screenshot(page, name: str) -> None:

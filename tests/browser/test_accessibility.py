@@ -25,7 +25,7 @@ from django.urls import reverse
 from aftercare.models import CadreAssignment, EnterpriseIssue
 from chains.models import Chain, Leader
 from pinghu.permissions import Role
-from projects.models import Project
+from projects.models import InvestmentVisit, Project
 from reports.models import Report
 from targets.models import Target
 from tests.factories import UserFactory
@@ -62,6 +62,8 @@ PAGES = [
     A11yPage("chain", lambda d: reverse("projects:chain-detail", args=[d.chain.code])),
     A11yPage("visit list", lambda d: reverse("projects:visit-list")),
     A11yPage("visit form", lambda d: reverse("projects:visit-new"), roles=("official",)),
+    A11yPage("visit", lambda d: reverse("projects:visit-detail", args=[d.visit.pk])),
+    A11yPage("offline queue", lambda d: reverse("offline-queue")),
     A11yPage("project list", lambda d: reverse("projects:project-list")),
     A11yPage("project", lambda d: reverse("projects:project-detail", args=[d.project.pk])),
     A11yPage("project edit", lambda d: reverse("projects:project-edit", args=[d.project.pk])),
@@ -156,6 +158,8 @@ def a11y_data(official):
         issue=EnterpriseIssue.objects.order_by("pk").first(),
         target=Target.objects.order_by("pk").first(),
         report=Report.objects.order_by("pk").first(),
+        visit=InvestmentVisit.objects.filter(photos__isnull=False).order_by("pk").first()
+        or InvestmentVisit.objects.order_by("pk").first(),
     )
 
 

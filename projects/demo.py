@@ -27,7 +27,7 @@ from .demo_facts import fortune500_from, industry_leader_of, level_of
 from .demo_funds import demo_funds
 from .demo_land import delete_demo_parcels, generate_demo_parcels
 from .demo_milestones import demo_milestones
-from .demo_people import assign_demo_officials, delete_demo_officials
+from .demo_people import assign_demo_officials, delete_demo_officials, link_demo_officials
 from .demo_per_mu import delete_demo_per_mu, demo_per_mu
 from .demo_photos import delete_demo_photos, demo_photos
 from .models import (
@@ -368,6 +368,8 @@ def generate_demo_data(
         generator.data_quality_examples(enterprises, created_projects)
         generator.counts.responsible = assign_demo_officials(created_projects)
         generator.visits(visits, leaders, enterprises, created_projects)
+        # The demo officials' own leader records and visits, for the phone's home page and the form's prefills.
+        generator.counts.official_visits = link_demo_officials(leaders, _demo_rows()["visits"])
         # Funds in place, from a generator of their own (projects.demo_funds): no other row changes.
         generator.counts.funds_records = demo_funds(
             created_projects, seed=seed, end_date=generator.end, batch_size=BATCH_SIZE

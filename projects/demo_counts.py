@@ -22,5 +22,6 @@ class DemoCounts:
     per_mu_figures: int = 0
     chain_leaderships: int = 0  # chiefs and deputies, with terms (chains.demo)
     responsible: int = 0  # open projects given a responsible official (projects.demo_people)
+    official_visits: int = 0  # demo visits recorded by a demo official, through their leader (projects.demo_people)
     # Rows the apps above wrote (projects.demo_apps): generator name → rows.
     extra: dict = field(default_factory=dict)

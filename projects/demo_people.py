@@ -54,3 +54,23 @@ def assign_demo_officials(projects: list[Project]) -> int:
 
 def delete_demo_officials() -> None:
     get_user_model().objects.filter(username__in=OFFICIAL_ACCOUNTS).delete()
+
+
+def link_demo_officials(leaders: list, visits) -> int:
+    """Give each demo official a leader record and make them the recorder of that leader's demo visits.
+
+    The phone's home page (their own visits, due follow-ups), the form's prefills (their own leader and unit,
+    their usual companions, their last phrases) read these. Leaders are taken by position among those with a
+    unit and no login yet, and visits updated set-based: no draw from the demo's random generator. Returns the
+    number of visits given a recorder.
+    """
+    from .models import VisitLeader
+
+    free = [leader for leader in leaders if leader.user_id is None and leader.unit_id is not None]
+    recorded = 0
+    for official, leader in zip(demo_officials(), free[::7], strict=False):
+        leader.user = official
+        leader.save(update_fields=["user", "updated_at"])
+        led = VisitLeader.objects.filter(leader=leader, visit__in=visits).values("visit_id")
+        recorded += visits.filter(pk__in=led, recorded_by__isnull=True).update(recorded_by=official)
+    return recorded

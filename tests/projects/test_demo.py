@@ -177,3 +177,19 @@ def test_the_latest_demo_visits_have_a_few_marked_photos(seeded, tmp_path):
     assert [
         (p.visit.date, p.caption, p.byte_size) for p in VisitPhoto.objects.select_related("visit").order_by("pk")
     ] == first
+
+
+def test_each_demo_official_is_a_leader_and_records_that_leaders_visits(seeded):
+    """The phone's home and the form's prefills need the official's own leader, unit and visits."""
+    generate_demo_data(projects=60, visits=200, seed=5, end_date=END)
+    officials = Leader.objects.filter(user__username__startswith="demo-official").select_related("user", "unit")
+    assert officials.count() == 3
+    for leader in officials:
+        assert leader.unit is not None
+        recorded = InvestmentVisit.objects.filter(recorded_by=leader.user)
+        assert recorded.exists()
+        # Only visits that leader went on, and none of them left without a recorder.
+        assert not recorded.exclude(leader_links__leader=leader).exists()
+        assert not InvestmentVisit.objects.filter(leader_links__leader=leader, recorded_by__isnull=True).exists()
+    delete_demo_data()
+    assert not Leader.objects.filter(user__username__startswith="demo-official").exists()

@@ -86,7 +86,13 @@ class VisitPhotosMixin:
         request={"multipart/form-data": PhotoUploadSerializer},
         responses={201: VisitPhotoSerializer(many=True), **ERRORS},
     )
-    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser], serializer_class=PhotoUploadSerializer)
+    @action(
+        detail=True,
+        methods=["post"],
+        parser_classes=[MultiPartParser],
+        serializer_class=PhotoUploadSerializer,
+        pagination_class=None,
+    )
     def photos(self, request, pk=None):
         visit = self.get_object()  # the visit's change rule, by action_permissions
         body = PhotoUploadSerializer(data={"photos": request.FILES.getlist("photos"), **_captions(request)})

@@ -230,12 +230,13 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-# Where the local storage keeps uploads (photos); never served at a URL of its own (pinghu.media_storage).
+# Where the local storage keeps uploads (photos), never served at a URL of its own (pinghu.media_storage); a
+# deleted photo's files are kept PINGHU_PHOTO_RETENTION_DAYS for a restore, then purged (purge_visit_photos).
 MEDIA_ROOT = os.environ.get("PINGHU_MEDIA_ROOT") or str(BASE_DIR / "media")
+PINGHU_PHOTO_RETENTION_DAYS = int(os.environ.get("PINGHU_PHOTO_RETENTION_DAYS", "365"))
 IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.MediaStorage"
 STORAGES = {
-    # Uploaded files (visit photos): the local filesystem, or an S3-compatible store (pinghu.media_storage).
-    "default": media_storage(os.environ, media_root=MEDIA_ROOT),
+    "default": media_storage(os.environ, media_root=MEDIA_ROOT),  # local files or S3-compatible (pinghu.media_storage)
     # The admin's import keeps an upload between its preview and its confirmation (django-import-export's
     # MediaStorage uses this backend). With several hosts, point PINGHU_IMPORT_DIR at a directory they
     # share, or give this entry another storage backend.
@@ -268,8 +269,7 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "projects:dashboard"
 LOGOUT_REDIRECT_URL = "login"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# The installable app's service worker keeps these pages (URL names) for the signed-in user, NetworkFirst, so they
-# open with no connection; their forms marked data-offline-queue are queued in the browser (docs/offline.md).
+# Pages (URL names) the installable app keeps for the signed-in user so they open offline (docs/offline.md).
 PINGHU_OFFLINE_PAGES = ["projects:visit-new"]
 
 LOGGING = {
@@ -331,8 +331,6 @@ PINGHU_AMOUNT_WARNINGS = {
 
 # Notifications (issue 19): the inbox, the channels and the daily digest (notifications/, README "Configuration").
 # Absolute links in messages that leave the site (digests, robots, e-mail).
-# The files of a deleted visit photo are kept this long for a restore (projects.photo_purge).
-PINGHU_PHOTO_RETENTION_DAYS = int(os.environ.get("PINGHU_PHOTO_RETENTION_DAYS", "365"))
 PINGHU_SITE_URL = os.environ.get("PINGHU_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 PINGHU_NOTIFICATION_RETENTION_DAYS = int(os.environ.get("PINGHU_NOTIFICATION_RETENTION_DAYS", "180"))
 # Quiet hours (local time) of whoever has not set their own: nothing leaves then; the digest waits.

@@ -38,9 +38,15 @@ ICONS = (
 )
 
 
-def offline_pages() -> list[str]:
-    """The paths of the pages the service worker keeps for the signed-in user (NetworkFirst), the queue page first."""
-    return [reverse("offline-queue"), *(reverse(name) for name in getattr(settings, "PINGHU_OFFLINE_PAGES", []))]
+def offline_pages(user=None) -> list[str]:
+    """The paths of the pages the service worker keeps (NetworkFirst), the queue page first.
+
+    ``PINGHU_OFFLINE_PAGES`` maps a page's URL name to the permission it needs; given a user, only the pages they
+    may open are listed (bureau staff, who log no visits, are not offered the visit form to keep).
+    """
+    pages = getattr(settings, "PINGHU_OFFLINE_PAGES", {})
+    allowed = [name for name, permission in pages.items() if user is None or user.has_perm(permission)]
+    return [reverse("offline-queue"), *(reverse(name) for name in allowed)]
 
 
 def page_config(user) -> dict:
@@ -49,7 +55,7 @@ def page_config(user) -> dict:
         "sw": reverse("service-worker"),
         "queue": reverse("offline-queue"),
         "token": reverse("offline-token"),
-        "pages": offline_pages(),
+        "pages": offline_pages(user),
         # Queued forms are kept per user: another user signed in on the same phone neither sees nor sends them.
         "user": user.get_username() if user.is_authenticated else "",
         "budget": QUEUE_BUDGET_BYTES,

@@ -269,8 +269,8 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "projects:dashboard"
 LOGOUT_REDIRECT_URL = "login"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# Pages (URL names) the installable app keeps for the signed-in user so they open offline (docs/offline.md).
-PINGHU_OFFLINE_PAGES = ["projects:visit-new"]
+# Pages the installable app keeps for a signed-in user who may open them, offline (URL name: permission).
+PINGHU_OFFLINE_PAGES = {"projects:visit-new": "projects.add_investmentvisit"}
 
 LOGGING = {
     "version": 1,

@@ -368,8 +368,6 @@ def generate_demo_data(
         generator.data_quality_examples(enterprises, created_projects)
         generator.counts.responsible = assign_demo_officials(created_projects)
         generator.visits(visits, leaders, enterprises, created_projects)
-        # The demo officials' own leader records and visits, for the phone's home page and the form's prefills.
-        generator.counts.official_visits = link_demo_officials(leaders, _demo_rows()["visits"])
         # Funds in place, from a generator of their own (projects.demo_funds): no other row changes.
         generator.counts.funds_records = demo_funds(
             created_projects, seed=seed, end_date=generator.end, batch_size=BATCH_SIZE
@@ -380,6 +378,8 @@ def generate_demo_data(
             record_history(rows[key], history_type="+", reason=DEMO_REASON, user=user)
         generator.counts.photos = demo_photos(rows["visits"], seed=seed)
         generator.counts.chain_leaderships = demo_chain_leadership(leaders, seed=seed, end=generator.end)
+        # The demo officials' own leader records and visits, for the phone's home page and the form's prefills.
+        generator.counts.official_visits = link_demo_officials(leaders, rows["visits"])
         generator.counts.per_mu_roles, generator.counts.per_mu_figures = demo_per_mu(
             enterprises, seed=seed, end_date=generator.end, reason=DEMO_REASON, user=user
         )

@@ -60,17 +60,30 @@ def link_demo_officials(leaders: list, visits) -> int:
     """Give each demo official a leader record and make them the recorder of that leader's demo visits.
 
     The phone's home page (their own visits, due follow-ups), the form's prefills (their own leader and unit,
-    their usual companions, their last phrases) read these. Leaders are taken by position among those with a
-    unit and no login yet, and visits updated set-based: no draw from the demo's random generator. Returns the
-    number of visits given a recorder.
+    their usual companions, their last phrases) read these. Run after the chiefs got their logins: an official
+    takes a leader with a unit, no login and no city title (never a chain's chief), by position, and the visits
+    (and their history rows, so a restore keeps the recorder) are updated set-based: no draw from the demo's
+    random generator. Returns the number of visits given a recorder.
     """
-    from .models import VisitLeader
+    from chains.demo import CHIEF_TITLES
+    from chains.models import Leader
 
-    free = [leader for leader in leaders if leader.user_id is None and leader.unit_id is not None]
+    from .models import InvestmentVisit, VisitLeader
+
+    free = list(
+        Leader.objects.filter(pk__in=[leader.pk for leader in leaders], user__isnull=True, unit__isnull=False)
+        .exclude(title__in=CHIEF_TITLES)
+        .order_by("pk")
+    )
+    officials = demo_officials()
     recorded = 0
-    for official, leader in zip(demo_officials(), free[::7], strict=False):
+    for official, leader in zip(officials, free[:: max(1, len(free) // len(officials))], strict=False):
         leader.user = official
         leader.save(update_fields=["user", "updated_at"])
         led = VisitLeader.objects.filter(leader=leader, visit__in=visits).values("visit_id")
-        recorded += visits.filter(pk__in=led, recorded_by__isnull=True).update(recorded_by=official)
+        ids = list(visits.filter(pk__in=led, recorded_by__isnull=True).values_list("pk", flat=True))
+        for start in range(0, len(ids), CHUNK):  # SQLite caps the parameters of one statement
+            chunk = ids[start : start + CHUNK]
+            recorded += InvestmentVisit.objects.filter(pk__in=chunk).update(recorded_by=official)
+            InvestmentVisit.history.filter(id__in=chunk).update(recorded_by=official)
     return recorded

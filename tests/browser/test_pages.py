@@ -1,6 +1,7 @@
 """The four journeys of the web UI, in Chromium: log a visit on a phone, charts, drill-down, a stage change."""
 
 import datetime
+import re
 from decimal import Decimal
 from io import StringIO
 
@@ -110,12 +111,14 @@ def test_choosing_an_enterprise_offers_its_projects_to_link(open_page, live_serv
     )
     page = open_page(official, viewport=PHONE)
     page.goto(f"{live_server.url}/visits/new/")
-    page.fill("#id_enterprise_name", "长城汽车")
-    page.dispatch_event("#id_enterprise_name", "change")
+    # The firm is picked by search (tom-select over the text box): its open projects are offered to link.
+    page.click("#id_enterprise_name-ts-control")
+    page.fill("#id_enterprise_name-ts-control", "长城汽车")
+    page.click("#id_enterprise_name-ts-dropdown .option[data-value='长城汽车']")
     page.check(f"#project-{project.pk}")
     page.fill("#id_purpose", "回访扩建进度")
     page.click("main button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/visits/")
+    page.wait_for_url(re.compile(r"/visits/\d+/$"))
     assert list(InvestmentVisit.objects.get().projects.all()) == [project]
 
 

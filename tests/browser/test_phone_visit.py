@@ -7,10 +7,8 @@ page loads; the official lands on the visit's page and the database holds exactl
 
 import datetime
 import re
-import shutil
 import time
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -23,12 +21,11 @@ from projects.models import InvestmentVisit
 from projects.phone import open_projects
 from tests.factories import InvestmentVisitFactory, unit_named
 
-from .conftest import ARTIFACTS, PHONE, screenshot
+from .conftest import PHONE, screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 MAX_INTERACTIONS, MAX_SECONDS = 12, 60
 VISIT_PAGE = re.compile(r"/visits/\d+/$")
-SHOTS = Path("/work/notes/shots-phone")  # looked at by people, outside the repository (copied when it exists)
 
 
 class Taps:
@@ -47,12 +44,8 @@ class Taps:
 
 
 def shot(page, name: str) -> None:
-    """The whole page in test-artifacts/; the whole page and its first screen in the notes when they exist."""
+    """The whole page in test-artifacts/ (kept by CI), to look at."""
     screenshot(page, name)
-    if SHOTS.parent.exists():
-        SHOTS.mkdir(exist_ok=True)
-        shutil.copy(ARTIFACTS / f"{name}.png", SHOTS / f"{name}.png")
-        page.screenshot(path=str(SHOTS / f"{name}-first-screen.png"))
 
 
 def last_saturday() -> datetime.date:

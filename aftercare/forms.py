@@ -1,6 +1,7 @@
 """Forms of the problem pages. They validate input; the writes are ``aftercare.services``."""
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -17,7 +18,13 @@ class IssueForm(forms.ModelForm):
     enterprise_name = forms.CharField(
         label=_("enterprise"),
         max_length=128,
-        widget=forms.TextInput(attrs={"list": "enterprise-options", "autocomplete": "off"}),
+        widget=forms.TextInput(
+            attrs={
+                "list": "enterprise-options",
+                "autocomplete": "off",
+                "data-firm-search": reverse_lazy("chains:enterprise-suggest"),  # static/pinghu/firm_search.js
+            }
+        ),
         help_text=_("Type to search; the enterprise must already be recorded."),
     )
 

@@ -69,6 +69,7 @@ DATA_VERSION = dataversion.trigger_set(
         "projects_visitproject",
         "projects_landparcel",
         "projects_exchangerate",  # the US-dollar band and the major-project count read it
+        "projects_visitphoto",  # a firm's page shows its visits' photos
     ],
 )
 # In installation order: the rollups read the leader count.

@@ -37,15 +37,24 @@ document.addEventListener("DOMContentLoaded", () => {
   }
 
   if (typeof window.TomSelect === "undefined") return; // the plain form still works
+  // tom-select points the field's <label> at its own typing box and hides the original field visually; the
+  // original keeps the label's words as its name, so assistive technology never meets a field without one.
+  const picker = (element, options) => {
+    const label = form.querySelector(`label[for="${element.id}"]`);
+    const name = label ? label.textContent.replace(/\s*\*\s*$/, "").trim() : "";
+    const select = new window.TomSelect(element, options);
+    if (name) element.setAttribute("aria-label", name);
+    return select;
+  };
   const multi = {
     plugins: { remove_button: { title: form.dataset.remove || "×" } },
     maxOptions: null,
     closeAfterSelect: true,
   };
   const leadersSelect = form.querySelector("#id_leaders");
-  if (leadersSelect) new window.TomSelect(leadersSelect, multi);
+  if (leadersSelect) picker(leadersSelect, multi);
   const chainsSelect = form.querySelector("#id_chains");
-  const chains = chainsSelect ? new window.TomSelect(chainsSelect, multi) : null;
+  const chains = chainsSelect ? picker(chainsSelect, multi) : null;
   let chainsTouched = Boolean(chains && chains.items.length);
   if (chains) chains.on("item_add", () => { if (!chains.filling) chainsTouched = true; });
   if (chains) chains.on("item_remove", () => { chainsTouched = true; });
@@ -113,7 +122,7 @@ document.addEventListener("DOMContentLoaded", () => {
   const addText = form.dataset.addFirm || "+";
   let lastFirm = firmInput.value;
   const noResults = form.dataset.noResults || "";
-  const firm = new window.TomSelect(firmInput, {
+  const firm = picker(firmInput, {
     maxItems: 1,
     create: true,
     createOnBlur: true,

@@ -150,3 +150,12 @@ def open_page(new_context, live_server):
 def screenshot(page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def add_new_firm(page, name: str) -> None:
+    """On the visit form: type a firm name in the firm picker (tom-select) and take its "add as a new firm" offer,
+    which ticks 新企业 and opens that folded part."""
+    page.click("#id_enterprise_name-ts-control")
+    page.fill("#id_enterprise_name-ts-control", name)
+    page.click("#id_enterprise_name-ts-dropdown .create")
+    page.wait_for_selector("[data-fold=new-firm][open]")

@@ -83,11 +83,13 @@ PAGES = [
 
 # Which elements must offer a 44×44 px target on a phone, and how big their target is. Measured: the visible
 # links, buttons, inputs, selects, text areas, summaries and other focusable elements of the navbar and of <main>
-# (not those of a closed menu or dialog, which are not displayed). The target of a check box or radio button is
-# the union of its box and its label's (a tap on the label ticks it); a label styled as a button (.btn-check) is
-# measured itself. Exempt, as WCAG 2.5.5 allows for inline targets: a link displayed inline, not styled as a
-# button, nav link, page link or menu item, whose block (its paragraph, table cell, list item) holds other text
-# than the link's: a link in a sentence. A link alone in its cell or line is a target like a button.
+# (not those of a closed menu or dialog, which are not displayed, nor the field a tom-select picker hides
+# behind its own controls, .ts-hidden-accessible, which are measured instead). The target of a check box or
+# radio button is the union of its box and its label's (a tap on the label ticks it); a label styled as a
+# button (.btn-check) is measured itself. Exempt, as WCAG 2.5.5 allows for inline targets: a link displayed
+# inline, not styled as a button, nav link, page link or menu item, whose block (its paragraph, table cell,
+# list item) holds other text than the link's: a link in a sentence. A link alone in its cell or line is a
+# target like a button.
 TOUCH_TARGETS_JS = """
 (minimum) => {
   const SELECTOR = 'a[href], button, input:not([type=hidden]), select, textarea, summary, [role=button], '
@@ -98,7 +100,8 @@ TOUCH_TARGETS_JS = """
   const shown = (el) => {
     if (!el.getClientRects().length) return false;
     const style = getComputedStyle(el);
-    return style.visibility !== 'hidden' && !el.closest('[hidden], [aria-hidden=true], .visually-hidden');
+    const hidden = '[hidden], [aria-hidden=true], .visually-hidden, .ts-hidden-accessible';
+    return style.visibility !== 'hidden' && !el.closest(hidden);
   };
   const union = (rects) => rects.reduce((a, r) => ({
     left: Math.min(a.left, r.left), top: Math.min(a.top, r.top),

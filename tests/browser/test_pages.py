@@ -7,12 +7,13 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from chains.models import Chain, Enterprise
 from projects.models import InvestmentVisit, Project
 from projects.services import project_create
 
-from .conftest import PHONE, screenshot
+from .conftest import PHONE, add_new_firm, screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -20,11 +21,12 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_log_a_visit_on_a_phone_and_see_it_counted(open_page, live_server, official):
     page = open_page(official, viewport=PHONE)
     page.goto(f"{live_server.url}/visits/new/")
-    assert page.is_checked("input[name=leaders]")  # defaults to the official's own leader record
-    page.fill("#id_enterprise_name", "演示新能源零部件有限公司")
-    page.check("#id_create_enterprise")
+    # Defaults to the official's own leader record (chosen in the picker).
+    expect(page.locator("#id_leaders option[selected]")).to_have_count(1)
+    add_new_firm(page, "演示新能源零部件有限公司")
     page.check("#id_new_enterprise_in_pinghu")
     page.fill("#id_purpose", "洽谈电机项目落地")
+    page.click("[data-fold=new-lead] > summary")
     page.fill("#id_new_lead_name", "年产10万台电机项目")
     page.select_option("#id_new_lead_chain", label="新能源汽车")
     page.fill("#id_new_lead_investment", "20000")
@@ -32,8 +34,8 @@ def test_log_a_visit_on_a_phone_and_see_it_counted(open_page, live_server, offic
     page.click("main button[type=submit]")
     page.wait_for_load_state()
     screenshot(page, "visit-form-phone-after")
-    page.wait_for_url(f"{live_server.url}/visits/")
-    assert "演示新能源零部件有限公司" in page.inner_text("#results")
+    page.wait_for_url(re.compile(r"/visits/\d+/$"))  # the visit's page
+    assert "演示新能源零部件有限公司" in page.inner_text("main")
 
     visit = InvestmentVisit.objects.get()
     assert visit.enterprise.name == "演示新能源零部件有限公司" and visit.recorded_by == official

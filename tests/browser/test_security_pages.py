@@ -1,5 +1,6 @@
 """In Chromium: a double-clicked visit form saves one visit; chart tooltips show under the CSP, with no violation."""
 
+import re
 from io import StringIO
 
 import pytest
@@ -7,7 +8,7 @@ from django.core.management import call_command
 
 from projects.models import InvestmentVisit, Project
 
-from .conftest import PHONE
+from .conftest import PHONE, add_new_firm
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -15,14 +16,14 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_a_double_clicked_visit_form_saves_one_visit_and_one_lead(open_page, live_server, official):
     page = open_page(official, viewport=PHONE)
     page.goto(f"{live_server.url}/visits/new/")
-    page.fill("#id_enterprise_name", "双击测试有限公司")
-    page.check("#id_create_enterprise")
+    add_new_firm(page, "双击测试有限公司")
     page.fill("#id_purpose", "洽谈")
+    page.click("[data-fold=new-lead] > summary")
     page.fill("#id_new_lead_name", "双击线索项目")
     page.select_option("#id_new_lead_chain", label="新能源汽车")
     page.fill("#id_new_lead_investment", "500")
     page.dblclick("main button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/visits/")
+    page.wait_for_url(re.compile(r"/visits/\d+/$"))  # the visit's page
     page.wait_for_load_state("networkidle")
     assert InvestmentVisit.objects.count() == 1
     assert Project.objects.filter(name="双击线索项目").count() == 1

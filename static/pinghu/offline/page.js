@@ -212,12 +212,27 @@
         const transfer = new DataTransfer();
         given.filter((value) => value instanceof File).forEach((file) => transfer.items.add(file));
         element.files = transfer.files;
-      } else if (element.tomselect) element.tomselect.setValue(given, true);
+      } else if (element.tomselect) {
+        // A picker offers only its known options: a returned firm name it does not know yet becomes one.
+        const picker = element.tomselect;
+        for (const value of given) {
+          if (!picker.options[value]) picker.addOption({ [picker.settings.valueField]: value, [picker.settings.labelField]: value });
+        }
+        picker.setValue(given, true);
+      }
       else if (element.multiple) for (const option of element.options) option.selected = given.includes(option.value);
       else if (given.length) element.value = given[0];
       element.dispatchEvent(new Event("change", { bubbles: true }));
     }
     setKey(form, item.key); // refused forms keep nothing on the server: the same key, and queueing it again replaces it
+    // Folded parts open when they hold a returned value, or when a field they answer was refused
+    // (data-opens-on-error: a refused firm name opens 新企业, as the server's own answer does).
+    for (const fold of form.querySelectorAll("details")) {
+      const filled = [...fold.querySelectorAll("input, select, textarea")].some((field) =>
+        field.type === "checkbox" || field.type === "radio" ? field.checked : field.type !== "hidden" && field.value);
+      const answers = (fold.dataset.opensOnError || "").split(" ").some((name) => name && (item.errors || {})[name]);
+      if (filled || answers) fold.open = true;
+    }
     say(form, `${texts.returnedIntro} ${item.message || ""}`, "danger");
     for (const [name, field] of Object.entries(item.errors || {})) {
       const element = form.elements[name];

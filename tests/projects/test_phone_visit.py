@@ -134,11 +134,12 @@ def test_a_saturday_is_marked(day, marked):
 
 def test_new_firm_and_new_lead_fold_out_only_when_asked_or_refused(client, official):
     html = client.get("/visits/new/").content.decode()
-    assert '<details class="mb-2 visit-fold" data-fold="new-firm">' in html
-    assert '<details class="mb-2 visit-fold" data-fold="new-lead">' in html
+    folds = dict(re.findall(r'<details [^>]*data-fold="([a-z-]+)"[^>]*?( open)?>', html))
+    assert folds == {"new-firm": "", "new-lead": ""}  # both present, both closed
     body = {"date": TODAY.isoformat(), "leaders": [official.leader.pk], "enterprise_name": "无此企业", "purpose": "x"}
     html = client.post("/visits/new/", body | {"new_lead_name": "新线索"}).content.decode()
-    assert 'data-fold="new-firm" open' in html and 'data-fold="new-lead" open' in html
+    folds = dict(re.findall(r'<details [^>]*data-fold="([a-z-]+)"[^>]*?( open)?>', html))
+    assert folds == {"new-firm": " open", "new-lead": " open"}
 
 
 def test_firm_suggestions_by_pinyin_and_credit_code_with_chains(client, official):

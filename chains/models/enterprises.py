@@ -118,7 +118,17 @@ class Enterprise(SearchKeyMixin, TimeStampedModel):
 
     class Meta:
         ordering = ["name"]
-        indexes = [models.Index(fields=["updated_at"], name="chains_enterprise_updated_idx")]
+        indexes = [
+            models.Index(fields=["updated_at"], name="chains_enterprise_updated_idx"),
+            # The major-project rule (projects.bands) asks "investor in the firms flagged Fortune 500 or
+            # industry leader" in every signed-figure query: a few per cent of the firms. Without this the
+            # planner scans the whole firm table once per query and per parallel worker (issue 22).
+            models.Index(
+                fields=["id"],
+                condition=Q(fortune500=True) | Q(industry_leader=True),
+                name="chains_enterprise_major_idx",
+            ),
+        ]
         verbose_name = _("enterprise")
         verbose_name_plural = _("enterprises")
         permissions = [("merge_enterprise", _("Can merge duplicate enterprises"))]

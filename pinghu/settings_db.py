@@ -27,7 +27,7 @@ TRUE_VALUES = {"1", "true", "yes", "on"}
 FALSE_VALUES = {"0", "false", "no", "off", ""}
 
 
-def _flag(environ: Mapping[str, str], name: str) -> bool:
+def env_flag(environ: Mapping[str, str], name: str) -> bool:
     value = environ.get(name, "").strip().lower()
     if value in TRUE_VALUES:
         return True
@@ -43,7 +43,7 @@ def _postgresql(alias: dict, environ: Mapping[str, str]) -> dict:
     # server (or a PgBouncer that closed an idle link) does not surface as an error on the next request.
     alias["CONN_MAX_AGE"] = int(environ.get("DJANGO_CONN_MAX_AGE", "60"))
     alias["CONN_HEALTH_CHECKS"] = True
-    alias["DISABLE_SERVER_SIDE_CURSORS"] = _flag(environ, "DATABASE_PGBOUNCER")
+    alias["DISABLE_SERVER_SIDE_CURSORS"] = env_flag(environ, "DATABASE_PGBOUNCER")
     return alias
 
 

@@ -174,6 +174,16 @@ def test_exports_read_their_rows_from_the_replica(settings, read_client):
 
 
 @with_replica
+def test_the_targets_review_export_reads_its_figures_from_the_replica(settings, admin_client):
+    settings.PINGHU_READ_REPLICA = REPLICA
+    with CaptureQueriesContext(connections[REPLICA]) as replica:
+        response = admin_client.get("/targets/export.csv")
+    assert response.status_code == 200
+    assert any('"targets_target"' in query for query in sql(replica))
+    assert not [query for query in sql(replica) if WRITES.match(query)]
+
+
+@with_replica
 def test_a_row_read_from_the_replica_is_saved_on_the_primary(settings):
     settings.PINGHU_READ_REPLICA = REPLICA
     pk = ProjectFactory(name="旧名").pk

@@ -54,6 +54,7 @@ serve: $(VENV)/.requirements static/vendor/.stamp
 	DJANGO_DEBUG=0 DJANGO_HTTPS=$${DJANGO_HTTPS:-0} DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-local-serve-$$(hostname)-not-for-production-0123456789} \
 	DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost} sh -c '\
 	$(BIN)/python manage.py collectstatic --noinput -v0 && $(BIN)/python manage.py migrate --noinput && \
+	$(BIN)/python manage.py createcachetable && \
 	exec $(BIN)/python scripts/run_with_worker.py -- $(BIN)/gunicorn pinghu.wsgi --worker-class gthread --workers 2 \
 	--threads 4 --bind 127.0.0.1:8000 --access-logfile - --graceful-timeout 20 --timeout 180'
 

@@ -10,10 +10,10 @@ import tempfile
 from decimal import Decimal
 from pathlib import Path
 
-import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from pinghu import settings_db
 from pinghu.media_storage import media_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -196,14 +196,12 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "pinghu.wsgi.application"
 
-# Database: DATABASE_URL, defaulting to an SQLite file in the project folder.
-DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL)}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Keep connections open between requests, and check them before reuse so a restarted
-    # database server does not surface as an error on the first request after it.
-    DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DJANGO_CONN_MAX_AGE", "60"))
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Databases (pinghu.settings_db): DATABASE_URL (an SQLite file in the project folder when unset), an optional
+# read replica for the statistics and exports (DATABASE_REPLICA_URL, pinghu.read_replica), PgBouncer in
+# transaction mode (DATABASE_PGBOUNCER=1: no server-side cursors).
+DATABASES = settings_db.databases(os.environ, base_dir=BASE_DIR)
+DATABASE_ROUTERS = ["pinghu.read_replica.ReadReplicaRouter"]
+PINGHU_READ_REPLICA = settings_db.REPLICA_ALIAS if settings_db.REPLICA_ALIAS in DATABASES else None
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -255,9 +253,10 @@ STORAGES = {
     },
 }
 
-# A per-process cache: pages cache figures under a key that includes a version of the data, so
-# what a cache holds is never stale and hosts need not share it.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pinghu"}}
+# The cache: per process by default, shared with PINGHU_CACHE_URL=redis://… or db:// (pinghu.settings_db).
+# Pages cache figures under a key that includes a version of the data, so what a cache holds is never
+# stale and hosts need not share it; the API's rate limits count in it and need it shared (docs/deploy.md).
+CACHES = settings_db.caches(os.environ)
 
 # Background tasks (Django's task framework through the django-tasks backport): each task is a row in
 # this database, written in the transaction of the change that caused it, so a task is never lost
@@ -279,8 +278,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }
 
-# API rate limits (pinghu.api.throttling), per worker process: write tokens and browser sessions, and
-# read-only tokens, which only read (a BI tool's full synchronisation by cursor) and get far more.
+# API rate limits (pinghu.api.throttling), counted in the cache (per process unless PINGHU_CACHE_URL names a
+# shared one): write tokens and browser sessions, and read-only tokens, which only read and get far more.
 PINGHU_API_RATE = os.environ.get("PINGHU_API_RATE", "2000/hour")
 PINGHU_API_READ_RATE = os.environ.get("PINGHU_API_READ_RATE", "20000/hour")
 

@@ -20,6 +20,7 @@ from openpyxl.styles import Font
 
 from pinghu.api.export import FORMULA_STARTS, ExportMixin, XLSXRenderer
 from pinghu.permissions import EXPORT, may, readable
+from pinghu.read_replica import replica_reads
 
 from . import pages
 from .selectors import TargetProgress, target_progress
@@ -91,7 +92,8 @@ def export(request: HttpRequest, extension: str):
         raise Http404
     if not may(request.user, EXPORT):
         raise PermissionDenied(_("Exporting lists is for bureau staff and admins; your role may read pages."))
-    day, rows = _progress(request)
+    with replica_reads():  # the figures from the read replica when there is one (pinghu.read_replica)
+        day, rows = _progress(request)
     exporter = _Export()
     exporter.export_name = f"targets-{day.year}-as-of-{day.as_of:%Y%m%d}"
     cells = review_rows(rows)

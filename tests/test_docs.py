@@ -133,6 +133,9 @@ def test_every_api_resource_action_and_path_is_named_in_docs_api():
 
 
 def _is_os_environ(node) -> bool:
+    """``os.environ``, or ``environ``: the mapping the settings hand their helper modules (pinghu.settings_db)."""
+    if isinstance(node, ast.Name):
+        return node.id == "environ"
     return isinstance(node, ast.Attribute) and node.attr == "environ" and getattr(node.value, "id", None) == "os"
 
 
@@ -157,6 +160,8 @@ def variables_read(source: str) -> set[str]:
             if not reads:
                 continue
             key = node.args[0]
+            if isinstance(key, ast.Name) and key.id == "environ" and len(node.args) > 1:
+                key = node.args[1]  # a helper taking the environment first: env_flag(environ, "NAME")
         else:
             continue
         if isinstance(key, ast.Constant) and isinstance(key.value, str):
@@ -170,6 +175,15 @@ def settings_variables() -> set[str]:
     files = [Path(spec.origin)]
     if spec.submodule_search_locations:  # a settings package: every module in it
         files = sorted(Path(spec.origin).parent.rglob("*.py"))
+    # And the project's modules the settings import to read the environment (pinghu.settings_db, …).
+    helpers = set()
+    for node in ast.walk(ast.parse(files[0].read_text())):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "pinghu":
+            helpers |= {f"{node.module}.{alias.name}" for alias in node.names} | {node.module}
+    for name in sorted(helpers):
+        path = ROOT / (name.replace(".", "/") + ".py")
+        if path.exists():
+            files.append(path)
     return set().union(*(variables_read(file.read_text()) for file in files))
 
 

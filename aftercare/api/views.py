@@ -13,6 +13,7 @@ from pinghu.api.export import Column, ExportMixin, labels
 from pinghu.api.serializers import StrictFieldsMixin
 from pinghu.api.viewsets import ERRORS, READ_ERRORS, WriteViewSet
 from pinghu.querystrings import without_format
+from pinghu.read_replica import replica_reads
 from projects.api.stats import StatsQuerySerializer, StatsView, days_field, rate_field
 from projects.periods import Period
 from units.expressions import unit_label
@@ -213,6 +214,7 @@ class IssueStatsView(StatsView):
         parameters=[IssueStatsQuerySerializer],
         responses={200: IssueSummarySerializer, **READ_ERRORS},
     )
+    @replica_reads()
     def get(self, request):
         params = IssueStatsQuerySerializer(data=without_format(request.query_params).dict())
         params.is_valid(raise_exception=True)
@@ -244,6 +246,7 @@ class NotVisitedView(StatsView):
         parameters=[NotVisitedQuerySerializer],
         responses={200: NotVisitedRowSerializer(many=True), **READ_ERRORS},
     )
+    @replica_reads()
     def get(self, request):
         params = NotVisitedQuerySerializer(data=without_format(request.query_params).dict())
         params.is_valid(raise_exception=True)

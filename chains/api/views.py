@@ -22,6 +22,7 @@ from pinghu.api.concurrency import CONDITIONAL_ERRORS, IF_MATCH
 from pinghu.api.export import Column, ExportMixin, labels, yes_no, yes_no_unknown
 from pinghu.api.viewsets import ERRORS, READ_ERRORS, WriteViewSet
 from pinghu.querystrings import without_format
+from pinghu.read_replica import replica_reads
 from units.expressions import unit_label
 
 from .serializers import (
@@ -275,6 +276,7 @@ class PerMuByTownView(PerMuStatsView):
         parameters=[PerMuYearQuerySerializer],
         responses={200: PerMuByTownRowSerializer(many=True), **READ_ERRORS},
     )
+    @replica_reads()
     def get(self, request):
         rows = stats.per_mu_by_town(self.year(request))
         return Response(PerMuByTownRowSerializer(rows, many=True).data)
@@ -290,6 +292,7 @@ class PerMuByChainView(PerMuStatsView):
         parameters=[PerMuYearQuerySerializer],
         responses={200: PerMuByChainRowSerializer(many=True), **READ_ERRORS},
     )
+    @replica_reads()
     def get(self, request):
         rows = stats.per_mu_by_chain(self.year(request))
         return Response(PerMuByChainRowSerializer(rows, many=True).data)

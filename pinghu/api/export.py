@@ -2,7 +2,9 @@
 
 Rows come from ``values_list(...).iterator()`` in chunks, so memory stays flat whatever the
 number of rows: CSV is streamed as it is produced; XLSX is written by openpyxl's write-only
-workbook to a temporary file, which is then streamed and removed.
+workbook to a temporary file, which is then streamed and removed. The rows are read from the read
+replica when one is configured (``pinghu.read_replica.read_alias``); with PgBouncer in transaction
+mode (``DISABLE_SERVER_SIDE_CURSORS``) the iterator fetches its chunks from a client-side cursor.
 """
 
 import csv
@@ -23,6 +25,7 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 
 from pinghu.choices import UNKNOWN_LABEL
 from pinghu.permissions import EXPORT, may
+from pinghu.read_replica import read_alias
 
 CHUNK_SIZE = 2000
 # A cell starting with one of these is a formula in Excel, WPS or LibreOffice (the full-width forms
@@ -58,13 +61,13 @@ MANY_SEPARATOR = "、"
 STR = "__str__"
 
 
-def _related_values(model, column: Column, ids: list) -> dict:
+def _related_values(model, column: Column, ids: list, alias: str) -> dict:
     """{row id: "a、b"} for a many-to-many column, in one query over its link table."""
     field = model._meta.get_field(column.path)
     through = field.remote_field.through
     source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
     values: dict = {}
-    links = through.objects.filter(**{f"{source}__in": ids})
+    links = through.objects.using(alias).filter(**{f"{source}__in": ids})
     if column.many == STR:
         ordering = [
             f"-{target}__{name[1:]}" if name.startswith("-") else f"{target}__{name}"
@@ -170,11 +173,13 @@ class ExportMixin:
         yield [str(column.header) for column in self.export_columns]
         plain = [column for column in self.export_columns if not column.many]
         many = [column for column in self.export_columns if column.many]
-        rows = queryset.prefetch_related(None).values_list("pk", *[column.path for column in plain])
+        # Decided when the first row is read, as the response streams: outside any transaction by then.
+        alias = read_alias()
+        rows = queryset.using(alias).prefetch_related(None).values_list("pk", *[column.path for column in plain])
         iterator = rows.iterator(chunk_size=CHUNK_SIZE)
         while chunk := list(islice(iterator, CHUNK_SIZE)):
             ids = [values[0] for values in chunk]
-            related = {column.path: _related_values(queryset.model, column, ids) for column in many}
+            related = {column.path: _related_values(queryset.model, column, ids, alias) for column in many}
             for values in chunk:
                 by_path = dict(zip([column.path for column in plain], values[1:], strict=True))
                 cells = []

@@ -15,11 +15,12 @@ from pinghu.models import ApiToken
 class TokenOrUserRateThrottle(SimpleRateThrottle):
     """``PINGHU_API_RATE`` requests (default 2000 an hour) per write token, or per user without a token.
 
-    Counts live in each worker process's memory cache: the limit guards against a runaway client
-    at no cost per request (a shared database cache would add three queries to every call), and
-    with N workers a client may make up to N times the rate. Anonymous requests are refused
-    before they are counted (every endpoint needs a login). Login lockout, which is about
-    security rather than load, is counted in the database (django-axes).
+    Counts live in the default cache: a memory cache per worker process unless ``PINGHU_CACHE_URL``
+    names a shared one (pinghu.settings_db). Per process, the limit guards against a runaway client
+    at no cost per request, but with N workers (on all hosts) a client may make up to N times the
+    rate; with Redis it is the site's limit (docs/deploy.md, "Caches and the API rate limits").
+    Anonymous requests are refused before they are counted (every endpoint needs a login). Login
+    lockout, which is about security rather than load, is counted in the database (django-axes).
     """
 
     scope = "token_or_user"

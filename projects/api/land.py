@@ -13,6 +13,7 @@ from pinghu.api.export import Column, ExportMixin, labels
 from pinghu.api.serializers import StrictFieldsMixin
 from pinghu.api.viewsets import ERRORS, READ_ERRORS, WriteViewSet
 from pinghu.querystrings import without_format
+from pinghu.read_replica import replica_reads
 
 from .. import stats_land
 from ..choices import ParcelStatus, ParcelUse
@@ -169,6 +170,7 @@ class LandStatsView(StatsView):
         parameters=[LandStatsQuerySerializer],
         responses={200: LandStatsSerializer, **READ_ERRORS},
     )
+    @replica_reads()
     def get(self, request):
         params = LandStatsQuerySerializer(data=without_format(request.query_params).dict())
         params.is_valid(raise_exception=True)

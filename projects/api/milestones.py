@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from pinghu.api.viewsets import READ_ERRORS
 from pinghu.querystrings import without_format
+from pinghu.read_replica import replica_reads
 from projects import milestone_stats
 from projects.periods import EARLIEST, LATEST
 
@@ -92,6 +93,7 @@ class MilestoneStatsView(StatsView):
         parameters=[MilestoneStatsQuerySerializer],
         responses={200: MilestoneStatsSerializer, **READ_ERRORS},
     )
+    @replica_reads()
     def get(self, request):
         query = self.query(request)
         data = milestone_stats.milestone_rates(query.pop("period"), **query)

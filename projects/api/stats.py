@@ -13,6 +13,7 @@ from chains.models import Chain, Cluster
 from pinghu.api.serializers import StrictFieldsMixin
 from pinghu.api.viewsets import READ_ERRORS
 from pinghu.querystrings import without_format
+from pinghu.read_replica import replica_reads
 from projects import band_stats, funds_stats, stats
 from projects.bands import BAND_KEYS
 from projects.choices import ProjectStage
@@ -183,6 +184,7 @@ class SummaryView(StatsView):
         parameters=[StatsQuerySerializer],
         responses={200: SummarySerializer, **READ_ERRORS},
     )
+    @replica_reads()
     def get(self, request):
         query = self.query(request)
         period, filters = query.pop("period"), query
@@ -206,6 +208,7 @@ class ByChainView(StatsView):
         parameters=[StatsQuerySerializer],
         responses={200: ByChainRowSerializer(many=True), **READ_ERRORS},
     )
+    @replica_reads()
     def get(self, request):
         query = self.query(request)
         period, chain = query["period"], query["chain"]
@@ -240,6 +243,7 @@ class PipelineView(StatsView):
         parameters=[StatsQuerySerializer],
         responses={200: PipelineRowSerializer(many=True), **READ_ERRORS},
     )
+    @replica_reads()
     def get(self, request):
         query = self.query(request)
         return Response(PipelineRowSerializer(stats.pipeline(query.pop("period"), **query), many=True).data)
@@ -263,6 +267,7 @@ class FundsByTownView(StatsView):
         parameters=[StatsQuerySerializer],
         responses={200: FundsByTownRowSerializer(many=True), **READ_ERRORS},
     )
+    @replica_reads()
     def get(self, request):
         query = self.query(request)
         rows = funds_stats.funds_by_town(query.pop("period"), **query)
@@ -275,6 +280,7 @@ class MonthlyView(StatsView):
         parameters=[StatsQuerySerializer],
         responses={200: MonthlyRowSerializer(many=True), **READ_ERRORS},
     )
+    @replica_reads()
     def get(self, request):
         query = self.query(request)
         return Response(MonthlyRowSerializer(stats.monthly(query.pop("period"), **query), many=True).data)
@@ -330,6 +336,7 @@ class BandsView(StatsView):
         parameters=[BandsQuerySerializer],
         responses={200: BandsSerializer, **READ_ERRORS},
     )
+    @replica_reads()
     def get(self, request):
         params = BandsQuerySerializer(data=without_format(request.query_params).dict())
         params.is_valid(raise_exception=True)

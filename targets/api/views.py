@@ -15,6 +15,7 @@ from pinghu.api.concurrency import CONDITIONAL_ERRORS, IF_MATCH
 from pinghu.api.export import Column, ExportMixin, labels
 from pinghu.api.viewsets import ERRORS, READ_ERRORS, WriteViewSet
 from pinghu.querystrings import without_format
+from pinghu.read_replica import replica_reads
 
 from ..choices import Metric, ScopeKind
 from ..filters import AssessmentWeightFilterSet, TargetFilterSet
@@ -146,6 +147,7 @@ class TargetStatsView(APIView):
         parameters=[TargetStatsQuerySerializer],
         responses={200: TargetStatsSerializer, **READ_ERRORS},
     )
+    @replica_reads()
     def get(self, request):
         params = TargetStatsQuerySerializer(data=without_format(request.query_params).dict())
         params.is_valid(raise_exception=True)

@@ -233,6 +233,8 @@ def search_first(queryset, value: Query | str | None, n: int) -> models.QuerySet
         return queryset.filter(search_condition(model, query))[:n]
     parts = [_own_condition(model, query)]
     parts += [Q(**{f"{name}__in": _related_matching(model, name, query)}) for name in model.search_spec.related]
+    # InMatching again: an IN (subquery) inside this OR would test every row; = ANY(ARRAY(...)) reads the
+    # few keys through the primary key's index.
     firsts = [Q(InMatching(models.F("pk"), Subquery(queryset.filter(part).values("pk")[:n]))) for part in parts]
     return queryset.filter(functools.reduce(operator.or_, firsts))[:n]
 

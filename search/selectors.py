@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from aftercare.models import EnterpriseIssue
 from chains.models import Enterprise, Leader
 from pinghu.permissions import may
-from pinghu.search import Query, Reason, match_reasons, search_condition
+from pinghu.search import Query, Reason, match_reasons, search_first
 from projects.models import InvestmentVisit, Project
 from units.models import Unit
 
@@ -160,8 +160,7 @@ def site_search(user, value: str, *, limit: int = 8, only: str | None = None) ->
     for kind in readable_kinds(user):
         if only and kind.key != only:
             continue
-        queryset = kind.queryset()
-        rows = list(queryset.filter(search_condition(queryset.model, query))[: max(limit, MIN_FETCH) + 1])
+        rows = list(search_first(kind.queryset(), query, max(limit, MIN_FETCH) + 1))
         if rows:
             hits = [_hit(kind, row, query) for row in rows[:limit]]
             groups.append(Group(kind.key, str(kind.label), hits, more=len(rows) > limit))

@@ -81,7 +81,9 @@ class InvestmentVisit(TimeStampedModel):
         verbose_name = _("investment visit")
         verbose_name_plural = _("investment visits")
         indexes = [
-            models.Index(fields=["date"], name="projects_visit_date_idx"),
+            # The visits' order (newest first, then by key): the site's search stops after a few rows
+            # of a firm matched by most visits instead of sorting the newest day's (hundreds at 200,000).
+            models.Index(fields=["date", "id"], name="projects_visit_date_id_idx"),
             models.Index(fields=["updated_at"], name="projects_visit_updated_idx"),
         ]
         constraints = [

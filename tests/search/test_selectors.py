@@ -1,14 +1,16 @@
 """``pinghu.search`` on each searchable model and the grouped ``site_search``, on both databases."""
 
+import datetime
+
 import pytest
 
 from aftercare.models import EnterpriseIssue
 from chains.models import Enterprise, Leader
 from pinghu.permissions import Role
-from pinghu.search import search
+from pinghu.search import search, search_first
 from projects.models import InvestmentVisit, Project
-from search.selectors import site_search
-from tests.factories import EnterpriseFactory, UserFactory
+from search.selectors import KINDS, site_search
+from tests.factories import EnterpriseFactory, InvestmentVisitFactory, ProjectFactory, UserFactory
 from units.models import Unit
 
 pytestmark = pytest.mark.django_db
@@ -116,3 +118,44 @@ def test_grouped_search_limits_each_group(db, superuser):
         EnterpriseFactory(name=f"长城配件{n}厂")
     [group] = site_search(superuser, "ccpj", limit=8)
     assert len(group.hits) == 8 and group.more
+
+
+def test_first_rows_are_those_of_the_whole_condition(db):
+    """``search_first`` takes each part of the condition's first rows apart (the visit's text, its firm):
+    together they give the first rows of the whole, in the same order, ties broken by the key."""
+    great_wall = EnterpriseFactory(name="长城汽车股份有限公司")
+    other = EnterpriseFactory(name="平湖光电科技有限公司")
+    for day in range(1, 13):  # by the firm on days 1, 4, 7, 10; by what was said on 3, 6, 9, 12
+        firm, purpose = [(other, "回访"), (other, "长城配套洽谈"), (great_wall, "回访")][(day + 1) % 3]
+        InvestmentVisitFactory(enterprise=firm, purpose=purpose, date=datetime.date(2024, 3, day))
+    InvestmentVisitFactory(enterprise=great_wall, purpose="回访", date=datetime.date(2024, 3, 12))
+    visits = InvestmentVisit.objects.select_related("enterprise").order_by("-date", "-pk")
+    first = list(search_first(visits, "长城", 5))
+    assert [(visit.date.day, visit.enterprise == great_wall) for visit in first] == [
+        (12, True),
+        (12, False),
+        (10, True),
+        (9, False),
+        (7, True),
+    ]
+    for n in (1, 2, 3, 8, 20):
+        for q in ("长城", "changcheng", "配套", "zzzz"):
+            assert list(search_first(visits, q, n)) == list(search(visits, q)[:n]), (q, n)
+    projects = Project.objects.select_related("investor", "chain").order_by("-updated_at", "-pk")
+    for n in range(6):
+        ProjectFactory(name=f"长城配套{n}" if n % 2 else f"光伏{n}", investor=great_wall if n % 3 else other)
+    for n in (1, 2, 4, 10):
+        assert list(search_first(projects, "changcheng", n)) == list(search(projects, "changcheng")[:n]), n
+    assert list(search_first(projects, "  ", 3)) == list(projects[:3])
+    firms = Enterprise.objects.order_by("name")
+    assert list(search_first(firms, "changcheng", 3)) == [great_wall]
+
+
+def test_grouped_search_reads_each_type_in_one_query(world, superuser, django_assert_num_queries):
+    with django_assert_num_queries(len(KINDS)):
+        site_search(superuser, "changcheng")
+    with django_assert_num_queries(len(KINDS)):
+        site_search(superuser, "zzzz")
+    with django_assert_num_queries(1):
+        [group] = site_search(superuser, "ccqc", only="visits")
+    assert [hit.title for hit in group.hits] == [f"{world['visit'].date:%Y-%m-%d} 长城汽车股份有限公司"]

@@ -57,9 +57,7 @@ def _written_fields(model) -> list:
 
 
 def _use_copy(model) -> bool:
-    return connection.vendor == "postgresql" and all(
-        isinstance(field, _COPYABLE) for field in _written_fields(model)
-    )
+    return connection.vendor == "postgresql" and all(isinstance(field, _COPYABLE) for field in _written_fields(model))
 
 
 def _copy(model, columns: list[str], rows) -> None:

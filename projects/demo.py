@@ -20,8 +20,8 @@ from chains.names import firm_name_key
 from pinghu.history import delete_with_history, raw_delete, record_history
 from units.demo import DEMO_UNITS, delete_demo_units, demo_units
 
-from .choices import PIPELINE, STAGE_DATE_FIELDS, ProjectSource, ProjectStage
 from .bulk_load import insert_objects, insert_rows
+from .choices import PIPELINE, STAGE_DATE_FIELDS, ProjectSource, ProjectStage
 from .demo_apps import delete_registered, generate_registered
 from .demo_counts import DemoCounts
 from .demo_facts import fortune500_from, industry_leader_of, level_of

@@ -70,18 +70,8 @@ def csv_export_in_this_process(key: str) -> None:
     print(json.dumps({"rows": lines - 1, "seconds": seconds, "rss_growth_mb": (after - before) / 1024}))
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--projects", type=int, default=100_000)
-    parser.add_argument("--visits", type=int, default=200_000)
-    parser.add_argument("--repeat", type=int, default=30)
-    parser.add_argument("--csv-child", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.csv_child:
-        csv_export_in_this_process(args.csv_child)
-        return
-    setup_django()
-
+def measure(*, repeat: int = 30) -> dict:
+    """The list page against its baseline, cursor page 1,000 against page 1, and the CSV export (in a child)."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
     from django.db import connection
@@ -89,9 +79,7 @@ def main() -> None:
 
     from pinghu.permissions import Role
     from pinghu.services import api_token_issue
-    from projects.models import Project
 
-    ensure_demo_data(args.projects, args.visits)
     # A real API consumer (its role's read permission is checked on every call), not a superuser.
     user, _created = get_user_model().objects.get_or_create(username="bench")
     user.is_superuser = False
@@ -114,12 +102,16 @@ def main() -> None:
         return json.dumps({"count": count, "next": None, "previous": None, "results": rows}).encode()
 
     api_page(), baseline_page()  # warm-up
-    api_time, api_body = median_seconds(api_page, args.repeat)
-    base_time, base_body = median_seconds(baseline_page, args.repeat)
+    api_time, api_body = median_seconds(api_page, repeat)
+    base_time, base_body = median_seconds(baseline_page, repeat)
     same_ids = [r["id"] for r in json.loads(api_body)["results"]] == [r["id"] for r in json.loads(base_body)["results"]]
 
     with connection.cursor() as cursor:
-        cursor.execute("SELECT id FROM projects_project ORDER BY id OFFSET 99900 LIMIT 1")
+        # Page 1,000 of 100 (or the last page of a smaller table).
+        cursor.execute(
+            "SELECT id FROM projects_project ORDER BY id"
+            " OFFSET LEAST(99900, (SELECT COUNT(*) - 100 FROM projects_project)) LIMIT 1"
+        )
         far_id = cursor.fetchone()[0]
     far_cursor = base64.b64encode(urlencode({"p": str(far_id)}).encode()).decode()
 
@@ -131,8 +123,8 @@ def main() -> None:
 
         return run
 
-    first_time, _ = median_seconds(cursor_page(""), args.repeat)
-    far_time, _ = median_seconds(cursor_page(far_cursor), args.repeat)
+    first_time, _ = median_seconds(cursor_page(""), repeat)
+    far_time, _ = median_seconds(cursor_page(far_cursor), repeat)
 
     # Exports are for bureau staff: the export runs with such a user's token.
     exporter, _created = get_user_model().objects.get_or_create(username="bench-export")
@@ -143,6 +135,40 @@ def main() -> None:
     )
     export = json.loads(child.stdout.strip().splitlines()[-1])
 
+    return {
+        "api_s": api_time,
+        "base_s": base_time,
+        "ratio": api_time / base_time,
+        "same_ids": same_ids,
+        "cursor_first_s": first_time,
+        "cursor_far_s": far_time,
+        "cursor_ratio": far_time / first_time,
+        "csv_rows": export["rows"],
+        "csv_seconds": export["seconds"],
+        "csv_rows_per_s": export["rows"] / export["seconds"],
+        "csv_rss_growth_mb": export["rss_growth_mb"],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--projects", type=int, default=100_000)
+    parser.add_argument("--visits", type=int, default=200_000)
+    parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--csv-child", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.csv_child:
+        csv_export_in_this_process(args.csv_child)
+        return
+    setup_django()
+
+    from projects.models import Project
+
+    ensure_demo_data(args.projects, args.visits)
+    m = measure(repeat=args.repeat)
+    api_time, base_time, same_ids = m["api_s"], m["base_s"], m["same_ids"]
+    first_time, far_time = m["cursor_first_s"], m["cursor_far_s"]
+    export = {"rows": m["csv_rows"], "seconds": m["csv_seconds"], "rss_growth_mb": m["csv_rss_growth_mb"]}
     print(f"{Project.objects.count():,} projects on PostgreSQL; medians of {args.repeat} runs")
     print(
         f"GET /api/v1/projects/?page_size=100   API {api_time * 1000:.1f} ms   "

@@ -71,20 +71,11 @@ WHERE v.date BETWEEN %(start)s AND %(end)s GROUP BY 1
 """
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--projects", type=int, default=100_000)
-    parser.add_argument("--visits", type=int, default=200_000)
-    parser.add_argument("--repeat", type=int, default=7)
-    args = parser.parse_args()
-    setup_django()
-
+def measure(*, repeat: int = 7) -> dict:
+    """Each statistic of the period YEAR through the ORM and by hand: medians, ratio, same result."""
     from django.db import connection
 
     from projects import stats
-    from projects.models import InvestmentVisit, Project
-
-    ensure_demo_data(args.projects, args.visits, end_date=datetime.date(2026, 6, 30))
 
     params = {"start": YEAR[0], "end": YEAR[1], "year": YEAR[0].year}
     period = stats.Period(*YEAR)
@@ -138,16 +129,36 @@ def main() -> None:
         ("visits_by_chain", lambda: stats.visits_by_chain(period), sql(VISITS_BY_CHAIN_SQL), same_visits_by_chain),
         ("monthly (visits part)", lambda: stats.monthly(period), sql(MONTHLY_VISITS_SQL), same_monthly),
     ]
+    rows = []
+    for name, orm_call, sql_call, same in cases:
+        orm_time, orm_result = median_seconds(orm_call, repeat)
+        sql_time, sql_result = median_seconds(sql_call, repeat)
+        rows.append({"name": name, "orm_s": orm_time, "sql_s": sql_time, "ratio": orm_time / sql_time})
+        rows[-1]["same"] = same(orm_result, sql_result)
+    return {"statistics": rows}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--projects", type=int, default=100_000)
+    parser.add_argument("--visits", type=int, default=200_000)
+    parser.add_argument("--repeat", type=int, default=7)
+    args = parser.parse_args()
+    setup_django()
+
+    from projects.models import InvestmentVisit, Project
+
+    ensure_demo_data(args.projects, args.visits, end_date=datetime.date(2026, 6, 30))
+    result = measure(repeat=args.repeat)
     print(
         f"{Project.objects.count():,} projects, {InvestmentVisit.objects.count():,} visits; period {YEAR[0]}…{YEAR[1]}"
     )
     print(f"{'statistic':<24}{'ORM median':>12}{'SQL median':>12}{'ratio':>8}  same result")
-    for name, orm_call, sql_call, same in cases:
-        orm_time, orm_result = median_seconds(orm_call, args.repeat)
-        sql_time, sql_result = median_seconds(sql_call, args.repeat)
+    for row in result["statistics"]:
+        name, orm_time, sql_time = row["name"], row["orm_s"], row["sql_s"]
         print(
             f"{name:<24}{orm_time * 1000:>10.0f}ms{sql_time * 1000:>10.0f}ms{orm_time / sql_time:>7.2f}x  "
-            f"{'yes' if same(orm_result, sql_result) else 'NO'}"
+            f"{'yes' if row['same'] else 'NO'}"
         )
 
 

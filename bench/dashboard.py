@@ -125,14 +125,8 @@ BASELINE_SQL = [
 ]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--projects", type=int, default=100_000)
-    parser.add_argument("--visits", type=int, default=200_000)
-    parser.add_argument("--repeat", type=int, default=15)
-    args = parser.parse_args()
-    setup_django()
-
+def measure(*, repeat: int = 15) -> dict:
+    """The medians and ratios of both periods, on the database already set up: {period: {…}}."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
     from django.core.cache import cache
@@ -140,9 +134,7 @@ def main() -> None:
     from django.test import Client
 
     from pinghu.permissions import Role
-    from projects.models import InvestmentVisit, Project
 
-    ensure_demo_data(args.projects, args.visits)
     user, _created = get_user_model().objects.get_or_create(username="bench-dashboard")
     user.groups.set(Group.objects.filter(name=Role.OFFICIAL))  # pages check the role's permissions
     client = Client(HTTP_HOST="localhost")
@@ -152,7 +144,7 @@ def main() -> None:
         "last_year": (datetime.date(today.year - 1, 1, 1), datetime.date(today.year - 1, 12, 31)),
         "year": (datetime.date(today.year, 1, 1), today),
     }
-    print(f"{Project.objects.count():,} projects, {InvestmentVisit.objects.count():,} visits")
+    results = {}
     for key, (start, end) in periods.items():
         params = {"start": start, "end": end, "today": today, "year": start.year, "as_of": min(end, today)}
         params |= {"this_year": today.year, "year_start": datetime.date(today.year, 1, 1)}
@@ -173,9 +165,29 @@ def main() -> None:
                     cursor.fetchall()
 
         page(), baseline()  # warm-up of connections, imports and buffers
-        sql_time, _ = median_seconds(baseline, args.repeat)
-        cold_time, _ = median_seconds(cold_page, args.repeat)
-        warm_time, _ = median_seconds(page, args.repeat)
+        sql_time, _ = median_seconds(baseline, repeat)
+        cold_time, _ = median_seconds(cold_page, repeat)
+        warm_time, _ = median_seconds(page, repeat)
+        results[key] = {"start": start, "end": end, "sql_s": sql_time, "cold_s": cold_time, "warm_s": warm_time}
+        results[key]["cold_ratio"] = cold_time / sql_time
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--projects", type=int, default=100_000)
+    parser.add_argument("--visits", type=int, default=200_000)
+    parser.add_argument("--repeat", type=int, default=15)
+    args = parser.parse_args()
+    setup_django()
+
+    from projects.models import InvestmentVisit, Project
+
+    ensure_demo_data(args.projects, args.visits)
+    print(f"{Project.objects.count():,} projects, {InvestmentVisit.objects.count():,} visits")
+    for key, figures in measure(repeat=args.repeat).items():
+        start, end = figures["start"], figures["end"]
+        sql_time, cold_time, warm_time = figures["sql_s"], figures["cold_s"], figures["warm_s"]
         print(f"period {key} ({start} … {end}):")
         print(f"  hand-written SQL for the page's figures: median {sql_time * 1000:.0f} ms")
         print(

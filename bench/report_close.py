@@ -58,13 +58,8 @@ BASELINE_SQL = [
 ]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--repeat", type=int, default=5)
-    args = parser.parse_args()
-    setup_django()
-    ensure_demo_data(projects=100_000, visits=200_000)
-
+def measure(*, repeat: int = 5) -> dict:
+    """Closing last complete month's city report (rolled back), its drift check, and the baseline."""
     from django.core.cache import cache
     from django.db import connection, transaction
     from django.db.models import Max
@@ -112,15 +107,35 @@ def main() -> None:
                 cursor.execute(sql, {"start": start, "end": end})
                 cursor.fetchall()
 
-    close_seconds, _ = median_seconds(close_once, args.repeat)
-    median_seconds(drift_once, args.repeat)
-    base_seconds, _ = median_seconds(baseline, args.repeat)
-    print(f"month {start:%Y-%m}: {kept['signed']} projects signed")
+    close_seconds, _ = median_seconds(close_once, repeat)
+    median_seconds(drift_once, repeat)
+    base_seconds, _ = median_seconds(baseline, repeat)
+    return {
+        "month": start,
+        "signed": kept["signed"],
+        "json_mb": kept["rows"] / 1e6,
+        "close_s": close_seconds,
+        "drift_recomputed_s": statistics.median(recomputed),
+        "drift_cached_s": statistics.median(cached),
+        "sql_s": base_seconds,
+        "ratio": close_seconds / base_seconds,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    setup_django()
+    ensure_demo_data(projects=100_000, visits=200_000)
+    m = measure(repeat=args.repeat)
+    start, close_seconds, base_seconds = m["month"], m["close_s"], m["sql_s"]
+    print(f"month {start:%Y-%m}: {m['signed']} projects signed")
     print(f"report_close: median {close_seconds * 1000:.0f} ms over {args.repeat} runs (target < 5000 ms)")
-    print(f"rows behind the counts: {kept['rows'] / 1e6:.1f} MB of JSON")
+    print(f"rows behind the counts: {m['json_mb']:.1f} MB of JSON")
     print(
-        f"drift of the closed version: recomputed median {statistics.median(recomputed) * 1000:.0f} ms, "
-        f"from the cache {statistics.median(cached) * 1000:.1f} ms"
+        f"drift of the closed version: recomputed median {m['drift_recomputed_s'] * 1000:.0f} ms, "
+        f"from the cache {m['drift_cached_s'] * 1000:.1f} ms"
     )
     print(f"hand-written SQL baseline: median {base_seconds * 1000:.0f} ms; ratio {close_seconds / base_seconds:.1f}x")
 

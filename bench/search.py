@@ -52,14 +52,8 @@ BASELINE = [
 ]  # fmt: skip
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--projects", type=int, default=100_000)
-    parser.add_argument("--visits", type=int, default=200_000)
-    parser.add_argument("--repeat", type=int, default=20)
-    args = parser.parse_args()
-    setup_django()
-
+def measure(*, repeat: int = 20) -> dict:
+    """Each query's search page, quick search and baseline medians, and the slowest page."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
     from django.db import connection
@@ -69,7 +63,6 @@ def main() -> None:
     from pinghu.permissions import Role
     from pinghu.search import Query
 
-    ensure_demo_data(args.projects, args.visits)
     user, _created = get_user_model().objects.get_or_create(username="bench-search")
     user.groups.set(Group.objects.filter(name=Role.BUREAU_STAFF))
     client = Client(HTTP_HOST="localhost")
@@ -99,22 +92,42 @@ def main() -> None:
 
         return run
 
-    print(f"{args.projects} projects, {args.visits} visits; medians of {args.repeat} runs")
-    print(f"{'query':<52} {'page ms':>8} {'quick ms':>9} {'SQL ms':>7} {'ratio':>6} {'queries':>8} {'hits':>5}")
-    worst = 0.0
+    rows, worst = [], 0.0
     for label, q in QUERIES:
         page(q)(), baseline(q)()  # warm-up
-        page_time, response = median_seconds(page(q), args.repeat)
-        quick_time, _ = median_seconds(page(q, "/search/quick/"), args.repeat)
-        base_time, _ = median_seconds(baseline(q), args.repeat)
+        page_time, response = median_seconds(page(q), repeat)
+        quick_time, _ = median_seconds(page(q, "/search/quick/"), repeat)
+        base_time, _ = median_seconds(baseline(q), repeat)
         with CaptureQueriesContext(connection) as queries:
             page(q)()
         hits = response.content.count(b"data-search-hit")
         worst = max(worst, page_time)
+        rows.append(
+            {"label": label, "q": q, "page_s": page_time, "quick_s": quick_time, "sql_s": base_time}
+            | {"ratio": page_time / base_time, "queries": len(queries), "hits": hits}
+        )
+    return {"queries": rows, "worst_s": worst}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--projects", type=int, default=100_000)
+    parser.add_argument("--visits", type=int, default=200_000)
+    parser.add_argument("--repeat", type=int, default=20)
+    args = parser.parse_args()
+    setup_django()
+    ensure_demo_data(args.projects, args.visits)
+    result = measure(repeat=args.repeat)
+    print(f"{args.projects} projects, {args.visits} visits; medians of {args.repeat} runs")
+    print(f"{'query':<52} {'page ms':>8} {'quick ms':>9} {'SQL ms':>7} {'ratio':>6} {'queries':>8} {'hits':>5}")
+    for row in result["queries"]:
+        label, q = row["label"], row["q"]
+        page_time, quick_time, base_time = row["page_s"], row["quick_s"], row["sql_s"]
         print(
             f"{label + ' (' + q + ')':<52} {page_time * 1000:8.1f} {quick_time * 1000:9.1f} {base_time * 1000:7.1f}"
-            f" {page_time / base_time:6.2f} {len(queries):8d} {hits:5d}"
+            f" {page_time / base_time:6.2f} {row['queries']:8d} {row['hits']:5d}"
         )
+    worst = result["worst_s"]
     print(f"slowest page: {worst * 1000:.1f} ms (target < 100 ms): {'OK' if worst < 0.1 else 'OVER'}")
 
 

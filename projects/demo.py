@@ -20,6 +20,7 @@ from chains.names import firm_name_key
 from pinghu.history import delete_with_history, raw_delete, record_history
 from units.demo import DEMO_UNITS, delete_demo_units, demo_units
 
+from .bulk_load import insert_objects, insert_rows
 from .choices import PIPELINE, STAGE_DATE_FIELDS, ProjectSource, ProjectStage
 from .demo_apps import delete_registered, generate_registered
 from .demo_counts import DemoCounts
@@ -185,7 +186,7 @@ class _Generator:
             )
         for enterprise in enterprises:
             enterprise.name_key = firm_name_key(enterprise.name)  # bulk_create skips save(), which sets it
-        Enterprise.objects.bulk_create(enterprises, batch_size=BATCH_SIZE)
+        insert_objects(enterprises, batch_size=BATCH_SIZE)
         self.counts.enterprises = len(enterprises)
         return enterprises
 
@@ -247,14 +248,19 @@ class _Generator:
             project.level, project.level_year = level_of(n, project)
             projects.append(project)
             histories.append(history)
-        Project.objects.bulk_create(projects, batch_size=BATCH_SIZE)
-        changes = [
-            ProjectStageChange(project=project, from_stage=old, to_stage=new, at=date, note=DEMO_MARK)
-            for project, history in zip(projects, histories, strict=True)
-            for old, new, date in history
-        ]
-        ProjectStageChange.objects.bulk_create(changes, batch_size=BATCH_SIZE)
-        self.counts.projects, self.counts.stage_changes = len(projects), len(changes)
+        insert_objects(projects, batch_size=BATCH_SIZE)
+        # Plain tuples, not instances: 300,000 of them at 100,000 projects.
+        changes = insert_rows(
+            ProjectStageChange,
+            ["project_id", "from_stage", "to_stage", "at", "note"],
+            [
+                (project.pk, old, new, date, DEMO_MARK)
+                for project, history in zip(projects, histories, strict=True)
+                for old, new, date in history
+            ],
+            batch_size=BATCH_SIZE,
+        )
+        self.counts.projects, self.counts.stage_changes = len(projects), changes
         return projects
 
     def data_quality_examples(self, enterprises: list[Enterprise], projects: list[Project]) -> None:
@@ -319,30 +325,24 @@ class _Generator:
             leader_links.append(chosen_leaders)
             chain_links.append([project.chain] if project else self.rng.sample(self.chains, k=self.rng.randint(1, 2)))
             project_links.append([project] if project else [])
-        InvestmentVisit.objects.bulk_create(visits, batch_size=BATCH_SIZE)
-        VisitLeader.objects.bulk_create(
-            [
-                VisitLeader(visit=visit, leader=leader)
-                for visit, chosen in zip(visits, leader_links, strict=True)
-                for leader in chosen
-            ],
+        insert_objects(visits, batch_size=BATCH_SIZE)
+        # The links as plain tuples (no instances): in the order bulk_create wrote them.
+        insert_rows(
+            VisitLeader,
+            ["visit_id", "leader_id"],
+            [(visit.pk, leader.pk) for visit, chosen in zip(visits, leader_links, strict=True) for leader in chosen],
             batch_size=BATCH_SIZE,
         )
-        VisitProject.objects.bulk_create(
-            [
-                VisitProject(visit=visit, project=project)
-                for visit, chosen in zip(visits, project_links, strict=True)
-                for project in chosen
-            ],
+        insert_rows(
+            VisitProject,
+            ["visit_id", "project_id"],
+            [(visit.pk, project.pk) for visit, chosen in zip(visits, project_links, strict=True) for project in chosen],
             batch_size=BATCH_SIZE,
         )
-        through = InvestmentVisit.chains.through
-        through.objects.bulk_create(
-            [
-                through(investmentvisit=visit, chain=chain)
-                for visit, chosen in zip(visits, chain_links, strict=True)
-                for chain in chosen
-            ],
+        insert_rows(
+            InvestmentVisit.chains.through,
+            ["investmentvisit_id", "chain_id"],
+            [(visit.pk, chain.pk) for visit, chosen in zip(visits, chain_links, strict=True) for chain in chosen],
             batch_size=BATCH_SIZE,
         )
         self.counts.visits = len(visits)

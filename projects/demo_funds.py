@@ -10,6 +10,7 @@ import datetime
 import random
 from decimal import Decimal
 
+from .bulk_load import insert_objects
 from .choices import ProjectStage
 from .models import Project, ProjectFunds, first_of_month
 
@@ -53,5 +54,5 @@ def demo_funds(projects: list[Project], *, seed: int, end_date: datetime.date, b
                         )
                     )
             month = _next_month(month)
-    ProjectFunds.objects.bulk_create(records, batch_size=batch_size)
+    insert_objects(records, batch_size=batch_size)
     return len(records)

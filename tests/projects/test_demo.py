@@ -194,3 +194,65 @@ def test_each_demo_official_is_a_leader_and_records_that_leaders_visits(seeded):
         assert not InvestmentVisit.objects.filter(leader_links__leader=leader, recorded_by__isnull=True).exists()
     delete_demo_data()
     assert not Leader.objects.filter(user__username__startswith="demo-official").exists()
+
+
+def every_written_row() -> dict:
+    """The rows of the tables the generator writes in bulk, every column, related rows named (ids differ per run)."""
+    from chains.models import Enterprise as Firm
+    from projects.models import ProjectFunds, VisitLeader, VisitProject
+
+    def skip(model, *extra):
+        return [
+            f.attname
+            for f in model._meta.concrete_fields
+            if f.attname not in {"id", "created_at", "updated_at", *extra} and not f.is_relation
+        ]
+
+    project_fields = skip(Project)
+    visit_fields = skip(InvestmentVisit)
+    return {
+        # In id order: both paths number the rows as they were built.
+        "projects": list(
+            Project.objects.order_by("pk").values_list(
+                *project_fields, "chain__code", "investor__name", "responsible_unit__name", "signing_event__name"
+            )
+        ),
+        "firms": list(Firm.objects.order_by("pk").values_list(*skip(Firm))),
+        "visits": list(
+            InvestmentVisit.objects.order_by("pk").values_list(
+                *visit_fields, "host_unit__name", "enterprise__name", "recorded_by__username"
+            )
+        ),
+        "changes": list(
+            ProjectStageChange.objects.order_by("pk").values_list("project__name", *skip(ProjectStageChange))
+        ),
+        "visit_leaders": list(VisitLeader.objects.order_by("pk").values_list("visit__date", "leader__name")),
+        "visit_projects": list(
+            VisitProject.objects.order_by("pk").values_list("visit__date", "project__name", "visit_date")
+        ),
+        "visit_chains": list(
+            InvestmentVisit.chains.through.objects.order_by("pk").values_list("investmentvisit__date", "chain__code")
+        ),
+        "funds": list(ProjectFunds.objects.order_by("pk").values_list("project__name", *skip(ProjectFunds))),
+    }
+
+
+def test_copy_and_bulk_create_write_the_same_rows(seeded, monkeypatch):
+    """PostgreSQL's COPY path (projects.bulk_load) writes what bulk_create writes, column for column."""
+    from django.db import connection
+
+    from projects import bulk_load
+
+    if connection.vendor != "postgresql":
+        pytest.skip("COPY is PostgreSQL's; SQLite always uses bulk_create")
+    generate_demo_data(projects=150, visits=300, seed=3, end_date=END)
+    copied = every_written_row()
+    call_command("rebuild_rollups", "--check", stdout=StringIO())
+    delete_demo_data()
+    monkeypatch.setattr(bulk_load, "_use_copy", lambda model: False)
+    generate_demo_data(projects=150, visits=300, seed=3, end_date=END)
+    created = every_written_row()
+    assert created["projects"] and created["funds"] and created["visit_projects"]
+    assert {key: len(value) for key, value in copied.items()} == {key: len(value) for key, value in created.items()}
+    for key, value in created.items():
+        assert copied[key] == value, key

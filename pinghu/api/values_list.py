@@ -72,7 +72,7 @@ class ValuesListMixin:
         queryset = filtered.values(*plain, **selected)
         page = self.paginate_queryset(queryset)
         rows = page if page is not None else queryset
-        # One step per output field, in the serializer's order: a computation of the row, or a value read and represented.
+        # One step per output field, in the serializer's order: computed from the row, or read and represented.
         steps = [
             (name, None, computed[name]) if name in computed else (name, aliases.get(name, name), represent)
             for name, represent in representers.items()
@@ -117,8 +117,7 @@ class ValuesListMixin:
             ):
                 representers[name] = _datetime_representer(field)
             elif type(field) in _SAME_WHEN_OF_TYPE and not (
-                type(field) is serializers.DateField
-                and getattr(field, "format", api_settings.DATE_FORMAT) != ISO_8601
+                type(field) is serializers.DateField and getattr(field, "format", api_settings.DATE_FORMAT) != ISO_8601
             ):
                 representers[name] = _fast_path(field, _SAME_WHEN_OF_TYPE[type(field)])
             else:

@@ -251,7 +251,8 @@ class ExportMixin:
             # A few thousand rows per piece sent: one write per row would cost a generator step each.
             buffer = io.StringIO()
             writer = csv.writer(buffer)
-            for batch in iter(lambda: list(islice(rows, CHUNK_SIZE)), []):
+            remaining = iter(rows)  # a list too: each batch goes on where the last one stopped
+            for batch in iter(lambda: list(islice(remaining, CHUNK_SIZE)), []):
                 writer.writerows(["" if value is None else value for value in row] for row in batch)
                 yield buffer.getvalue()
                 buffer.seek(0)

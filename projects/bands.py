@@ -164,6 +164,29 @@ def is_major(*, total_investment, usd_threshold, investor_fortune500, investor_l
     )
 
 
+def usd_thresholds():
+    """``usd_threshold()`` for rows already read: a function of the signed date, after one query for the rates.
+
+    The same rule as ``usd_rate``: the signed year (the current year when unsigned or later, 2000 when
+    earlier), its own rate, else the latest earlier year's, else the earliest rate; ``None`` with no
+    rate at all. The fast API list reads plain rows and would otherwise compile one rate subquery
+    per year into its SQL (a test compares both forms).
+    """
+    rates = list(ExchangeRate.objects.order_by("year").values_list("year", "cny_per_usd"))
+    current = timezone.localdate().year
+    by_year: dict[int, Decimal | None] = {}
+    for year in range(FIRST_YEAR, current + 1):
+        earlier = [rate for rate_year, rate in rates if rate_year <= year]
+        rate = earlier[-1] if earlier else (rates[0][1] if rates else None)
+        by_year[year] = None if rate is None else rate * USD_100M
+
+    def threshold(signed_date: datetime.date | None) -> Decimal | None:
+        year = current if signed_date is None else min(max(signed_date.year, FIRST_YEAR), current)
+        return by_year[year]
+
+    return threshold
+
+
 def band_annotations(prefix: str = "") -> dict:
     """``band_<key>`` booleans for each band, to annotate a project queryset (the project page)."""
     return {

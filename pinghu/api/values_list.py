@@ -55,30 +55,35 @@ class ValuesListMixin:
     list_computed: dict[str, Callable[[dict], object]] = {}
     list_extra_paths: dict[str, str] = {}
 
+    def list_computed_fields(self) -> dict[str, Callable[[dict], object]]:
+        """``list_computed`` for this request (override when a computation needs data read once per request)."""
+        return self.list_computed
+
     def list(self, request, *args, **kwargs):
         representers = self._representers()
+        computed = self.list_computed_fields()
         aliases = {name: f"_{name}" for name in self.list_paths}
         selected = {aliases[name]: F(path) for name, path in self.list_paths.items()}
         selected |= {alias: F(path) for alias, path in self.list_extra_paths.items()}
-        plain = [name for name in representers if name not in aliases and name not in self.list_computed]
+        plain = [name for name in representers if name not in aliases and name not in computed]
         filtered = self.filter_queryset(self.get_queryset())
         # The page count needs no joins: count the filtered rows, not the joined values.
         self.count_source = filtered.values("pk")
         queryset = filtered.values(*plain, **selected)
         page = self.paginate_queryset(queryset)
         rows = page if page is not None else queryset
-        keys = [
-            (name, aliases.get(name, name), represent)
+        # One step per output field, in the serializer's order: computed from the row, or read and represented.
+        steps = [
+            (name, None, computed[name]) if name in computed else (name, aliases.get(name, name), represent)
             for name, represent in representers.items()
-            if name not in self.list_computed
         ]
-        data = []
-        for row in rows:
-            item = {name: None if row[key] is None else represent(row[key]) for name, key, represent in keys}
-            for name, compute in self.list_computed.items():
-                item[name] = compute(row)
-            data.append({name: item[name] for name in representers})
-
+        data = [
+            {
+                name: compute(row) if key is None else (None if (value := row[key]) is None else compute(value))
+                for name, key, compute in steps
+            }
+            for row in rows
+        ]
         return self.get_paginated_response(data) if page is not None else Response(data)
 
     def _representers(self) -> dict[str, Callable]:
@@ -111,6 +116,10 @@ class ValuesListMixin:
                 and getattr(field, "format", api_settings.DATETIME_FORMAT) == ISO_8601
             ):
                 representers[name] = _datetime_representer(field)
+            elif type(field) in _SAME_WHEN_OF_TYPE and not (
+                type(field) is serializers.DateField and getattr(field, "format", api_settings.DATE_FORMAT) != ISO_8601
+            ):
+                representers[name] = _fast_path(field, _SAME_WHEN_OF_TYPE[type(field)])
             else:
                 representers[name] = field.to_representation
         return representers
@@ -121,3 +130,20 @@ _REPRESENTERS: dict[type, dict[str, Callable]] = {}
 
 def _as_is(value):
     return value
+
+
+# Fields whose ``to_representation`` returns a value of this type unchanged (a date: its ISO form), as
+# a column of the matching model field reads it; any other value still goes through the field.
+_SAME_WHEN_OF_TYPE: dict[type, type] = {
+    serializers.CharField: str,
+    serializers.IntegerField: int,
+    serializers.BooleanField: bool,
+    serializers.DateField: datetime.date,
+}
+
+
+def _fast_path(field: serializers.Field, kind: type) -> Callable:
+    represent = field.to_representation
+    if kind is datetime.date:
+        return lambda value: value.isoformat() if value.__class__ is datetime.date else represent(value)
+    return lambda value: value if value.__class__ is kind else represent(value)

@@ -14,7 +14,7 @@ from pinghu.api.export import STR, Column, ExportMixin, labels, yes_no
 from pinghu.api.idempotency import IDEMPOTENCY_ERRORS, IDEMPOTENCY_KEY, IdempotentCreateMixin
 from pinghu.api.values_list import ValuesListMixin
 from pinghu.api.viewsets import ERRORS, READ_ERRORS, WriteViewSet
-from projects.bands import is_major, usd_threshold
+from projects.bands import is_major, usd_thresholds
 from projects.choices import ApprovalKind, ProjectLevel, ProjectSource, ProjectStage
 from projects.fields import PROJECT_COLUMNS, VISIT_COLUMNS
 from projects.filters import (
@@ -110,22 +110,30 @@ class ProjectViewSet(DeletedSinceMixin, ExportMixin, ValuesListMixin, WriteViewS
         "responsible_official": "responsible_official_id",
         "signing_event": "signing_event_id",
     }
-    # "major" from the row itself (the enterprise is joined for its name anyway, the US-dollar threshold
-    # is the row's rate subquery), not an EXISTS per row; projects.bands.is_major agrees with the query form.
+    # "major" from the row itself (the enterprise is joined for its name anyway, the US-dollar threshold from
+    # the rates read once: projects.bands.usd_thresholds), not an EXISTS per row; is_major agrees with the
+    # query form. The unit's name as UnitNameField reads it: the unit's, else the name still to map.
     list_extra_paths = {
         "_investor_fortune500": "investor__fortune500",
         "_investor_leader": "investor__industry_leader",
-        "_usd_threshold": "usd_major_threshold",
-    }
-    list_computed = {
-        "major": lambda row: is_major(
-            total_investment=row["total_investment"],
-            usd_threshold=row["_usd_threshold"],
-            investor_fortune500=row["_investor_fortune500"],
-            investor_leader=row["_investor_leader"],
-        )
+        "_responsible_unit_name": "responsible_unit__name",
+        "_responsible_unit_text": "responsible_unit_text",
     }
 
+    def list_computed_fields(self):
+        threshold = usd_thresholds()
+        return {
+            "major": lambda row: is_major(
+                total_investment=row["total_investment"],
+                usd_threshold=threshold(row["signed_date"]),
+                investor_fortune500=row["_investor_fortune500"],
+                investor_leader=row["_investor_leader"],
+            ),
+            "responsible_unit": lambda row: row["_responsible_unit_name"] or row["_responsible_unit_text"] or None,
+        }
+
+    # The model of the permission check (pinghu.api.permissions), without building get_queryset's annotations.
+    queryset = Project.objects.all()
     serializer_class = ProjectSerializer
     filterset_class = ProjectFilterSet
     search_fields = ["name", "investor__name", "investor__short_name", "responsible_unit__name"]
@@ -136,15 +144,12 @@ class ProjectViewSet(DeletedSinceMixin, ExportMixin, ValuesListMixin, WriteViewS
     export_columns = PROJECT_EXPORT
 
     def get_queryset(self):
-        queryset = with_funds(Project.objects.select_related("investor", "chain", "responsible_unit")).annotate(
-            responsible_unit_label=unit_label("responsible_unit")
-        )
+        queryset = with_funds(Project.objects.select_related("investor", "chain", "responsible_unit"))
         plain_list = self.action == "list" and not {"major", "format"} & set(self.request.query_params)
         if not plain_list:
-            # The JSON list computes "major" from each row (list_computed); filters and exports read it here.
-            queryset = queryset.with_major()
-        if self.action == "list":
-            queryset = queryset.annotate(usd_major_threshold=usd_threshold())
+            # The JSON list computes "major" and the unit's name from each row (list_computed_fields); filters,
+            # exports and single rows read them here.
+            queryset = queryset.with_major().annotate(responsible_unit_label=unit_label("responsible_unit"))
         if self.action == "retrieve":
             queryset = queryset.prefetch_related(
                 Prefetch("stage_changes", queryset=ProjectStageChange.objects.select_related("by").order_by("at", "pk"))

@@ -506,7 +506,8 @@ def test_fast_project_list_matches_the_serializer_exactly(read_client):
         investor=EnterpriseFactory(fortune500=True),
         town="乍浦镇",
     )
-    small = ProjectFactory(total_investment=Decimal("0.5"))
+    small = ProjectFactory(total_investment=Decimal("0.5"), responsible_unit=unit_named("乍浦镇人民政府"))
+    ProjectFactory(responsible_unit=None, responsible_unit_text="待对应的单位")
     ProjectFunds.objects.create(
         project=small, month=D(2024, 1, 1), domestic_funds=Decimal("0.2"), actual_foreign_investment=1
     )
@@ -514,8 +515,62 @@ def test_fast_project_list_matches_the_serializer_exactly(read_client):
     projects = with_funds(Project.objects.with_major()).select_related("investor", "chain")
     expected = [dict(row) for row in ProjectSerializer(projects.order_by("-updated_at", "-id"), many=True).data]
     assert body == json_roundtrip(expected)
+    assert {row["responsible_unit"] for row in body} >= {"乍浦镇人民政府", "待对应的单位"}
     cursor_body = read_client.get("/api/v1/projects/", {"cursor": ""}).json()["results"]
     assert cursor_body == json_roundtrip(sorted(expected, key=lambda row: row["id"]))
+
+
+def test_project_list_page_query_count(read_client, django_assert_num_queries):
+    """The token (and its first use recorded), the exchange rates, the count and the page (a superuser's token)."""
+    populate(3)
+    with django_assert_num_queries(5):
+        response = read_client.get("/api/v1/projects/", {"page_size": 100})
+    assert len(response.json()["results"]) == 3
+
+
+def test_project_csv_export_bytes(read_client):
+    """Every kind of cell as the export writes it: BOM, decimals, dates, times, labels, yes/no, unknowns, formulas."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from projects.fields import PROJECT_COLUMNS
+
+    project = ProjectFactory(
+        name="=SUM(A1)",
+        stage=ProjectStage.SIGNED,
+        signed_date=D(2024, 5, 9),
+        total_investment=Decimal("12345.60"),
+        land_area=Decimal("80"),
+        is_capital_increase=True,
+        town="乍浦镇",
+        responsible_unit=None,
+        responsible_unit_text="待对应\x01的单位",
+        investor=EnterpriseFactory(name="投资方", fortune500=True),
+    )
+    Project.objects.filter(pk=project.pk).update(updated_at=dt.datetime(2024, 5, 9, 1, 2, 3, tzinfo=dt.UTC))
+    ProjectFunds.objects.create(
+        project=project, month=D(2024, 1, 1), domestic_funds=Decimal("100.5"), actual_foreign_investment=0
+    )
+    response = read_client.get("/api/v1/projects/", {"format": "csv"})
+    body = b"".join(response.streaming_content).decode()
+    assert body.startswith("\ufeffID,名称,产业链,投资方,") and body.count("\r\n") == 2
+    row = {
+        name: value
+        for name, value in zip(
+            PROJECT_COLUMNS, next(csv.DictReader(io.StringIO(body.removeprefix("\ufeff")))).values(), strict=True
+        )
+    }
+    assert row["name"] == "'=SUM(A1)" and row["investor"] == "投资方" and row["stage"] == "签约"
+    assert row["total_investment"] == "12345.60" and row["land_area"] == "80.00" and row["registered_capital"] == ""
+    assert row["signed_date"] == "2024-05-09" and row["registered_date"] == ""
+    assert row["is_capital_increase"] == "是" and row["major"] == "是" and row["responsible_unit"] == "待对应的单位"
+    assert row["updated_at"] == timezone.localtime(dt.datetime(2024, 5, 9, 1, 2, 3, tzinfo=dt.UTC)).strftime(
+        "%Y-%m-%d %H:%M:%S"
+    )
+    assert row["town"] == "乍浦镇" and Decimal(row["funds_in_place"]) == Decimal("100.5")
+    # (SQLite writes the funds' sums and rate unrounded, PostgreSQL as its numeric columns: 100.50, 0.0081.)
+    assert Decimal(row["funds_rate"]).quantize(Decimal("0.0001")) == Decimal("0.0081")
 
 
 def json_roundtrip(data):

@@ -12,7 +12,7 @@ from django.utils import timezone
 from chains.choices import Town
 from pinghu.permissions import Role
 from projects import band_stats
-from projects.bands import BAND_KEYS, is_major, usd_threshold
+from projects.bands import BAND_KEYS, is_major, usd_threshold, usd_thresholds
 from projects.choices import ProjectLevel, ProjectStage
 from projects.models import ExchangeRate, Project
 from projects.periods import Period
@@ -99,6 +99,20 @@ class TestBandBoundaries:
         assert "usd_100m" in bands_of(project)
         ExchangeRate.objects.filter(year=2023).update(cny_per_usd=Decimal("7.5000"))
         assert "usd_100m" not in bands_of(project)
+
+
+@pytest.mark.parametrize("with_rates", [True, False])
+def test_thresholds_read_once_equal_the_query_form(rates, with_rates):
+    """``usd_thresholds`` (the fast API list) gives each signed date the threshold ``usd_threshold`` gives in SQL."""
+    if not with_rates:
+        ExchangeRate.objects.all().delete()
+    dates = [None, D(2000, 1, 1), D(2000, 12, 31), D(2001, 1, 1), D(2022, 12, 31), D(2023, 1, 1), D(2024, 7, 1)]
+    dates += [D(CURRENT - 1, 1, 1), D(CURRENT, 1, 1), D(CURRENT + 2, 1, 1)]
+    projects = [signed(on) if on else ProjectFactory() for on in dates]
+    in_sql = dict(Project.objects.annotate(t=usd_threshold()).values_list("pk", "t"))
+    threshold = usd_thresholds()
+    assert [threshold(project.signed_date) for project in projects] == [in_sql[project.pk] for project in projects]
+    assert ({threshold(on) for on in dates} == {None}) is not with_rates
 
 
 class TestMajorRule:

@@ -125,6 +125,10 @@ class ProjectResource(MatchById, ImportResource):
     class Meta(ImportResource.Meta):
         model = Project
         clean_model_instances = False  # the services validate
+        # No savepoint per row (two statements each): rows are only checked while read, and written
+        # together after the last (``after_import``); a row that writes at once (a stage change, a
+        # conference, a new project on hold) gets its savepoint from ``project_import_save``.
+        use_bulk = True
         fields = (*imported(PROJECT_COLUMNS, PROJECT_EXPORT_ONLY), "large_amounts_confirmed")
 
     def prepare(self, dataset) -> None:

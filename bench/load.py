@@ -145,8 +145,9 @@ class Throwaway:
 
 def serve(port: int, env: dict) -> subprocess.Popen:
     """gunicorn + task worker with ``make serve``'s settings and command (access log off: 70 users' lines)."""
-    subprocess.run([BIN / "python", "manage.py", "collectstatic", "--noinput", "-v0"], cwd=PROJECT, env=env,
-                   check=True)  # fmt: skip
+    if not (PROJECT / "staticfiles" / "staticfiles.json").exists():  # collected once (minutes with brotli)
+        subprocess.run([BIN / "python", "manage.py", "collectstatic", "--noinput", "-v0"], cwd=PROJECT, env=env,
+                       check=True)  # fmt: skip
     command = [BIN / "python", "scripts/run_with_worker.py", "--", BIN / "gunicorn", "pinghu.wsgi", "--worker-class",
                "gthread", "--workers", "2", "--threads", "4", "--bind", f"127.0.0.1:{port}", "--graceful-timeout",
                "20", "--timeout", "180", "--log-level", "warning"]  # fmt: skip
@@ -172,6 +173,13 @@ def main() -> None:
     args = parser.parse_args()
     duration = seconds(args.duration)
 
+    # The server's settings, set before Django is set up here too: the sessions made below are signed with its key.
+    os.environ.update(
+        DJANGO_DEBUG="0",
+        DJANGO_HTTPS="0",
+        DJANGO_SECRET_KEY="load-bench-not-for-production-" + "x" * 40,
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+    )
     cluster = None
     if args.restart_postgres:
         cluster = Throwaway()
@@ -191,13 +199,7 @@ def main() -> None:
     connection.close()
 
     port = free_port()
-    env = {
-        **os.environ,
-        "DJANGO_DEBUG": "0",
-        "DJANGO_HTTPS": "0",
-        "DJANGO_SECRET_KEY": "load-bench-not-for-production-" + "x" * 40,
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-    }
+    env = dict(os.environ)
     server = serve(port, env)
     down = up = None
     try:

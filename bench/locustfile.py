@@ -109,13 +109,19 @@ class BureauStaff(HttpUser):
         self.client.cookies.set(SETUP["session_cookie"], self.me["session"])
         self.api = {"Authorization": f"Bearer {self.me['token']}"}
 
+    def page(self, url: str, name: str) -> None:
+        # A lost session would measure the login page instead: count it as an error.
+        with self.client.get(url, name=name, allow_redirects=False, catch_response=True) as response:
+            if response.status_code != 200:
+                response.failure(f"{response.status_code} {response.headers.get('Location', '')}")
+
     @task(3)
     def dashboard(self):
-        self.client.get("/", name="page: / (dashboard)")
+        self.page("/", "page: / (dashboard)")
 
     @task(2)
     def project_page(self):
-        self.client.get("/projects/", name="page: /projects/ (HTML list)")
+        self.page("/projects/", "page: /projects/ (HTML list)")
 
     @task(2)
     def project_list(self):

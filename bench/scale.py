@@ -90,6 +90,7 @@ def child(size: str, repeat: int, build_only: bool) -> None:
     import bench_stats
     import dashboard
     import report_close
+    import stats_endpoints
 
     search = _script("search")  # by its path: the name is the search app's
 
@@ -100,6 +101,7 @@ def child(size: str, repeat: int, build_only: bool) -> None:
             ("api", lambda: api_list.measure(repeat=repeat)),
             ("detail", lambda: _detail_page(repeat)),
             ("stats", lambda: bench_stats.measure(repeat=repeat)),
+            ("endpoints", lambda: stats_endpoints.measure(repeat=repeat)),
             ("search", lambda: search.measure(repeat=repeat)),
             ("report", lambda: report_close.measure(repeat=max(1, repeat // 2))),
         ]:
@@ -130,6 +132,8 @@ def rows(results: dict) -> list[tuple[str, dict]]:
         put("project detail page ms", size, r["detail"]["detail_s"] * 1000)
         for s in r["stats"]["statistics"]:
             put(f"stats {s['name']} ms", size, s["orm_s"] * 1000)
+        for e in r["endpoints"]["endpoints"]:
+            put(f"GET stats/{e['path']}/ ms", size, e["s"] * 1000)
         put("search slowest page ms", size, r["search"]["worst_s"] * 1000)
         put("report close ms", size, r["report"]["close_s"] * 1000)
         put("report close ratio to SQL", size, r["report"]["ratio"])

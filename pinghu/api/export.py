@@ -136,7 +136,7 @@ class XLSXRenderer(_ExportRenderer):
 def _cell(value, zone=None):
     if isinstance(value, str):
         # Control characters cannot be stored in an XLSX cell (and mean nothing in a report); they are
-        # all unprintable, so a printable text (nearly every one) needs no search.
+        # all unprintable, so a printable text (nearly every one) needs no scan for them.
         if not value.isprintable():
             value = ILLEGAL_CHARACTERS_RE.sub("", value)
         if value.startswith(FORMULA_STARTS):

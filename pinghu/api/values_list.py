@@ -12,7 +12,7 @@ import datetime
 import decimal
 from collections.abc import Callable
 
-from django.db.models import F
+from django.db.models import Expression, F
 from django.utils import timezone
 from rest_framework import ISO_8601, serializers
 from rest_framework.relations import RelatedField
@@ -53,7 +53,7 @@ class ValuesListMixin:
     list_paths: dict[str, str] = {}
     # Output fields computed from the row (and the extra paths they need) instead of read from it.
     list_computed: dict[str, Callable[[dict], object]] = {}
-    list_extra_paths: dict[str, str] = {}
+    list_extra_paths: dict[str, str | Expression] = {}  # a path, or an expression of the row
 
     def list_computed_fields(self) -> dict[str, Callable[[dict], object]]:
         """``list_computed`` for this request (override when a computation needs data read once per request)."""
@@ -64,7 +64,7 @@ class ValuesListMixin:
         computed = self.list_computed_fields()
         aliases = {name: f"_{name}" for name in self.list_paths}
         selected = {aliases[name]: F(path) for name, path in self.list_paths.items()}
-        selected |= {alias: F(path) for alias, path in self.list_extra_paths.items()}
+        selected |= {alias: F(path) if isinstance(path, str) else path for alias, path in self.list_extra_paths.items()}
         plain = [name for name in representers if name not in aliases and name not in computed]
         filtered = self.filter_queryset(self.get_queryset())
         # The page count needs no joins: count the filtered rows, not the joined values.

@@ -112,12 +112,11 @@ class ProjectViewSet(DeletedSinceMixin, ExportMixin, ValuesListMixin, WriteViewS
     }
     # "major" from the row itself (the enterprise is joined for its name anyway, the US-dollar threshold from
     # the rates read once: projects.bands.usd_thresholds), not an EXISTS per row; is_major agrees with the
-    # query form. The unit's name as UnitNameField reads it: the unit's, else the name still to map.
+    # query form. The unit's name by units.expressions.unit_label, as single rows and exports read it.
     list_extra_paths = {
         "_investor_fortune500": "investor__fortune500",
         "_investor_leader": "investor__industry_leader",
-        "_responsible_unit_name": "responsible_unit__name",
-        "_responsible_unit_text": "responsible_unit_text",
+        "_responsible_unit_label": unit_label("responsible_unit"),
     }
 
     def list_computed_fields(self):
@@ -129,7 +128,7 @@ class ProjectViewSet(DeletedSinceMixin, ExportMixin, ValuesListMixin, WriteViewS
                 investor_fortune500=row["_investor_fortune500"],
                 investor_leader=row["_investor_leader"],
             ),
-            "responsible_unit": lambda row: row["_responsible_unit_name"] or row["_responsible_unit_text"] or None,
+            "responsible_unit": lambda row: row["_responsible_unit_label"] or None,  # unit_label's "" is null here
         }
 
     # The model of the permission check (pinghu.api.permissions), without building get_queryset's annotations.

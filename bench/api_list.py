@@ -8,14 +8,17 @@ middleware stack, with a bearer token:
    the same SQL by hand (the page and the count) and dumps the same rows with ``json``; target ≤ 2×.
 2. Cursor mode: page 1 against the page 1,000 pages in (``page_size=100``); target within 1.5×.
 3. ``?format=csv`` of all projects in a fresh process: rows per second and peak RSS growth;
-   target under 100 MB.
+   target under 100 MB; then, in the same process, the export's SQL by hand (a server-side cursor,
+   ``csv.writer`` on the tuples as read, no formatting) as the baseline of its ratio.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/pinghu .venv/bin/python bench/api_list.py [--repeat 30]
 """
 
 import argparse
 import base64
+import csv
 import datetime
+import io
 import json
 import resource
 import subprocess
@@ -54,8 +57,44 @@ def _json_value(value):
     return str(value) if value is not None and not isinstance(value, int | str | bool) else value
 
 
+def _export_sql() -> tuple[str, list]:
+    """The SQL the CSV export of every project runs (the view's queryset, its columns), with its parameters."""
+    from django.test import RequestFactory
+    from rest_framework.request import Request
+
+    from projects.api.views import ProjectViewSet
+
+    view = ProjectViewSet(action="list", format_kwarg=None)
+    view.request = Request(RequestFactory().get("/api/v1/projects/", {"format": "csv"}))
+    paths = [column.path for column in view.export_columns if not column.many]
+    return view.get_queryset().prefetch_related(None).values_list(*paths).query.sql_with_params()
+
+
+def csv_baseline() -> tuple[int, float]:
+    """The export's SQL by hand: a server-side cursor in a transaction, fetchmany, csv.writer on the tuples as read."""
+    from django.db import connection, transaction
+
+    sql, params = _export_sql()
+    started = time.perf_counter()
+    rows = 0
+    with transaction.atomic(), connection.cursor() as plain:
+        plain.execute("SET LOCAL jit = off")
+        named = connection.connection.cursor(name="baseline")
+        named.execute(sql, params)
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        while chunk := named.fetchmany(2000):
+            writer.writerows(chunk)
+            buffer.getvalue().encode()
+            buffer.seek(0)
+            buffer.truncate()
+            rows += len(chunk)
+        named.close()
+    return rows, time.perf_counter() - started
+
+
 def csv_export_in_this_process(key: str) -> None:
-    """Child mode: stream the CSV of every project and print rows, seconds and RSS growth as JSON."""
+    """Child mode: stream the CSV of every project and print rows, seconds and RSS growth as JSON, then the baseline."""
     setup_django()
     from django.test import Client
 
@@ -67,7 +106,18 @@ def csv_export_in_this_process(key: str) -> None:
     lines = sum(chunk.count(b"\n") for chunk in response.streaming_content)
     seconds = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"rows": lines - 1, "seconds": seconds, "rss_growth_mb": (after - before) / 1024}))
+    base_rows, base_seconds = csv_baseline()
+    print(
+        json.dumps(
+            {
+                "rows": lines - 1,
+                "seconds": seconds,
+                "rss_growth_mb": (after - before) / 1024,
+                "base_rows": base_rows,
+                "base_seconds": base_seconds,
+            }
+        )
+    )
 
 
 def measure(*, repeat: int = 30) -> dict:
@@ -147,6 +197,8 @@ def measure(*, repeat: int = 30) -> dict:
         "csv_seconds": export["seconds"],
         "csv_rows_per_s": export["rows"] / export["seconds"],
         "csv_rss_growth_mb": export["rss_growth_mb"],
+        "csv_base_seconds": export["base_seconds"],
+        "csv_ratio": export["seconds"] / export["base_seconds"],
     }
 
 
@@ -169,6 +221,7 @@ def main() -> None:
     api_time, base_time, same_ids = m["api_s"], m["base_s"], m["same_ids"]
     first_time, far_time = m["cursor_first_s"], m["cursor_far_s"]
     export = {"rows": m["csv_rows"], "seconds": m["csv_seconds"], "rss_growth_mb": m["csv_rss_growth_mb"]}
+    base_seconds = m["csv_base_seconds"]
     print(f"{Project.objects.count():,} projects on PostgreSQL; medians of {args.repeat} runs")
     print(
         f"GET /api/v1/projects/?page_size=100   API {api_time * 1000:.1f} ms   "
@@ -183,6 +236,10 @@ def main() -> None:
         f"CSV export of {export['rows']:,} projects: {export['seconds']:.1f} s, "
         f"{export['rows'] / export['seconds']:,.0f} rows/s, peak RSS growth {export['rss_growth_mb']:.1f} MB "
         f"(target < 100 MB)"
+    )
+    print(
+        f"CSV baseline (the export's SQL, server-side cursor, csv.writer on the tuples): {base_seconds:.1f} s, "
+        f"{export['rows'] / base_seconds:,.0f} rows/s; export / baseline {export['seconds'] / base_seconds:.2f}x"
     )
 
 

@@ -52,6 +52,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from chains.models import Chain, Cluster
 from pinghu.figures import days, ratio
 
+from .bands import signed_years
 from .choices import ProjectStage
 from .models import (
     InvestmentVisit,
@@ -140,16 +141,17 @@ def visit_summary(period: Period, *, chain: Chain | None = None, cluster: Cluste
     return result | engaged_figures(period, chain=chain, cluster=cluster)
 
 
-def _signed_aggregates(prefix: str = "", signed: Q | None = None) -> dict:
+def _signed_aggregates(period: Period, prefix: str = "", signed: Q | None = None) -> dict:
     """Aggregates over signed projects reached through ``prefix``.
 
     On a project queryset pass the period condition as ``signed``; through a relation, pass the
     prefix of a ``FilteredRelation`` that already holds only the projects signed in the period
     (the join then carries the date condition, so no row is counted twice and no DISTINCT is needed).
+    Either way the projects counted were signed in ``period`` (the US-dollar rate: ``bands.usd_rate``).
     """
     conditions = {
         "signed_projects": Q(),
-        "major_projects": major_project_condition(prefix),
+        "major_projects": major_project_condition(prefix, signed_in=signed_years(period.start, period.end)),
         "started_projects": Q(**{f"{prefix}construction_date__isnull": False}),
     }
     if signed is not None:
@@ -174,7 +176,7 @@ def signed_summary(period: Period, *, chain: Chain | None = None, cluster: Clust
     The band figures come as ``<band>__projects`` and ``<band>__investment`` (``projects.signed_groups``).
     """
     signed = projects_of(chain=chain, cluster=cluster).filter(signed_date__range=(period.start, period.end))
-    result = signed_groups(signed).get(None) or empty_figures()
+    result = signed_groups(signed, signed_in=signed_years(period.start, period.end)).get(None) or empty_figures()
     result["start_rate"] = ratio(result["started_projects"], result["signed_projects"])
     return _cents(result)
 
@@ -199,7 +201,7 @@ def signed_by_chain(period: Period, *, cluster: Cluster | None = None) -> list[d
     rows = (
         chains.annotate(signed_in_period=_signed_in(period, "projects"))
         .values("pk", "code", "name", "cluster__code", "cluster__name")
-        .annotate(**_signed_aggregates("signed_in_period__"))
+        .annotate(**_signed_aggregates(period, "signed_in_period__"))
     )
     return [_with_start_rate(row) for row in rows]
 
@@ -210,7 +212,7 @@ def signed_by_cluster(period: Period) -> list[dict]:
         Cluster.objects.order_by("sort_order", "code")
         .annotate(signed_in_period=_signed_in(period, "chains__projects"))
         .values("pk", "code", "name")
-        .annotate(**_signed_aggregates("signed_in_period__"))
+        .annotate(**_signed_aggregates(period, "signed_in_period__"))
     )
     return [_with_start_rate(row) for row in rows]
 

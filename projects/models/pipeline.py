@@ -67,9 +67,9 @@ class ProjectQuerySet(SearchKeyQuerySet):
         )
 
 
-def major_project_condition(prefix: str = "", *, investor_as_subquery: bool = False) -> Q:
+def major_project_condition(prefix: str = "", *, investor_as_subquery: bool = False, signed_in=None) -> Q:
     """The one definition of a major project: ``projects.bands.major_condition`` (issue 16)."""
-    return major_condition(prefix, investor_as_subquery=investor_as_subquery)
+    return major_condition(prefix, investor_as_subquery=investor_as_subquery, signed_in=signed_in)
 
 
 class Project(SearchKeyMixin, PlausibleMixin, ProjectMilestones, TimeStampedModel):
@@ -176,7 +176,9 @@ class Project(SearchKeyMixin, PlausibleMixin, ProjectMilestones, TimeStampedMode
             # period are spread over the whole heap; docs/benchmarks.md, issue 22). SQLite has no INCLUDE:
             # there they are the plain date indexes they were.
             models.Index(
-                fields=["first_contact_date"], include=["id", "signed_date", "chain"], name="projects_project_contact_idx"
+                fields=["first_contact_date"],
+                include=["id", "signed_date", "chain"],
+                name="projects_project_contact_idx",
             ),
             # Projects started or in production in a period (the targets' 开工项目 and 投产项目).
             models.Index(fields=["construction_date"], include=SCOPE_COLUMNS, name="projects_project_started_idx"),

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from chains.choices import Town
 from chains.models import Chain, Cluster
 
-from .bands import BANDS
+from .bands import BANDS, signed_years
 from .periods import Period
 from .signed_groups import signed_groups
 from .stats import _cents, projects_of
@@ -39,13 +39,19 @@ def band_rows(figures: dict) -> list[dict]:
     return rows
 
 
+def _years(period: Period) -> tuple[int, int]:
+    return signed_years(period.start, period.end)
+
+
 def _signed(period: Period, *, chain: Chain | None, cluster: Cluster | None) -> QuerySet:
     return projects_of(chain=chain, cluster=cluster).filter(signed_date__range=(period.start, period.end))
 
 
 def band_summary(period: Period, *, chain: Chain | None = None, cluster: Cluster | None = None) -> list[dict]:
     """Per band: projects signed in the period (of the chain or cluster) and their investment, in one query."""
-    return band_rows(signed_groups(_signed(period, chain=chain, cluster=cluster)).get(None, {}))
+    return band_rows(
+        signed_groups(_signed(period, chain=chain, cluster=cluster), signed_in=_years(period)).get(None, {})
+    )
 
 
 def bands_by_chain(period: Period, *, chain: Chain | None = None, cluster: Cluster | None = None) -> list[dict]:
@@ -55,7 +61,7 @@ def bands_by_chain(period: Period, *, chain: Chain | None = None, cluster: Clust
         chains = chains.filter(pk=chain.pk)
     if cluster is not None:
         chains = chains.filter(cluster=cluster)
-    figures = signed_groups(_signed(period, chain=chain, cluster=cluster), "chain")
+    figures = signed_groups(_signed(period, chain=chain, cluster=cluster), "chain", signed_in=_years(period))
     return [
         {"code": row["code"], "name": row["name"], "bands": band_rows(figures.get(row["pk"], {}))}
         for row in chains.values("pk", "code", "name")
@@ -64,6 +70,6 @@ def bands_by_chain(period: Period, *, chain: Chain | None = None, cluster: Clust
 
 def bands_by_town(period: Period, *, chain: Chain | None = None, cluster: Cluster | None = None) -> list[dict]:
     """Per town (every town of Pinghu, then projects without one), its band rows, in one query."""
-    figures = signed_groups(_signed(period, chain=chain, cluster=cluster), "town")
+    figures = signed_groups(_signed(period, chain=chain, cluster=cluster), "town", signed_in=_years(period))
     towns = [*Town.choices, ("", _("no town"))]
     return [{"code": code, "name": str(name), "bands": band_rows(figures.get(code, {}))} for code, name in towns]

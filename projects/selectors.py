@@ -80,8 +80,9 @@ def dashboard(named: NamedPeriod) -> dict:
     durations, milestones = milestone_stats.stage_durations_and_milestone_rates(
         period, as_of=min(period.end, timezone.localdate())
     )
-    summary = {**stats.summary(period), **durations}
-    signed = {row["pk"]: row for row in stats.signed_by_chain(period)}
+    # The city's signed figures and each chain's come from one scan of the period's signed projects.
+    city_signed, signed = stats.signed_summary_and_by_chain(period)
+    summary = {**stats.summary(period, signed=city_signed), **durations}
     visits = {row["pk"]: row for row in stats.visits_by_chain(period)}
     stage_counts = stats.pipeline_by_chain(period.end)
     pipeline = stats.pipeline(period)
@@ -111,7 +112,7 @@ def dashboard(named: NamedPeriod) -> dict:
                 {
                     "chain": chain,
                     "stages": stage_cells(stage_counts.get(chain.pk, {}), chain=chain.code),
-                    "signed": signed[chain.pk],
+                    "signed": signed.get(chain.pk) or stats.empty_signed_figures(),
                     "signed_link": signed_link(period, chain=chain.code),
                     "visits": visits[chain.pk],
                     "visits_link": visits_link(period, chain=chain.code),

@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.db.models import BooleanField, Count, DecimalField, ExpressionWrapper, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
-from .bands import BANDS
+from .bands import BANDS, SignedYears
 
 ZERO = Decimal("0")
 CENT = Decimal("0.01")
@@ -34,14 +34,19 @@ def empty_figures() -> dict:
     return figures
 
 
-def signed_groups(projects: QuerySet, group: str | None = None) -> dict:
+def signed_groups(projects: QuerySet, group: str | None = None, *, signed_in: SignedYears = None) -> dict:
     """Per ``group`` value (or ``None``): the signed figures and ``<band>__projects`` / ``<band>__investment``.
 
     ``projects`` holds the signed projects to count (the period's condition already applied).
     Signed figures: projects, their total and contracted foreign investment, the major ones (the
-    "major" band) and the started ones (a construction date).
+    "major" band) and the started ones (a construction date). ``signed_in``: the years of the
+    period's first and last day (``bands.signed_years``), so that the US-dollar rate is chosen among
+    those years only (``bands.usd_rate``).
     """
-    flags = {f"in_{band.key}": ExpressionWrapper(band.condition(), output_field=BooleanField()) for band in BANDS}
+    flags = {
+        f"in_{band.key}": ExpressionWrapper(band.condition(signed_in=signed_in), output_field=BooleanField())
+        for band in BANDS
+    }
     flags["started"] = ExpressionWrapper(Q(construction_date__isnull=False), output_field=BooleanField())
     rows = (
         projects.annotate(**flags)

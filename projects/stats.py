@@ -52,6 +52,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from chains.models import Chain, Cluster
 from pinghu.figures import days, ratio
 
+from .bands import signed_years
 from .choices import ProjectStage
 from .models import (
     InvestmentVisit,
@@ -63,7 +64,7 @@ from .models import (
     major_project_condition,
 )
 from .periods import Period
-from .signed_groups import empty_figures, signed_groups
+from .signed_groups import SIGNED_KEYS, empty_figures, signed_groups
 from .stats_saturday import engaged_figures, top_official_person_times
 
 ZERO = Decimal("0")
@@ -140,16 +141,17 @@ def visit_summary(period: Period, *, chain: Chain | None = None, cluster: Cluste
     return result | engaged_figures(period, chain=chain, cluster=cluster)
 
 
-def _signed_aggregates(prefix: str = "", signed: Q | None = None) -> dict:
+def _signed_aggregates(period: Period, prefix: str = "", signed: Q | None = None) -> dict:
     """Aggregates over signed projects reached through ``prefix``.
 
     On a project queryset pass the period condition as ``signed``; through a relation, pass the
     prefix of a ``FilteredRelation`` that already holds only the projects signed in the period
     (the join then carries the date condition, so no row is counted twice and no DISTINCT is needed).
+    Either way the projects counted were signed in ``period`` (the US-dollar rate: ``bands.usd_rate``).
     """
     conditions = {
         "signed_projects": Q(),
-        "major_projects": major_project_condition(prefix),
+        "major_projects": major_project_condition(prefix, signed_in=signed_years(period.start, period.end)),
         "started_projects": Q(**{f"{prefix}construction_date__isnull": False}),
     }
     if signed is not None:
@@ -174,16 +176,46 @@ def signed_summary(period: Period, *, chain: Chain | None = None, cluster: Clust
     The band figures come as ``<band>__projects`` and ``<band>__investment`` (``projects.signed_groups``).
     """
     signed = projects_of(chain=chain, cluster=cluster).filter(signed_date__range=(period.start, period.end))
-    result = signed_groups(signed).get(None) or empty_figures()
+    result = signed_groups(signed, signed_in=signed_years(period.start, period.end)).get(None) or empty_figures()
     result["start_rate"] = ratio(result["started_projects"], result["signed_projects"])
     return _cents(result)
 
 
-def summary(period: Period, *, chain: Chain | None = None, cluster: Cluster | None = None) -> dict:
-    """The dashboard's headline figures: visit figures, signing figures and lead → signed conversion."""
+def signed_summary_and_by_chain(period: Period) -> tuple[dict, dict[int, dict]]:
+    """``signed_summary(period)`` and each chain's signed figures (as ``signed_by_chain``'s), from one scan.
+
+    The signed projects are grouped by chain and band flags (``signed_groups``); a project has one chain,
+    so the city's figures are the chains' sums. Chain id → figures, chains with none signed left out
+    (``empty_signed_figures`` gives theirs). The dashboard reads both: one scan of the period's signed
+    projects instead of two.
+    """
+    signed = Project.objects.filter(signed_date__range=(period.start, period.end))
+    groups = signed_groups(signed, "chain", signed_in=signed_years(period.start, period.end))
+    city = empty_figures()
+    for figures in groups.values():
+        for key, value in figures.items():
+            city[key] += value
+    city["start_rate"] = ratio(city["started_projects"], city["signed_projects"])
+    by_chain = {pk: _with_start_rate({key: figures[key] for key in SIGNED_KEYS}) for pk, figures in groups.items()}
+    return _cents(city), by_chain
+
+
+def empty_signed_figures() -> dict:
+    """A chain's figures in ``signed_summary_and_by_chain`` when none of its projects signed in the period."""
+    return _with_start_rate({key: empty_figures()[key] for key in SIGNED_KEYS})
+
+
+def summary(
+    period: Period, *, chain: Chain | None = None, cluster: Cluster | None = None, signed: dict | None = None
+) -> dict:
+    """The dashboard's headline figures: visit figures, signing figures and lead → signed conversion.
+
+    ``signed``: the period's ``signed_summary`` when the caller already has it (the dashboard's comes with
+    the chains' figures, ``signed_summary_and_by_chain``).
+    """
     return {
         **visit_summary(period, chain=chain, cluster=cluster),
-        **signed_summary(period, chain=chain, cluster=cluster),
+        **(signed if signed is not None else signed_summary(period, chain=chain, cluster=cluster)),
         **conversion(period, chain=chain, cluster=cluster),
         # Saturday figures as the article counts them (issue 16, projects.stats_saturday): the
         # Saturday projects engaged come with visit_summary's projects engaged, in its query.
@@ -199,7 +231,7 @@ def signed_by_chain(period: Period, *, cluster: Cluster | None = None) -> list[d
     rows = (
         chains.annotate(signed_in_period=_signed_in(period, "projects"))
         .values("pk", "code", "name", "cluster__code", "cluster__name")
-        .annotate(**_signed_aggregates("signed_in_period__"))
+        .annotate(**_signed_aggregates(period, "signed_in_period__"))
     )
     return [_with_start_rate(row) for row in rows]
 
@@ -210,7 +242,7 @@ def signed_by_cluster(period: Period) -> list[dict]:
         Cluster.objects.order_by("sort_order", "code")
         .annotate(signed_in_period=_signed_in(period, "chains__projects"))
         .values("pk", "code", "name")
-        .annotate(**_signed_aggregates("signed_in_period__"))
+        .annotate(**_signed_aggregates(period, "signed_in_period__"))
     )
     return [_with_start_rate(row) for row in rows]
 

@@ -29,6 +29,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 
 from chains.models import Cluster
 
+from .bands import signed_years
 from .funds_stats import _cents as _funds_cents
 from .funds_stats import _funds_figures, funds_in
 from .milestone_stats import MILESTONE_REACHED
@@ -88,7 +89,7 @@ def bands_by(period: Period, by: str, *, only=None, monthly: bool = False) -> di
         only=only,
         month_of="signed_date" if monthly else None,
     )
-    figures = signed_groups(queryset, "_group" if grouped else None)
+    figures = signed_groups(queryset, "_group" if grouped else None, signed_in=signed_years(period.start, period.end))
     return {_month(key): row for key, row in figures.items()}
 
 

@@ -36,6 +36,9 @@ PROJECT_AMOUNT_FIELDS = [
     "expected_tax",
 ]
 # The dates of a project in the order the pipeline reaches them.
+# What the statistics group a period's projects by (chain, town, responsible unit), with the id they count:
+# carried by the covering indexes of the projects' dates (Project.Meta.indexes).
+SCOPE_COLUMNS = ["id", "chain", "town", "responsible_unit"]
 PROJECT_DATE_ORDER = ["first_contact_date", "signed_date", "registered_date", "construction_date", "production_date"]
 
 
@@ -64,9 +67,9 @@ class ProjectQuerySet(SearchKeyQuerySet):
         )
 
 
-def major_project_condition(prefix: str = "", *, investor_as_subquery: bool = False) -> Q:
+def major_project_condition(prefix: str = "", *, investor_as_subquery: bool = False, signed_in=None) -> Q:
     """The one definition of a major project: ``projects.bands.major_condition`` (issue 16)."""
-    return major_condition(prefix, investor_as_subquery=investor_as_subquery)
+    return major_condition(prefix, investor_as_subquery=investor_as_subquery, signed_in=signed_in)
 
 
 class Project(SearchKeyMixin, PlausibleMixin, ProjectMilestones, TimeStampedModel):
@@ -167,10 +170,40 @@ class Project(SearchKeyMixin, PlausibleMixin, ProjectMilestones, TimeStampedMode
         indexes = [
             models.Index(fields=["stage"], name="projects_project_stage_idx"),
             models.Index(fields=["chain", "stage"], name="projects_project_chain_stage"),
-            models.Index(fields=["first_contact_date"], name="projects_project_contact_idx"),
+            # The statistics read a period's projects by one date and group them by chain, town or unit. On
+            # PostgreSQL these indexes carry every column those aggregates read (INCLUDE), so each is an
+            # index-only scan of a few MB instead of visits to most of the table's pages (the projects of a
+            # period are spread over the whole heap; docs/benchmarks.md, issue 22). SQLite has no INCLUDE:
+            # there they are the plain date indexes they were.
+            models.Index(
+                fields=["first_contact_date"],
+                include=["id", "signed_date", "chain"],
+                name="projects_project_contact_idx",
+            ),
             # Projects started or in production in a period (the targets' 开工项目 and 投产项目).
-            models.Index(fields=["construction_date"], name="projects_project_started_idx"),
-            models.Index(fields=["production_date"], name="projects_project_producing_idx"),
+            models.Index(fields=["construction_date"], include=SCOPE_COLUMNS, name="projects_project_started_idx"),
+            models.Index(fields=["production_date"], include=SCOPE_COLUMNS, name="projects_project_producing_idx"),
+            # The signed projects of a period: the signed summary and its bands, per chain, per month, the stage
+            # durations and milestone rates, the targets' signed figures.
+            models.Index(
+                fields=["signed_date"],
+                include=[
+                    *SCOPE_COLUMNS,
+                    "total_investment",
+                    "foreign_investment",
+                    "investor",
+                    "first_contact_date",
+                    "registered_date",
+                    "construction_date",
+                    "production_date",
+                    "capacity_date",
+                ],
+                condition=models.Q(signed_date__isnull=False),
+                name="projects_project_signed_cover",
+            ),
+            # A project's chain and town by its id without the table (projects engaged per chain, funds per
+            # chain or town): a hash join reads this index only.
+            models.Index(fields=["chain", "id"], include=["town"], name="projects_project_chain_id_idx"),
             models.Index(fields=["updated_at", "id"], name="projects_project_updated_idx"),
         ]
         constraints = [

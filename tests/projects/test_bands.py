@@ -12,7 +12,7 @@ from django.utils import timezone
 from chains.choices import Town
 from pinghu.permissions import Role
 from projects import band_stats
-from projects.bands import BAND_KEYS, is_major, usd_threshold, usd_thresholds
+from projects.bands import BAND_KEYS, is_major, signed_years, usd_threshold, usd_thresholds
 from projects.choices import ProjectLevel, ProjectStage
 from projects.models import ExchangeRate, Project
 from projects.periods import Period
@@ -113,6 +113,35 @@ def test_thresholds_read_once_equal_the_query_form(rates, with_rates):
     threshold = usd_thresholds()
     assert [threshold(project.signed_date) for project in projects] == [in_sql[project.pk] for project in projects]
     assert ({threshold(on) for on in dates} == {None}) is not with_rates
+
+
+@pytest.mark.parametrize("with_rates", [True, False])
+def test_the_rate_of_a_period_s_years_equals_the_rate_of_every_year(rates, with_rates):
+    """``usd_threshold(signed_in=…)`` lists the period's years only, and gives their rows the same threshold.
+
+    Periods within one year, across two and across many, before the first rate, between rates, this
+    year and later (signed dates after today take this year's rate).
+    """
+    if not with_rates:
+        ExchangeRate.objects.all().delete()
+    dates = [D(2000, 1, 1), D(2000, 12, 31), D(2001, 1, 1), D(2022, 12, 31), D(2023, 1, 1), D(2024, 7, 1)]
+    dates += [D(CURRENT - 1, 1, 1), D(CURRENT - 1, 12, 31), D(CURRENT, 1, 1), D(CURRENT + 2, 1, 1)]
+    for on in dates:
+        signed(on)
+    every_year = dict(Project.objects.annotate(t=usd_threshold()).values_list("pk", "t"))
+    periods = [
+        (D(2000, 1, 1), D(2000, 12, 31)),
+        (D(2022, 1, 1), D(2023, 12, 31)),
+        (D(2000, 1, 1), D(CURRENT + 2, 12, 31)),
+    ]
+    periods += [(D(CURRENT - 1, 12, 1), D(CURRENT, 11, 30)), (D(CURRENT, 1, 1), D(CURRENT + 3, 1, 1))]
+    for start, end in periods:
+        rows = Project.objects.filter(signed_date__range=(start, end))
+        with CaptureQueriesContext(connection) as query:
+            in_period = dict(rows.annotate(t=usd_threshold(signed_in=signed_years(start, end))).values_list("pk", "t"))
+        assert in_period == {pk: every_year[pk] for pk in rows.values_list("pk", flat=True)}, (start, end)
+        listed = min(end.year, CURRENT) - max(start.year, 2000) + 1
+        assert query.captured_queries[0]["sql"].count("ORDER BY year DESC") == listed
 
 
 class TestMajorRule:

@@ -180,6 +180,20 @@ def test_signed_by_chain_and_cluster_include_zero_rows(data, django_assert_num_q
     assert [row["code"] for row in stats.signed_by_chain(MARCH, cluster=data["y"])] == ["c"]
 
 
+@pytest.mark.parametrize(
+    "period", [MARCH, stats.Period(D(2024, 1, 1), D(2024, 12, 31)), stats.Period(D(2023, 6, 1), D(2025, 5, 31))]
+)
+def test_signed_summary_and_by_chain_in_one_query_equal_both(data, period, django_assert_num_queries):
+    """The dashboard's one scan: the city's figures are signed_summary's, each chain's signed_by_chain's."""
+    with django_assert_num_queries(1):
+        city, by_chain = stats.signed_summary_and_by_chain(period)
+    assert city == stats.signed_summary(period)
+    for row in stats.signed_by_chain(period):
+        figures = by_chain.get(row["pk"]) or stats.empty_signed_figures()
+        assert figures == {key: row[key] for key in figures}
+        assert set(row) - set(figures) == {"pk", "code", "name", "cluster__code", "cluster__name"}
+
+
 def test_visits_by_chain(data, django_assert_num_queries):
     with django_assert_num_queries(3):
         rows = {row["code"]: row for row in stats.visits_by_chain(MARCH)}

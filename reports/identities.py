@@ -20,8 +20,8 @@ conditions of ``projects.bands``, the milestone dates of ``projects.milestone_st
 - ``format``: 2 (versions closed before per-scope rows were kept have no ``format``).
 
 ``rows_key(path)`` maps a figure's path to the key of its rows (``chains.nev.person_times`` →
-``chains.nev.visits``). A fixed number of queries whatever the rows: eleven, and one per distinct row
-set of the targets.
+``chains.nev.visits``). A fixed number of queries whatever the rows: eleven, one per distinct row set
+of the targets and one naming their projects (on SQLite, one per 999 of them: its limit of parameters).
 """
 
 from collections import defaultdict

@@ -277,7 +277,7 @@ def _name_projects(rows: _Rows, ids: set) -> None:
     """
     ordered = sorted(ids)
     if connection.vendor == "postgresql":
-        batches = [RawSQL("SELECT unnest(%s::bigint[])", (ordered,))] if ordered else []
+        batches = [RawSQL("SELECT unnest(%s::bigint[])", (ordered,))]  # one query, even for none
     else:
         size = connection.features.max_query_params or len(ordered) or 1
         batches = [ordered[start : start + size] for start in range(0, len(ordered), size)]

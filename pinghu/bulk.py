@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connections, models
 
 from .search import fill_search_keys
 
@@ -26,6 +26,9 @@ def update_rows(model: type[models.Model], objs: Sequence[models.Model], fields:
     objs = list(objs)
     if not objs or not fields:
         return 0
+    # The connection itself, not the ``django.db.connection`` proxy: each value's preparation reads its
+    # operations, and each read through the proxy is a look-up of the current context's connection.
+    connection = connections[DEFAULT_DB_ALIAS]
     names = list(dict.fromkeys(fields))
     spec = getattr(model, "search_spec", None)
     if spec is not None and spec.key and set(names) & set(spec.key_sources):

@@ -20,14 +20,16 @@ conditions of ``projects.bands``, the milestone dates of ``projects.milestone_st
 - ``format``: 2 (versions closed before per-scope rows were kept have no ``format``).
 
 ``rows_key(path)`` maps a figure's path to the key of its rows (``chains.nev.person_times`` →
-``chains.nev.visits``). A fixed number of queries whatever the rows: eleven, and one per distinct row
-set of the targets.
+``chains.nev.visits``). A fixed number of queries whatever the rows: eleven, one per distinct row set
+of the targets and one naming their projects (on SQLite, one per 999 of them: its limit of parameters).
 """
 
 from collections import defaultdict
 
 from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.models import BooleanField, ExpressionWrapper, F, Q
+from django.db.models.expressions import RawSQL
 
 from aftercare.models import SalonEvent
 from aftercare.stats import issues_in, resolved_condition
@@ -110,6 +112,12 @@ def row_model(key: str, rows: dict) -> str:
     return recorded or ROW_MODELS.get(key.rpartition(".")[2], "projects.project")
 
 
+# The scopes that show each key: a key is kept per scope only where the scope's table has its figure.
+_SHOWN_IN = {
+    key: tuple(scope for scope in SCOPES if key in SCOPE_ROWS[scope]) for key in set().union(*SCOPE_ROWS.values())
+}
+
+
 class _Rows:
     """Row ids gathered per key, each key also per scope (chain, cluster, town) where that scope shows it."""
 
@@ -117,16 +125,24 @@ class _Rows:
         self.keys: dict[str, set] = defaultdict(set)
         self.projects: dict[int, list] = {}
 
-    def add(self, key: str, pk: int, **scopes) -> None:
+    def add(self, key: str, pk: int, scopes: dict | None = None) -> None:
+        """``pk`` under ``key`` and, for each scope of ``scopes`` that shows ``key``, under the scope's key."""
         self.keys[key].add(pk)
-        for scope, code in scopes.items():
-            if key in SCOPE_ROWS[scope] and code is not None and (code != "" or scope == "towns"):
-                self.keys[f"{scope}.{code}.{key}"].add(pk)
+        if scopes:
+            for scope in _SHOWN_IN.get(key, ()):
+                code = scopes.get(scope)
+                if code is not None and (code != "" or scope == "towns"):
+                    self.keys[f"{scope}.{code}.{key}"].add(pk)
 
-    def name(self, row: dict) -> dict:
-        """The scopes of a project row (read with ``_PROJECT``), its name kept for the drift."""
-        self.projects[row["pk"]] = [row["name"], row["chain_code"] or "", row["town"] or ""]
-        return {"chains": row["chain_code"], "clusters": row["cluster_code"], "towns": row["town"] or ""}
+    def named(self, row: tuple) -> None:
+        """Keep the name of a project row (read with ``_PROJECT``, as ``_PROJECT_FIELDS``) for the drift."""
+        pk, name, chain_code, _cluster_code, town = row
+        self.projects[pk] = [name, chain_code or "", town or ""]
+
+    def name(self, row: tuple) -> dict:
+        """The scopes of a project row (read with ``_PROJECT``, as ``_PROJECT_FIELDS``), its name kept."""
+        self.named(row)
+        return {"chains": row[2], "clusters": row[3], "towns": row[4] or ""}
 
 
 _PROJECT = {"chain_code": F("chain__code"), "cluster_code": F("chain__cluster__code")}
@@ -140,19 +156,22 @@ def _flag(condition: Q) -> ExpressionWrapper:
 def _signed(rows: _Rows, period: Period) -> None:
     """The signed projects, their bands and the milestones they reached by the period's end: one query."""
     flags = {f"in_{band.key}": _flag(band.condition()) for band in BANDS}
-    dates = list(MILESTONE_REACHED.values())
+    # Per band, the keys it counts under (the 重大 band is also the major projects).
+    band_keys = [[f"{band.key}__projects", *(["major_projects"] if band.key == "major" else [])] for band in BANDS]
+    reached = [f"{name}_projects" for name in MILESTONE_REACHED]
     signed = Project.objects.filter(signed_date__range=(period.start, period.end))
-    for row in signed.annotate(**flags, **_PROJECT).values(*_PROJECT_FIELDS, *flags, *dates).order_by("pk"):
-        pk, scopes = row["pk"], rows.name(row)
-        rows.add("signed_projects", pk, **scopes)
-        for band in BANDS:
-            if row[f"in_{band.key}"]:
-                rows.add(f"{band.key}__projects", pk, **scopes)
-                if band.key == "major":
-                    rows.add("major_projects", pk, **scopes)
-        for name, field in MILESTONE_REACHED.items():
-            if row[field] is not None and row[field] <= period.end:
-                rows.add(f"{name}_projects", pk, **scopes)
+    fields = (*_PROJECT_FIELDS, *flags, *MILESTONE_REACHED.values())
+    width = len(_PROJECT_FIELDS)
+    for row in signed.annotate(**flags, **_PROJECT).values_list(*fields).order_by("pk"):
+        pk, scopes = row[0], rows.name(row[:width])
+        rows.add("signed_projects", pk, scopes)
+        for keys, flag in zip(band_keys, row[width : width + len(BANDS)], strict=True):
+            if flag:
+                for key in keys:
+                    rows.add(key, pk, scopes)
+        for key, day in zip(reached, row[width + len(BANDS) :], strict=True):
+            if day is not None and day <= period.end:
+                rows.add(key, pk, scopes)
 
 
 def _projects(rows: _Rows, period: Period) -> None:
@@ -160,16 +179,15 @@ def _projects(rows: _Rows, period: Period) -> None:
     span = (period.start, period.end)
     links = VisitProject.objects.filter(visit_date__range=span)
     saturday = set(links.filter(visit_date__week_day=SATURDAY).values_list("project", flat=True))
-    engaged = Project.objects.filter(pk__in=links.values("project")).annotate(**_PROJECT).values(*_PROJECT_FIELDS)
+    engaged = Project.objects.filter(pk__in=links.values("project")).annotate(**_PROJECT).values_list(*_PROJECT_FIELDS)
     for row in engaged:
-        scopes = rows.name(row)
-        rows.add("projects_engaged", row["pk"], **scopes)
-        if row["pk"] in saturday:
-            rows.add("saturday_projects_engaged", row["pk"])
+        rows.add("projects_engaged", row[0], rows.name(row))
+        if row[0] in saturday:
+            rows.add("saturday_projects_engaged", row[0])
     for key, field in (("started_in_period", "construction_date"), ("in_production_in_period", "production_date")):
-        dated = Project.objects.filter(**{f"{field}__range": span}).annotate(**_PROJECT).values(*_PROJECT_FIELDS)
-        for row in dated:
-            rows.add(key, row["pk"], **rows.name(row))
+        dated = Project.objects.filter(**{f"{field}__range": span}).annotate(**_PROJECT)
+        for row in dated.values_list(*_PROJECT_FIELDS):
+            rows.add(key, row[0], rows.name(row))
 
 
 def _visits(rows: _Rows, period: Period) -> None:
@@ -177,8 +195,10 @@ def _visits(rows: _Rows, period: Period) -> None:
     for pk, saturday, chain, cluster in visits_in(period).values_list(
         "pk", "is_saturday", "chains__code", "chains__cluster__code"
     ):
-        for key in ("visits", "saturday_visits") if saturday else ("visits",):
-            rows.add(key, pk, chains=chain, clusters=cluster)
+        scopes = {"chains": chain, "clusters": cluster}
+        rows.add("visits", pk, scopes)
+        if saturday:
+            rows.add("saturday_visits", pk, scopes)
 
 
 def _records(rows: _Rows, period: Period) -> None:
@@ -188,9 +208,9 @@ def _records(rows: _Rows, period: Period) -> None:
         "pk", "project_id", "money", "project__chain__code", "project__chain__cluster__code", "project__town"
     ):
         scopes = {"chains": chain, "clusters": cluster, "towns": town or ""}
-        rows.add("funds_records", pk, **scopes)
+        rows.add("funds_records", pk, scopes)
         if money:
-            rows.add("projects_with_funds", project, **scopes)
+            rows.add("projects_with_funds", project, scopes)
     for pk, resolved in issues_in(period).values_list("pk", _flag(resolved_condition(period.end))):
         rows.add("issues_collected", pk)
         if resolved:
@@ -198,20 +218,23 @@ def _records(rows: _Rows, period: Period) -> None:
     for pk in SalonEvent.objects.filter(date__range=(period.start, period.end)).values_list("pk", flat=True):
         rows.add("issues_salons", pk)
     for pk, recycled, town in parcels_supplied_in(period).values_list("pk", _flag(RECYCLED), "town"):
-        rows.add("parcels_supplied", pk, towns=town or "")
+        scopes = {"towns": town or ""}
+        rows.add("parcels_supplied", pk, scopes)
         if recycled:
-            rows.add("parcels_recycled", pk, towns=town or "")
+            rows.add("parcels_recycled", pk, scopes)
 
 
 def _targets(rows: _Rows, period: Period) -> dict:
     """The rows behind each target's actual on the period's end; their kinds, by key.
 
     One query per distinct row set: the targets that count the same rows (a chain's signed projects and
-    their investment, visits and person-times) share it. Not the money targets (funds in place, actual
-    foreign investment): they sum the year's monthly records, not count rows; the period's records
-    behind the report's own funds figures are kept (``funds_records``).
+    their investment, visits and person-times) share it; each reads only the ids, and one more query
+    names the projects of them all (a year's targets count tens of thousands of projects, read with
+    their names and scopes once rather than once per target). Not the money targets (funds in place,
+    actual foreign investment): they sum the year's monthly records, not count rows; the period's
+    records behind the report's own funds figures are kept (``funds_records``).
     """
-    models, read = {}, {}
+    models, read, projects = {}, {}, set()
     for target in targets_of_year(period.end.year):
         if METRICS[target.metric].source == "funds":
             continue
@@ -223,16 +246,45 @@ def _targets(rows: _Rows, period: Period) -> dict:
             sql, params = "", ()
         same = (model, sql, tuple(params))
         if same not in read:
+            read[same] = _ids(behind, sql, params) if sql else set()
             if model == "projects.project":
-                read[same] = {
-                    rows.name(row) and row["pk"] for row in behind.annotate(**_PROJECT).values(*_PROJECT_FIELDS)
-                }
-            else:
-                read[same] = set(behind.values_list("pk", flat=True))
+                projects |= read[same]
         rows.keys[key] = read[same]
         if model != "projects.project":
             models[key] = model
+    _name_projects(rows, projects - rows.projects.keys())
     return models
+
+
+def _ids(queryset, sql: str, params) -> set:
+    """The primary keys of ``queryset`` (``sql`` and ``params``: its ``values_list("pk")``).
+
+    On PostgreSQL they come back as one array (``array_agg``), parsed by the driver: a year's visits
+    behind a target are a hundred thousand rows, which Django would turn into as many tuples.
+    """
+    if connection.vendor != "postgresql":
+        return set(queryset.values_list("pk", flat=True))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT array_agg(s.pk) FROM ({sql}) AS s(pk)", params)
+        return set(cursor.fetchone()[0] or ())
+
+
+def _name_projects(rows: _Rows, ids: set) -> None:
+    """Name the projects ``ids``: one query (on SQLite, one per ``max_query_params`` ids).
+
+    On PostgreSQL the ids are one array parameter: an ``IN`` list of tens of thousands costs Django
+    a quarter of a second to prepare, one parameter at a time.
+    """
+    ordered = sorted(ids)
+    if connection.vendor == "postgresql":
+        batches = [RawSQL("SELECT unnest(%s::bigint[])", (ordered,))]  # one query, even for none
+    else:
+        size = connection.features.max_query_params or len(ordered) or 1
+        batches = [ordered[start : start + size] for start in range(0, len(ordered), size)]
+    for batch in batches:
+        named = Project.objects.filter(pk__in=batch).annotate(**_PROJECT).order_by()
+        for row in named.values_list(*_PROJECT_FIELDS):
+            rows.named(row)
 
 
 def identities(period: Period, *, targets: bool = False) -> dict:
@@ -243,7 +295,12 @@ def identities(period: Period, *, targets: bool = False) -> dict:
     _visits(rows, period)
     _records(rows, period)
     models = _targets(rows, period) if targets else {}
-    result = {key: sorted(ids) for key, ids in sorted(rows.keys.items())}
+    ordered: dict[int, list] = {}  # targets that count the same rows share one set: sorted once
+    result = {}
+    for key, ids in sorted(rows.keys.items()):
+        if id(ids) not in ordered:
+            ordered[id(ids)] = sorted(ids)
+        result[key] = ordered[id(ids)]
     result["projects"] = {str(pk): value for pk, value in sorted(rows.projects.items())}
     result["models"] = models
     result["format"] = FORMAT

@@ -10,6 +10,7 @@ widgets in ``widgets``, the report users read (and ``run_import``) in ``report``
 
 from __future__ import annotations
 
+import copy
 import io
 from pathlib import Path
 
@@ -55,6 +56,9 @@ class ImportResource(resources.ModelResource):
         abstract = True
         skip_unchanged = True
         report_skipped = True
+        # No diff of every column (for an HTML view not shown here) and no deep copy of the record
+        # with every related object it caches: ``after_init_instance`` keeps a shallow copy to compare.
+        skip_diff = True
         skip_html_diff = True
         use_transactions = True
         clean_model_instances = True
@@ -67,6 +71,15 @@ class ImportResource(resources.ModelResource):
         self.overflowing: dict[int, int] = {}
         self.changes: list[tuple] = []
         self.current_changes: list[tuple[str, str, str]] = []
+        self.original = None
+        self.import_fields: list[Field] | None = None
+
+    def get_import_fields(self):
+        """The library's list, kept once the import has started: it orders the fields again at each call,
+        several times a row, and they do not change during an import."""
+        if self.import_fields is None:
+            return super().get_import_fields()
+        return list(self.import_fields)
 
     # -- headers
 
@@ -166,6 +179,7 @@ class ImportResource(resources.ModelResource):
         return " / ".join(str(part) for part in key)
 
     def before_import(self, dataset, **kwargs):
+        self.import_fields = super().get_import_fields()
         self.row_numbers = list(getattr(dataset, "row_numbers", None) or range(2, len(dataset) + 2))
         self.overflowing = getattr(dataset, "overflowing", {})
         self.user = kwargs.get("user")
@@ -243,11 +257,41 @@ class ImportResource(resources.ModelResource):
         if errors:
             raise ValidationError(errors)
 
+    def after_init_instance(self, instance, new, row, **kwargs):
+        # The record as it was, for skip_row and describe_changes: a copy with its own field values and
+        # its own cache of related objects (Model.__getstate__), sharing the related objects themselves,
+        # which a row replaces but never changes.
+        self.original = copy.copy(instance)
+
     def skip_row(self, instance, original, row, import_validation_errors=None):
-        skipped = super().skip_row(instance, original, row, import_validation_errors)
-        if not skipped and not import_validation_errors and original is not None and original.pk is not None:
+        """Skip an unchanged row (``skip_unchanged``); list the changes of an existing record that changes."""
+        original = self.original
+        if import_validation_errors:
+            return False
+        if self._meta.skip_unchanged and self.unchanged(instance, original, row):
+            return True
+        if original.pk is not None:
             self.current_changes = self.describe_changes(instance, original, row)
-        return skipped
+        return False
+
+    def unchanged(self, instance, original, row) -> bool:
+        """Whether every column of the row leaves ``instance`` as ``original`` (django-import-export's test)."""
+        for resource_field in self.get_import_fields():
+            if isinstance(resource_field.widget, widgets.ManyToManyWidget):
+                if resource_field.column_name not in row:
+                    continue
+                # Many-to-many values are read from the row: they are not set on the instance yet.
+                after = sorted(value.pk for value in resource_field.clean(row))
+                before = (
+                    []
+                    if original.pk is None
+                    else sorted(value.pk for value in resource_field.get_value(original).all())
+                )
+                if after != before:
+                    return False
+            elif resource_field.get_value(instance) != resource_field.get_value(original):
+                return False
+        return True
 
     def describe_changes(self, instance, original, row) -> list[tuple[str, str, str]]:
         """(column, before, after) for every column this row changes on an existing record, as users read them."""
@@ -262,9 +306,9 @@ class ImportResource(resources.ModelResource):
                     continue
                 before, after = resource_field.widget.render(before), resource_field.widget.render(after)
             else:
-                before, after = resource_field.export(original), resource_field.export(instance)
                 if resource_field.get_value(original) == resource_field.get_value(instance):
                     continue
+                before, after = resource_field.export(original), resource_field.export(instance)
             changes.append((force_str(resource_field.column_name), force_str(before), force_str(after)))
         return changes
 

@@ -233,3 +233,18 @@ def test_rows_swapped_behind_an_unchanged_count_are_listed(world, template):
         (f"rows.{key}", count, count, [(new.pk, "")], [(old, "")])
         for key, count in (("chains.a.visits", 2), ("clusters.x.visits", 2), ("visits", 2))
     ]
+
+
+def test_the_stored_version_is_the_document_the_fields_encoder_would_write(world, template):
+    """The version's JSON is written by orjson (``reports.services._json``): read back, it is the same document."""
+    import json
+
+    from django.core.serializers.json import DjangoJSONEncoder
+
+    version = closed(template)
+    stored = ReportVersion.objects.get(pk=version.pk)
+    for name in ("figures", "rows"):
+        value = getattr(version, name)
+        assert isinstance(value, dict)  # the instance holds the values, not the expressions that wrote them
+        assert getattr(stored, name) == json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+    assert stored.rows["projects"] and stored.rows["visits"]

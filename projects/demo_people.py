@@ -18,7 +18,6 @@ from .choices import OPEN_STAGES
 from .models import Project
 
 OFFICIAL_ACCOUNTS = ("demo-official", "demo-official-2", "demo-official-3")
-CHUNK = 5000
 
 
 def demo_officials() -> list:
@@ -84,9 +83,9 @@ def link_demo_officials(leaders: list, visits) -> int:
         leader.user = official
         leader.save(update_fields=["user", "updated_at"])
         led = VisitLeader.objects.filter(leader=leader, visit__in=visits).values("visit_id")
-        ids = list(visits.filter(pk__in=led, recorded_by__isnull=True).values_list("pk", flat=True))
-        for start in range(0, len(ids), CHUNK):  # SQLite caps the parameters of one statement
-            chunk = ids[start : start + CHUNK]
-            recorded += InvestmentVisit.objects.filter(pk__in=chunk).update(recorded_by=official)
-            InvestmentVisit.history.filter(id__in=chunk).update(recorded_by=official)
+        # Subqueries, not ids read into Python and sent back (40,000 at 100,000 projects). The history first:
+        # its condition reads the visits' recorder, which the second statement sets.
+        unrecorded = visits.filter(pk__in=led, recorded_by__isnull=True).values("pk")
+        InvestmentVisit.history.filter(id__in=unrecorded).update(recorded_by=official)
+        recorded += InvestmentVisit.objects.filter(pk__in=unrecorded).update(recorded_by=official)
     return recorded

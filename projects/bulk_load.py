@@ -16,6 +16,7 @@ import io
 from decimal import Decimal
 
 from django.db import connection, models
+from django.db.models.base import ModelState
 from django.utils import timezone
 
 COPY_BATCH = 50_000  # rows per COPY statement: bounded memory for the text buffer at 1,000,000 projects
@@ -35,7 +36,44 @@ _COPYABLE = (
 )
 
 
-def _copy_text(value) -> str:
+class InstanceMaker:
+    """Makes unsaved instances of ``model`` from field values without running ``Model.__init__``.
+
+    ``__init__`` resolves every keyword against the model's fields and sends two signals per instance:
+    at 100,000 projects and 200,000 visits that was a fifth of the generator's Python time. The instances
+    made here hold the same attributes (every concrete field's default, then the values given; a related
+    object given by its field's name is cached as ``__init__`` caches it), so the code that reads them
+    and both insert paths (``bulk_create``, COPY) see what they would see. Nothing in the project
+    listens to ``pre_init``/``post_init``; a model that needs them must not be made here.
+    """
+
+    def __init__(self, model) -> None:
+        self.model = model
+        fields = model._meta.concrete_fields
+        # Callable defaults are called per instance (a fresh value each, as __init__ does).
+        self.defaults = {f.attname: f.get_default() for f in fields if not (f.has_default() and callable(f.default))}
+        self.callables = [(f.attname, f.get_default) for f in fields if f.has_default() and callable(f.default)]
+        self.relations = {f.name: f.attname for f in fields if f.is_relation}
+
+    def __call__(self, **values):
+        obj = self.model.__new__(self.model)
+        attributes = dict(self.defaults)
+        for attname, get_default in self.callables:
+            attributes[attname] = get_default()
+        state = ModelState()
+        for name, value in values.items():
+            attname = self.relations.get(name)
+            if attname is not None and attname != name:
+                attributes[attname] = None if value is None else value.pk
+                state.fields_cache[name] = value
+            else:
+                attributes[name] = value
+        attributes["_state"] = state
+        obj.__dict__.update(attributes)
+        return obj
+
+
+def _copy_text_of(value) -> str:
     if value is None:
         return "\\N"
     if value is True:
@@ -49,6 +87,30 @@ def _copy_text(value) -> str:
     if isinstance(value, int | Decimal):
         return str(value)
     raise TypeError(f"No COPY text for {type(value).__name__}")
+
+
+# The formatter of each type met so far, so a value costs one dict look-up rather than a chain of
+# isinstance tests (1,300,000 values at 10,000 projects). Subclasses (a choice's str enum) are added
+# on first sight with the formatter their base gets.
+_FORMATS = {
+    type(None): _copy_text_of,
+    bool: _copy_text_of,
+    str: lambda value: value.translate(_ESCAPES),
+    int: str,
+    Decimal: str,
+    datetime.date: datetime.date.isoformat,
+    datetime.datetime: datetime.datetime.isoformat,
+}
+
+
+def _copy_text(value) -> str:
+    format_value = _FORMATS.get(type(value))
+    if format_value is None:
+        text = _copy_text_of(value)  # raises for a type COPY cannot take
+        base = next(kind for kind in (str, int, Decimal, datetime.datetime, datetime.date) if isinstance(value, kind))
+        format_value = _FORMATS[type(value)] = _FORMATS[base]
+        return text
+    return format_value(value)
 
 
 def _written_fields(model) -> list:

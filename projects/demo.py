@@ -20,7 +20,7 @@ from chains.names import firm_name_key
 from pinghu.history import delete_with_history, raw_delete, record_history
 from units.demo import DEMO_UNITS, delete_demo_units, demo_units
 
-from .bulk_load import insert_objects, insert_rows
+from .bulk_load import InstanceMaker, insert_objects, insert_rows
 from .choices import PIPELINE, STAGE_DATE_FIELDS, ProjectSource, ProjectStage
 from .demo_apps import delete_registered, generate_registered
 from .demo_counts import DemoCounts
@@ -163,13 +163,14 @@ class _Generator:
 
     def enterprises(self, count: int) -> list[Enterprise]:
         """Synthetic firms; their SRDI level and size are left unknown, as a register would start."""
-        towns = Town.values
+        towns, ownerships = Town.values, Ownership.values  # each ``.values`` builds a new list
+        make = InstanceMaker(Enterprise)
         enterprises = []
         for n in range(1, count + 1):
             in_pinghu = self.rng.random() < 0.6
-            ownership = self.rng.choices(Ownership.values, weights=[70, 22, 8])[0]
+            ownership = self.rng.choices(ownerships, weights=[70, 22, 8])[0]
             enterprises.append(
-                Enterprise(
+                make(
                     name=f"{DEMO_MARK}企业{n:06d}有限公司",
                     short_name=f"{DEMO_MARK}企业{n:06d}",
                     ownership=ownership,
@@ -222,23 +223,25 @@ class _Generator:
 
     def projects(self, count: int, enterprises: list[Enterprise], events: list[SigningEvent]) -> list[Project]:
         stages, weights = list(STAGE_WEIGHTS), list(STAGE_WEIGHTS.values())
+        sources, towns = ProjectSource.values, Town.values  # each ``.values`` builds a new list
+        make = InstanceMaker(Project)
         projects, histories = [], []
         for n in range(1, count + 1):
             chain = self.rng.choice(self.chains)
             investor = self.rng.choice(enterprises)
             foreign = investor.ownership == Ownership.FOREIGN
-            project = Project(
+            project = make(
                 name=f"{DEMO_MARK}项目{n:06d}（{chain.name}）",
                 chain=chain,
                 investor=investor,
-                source=self.rng.choice(ProjectSource.values),
+                source=self.rng.choice(sources),
                 total_investment=self.amount(500, 300000),
                 foreign_investment=self.amount(100, 20000) if foreign else None,
                 land_area=self.amount(5, 300) if self.rng.random() < 0.7 else None,
                 expected_output=self.amount(1000, 500000) if self.rng.random() < 0.6 else None,
                 expected_tax=self.amount(50, 30000) if self.rng.random() < 0.6 else None,
                 is_capital_increase=self.rng.random() < 0.15,
-                town=self.rng.choice(Town.values),
+                town=self.rng.choice(towns),
                 responsible_unit=self.rng.choice(self.units),
                 first_contact_date=self.day(self.start, self.end),
             )
@@ -248,6 +251,7 @@ class _Generator:
             project.level, project.level_year = level_of(n, project)
             projects.append(project)
             histories.append(history)
+        self.counts.responsible = assign_demo_officials(projects)
         insert_objects(projects, batch_size=BATCH_SIZE)
         # Plain tuples, not instances: 300,000 of them at 100,000 projects.
         changes = insert_rows(
@@ -305,6 +309,7 @@ class _Generator:
 
     def visits(self, count: int, leaders: list[Leader], enterprises: list[Enterprise], projects: list[Project]):
         visits, leader_links, project_links, chain_links = [], [], [], []
+        make = InstanceMaker(InvestmentVisit)
         for _n in range(count):
             project = self.rng.choice(projects) if projects and self.rng.random() < 0.6 else None
             earliest = project.first_contact_date if project else self.start
@@ -312,7 +317,7 @@ class _Generator:
             if self.rng.random() < 0.45:  # the Saturday investment day: move to the Saturday before
                 saturday = date - datetime.timedelta(days=(date.weekday() - 5) % 7)
                 date = saturday if saturday >= earliest else date
-            visit = InvestmentVisit(
+            visit = make(
                 date=date,
                 host_unit=self.rng.choice(self.units),
                 enterprise=project.investor if project else self.rng.choice(enterprises),
@@ -366,7 +371,6 @@ def generate_demo_data(
         events = generator.signing_events()
         created_projects = generator.projects(projects, enterprises, events)
         generator.data_quality_examples(enterprises, created_projects)
-        generator.counts.responsible = assign_demo_officials(created_projects)
         generator.visits(visits, leaders, enterprises, created_projects)
         # Funds in place, from a generator of their own (projects.demo_funds): no other row changes.
         generator.counts.funds_records = demo_funds(

@@ -10,7 +10,7 @@ import datetime
 import random
 from decimal import Decimal
 
-from .bulk_load import insert_objects
+from .bulk_load import InstanceMaker, insert_objects
 from .choices import ProjectStage
 from .models import Project, ProjectFunds, first_of_month
 
@@ -30,6 +30,7 @@ def demo_funds(projects: list[Project], *, seed: int, end_date: datetime.date, b
     rng = random.Random(f"{seed}-funds")
     last = first_of_month(end_date)
     records = []
+    make = InstanceMaker(ProjectFunds)
     for project in projects:
         if project.signed_date is None or project.stage not in PAID_STAGES or rng.random() > FUNDS_SHARE:
             continue
@@ -45,7 +46,7 @@ def demo_funds(projects: list[Project], *, seed: int, end_date: datetime.date, b
                 if domestic > 0 or foreign > 0:
                     paid += domestic
                     records.append(
-                        ProjectFunds(
+                        make(
                             project=project,
                             month=month,
                             domestic_funds=domestic,

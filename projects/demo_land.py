@@ -3,7 +3,7 @@ some recycled from demo firms; every number carries 演示. Apps above ``project
 renewals) add their rows on the demo parcels through ``projects.demo_apps`` (``demo_parcels_queryset``).
 
 Drawn from a random generator of their own (seeded from the demo's seed), so the rows generated before
-them are the same as without parcels; written with ``bulk_create``.
+them are the same as without parcels; written in bulk (COPY on PostgreSQL).
 """
 
 import datetime
@@ -14,6 +14,7 @@ from chains.choices import Town
 from chains.models import Enterprise
 from pinghu.history import delete_with_history, record_history
 
+from .bulk_load import InstanceMaker, insert_objects
 from .choices import ParcelStatus, ParcelUse
 from .models import LandParcel, Project
 
@@ -32,6 +33,7 @@ def generate_demo_parcels(
     rng = random.Random(f"parcels-{seed}")
     landed = [project for project in projects if project.registered_date is not None]
     parcels = []
+    make = InstanceMaker(LandParcel)
     for n in range(1, max(10, len(projects) // 10) + 1):
         origin = rng.choice(enterprises) if enterprises and rng.random() < 0.4 else None
         status = rng.choice(
@@ -50,7 +52,7 @@ def generate_demo_parcels(
                 # The project's 供地 milestone is the earliest supply of its parcels (parcel_supply's rule).
                 supplied = project.land_supplied_date or supplied
         parcels.append(
-            LandParcel(
+            make(
                 number=f"{DEMO_MARK}地块-{n:04d}",
                 town=origin.town if origin is not None and origin.town else rng.choice(Town.values),
                 land_area=Decimal(rng.randint(500, 30000)) / 100,
@@ -62,7 +64,7 @@ def generate_demo_parcels(
                 notes=DEMO_REASON,
             )
         )
-    LandParcel.objects.bulk_create(parcels)
+    insert_objects(parcels, batch_size=10_000)  # COPY on PostgreSQL (projects.bulk_load)
     record_history(demo_parcels_queryset(), history_type="+", reason=DEMO_REASON, user=user)
     return len(parcels)
 

@@ -3,7 +3,8 @@ role in a chain and their yearly figures for the three complete years before the
 
 So the per-mu ranking, the grades, the chain and town tables and the targets' chain output (the output of the
 firms holding a role in a chain) all have plausible content. Drawn from a random generator of their own
-(seeded from the demo seed), so adding them changes no other demo row; written set-based, with their history.
+(seeded from the demo seed), so adding them changes no other demo row; written in bulk (COPY on PostgreSQL),
+with their history.
 The firms are demo firms (named 演示…), so every row here is recognisable as demo data by its firm.
 """
 
@@ -14,9 +15,12 @@ from decimal import Decimal
 from chains.models import Chain, Enterprise, EnterpriseAnnualMetric, EnterpriseChainRole
 from pinghu.history import delete_with_history, record_history
 
+from .bulk_load import InstanceMaker, insert_objects
+
 SHARE = 0.45  # of the demo firms located in Pinghu
 YEARS = 3
 CENT = Decimal("0.01")
+BATCH_SIZE = 10_000
 
 
 def _amount(value: float) -> Decimal:
@@ -31,10 +35,11 @@ def demo_per_mu(
     chains = list(Chain.objects.order_by("sort_order", "pk"))
     years = range(end_date.year - YEARS, end_date.year)
     roles, metrics = [], []
+    make_role, make_metric = InstanceMaker(EnterpriseChainRole), InstanceMaker(EnterpriseAnnualMetric)
     for enterprise in enterprises:
         if not enterprise.in_pinghu or not chains or rng.random() > SHARE:
             continue
-        roles.append(EnterpriseChainRole(enterprise=enterprise, chain=rng.choice(chains)))
+        roles.append(make_role(enterprise=enterprise, chain=rng.choice(chains)))
         # A firm of 0.3 to 30 亿元 output a year, growing or shrinking a little each year; land and
         # tax in the ranges the per-mu grades of Zhejiang's counties separate (A to D).
         output = rng.lognormvariate(10.3, 1.0)  # 万元: median about 3 亿元
@@ -42,7 +47,7 @@ def demo_per_mu(
         for year in years:
             output *= rng.uniform(0.9, 1.2)
             metrics.append(
-                EnterpriseAnnualMetric(
+                make_metric(
                     enterprise=enterprise,
                     year=year,
                     land_area=_amount(land),
@@ -54,8 +59,8 @@ def demo_per_mu(
                     rd_spending=_amount(output * rng.uniform(0.01, 0.05)) if rng.random() < 0.7 else None,
                 )
             )
-    EnterpriseChainRole.objects.bulk_create(roles)
-    EnterpriseAnnualMetric.objects.bulk_create(metrics)
+    insert_objects(roles, batch_size=BATCH_SIZE)  # COPY on PostgreSQL (projects.bulk_load)
+    insert_objects(metrics, batch_size=BATCH_SIZE)
     for queryset in _demo_rows([enterprise.pk for enterprise in enterprises]):
         record_history(queryset, history_type="+", reason=reason, user=user)
     return len(roles), len(metrics)

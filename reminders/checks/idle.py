@@ -84,6 +84,9 @@ def stalled_project_reminders(rule, today: datetime.date) -> list[Reminder]:
     projects = list(stalled_projects(rule, today))
     chiefs = recipients.chain_chiefs(today) if projects else {}
     people = recipients.active([project.responsible_official_id for project in projects]) | set(chiefs.values())
+    # The stages' labels translated once: ``get_stage_display`` rebuilds the choices' mapping (hashing every
+    # lazy label) on each call: a third of this function's time (cProfile, 10,000 stalled projects).
+    stage_labels = {value: str(label) for value, label in ProjectStage.choices}
     reminders = []
     for project in projects:
         users = {project.responsible_official_id, chiefs.get(project.chain_id)} & people
@@ -95,7 +98,11 @@ def stalled_project_reminders(rule, today: datetime.date) -> list[Reminder]:
                 key=f"project:{project.pk}:stalled:{project.last_activity}",
                 title=_stalled_title(project, idle),
                 body=_("Stage: %(stage)s; chain: %(chain)s; last stage change or follow-up: %(since)s.")
-                % {"stage": project.get_stage_display(), "chain": project.chain.name, "since": since},
+                % {
+                    "stage": stage_labels.get(project.stage, project.stage),
+                    "chain": project.chain.name,
+                    "since": since,
+                },
                 link=reverse("projects:project-detail", args=[project.pk]),
                 obj=project,
                 users=users,

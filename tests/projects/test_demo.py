@@ -199,7 +199,8 @@ def test_each_demo_official_is_a_leader_and_records_that_leaders_visits(seeded):
 def every_written_row() -> dict:
     """The rows of the tables the generator writes in bulk, every column, related rows named (ids differ per run)."""
     from chains.models import Enterprise as Firm
-    from projects.models import ProjectFunds, VisitLeader, VisitProject
+    from chains.models import EnterpriseAnnualMetric, EnterpriseChainRole
+    from projects.models import LandParcel, ProjectFunds, VisitLeader, VisitProject
 
     def skip(model, *extra):
         return [
@@ -214,7 +215,12 @@ def every_written_row() -> dict:
         # In id order: both paths number the rows as they were built.
         "projects": list(
             Project.objects.order_by("pk").values_list(
-                *project_fields, "chain__code", "investor__name", "responsible_unit__name", "signing_event__name"
+                *project_fields,
+                "chain__code",
+                "investor__name",
+                "responsible_unit__name",
+                "signing_event__name",
+                "responsible_official__username",
             )
         ),
         "firms": list(Firm.objects.order_by("pk").values_list(*skip(Firm))),
@@ -234,6 +240,17 @@ def every_written_row() -> dict:
             InvestmentVisit.chains.through.objects.order_by("pk").values_list("investmentvisit__date", "chain__code")
         ),
         "funds": list(ProjectFunds.objects.order_by("pk").values_list("project__name", *skip(ProjectFunds))),
+        "parcels": list(
+            LandParcel.objects.order_by("pk").values_list("origin__name", "project__name", *skip(LandParcel))
+        ),
+        "chain_roles": list(
+            EnterpriseChainRole.objects.order_by("pk").values_list(
+                "enterprise__name", "chain__code", "node_id", *skip(EnterpriseChainRole)
+            )
+        ),
+        "per_mu_figures": list(
+            EnterpriseAnnualMetric.objects.order_by("pk").values_list("enterprise__name", *skip(EnterpriseAnnualMetric))
+        ),
     }
 
 
@@ -253,6 +270,8 @@ def test_copy_and_bulk_create_write_the_same_rows(seeded, monkeypatch):
     generate_demo_data(projects=150, visits=300, seed=3, end_date=END)
     created = every_written_row()
     assert created["projects"] and created["funds"] and created["visit_projects"]
+    assert created["parcels"] and created["chain_roles"] and created["per_mu_figures"]
+    assert any(row[-1] for row in created["projects"])  # responsible officials, set before the insert
     assert {key: len(value) for key, value in copied.items()} == {key: len(value) for key, value in created.items()}
     for key, value in created.items():
         assert copied[key] == value, key

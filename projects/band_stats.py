@@ -40,6 +40,7 @@ def band_rows(figures: dict) -> list[dict]:
 
 
 def _years(period: Period) -> tuple[int, int]:
+    """The years of the period's signed dates, for the US-dollar band's rate (``bands.usd_rate``)."""
     return signed_years(period.start, period.end)
 
 

@@ -43,19 +43,27 @@ class InstanceMaker:
     at 100,000 projects and 200,000 visits that was a fifth of the generator's Python time. The instances
     made here hold the same attributes (every concrete field's default, then the values given; a related
     object given by its field's name is cached as ``__init__`` caches it), so the code that reads them
-    and both insert paths (``bulk_create``, COPY) see what they would see. Nothing in the project
-    listens to ``pre_init``/``post_init``; a model that needs them must not be made here.
+    and both insert paths (``bulk_create``, COPY) see what they would see. Generated fields are left
+    unset, as ``__init__`` leaves them (reading one loads it from the database); a keyword that names no
+    field is refused, as ``__init__`` refuses it. A related object is stored by its primary key: no
+    foreign key in the project points at another field (``to_field``). Nothing in the project listens
+    to ``pre_init``/``post_init``; a model that needs them must not be made here.
     """
 
     def __init__(self, model) -> None:
         self.model = model
-        fields = model._meta.concrete_fields
+        fields = [f for f in model._meta.concrete_fields if f.column is not None and not f.generated]
         # Callable defaults are called per instance (a fresh value each, as __init__ does).
         self.defaults = {f.attname: f.get_default() for f in fields if not (f.has_default() and callable(f.default))}
         self.callables = [(f.attname, f.get_default) for f in fields if f.has_default() and callable(f.default)]
         self.relations = {f.name: f.attname for f in fields if f.is_relation}
+        self.names = {f.name for f in fields} | {f.attname for f in fields}
 
     def __call__(self, **values):
+        """An unsaved instance with the defaults and ``values`` (field names or attnames, as ``Model(**values)``)."""
+        unknown = values.keys() - self.names
+        if unknown:
+            raise TypeError(f"{self.model.__name__} has no field named {', '.join(sorted(unknown))}")
         obj = self.model.__new__(self.model)
         attributes = dict(self.defaults)
         for attname, get_default in self.callables:
@@ -104,6 +112,7 @@ _FORMATS = {
 
 
 def _copy_text(value) -> str:
+    """``value`` in COPY's text format: the formatter of the value's exact type, else the general rules."""
     format_value = _FORMATS.get(type(value))
     if format_value is None:
         text = _copy_text_of(value)  # raises for a type COPY cannot take

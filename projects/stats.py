@@ -202,7 +202,8 @@ def signed_summary_and_by_chain(period: Period) -> tuple[dict, dict[int, dict]]:
 
 def empty_signed_figures() -> dict:
     """A chain's figures in ``signed_summary_and_by_chain`` when none of its projects signed in the period."""
-    return _with_start_rate({key: empty_figures()[key] for key in SIGNED_KEYS})
+    empty = empty_figures()
+    return _with_start_rate({key: empty[key] for key in SIGNED_KEYS})
 
 
 def summary(
@@ -211,8 +212,10 @@ def summary(
     """The dashboard's headline figures: visit figures, signing figures and lead → signed conversion.
 
     ``signed``: the period's ``signed_summary`` when the caller already has it (the dashboard's comes with
-    the chains' figures, ``signed_summary_and_by_chain``).
+    the chains' figures, ``signed_summary_and_by_chain``): the city's only, so not with a chain or cluster.
     """
+    if signed is not None and (chain is not None or cluster is not None):
+        raise ValueError("summary(signed=…) takes the city's signed figures: give no chain or cluster with them")
     return {
         **visit_summary(period, chain=chain, cluster=cluster),
         **(signed if signed is not None else signed_summary(period, chain=chain, cluster=cluster)),

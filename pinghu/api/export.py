@@ -1,10 +1,11 @@
 """``?format=csv`` and ``?format=xlsx`` on API lists: the same filters, Chinese headers, streamed.
 
-Rows come from ``values_list(...).iterator()`` in chunks, so memory stays flat whatever the
-number of rows: CSV is streamed as it is produced; XLSX is written by openpyxl's write-only
-workbook to a temporary file, which is then streamed and removed. The rows are read from the read
-replica when one is configured (``pinghu.read_replica.read_alias``); with PgBouncer in transaction
-mode (``DISABLE_SERVER_SIDE_CURSORS``) the iterator fetches its chunks from a client-side cursor.
+Rows come from the compiled ``values_list(...)`` query a fetched chunk at a time (a server-side
+cursor), so memory stays flat whatever the number of rows: CSV is streamed as it is produced;
+XLSX is written by openpyxl's write-only workbook to a temporary file, which is then streamed and
+removed. The rows are read from the read replica when one is configured
+(``pinghu.read_replica.read_alias``); with PgBouncer in transaction mode
+(``DISABLE_SERVER_SIDE_CURSORS``) the chunks come from a client-side cursor, as ``iterator()`` does.
 """
 
 import csv

@@ -179,7 +179,8 @@ class ImportResource(resources.ModelResource):
         return " / ".join(str(part) for part in key)
 
     def before_import(self, dataset, **kwargs):
-        self.import_fields = super().get_import_fields()
+        self.import_fields = None  # worked out afresh (a subclass's override included), then kept for the import
+        self.import_fields = self.get_import_fields()
         self.row_numbers = list(getattr(dataset, "row_numbers", None) or range(2, len(dataset) + 2))
         self.overflowing = getattr(dataset, "overflowing", {})
         self.user = kwargs.get("user")
@@ -258,9 +259,15 @@ class ImportResource(resources.ModelResource):
             raise ValidationError(errors)
 
     def after_init_instance(self, instance, new, row, **kwargs):
-        # The record as it was, for skip_row and describe_changes: a copy with its own field values and
-        # its own cache of related objects (Model.__getstate__), sharing the related objects themselves,
-        # which a row replaces but never changes.
+        """Keep the record as it was, for ``skip_row`` and ``describe_changes``.
+
+        A shallow copy (the library's deep copy of every record with its related objects was a sixth of an
+        edited import's time): its own field values and its own cache of related objects
+        (``Model.__getstate__``), sharing the related objects themselves and any mutable value. That holds
+        while a row replaces field values and never changes one in place: no import column writes through
+        a relation (``enterprise__name``) or edits a JSON or list value in place; one that did would make
+        the row look unchanged.
+        """
         self.original = copy.copy(instance)
 
     def skip_row(self, instance, original, row, import_validation_errors=None):

@@ -35,10 +35,10 @@ PROJECT_AMOUNT_FIELDS = [
     "expected_output",
     "expected_tax",
 ]
-# The dates of a project in the order the pipeline reaches them.
 # What the statistics group a period's projects by (chain, town, responsible unit), with the id they count:
 # carried by the covering indexes of the projects' dates (Project.Meta.indexes).
 SCOPE_COLUMNS = ["id", "chain", "town", "responsible_unit"]
+# The dates of a project in the order the pipeline reaches them.
 PROJECT_DATE_ORDER = ["first_contact_date", "signed_date", "registered_date", "construction_date", "production_date"]
 
 

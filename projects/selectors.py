@@ -19,7 +19,7 @@ from chains.models import Chain, ChainLeadership, Cluster, EnterpriseChainRole
 from pinghu import dataversion, figures
 from pinghu.plausibility import amount_warning_line
 
-from . import band_stats, funds_stats, milestone_stats, stats, stats_land
+from . import band_stats, funds_stats, milestone_stats, stats, stats_land, stats_monthly
 from .chain_map import chain_map, chain_map_chart
 from .choices import PIPELINE
 from .models import PROJECT_AMOUNT_FIELDS, InvestmentVisit, Project
@@ -86,7 +86,7 @@ def dashboard(named: NamedPeriod) -> dict:
     visits = {row["pk"]: row for row in stats.visits_by_chain(period)}
     stage_counts = stats.pipeline_by_chain(period.end)
     pipeline = stats.pipeline(period)
-    monthly = stats.monthly(period)
+    monthly = stats_monthly.monthly(period)
     # The lists behind the stage counts filter on the current stage: linked only when that is what is counted.
     stages_are_current = period.end >= timezone.localdate()
     # Lead firms (链主) are a few per chain: one query gives each chain's and the city's (a firm leading two is one).

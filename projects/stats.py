@@ -47,7 +47,7 @@ from django.db.models import (
     QuerySet,
     Sum,
 )
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Coalesce
 
 from chains.models import Chain, Cluster
 from pinghu.figures import days, ratio
@@ -364,46 +364,3 @@ def stage_durations(period: Period, *, chain: Chain | None = None, cluster: Clus
         )
     )
     return {f"{name}_days": days(value) for name, value in averages.items()}
-
-
-def monthly(period: Period, *, chain: Chain | None = None, cluster: Cluster | None = None) -> list[dict]:
-    """Per month of the period: visits, person-times, Saturday person-times, signed projects and investment.
-
-    Two grouped queries (visits by month, signings by month); months with nothing are listed with zeros.
-    """
-    if cluster is None:
-        visits, figures = _visit_days(period, chain), _visit_figures(rollup=True)
-    else:
-        visits, figures = visits_in(period, cluster=cluster), _visit_figures(rollup=False)
-    visit_rows = visits.annotate(month=TruncMonth("date")).values("month").annotate(**figures).order_by()
-    signed_rows = (
-        projects_of(chain=chain, cluster=cluster)
-        .filter(signed_date__range=(period.start, period.end))
-        .annotate(month=TruncMonth("signed_date"))
-        .values("month")
-        .annotate(
-            signed_projects=Count("pk"), signed_investment=Coalesce(Sum("total_investment"), ZERO, output_field=MONEY)
-        )
-        .order_by()
-    )
-    visits_by_month = {_month(row["month"]): row for row in visit_rows}
-    signed_by_month = {_month(row["month"]): _cents(row) for row in signed_rows}
-    series = []
-    for month in period.months():
-        visit_row = visits_by_month.get(month, {})
-        signed_row = signed_by_month.get(month, {})
-        series.append(
-            {
-                "month": month,
-                "visits": visit_row.get("visits", 0),
-                "person_times": visit_row.get("person_times", 0),
-                "saturday_person_times": visit_row.get("saturday_person_times", 0),
-                "signed_projects": signed_row.get("signed_projects", 0),
-                "signed_investment": signed_row.get("signed_investment", ZERO),
-            }
-        )
-    return series
-
-
-def _month(value: datetime.date | datetime.datetime) -> datetime.date:
-    return value.date() if isinstance(value, datetime.datetime) else value

@@ -14,7 +14,7 @@ from pinghu.api.serializers import StrictFieldsMixin
 from pinghu.api.viewsets import READ_ERRORS
 from pinghu.querystrings import without_format
 from pinghu.read_replica import replica_reads
-from projects import band_stats, funds_stats, stats
+from projects import band_stats, funds_stats, stats, stats_monthly
 from projects.bands import BAND_KEYS
 from projects.choices import ProjectStage
 from projects.periods import EARLIEST, LATEST
@@ -283,7 +283,7 @@ class MonthlyView(StatsView):
     @replica_reads()
     def get(self, request):
         query = self.query(request)
-        return Response(MonthlyRowSerializer(stats.monthly(query.pop("period"), **query), many=True).data)
+        return Response(MonthlyRowSerializer(stats_monthly.monthly(query.pop("period"), **query), many=True).data)
 
 
 # ---------------------------------------------------------------- bands and levels (issue 16)

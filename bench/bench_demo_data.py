@@ -23,9 +23,10 @@ BASELINE_SQL = [
         "projects_project",
         "projects",
         """INSERT INTO projects_project (created_at, updated_at, name, chain_id, investor_id, source, stage,
-               total_investment, is_capital_increase, town, responsible_unit_text, first_contact_date)
+               total_investment, is_capital_increase, town, responsible_unit_text, first_contact_date,
+               project_code, approval_kind, level)
            SELECT now(), now(), 'bench' || g, (SELECT min(id) FROM chains_chain), %(investor)s, 'other', 'lead',
-                  mod(g, 1000), false, '', '', DATE '2025-01-01'
+                  mod(g, 1000), false, '', '', DATE '2025-01-01', '', '', ''
            FROM generate_series(1, %(n)s) g""",
     ),
     (

@@ -107,7 +107,13 @@ def page_panels(context, page: str, **kwargs):
 
 @register.simple_tag(takes_context=True)
 def offline_config(context) -> dict:
-    """``{% offline_config as offline %}``: the offline queue's URLs, user and texts (``pinghu.offline``)."""
+    """``{% offline_config as offline %}``: the offline queue's URLs, user and texts (``pinghu.offline``).
+
+    The 500 page is rendered without the request's context (Django's ``server_error``, when the database may be
+    down): no user there, so the page is configured as for a visitor who is not signed in.
+    """
+    from django.contrib.auth.models import AnonymousUser
+
     from pinghu.offline import page_config
 
-    return page_config(context["user"])
+    return page_config(context.get("user") or AnonymousUser())

@@ -56,7 +56,7 @@ serve: $(VENV)/.requirements static/vendor/.stamp
 	$(BIN)/python manage.py collectstatic --noinput -v0 && $(BIN)/python manage.py migrate --noinput && \
 	$(BIN)/python manage.py createcachetable && \
 	exec $(BIN)/python scripts/run_with_worker.py -- $(BIN)/gunicorn pinghu.wsgi --worker-class gthread --workers 2 \
-	--threads 4 --bind 127.0.0.1:8000 --access-logfile - --graceful-timeout 20 --timeout 180'
+	--threads 4 --bind 127.0.0.1:8000 --keep-alive 75 --access-logfile - --graceful-timeout 20 --timeout 180'
 
 ## test: lint, check migrations, then the whole suite on PostgreSQL and on SQLite
 test: lint migrations-check test-postgres test-sqlite

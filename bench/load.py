@@ -150,8 +150,8 @@ def serve(port: int, env: dict) -> subprocess.Popen:
         subprocess.run([BIN / "python", "manage.py", "collectstatic", "--noinput", "-v0"], cwd=PROJECT, env=env,
                        check=True)  # fmt: skip
     command = [BIN / "python", "scripts/run_with_worker.py", "--", BIN / "gunicorn", "pinghu.wsgi", "--worker-class",
-               "gthread", "--workers", "2", "--threads", "4", "--bind", f"127.0.0.1:{port}", "--graceful-timeout",
-               "20", "--timeout", "180", "--log-level", "warning"]  # fmt: skip
+               "gthread", "--workers", "2", "--threads", "4", "--bind", f"127.0.0.1:{port}", "--keep-alive", "75",
+               "--graceful-timeout", "20", "--timeout", "180", "--log-level", "warning"]  # fmt: skip
     server = subprocess.Popen([str(part) for part in command], cwd=PROJECT, env=env, start_new_session=True)
     deadline = time.monotonic() + 180  # the first answer can be slow on busy cores (workers importing)
     while time.monotonic() < deadline:

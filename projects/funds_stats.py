@@ -19,6 +19,7 @@ Per chain and cluster a record counts for its project's chain; per town, for its
 
 from decimal import Decimal
 
+from django.db import connections
 from django.db.models import (
     Case,
     Count,
@@ -37,6 +38,7 @@ from django.db.models.functions import Cast, Coalesce
 
 from chains.choices import Town
 from chains.models import Chain, Cluster
+from pinghu.derived_join import DerivedColumn, join_derived
 
 from .models import Project, ProjectFunds
 from .periods import Period
@@ -46,6 +48,8 @@ CENT = Decimal("0.01")
 MONEY = DecimalField(max_digits=20, decimal_places=2)
 RATE = DecimalField(max_digits=12, decimal_places=4)
 FUNDS_MONEY_KEYS = ("funds_in_place", "foreign_paid_in")
+# The alias of with_funds(joined=True)'s derived table of per-project sums.
+FUNDS_TOTALS = "funds_totals"
 
 
 def _cents(row: dict) -> dict:
@@ -126,16 +130,28 @@ def _project_sum(field: str) -> Subquery:
     return Coalesce(Subquery(sums, output_field=MONEY), ZERO, output_field=MONEY)
 
 
-def with_funds(projects: QuerySet | None = None) -> QuerySet:
+def with_funds(projects: QuerySet | None = None, *, joined: bool = False) -> QuerySet:
     """Projects annotated with ``funds_in_place`` (万元), ``foreign_paid_in`` (万美元) and ``funds_rate`` (到位率).
 
     Each a correlated subquery, so a page of 50 projects costs one query whatever the number of records.
+    ``joined``, for a read of many projects (an export) on PostgreSQL: the same sums from one grouped pass
+    over the records, hash-joined (``pinghu.derived_join``; a 100,000-project export ran three index scans per
+    project). Elsewhere (SQLite, whose sums of decimals are floating point, hence order-dependent) ``joined``
+    keeps the subqueries.
     """
     projects = Project.objects.all() if projects is None else projects
-    return projects.annotate(
-        funds_in_place=_project_sum("domestic_funds"),
-        foreign_paid_in=_project_sum("actual_foreign_investment"),
-    ).annotate(
+    if joined and connections[projects.db].vendor == "postgresql":
+        totals = ProjectFunds.objects.values("project_id").annotate(
+            domestic=Sum("domestic_funds"), foreign=Sum("actual_foreign_investment")
+        )
+        projects = join_derived(projects, totals, name=FUNDS_TOTALS, key="project_id")
+        domestic, foreign = (
+            Coalesce(DerivedColumn(FUNDS_TOTALS, column, MONEY), ZERO, output_field=MONEY)
+            for column in ("domestic", "foreign")
+        )
+    else:
+        domestic, foreign = _project_sum("domestic_funds"), _project_sum("actual_foreign_investment")
+    return projects.annotate(funds_in_place=domestic, foreign_paid_in=foreign).annotate(
         funds_rate=Case(
             When(
                 total_investment__gt=0,

@@ -17,8 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 
-from django.db import connections, transaction
-from django.db.models.sql.constants import MULTI
+from django.db import connections
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +29,8 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from pinghu.choices import UNKNOWN_LABEL
 from pinghu.permissions import EXPORT, may
 from pinghu.read_replica import read_alias
+
+from .export_reading import converted, read_as_text, read_chunks
 
 CHUNK_SIZE = 2000
 # Marks a formatter with few possible inputs (a choice, a yes/no): an export computes each of its cells once.
@@ -215,54 +216,6 @@ def _cell_function(column: Column, zone, kind: str | None = None) -> Callable[[o
     return cell
 
 
-def _converted(converters: list, expression, connection, then: Callable | None) -> Callable[[object], object]:
-    """Django's converters of one selected column (as ``QuerySet.iterator`` applies them), then ``then``."""
-
-    def convert(value):
-        for converter in converters:
-            value = converter(value, expression, connection)
-        return value if then is None else then(value)
-
-    return convert
-
-
-def _chunks(rows) -> Iterator[tuple[dict, list]]:
-    """The rows as read, in lists of ``CHUNK_SIZE``, by a server-side cursor in one transaction.
-
-    Each list comes with the select's columns ({position: (converters, expression)}, the same each
-    time): the caller applies the converters only to the columns that have any, with its formatting,
-    rather than ``QuerySet.iterator``'s loop over every row (a tenth of a 100,000-row export).
-
-    In a transaction the cursor needs no WITH HOLD, so PostgreSQL sends rows while they are written
-    out instead of computing all of them first (and it works behind PgBouncer in transaction mode,
-    where ``DISABLE_SERVER_SIDE_CURSORS`` reads them with a client-side cursor, as ``iterator()`` does).
-    Its JIT compiler is off there: compiling an export's expressions took longer than running them
-    (2.5 s of a 100,000-row export of projects).
-    """
-    connection = connections[rows.db]
-    chunked = not connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS")
-    with transaction.atomic(using=rows.db):
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL jit = off")
-        compiler = rows.query.get_compiler(using=rows.db)
-        results = compiler.execute_sql(MULTI, chunked_fetch=chunked, chunk_size=CHUNK_SIZE)
-        selected = [select[0] for select in compiler.select[: compiler.col_count]]
-        converters = compiler.get_converters(selected)
-        columns = {
-            position: (converters[position][0] if position in converters else [], expression)
-            for position, expression in enumerate(selected)
-        }
-        try:
-            # The cursor's fetches may be larger or smaller than CHUNK_SIZE (a test sets it small).
-            rows_read = (row for fetched in results for row in fetched)
-            while chunk := list(islice(rows_read, CHUNK_SIZE)):
-                yield columns, chunk
-        finally:
-            if hasattr(results, "close"):
-                results.close()  # the cursor, before the transaction ends (a download stopped halfway)
-
-
 class ExportMixin:
     """Add to a list view with ``export_columns`` and ``export_name`` set."""
 
@@ -275,9 +228,13 @@ class ExportMixin:
             renderers += [CSVRenderer(), XLSXRenderer()]
         return renderers
 
+    def exporting(self) -> bool:
+        """Whether the request asks for a file (CSV or XLSX): every matching row, read once (a cheaper query form)."""
+        return getattr(getattr(self.request, "accepted_renderer", None), "format", None) in ("csv", "xlsx")
+
     def handle_exception(self, exc):
         # An error (a bad filter, say) is answered as JSON even when a CSV or XLSX file was asked for.
-        if getattr(getattr(self.request, "accepted_renderer", None), "format", None) in ("csv", "xlsx"):
+        if self.exporting():
             self.request.accepted_renderer = JSONRenderer()
             self.request.accepted_media_type = JSONRenderer.media_type
         return super().handle_exception(exc)
@@ -287,11 +244,12 @@ class ExportMixin:
         if export_format in ("csv", "xlsx"):
             if not may(request.user, EXPORT):
                 raise PermissionDenied(_("Exporting lists is for bureau staff and admins; your role may read pages."))
-            rows = self.export_rows(self.filter_queryset(self.get_queryset()))
+            rows = self.export_rows(self.filter_queryset(self.get_queryset()), as_text=export_format == "csv")
             return self.csv_response(rows) if export_format == "csv" else self.xlsx_response(rows)
         return super().list(request, *args, **kwargs)
 
-    def export_rows(self, queryset) -> Iterator[list]:
+    def export_rows(self, queryset, *, as_text: bool = False) -> Iterator[list]:
+        """The header, then each row's cells; ``as_text`` (a CSV): numbers and dates may come as their text."""
         yield [str(column.header) for column in self.export_columns]
         plain = [column for column in self.export_columns if not column.many]
         many = [(position, column) for position, column in enumerate(self.export_columns) if column.many]
@@ -300,12 +258,15 @@ class ExportMixin:
         # The row's id first only when many-to-many cells need it; otherwise the row read is the row written.
         first = ["pk"] if many else []
         rows = queryset.using(alias).prefetch_related(None).values_list(*first, *[column.path for column in plain])
+        as_read = set()
+        if as_text and connections[alias].vendor == "postgresql":
+            rows, as_read = read_as_text(rows, [*first, *plain])
         zone = timezone.get_current_timezone()
         connection = connections[alias]
         steps = None
-        for columns, chunk in _chunks(rows):
+        for columns, chunk in read_chunks(rows, CHUNK_SIZE):
             if steps is None:
-                steps = self._export_steps(columns, len(first), zone, connection)
+                steps = self._export_steps(columns, len(first), zone, connection, as_read)
             ids = [values[0] for values in chunk] if many else []
             related = [(position, _related_values(queryset.model, column, ids, alias)) for position, column in many]
             for values in chunk:
@@ -316,11 +277,14 @@ class ExportMixin:
                     row[position] = cell(row[position])
                 yield row
 
-    def _export_steps(self, columns: dict, skipped: int, zone, connection) -> "list[tuple[int, Callable]]":
+    def _export_steps(
+        self, columns: dict, skipped: int, zone, connection, as_read: frozenset | set = frozenset()
+    ) -> "list[tuple[int, Callable]]":
         """(position in the written row, its function) for each column whose values are not written as read.
 
         A column needs one when it has a formatter, lists related rows, or is of a type ``_cell`` changes (text,
         date-times); the database's converters of a column, if any, run first, as ``QuerySet.iterator`` would.
+        The columns at the positions ``as_read`` come as the text they are written as (``read_as_text``).
         """
         steps = []
         read = iter(range(skipped, len(columns)))
@@ -328,12 +292,15 @@ class ExportMixin:
             if column.many:
                 steps.append((position, _cell_function(column, zone)))
                 continue
-            converters, expression = columns[next(read)]
+            position_read = next(read)
+            if position_read in as_read:
+                continue
+            converters, expression = columns[position_read]
             kind = expression.output_field.get_internal_type()
             as_they_are = column.format is None and kind in _WRITTEN_AS_THEY_ARE
             then = None if as_they_are else _cell_function(column, zone, kind)
             if converters:
-                steps.append((position, _converted(converters, expression, connection, then)))
+                steps.append((position, converted(converters, expression, connection, then)))
             elif then is not None:
                 steps.append((position, then))
         return steps

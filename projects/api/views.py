@@ -143,7 +143,10 @@ class ProjectViewSet(DeletedSinceMixin, ExportMixin, ValuesListMixin, WriteViewS
     export_columns = PROJECT_EXPORT
 
     def get_queryset(self):
-        queryset = with_funds(Project.objects.select_related("investor", "chain", "responsible_unit"))
+        # An export reads the funds figures of every row: from one grouped pass rather than per row.
+        queryset = with_funds(
+            Project.objects.select_related("investor", "chain", "responsible_unit"), joined=self.exporting()
+        )
         plain_list = self.action == "list" and not {"major", "format"} & set(self.request.query_params)
         if not plain_list:
             # The JSON list computes "major" and the unit's name from each row (list_computed_fields); filters,

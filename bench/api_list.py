@@ -58,16 +58,24 @@ def _json_value(value):
 
 
 def _export_sql() -> tuple[str, list]:
-    """The SQL the CSV export of every project runs (the view's queryset, its columns), with its parameters."""
+    """The SQL the CSV export of every project runs (the view's queryset, its columns), with its parameters.
+
+    As the export builds it: its queryset for a file (the funds figures joined), numbers and dates as text.
+    """
     from django.test import RequestFactory
     from rest_framework.request import Request
 
+    from pinghu.api.export import CSVRenderer
+    from pinghu.api.export_reading import read_as_text
     from projects.api.views import ProjectViewSet
 
     view = ProjectViewSet(action="list", format_kwarg=None)
     view.request = Request(RequestFactory().get("/api/v1/projects/", {"format": "csv"}))
-    paths = [column.path for column in view.export_columns if not column.many]
-    return view.get_queryset().prefetch_related(None).values_list(*paths).query.sql_with_params()
+    view.request.accepted_renderer = CSVRenderer()
+    plain = [column for column in view.export_columns if not column.many]
+    rows = view.get_queryset().prefetch_related(None).values_list(*[column.path for column in plain])
+    rows, _as_text = read_as_text(rows, plain)
+    return rows.query.sql_with_params()
 
 
 def csv_baseline() -> tuple[int, float]:
@@ -79,6 +87,7 @@ def csv_baseline() -> tuple[int, float]:
     rows = 0
     with transaction.atomic(), connection.cursor() as plain:
         plain.execute("SET LOCAL jit = off")
+        plain.execute("SET LOCAL DateStyle = 'ISO'")
         named = connection.connection.cursor(name="baseline")
         named.execute(sql, params)
         buffer = io.StringIO()

@@ -77,7 +77,7 @@ def read_as_text(rows: QuerySet, columns: list) -> tuple[QuerySet, set[int]]:
     compiler = rows.query.get_compiler(using=rows.db)
     compiler.setup_query()
     selected = [select[0] for select in compiler.select[: compiler.col_count]]
-    converted = compiler.get_converters(selected)  # a field's from_db_value, say: its value is not the text's
+    operations = connections[rows.db].ops
     paths, positions = [], set()
     for position, (expression, column) in enumerate(zip(selected, columns, strict=True)):
         path = column if isinstance(column, str) else column.path
@@ -86,7 +86,10 @@ def read_as_text(rows: QuerySet, columns: list) -> tuple[QuerySet, set[int]]:
         if (
             not isinstance(column, str)
             and column.format is None
-            and position not in converted
+            # A backend's converter or a field's from_db_value would make another value than the text's (an
+            # expression's own Decimal(value) of a decimal read changes nothing).
+            and not operations.get_db_converters(expression)
+            and not hasattr(field, "from_db_value")
             and kind in _SAME_AS_TEXT
             and (kind != "DecimalField" or (field.decimal_places is not None and field.decimal_places <= 6))
         ):

@@ -1,11 +1,11 @@
-"""The export's per-column fast paths write what ``_cell`` writes, for every kind of value."""
+"""The export's per-column fast paths write what ``_cell`` writes, for every kind of value (and a column at once)."""
 
 import datetime as dt
 import zoneinfo
 
 import pytest
 
-from pinghu.api.export import FORMULA_STARTS, _cell, _datetime_cell, _text_cell
+from pinghu.api.export import FORMULA_STARTS, _cell, _datetime_cell, _text_cell, _text_column
 
 ZONES = [zoneinfo.ZoneInfo("Asia/Shanghai"), zoneinfo.ZoneInfo("Europe/Berlin"), dt.UTC]
 TIMES = [
@@ -45,3 +45,19 @@ def test_a_naive_datetime_is_refused_as_before():
 )
 def test_text_cells_are_cells(value):
     assert _text_cell(value) == _cell(value)
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        (),
+        ("平湖", "a,b", None, ""),
+        ("平湖", "=SUM(1)", None),  # a formula among plain names
+        ("bell\x07", "平湖"),
+        (None, None),
+        ("平湖", 5),  # not all texts
+        tuple(f"{start}x" for start in FORMULA_STARTS),
+    ],
+)
+def test_text_columns_are_their_cells(values):
+    assert list(_text_column(values)) == [_text_cell(value) for value in values]

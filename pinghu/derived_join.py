@@ -6,8 +6,8 @@ subquery runs once per row (three index scans per project for the funds figures,
 A page of 50 rows is the other way round, so lists keep their correlated subqueries.
 
     totals = ProjectFunds.objects.values("project_id").annotate(total=Sum("domestic_funds"))
-    projects = join_derived(projects, totals, name="totals", key="project_id")
-    projects.annotate(funds=Coalesce(DerivedColumn("totals", "total", MONEY), ZERO))
+    rows = join_derived(Project.objects.all(), totals, name="totals", key="project_id")
+    rows.annotate(funds=Coalesce(DerivedColumn("totals", "total", MONEY), ZERO))
 """
 
 from types import SimpleNamespace

@@ -20,6 +20,7 @@ import csv
 import datetime
 import io
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -102,6 +103,16 @@ def csv_baseline() -> tuple[int, float]:
     return rows, time.perf_counter() - started
 
 
+def _backend_cpu(pid: int) -> float:
+    """CPU seconds of a PostgreSQL backend (/proc) or NaN: on a busy machine CPU says more than wall."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def csv_export_in_this_process(key: str) -> None:
     """Child mode: stream the CSV of every project and print rows, seconds and RSS growth as JSON, then the baseline."""
     setup_django()
@@ -109,11 +120,15 @@ def csv_export_in_this_process(key: str) -> None:
 
     client = Client(HTTP_HOST="localhost", HTTP_AUTHORIZATION=f"Bearer {key}")
     client.get("/api/v1/chains/")  # warm up imports and the connection before the baseline reading
+    from django.db import connection
+
+    backend = connection.connection.get_backend_pid()
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    started = time.perf_counter()
+    started, cpu_started, backend_started = time.perf_counter(), time.process_time(), _backend_cpu(backend)
     response = client.get("/api/v1/projects/", {"format": "csv"})
     lines = sum(chunk.count(b"\n") for chunk in response.streaming_content)
     seconds = time.perf_counter() - started
+    cpu, backend_cpu = time.process_time() - cpu_started, _backend_cpu(backend) - backend_started
     after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     base_rows, base_seconds = csv_baseline()
     print(
@@ -122,6 +137,8 @@ def csv_export_in_this_process(key: str) -> None:
                 "rows": lines - 1,
                 "seconds": seconds,
                 "rss_growth_mb": (after - before) / 1024,
+                "cpu_s": cpu,
+                "backend_cpu_s": backend_cpu,
                 "base_rows": base_rows,
                 "base_seconds": base_seconds,
             }
@@ -206,6 +223,8 @@ def measure(*, repeat: int = 30) -> dict:
         "csv_seconds": export["seconds"],
         "csv_rows_per_s": export["rows"] / export["seconds"],
         "csv_rss_growth_mb": export["rss_growth_mb"],
+        "csv_cpu_s": export["cpu_s"],
+        "csv_backend_cpu_s": export["backend_cpu_s"],
         "csv_base_seconds": export["base_seconds"],
         "csv_ratio": export["seconds"] / export["base_seconds"],
     }
@@ -244,7 +263,7 @@ def main() -> None:
     print(
         f"CSV export of {export['rows']:,} projects: {export['seconds']:.1f} s, "
         f"{export['rows'] / export['seconds']:,.0f} rows/s, peak RSS growth {export['rss_growth_mb']:.1f} MB "
-        f"(target < 100 MB)"
+        f"(target < 100 MB); CPU {m['csv_cpu_s']:.2f} s + PostgreSQL backend {m['csv_backend_cpu_s']:.2f} s"
     )
     print(
         f"CSV baseline (the export's SQL, server-side cursor, csv.writer on the tuples): {base_seconds:.1f} s, "

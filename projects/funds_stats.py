@@ -35,10 +35,11 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import Cast, Coalesce
+from django.db.models.sql.constants import LOUTER
+from django_cte import CTE, with_cte
 
 from chains.choices import Town
 from chains.models import Chain, Cluster
-from pinghu.derived_join import DerivedColumn, join_derived
 
 from .models import Project, ProjectFunds
 from .periods import Period
@@ -48,7 +49,7 @@ CENT = Decimal("0.01")
 MONEY = DecimalField(max_digits=20, decimal_places=2)
 RATE = DecimalField(max_digits=12, decimal_places=4)
 FUNDS_MONEY_KEYS = ("funds_in_place", "foreign_paid_in")
-# The alias of with_funds(joined=True)'s derived table of per-project sums.
+# The name of with_funds(joined=True)'s table (a CTE) of per-project sums.
 FUNDS_TOTALS = "funds_totals"
 
 
@@ -135,19 +136,23 @@ def with_funds(projects: QuerySet | None = None, *, joined: bool = False) -> Que
 
     Each a correlated subquery, so a page of 50 projects costs one query whatever the number of records.
     ``joined``, for a read of many projects (an export) on PostgreSQL: the same sums from one grouped pass
-    over the records, hash-joined (``pinghu.derived_join``; a 100,000-project export ran three index scans per
-    project). Elsewhere (SQLite, whose sums of decimals are floating point, hence order-dependent) ``joined``
-    keeps the subqueries.
+    over the records, LEFT JOINed as a common table expression (django-cte; a 100,000-project export ran three
+    index scans per project). Elsewhere (SQLite, whose sums of decimals are floating point, hence order-dependent) ``joined``
+    keeps the subqueries. The joined form is read as the outer query, filtered with Q objects: django-cte
+    does not rename its columns when the queryset is or'ed with another or put inside another query.
     """
     projects = Project.objects.all() if projects is None else projects
     if joined and connections[projects.db].vendor == "postgresql":
-        totals = ProjectFunds.objects.values("project_id").annotate(
-            domestic=Sum("domestic_funds"), foreign=Sum("actual_foreign_investment")
+        totals = CTE(
+            ProjectFunds.objects.order_by()
+            .values("project_id")
+            .annotate(domestic=Sum("domestic_funds"), foreign=Sum("actual_foreign_investment")),
+            name=FUNDS_TOTALS,
         )
-        projects = join_derived(projects, totals, name=FUNDS_TOTALS, key="project_id")
+        # A LEFT JOIN: projects without records keep their row (and read zero below).
+        projects = with_cte(totals, select=totals.join(projects, pk=totals.col.project_id, _join_type=LOUTER))
         domestic, foreign = (
-            Coalesce(DerivedColumn(FUNDS_TOTALS, column, MONEY), ZERO, output_field=MONEY)
-            for column in ("domestic", "foreign")
+            Coalesce(column, ZERO, output_field=MONEY) for column in (totals.col.domestic, totals.col.foreign)
         )
     else:
         domestic, foreign = _project_sum("domestic_funds"), _project_sum("actual_foreign_investment")

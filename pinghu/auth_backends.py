@@ -12,22 +12,22 @@ next request, as before.
 Sign-in stays ``ModelBackend``'s (this backend authenticates nobody), so sessions keep naming it.
 """
 
-from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Permission
 
 NAMES = ("content_type__app_label", "codename")
 
 
-class PermissionReadBackend(ModelBackend):
-    """``ModelBackend``'s permission answers, ``get_all_permissions`` (what ``has_perm`` reads) in one query."""
+class PermissionReadBackend:
+    """``ModelBackend``'s permission answers, ``get_all_permissions`` (what ``has_perm`` reads) in one query.
 
-    def authenticate(self, request, username=None, password=None, **kwargs):
+    Not a ``BaseBackend``: without ``get_user`` it is never a session's backend (``force_login`` and
+    ``login`` pick ``ModelBackend``), and it authenticates nobody.
+    """
+
+    def authenticate(self, request, **credentials):
         return None
 
-    def get_user(self, user_id):
-        return None
-
-    def get_all_permissions(self, user_obj, obj=None):
+    def get_all_permissions(self, user_obj, obj=None) -> set[str]:
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
             return set()
         if not hasattr(user_obj, "_perm_cache"):
@@ -40,3 +40,11 @@ class PermissionReadBackend(ModelBackend):
                 rows = own.union(groups, all=True)
             user_obj._perm_cache = {f"{app_label}.{codename}" for app_label, codename in rows}
         return user_obj._perm_cache
+
+    def has_perm(self, user_obj, perm, obj=None) -> bool:
+        return user_obj.is_active and perm in self.get_all_permissions(user_obj, obj=obj)
+
+    def has_module_perms(self, user_obj, app_label) -> bool:
+        return user_obj.is_active and any(
+            perm[: perm.index(".")] == app_label for perm in self.get_all_permissions(user_obj)
+        )

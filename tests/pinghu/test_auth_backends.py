@@ -84,4 +84,11 @@ def test_superusers_hold_every_permission_and_it_signs_nobody_in(rf):
     ours, django = both(admin)
     assert ours == django == {f"{p.content_type.app_label}.{p.codename}" for p in Permission.objects.all()}
     assert PermissionReadBackend().authenticate(rf.get("/"), username=admin.username, password="pw-for-tests-1") is None
-    assert PermissionReadBackend().get_user(admin.pk) is None
+    assert not hasattr(PermissionReadBackend(), "get_user")  # never a session's backend
+
+
+def test_a_session_still_names_model_backend(client):
+    user = UserFactory(roles=[Role.BUREAU_STAFF])
+    client.force_login(user)
+    assert client.session["_auth_user_backend"] == "django.contrib.auth.backends.ModelBackend"
+    assert client.get("/api/v1/projects/").status_code == 200

@@ -126,8 +126,7 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     # Object rules (pinghu.permissions): which visits and projects a role may change.
     "rules.permissions.ObjectPermissionBackend",
-    # The user's and the groups' permissions in one query (not ModelBackend's two), which ModelBackend reuses.
-    "pinghu.auth_backends.PermissionReadBackend",
+    "pinghu.auth_backends.PermissionReadBackend",  # a user's permissions in one query, which ModelBackend reuses
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = 5

@@ -123,7 +123,9 @@ def visit_create(
             except ValidationError as error:
                 raise ValidationError({f"new_projects[{position}]": error.messages}, code="invalid") from error
         visit.projects.add(*linked)
-        photos_change(visit, add=photos, by=by)  # last: its files are deleted again if it fails
+        photos = list(photos)
+        if photos:  # (without, photos_change writes nothing but would still open and close a savepoint)
+            photos_change(visit, add=photos, by=by)  # last: its files are deleted again if it fails
     events.emit(events.VISIT_CREATED, visit, actor=by)
     return visit
 

@@ -97,6 +97,9 @@ def one_history_record(instance, history_type: str = "+"):
     ``records_class=OneRecordHistoricalRecords``.
     """
     records = OneRecordHistoricalRecords.by_model[type(instance)]
+    if hasattr(instance, "skip_history_when_saving"):  # the caller wants no history written at all
+        yield
+        return
     instance.skip_history_when_saving = True
     try:
         yield

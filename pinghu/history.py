@@ -17,6 +17,7 @@ from django.db.models.fields import CharField, DateTimeField, IntegerField
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .text import join_list
 
@@ -61,6 +62,50 @@ def tag_deletion_batch(sender, history_instance, **kwargs) -> None:
             history_instance.history_user_id = user.pk
         if not history_instance.history_change_reason:
             history_instance.history_change_reason = reason
+
+
+class OneRecordHistoricalRecords(HistoricalRecords):
+    """``HistoricalRecords`` (pass as ``records_class``) that can write one record for a whole multi-step write.
+
+    ``one_history_record`` uses it. A snapshot of the links no longer reads the row's excluded fields back
+    (simple-history does, once per link field, only to name the link's through model).
+    """
+
+    by_model: dict = {}
+
+    def finalize(self, sender, **kwargs):
+        super().finalize(sender, **kwargs)
+        OneRecordHistoricalRecords.by_model[sender] = self
+
+    def create_historical_record_m2ms(self, history_instance, instance):
+        # The through models are the model's own: the record's ``instance`` needs none of its excluded fields.
+        history_instance._history_excluded_fields = ()
+        try:
+            super().create_historical_record_m2ms(history_instance, instance)
+        finally:
+            del history_instance._history_excluded_fields
+
+
+@contextmanager
+def one_history_record(instance, history_type: str = "+"):
+    """Within the block, ``instance``'s saves and link changes write no history; after it, one record.
+
+    A visit created with its leaders and chains would otherwise leave a record per step (the save,
+    then each link set). The one record is written the way each of those was (the signal path: the
+    request's user, ``_change_reason``, ``attributed_to``, the links as they are now), so it holds the
+    final state; nothing is written if the block raises. The model must be registered with
+    ``records_class=OneRecordHistoricalRecords``.
+    """
+    records = OneRecordHistoricalRecords.by_model[type(instance)]
+    if hasattr(instance, "skip_history_when_saving"):  # the caller wants no history written at all
+        yield
+        return
+    instance.skip_history_when_saving = True
+    try:
+        yield
+    finally:
+        del instance.skip_history_when_saving
+    records.create_historical_record(instance, history_type)
 
 
 def _history_model(model):

@@ -126,6 +126,7 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     # Object rules (pinghu.permissions): which visits and projects a role may change.
     "rules.permissions.ObjectPermissionBackend",
+    "pinghu.auth_backends.PermissionReadBackend",  # a user's permissions in one query, which ModelBackend reuses
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = 5

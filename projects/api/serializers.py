@@ -10,7 +10,6 @@ from rest_framework import serializers
 from chains.models import Chain, Leader
 from pinghu.api.serializers import StrictFieldsMixin
 from projects.choices import TRANSITION_FIELDS, ProjectStage
-from projects.funds_stats import with_funds
 from projects.models import (
     ExchangeRate,
     InvestmentVisit,
@@ -145,11 +144,7 @@ class ProjectSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         project = project_create(
             project=Project(**validated_data), by=self.context["request"].user, confirm_large_amounts=confirmed
         )
-        return (
-            with_funds(Project.objects.with_major())
-            .select_related("investor", "chain", "responsible_unit")
-            .get(pk=project.pk)
-        )
+        return project  # the view answers with the row read again through its queryset (WriteViewSet.reread)
 
     def update(self, instance, validated_data):
         confirmed = validated_data.pop("confirm_large_amounts", False)
@@ -160,19 +155,7 @@ class ProjectSerializer(StrictFieldsMixin, serializers.ModelSerializer):
             confirm_large_amounts=confirmed,
             by=self.context["request"].user,
         )
-        return (
-            with_funds(Project.objects.with_major())
-            .select_related("investor", "chain", "responsible_unit")
-            .get(pk=project.pk)
-        )
-
-
-def _reload_project(project: Project) -> Project:
-    return (
-        with_funds(Project.objects.with_major())
-        .select_related("investor", "chain", "responsible_unit")
-        .get(pk=project.pk)
-    )
+        return project  # read again by the view (WriteViewSet.reread)
 
 
 class ProjectDetailSerializer(ProjectSerializer):
@@ -272,7 +255,7 @@ class InvestmentVisitSerializer(StrictFieldsMixin, serializers.ModelSerializer):
             new_projects=new_projects,
             by=self.context["request"].user,
         )
-        return self._reload(visit)
+        return visit  # the view answers with the row read again through its queryset (WriteViewSet.reread)
 
     def update(self, instance, validated_data):
         if "new_projects" in validated_data:
@@ -293,16 +276,7 @@ class InvestmentVisitSerializer(StrictFieldsMixin, serializers.ModelSerializer):
             expected_version=self.context.get("expected_version"),
             by=self.context["request"].user,
         )
-        return self._reload(instance)
-
-    @staticmethod
-    def _reload(visit: InvestmentVisit) -> InvestmentVisit:
-        # is_saturday is computed by the database; read the row back with the list's prefetches.
-        return (
-            InvestmentVisit.objects.select_related("enterprise", "recorded_by", "host_unit")
-            .prefetch_related("leaders", "chains", "projects")
-            .get(pk=visit.pk)
-        )
+        return instance  # read again by the view (is_saturday is the database's): WriteViewSet.reread
 
 
 class SigningEventSerializer(serializers.ModelSerializer):

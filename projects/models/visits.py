@@ -10,6 +10,7 @@ from simple_history import register as register_history
 from simple_history.models import HistoricalRecords
 
 from chains.models import Chain, Enterprise, Leader
+from pinghu.history import OneRecordHistoricalRecords
 from pinghu.models import TimeStampedModel
 from pinghu.plausibility import EARLIEST_DATE, date_errors
 from pinghu.search import SearchSpec
@@ -202,8 +203,10 @@ class VisitProject(TimeStampedModel):
 
 # The visit's history: each record also keeps its leaders, chains and projects as they were then,
 # so an earlier version or a deleted visit can be restored whole (projects.restore).
+# OneRecordHistoricalRecords: creating a visit writes one record of its final state (services.visit_create).
 register_history(
     InvestmentVisit,
+    records_class=OneRecordHistoricalRecords,
     excluded_fields=["leader_count", "is_saturday"],
     m2m_fields=["leaders", "chains", "projects"],
     verbose_name=_("investment visit version"),

@@ -136,10 +136,11 @@ def with_funds(projects: QuerySet | None = None, *, joined: bool = False) -> Que
 
     Each a correlated subquery, so a page of 50 projects costs one query whatever the number of records.
     ``joined``, for a read of many projects (an export) on PostgreSQL: the same sums from one grouped pass
-    over the records, LEFT JOINed as a common table expression (django-cte; a 100,000-project export ran three
-    index scans per project). Elsewhere (SQLite, whose sums of decimals are floating point, hence order-dependent) ``joined``
-    keeps the subqueries. The joined form is read as the outer query, filtered with Q objects: django-cte
-    does not rename its columns when the queryset is or'ed with another or put inside another query.
+    over the records, LEFT JOINed as a common table expression (django-cte; a 100,000-project export ran
+    three index scans per project). Elsewhere (SQLite, whose sums of decimals are floating point, hence
+    order-dependent) ``joined`` keeps the subqueries. The joined form is read as the outer query, filtered
+    with Q objects: django-cte does not rename its columns when the queryset is or'ed with another or put
+    inside another query.
     """
     projects = Project.objects.all() if projects is None else projects
     if joined and connections[projects.db].vendor == "postgresql":

@@ -1,4 +1,5 @@
-"""The rollups behind the dashboard: VisitDay, VisitDayChain, PipelineDelta, VisitDayLeader, VisitProject.visit_date.
+"""The rollups behind the dashboard: VisitDay, VisitDayChain, PipelineDelta, VisitDayLeader, VisitProject.visit_date
+and the links' previous dates and chain.
 
 ``EXPECTED`` is the one definition of what each rollup holds, computed from the source rows:
 migration 0006 fills the rollups with it (``write_rollups``), ``rebuild_rollups`` rewrites them
@@ -56,6 +57,26 @@ VISIT_DATES = """UPDATE projects_visitproject
     SET visit_date = (SELECT date FROM projects_investmentvisit v WHERE v.id = projects_visitproject.visit_id)
     WHERE visit_date IS NULL
        OR visit_date <> (SELECT date FROM projects_investmentvisit v WHERE v.id = projects_visitproject.visit_id)"""
+# Each link's previous dates and its project's chain (projects.triggers.previous_links): the link of
+# the same project before it in the order (visit date, id), and on a Saturday visit's link the
+# project's Saturday link before it. Shared by the triggers (for the projects a write touched),
+# write_rollups (every project) and rollup_differences.
+PREVIOUS_LINKS = """SELECT l.id,
+        LAG(l.visit_date) OVER (PARTITION BY l.project_id ORDER BY l.visit_date, l.id) AS prev,
+        CASE WHEN v.is_saturday THEN
+            LAG(l.visit_date) OVER (PARTITION BY l.project_id, v.is_saturday ORDER BY l.visit_date, l.id)
+        END AS prev_saturday,
+        p.chain_id AS chain
+    FROM projects_visitproject l JOIN projects_investmentvisit v ON v.id = l.visit_id
+    JOIN projects_project p ON p.id = l.project_id WHERE {where}"""
+PREVIOUS_LINKS_DIFFER = """(projects_visitproject.previous_date IS DISTINCT FROM w.prev
+    OR projects_visitproject.previous_saturday_date IS DISTINCT FROM w.prev_saturday
+    OR projects_visitproject.project_chain_id IS DISTINCT FROM w.chain)"""
+PREVIOUS_LINKS_UPDATE = f"""UPDATE projects_visitproject
+    SET previous_date = w.prev, previous_saturday_date = w.prev_saturday, project_chain_id = w.chain
+    FROM ({PREVIOUS_LINKS}) w WHERE projects_visitproject.id = w.id AND {PREVIOUS_LINKS_DIFFER}"""
+STALE_PREVIOUS_LINKS = f"""SELECT COUNT(*) FROM projects_visitproject
+    JOIN ({PREVIOUS_LINKS.format(where="1 = 1")}) w ON w.id = projects_visitproject.id WHERE {PREVIOUS_LINKS_DIFFER}"""
 # The history's deltas summed over all days give each chain's projects per current stage.
 CURRENT_STAGES = "SELECT chain_id, stage, COUNT(*) FROM projects_project GROUP BY chain_id, stage"
 HISTORY_STAGES = """SELECT chain_id, stage, SUM(projects) FROM projects_pipelinedelta
@@ -82,6 +103,8 @@ def rollup_differences() -> dict[str, int]:
         result["projects_project.stage"] = len(_rows(cursor, CURRENT_STAGES) ^ _rows(cursor, HISTORY_STAGES))
         cursor.execute(STALE_VISIT_DATES)
         result["projects_visitproject.visit_date"] = cursor.fetchone()[0]
+        cursor.execute(STALE_PREVIOUS_LINKS)
+        result["projects_visitproject.previous_date"] = cursor.fetchone()[0]
     return result
 
 
@@ -97,6 +120,22 @@ def write_rollups(cursor, tables: list[str] | None = None) -> None:
         cursor.execute(f"DELETE FROM {table}")
         cursor.execute(f"INSERT INTO {table} ({COLUMNS[table]}) {expected}")
     cursor.execute(VISIT_DATES)
+    if tables is None:  # the columns came after the migrations that name their tables (0026)
+        write_previous_links(cursor)
+
+
+def write_previous_links(cursor) -> None:
+    """Set every link's previous dates and chain from the links themselves (after their visit dates).
+
+    On PostgreSQL the links' own trigger would recompute the same projects again: it stands aside
+    for this transaction's statement (``projects.triggers.previous_links``).
+    """
+    postgresql = cursor.db.vendor == "postgresql"
+    if postgresql:
+        cursor.execute("SELECT set_config('pinghu.previous_links_busy', 'on', true)")
+    cursor.execute(PREVIOUS_LINKS_UPDATE.format(where="1 = 1"))
+    if postgresql:
+        cursor.execute("SELECT set_config('pinghu.previous_links_busy', 'off', true)")
 
 
 @transaction.atomic

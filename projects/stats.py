@@ -65,7 +65,7 @@ from .models import (
 )
 from .periods import Period
 from .signed_groups import SIGNED_KEYS, empty_figures, signed_groups
-from .stats_saturday import engaged_figures, top_official_person_times
+from .stats_saturday import engaged_counts, engaged_figures, first_links, top_official_person_times
 
 ZERO = Decimal("0")
 CENT = Decimal("0.01")
@@ -267,7 +267,11 @@ def visits_by_chain(period: Period, *, cluster: Cluster | None = None) -> list[d
     days = VisitDayChain.objects.filter(date__range=(period.start, period.end), chain__in=chains.values("pk"))
     figures = {row.pop("chain"): row for row in days.values("chain").annotate(**_visit_figures(rollup=True)).order_by()}
     engaged = dict(
-        engaged_projects(period, cluster=cluster).values("chain").annotate(n=Count("pk")).values_list("chain", "n")
+        first_links(period, cluster=cluster)
+        .values("project_chain")
+        .annotate(n=engaged_counts(period)["projects_engaged"])
+        .values_list("project_chain", "n")
+        .order_by()
     )
     empty = {name: 0 for name in _visit_figures(rollup=True)}
     rows = []

@@ -27,6 +27,7 @@ IN_STEP = {
     "projects_pipelinedelta": 0,
     "projects_project.stage": 0,
     "projects_visitproject.visit_date": 0,
+    "projects_visitproject.previous_date": 0,
 }
 
 

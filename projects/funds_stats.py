@@ -101,6 +101,11 @@ def funds_by_chain(period: Period, *, cluster: Cluster | None = None) -> dict[in
     return _grouped(funds_in(period, cluster=cluster), "project__chain")
 
 
+def funds_total(by_chain: dict[int, dict]) -> dict:
+    """The figures of ``funds_by_chain`` added up: ``funds_summary`` of the same filter (a project has one chain)."""
+    return {key: sum((figures[key] for figures in by_chain.values()), EMPTY[key]) for key in EMPTY}
+
+
 def funds_by_cluster(period: Period) -> dict[int, dict]:
     """Cluster id → the period's funds figures, clusters without records left out, in one query."""
     return _grouped(funds_in(period), "project__chain__cluster")

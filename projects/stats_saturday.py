@@ -59,6 +59,22 @@ def engaged_figures(period: Period, *, chain: Chain | None = None, cluster: Clus
     return first_links(period, chain=chain, cluster=cluster).aggregate(**engaged_counts(period))
 
 
+def engaged_by_chain(period: Period, *, cluster: Cluster | None = None) -> dict[int, dict]:
+    """``engaged_figures`` per chain (of ``cluster``), chains with none left out, in one query.
+
+    A project belongs to one chain, so the chains' figures add up to the city's (or the cluster's):
+    ``engaged_total``.
+    """
+    rows = first_links(period, cluster=cluster).values("project_chain").annotate(**engaged_counts(period)).order_by()
+    return {row.pop("project_chain"): row for row in rows}
+
+
+def engaged_total(by_chain: dict[int, dict]) -> dict:
+    """The figures of ``engaged_by_chain`` added up: the city's (or the cluster's) ``engaged_figures``."""
+    keys = ("projects_engaged", "saturday_projects_engaged")
+    return {key: sum(figures[key] for figures in by_chain.values()) for key in keys}
+
+
 def top_official_person_times(period: Period, *, chain: Chain | None = None, cluster: Cluster | None = None) -> dict:
     """Person-times of top officials (一把手) on visits in ``period``, all days and Saturdays, in one query.
 

@@ -212,6 +212,16 @@ def empty_signed_figures() -> dict:
     return _with_start_rate({key: empty[key] for key in SIGNED_KEYS})
 
 
+def signed_total(rows: list[dict]) -> dict:
+    """The signed figures (``SIGNED_KEYS``) of ``signed_by_chain`` rows added up, with their 开工率: a project has
+    one chain, so the rows of every chain (of a cluster) add up to the city's (the cluster's) ``signed_summary``."""
+    total = empty_signed_figures()
+    for row in rows:
+        for key in SIGNED_KEYS:
+            total[key] += row[key]
+    return _with_start_rate(total)
+
+
 def summary(
     period: Period,
     *,

@@ -223,22 +223,22 @@ class ByChainView(StatsView):
             rows.append({**row, **{key: visits[row["code"]][key] for key in VISIT_KEYS}, "is_total": False})
             rows[-1] |= funds.get(row["pk"], funds_stats.EMPTY)
         if chain is None:  # one chain's row is its own total
-            rows.append(self.total_row(period, cluster=query["cluster"], engaged=engaged, funds=funds))
+            rows.append(self.total_row(period, cluster=query["cluster"], rows=rows, engaged=engaged, funds=funds))
         return Response(ByChainRowSerializer(rows, many=True).data)
 
     @staticmethod
-    def total_row(period, *, cluster, engaged: dict, funds: dict) -> dict:
+    def total_row(period, *, cluster, rows: list[dict], engaged: dict, funds: dict) -> dict:
         """The city's or the cluster's chains as a whole: every visit once, however many of them it concerns.
 
-        The figures of projects (engaged, with funds in) are the chains' ``engaged`` and ``funds`` added up: a
-        project belongs to one chain, so the sum is the total computed directly.
+        The figures of projects (signed, engaged, with funds in) are the chains' ``rows``, ``engaged`` and
+        ``funds`` added up: a project belongs to one chain, so the sums are the totals computed directly.
         """
         if cluster is not None:
             name, cluster_code = str(_("Total of %(name)s") % {"name": cluster.name}), cluster.code
         else:
             name, cluster_code = str(_("City total")), None
         figures = stats.visit_summary(period, cluster=cluster, engaged=stats_saturday.engaged_total(engaged))
-        figures |= stats.signed_summary(period, cluster=cluster) | funds_stats.funds_total(funds)
+        figures |= stats.signed_total(rows) | funds_stats.funds_total(funds)
         return {**figures, "code": None, "name": name, "cluster__code": cluster_code, "is_total": True}
 
 

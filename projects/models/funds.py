@@ -72,6 +72,7 @@ class ProjectFunds(PlausibleMixin, TimeStampedModel):
         "chains.Chain",
         on_delete=models.DO_NOTHING,
         db_constraint=False,
+        db_index=False,  # read through the covering index of the period's rows
         null=True,
         editable=False,
         related_name="+",

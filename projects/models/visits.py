@@ -200,6 +200,7 @@ class VisitProject(TimeStampedModel):
         Chain,
         on_delete=models.DO_NOTHING,
         db_constraint=False,
+        db_index=False,  # read through the covering index of the period's rows
         null=True,
         editable=False,
         related_name="+",

@@ -83,7 +83,13 @@ class InvestmentVisit(TimeStampedModel):
         indexes = [
             # The visits' order (newest first, then by key): the site's search stops after a few rows
             # of a firm matched by most visits instead of sorting the newest day's (hundreds at 200,000).
-            models.Index(fields=["date", "id"], name="projects_visit_date_id_idx"),
+            # Covering on PostgreSQL (INCLUDE; SQLite ignores it): a period's visits per host unit (the
+            # targets' actuals, stats_by_scope.visits_by) or of a cluster are an index-only scan.
+            models.Index(
+                fields=["date", "id"],
+                include=["host_unit", "leader_count", "is_saturday"],
+                name="projects_visit_date_id_idx",
+            ),
             models.Index(fields=["updated_at"], name="projects_visit_updated_idx"),
         ]
         constraints = [

@@ -18,7 +18,8 @@ recompute the rows of each project a write touched (a project has a handful of e
   recomputes its project's rows.
 - ``projects_project``: a new chain or town is written to the project's rows (which then lands above).
 
-On PostgreSQL the row tables' triggers are statement-level and honour ``pinghu.defer_rollups`` (a bulk
+On PostgreSQL the row tables' triggers are statement-level, lock the projects they recompute until the
+commit (concurrent writers of one project's rows take turns) and honour ``pinghu.defer_rollups`` (a bulk
 load rebuilds the columns before it commits, ``projects.rollups.rollups_deferred``); the recomputation
 updates the same table, so it sets ``pinghu.previous_rows_busy`` while it runs and the nested firing
 does nothing. SQLite's row-level triggers do not fire themselves again.
@@ -69,6 +70,10 @@ def _postgresql(table: str) -> list[Function | Trigger]:
         IF touched IS NULL THEN
             RETURN NULL;
         END IF;
+        -- The rows of a project are recomputed from those this transaction sees: two transactions writing
+        -- rows of one project would each miss the other's. The project rows are locked (in id order) until
+        -- the commit, so the second waits, and its recomputation (a new statement) sees the first's rows.
+        PERFORM 1 FROM projects_project WHERE id = ANY(touched) ORDER BY id FOR NO KEY UPDATE;
         PERFORM set_config('pinghu.previous_rows_busy', 'on', true);
         {previous_rows_update(table, "r.project_id = ANY(touched)")};
         PERFORM set_config('pinghu.previous_rows_busy', 'off', true);

@@ -200,3 +200,33 @@ def test_a_bulk_load_and_a_rebuild_set_the_columns(world):
     rebuild_rollups()
     PREVIOUS_ROWS.install(connection)
     assert_figures_counted_right()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_transactions_linking_one_project_take_turns():
+    """On PostgreSQL each transaction recomputes the rows it sees: the second waits for the first's commit."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has one writer at a time")
+    import threading
+    import time
+
+    from django.db import connections, transaction
+
+    chain = ChainFactory(code="a")
+    project = _project(chain, "P")
+    later, earlier = _visit(D(2024, 3, 9), [], [chain]), _visit(D(2024, 3, 2), [], [chain])
+
+    def link_the_earlier_visit():
+        try:
+            VisitProject.objects.create(visit=earlier, project=project)
+        finally:
+            connections.close_all()
+
+    with transaction.atomic():
+        VisitProject.objects.create(visit=later, project=project)
+        other = threading.Thread(target=link_the_earlier_visit)
+        other.start()
+        time.sleep(0.5)  # the other transaction's insert runs (and, without the lock, its recomputation too)
+    other.join()
+    assert rollup_differences()["projects_visitproject.previous_date"] == 0
+    assert engaged_figures(Period(D(2024, 3, 1), D(2024, 3, 31)))["projects_engaged"] == 1

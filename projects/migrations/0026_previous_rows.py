@@ -12,6 +12,8 @@ from projects.triggers.previous_rows import PREVIOUS_ROWS
 # table another table's trigger names; they come back after the migrate), then the columns the
 # links and funds records keep filled by the one definition rebuild_rollups also uses, and their
 # triggers. Should the declarations ever name what comes after this migration, copy today's SQL here.
+# The covering indexes come after the fill, which rewrites every row: built on the filled rows, they
+# are not bloated by the fill's updates (37 MB instead of 12 MB for the funds records' at 100,000 projects).
 
 
 def drop_triggers_on_sqlite(apps, schema_editor) -> None:
@@ -93,6 +95,7 @@ class Migration(migrations.Migration):
             name='project_chain',
             field=models.ForeignKey(db_constraint=False, db_index=False, editable=False, help_text="The project's chain, copied by the database so that projects engaged per chain need no join.", null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='chains.chain', verbose_name="project's chain"),
         ),
+        migrations.RunPython(fill_and_install, drop),
         migrations.AddIndex(
             model_name='projectfunds',
             index=models.Index(fields=['month'], include=('project', 'domestic_funds', 'actual_foreign_investment', 'previous_funded_month', 'project_chain', 'project_town'), name='projects_funds_month_idx'),
@@ -101,5 +104,4 @@ class Migration(migrations.Migration):
             model_name='visitproject',
             index=models.Index(fields=['visit_date', 'project'], include=('previous_date', 'previous_saturday_date', 'project_chain'), name='projects_visitproject_date'),
         ),
-        migrations.RunPython(fill_and_install, drop),
     ]

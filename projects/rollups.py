@@ -1,4 +1,5 @@
-"""The rollups behind the dashboard: VisitDay, VisitDayChain, PipelineDelta, VisitDayLeader, VisitProject.visit_date.
+"""The rollups behind the dashboard: VisitDay, VisitDayChain, PipelineDelta, VisitDayLeader, VisitProject.visit_date
+and the columns links and funds records keep of their project's other rows (``PREVIOUS_ROWS``).
 
 ``EXPECTED`` is the one definition of what each rollup holds, computed from the source rows:
 migration 0006 fills the rollups with it (``write_rollups``), ``rebuild_rollups`` rewrites them
@@ -56,6 +57,52 @@ VISIT_DATES = """UPDATE projects_visitproject
     SET visit_date = (SELECT date FROM projects_investmentvisit v WHERE v.id = projects_visitproject.visit_id)
     WHERE visit_date IS NULL
        OR visit_date <> (SELECT date FROM projects_investmentvisit v WHERE v.id = projects_visitproject.visit_id)"""
+# Columns a row keeps of its project's other rows and of its project (projects.triggers.previous_rows),
+# per table, each as computed from the rows themselves (`r`, the table's rows; `where` keeps some):
+# - a visit's project link: the date of the same project's link before it in the order (visit date,
+#   id); on a Saturday visit's link, that of the project's Saturday link before it; the project's chain;
+# - a funds record with money in: the month of the project's record with money in before it; the
+#   project's chain and town.
+# Shared by the triggers (for the projects a write touched), write_rollups and rollup_differences.
+PREVIOUS_ROWS = {
+    "projects_visitproject": """SELECT r.id,
+        LAG(r.visit_date) OVER (PARTITION BY r.project_id ORDER BY r.visit_date, r.id) AS previous_date,
+        CASE WHEN v.is_saturday THEN
+            LAG(r.visit_date) OVER (PARTITION BY r.project_id, v.is_saturday ORDER BY r.visit_date, r.id)
+        END AS previous_saturday_date,
+        p.chain_id AS project_chain_id
+    FROM projects_visitproject r JOIN projects_investmentvisit v ON v.id = r.visit_id
+    JOIN projects_project p ON p.id = r.project_id WHERE {where}""",
+    "projects_projectfunds": """SELECT r.id,
+        CASE WHEN r.domestic_funds > 0 OR r.actual_foreign_investment > 0 THEN
+            LAG(r.month) OVER (PARTITION BY r.project_id, r.domestic_funds > 0 OR r.actual_foreign_investment > 0
+                               ORDER BY r.month, r.id)
+        END AS previous_funded_month,
+        p.chain_id AS project_chain_id, p.town AS project_town
+    FROM projects_projectfunds r JOIN projects_project p ON p.id = r.project_id WHERE {where}""",
+}
+PREVIOUS_COLUMNS = {
+    "projects_visitproject": ["previous_date", "previous_saturday_date", "project_chain_id"],
+    "projects_projectfunds": ["previous_funded_month", "project_chain_id", "project_town"],
+}
+
+
+def _previous_differ(table: str) -> str:
+    return " OR ".join(f"{table}.{column} IS DISTINCT FROM w.{column}" for column in PREVIOUS_COLUMNS[table])
+
+
+def previous_rows_update(table: str, where: str) -> str:
+    """The UPDATE that sets ``table``'s kept columns on the rows ``where`` keeps (of ``r``), where they differ."""
+    assignments = ", ".join(f"{column} = w.{column}" for column in PREVIOUS_COLUMNS[table])
+    return f"""UPDATE {table} SET {assignments} FROM ({PREVIOUS_ROWS[table].format(where=where)}) w
+        WHERE {table}.id = w.id AND ({_previous_differ(table)})"""
+
+
+def _stale_previous_rows(table: str) -> str:
+    return f"""SELECT COUNT(*) FROM {table} JOIN ({PREVIOUS_ROWS[table].format(where="1 = 1")}) w
+        ON w.id = {table}.id WHERE {_previous_differ(table)}"""
+
+
 # The history's deltas summed over all days give each chain's projects per current stage.
 CURRENT_STAGES = "SELECT chain_id, stage, COUNT(*) FROM projects_project GROUP BY chain_id, stage"
 HISTORY_STAGES = """SELECT chain_id, stage, SUM(projects) FROM projects_pipelinedelta
@@ -82,6 +129,9 @@ def rollup_differences() -> dict[str, int]:
         result["projects_project.stage"] = len(_rows(cursor, CURRENT_STAGES) ^ _rows(cursor, HISTORY_STAGES))
         cursor.execute(STALE_VISIT_DATES)
         result["projects_visitproject.visit_date"] = cursor.fetchone()[0]
+        for table, columns in PREVIOUS_COLUMNS.items():
+            cursor.execute(_stale_previous_rows(table))
+            result[f"{table}.{columns[0]}"] = cursor.fetchone()[0]
     return result
 
 
@@ -97,6 +147,23 @@ def write_rollups(cursor, tables: list[str] | None = None) -> None:
         cursor.execute(f"DELETE FROM {table}")
         cursor.execute(f"INSERT INTO {table} ({COLUMNS[table]}) {expected}")
     cursor.execute(VISIT_DATES)
+    if tables is None:  # the columns came after the migrations that name their tables (0026)
+        write_previous_rows(cursor)
+
+
+def write_previous_rows(cursor) -> None:
+    """Set every link's and funds record's kept columns (``PREVIOUS_ROWS``) from the rows themselves.
+
+    On PostgreSQL the tables' own triggers would recompute the same projects again: they stand aside
+    for these statements (``projects.triggers.previous_rows``).
+    """
+    postgresql = cursor.db.vendor == "postgresql"
+    if postgresql:
+        cursor.execute("SELECT set_config('pinghu.previous_rows_busy', 'on', true)")
+    for table in PREVIOUS_ROWS:
+        cursor.execute(previous_rows_update(table, "1 = 1"))
+    if postgresql:
+        cursor.execute("SELECT set_config('pinghu.previous_rows_busy', 'off', true)")
 
 
 @transaction.atomic

@@ -19,7 +19,7 @@ from chains.models import Chain, ChainLeadership, Cluster, EnterpriseChainRole
 from pinghu import dataversion, figures
 from pinghu.plausibility import amount_warning_line
 
-from . import band_stats, funds_stats, milestone_stats, stats, stats_land, stats_monthly
+from . import band_stats, funds_stats, milestone_stats, stats, stats_land, stats_monthly, stats_saturday
 from .chain_map import chain_map, chain_map_chart
 from .choices import PIPELINE
 from .models import PROJECT_AMOUNT_FIELDS, InvestmentVisit, Project
@@ -82,8 +82,10 @@ def dashboard(named: NamedPeriod) -> dict:
     )
     # The city's signed figures and each chain's come from one scan of the period's signed projects.
     city_signed, signed = stats.signed_summary_and_by_chain(period)
-    summary = {**stats.summary(period, signed=city_signed), **durations}
-    visits = {row["pk"]: row for row in stats.visits_by_chain(period)}
+    # Projects engaged per chain, and the city's as their sum (a project has one chain): one scan of the links.
+    engaged = stats_saturday.engaged_by_chain(period)
+    summary = {**stats.summary(period, signed=city_signed, engaged=stats_saturday.engaged_total(engaged)), **durations}
+    visits = {row["pk"]: row for row in stats.visits_by_chain(period, engaged=engaged)}
     stage_counts = stats.pipeline_by_chain(period.end)
     pipeline = stats.pipeline(period)
     monthly = stats_monthly.monthly(period)

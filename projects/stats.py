@@ -65,7 +65,7 @@ from .models import (
 )
 from .periods import Period
 from .signed_groups import SIGNED_KEYS, empty_figures, signed_groups
-from .stats_saturday import engaged_figures, top_official_person_times
+from .stats_saturday import engaged_by_chain, engaged_figures, top_official_person_times
 
 ZERO = Decimal("0")
 CENT = Decimal("0.01")
@@ -132,13 +132,19 @@ def _visit_figures(*, rollup: bool) -> dict:
     }
 
 
-def visit_summary(period: Period, *, chain: Chain | None = None, cluster: Cluster | None = None) -> dict:
-    """Visits, person-times and projects engaged, each also on Saturdays only, in two queries."""
+def visit_summary(
+    period: Period, *, chain: Chain | None = None, cluster: Cluster | None = None, engaged: dict | None = None
+) -> dict:
+    """Visits, person-times and projects engaged, each also on Saturdays only, in two queries.
+
+    ``engaged``: the projects engaged of the same filter when the caller already has them
+    (``engaged_total`` of ``engaged_by_chain``): then one query.
+    """
     if cluster is None:
         result = _visit_days(period, chain).aggregate(**_visit_figures(rollup=True))
     else:
         result = visits_in(period, cluster=cluster).aggregate(**_visit_figures(rollup=False))
-    return result | engaged_figures(period, chain=chain, cluster=cluster)
+    return result | (engaged if engaged is not None else engaged_figures(period, chain=chain, cluster=cluster))
 
 
 def _signed_aggregates(period: Period, prefix: str = "", signed: Q | None = None) -> dict:
@@ -206,18 +212,34 @@ def empty_signed_figures() -> dict:
     return _with_start_rate({key: empty[key] for key in SIGNED_KEYS})
 
 
+def signed_total(rows: list[dict]) -> dict:
+    """The signed figures (``SIGNED_KEYS``) of ``signed_by_chain`` rows added up, with their 开工率: a project has
+    one chain, so the rows of every chain (of a cluster) add up to the city's (the cluster's) ``signed_summary``."""
+    total = empty_signed_figures()
+    for row in rows:
+        for key in SIGNED_KEYS:
+            total[key] += row[key]
+    return _with_start_rate(total)
+
+
 def summary(
-    period: Period, *, chain: Chain | None = None, cluster: Cluster | None = None, signed: dict | None = None
+    period: Period,
+    *,
+    chain: Chain | None = None,
+    cluster: Cluster | None = None,
+    signed: dict | None = None,
+    engaged: dict | None = None,
 ) -> dict:
     """The dashboard's headline figures: visit figures, signing figures and lead → signed conversion.
 
     ``signed``: the period's ``signed_summary`` when the caller already has it (the dashboard's comes with
-    the chains' figures, ``signed_summary_and_by_chain``): the city's only, so not with a chain or cluster.
+    the chains' figures, ``signed_summary_and_by_chain``); ``engaged``: the city's projects engaged, likewise
+    (``engaged_total`` of ``engaged_by_chain``). The city's only, so not with a chain or cluster.
     """
-    if signed is not None and (chain is not None or cluster is not None):
-        raise ValueError("summary(signed=…) takes the city's signed figures: give no chain or cluster with them")
+    if (signed is not None or engaged is not None) and (chain is not None or cluster is not None):
+        raise ValueError("summary(signed=…, engaged=…) takes the city's figures: give no chain or cluster with them")
     return {
-        **visit_summary(period, chain=chain, cluster=cluster),
+        **visit_summary(period, chain=chain, cluster=cluster, engaged=engaged),
         **(signed if signed is not None else signed_summary(period, chain=chain, cluster=cluster)),
         **conversion(period, chain=chain, cluster=cluster),
         # Saturday figures as the article counts them (issue 16, projects.stats_saturday): the
@@ -255,24 +277,30 @@ def _with_start_rate(row: dict) -> dict:
     return _cents(row)
 
 
-def visits_by_chain(period: Period, *, cluster: Cluster | None = None) -> list[dict]:
+def visits_by_chain(
+    period: Period, *, cluster: Cluster | None = None, engaged: dict[int, dict] | None = None
+) -> list[dict]:
     """Visits, person-times and projects engaged per chain concerned (zero rows included), in three queries.
 
     A visit concerning two chains counts in both rows: the rows' visits can add up to more than
-    ``visit_summary``'s; projects engaged add up, a project counting for its own chain.
+    ``visit_summary``'s; projects engaged add up, a project counting for its own chain. ``engaged``: the
+    period's ``engaged_by_chain`` (of ``cluster``) when the caller already has it: then two queries.
     """
     chains = Chain.objects.order_by("cluster__sort_order", "sort_order", "code")
     if cluster is not None:
         chains = chains.filter(cluster=cluster)
     days = VisitDayChain.objects.filter(date__range=(period.start, period.end), chain__in=chains.values("pk"))
     figures = {row.pop("chain"): row for row in days.values("chain").annotate(**_visit_figures(rollup=True)).order_by()}
-    engaged = dict(
-        engaged_projects(period, cluster=cluster).values("chain").annotate(n=Count("pk")).values_list("chain", "n")
-    )
+    if engaged is None:
+        engaged = engaged_by_chain(period, cluster=cluster)
     empty = {name: 0 for name in _visit_figures(rollup=True)}
     rows = []
     for chain in chains.values("pk", "code"):
-        row = {**chain, **figures.get(chain["pk"], empty), "projects_engaged": engaged.get(chain["pk"], 0)}
+        row = {
+            **chain,
+            **figures.get(chain["pk"], empty),
+            "projects_engaged": engaged.get(chain["pk"], {}).get("projects_engaged", 0),
+        }
         del row["saturday_visits"]
         rows.append(row)
     return rows

@@ -47,6 +47,7 @@ PROJECT_SCOPE = {
     "town": "town",
     "unit": "responsible_unit",
 }
+FUNDS_SCOPE = {"cluster": "project_chain__cluster", "chain": "project_chain", "town": "project_town"}
 # The milestones a target can count, by the date that marks each (projects.milestone_stats).
 COUNTED_MILESTONES = ("started", "in_production")
 
@@ -95,10 +96,10 @@ def bands_by(period: Period, by: str, *, only=None, monthly: bool = False) -> di
 
 def funds_by(period: Period, by: str, *, only=None, monthly: bool = False) -> dict:
     """Domestic funds in place (``funds_in_place``, 万元), actual foreign investment (``foreign_paid_in``, 万美元)."""
-    queryset, grouped = _scoped(
-        funds_in(period), _project_field(by, "project__"), only=only, month_of="month" if monthly else None
-    )
-    figures = _funds_figures(with_projects=False)  # the targets read the two sums only
+    # A record's copies of its project's chain and town (projects.triggers.previous_rows): no join for those.
+    field = FUNDS_SCOPE.get(by) or _project_field(by, "project__")
+    queryset, grouped = _scoped(funds_in(period), field, only=only, month_of="month" if monthly else None)
+    figures = _funds_figures()  # the targets read the two sums only
     return {key: _funds_cents(row) for key, row in _rows(queryset, grouped, figures).items()}
 
 

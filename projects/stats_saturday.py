@@ -14,7 +14,7 @@ leader's as it is now: the city's top-official figures sum the trigger-kept roll
 leader's visits per day (``VisitDayLeader``) over the leaders flagged when asked.
 """
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from chains.models import Chain, Cluster
@@ -26,21 +26,53 @@ from .periods import Period
 SATURDAY = 7
 
 
+def first_links(period: Period, *, chain: Chain | None = None, cluster: Cluster | None = None) -> QuerySet:
+    """The links dated in ``period`` (of projects of ``chain`` or ``cluster``): each project's first there is
+    the one whose previous link is missing or dated before the period (``projects.triggers.previous_links``)."""
+    links = VisitProject.objects.filter(visit_date__range=(period.start, period.end))
+    if chain is not None:
+        links = links.filter(project_chain=chain)
+    if cluster is not None:
+        links = links.filter(project_chain__cluster=cluster)
+    return links
+
+
+def engaged_counts(period: Period) -> dict:
+    """Projects engaged and Saturday projects engaged as aggregates over ``first_links``: counting each
+    project's first link (and first Saturday link) in the period counts the distinct projects."""
+    first = Q(previous_date__isnull=True) | Q(previous_date__lt=period.start)
+    first_saturday = Q(visit_date__week_day=SATURDAY) & (
+        Q(previous_saturday_date__isnull=True) | Q(previous_saturday_date__lt=period.start)
+    )
+    return {
+        "projects_engaged": Count("project", filter=first),
+        "saturday_projects_engaged": Count("project", filter=first_saturday),
+    }
+
+
 def engaged_figures(period: Period, *, chain: Chain | None = None, cluster: Cluster | None = None) -> dict:
     """Projects engaged (all visits) and Saturday projects engaged in ``period``, in one query over the links.
 
     Projects engaged is ``projects.stats``'s figure: distinct projects (of ``chain`` or ``cluster``)
     linked to visits dated in the period; the Saturday figure keeps the links of Saturday visits.
     """
-    links = VisitProject.objects.filter(visit_date__range=(period.start, period.end))
-    if chain is not None:
-        links = links.filter(project__chain=chain)
-    if cluster is not None:
-        links = links.filter(project__chain__cluster=cluster)
-    return links.aggregate(
-        projects_engaged=Count("project", distinct=True),
-        saturday_projects_engaged=Count("project", distinct=True, filter=Q(visit_date__week_day=SATURDAY)),
-    )
+    return first_links(period, chain=chain, cluster=cluster).aggregate(**engaged_counts(period))
+
+
+def engaged_by_chain(period: Period, *, cluster: Cluster | None = None) -> dict[int, dict]:
+    """``engaged_figures`` per chain (of ``cluster``), chains with none left out, in one query.
+
+    A project belongs to one chain, so the chains' figures add up to the city's (or the cluster's):
+    ``engaged_total``.
+    """
+    rows = first_links(period, cluster=cluster).values("project_chain").annotate(**engaged_counts(period)).order_by()
+    return {row.pop("project_chain"): row for row in rows}
+
+
+def engaged_total(by_chain: dict[int, dict]) -> dict:
+    """The figures of ``engaged_by_chain`` added up: the city's (or the cluster's) ``engaged_figures``."""
+    keys = ("projects_engaged", "saturday_projects_engaged")
+    return {key: sum(figures[key] for figures in by_chain.values()) for key in keys}
 
 
 def top_official_person_times(period: Period, *, chain: Chain | None = None, cluster: Cluster | None = None) -> dict:

@@ -14,7 +14,7 @@ from pinghu.api.serializers import StrictFieldsMixin
 from pinghu.api.viewsets import READ_ERRORS
 from pinghu.querystrings import without_format
 from pinghu.read_replica import replica_reads
-from projects import band_stats, funds_stats, stats, stats_monthly
+from projects import band_stats, funds_stats, stats, stats_monthly, stats_saturday
 from projects.bands import BAND_KEYS
 from projects.choices import ProjectStage
 from projects.periods import EARLIEST, LATEST
@@ -213,7 +213,8 @@ class ByChainView(StatsView):
         query = self.query(request)
         period, chain = query["period"], query["chain"]
         cluster = query["cluster"] or (chain.cluster if chain else None)
-        visits = {row["code"]: row for row in stats.visits_by_chain(period, cluster=cluster)}
+        engaged = stats_saturday.engaged_by_chain(period, cluster=cluster)
+        visits = {row["code"]: row for row in stats.visits_by_chain(period, cluster=cluster, engaged=engaged)}
         funds = funds_stats.funds_by_chain(period, cluster=cluster)
         rows = []
         for row in stats.signed_by_chain(period, cluster=cluster):
@@ -222,18 +223,22 @@ class ByChainView(StatsView):
             rows.append({**row, **{key: visits[row["code"]][key] for key in VISIT_KEYS}, "is_total": False})
             rows[-1] |= funds.get(row["pk"], funds_stats.EMPTY)
         if chain is None:  # one chain's row is its own total
-            rows.append(self.total_row(period, cluster=query["cluster"]))
+            rows.append(self.total_row(period, cluster=query["cluster"], rows=rows, engaged=engaged, funds=funds))
         return Response(ByChainRowSerializer(rows, many=True).data)
 
     @staticmethod
-    def total_row(period, *, cluster) -> dict:
-        """The city's or the cluster's chains as a whole: every visit once, however many of them it concerns."""
+    def total_row(period, *, cluster, rows: list[dict], engaged: dict, funds: dict) -> dict:
+        """The city's or the cluster's chains as a whole: every visit once, however many of them it concerns.
+
+        The figures of projects (signed, engaged, with funds in) are the chains' ``rows``, ``engaged`` and
+        ``funds`` added up: a project belongs to one chain, so the sums are the totals computed directly.
+        """
         if cluster is not None:
             name, cluster_code = str(_("Total of %(name)s") % {"name": cluster.name}), cluster.code
         else:
             name, cluster_code = str(_("City total")), None
-        figures = {**stats.visit_summary(period, cluster=cluster), **stats.signed_summary(period, cluster=cluster)}
-        figures |= funds_stats.funds_summary(period, cluster=cluster)
+        figures = stats.visit_summary(period, cluster=cluster, engaged=stats_saturday.engaged_total(engaged))
+        figures |= stats.signed_total(rows) | funds_stats.funds_total(funds)
         return {**figures, "code": None, "name": name, "cluster__code": cluster_code, "is_total": True}
 
 

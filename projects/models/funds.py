@@ -59,7 +59,40 @@ class ProjectFunds(PlausibleMixin, TimeStampedModel):
         verbose_name=_("entered by"),
     )
 
-    history = HistoricalRecords(verbose_name=_("funds record version"), verbose_name_plural=_("funds record versions"))
+    # Kept by the database (projects.triggers.previous_rows): with them, the projects with money in during
+    # a period are the period's records with money in that are their project's first there, and the
+    # figures per chain or town read one covering index, without a DISTINCT or a join.
+    previous_funded_month = models.DateField(
+        _("previous month with money in"),
+        null=True,
+        editable=False,
+        help_text=_("On a record with money in: the month of the project's record with money in before it, if any."),
+    )
+    project_chain = models.ForeignKey(
+        "chains.Chain",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,  # read through the covering index of the period's rows
+        null=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("project's chain"),
+        help_text=_("The project's chain, copied by the database."),
+    )
+    project_town = models.CharField(
+        _("project's town"),
+        max_length=16,
+        blank=True,
+        default="",
+        editable=False,
+        help_text=_("The project's town, copied by the database."),
+    )
+
+    history = HistoricalRecords(
+        verbose_name=_("funds record version"),
+        verbose_name_plural=_("funds record versions"),
+        excluded_fields=["previous_funded_month", "project_chain", "project_town"],
+    )
     search_spec = SearchSpec(text=("source_note",), related=("project",))
 
     class Meta:
@@ -71,7 +104,14 @@ class ProjectFunds(PlausibleMixin, TimeStampedModel):
         indexes = [
             models.Index(
                 fields=["month"],
-                include=["project", "domestic_funds", "actual_foreign_investment"],
+                include=[
+                    "project",
+                    "domestic_funds",
+                    "actual_foreign_investment",
+                    "previous_funded_month",
+                    "project_chain",
+                    "project_town",
+                ],
                 name="projects_funds_month_idx",
             )
         ]

@@ -84,7 +84,13 @@ class InvestmentVisit(TimeStampedModel):
         indexes = [
             # The visits' order (newest first, then by key): the site's search stops after a few rows
             # of a firm matched by most visits instead of sorting the newest day's (hundreds at 200,000).
-            models.Index(fields=["date", "id"], name="projects_visit_date_id_idx"),
+            # Covering on PostgreSQL (INCLUDE; SQLite ignores it): a period's visits per host unit (the
+            # targets' actuals, stats_by_scope.visits_by) or of a cluster are an index-only scan.
+            models.Index(
+                fields=["date", "id"],
+                include=["host_unit", "leader_count", "is_saturday"],
+                name="projects_visit_date_id_idx",
+            ),
             models.Index(fields=["updated_at"], name="projects_visit_updated_idx"),
         ]
         constraints = [
@@ -182,13 +188,48 @@ class VisitProject(TimeStampedModel):
         editable=False,
         help_text=_("The visit's date, copied by the database so that projects engaged are counted without a join."),
     )
+    # Kept by the database (projects.triggers.previous_links): with them, the projects engaged in a
+    # period are the period's links that are their project's first in it, counted from one index
+    # without a DISTINCT over the period's links.
+    previous_date = models.DateField(
+        _("previous visit date"),
+        null=True,
+        editable=False,
+        help_text=_("The date of the project's link before this one (by visit date, then id), if any."),
+    )
+    previous_saturday_date = models.DateField(
+        _("previous Saturday visit date"),
+        null=True,
+        editable=False,
+        help_text=_("On a Saturday visit's link: the date of the project's Saturday link before this one, if any."),
+    )
+    project_chain = models.ForeignKey(
+        Chain,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,  # read through the covering index of the period's rows
+        null=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("project's chain"),
+        help_text=_("The project's chain, copied by the database so that projects engaged per chain need no join."),
+    )
 
-    history = HistoricalRecords(excluded_fields=["visit_date"])
+    history = HistoricalRecords(
+        excluded_fields=["visit_date", "previous_date", "previous_saturday_date", "project_chain"]
+    )
 
     class Meta:
         verbose_name = _("visit project")
         verbose_name_plural = _("visit projects")
-        indexes = [models.Index(fields=["visit_date", "project"], name="projects_visitproject_date")]
+        indexes = [
+            # Covering on PostgreSQL: projects engaged (per chain, on Saturdays) are an index-only scan.
+            models.Index(
+                fields=["visit_date", "project"],
+                include=["previous_date", "previous_saturday_date", "project_chain"],
+                name="projects_visitproject_date",
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["visit", "project"],

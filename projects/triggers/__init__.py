@@ -20,6 +20,11 @@ Two sets, each first installed by the migration that added what it keeps:
 - ``LEADER_DAYS`` (``leader_days.py``, migration 0019): ``VisitDayLeader``, each leader's visits per
   day, which the top-official person-times sum with the leaders' current flags.
 
+- ``PREVIOUS_ROWS`` (``previous_rows.py``, migration 0026): each project link's previous dates (by
+  visit date, and among Saturday visits) and each funds record's previous month with money in, with
+  their project's chain (and town), from which projects engaged and projects with money in are
+  counted without a DISTINCT or a join.
+
 - ``DATA_VERSION`` (``pinghu.dataversion``, migration ``pinghu.0009``): every write to a table of
   the app (the history tables aside) moves the data version, which the cached dashboard and chain
   figures are keyed on (``projects.selectors.cached``).
@@ -44,6 +49,7 @@ from pinghu.triggers import TriggerSet, drop_sets, install_migrated, install_set
 from . import rollups_postgresql, rollups_sqlite
 from .leader_count import LEADER_COUNT
 from .leader_days import LEADER_DAYS
+from .previous_rows import PREVIOUS_ROWS
 
 ROLLUPS = TriggerSet(
     "rollup triggers",
@@ -73,7 +79,7 @@ DATA_VERSION = dataversion.trigger_set(
     ],
 )
 # In installation order: the rollups read the leader count.
-TRIGGER_SETS = [LEADER_COUNT, ROLLUPS, LEADER_DAYS, DATA_VERSION]
+TRIGGER_SETS = [LEADER_COUNT, ROLLUPS, LEADER_DAYS, PREVIOUS_ROWS, DATA_VERSION]
 
 
 def install(connection) -> None:

@@ -235,7 +235,9 @@ OBJECTS = [
     ),
     Trigger(
         "projects_visitproject_date",
-        "BEFORE INSERT OR UPDATE",
+        # Not on updates of the other columns: the recomputation of the links' previous dates
+        # (projects.triggers.previous_rows) rewrites every link after a bulk load.
+        "BEFORE INSERT OR UPDATE OF visit_id, visit_date",
         "projects_visitproject",
         "FOR EACH ROW EXECUTE FUNCTION projects_visitproject_date()",
     ),

@@ -27,6 +27,8 @@ IN_STEP = {
     "projects_pipelinedelta": 0,
     "projects_project.stage": 0,
     "projects_visitproject.visit_date": 0,
+    "projects_visitproject.previous_date": 0,
+    "projects_projectfunds.previous_funded_month": 0,
 }
 
 

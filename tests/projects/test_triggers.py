@@ -31,6 +31,8 @@ IN_STEP = {
     "projects_pipelinedelta": 0,
     "projects_project.stage": 0,
     "projects_visitproject.visit_date": 0,
+    "projects_visitproject.previous_date": 0,
+    "projects_projectfunds.previous_funded_month": 0,
 }
 sqlite_only = pytest.mark.skipif(
     "connection.vendor != 'sqlite'", reason="PostgreSQL alters a table in place, keeping its triggers"

@@ -138,20 +138,24 @@ def uses_copy(model) -> bool:
     return _use_copy(model)
 
 
-def _copy(model, columns: list[str], rows, *, count: int, triggers: tuple[str, ...] = ()) -> None:
-    """COPY ``count`` rows, with the table's keys and indexes set aside when that many make it worth it."""
+def _copy(model, columns: list[str], rows, *, count: int, tail: dict | None = None, triggers: tuple = ()) -> None:
+    """COPY ``count`` rows of ``columns``, each followed by the values of ``tail`` (column → the same value for
+    every row, formatted once: 2,700,000 timestamps at 100,000 projects), with the table's keys and indexes
+    set aside when that many rows make it worth it."""
+    tail = tail or {}
+    end = "".join(f"\t{_copy_text(value)}" for value in tail.values()) + "\n"
     with set_aside(model, rows=count, triggers=triggers):
-        _copy_batches(model, columns, rows)
+        _copy_batches(model, [*columns, *tail], rows, end)
 
 
-def _copy_batches(model, columns: list[str], rows) -> None:
+def _copy_batches(model, columns: list[str], rows, end: str) -> None:
     quote = connection.ops.quote_name
     sql = f"COPY {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
     with connection.cursor() as cursor:
         buffer, pending = io.StringIO(), 0
         for row in rows:
             buffer.write("\t".join(map(_copy_text, row)))
-            buffer.write("\n")
+            buffer.write(end)
             pending += 1
             if pending == COPY_BATCH:
                 buffer.seek(0)
@@ -195,9 +199,11 @@ def insert_objects(objs: list, *, batch_size: int, aside: bool = True) -> list:
         for attname in stamped:
             setattr(obj, attname, now)
         obj._state.adding, obj._state.db = False, connection.alias
-    attnames = [f.attname for f in fields]
+    varying = [f for f in fields if f.attname not in stamped]
+    attnames = [f.attname for f in varying]
     values = ([getattr(obj, a) for a in attnames] for obj in objs)
-    _copy(model, [f.column for f in fields], values, count=len(objs) if aside else 0)
+    tail = {f.column: now for f in fields if f.attname in stamped}
+    _copy(model, [f.column for f in varying], values, count=len(objs) if aside else 0, tail=tail)
     return objs
 
 
@@ -234,7 +240,7 @@ def insert_rows(
         else:
             extra.append(attname)
             extra_values.append(field.get_default())  # "" for text, as an instance would hold
-    tail = tuple(extra_values)
-    columns = [fields[a].column for a in [*attnames, *extra]]
-    _copy(model, columns, (row + tail for row in rows), count=len(rows), triggers=triggers_aside)
+    tail = {fields[a].column: value for a, value in zip(extra, extra_values, strict=True)}
+    columns = [fields[a].column for a in attnames]
+    _copy(model, columns, rows, count=len(rows), tail=tail, triggers=triggers_aside)
     return len(rows)

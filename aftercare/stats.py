@@ -18,6 +18,7 @@ from django.db.models import (
     DurationField,
     ExpressionWrapper,
     F,
+    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -125,17 +126,18 @@ NEVER = datetime.date(1900, 1, 1)
 def last_contacts() -> QuerySet:
     """Enterprises annotated with ``last_contact``: their latest visit, salon attended or problem raised."""
 
-    def latest(queryset, field):
-        return Coalesce(
-            Subquery(queryset.order_by(f"-{field}").values(field)[:1], output_field=DateField()),
-            Value(NEVER, output_field=DateField()),
-        )
+    def latest(queryset, firm: str, field: str):
+        # The firm's latest date as MAX(...) GROUP BY the firm, not its newest row (ORDER BY date DESC LIMIT 1):
+        # PostgreSQL walked the visits' (date, id) index backwards for that, filtering by firm, through every
+        # visit for a firm never visited (0.1-0.5 s a firm at 200,000 visits); grouped, it reads the firm's rows.
+        rows = queryset.order_by().values(firm).annotate(latest=Max(field)).values("latest")
+        return Coalesce(Subquery(rows[:1], output_field=DateField()), Value(NEVER, output_field=DateField()))
 
     return Enterprise.objects.annotate(
         last_contact=Greatest(
-            latest(InvestmentVisit.objects.filter(enterprise=OuterRef("pk")), "date"),
-            latest(SalonEvent.objects.filter(enterprises=OuterRef("pk")), "date"),
-            latest(EnterpriseIssue.objects.filter(enterprise=OuterRef("pk")), "received_on"),
+            latest(InvestmentVisit.objects.filter(enterprise=OuterRef("pk")), "enterprise", "date"),
+            latest(SalonEvent.objects.filter(enterprises=OuterRef("pk")), "enterprises", "date"),
+            latest(EnterpriseIssue.objects.filter(enterprise=OuterRef("pk")), "enterprise", "received_on"),
             output_field=DateField(),
         )
     )

@@ -19,6 +19,8 @@ from django.db import connection, models
 from django.db.models.base import ModelState
 from django.utils import timezone
 
+from .bulk_aside import set_aside
+
 COPY_BATCH = 50_000  # rows per COPY statement: bounded memory for the text buffer at 1,000,000 projects
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 _COPYABLE = (
@@ -131,14 +133,29 @@ def _use_copy(model) -> bool:
     return connection.vendor == "postgresql" and all(isinstance(field, _COPYABLE) for field in _written_fields(model))
 
 
-def _copy(model, columns: list[str], rows) -> None:
+def uses_copy(model) -> bool:
+    """Whether ``insert_objects``/``insert_rows`` write ``model`` by COPY (where ``triggers_aside`` stand aside)."""
+    return _use_copy(model)
+
+
+def _copy(model, columns: list[str], rows, *, count: int, tail: dict | None = None, triggers: tuple = ()) -> None:
+    """COPY ``count`` rows of ``columns``, each followed by the values of ``tail`` (column → the same value for
+    every row, formatted once: 2,700,000 timestamps at 100,000 projects), with the table's keys and indexes
+    set aside when that many rows make it worth it."""
+    tail = tail or {}
+    end = "".join(f"\t{_copy_text(value)}" for value in tail.values()) + "\n"
+    with set_aside(model, rows=count, triggers=triggers):
+        _copy_batches(model, [*columns, *tail], rows, end)
+
+
+def _copy_batches(model, columns: list[str], rows, end: str) -> None:
     quote = connection.ops.quote_name
     sql = f"COPY {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
     with connection.cursor() as cursor:
         buffer, pending = io.StringIO(), 0
         for row in rows:
             buffer.write("\t".join(map(_copy_text, row)))
-            buffer.write("\n")
+            buffer.write(end)
             pending += 1
             if pending == COPY_BATCH:
                 buffer.seek(0)
@@ -159,8 +176,12 @@ def _new_ids(model, count: int) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def insert_objects(objs: list, *, batch_size: int) -> list:
-    """Insert unsaved instances of one model and set their primary keys; ``bulk_create`` where COPY cannot."""
+def insert_objects(objs: list, *, batch_size: int, aside: bool = True) -> list:
+    """Insert unsaved instances of one model and set their primary keys; ``bulk_create`` where COPY cannot.
+
+    ``aside``: whether the table's keys and indexes may be set aside (``projects.bulk_aside``) for a large load;
+    not for a table others read while the load runs (setting a key aside locks the table it points at).
+    """
     if not objs:
         return objs
     model = type(objs[0])
@@ -178,15 +199,22 @@ def insert_objects(objs: list, *, batch_size: int) -> list:
         for attname in stamped:
             setattr(obj, attname, now)
         obj._state.adding, obj._state.db = False, connection.alias
-    attnames = [f.attname for f in fields]
-    _copy(model, [f.column for f in fields], ([getattr(obj, a) for a in attnames] for obj in objs))
+    varying = [f for f in fields if f.attname not in stamped]
+    attnames = [f.attname for f in varying]
+    values = ([getattr(obj, a) for a in attnames] for obj in objs)
+    tail = {f.column: now for f in fields if f.attname in stamped}
+    _copy(model, [f.column for f in varying], values, count=len(objs) if aside else 0, tail=tail)
     return objs
 
 
-def insert_rows(model, attnames: list[str], rows: list[tuple], *, batch_size: int) -> int:
+def insert_rows(
+    model, attnames: list[str], rows: list[tuple], *, batch_size: int, triggers_aside: tuple[str, ...] = ()
+) -> int:
     """Insert rows given as tuples of ``attnames`` values (link tables: no instances, no ids read back).
 
     The timestamps of the model (created_at, updated_at) are filled in; other fields take their defaults.
+    On the COPY path (``uses_copy``) the triggers named in ``triggers_aside`` do not fire: the caller has
+    written what they would write.
     """
     if not rows:
         return 0
@@ -212,6 +240,7 @@ def insert_rows(model, attnames: list[str], rows: list[tuple], *, batch_size: in
         else:
             extra.append(attname)
             extra_values.append(field.get_default())  # "" for text, as an instance would hold
-    tail = tuple(extra_values)
-    _copy(model, [fields[a].column for a in [*attnames, *extra]], (row + tail for row in rows))
+    tail = {fields[a].column: value for a, value in zip(extra, extra_values, strict=True)}
+    columns = [fields[a].column for a in attnames]
+    _copy(model, columns, rows, count=len(rows), tail=tail, triggers=triggers_aside)
     return len(rows)

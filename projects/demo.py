@@ -17,7 +17,7 @@ from chains.choices import Ownership, Town
 from chains.demo import delete_demo_chain_leadership, demo_chain_leadership
 from chains.models import Chain, Enterprise, Leader
 from chains.names import firm_name_key
-from pinghu.history import delete_with_history, raw_delete, record_history
+from pinghu.history import delete_with_history, raw_delete
 from units.demo import DEMO_UNITS, delete_demo_units, demo_units
 
 from .bulk_load import InstanceMaker, insert_objects, insert_rows
@@ -26,11 +26,13 @@ from .demo_apps import delete_registered, generate_registered
 from .demo_counts import DemoCounts
 from .demo_facts import fortune500_from, industry_leader_of, level_of
 from .demo_funds import demo_funds
+from .demo_history import record_demo_history
 from .demo_land import delete_demo_parcels, generate_demo_parcels
 from .demo_milestones import demo_milestones
 from .demo_people import assign_demo_officials, delete_demo_officials, link_demo_officials
 from .demo_per_mu import delete_demo_per_mu, demo_per_mu
 from .demo_photos import delete_demo_photos, demo_photos
+from .demo_visits import count_leaders_here, insert_visits
 from .models import (
     FollowUp,
     InvestmentVisit,
@@ -310,6 +312,7 @@ class _Generator:
     def visits(self, count: int, leaders: list[Leader], enterprises: list[Enterprise], projects: list[Project]):
         visits, leader_links, project_links, chain_links = [], [], [], []
         make = InstanceMaker(InvestmentVisit)
+        counted = count_leaders_here()  # projects.demo_visits
         for _n in range(count):
             project = self.rng.choice(projects) if projects and self.rng.random() < 0.6 else None
             earliest = project.first_contact_date if project else self.start
@@ -327,29 +330,12 @@ class _Generator:
             )
             visits.append(visit)
             chosen_leaders = self.rng.sample(leaders, k=self.rng.choice([1, 1, 2, 2, 3, 4]))
+            if counted:
+                visit.leader_count = len(chosen_leaders)
             leader_links.append(chosen_leaders)
             chain_links.append([project.chain] if project else self.rng.sample(self.chains, k=self.rng.randint(1, 2)))
             project_links.append([project] if project else [])
-        insert_objects(visits, batch_size=BATCH_SIZE)
-        # The links as plain tuples (no instances): in the order bulk_create wrote them.
-        insert_rows(
-            VisitLeader,
-            ["visit_id", "leader_id"],
-            [(visit.pk, leader.pk) for visit, chosen in zip(visits, leader_links, strict=True) for leader in chosen],
-            batch_size=BATCH_SIZE,
-        )
-        insert_rows(
-            VisitProject,
-            ["visit_id", "project_id"],
-            [(visit.pk, project.pk) for visit, chosen in zip(visits, project_links, strict=True) for project in chosen],
-            batch_size=BATCH_SIZE,
-        )
-        insert_rows(
-            InvestmentVisit.chains.through,
-            ["investmentvisit_id", "chain_id"],
-            [(visit.pk, chain.pk) for visit, chosen in zip(visits, chain_links, strict=True) for chain in chosen],
-            batch_size=BATCH_SIZE,
-        )
+        insert_visits(visits, leader_links, project_links, chain_links, batch_size=BATCH_SIZE)
         self.counts.visits = len(visits)
         self.counts.person_times = sum(len(chosen) for chosen in leader_links)
         self.counts.visit_projects = sum(len(chosen) for chosen in project_links)
@@ -378,8 +364,9 @@ def generate_demo_data(
         )
         # bulk_create sends no signals: write the audit trail of every new row, set-based.
         rows = _demo_rows()
-        for key in HISTORY_KEYS:
-            record_history(rows[key], history_type="+", reason=DEMO_REASON, user=user)
+        counts = generator.counts
+        written = counts.projects + counts.visits + counts.person_times + counts.visit_projects
+        record_demo_history([rows[key] for key in HISTORY_KEYS], rows=written, reason=DEMO_REASON, user=user)
         generator.counts.photos = demo_photos(rows["visits"], seed=seed)
         generator.counts.chain_leaderships = demo_chain_leadership(leaders, seed=seed, end=generator.end)
         # The demo officials' own leader records and visits, for the phone's home page and the form's prefills.

@@ -188,7 +188,7 @@ class VisitProject(TimeStampedModel):
         editable=False,
         help_text=_("The visit's date, copied by the database so that projects engaged are counted without a join."),
     )
-    # Kept by the database (projects.triggers.previous_links): with them, the projects engaged in a
+    # Kept by the database (projects.triggers.previous_rows): with them, the projects engaged in a
     # period are the period's links that are their project's first in it, counted from one index
     # without a DISTINCT over the period's links.
     previous_date = models.DateField(

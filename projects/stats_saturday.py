@@ -28,7 +28,7 @@ SATURDAY = 7
 
 def first_links(period: Period, *, chain: Chain | None = None, cluster: Cluster | None = None) -> QuerySet:
     """The links dated in ``period`` (of projects of ``chain`` or ``cluster``): each project's first there is
-    the one whose previous link is missing or dated before the period (``projects.triggers.previous_links``)."""
+    the one whose previous link is missing or dated before the period (``projects.triggers.previous_rows``)."""
     links = VisitProject.objects.filter(visit_date__range=(period.start, period.end))
     if chain is not None:
         links = links.filter(project_chain=chain)

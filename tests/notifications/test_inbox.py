@@ -30,8 +30,8 @@ def titles(response) -> list[str]:
 
 def test_the_inbox_lists_ones_own_unread_first_then_newest(client, inbox, django_assert_num_queries):
     client.force_login(inbox)
-    # session, user, count, unread, the menu's two permission reads, the page
-    with django_assert_num_queries(7):
+    # session, user, count, unread, the menu's permission read (one query: pinghu.auth_backends), the page
+    with django_assert_num_queries(6):
         response = client.get(reverse("notifications:inbox"))
     assert titles(response) == ["三", "二", "一"]
     assert "别人的" not in response.text

@@ -117,9 +117,9 @@ def test_a_repeated_view_is_answered_from_the_cache(client, world):
     seen(client)
     with CaptureQueriesContext(connection) as again:
         seen(client)
-    # Session, user, the role's permission reads, the user's roles (whether "/" starts with an official's own
+    # Session, user, the role's permission read, the user's roles (whether "/" starts with an official's own
     # part, projects.phone.has_official_home) and the data version: no figure is computed.
-    assert len(again.captured_queries) <= 7
+    assert len(again.captured_queries) <= 6
 
 
 def test_a_new_visit_shows(client, world):

@@ -4,6 +4,10 @@ Drawn from a random generator of their own (seeded from the demo seed), so addin
 other demo row; every record's source note is 演示. A project pays in over some of the months from
 its signing to the demo's last month, never more in domestic funds than its total investment, and
 foreign money only if it has a contracted foreign part.
+
+Every record has money in, and a project's records are made in month order (the order of their ids): each is
+written with the month of the project's record before it, the project's chain and town, as the rebuild after
+the bulk load would set them (``projects.rollups.PREVIOUS_ROWS``), which then finds nothing to update.
 """
 
 import datetime
@@ -34,7 +38,7 @@ def demo_funds(projects: list[Project], *, seed: int, end_date: datetime.date, b
     for project in projects:
         if project.signed_date is None or project.stage not in PAID_STAGES or rng.random() > FUNDS_SHARE:
             continue
-        month, paid, months = first_of_month(project.signed_date), Decimal(0), 0
+        month, paid, months, previous = first_of_month(project.signed_date), Decimal(0), 0, None
         while month <= last and months < MONTHS_AT_MOST:
             months += 1
             if rng.random() < 0.5:
@@ -52,8 +56,12 @@ def demo_funds(projects: list[Project], *, seed: int, end_date: datetime.date, b
                             domestic_funds=domestic,
                             actual_foreign_investment=foreign,
                             source_note=DEMO_MARK,
+                            previous_funded_month=previous,
+                            project_chain_id=project.chain_id,
+                            project_town=project.town,
                         )
                     )
+                    previous = month
             month = _next_month(month)
     insert_objects(records, batch_size=batch_size)
     return len(records)

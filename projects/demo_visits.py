@@ -5,7 +5,14 @@ the leader-count trigger (``projects.triggers.leader_count``) stands aside while
 it would rewrite every visit once (200,000 rows at 100,000 projects, with every index of the table). The
 other triggers on the leader rows fire as usual. On ``bulk_create``'s path (SQLite) the visits are written
 with 0 and the trigger counts, so both paths write the same rows.
+
+The project links are written with the columns they keep of their project's other links and of their project
+(``projects.rollups.PREVIOUS_ROWS``), computed here by the same rule from the links being written (a demo
+project has no other link): the bulk load's rebuild (``rollups_deferred``) then finds nothing to update,
+where it rewrote every link (and every index of the table) after the COPY.
 """
+
+import datetime
 
 from .bulk_load import insert_objects, insert_rows, uses_copy
 from .models import InvestmentVisit, VisitLeader, VisitProject
@@ -31,8 +38,14 @@ def insert_visits(visits: list, leader_links: list, project_links: list, chain_l
     )
     insert_rows(
         VisitProject,
-        ["visit_id", "project_id"],
-        [(visit.pk, project.pk) for visit, chosen in zip(visits, project_links, strict=True) for project in chosen],
+        ["visit_id", "project_id", "previous_date", "previous_saturday_date", "project_chain_id"],
+        with_previous_dates(
+            [
+                (visit.pk, project.pk, visit.date, project.chain_id)
+                for visit, chosen in zip(visits, project_links, strict=True)
+                for project in chosen
+            ]
+        ),
         batch_size=batch_size,
     )
     insert_rows(
@@ -41,3 +54,29 @@ def insert_visits(visits: list, leader_links: list, project_links: list, chain_l
         [(visit.pk, chain.pk) for visit, chosen in zip(visits, chain_links, strict=True) for chain in chosen],
         batch_size=batch_size,
     )
+
+
+def with_previous_dates(links: list[tuple]) -> list[tuple]:
+    """``(visit_id, project_id, previous_date, previous_saturday_date, project_chain_id)`` for each new link
+    ``(visit_id, project_id, visit_date, project_chain_id)``, in the order given (the order of their ids).
+
+    ``PREVIOUS_ROWS``'s rule over these links only: the previous link of a project in the order (visit date,
+    id), and on a Saturday visit's link the previous Saturday link; the links' projects must have no others.
+    """
+    rows: list[tuple] = [()] * len(links)
+    previous: dict[int, datetime.date] = {}
+    previous_saturday: dict[int, datetime.date] = {}
+    for position in sorted(range(len(links)), key=lambda n: (links[n][2], n)):
+        visit_id, project_id, date, chain_id = links[position]
+        saturday = date.weekday() == 5  # IsSaturday
+        rows[position] = (
+            visit_id,
+            project_id,
+            previous.get(project_id),
+            previous_saturday.get(project_id) if saturday else None,
+            chain_id,
+        )
+        previous[project_id] = date
+        if saturday:
+            previous_saturday[project_id] = date
+    return rows

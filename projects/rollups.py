@@ -151,8 +151,9 @@ def write_rollups(cursor, tables: list[str] | None = None) -> None:
         write_previous_rows(cursor)
 
 
-def write_previous_rows(cursor) -> None:
-    """Set every link's and funds record's kept columns (``PREVIOUS_ROWS``) from the rows themselves.
+def write_previous_rows(cursor) -> dict[str, int]:
+    """Set every link's and funds record's kept columns (``PREVIOUS_ROWS``) from the rows themselves; returns
+    how many rows of each table were updated (those whose columns differed).
 
     On PostgreSQL the tables' own triggers would recompute the same projects again: they stand aside
     for these statements (``projects.triggers.previous_rows``).
@@ -160,10 +161,13 @@ def write_previous_rows(cursor) -> None:
     postgresql = cursor.db.vendor == "postgresql"
     if postgresql:
         cursor.execute("SELECT set_config('pinghu.previous_rows_busy', 'on', true)")
+    updated = {}
     for table in PREVIOUS_ROWS:
         cursor.execute(previous_rows_update(table, "1 = 1"))
+        updated[table] = cursor.rowcount
     if postgresql:
         cursor.execute("SELECT set_config('pinghu.previous_rows_busy', 'off', true)")
+    return updated
 
 
 @transaction.atomic

@@ -235,7 +235,14 @@ def every_written_row() -> dict:
         ),
         "visit_leaders": list(VisitLeader.objects.order_by("pk").values_list("visit__date", "leader__name")),
         "visit_projects": list(
-            VisitProject.objects.order_by("pk").values_list("visit__date", "project__name", "visit_date")
+            VisitProject.objects.order_by("pk").values_list(
+                "visit__date",
+                "project__name",
+                "visit_date",
+                "previous_date",
+                "previous_saturday_date",
+                "project_chain__code",
+            )
         ),
         "visit_chains": list(
             InvestmentVisit.chains.through.objects.order_by("pk").values_list("investmentvisit__date", "chain__code")
@@ -301,3 +308,25 @@ def test_copy_and_bulk_create_write_the_same_rows(seeded, monkeypatch):
     assert {key: len(value) for key, value in copied.items()} == {key: len(value) for key, value in created.items()}
     for key, value in created.items():
         assert copied[key] == value, key
+
+
+def test_the_load_writes_the_kept_columns_the_rebuild_would_write(seeded, monkeypatch):
+    """Links and funds records are written with their kept columns (projects.rollups.PREVIOUS_ROWS) right:
+    on PostgreSQL the rebuild ending the bulk load finds no row to update (it rewrote them all after the COPY)."""
+    from django.db import connection
+
+    from projects import bulk_aside, rollups
+    from projects.models import ProjectFunds, VisitProject
+
+    monkeypatch.setattr(bulk_aside, "MIN_ROWS", 0)  # the keys and indexes set aside, as at 100,000
+    write, updated = rollups.write_previous_rows, []
+    monkeypatch.setattr(rollups, "write_previous_rows", lambda cursor: updated.append(write(cursor)))
+    counts = generate_demo_data(projects=60, visits=400, seed=3, end_date=END)
+    assert counts.visit_projects and counts.funds_records
+    # Projects with several links, Saturday ones among them, and with several months of money in.
+    assert VisitProject.objects.filter(previous_date__isnull=False).exists()
+    assert VisitProject.objects.filter(previous_saturday_date__isnull=False).exists()
+    assert ProjectFunds.objects.filter(previous_funded_month__isnull=False).exists()
+    if connection.vendor == "postgresql":  # SQLite's row triggers keep the columns: no rebuild
+        assert updated == [{"projects_visitproject": 0, "projects_projectfunds": 0}]
+    assert not any(rollups.rollup_differences().values())

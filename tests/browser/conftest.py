@@ -156,6 +156,9 @@ def add_new_firm(page, name: str) -> None:
     """On the visit form: type a firm name in the firm picker (tom-select) and take its "add as a new firm" offer,
     which ticks 新企业 and opens that folded part."""
     page.click("#id_enterprise_name-ts-control")
-    page.fill("#id_enterprise_name-ts-control", name)
+    # Typing asks the server for suggestions (after tom-select's 250 ms throttle). Its answer, if it came after the
+    # offer was taken, would reopen the picker and take the next field's typing (seen on a busy machine): wait for it.
+    with page.expect_response(lambda response: "/suggest" in response.url and "q=" in response.url):
+        page.fill("#id_enterprise_name-ts-control", name)
     page.click("#id_enterprise_name-ts-dropdown .create")
     page.wait_for_selector("[data-fold=new-firm][open]")

@@ -60,7 +60,6 @@ from .models import (
     Project,
     VisitDay,
     VisitDayChain,
-    VisitProject,
     major_project_condition,
 )
 from .periods import Period
@@ -100,12 +99,6 @@ def projects_of(*, chain: Chain | None = None, cluster: Cluster | None = None) -
     if cluster is not None:
         projects = projects.filter(chain__cluster=cluster)
     return projects
-
-
-def engaged_projects(period: Period, *, chain: Chain | None = None, cluster: Cluster | None = None) -> QuerySet:
-    """Projects (of ``chain`` or ``cluster``) linked to at least one visit dated in ``period``."""
-    linked = VisitProject.objects.filter(visit_date__range=(period.start, period.end)).values("project")
-    return projects_of(chain=chain, cluster=cluster).filter(pk__in=linked)
 
 
 def _visit_days(period: Period, chain: Chain | None) -> QuerySet:

@@ -2,7 +2,7 @@
 
 Stored with each closed version (``ReportVersion.rows``) so that every count can be traced to its
 rows after later edits, and compared by ``reports.drift``. The row sets are those the statistics
-count (``projects.stats.visits_in`` and ``engaged_projects``, the signed projects and the band
+count (``projects.stats.visits_in``, the projects linked to the period's visits, the signed projects and the band
 conditions of ``projects.bands``, the milestone dates of ``projects.milestone_stats``,
 ``funds_stats.funds_in``, ``aftercare.stats.issues_in``, ``stats_land.parcels_supplied_in``,
 ``targets.actuals.rows_behind``), read as of the period's end.

@@ -81,19 +81,21 @@ def _rows(queryset: QuerySet, grouped: bool, aggregates: dict) -> dict:
     return {_month(row.pop("_group")): row for row in rows}
 
 
-def _folded(queryset: QuerySet, fields: dict, aggregates: dict) -> dict:
+def _folded(queryset: QuerySet, fields: dict, aggregates: dict, *, city: dict | None = None) -> dict:
     """Per kind of ``fields`` (kind → the field grouping it, ``None`` for the city): ``{group value: figures}``.
 
     One grouped read over every field at once (the finest grain: a few hundred groups), then each
     kind's groups added up from those: a row lies in exactly one group of each kind, so a kind's
     counts and sums are the sums of the finest groups' (exact: decimals, rounded to the cent after).
-    The scans of the rows happen once instead of once per kind.
+    The scans of the rows happen once instead of once per kind. Groups without rows are left out;
+    ``city``, if given, is the city's figures when there is no row (the funds and milestones keep it).
     """
     columns = sorted({field for field in fields.values() if field})
     if columns:
         rows = list(queryset.values(*columns).annotate(**aggregates).order_by())
-    else:
-        rows = [queryset.aggregate(**aggregates)]
+    else:  # the city alone: one row, none when it counts no row
+        total = queryset.aggregate(_rows=Count("pk"), **aggregates)
+        rows = [total] if total.pop("_rows") else []
     result: dict = {kind: {} for kind in fields}
     for row in rows:
         for kind, field in fields.items():
@@ -104,11 +106,13 @@ def _folded(queryset: QuerySet, fields: dict, aggregates: dict) -> dict:
             else:
                 for name in aggregates:
                     figures[name] += row[name]
-    for groups in result.values():
+    for kind, groups in result.items():
         for figures in groups.values():
             for name, value in figures.items():
                 if isinstance(value, Decimal):  # SQLite sums decimals as floating point
                     figures[name] = value.quantize(CENT)
+        if city is not None and fields[kind] is None and not groups:
+            groups[None] = dict(city)
     return result
 
 
@@ -171,17 +175,20 @@ def _funds_fields(kinds) -> dict:
     return {kind: FUNDS_SCOPE.get(kind) or _project_field(kind, "project__") for kind in kinds}
 
 
+NO_FUNDS = {"funds_in_place": ZERO.quantize(CENT), "foreign_paid_in": ZERO.quantize(CENT)}
+
+
 def funds_by(period: Period, by: str, *, only=None, monthly: bool = False) -> dict:
     """Domestic funds in place (``funds_in_place``, 万元), actual foreign investment (``foreign_paid_in``, 万美元)."""
     field = _funds_fields([by])[by]
     queryset, grouped = _scoped(funds_in(period), field, only=only, month_of="month" if monthly else None)
     # The targets read the two sums only (_funds_figures without a period).
-    return _folded(queryset, _one_kind(by, grouped), _funds_figures())[by]
+    return _folded(queryset, _one_kind(by, grouped), _funds_figures(), city=NO_FUNDS)[by]
 
 
 def funds_by_kinds(period: Period, kinds) -> dict:
     """``funds_by(period, kind)`` for each of ``kinds`` (kind → groups), in one query."""
-    return _folded(funds_in(period), _funds_fields(kinds), _funds_figures())
+    return _folded(funds_in(period), _funds_fields(kinds), _funds_figures(), city=NO_FUNDS)
 
 
 def _milestones(read) -> dict:
@@ -206,7 +213,8 @@ def milestones_by(period: Period, by: str, *, only=None, monthly: bool = False) 
             only=only,
             month_of=field if monthly else None,
         )
-        return _folded(queryset, _one_kind(by, grouped), {f"{name}_projects": Count("pk")})
+        figure = f"{name}_projects"
+        return _folded(queryset, _one_kind(by, grouped), {figure: Count("pk")}, city={figure: 0})
 
     return _milestones(read).get(by, {})
 
@@ -217,7 +225,8 @@ def milestones_by_kinds(period: Period, kinds) -> dict:
 
     def read(name: str, field: str) -> dict:
         queryset = Project.objects.filter(**{f"{field}__range": (period.start, period.end)})
-        return _folded(queryset, fields, {f"{name}_projects": Count("pk")})
+        figure = f"{name}_projects"
+        return _folded(queryset, fields, {figure: Count("pk")}, city={figure: 0})
 
     found = _milestones(read)
     return {kind: found.get(kind, {}) for kind in kinds}

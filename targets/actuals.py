@@ -1,7 +1,8 @@
 """The actuals of targets as of a day, month by month, and the rows behind them, by the metrics' sources.
 
-``actuals(targets, as_of)`` reads every source once per scope kind and period (a grouped query, or two
-for milestones), whatever the number of targets and of rows: targets of one year share their period.
+``actuals(targets, as_of)`` reads every source once per period for all the scope kinds it is asked
+for (one grouped query, two for milestones; visits one per kind), and chain output once per scope
+kind and years, whatever the number of targets and of rows: targets of one year share their period.
 A unit target counts the rows of its unit record (the sources group by the foreign key); a unit target
 whose unit is still a name to map (``Target.unit_text``) counts nothing until the bureau maps it.
 """
@@ -21,7 +22,7 @@ from projects.periods import Period
 from projects.stats import visits_in
 
 from .choices import ScopeKind
-from .metrics import METRICS, ZERO, as_decimal, output_rows, source_rows
+from .metrics import METRICS, ZERO, as_decimal, output_rows, source_rows, source_rows_by_kinds
 from .models import Target
 
 MILESTONE_OF_FIGURE = {f"{name}_projects": name for name in MILESTONE_REACHED}
@@ -63,27 +64,30 @@ def _latest_output(rows: dict, group, years: list[int]) -> tuple[int | None, Dec
 
 
 def actuals(targets: list[Target], as_of: datetime.date) -> dict[int, Decimal]:
-    """Target id → its actual on ``as_of``, one read of each source per scope kind and period."""
-    read: dict[tuple, dict] = {}
+    """Target id → its actual on ``as_of``: each source read once per period, for every scope kind at once."""
+    counted = {}  # target id → (source, period): the targets whose actual a grouped source gives
+    kinds: dict[tuple, set] = defaultdict(set)
+    output: dict[tuple, dict] = {}
     result: dict[int, Decimal] = {}
     for target in targets:
         definition = METRICS[target.metric]
         period = target_period(target, as_of)
         if period is None or _unmapped(target):
             result[target.pk] = ZERO
-            continue
-        kind = target.scope_kind
-        if definition.source == "output":
+        elif definition.source == "output":
             years = _output_years(target, as_of)
-            key = ("output", kind, tuple(years))
-            if key not in read:
-                read[key] = output_rows(years, kind)
-            result[target.pk] = _latest_output(read[key], scope_value(target), years)[1]
-            continue
-        key = (definition.source, kind, period)
-        if key not in read:
-            read[key] = source_rows(definition.source, period, kind)
-        result[target.pk] = as_decimal(read[key].get(scope_value(target), {}).get(definition.figure))
+            key = (target.scope_kind, tuple(years))
+            if key not in output:
+                output[key] = output_rows(years, target.scope_kind)
+            result[target.pk] = _latest_output(output[key], scope_value(target), years)[1]
+        else:
+            counted[target.pk] = (definition.source, period)
+            kinds[(definition.source, period)].add(target.scope_kind)
+    read = {key: source_rows_by_kinds(*key, sorted(found)) for key, found in kinds.items()}
+    for target in targets:
+        if target.pk in counted:
+            groups = read[counted[target.pk]][target.scope_kind]
+            result[target.pk] = as_decimal(groups.get(scope_value(target), {}).get(METRICS[target.metric].figure))
     return result
 
 

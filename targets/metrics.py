@@ -177,13 +177,24 @@ METRICS: dict[str, MetricDefinition] = {
     ]
 }
 assert set(METRICS) == set(Metric.values)
+# stats_by_scope.bands_by counts only the bands a target can count.
+assert {d.figure for d in METRICS.values() if d.source == "bands" and d.figure.endswith("__projects")} == {
+    f"{band}__projects" for band in stats_by_scope.COUNTED_BANDS
+}
 
-# The grouped statistics behind the sources, each called once per scope kind and period.
+# The grouped statistics behind the sources: one scope kind (with ``only``, or by month), or every kind
+# a period's targets need at once (each source read once per period, all kinds from the same rows).
 SOURCES = {
     "bands": stats_by_scope.bands_by,
     "funds": stats_by_scope.funds_by,
     "milestones": stats_by_scope.milestones_by,
     "visits": stats_by_scope.visits_by,
+}
+SOURCES_BY_KINDS = {
+    "bands": stats_by_scope.bands_by_kinds,
+    "funds": stats_by_scope.funds_by_kinds,
+    "milestones": stats_by_scope.milestones_by_kinds,
+    "visits": stats_by_scope.visits_by_kinds,
 }
 ZERO = Decimal("0")
 
@@ -200,6 +211,15 @@ def unit_of(metric: str) -> MetricUnit:
 def source_rows(source: str, period: Period, scope_kind: str, *, only=None, monthly: bool = False) -> dict:
     """The grouped rows of ``source`` (not ``output``): ``{group value: {figure: value}}``, one or two queries."""
     return SOURCES[source](period, scope_kind, only=only, monthly=monthly)
+
+
+def source_rows_by_kinds(source: str, period: Period, scope_kinds) -> dict:
+    """``source_rows`` of each of ``scope_kinds``: ``{scope kind: {group value: {figure: value}}}``.
+
+    One query for bands and funds, two for milestones (every kind from one grouped read of the
+    finest grain), one per kind for visits (each kind reads its own rollup or rows).
+    """
+    return SOURCES_BY_KINDS[source](period, scope_kinds)
 
 
 def output_rows(years, scope_kind: str, *, only=None) -> dict:

@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import translation
 
+from chains.choices import Town
+from targets.choices import Metric
 from targets.models import AssessmentWeight, Target, unit_key
 from tests.factories import ChainFactory, ClusterFactory, unit_named
 from tests.targets.conftest import target
@@ -98,3 +100,16 @@ def test_history_is_kept():
     made.value = Decimal("6")
     made.save()
     assert [version.value for version in made.history.order_by("history_id")] == [Decimal("5"), Decimal("6")]
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_labels_are_the_choices_display(language):
+    """``metric_label`` and a town's ``scope_label`` (``choice_label``) are what ``get_<field>_display()`` gives."""
+    with translation.override(language):
+        for metric in Metric.values:
+            made = raw(metric=metric)
+            assert made.metric_label == made.get_metric_display()
+        for town in Town.values:
+            made = raw(scope_kind="town", town=town)
+            assert made.scope_label == made.get_town_display()
+        assert raw(metric="not a metric").metric_label == "not a metric"

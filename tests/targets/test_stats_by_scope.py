@@ -35,6 +35,9 @@ def test_bands_by_town_agree_with_bands_by_town(world):
     grouped = stats_by_scope.bands_by(YEAR, "town")
     for row in band_stats.bands_by_town(YEAR):
         for band in row["bands"]:
+            if band["band"] not in stats_by_scope.COUNTED_BANDS:  # the bands a target counts only
+                assert f"{band['band']}__projects" not in grouped.get(row["code"], {})
+                continue
             assert grouped.get(row["code"], {}).get(f"{band['band']}__projects", 0) == band["signed_projects"]
 
 
@@ -77,3 +80,55 @@ def test_chain_output_counts_a_firm_once_per_cluster(world):
     }
     by_chain = chain_output_by([2025], "chain")
     assert (by_chain[(world["a"].pk, 2025)], by_chain[(world["b"].pk, 2025)]) == (Decimal("25000"), Decimal("25000"))
+
+
+def test_every_kind_from_one_read_of_each_source(world, django_assert_num_queries):
+    """``<source>_by_kinds``: each kind's groups, hand-computed, from one read of the finest grain (milestones two)."""
+    kinds = stats_by_scope.SCOPE_KINDS
+    with django_assert_num_queries(1):
+        bands = stats_by_scope.bands_by_kinds(YEAR, kinds)
+    figures = ("signed_projects", "signed_investment", "cny_100m__projects", "cny_1bn__projects", "usd_100m__projects")
+
+    def signed(groups):
+        return {key: tuple(row[name] for name in figures) for key, row in groups.items()}
+
+    a, b, c, x, y = (world[name].pk for name in "abcxy")
+    p1, p2 = world["p1"], world["p2"]
+    assert p1.responsible_unit_id == p2.responsible_unit_id  # one unit record, written two ways
+    unit = p1.responsible_unit_id
+    assert signed(bands["city"]) == {None: (3, Decimal("165000.00"), 2, 1, 1)}
+    assert signed(bands["cluster"]) == {x: (2, Decimal("162000.00"), 2, 1, 1), y: (1, Decimal("3000.00"), 0, 0, 0)}
+    assert signed(bands["chain"]) == {a: (2, Decimal("162000.00"), 2, 1, 1), c: (1, Decimal("3000.00"), 0, 0, 0)}
+    assert signed(bands["town"]) == {
+        "当湖街道": (1, Decimal("12000.00"), 1, 0, 0),
+        "钟埭街道": (1, Decimal("150000.00"), 1, 1, 1),
+        "": (1, Decimal("3000.00"), 0, 0, 0),
+    }
+    assert signed(bands["unit"]) == {unit: (2, Decimal("162000.00"), 2, 1, 1), None: (1, Decimal("3000.00"), 0, 0, 0)}
+    for kind in kinds:
+        assert bands[kind] == stats_by_scope.bands_by(YEAR, kind)
+
+    with django_assert_num_queries(1):
+        funds = stats_by_scope.funds_by_kinds(YEAR, ["city", "cluster", "chain", "town"])
+    money = {
+        key: {group: (row["funds_in_place"], row["foreign_paid_in"]) for group, row in groups.items()}
+        for key, groups in funds.items()
+    }
+    assert money == {
+        "city": {None: (Decimal("1000.00"), Decimal("50.00"))},
+        "cluster": {x: (Decimal("1000.00"), Decimal("50.00"))},
+        "chain": {a: (Decimal("600.00"), Decimal("50.00")), b: (Decimal("400.00"), Decimal("0.00"))},
+        "town": {"当湖街道": (Decimal("1000.00"), Decimal("50.00"))},
+    }
+    assert stats_by_scope.funds_by_kinds(YEAR, ["unit"])["unit"] == stats_by_scope.funds_by(YEAR, "unit")
+
+    with django_assert_num_queries(2):
+        milestones = stats_by_scope.milestones_by_kinds(YEAR, ["city", "chain", "town"])
+    assert milestones == {
+        "city": {None: {"started_projects": 2, "in_production_projects": 1}},
+        "chain": {
+            a: {"started_projects": 1, "in_production_projects": 1},
+            b: {"started_projects": 1, "in_production_projects": 0},
+        },
+        "town": {"当湖街道": {"started_projects": 2, "in_production_projects": 1}},
+    }

@@ -10,8 +10,10 @@ value, so they are converted here with the same rules, once per request.
 
 import datetime
 import decimal
+import functools
 from collections.abc import Callable
 
+from django.db import connections
 from django.db.models import Expression, F
 from django.utils import timezone
 from rest_framework import ISO_8601, serializers
@@ -47,6 +49,46 @@ def _decimal_representer(field: serializers.DecimalField) -> Callable[[decimal.D
     return represent
 
 
+class PreparedRows:
+    """A values queryset's rows by slice, as dicts, its SQL compiled once per database connection and slice.
+
+    For a list whose queryset depends on nothing but the code (``ValuesListMixin.list_prepared_key``):
+    it is built once, and what a page of it compiles to cannot change, so the SQL is kept (for the
+    ``SLICES`` slices read last, per connection: a compiler keeps its connection, whose converters
+    it applies). The rows themselves are read at every request. Django's paginator slices it like
+    a queryset; the count is read from a queryset of its own (``count_source``).
+    """
+
+    ordered = True  # the queryset's order (Django's paginator warns of unordered lists)
+
+    def __init__(self, queryset) -> None:
+        self.queryset = queryset
+        query = queryset.query
+        # The columns in the order the SQL reads them, named as QuerySet.values() names them.
+        self.names = list(query.selected or [*query.extra_select, *query.values_select, *query.annotation_select])
+        self._compiled = functools.lru_cache(maxsize=SLICES)(self._compile)
+
+    def _compile(self, connection, bottom: int, top: int):
+        compiler = self.queryset[bottom:top].query.get_compiler(connection=connection)
+        sql, params = compiler.as_sql()
+        return compiler, sql, params
+
+    def __iter__(self):
+        return iter(self[0:None])
+
+    def __getitem__(self, item: slice) -> list[dict]:
+        connection = connections[self.queryset.db]
+        compiler, sql, params = self._compiled(connection, item.start or 0, item.stop)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = compiler.results_iter(results=[cursor.fetchall()])
+            names = self.names
+            return [dict(zip(names, row, strict=True)) for row in rows]
+
+
+SLICES = 32
+
+
 class ValuesListMixin:
     """Add to a list view; ``list_paths`` maps an output field to the ORM path it reads (relations)."""
 
@@ -59,17 +101,35 @@ class ValuesListMixin:
         """``list_computed`` for this request (override when a computation needs data read once per request)."""
         return self.list_computed
 
+    def list_prepared_key(self):
+        """A key naming this request's list queryset when it depends on nothing else, or ``None`` (the default).
+
+        Requests of one key share one queryset, built once, whose pages' SQL is compiled once
+        (``PreparedRows``): give a key only when the view's queryset, filtering and ordering for such
+        a request are a function of the code and the key (no user, time or data read while building).
+        """
+        return None
+
     def list(self, request, *args, **kwargs):
         representers = self._representers()
         computed = self.list_computed_fields()
         aliases = {name: f"_{name}" for name in self.list_paths}
-        selected = {aliases[name]: F(path) for name, path in self.list_paths.items()}
-        selected |= {alias: F(path) if isinstance(path, str) else path for alias, path in self.list_extra_paths.items()}
-        plain = [name for name in representers if name not in aliases and name not in computed]
-        filtered = self.filter_queryset(self.get_queryset())
-        # The page count needs no joins: count the filtered rows, not the joined values.
-        self.count_source = filtered.values("pk")
-        queryset = filtered.values(*plain, **selected)
+        prepared_key = self.list_prepared_key()
+        prepared = _PREPARED.get((type(self), prepared_key)) if prepared_key is not None else None
+        if prepared is None:
+            selected = {aliases[name]: F(path) for name, path in self.list_paths.items()}
+            selected |= {
+                alias: F(path) if isinstance(path, str) else path for alias, path in self.list_extra_paths.items()
+            }
+            plain = [name for name in representers if name not in aliases and name not in computed]
+            filtered = self.filter_queryset(self.get_queryset())
+            # The page count needs no joins: count the filtered rows, not the joined values.
+            count_source, queryset = filtered.values("pk"), filtered.values(*plain, **selected)
+            if prepared_key is not None:
+                prepared = _PREPARED[type(self), prepared_key] = (count_source, PreparedRows(queryset))
+        if prepared is not None:
+            count_source, queryset = prepared[0].all(), prepared[1]
+        self.count_source = count_source
         page = self.paginate_queryset(queryset)
         rows = page if page is not None else queryset
         # One step per output field, in the serializer's order: computed from the row, or read and represented.
@@ -126,6 +186,8 @@ class ValuesListMixin:
 
 
 _REPRESENTERS: dict[type, dict[str, Callable]] = {}
+# (view class, list_prepared_key()) -> the count's queryset and the rows (PreparedRows), built by the first request.
+_PREPARED: dict[tuple, tuple] = {}
 
 
 def _as_is(value):

@@ -39,11 +39,18 @@ def _decimal_representer(field: serializers.DecimalField) -> Callable[[decimal.D
     Those (every amount read from a ``DecimalField`` column of the same scale) need no rounding, so
     they are only formatted; any other value goes through DRF's own method.
     """
-    exponent = -field.decimal_places
+    places = field.decimal_places
+    if places == 0:
+        return field.to_representation
+    point = -places - 1
 
     def represent(value: decimal.Decimal) -> str:
-        if isinstance(value, decimal.Decimal) and value.as_tuple().exponent == exponent:
-            return format(value, "f")
+        # Fixed-point text has the point ``places`` digits from its end exactly when the exponent is
+        # ``-places`` (cheaper to check than ``as_tuple()``, which builds a tuple of every digit).
+        if value.__class__ is decimal.Decimal:
+            text = format(value, "f")
+            if len(text) > places and text[point] == ".":
+                return text
         return field.to_representation(value)
 
     return represent

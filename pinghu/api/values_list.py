@@ -13,6 +13,7 @@ import decimal
 import functools
 from collections.abc import Callable
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Expression, F
 from django.utils import timezone
@@ -75,9 +76,12 @@ class PreparedRows:
         self.names = list(query.selected or [*query.extra_select, *query.values_select, *query.annotation_select])
         self._compiled = functools.lru_cache(maxsize=SLICES)(self._compile)
 
-    def _compile(self, connection, bottom: int, top: int):
+    def _compile(self, connection, bottom: int, top: int | None):
         compiler = self.queryset[bottom:top].query.get_compiler(connection=connection)
-        sql, params = compiler.as_sql()
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:  # an empty slice (the one page of an empty list): no rows, as QuerySet reads it
+            return None
         return compiler, sql, params
 
     def __iter__(self):
@@ -85,7 +89,10 @@ class PreparedRows:
 
     def __getitem__(self, item: slice) -> list[dict]:
         connection = connections[self.queryset.db]
-        compiler, sql, params = self._compiled(connection, item.start or 0, item.stop)
+        compiled = self._compiled(connection, item.start or 0, item.stop)
+        if compiled is None:
+            return []
+        compiler, sql, params = compiled
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = compiler.results_iter(results=[cursor.fetchall()])

@@ -22,14 +22,20 @@ import datetime
 import io
 import json
 import os
+import re
 import resource
+import shutil
+import signal
 import statistics
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
+from pathlib import Path
 from urllib.parse import urlencode
 
-from _setup import ensure_demo_data, median_seconds, setup_django
+from _setup import PROJECT, ensure_demo_data, median_seconds, setup_django
 
 # The page's SQL as the API sends it (every column of ProjectSerializer's, the funds figures as the same three
 # correlated subqueries), written by hand; "major" computed in SQL from the rates (the API reads the rates once
@@ -79,6 +85,21 @@ def _json_value(value, zone):
     if isinstance(value, datetime.date):
         return value.isoformat()
     return str(value) if value is not None and not isinstance(value, int | str | bool) else value
+
+
+def baseline_body(host: str = "localhost") -> bytes:
+    """The list page by hand: the count and PAGE_SQL on Django's connection, the body made with ``json``."""
+    from django.db import connection
+    from django.utils import timezone
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM projects_project")
+        count = cursor.fetchone()[0]
+        cursor.execute(PAGE_SQL, {"year": datetime.date.today().year})
+        zone = timezone.get_current_timezone()
+        rows = [dict(zip(KEYS, [_json_value(value, zone) for value in row], strict=True)) for row in cursor.fetchall()]
+    following = f"http://{host}/api/v1/projects/?page=2&page_size=100" if count > 100 else None
+    return json.dumps({"count": count, "next": following, "previous": None, "results": rows}).encode()
 
 
 def _export_sql() -> tuple[str, list]:
@@ -169,6 +190,99 @@ def csv_export_in_this_process(key: str) -> None:
     )
 
 
+def consumer_token() -> str:
+    """A read token of a real API consumer (its role's read permission is checked on every call), not a superuser."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from pinghu.permissions import Role
+    from pinghu.services import api_token_issue
+
+    user, _created = get_user_model().objects.get_or_create(username="bench")
+    user.is_superuser = False
+    user.save(update_fields=["is_superuser"])
+    user.groups.set(Group.objects.filter(name=Role.API_CONSUMER))
+    _token, key = api_token_issue(user=user, scope="read", expires_in_days=1, name="bench")
+    return key
+
+
+WRK_LATENCY = re.compile(r"^\s+50%\s+([\d.]+)(us|ms|s)\s*$", re.M)
+WRK_RATE = re.compile(r"^Requests/sec:\s+([\d.]+)", re.M)
+
+
+def _wrk(url: str, *, key: str, seconds: int, connections: int) -> tuple[float, float]:
+    """One wrk run (1 thread): requests a second and the median latency in seconds; no answer but 200 accepted."""
+    output = subprocess.run(
+        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "-H", f"Authorization: Bearer {key}", url],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    if "Non-2xx" in output or "Socket errors" in output:
+        sys.exit(f"wrk saw failed requests:\n{output}")
+    value, unit = WRK_LATENCY.search(output).groups()
+    return float(WRK_RATE.search(output).group(1)), float(value) / {"us": 1e6, "ms": 1e3, "s": 1}[unit]
+
+
+def under_gunicorn(*, rounds: int, seconds: int, connections: int, port: int = 8765) -> dict:
+    """The list page and its baseline (``/bench-baseline/``, bench/api_list_wsgi.py) served by one gunicorn.
+
+    gunicorn as ``make serve`` runs it (gthread, 2 workers × 4 threads, keep-alive 75, production
+    settings), wrk (Debian's package) on the same machine; API and baseline alternately, ``rounds`` times.
+    """
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is not installed: apt-get install -y wrk")
+    key = consumer_token()
+    env = os.environ | {
+        "DJANGO_DEBUG": "0",
+        "DJANGO_HTTPS": "0",
+        "DJANGO_SECRET_KEY": "api-list-bench-not-for-production-" + "x" * 40,
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        # Room for every request of the runs within the read token's budget (the throttle still counts them).
+        "PINGHU_API_READ_RATE": "1000000/hour",
+    }
+    bin_dir = Path(sys.executable).parent
+    command = [bin_dir / "gunicorn", "bench.api_list_wsgi", "--pythonpath", str(PROJECT),
+               "--worker-class", "gthread", "--workers", "2", "--threads", "4", "--bind", f"127.0.0.1:{port}",
+               "--keep-alive", "75", "--graceful-timeout", "20", "--timeout", "180",
+               "--log-level", "warning"]  # fmt: skip
+    server = subprocess.Popen([str(part) for part in command], cwd=PROJECT, env=env, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                urllib.request.urlopen(f"{base}/healthz", timeout=10)
+                break
+            except (urllib.error.URLError, OSError):
+                if time.monotonic() > deadline or server.poll() is not None:
+                    sys.exit("gunicorn did not answer")
+                time.sleep(0.3)
+        urls = {"api": f"{base}/api/v1/projects/?page_size=100", "base": f"{base}/bench-baseline/"}
+        api = json.loads(urllib.request.urlopen(urllib.request.Request(urls["api"], headers={
+            "Authorization": f"Bearer {key}"})).read())  # fmt: skip
+        same_body = api == json.loads(urllib.request.urlopen(urls["base"]).read())
+        runs = {"api": [], "base": []}
+        for name in ("api", "base"):  # warm-up: every worker thread's connection and imports
+            _wrk(urls[name], key=key, seconds=2, connections=connections)
+        for _round in range(rounds):
+            for name in ("api", "base"):
+                runs[name].append(_wrk(urls[name], key=key, seconds=seconds, connections=connections))
+    finally:
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
+    rate = {name: statistics.median(r for r, _latency in values) for name, values in runs.items()}
+    latency = {name: statistics.median(p50 for _rate, p50 in values) for name, values in runs.items()}
+    return {
+        "same_body": same_body,
+        "api_rps": rate["api"],
+        "base_rps": rate["base"],
+        "api_p50_s": latency["api"],
+        "base_p50_s": latency["base"],
+        "throughput_ratio": rate["base"] / rate["api"],
+        "latency_ratio": latency["api"] / latency["base"],
+    }
+
+
 def alternate_medians(first, second, repeat: int) -> tuple[float, object, float, object]:
     """``first`` then ``second``, ``repeat`` times: the median wall time and last result of each."""
     first_times, second_times = [], []
@@ -186,17 +300,11 @@ def measure(*, repeat: int = 30, csv_export: bool = True) -> dict:
     from django.contrib.auth.models import Group
     from django.db import connection
     from django.test import Client
-    from django.utils import timezone
 
     from pinghu.permissions import Role
     from pinghu.services import api_token_issue
 
-    # A real API consumer (its role's read permission is checked on every call), not a superuser.
-    user, _created = get_user_model().objects.get_or_create(username="bench")
-    user.is_superuser = False
-    user.save(update_fields=["is_superuser"])
-    user.groups.set(Group.objects.filter(name=Role.API_CONSUMER))
-    _token, key = api_token_issue(user=user, scope="read", expires_in_days=1, name="bench")
+    key = consumer_token()
     client = Client(HTTP_HOST="localhost", HTTP_AUTHORIZATION=f"Bearer {key}")
 
     def api_page():
@@ -204,18 +312,7 @@ def measure(*, repeat: int = 30, csv_export: bool = True) -> dict:
         assert response.status_code == 200
         return response.content
 
-    def baseline_page():
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT COUNT(*) FROM projects_project")
-            count = cursor.fetchone()[0]
-            cursor.execute(PAGE_SQL, {"year": datetime.date.today().year})
-            zone = timezone.get_current_timezone()
-            rows = [
-                dict(zip(KEYS, [_json_value(value, zone) for value in row], strict=True)) for row in cursor.fetchall()
-            ]
-        following = "http://localhost/api/v1/projects/?page=2&page_size=100" if count > 100 else None
-        return json.dumps({"count": count, "next": following, "previous": None, "results": rows}).encode()
-
+    baseline_page = baseline_body
     api_page(), baseline_page()  # warm-up
     # Alternately, so that a change of load on a shared machine weighs on both sides alike.
     api_time, api_body, base_time, base_body = alternate_medians(api_page, baseline_page, repeat)
@@ -280,6 +377,10 @@ def main() -> None:
     parser.add_argument("--visits", type=int, default=200_000)
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--no-csv", action="store_true", help="the list and cursor pages only, not the CSV export")
+    parser.add_argument("--gunicorn", action="store_true", help="the list page and its baseline under gunicorn + wrk")
+    parser.add_argument("--rounds", type=int, default=3, help="--gunicorn: wrk runs of each, alternately")
+    parser.add_argument("--seconds", type=int, default=10, help="--gunicorn: length of each wrk run")
+    parser.add_argument("--connections", type=int, default=4, help="--gunicorn: wrk's open connections")
     parser.add_argument("--csv-child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.csv_child:
@@ -290,6 +391,16 @@ def main() -> None:
     from projects.models import Project
 
     ensure_demo_data(args.projects, args.visits)
+    if args.gunicorn:
+        g = under_gunicorn(rounds=args.rounds, seconds=args.seconds, connections=args.connections)
+        print(
+            f"gunicorn (gthread 2 × 4) + wrk, {args.connections} connections, {args.rounds} × {args.seconds} s each, "
+            f"alternately, medians; same body: {'yes' if g['same_body'] else 'NO'}\n"
+            f"GET /api/v1/projects/?page_size=100   API {g['api_rps']:.1f} req/s, p50 {g['api_p50_s'] * 1000:.1f} ms   "
+            f"baseline {g['base_rps']:.1f} req/s, p50 {g['base_p50_s'] * 1000:.1f} ms   "
+            f"throughput ratio {g['throughput_ratio']:.2f}x, latency ratio {g['latency_ratio']:.2f}x (target ≤ 1.3)"
+        )
+        return
     m = measure(repeat=args.repeat, csv_export=not args.no_csv)
     api_time, base_time, same_body = m["api_s"], m["base_s"], m["same_body"]
     first_time, far_time = m["cursor_first_s"], m["cursor_far_s"]

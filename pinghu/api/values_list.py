@@ -10,8 +10,11 @@ value, so they are converted here with the same rules, once per request.
 
 import datetime
 import decimal
+import functools
 from collections.abc import Callable
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import Expression, F
 from django.utils import timezone
 from rest_framework import ISO_8601, serializers
@@ -37,14 +40,67 @@ def _decimal_representer(field: serializers.DecimalField) -> Callable[[decimal.D
     Those (every amount read from a ``DecimalField`` column of the same scale) need no rounding, so
     they are only formatted; any other value goes through DRF's own method.
     """
-    exponent = -field.decimal_places
+    places = field.decimal_places
+    if places == 0:
+        return field.to_representation
+    point = -places - 1
 
     def represent(value: decimal.Decimal) -> str:
-        if isinstance(value, decimal.Decimal) and value.as_tuple().exponent == exponent:
-            return format(value, "f")
+        # Fixed-point text has the point ``places`` digits from its end exactly when the exponent is
+        # ``-places`` (cheaper to check than ``as_tuple()``, which builds a tuple of every digit).
+        if value.__class__ is decimal.Decimal:
+            text = format(value, "f")
+            if len(text) > places and text[point] == ".":
+                return text
         return field.to_representation(value)
 
     return represent
+
+
+class PreparedRows:
+    """A values queryset's rows by slice, as dicts, its SQL compiled once per database connection and slice.
+
+    For a list whose queryset depends on nothing but the code (``ValuesListMixin.list_prepared_key``):
+    it is built once, and what a page of it compiles to cannot change, so the SQL is kept (for the
+    ``SLICES`` slices read last, per connection: a compiler keeps its connection, whose converters
+    it applies). The rows themselves are read at every request. Django's paginator slices it like
+    a queryset; the count is read from a queryset of its own (``count_source``).
+    """
+
+    ordered = True  # the queryset's order (Django's paginator warns of unordered lists)
+
+    def __init__(self, queryset) -> None:
+        self.queryset = queryset
+        query = queryset.query
+        # The columns in the order the SQL reads them, named as QuerySet.values() names them.
+        self.names = list(query.selected or [*query.extra_select, *query.values_select, *query.annotation_select])
+        self._compiled = functools.lru_cache(maxsize=SLICES)(self._compile)
+
+    def _compile(self, connection, bottom: int, top: int | None):
+        compiler = self.queryset[bottom:top].query.get_compiler(connection=connection)
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:  # an empty slice (the one page of an empty list): no rows, as QuerySet reads it
+            return None
+        return compiler, sql, params
+
+    def __iter__(self):
+        return iter(self[0:None])
+
+    def __getitem__(self, item: slice) -> list[dict]:
+        connection = connections[self.queryset.db]
+        compiled = self._compiled(connection, item.start or 0, item.stop)
+        if compiled is None:
+            return []
+        compiler, sql, params = compiled
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = compiler.results_iter(results=[cursor.fetchall()])
+            names = self.names
+            return [dict(zip(names, row, strict=True)) for row in rows]
+
+
+SLICES = 32
 
 
 class ValuesListMixin:
@@ -59,17 +115,35 @@ class ValuesListMixin:
         """``list_computed`` for this request (override when a computation needs data read once per request)."""
         return self.list_computed
 
+    def list_prepared_key(self):
+        """A key naming this request's list queryset when it depends on nothing else, or ``None`` (the default).
+
+        Requests of one key share one queryset, built once, whose pages' SQL is compiled once
+        (``PreparedRows``): give a key only when the view's queryset, filtering and ordering for such
+        a request are a function of the code and the key (no user, time or data read while building).
+        """
+        return None
+
     def list(self, request, *args, **kwargs):
         representers = self._representers()
         computed = self.list_computed_fields()
         aliases = {name: f"_{name}" for name in self.list_paths}
-        selected = {aliases[name]: F(path) for name, path in self.list_paths.items()}
-        selected |= {alias: F(path) if isinstance(path, str) else path for alias, path in self.list_extra_paths.items()}
-        plain = [name for name in representers if name not in aliases and name not in computed]
-        filtered = self.filter_queryset(self.get_queryset())
-        # The page count needs no joins: count the filtered rows, not the joined values.
-        self.count_source = filtered.values("pk")
-        queryset = filtered.values(*plain, **selected)
+        prepared_key = self.list_prepared_key()
+        prepared = _PREPARED.get((type(self), prepared_key)) if prepared_key is not None else None
+        if prepared is None:
+            selected = {aliases[name]: F(path) for name, path in self.list_paths.items()}
+            selected |= {
+                alias: F(path) if isinstance(path, str) else path for alias, path in self.list_extra_paths.items()
+            }
+            plain = [name for name in representers if name not in aliases and name not in computed]
+            filtered = self.filter_queryset(self.get_queryset())
+            # The page count needs no joins: count the filtered rows, not the joined values.
+            count_source, queryset = filtered.values("pk"), filtered.values(*plain, **selected)
+            if prepared_key is not None:
+                prepared = _PREPARED[type(self), prepared_key] = (count_source, PreparedRows(queryset))
+        if prepared is not None:
+            count_source, queryset = prepared[0].all(), prepared[1]
+        self.count_source = count_source
         page = self.paginate_queryset(queryset)
         rows = page if page is not None else queryset
         # One step per output field, in the serializer's order: computed from the row, or read and represented.
@@ -126,6 +200,8 @@ class ValuesListMixin:
 
 
 _REPRESENTERS: dict[type, dict[str, Callable]] = {}
+# (view class, list_prepared_key()) -> the count's queryset and the rows (PreparedRows), built by the first request.
+_PREPARED: dict[tuple, tuple] = {}
 
 
 def _as_is(value):

@@ -520,6 +520,45 @@ def test_fast_project_list_matches_the_serializer_exactly(read_client):
     assert cursor_body == json_roundtrip(sorted(expected, key=lambda row: row["id"]))
 
 
+def test_unfiltered_project_list_compiles_its_page_once_and_reads_the_rows_every_time(read_client):
+    """The unfiltered list's SQL is kept (pinghu.api.values_list.PreparedRows); its rows, count and rates are not."""
+    from pinghu.api.values_list import _PREPARED
+    from projects.api.views import ProjectViewSet
+    from projects.models import ExchangeRate
+
+    ExchangeRate.objects.all().delete()
+    ExchangeRate.objects.create(year=2020, cny_per_usd=Decimal("7"))
+    first = ProjectFactory(total_investment=Decimal("50000"))
+    page_one = {"page_size": 1}
+    assert [row["major"] for row in read_client.get("/api/v1/projects/", page_one).json()["results"]] == [False]
+    rows = _PREPARED[ProjectViewSet, "unfiltered"][1]
+    compiled = rows._compiled.cache_info()
+
+    # A new row, a changed row and a changed rate all show on the next requests; page 1 from the SQL compiled.
+    second = ProjectFactory(name="新项目")
+    Project.objects.filter(pk=first.pk).update(name="改名")
+    ExchangeRate.objects.filter(year=2020).update(cny_per_usd=Decimal("4"))
+    body = read_client.get("/api/v1/projects/", page_one).json()
+    assert body["count"] == 2 and [row["id"] for row in body["results"]] == [second.pk]
+    after = rows._compiled.cache_info()
+    assert (after.misses, after.hits) == (compiled.misses, compiled.hits + 1)
+    body = read_client.get("/api/v1/projects/").json()
+    assert {row["id"]: (row["name"], row["major"]) for row in body["results"]} == {
+        first.pk: ("改名", True),
+        second.pk: ("新项目", False),
+    }
+
+    # The same rows as the list built for a request that names its ordering (not kept), page by page.
+    for page in (1, 2):
+        prepared = read_client.get("/api/v1/projects/", {"page_size": 1, "page": page}).json()
+        built = read_client.get("/api/v1/projects/", {"page_size": 1, "page": page, "ordering": "-updated_at"}).json()
+        assert (prepared["count"], prepared["results"]) == (built["count"], built["results"])
+        assert len(prepared["results"]) == 1
+    assert read_client.get("/api/v1/projects/", {"page": 2}).status_code == 404
+    Project.objects.all().delete()
+    assert read_client.get("/api/v1/projects/").json() == {"count": 0, "next": None, "previous": None, "results": []}
+
+
 def test_project_list_page_query_count(read_client, django_assert_num_queries):
     """The token (and its first use recorded), the exchange rates, the count and the page (a superuser's token)."""
     populate(3)

@@ -325,13 +325,28 @@ def pipeline(period: Period, *, chain: Chain | None = None, cluster: Cluster | N
     return _pipeline_rows(rows)
 
 
-def pipeline_by_chain(as_of: datetime.date) -> dict[int, dict[str, int]]:
-    """Projects per chain id and stage on ``as_of`` (stages with none left out), in one query."""
-    result: dict[int, dict[str, int]] = {}
-    rows = _pipeline_deltas(as_of).values("chain", "stage").annotate(n=Sum("projects")).filter(n__gt=0).order_by()
+def pipeline_and_by_chain(period: Period) -> tuple[list[dict], dict[int, dict[str, int]]]:
+    """``pipeline(period)`` and the projects per chain id and stage as of the period's end (stages with none
+    left out), from one scan of the stage deltas (the dashboard's).
+
+    The deltas are summed per chain and stage; a delta row has one chain, so the city's rows are the
+    chains' sums (the dashboard read the 33,000 deltas of the bench database twice, 6–8 ms each).
+    """
+    rows = (
+        _pipeline_deltas(period.end)
+        .values("chain", stage_then=F("stage"))
+        .annotate(projects=Sum("projects"), investment=Coalesce(Sum("investment"), ZERO, output_field=MONEY))
+        .order_by()
+    )
+    city: dict[str, dict] = {}
+    by_chain: dict[int, dict[str, int]] = {}
     for row in rows:
-        result.setdefault(row["chain"], {})[row["stage"]] = row["n"]
-    return result
+        total = city.setdefault(row["stage_then"], {"stage_then": row["stage_then"], "projects": 0, "investment": ZERO})
+        total["projects"] += row["projects"]
+        total["investment"] += row["investment"]
+        if row["projects"] > 0:
+            by_chain.setdefault(row["chain"], {})[row["stage_then"]] = row["projects"]
+    return _pipeline_rows(city.values()), by_chain
 
 
 def _pipeline_rows(rows) -> list[dict]:

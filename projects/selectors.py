@@ -8,7 +8,6 @@ import hashlib
 from collections import Counter, defaultdict
 from urllib.parse import urlencode
 
-from django.core.cache import cache
 from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chains.choices import LeadershipRole
 from chains.models import Chain, ChainLeadership, Cluster, EnterpriseChainRole
-from pinghu import dataversion, figures
+from pinghu import dataversion, figure_cache, figures
 from pinghu.plausibility import amount_warning_line
 
 from . import band_stats, funds_stats, milestone_stats, stats, stats_land, stats_monthly, stats_saturday
@@ -35,7 +34,8 @@ CACHE_SECONDS = 300
 def cached(kind: str, named: NamedPeriod, compute, *extra: str):
     """``compute()`` once per period, language and data version; answers from the cache otherwise.
 
-    The version is read before computing: figures cached under it are at least as new as it is.
+    The version is read before computing: figures cached under it are at least as new as it is. Readers
+    missing the same key at once (after a write) wait for one computation (``pinghu.figure_cache``).
     """
     from django.utils import translation
 
@@ -44,7 +44,7 @@ def cached(kind: str, named: NamedPeriod, compute, *extra: str):
     # Hashed: the version holds colons, and chain codes any character, which some cache backends refuse in keys.
     version = dataversion.current()
     key = f"pinghu:{kind}:" + hashlib.sha256(":".join([*parts, *extra, version]).encode()).hexdigest()
-    return cache.get_or_set(key, compute, CACHE_SECONDS)
+    return figure_cache.get_or_compute(key, compute, CACHE_SECONDS)
 
 
 def _link(name: str, **params) -> str:

@@ -243,6 +243,26 @@ def test_pipeline_by_chain(data):
     assert rows == {"negotiating": 1, "signed": 1}
 
 
+def test_pipeline_and_by_chain_in_one_query(data, django_assert_num_queries):
+    """The dashboard's pipeline and its chains' stage counts from one scan of the deltas: the city's rows are
+    ``pipeline``'s (investment included), a chain's stages with no project left out (chain A's leads came and left)."""
+    a, b, c = data["a"].pk, data["b"].pk, data["c"].pk
+    mid_march = stats.Period(D(2024, 3, 1), D(2024, 3, 16))
+    for period, by_chain in [
+        # P1 construction, P2 signed (A); P3 signed, P6 dropped (B); P4 negotiating, P5 signed (C).
+        (
+            MARCH,
+            {a: {"construction": 1, "signed": 1}, b: {"signed": 1, "dropped": 1}, c: {"negotiating": 1, "signed": 1}},
+        ),
+        # On 16 March P2 and P5 were still leads, P1 signed on the 15th.
+        (mid_march, {a: {"signed": 1, "lead": 1}, b: {"signed": 1, "dropped": 1}, c: {"negotiating": 1, "lead": 1}}),
+    ]:
+        with django_assert_num_queries(1):
+            pipeline, stage_counts = stats.pipeline_and_by_chain(period)
+        assert pipeline == stats.pipeline(period)
+        assert stage_counts == by_chain
+
+
 def test_conversion(data, django_assert_num_queries):
     with django_assert_num_queries(1):
         result = stats.conversion(MARCH)

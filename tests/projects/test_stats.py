@@ -369,3 +369,42 @@ def test_pipeline_for_a_period_ending_today_reads_current_stages(data):
     rows = {row["stage"]: row["projects"] for row in stats.pipeline(today) if row["projects"]}
     current = dict(Project.objects.values_list("stage").annotate(n=Count("pk")).order_by())
     assert rows == current == {"construction": 1, "signed": 3, "negotiating": 1, "dropped": 1}
+
+
+def test_average_days_round_a_half_to_even_as_the_durations_did(django_assert_num_queries):
+    """Four projects signed in May 2024, 10, 10, 10 and 11 days after first contact (41 / 4 = 10.25 days) and
+    registered 1, 1, 1 and 2 days after signing (5 / 4 = 1.25): 10.2 and 1.2, a half rounded to even, as the
+    average of durations rounded it (``figures.days``); the registered-to-construction interval has no project."""
+    from django.db.models import Avg, DurationField, ExpressionWrapper, F
+
+    from pinghu.figures import days
+    from projects import milestone_stats
+    from tests.factories import ProjectFactory
+
+    for gap, registered_after in [(10, 1), (10, 1), (10, 1), (11, 2)]:
+        signed = D(2024, 5, 20)
+        ProjectFactory(
+            stage=ProjectStage.REGISTERED,
+            first_contact_date=signed - datetime.timedelta(days=gap),
+            signed_date=signed,
+            registered_date=signed + datetime.timedelta(days=registered_after),
+        )
+    may = stats.Period(D(2024, 5, 1), D(2024, 5, 31))
+    with django_assert_num_queries(1):
+        durations = stats.stage_durations(may)
+    assert durations == {
+        "contact_to_signed_days": Decimal("10.2"),
+        "signed_to_registered_days": Decimal("1.2"),
+        "registered_to_construction_days": None,
+        "construction_to_production_days": None,
+    }
+    with django_assert_num_queries(1):
+        both, milestones = milestone_stats.stage_durations_and_milestone_rates(may, as_of=D(2024, 6, 30))
+    assert both == durations
+    assert milestones["registered_projects"] == 4 and milestones["signed_to_registered_days"] == Decimal("1.2")
+    assert milestones["signed_to_started_days"] is None
+    # The average of the durations, as it was computed before.
+    before = Project.objects.filter(signed_date__range=(may.start, may.end)).aggregate(
+        average=Avg(ExpressionWrapper(F("signed_date") - F("first_contact_date"), output_field=DurationField()))
+    )
+    assert days(before["average"]) == Decimal("10.2")

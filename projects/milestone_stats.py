@@ -23,7 +23,8 @@ from chains.models import Chain, Cluster
 from pinghu.figures import average_days, ratio
 
 from .periods import Period
-from .stats import DaysBetween, projects_of, stage_interval_aggregates, stage_interval_days
+from .stage_days import DaysBetween, stage_interval_aggregates, stage_interval_days
+from .stats import projects_of
 
 # name of the figure → the date that marks it.
 MILESTONE_REACHED = {
@@ -41,7 +42,7 @@ def _aggregates(as_of: datetime.date) -> dict:
     for name, field in MILESTONE_REACHED.items():
         reached = signed & Q(**{f"{field}__lte": as_of})
         aggregates[f"{name}_projects"] = Count("pk", filter=reached)
-        # Summed here, averaged over the count above (stats.DaysBetween says why).
+        # Summed here, averaged over the count above (stage_days.DaysBetween says why).
         aggregates[f"signed_to_{name}_days"] = Sum(DaysBetween(field, "signed_date"), filter=reached)
     return aggregates
 

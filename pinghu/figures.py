@@ -45,6 +45,14 @@ def days(value: datetime.timedelta | None) -> Decimal | None:
     return (Decimal(value.total_seconds()) / Decimal(86400)).quantize(Decimal("0.1"))
 
 
+def average_days(total: int | None, count: int) -> Decimal | None:
+    """The average of ``count`` date differences adding up to ``total`` days, to one decimal as ``days`` rounds
+    it (the quotient is exact where ``days``'s is: both round a half to even); ``None`` when ``count`` is 0."""
+    if not count:
+        return None
+    return (Decimal(total) / Decimal(count)).quantize(Decimal("0.1"))
+
+
 # The units an amount is written with; the English spelling is the one scheme of the whole site.
 UNITS = {
     "wan": _("10k CNY"),  # 万元, as stored

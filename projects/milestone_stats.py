@@ -17,13 +17,14 @@ durations (``stage_durations_and_milestone_rates``).
 
 import datetime
 
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
+from django.db.models import Count, Q, Sum
 
 from chains.models import Chain, Cluster
-from pinghu.figures import days, ratio
+from pinghu.figures import average_days, ratio
 
 from .periods import Period
-from .stats import STAGE_INTERVALS, projects_of
+from .stage_days import DaysBetween, stage_interval_aggregates, stage_interval_days
+from .stats import projects_of
 
 # name of the figure → the date that marks it.
 MILESTONE_REACHED = {
@@ -41,16 +42,15 @@ def _aggregates(as_of: datetime.date) -> dict:
     for name, field in MILESTONE_REACHED.items():
         reached = signed & Q(**{f"{field}__lte": as_of})
         aggregates[f"{name}_projects"] = Count("pk", filter=reached)
-        aggregates[f"signed_to_{name}_days"] = Avg(
-            ExpressionWrapper(F(field) - F("signed_date"), output_field=DurationField()), filter=reached
-        )
+        # Summed here, averaged over the count above (stage_days.DaysBetween says why).
+        aggregates[f"signed_to_{name}_days"] = Sum(DaysBetween(field, "signed_date"), filter=reached)
     return aggregates
 
 
 def _figures(result: dict, as_of: datetime.date) -> dict:
     for name in MILESTONE_REACHED:
         result[f"{name}_rate"] = ratio(result[f"{name}_projects"], result["signed_projects"])
-        result[f"signed_to_{name}_days"] = days(result[f"signed_to_{name}_days"])
+        result[f"signed_to_{name}_days"] = average_days(result[f"signed_to_{name}_days"], result[f"{name}_projects"])
     result["as_of"] = as_of
     return result
 
@@ -78,14 +78,10 @@ def stage_durations_and_milestone_rates(
 
     Both read the projects signed in the period; the rates' conditions carry ``as_of`` in their filters.
     """
-    intervals = {
-        f"_{name}": Avg(ExpressionWrapper(F(later) - F(earlier), output_field=DurationField()))
-        for name, earlier, later in STAGE_INTERVALS
-    }
     result = (
         projects_of(chain=chain, cluster=cluster)
         .filter(signed_date__range=(period.start, period.end))
-        .aggregate(**intervals, **_aggregates(as_of))
+        .aggregate(**stage_interval_aggregates(), **_aggregates(as_of))
     )
-    durations = {f"{name}_days": days(result.pop(f"_{name}")) for name, _earlier, _later in STAGE_INTERVALS}
+    durations = stage_interval_days(result)
     return durations, _figures(result, as_of)

@@ -8,7 +8,6 @@ import hashlib
 from collections import Counter, defaultdict
 from urllib.parse import urlencode
 
-from django.core.cache import cache
 from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chains.choices import LeadershipRole
 from chains.models import Chain, ChainLeadership, Cluster, EnterpriseChainRole
-from pinghu import dataversion, figures
+from pinghu import dataversion, figure_cache, figures
 from pinghu.plausibility import amount_warning_line
 
 from . import band_stats, funds_stats, milestone_stats, stats, stats_land, stats_monthly, stats_saturday
@@ -35,7 +34,8 @@ CACHE_SECONDS = 300
 def cached(kind: str, named: NamedPeriod, compute, *extra: str):
     """``compute()`` once per period, language and data version; answers from the cache otherwise.
 
-    The version is read before computing: figures cached under it are at least as new as it is.
+    The version is read before computing: figures cached under it are at least as new as it is. Readers
+    missing the same key at once (after a write) wait for one computation (``pinghu.figure_cache``).
     """
     from django.utils import translation
 
@@ -44,12 +44,16 @@ def cached(kind: str, named: NamedPeriod, compute, *extra: str):
     # Hashed: the version holds colons, and chain codes any character, which some cache backends refuse in keys.
     version = dataversion.current()
     key = f"pinghu:{kind}:" + hashlib.sha256(":".join([*parts, *extra, version]).encode()).hexdigest()
-    return cache.get_or_set(key, compute, CACHE_SECONDS)
+    return figure_cache.get_or_compute(key, compute, CACHE_SECONDS)
 
 
 def _link(name: str, **params) -> str:
+    return _query_link(reverse(name), **params)
+
+
+def _query_link(path: str, **params) -> str:
     query = urlencode([(key, value) for key, value in params.items() if value not in (None, "")], doseq=True)
-    return f"{reverse(name)}?{query}" if query else reverse(name)
+    return f"{path}?{query}" if query else path
 
 
 def signed_link(period: stats.Period, **filters) -> str:
@@ -86,8 +90,8 @@ def dashboard(named: NamedPeriod) -> dict:
     engaged = stats_saturday.engaged_by_chain(period)
     summary = {**stats.summary(period, signed=city_signed, engaged=stats_saturday.engaged_total(engaged)), **durations}
     visits = {row["pk"]: row for row in stats.visits_by_chain(period, engaged=engaged)}
-    stage_counts = stats.pipeline_by_chain(period.end)
-    pipeline = stats.pipeline(period)
+    # The city's pipeline and each chain's stage counts: one scan of the stage deltas.
+    pipeline, stage_counts = stats.pipeline_and_by_chain(period)
     monthly = stats_monthly.monthly(period)
     # The lists behind the stage counts filter on the current stage: linked only when that is what is counted.
     stages_are_current = period.end >= timezone.localdate()
@@ -96,12 +100,15 @@ def dashboard(named: NamedPeriod) -> dict:
     leads = Counter(chain for chain, _enterprise in lead_roles)
     chiefs = current_chiefs()
 
+    # The project list's address, reversed once: the stage cells link to it 70 times.
+    project_list = reverse("projects:project-list")
+
     def stage_cells(counts: dict[str, int], **filters) -> list[tuple]:
         return [
             (
                 stage,
                 counts.get(stage, 0),
-                _link("projects:project-list", stage=stage, **filters) if stages_are_current else None,
+                _query_link(project_list, stage=stage, **filters) if stages_are_current else None,
             )
             for stage in PIPELINE
         ]

@@ -34,12 +34,9 @@ import datetime
 from decimal import Decimal
 
 from django.db.models import (
-    Avg,
     Count,
     DecimalField,
-    DurationField,
     Exists,
-    ExpressionWrapper,
     F,
     FilteredRelation,
     OuterRef,
@@ -50,7 +47,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from chains.models import Chain, Cluster
-from pinghu.figures import days, ratio
+from pinghu.figures import ratio
 
 from .bands import signed_years
 from .choices import ProjectStage
@@ -64,6 +61,7 @@ from .models import (
 )
 from .periods import Period
 from .signed_groups import SIGNED_KEYS, empty_figures, signed_groups
+from .stage_days import stage_interval_aggregates, stage_interval_days
 from .stats_saturday import engaged_by_chain, engaged_figures, top_official_person_times
 
 ZERO = Decimal("0")
@@ -325,13 +323,28 @@ def pipeline(period: Period, *, chain: Chain | None = None, cluster: Cluster | N
     return _pipeline_rows(rows)
 
 
-def pipeline_by_chain(as_of: datetime.date) -> dict[int, dict[str, int]]:
-    """Projects per chain id and stage on ``as_of`` (stages with none left out), in one query."""
-    result: dict[int, dict[str, int]] = {}
-    rows = _pipeline_deltas(as_of).values("chain", "stage").annotate(n=Sum("projects")).filter(n__gt=0).order_by()
+def pipeline_and_by_chain(period: Period) -> tuple[list[dict], dict[int, dict[str, int]]]:
+    """``pipeline(period)`` and the projects per chain id and stage as of the period's end (stages with none
+    left out), from one scan of the stage deltas (the dashboard's).
+
+    The deltas are summed per chain and stage; a delta row has one chain, so the city's rows are the
+    chains' sums (the dashboard read the 33,000 deltas of the bench database twice, 6–8 ms each).
+    """
+    rows = (
+        _pipeline_deltas(period.end)
+        .values("chain", stage_then=F("stage"))
+        .annotate(projects=Sum("projects"), investment=Coalesce(Sum("investment"), ZERO, output_field=MONEY))
+        .order_by()
+    )
+    city: dict[str, dict] = {}
+    by_chain: dict[int, dict[str, int]] = {}
     for row in rows:
-        result.setdefault(row["chain"], {})[row["stage"]] = row["n"]
-    return result
+        total = city.setdefault(row["stage_then"], {"stage_then": row["stage_then"], "projects": 0, "investment": ZERO})
+        total["projects"] += row["projects"]
+        total["investment"] += row["investment"]
+        if row["projects"] > 0:
+            by_chain.setdefault(row["chain"], {})[row["stage_then"]] = row["projects"]
+    return _pipeline_rows(city.values()), by_chain
 
 
 def _pipeline_rows(rows) -> list[dict]:
@@ -361,27 +374,14 @@ def conversion(period: Period, *, chain: Chain | None = None, cluster: Cluster |
     return result
 
 
-STAGE_INTERVALS = [
-    ("contact_to_signed", "first_contact_date", "signed_date"),
-    ("signed_to_registered", "signed_date", "registered_date"),
-    ("registered_to_construction", "registered_date", "construction_date"),
-    ("construction_to_production", "construction_date", "production_date"),
-]
-
-
 def stage_durations(period: Period, *, chain: Chain | None = None, cluster: Cluster | None = None) -> dict:
     """Average days between consecutive stage dates, over projects signed in the period, in one query.
 
     Each average uses only the projects that have both dates; ``None`` when none has.
     """
-    averages = (
+    result = (
         projects_of(chain=chain, cluster=cluster)
         .filter(signed_date__range=(period.start, period.end))
-        .aggregate(
-            **{
-                name: Avg(ExpressionWrapper(F(later) - F(earlier), output_field=DurationField()))
-                for name, earlier, later in STAGE_INTERVALS
-            }
-        )
+        .aggregate(**stage_interval_aggregates())
     )
-    return {f"{name}_days": days(value) for name, value in averages.items()}
+    return stage_interval_days(result)

@@ -26,18 +26,27 @@ def monthly(period: Period, *, chain: Chain | None = None, cluster: Cluster | No
     else:
         visits, figures = visits_in(period, cluster=cluster), _visit_figures(rollup=False)
     visit_rows = visits.annotate(month=TruncMonth("date")).values("month").annotate(**figures).order_by()
+    # Signings per day, added up per month here: on PostgreSQL DATE_TRUNC of a date goes through a
+    # timestamp with time zone, which took half of the query's time (9 of 16 ms over this year's
+    # 22,000 projects signed in the bench database); a year is at most 366 rows.
     signed_rows = (
         projects_of(chain=chain, cluster=cluster)
         .filter(signed_date__range=(period.start, period.end))
-        .annotate(month=TruncMonth("signed_date"))
-        .values("month")
+        .values("signed_date")
         .annotate(
             signed_projects=Count("pk"), signed_investment=Coalesce(Sum("total_investment"), ZERO, output_field=MONEY)
         )
         .order_by()
     )
     visits_by_month = {_month(row["month"]): row for row in visit_rows}
-    signed_by_month = {_month(row["month"]): _cents(row) for row in signed_rows}
+    signed_by_month: dict[datetime.date, dict] = {}
+    for row in signed_rows:
+        month = signed_by_month.setdefault(
+            row["signed_date"].replace(day=1), {"signed_projects": 0, "signed_investment": ZERO}
+        )
+        month["signed_projects"] += row["signed_projects"]
+        month["signed_investment"] += row["signed_investment"]
+    signed_by_month = {month: _cents(row) for month, row in signed_by_month.items()}
     series = []
     for month in period.months():
         visit_row = visits_by_month.get(month, {})

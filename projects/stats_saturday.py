@@ -14,8 +14,9 @@ leader's as it is now: the city's top-official figures sum the trigger-kept roll
 leader's visits per day (``VisitDayLeader``) over the leaders flagged when asked.
 """
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import BooleanField, Count, Exists, Func, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce, ExtractWeekDay
+from django.db.models.lookups import Exact
 
 from chains.models import Chain, Cluster
 
@@ -24,6 +25,27 @@ from .periods import Period
 
 # Django's week_day: 1 is Sunday, 7 is Saturday, on every database.
 SATURDAY = 7
+
+
+class OnSaturday(Func):
+    """Whether a date falls on a Saturday: Django's ``week_day=7`` lookup, as integer arithmetic on PostgreSQL.
+
+    There the lookup is ``EXTRACT(DOW FROM date) + 1 = 7``, and EXTRACT returns a numeric: over this
+    year's 97,000 links of the bench database it took 20 of the 40 ms of the projects engaged per chain.
+    A date minus a date is a whole number of days, and 1 January 2000 was a Saturday. Elsewhere (SQLite)
+    the lookup itself.
+    """
+
+    arity = 1
+    output_field = BooleanField()
+    template = "MOD(%(expressions)s - DATE '2000-01-01', 7) = 0"
+
+    def as_sql(self, compiler, connection, **extra_context):
+        (date,) = self.get_source_expressions()
+        return compiler.compile(Exact(ExtractWeekDay(date), SATURDAY))
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, **extra_context)
 
 
 def first_links(period: Period, *, chain: Chain | None = None, cluster: Cluster | None = None) -> QuerySet:
@@ -41,7 +63,7 @@ def engaged_counts(period: Period) -> dict:
     """Projects engaged and Saturday projects engaged as aggregates over ``first_links``: counting each
     project's first link (and first Saturday link) in the period counts the distinct projects."""
     first = Q(previous_date__isnull=True) | Q(previous_date__lt=period.start)
-    first_saturday = Q(visit_date__week_day=SATURDAY) & (
+    first_saturday = Q(OnSaturday("visit_date")) & (
         Q(previous_saturday_date__isnull=True) | Q(previous_saturday_date__lt=period.start)
     )
     return {

@@ -243,6 +243,26 @@ def test_pipeline_by_chain(data):
     assert rows == {"negotiating": 1, "signed": 1}
 
 
+def test_pipeline_and_by_chain_in_one_query(data, django_assert_num_queries):
+    """The dashboard's pipeline and its chains' stage counts from one scan of the deltas: the city's rows are
+    ``pipeline``'s (investment included), a chain's stages with no project left out (chain A's leads came and left)."""
+    a, b, c = data["a"].pk, data["b"].pk, data["c"].pk
+    mid_march = stats.Period(D(2024, 3, 1), D(2024, 3, 16))
+    for period, by_chain in [
+        # P1 construction, P2 signed (A); P3 signed, P6 dropped (B); P4 negotiating, P5 signed (C).
+        (
+            MARCH,
+            {a: {"construction": 1, "signed": 1}, b: {"signed": 1, "dropped": 1}, c: {"negotiating": 1, "signed": 1}},
+        ),
+        # On 16 March P2 and P5 were still leads, P1 signed on the 15th.
+        (mid_march, {a: {"signed": 1, "lead": 1}, b: {"signed": 1, "dropped": 1}, c: {"negotiating": 1, "lead": 1}}),
+    ]:
+        with django_assert_num_queries(1):
+            pipeline, stage_counts = stats.pipeline_and_by_chain(period)
+        assert pipeline == stats.pipeline(period)
+        assert stage_counts == by_chain
+
+
 def test_conversion(data, django_assert_num_queries):
     with django_assert_num_queries(1):
         result = stats.conversion(MARCH)
@@ -349,3 +369,42 @@ def test_pipeline_for_a_period_ending_today_reads_current_stages(data):
     rows = {row["stage"]: row["projects"] for row in stats.pipeline(today) if row["projects"]}
     current = dict(Project.objects.values_list("stage").annotate(n=Count("pk")).order_by())
     assert rows == current == {"construction": 1, "signed": 3, "negotiating": 1, "dropped": 1}
+
+
+def test_average_days_round_a_half_to_even_as_the_durations_did(django_assert_num_queries):
+    """Four projects signed in May 2024, 10, 10, 10 and 11 days after first contact (41 / 4 = 10.25 days) and
+    registered 1, 1, 1 and 2 days after signing (5 / 4 = 1.25): 10.2 and 1.2, a half rounded to even, as the
+    average of durations rounded it (``figures.days``); the registered-to-construction interval has no project."""
+    from django.db.models import Avg, DurationField, ExpressionWrapper, F
+
+    from pinghu.figures import days
+    from projects import milestone_stats
+    from tests.factories import ProjectFactory
+
+    for gap, registered_after in [(10, 1), (10, 1), (10, 1), (11, 2)]:
+        signed = D(2024, 5, 20)
+        ProjectFactory(
+            stage=ProjectStage.REGISTERED,
+            first_contact_date=signed - datetime.timedelta(days=gap),
+            signed_date=signed,
+            registered_date=signed + datetime.timedelta(days=registered_after),
+        )
+    may = stats.Period(D(2024, 5, 1), D(2024, 5, 31))
+    with django_assert_num_queries(1):
+        durations = stats.stage_durations(may)
+    assert durations == {
+        "contact_to_signed_days": Decimal("10.2"),
+        "signed_to_registered_days": Decimal("1.2"),
+        "registered_to_construction_days": None,
+        "construction_to_production_days": None,
+    }
+    with django_assert_num_queries(1):
+        both, milestones = milestone_stats.stage_durations_and_milestone_rates(may, as_of=D(2024, 6, 30))
+    assert both == durations
+    assert milestones["registered_projects"] == 4 and milestones["signed_to_registered_days"] == Decimal("1.2")
+    assert milestones["signed_to_started_days"] is None
+    # The average of the durations, as it was computed before.
+    before = Project.objects.filter(signed_date__range=(may.start, may.end)).aggregate(
+        average=Avg(ExpressionWrapper(F("signed_date") - F("first_contact_date"), output_field=DurationField()))
+    )
+    assert days(before["average"]) == Decimal("10.2")

@@ -90,3 +90,17 @@ def test_the_flag_in_the_leaders_api(read_client):
     LeaderFactory(name="乙")
     body = read_client.get("/api/v1/leaders/", {"is_top_official": "true"}).json()
     assert [(row["name"], row["is_top_official"]) for row in body["results"]] == [("甲", True)]
+
+
+def test_on_saturday_is_the_week_day_lookup(data):
+    """``OnSaturday`` (integer arithmetic on PostgreSQL) agrees with Django's ``week_day`` lookup on every day of
+    three weeks around 1 January 2000 (its reference Saturday: dates before it count backwards) and now."""
+    from django.db.models import DateField, Value
+
+    from chains.models import Chain
+
+    days = [start + datetime.timedelta(days=n) for start in (D(1999, 12, 20), D(2026, 11, 28)) for n in range(21)]
+    for day in days:
+        date = Value(day, output_field=DateField())
+        on_saturday = Chain.objects.filter(pk=data["a"].pk).values_list(stats_saturday.OnSaturday(date), flat=True)
+        assert on_saturday.get() is (day.isoweekday() == 6), day

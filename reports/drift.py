@@ -15,11 +15,10 @@ as ``rows.<key>`` with the same count on both sides: no figure is marked, the ro
 import hashlib
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from pinghu import dataversion
+from pinghu import dataversion, figure_cache
 
 from .choices import Section
 from .figures import compute
@@ -150,7 +149,7 @@ def _cached(kind: str, ident: str, compute):
     """
     version = dataversion.current()
     key = f"pinghu:report-{kind}:" + hashlib.sha256(f"{ident}|{version}".encode()).hexdigest()
-    return cache.get_or_set(key, compute, CACHE_SECONDS)
+    return figure_cache.get_or_compute(key, compute, CACHE_SECONDS)
 
 
 def live(version: ReportVersion) -> tuple[dict, dict]:

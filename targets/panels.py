@@ -10,10 +10,9 @@ whatever the number of targets or of rows behind them.
 
 import hashlib
 
-from django.core.cache import cache
 from django.utils import timezone
 
-from pinghu import dataversion
+from pinghu import dataversion, figure_cache
 from pinghu.permissions import may
 
 from . import pages
@@ -29,7 +28,7 @@ def _cached_progress(scope_kind: str, scope=None) -> list:
     scope_key = str(getattr(scope, "pk", scope) or "")
     parts = ["pinghu", "targets-panel", today.isoformat(), scope_kind, scope_key, dataversion.current()]
     key = "pinghu:targets-panel:" + hashlib.sha256(":".join(parts).encode()).hexdigest()
-    return cache.get_or_set(
+    return figure_cache.get_or_compute(
         key,
         lambda: target_progress(today.year, today, scope_kind=scope_kind, scope=scope),
         CACHE_SECONDS,

@@ -177,7 +177,7 @@ METRICS: dict[str, MetricDefinition] = {
     ]
 }
 assert set(METRICS) == set(Metric.values)
-# stats_by_scope.bands_by counts only the bands a target can count.
+# stats_by_scope.counted_bands_by counts only the bands a target can count.
 assert {d.figure for d in METRICS.values() if d.source == "bands" and d.figure.endswith("__projects")} == {
     f"{band}__projects" for band in stats_by_scope.COUNTED_BANDS
 }
@@ -185,7 +185,7 @@ assert {d.figure for d in METRICS.values() if d.source == "bands" and d.figure.e
 # The grouped statistics behind the sources: one scope kind (with ``only``, or by month), or every kind
 # a period's targets need at once (each source read once per period, all kinds from the same rows).
 SOURCES = {
-    "bands": stats_by_scope.bands_by,
+    "bands": stats_by_scope.counted_bands_by,
     "funds": stats_by_scope.funds_by,
     "milestones": stats_by_scope.milestones_by,
     "visits": stats_by_scope.visits_by,

@@ -79,7 +79,9 @@ def demo_recorders(leaders: list, chains: list) -> list[tuple]:
         ),
         key=lambda leader: leader.pk,
     )
-    officials = demo_officials()
+    # Read, not made (``demo_officials`` ran when the projects were given theirs): its group ``add`` draws ids.
+    accounts = get_user_model().objects.in_bulk(OFFICIAL_ACCOUNTS, field_name="username")
+    officials = [accounts[username] for username in OFFICIAL_ACCOUNTS]
     return list(zip(officials, free[:: max(1, len(free) // len(officials))], strict=False))
 
 
@@ -100,6 +102,7 @@ def link_demo_officials(recorders: list[tuple]) -> None:
     """
     from chains.models import Leader
 
+    demo_officials()  # the accounts in their role, as this step always made sure (its group add draws ids here)
     fresh = Leader.objects.in_bulk([leader.pk for _official, leader in recorders])
     for official, leader in recorders:
         leader = fresh[leader.pk]

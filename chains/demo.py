@@ -38,12 +38,12 @@ def demo_chain_leadership(leaders: list[Leader], *, seed: int, end: datetime.dat
     chains = list(Chain.objects.order_by("sort_order", "code"))
     if not chains or len(leaders) < 3:
         return 0
-    city = [leader for leader in leaders if leader.title in CHIEF_TITLES] or list(leaders)
+    city = _city_leaders(leaders)
     others = [leader for leader in leaders if leader not in city] or list(leaders)
     group = Group.objects.filter(name=Role.CHAIN_LEADER).first()
     written = 0
     for position, chain in enumerate(chains):
-        chief = city[position % len(city)]
+        chief = _chief(city, position)
         start = end - datetime.timedelta(days=rng.randint(200, 900))
         if position % 2:  # every other chain: a former chief before the current one
             former = rng.choice([leader for leader in leaders if leader != chief])
@@ -57,6 +57,23 @@ def demo_chain_leadership(leaders: list[Leader], *, seed: int, end: datetime.dat
         written += 1
         _give_login(chief, chain, group)
     return written
+
+
+def _city_leaders(leaders: list[Leader]) -> list[Leader]:
+    return [leader for leader in leaders if leader.title in CHIEF_TITLES] or list(leaders)
+
+
+def _chief(city: list[Leader], position: int) -> Leader:
+    return city[position % len(city)]
+
+
+def demo_chiefs(leaders: list[Leader], chains: list[Chain]) -> list[Leader]:
+    """The leaders ``demo_chain_leadership(leaders, …)`` will make current chiefs (and give logins to), known
+    before it runs: no random draw picks them, only the chains' order (``sort_order``, ``code``)."""
+    if not chains or len(leaders) < 3:
+        return []
+    city = _city_leaders(leaders)
+    return [_chief(city, position) for position in range(len(chains))]
 
 
 def _appoint(leader: Leader, chain: Chain, role: str, start: datetime.date, end_of_term: datetime.date | None) -> None:

@@ -30,7 +30,13 @@ from .demo_funds import demo_funds
 from .demo_history import record_demo_history
 from .demo_land import delete_demo_parcels, generate_demo_parcels
 from .demo_milestones import demo_milestones
-from .demo_people import assign_demo_officials, delete_demo_officials, link_demo_officials
+from .demo_people import (
+    assign_demo_officials,
+    delete_demo_officials,
+    demo_recorders,
+    link_demo_officials,
+    visit_recorder,
+)
 from .demo_per_mu import delete_demo_per_mu, demo_per_mu
 from .demo_photos import delete_demo_photos, demo_photos
 from .demo_visits import count_leaders_here, insert_visits
@@ -313,7 +319,11 @@ class _Generator:
             if new == ProjectStage.SIGNED:
                 history[position] = (old, new, event.date)
 
-    def visits(self, count: int, leaders: list[Leader], enterprises: list[Enterprise], projects: list[Project]):
+    def visits(
+        self, count: int, leaders: list[Leader], enterprises: list[Enterprise], projects: list[Project], recorders: list
+    ):
+        """The visits and their links; a visit of a demo official's leader is written with its recorder
+        (``projects.demo_people.visit_recorder``: no draw from the random generator)."""
         visits, leader_links, project_links, chain_links = [], [], [], []
         make = InstanceMaker(InvestmentVisit)
         counted = count_leaders_here()  # projects.demo_visits
@@ -336,6 +346,7 @@ class _Generator:
             chosen_leaders = self.rng.sample(leaders, k=self.rng.choice([1, 1, 2, 2, 3, 4]))
             if counted:
                 visit.leader_count = len(chosen_leaders)
+            visit.recorded_by_id = visit_recorder(recorders, chosen_leaders)
             leader_links.append(chosen_leaders)
             chain_links.append([project.chain] if project else self.rng.sample(self.chains, k=self.rng.randint(1, 2)))
             project_links.append([project] if project else [])
@@ -343,6 +354,7 @@ class _Generator:
         self.counts.visits = len(visits)
         self.counts.person_times = sum(len(chosen) for chosen in leader_links)
         self.counts.visit_projects = sum(len(chosen) for chosen in project_links)
+        self.counts.official_visits = sum(visit.recorded_by_id is not None for visit in visits)
 
 
 def _refresh_planner_statistics() -> None:
@@ -379,7 +391,10 @@ def generate_demo_data(
         events = generator.signing_events()
         created_projects = generator.projects(projects, enterprises, events)
         generator.data_quality_examples(enterprises, created_projects)
-        generator.visits(visits, leaders, enterprises, created_projects)
+        # The officials' leaders (given at the end, after the chiefs' logins) are known now: their visits are
+        # written with their recorders.
+        recorders = demo_recorders(leaders, generator.chains)
+        generator.visits(visits, leaders, enterprises, created_projects, recorders)
         # Funds in place, from a generator of their own (projects.demo_funds): no other row changes.
         generator.counts.funds_records = demo_funds(
             created_projects, seed=seed, end_date=generator.end, batch_size=BATCH_SIZE
@@ -392,7 +407,7 @@ def generate_demo_data(
         generator.counts.photos = demo_photos(rows["visits"], seed=seed)
         generator.counts.chain_leaderships = demo_chain_leadership(leaders, seed=seed, end=generator.end)
         # The demo officials' own leader records and visits, for the phone's home page and the form's prefills.
-        generator.counts.official_visits = link_demo_officials(leaders, rows["visits"])
+        link_demo_officials(recorders)
         generator.counts.per_mu_roles, generator.counts.per_mu_figures = demo_per_mu(
             enterprises, seed=seed, end_date=generator.end, reason=DEMO_REASON, user=user
         )

@@ -11,7 +11,6 @@ stays the same for a seed.
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db.models import Case, IntegerField, OuterRef, Subquery, Value, When
 
 from pinghu.permissions import Role
 
@@ -59,49 +58,55 @@ def delete_demo_officials() -> None:
     get_user_model().objects.filter(username__in=OFFICIAL_ACCOUNTS).delete()
 
 
-def link_demo_officials(leaders: list, visits) -> int:
-    """Give each demo official a leader record and make them the recorder of that leader's demo visits.
+def demo_recorders(leaders: list, chains: list) -> list[tuple]:
+    """The pairs (official, leader) ``link_demo_officials`` links, known before the visits are written.
+
+    An official takes a leader with a unit, no login and no city title (never a chain's chief: ``demo_chiefs``
+    names those ``demo_chain_leadership`` will give logins to, by position), spread over the leaders in id order.
+    No draw from the demo's random generator.
+    """
+    from chains.demo import CHIEF_TITLES, demo_chiefs
+
+    chiefs = {leader.pk for leader in demo_chiefs(leaders, chains)}
+    free = sorted(
+        (
+            leader
+            for leader in leaders
+            if leader.user_id is None
+            and leader.unit_id is not None
+            and leader.title not in CHIEF_TITLES
+            and leader.pk not in chiefs
+        ),
+        key=lambda leader: leader.pk,
+    )
+    # Read, not made (``demo_officials`` ran when the projects were given theirs): its group ``add`` draws ids.
+    accounts = get_user_model().objects.in_bulk(OFFICIAL_ACCOUNTS, field_name="username")
+    officials = [accounts[username] for username in OFFICIAL_ACCOUNTS]
+    return list(zip(officials, free[:: max(1, len(free) // len(officials))], strict=False))
+
+
+def visit_recorder(recorders: list[tuple], chosen: list):
+    """The id of the first official of ``recorders`` (in their order) whose leader is among a visit's ``chosen``
+    leaders, or None: the visit's recorder, written with the visit."""
+    taking_part = {leader.pk for leader in chosen}
+    return next((official.pk for official, leader in recorders if leader.pk in taking_part), None)
+
+
+def link_demo_officials(recorders: list[tuple]) -> None:
+    """Give each demo official of ``recorders`` (``demo_recorders``) its leader record.
 
     The phone's home page (their own visits, due follow-ups), the form's prefills (their own leader and unit,
-    their usual companions, their last phrases) read these. Run after the chiefs got their logins: an official
-    takes a leader with a unit, no login and no city title (never a chain's chief), by position, and the visits
-    (and their history rows, so a restore keeps the recorder) are updated set-based: no draw from the demo's
-    random generator. Returns the number of visits given a recorder.
+    their usual companions, their last phrases) read these. Run after the chiefs got their logins. The officials'
+    visits were written with them as recorders (``visit_recorder``), their history rows with them: an UPDATE of
+    every such visit afterwards (and of its history row) rewrote 40,000 visits with every index at 100,000 projects.
     """
-    from chains.demo import CHIEF_TITLES
     from chains.models import Leader
 
-    from .models import InvestmentVisit, VisitLeader
-
-    free = list(
-        Leader.objects.filter(pk__in=[leader.pk for leader in leaders], user__isnull=True, unit__isnull=False)
-        .exclude(title__in=CHIEF_TITLES)
-        .order_by("pk")
-    )
-    officials = demo_officials()
-    pairs = list(zip(officials, free[:: max(1, len(free) // len(officials))], strict=False))
-    for official, leader in pairs:
+    demo_officials()  # the accounts in their role, as this step always made sure (its group add draws ids here)
+    fresh = Leader.objects.in_bulk([leader.pk for _official, leader in recorders])
+    for official, leader in recorders:
+        leader = fresh[leader.pk]
+        if leader.user_id is not None:  # demo_chiefs did not foresee a login: the visits name the wrong recorder
+            raise ValueError(f"Demo leader {leader.pk} has a login already: it cannot be an official's.")
         leader.user = official
         leader.save(update_fields=["user", "updated_at"])
-    if not pairs:
-        return 0
-    # One UPDATE for the visits and one for their history (not one each per official: each scanned every demo
-    # visit): a visit gets the first official, in the accounts' order, whose leader took part in it. The
-    # history first: its condition reads the visits' recorder, which the second statement sets.
-    chosen = [leader.pk for _official, leader in pairs]
-    unrecorded = visits.filter(
-        pk__in=VisitLeader.objects.filter(leader__in=chosen).values("visit_id"), recorded_by__isnull=True
-    ).values("pk")
-    InvestmentVisit.history.filter(id__in=unrecorded).update(recorded_by=_first_official(pairs, OuterRef("id")))
-    return InvestmentVisit.objects.filter(pk__in=unrecorded).update(recorded_by=_first_official(pairs, OuterRef("pk")))
-
-
-def _first_official(pairs: list, visit) -> Subquery:
-    """The account of the first of ``pairs`` (official, leader) whose leader took part in ``visit``."""
-    from .models import VisitLeader
-
-    rank = Case(*[When(leader_id=leader.pk, then=Value(n)) for n, (_o, leader) in enumerate(pairs)])
-    account = Case(*[When(leader_id=leader.pk, then=Value(official.pk)) for official, leader in pairs])
-    rows = VisitLeader.objects.filter(visit_id=visit, leader__in=[leader.pk for _official, leader in pairs])
-    first = rows.annotate(rank=rank, account=account).order_by("rank").values("account")[:1]
-    return Subquery(first, output_field=IntegerField())

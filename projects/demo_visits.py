@@ -3,8 +3,10 @@
 On the COPY path (PostgreSQL) each visit carries its person-times (``leader_count``) when it is written, and
 the leader-count trigger (``projects.triggers.leader_count``) stands aside while the leader rows are copied:
 it would rewrite every visit once (200,000 rows at 100,000 projects, with every index of the table). The
-other triggers on the leader rows fire as usual. On ``bulk_create``'s path (SQLite) the visits are written
-with 0 and the trigger counts, so both paths write the same rows.
+other triggers on the leader rows fire as usual. Likewise the project links are copied with their visit's date
+(``visit_date``), and the row trigger that would look it up (one visit per link) stands aside while they are.
+On ``bulk_create``'s path (SQLite) the visits are written with 0 and the trigger counts, and the links' trigger
+sets the same date again: both paths write the same rows.
 
 The project links are written with the columns they keep of their project's other links and of their project
 (``projects.rollups.PREVIOUS_ROWS``), computed here by the same rule from the links being written (a demo
@@ -19,6 +21,8 @@ from .models import InvestmentVisit, VisitLeader, VisitProject
 
 # The leader-count trigger on inserted leader rows (projects.triggers.leader_count).
 LEADER_COUNT_INSERT = "projects_visitleader_count_insert"
+# The row trigger that gives an inserted project link its visit's date (projects.triggers.rollups_postgresql).
+LINK_VISIT_DATE = "projects_visitproject_date"
 
 
 def count_leaders_here() -> bool:
@@ -38,7 +42,7 @@ def insert_visits(visits: list, leader_links: list, project_links: list, chain_l
     )
     insert_rows(
         VisitProject,
-        ["visit_id", "project_id", "previous_date", "previous_saturday_date", "project_chain_id"],
+        ["visit_id", "project_id", "visit_date", "previous_date", "previous_saturday_date", "project_chain_id"],
         with_previous_dates(
             [
                 (visit.pk, project.pk, visit.date, project.chain_id)
@@ -47,6 +51,7 @@ def insert_visits(visits: list, leader_links: list, project_links: list, chain_l
             ]
         ),
         batch_size=batch_size,
+        triggers_aside=(LINK_VISIT_DATE,),
     )
     insert_rows(
         InvestmentVisit.chains.through,
@@ -57,8 +62,8 @@ def insert_visits(visits: list, leader_links: list, project_links: list, chain_l
 
 
 def with_previous_dates(links: list[tuple]) -> list[tuple]:
-    """``(visit_id, project_id, previous_date, previous_saturday_date, project_chain_id)`` for each new link
-    ``(visit_id, project_id, visit_date, project_chain_id)``, in the order given (the order of their ids).
+    """``(visit_id, project_id, visit_date, previous_date, previous_saturday_date, project_chain_id)`` for each
+    new link ``(visit_id, project_id, visit_date, project_chain_id)``, in the order given (the order of their ids).
 
     ``PREVIOUS_ROWS``'s rule over these links only: the previous link of a project in the order (visit date,
     id), and on a Saturday visit's link the previous Saturday link; the links' projects must have no others.
@@ -72,6 +77,7 @@ def with_previous_dates(links: list[tuple]) -> list[tuple]:
         rows[position] = (
             visit_id,
             project_id,
+            date,
             previous.get(project_id),
             previous_saturday.get(project_id) if saturday else None,
             chain_id,

@@ -56,7 +56,8 @@ def _follow_ups(official, end: datetime.date) -> None:
 def generate_demo_reminders(*, seed: int, end, user=None) -> int:
     _account(DEMO_ACCOUNT, Role.BUREAU_STAFF)
     _follow_ups(demo_officials()[0], end)
-    return sum(counts["written"] for counts in run_scan(end).values())
+    # Set-based where PostgreSQL writes a rule's rows itself (the stalled projects: 94,000 lines at 100k projects).
+    return sum(counts["written"] for counts in run_scan(end, set_based=True).values())
 
 
 def delete_demo_reminders(*, user=None) -> None:

@@ -11,7 +11,6 @@ import datetime
 import random
 from decimal import Decimal
 
-from django.db import connection
 from django.utils import timezone
 
 from chains.choices import Ownership, Town
@@ -23,6 +22,7 @@ from units.demo import DEMO_UNITS, delete_demo_units, demo_units
 
 from .bulk_load import InstanceMaker, insert_objects, insert_rows
 from .choices import PIPELINE, STAGE_DATE_FIELDS, ProjectSource, ProjectStage
+from .demo_analyze import analyze_demo_tables
 from .demo_apps import delete_registered, generate_registered
 from .demo_counts import DemoCounts
 from .demo_facts import fortune500_from, industry_leader_of, level_of
@@ -43,13 +43,10 @@ from .demo_visits import count_leaders_here, insert_visits
 from .models import (
     FollowUp,
     InvestmentVisit,
-    PipelineDelta,
     Project,
     ProjectFunds,
     ProjectStageChange,
     SigningEvent,
-    VisitDay,
-    VisitDayChain,
     VisitDayLeader,
     VisitLeader,
     VisitProject,
@@ -357,24 +354,6 @@ class _Generator:
         self.counts.official_visits = sum(visit.recorded_by_id is not None for visit in visits)
 
 
-def _refresh_planner_statistics() -> None:
-    """ANALYZE the tables the load filled, on PostgreSQL, before the apps' generators read them.
-
-    The load writes millions of rows at once, and autovacuum analyzes them a minute or more later;
-    until then the planner guesses each filter's share of rows (0.5 % of a chain's links, where a chain
-    holds an eighth). At 1,000,000 projects the targets' generator then read one cluster's visits of a
-    month by nested loops for over a minute (17 s once analyzed: ``docs/benchmarks.md``). Sampled, so
-    it costs seconds at that size, and nothing at ``make run``'s.
-    """
-    if connection.vendor != "postgresql":
-        return
-    models = [Enterprise, Project, ProjectStageChange, InvestmentVisit, VisitLeader, VisitProject, ProjectFunds]
-    models += [VisitDay, VisitDayChain, VisitDayLeader, PipelineDelta]  # the rollups, rebuilt by the load
-    tables = [model._meta.db_table for model in models] + [InvestmentVisit.chains.through._meta.db_table]
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(table) for table in tables))
-
-
 def generate_demo_data(
     *, projects: int, visits: int, seed: int, end_date: datetime.date | None = None, user=None
 ) -> DemoCounts:
@@ -414,7 +393,7 @@ def generate_demo_data(
         generator.counts.parcels = generate_demo_parcels(
             seed=seed, end=generator.end, enterprises=enterprises, projects=created_projects, user=user
         )
-    _refresh_planner_statistics()
+    analyze_demo_tables()
     # After the rollups are rebuilt: the apps above may read figures (the demo's targets are set from them).
     generator.counts.extra = generate_registered(seed=seed, end=generator.end, user=user)
     return generator.counts

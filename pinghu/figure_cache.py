@@ -7,17 +7,23 @@ computed the same figures again, all at once on the same cores. Here a miss take
 in the cache again once it holds it, and computes only if the figures are still missing:
 
 - with a cache every process shares (``PINGHU_CACHE_URL``: Redis, the database) on PostgreSQL, the lock is
-  a PostgreSQL advisory lock on the key (session level, released in ``finally``; the server releases it
-  too if the connection drops), so the readers of every process and host wait for one computation;
+  a PostgreSQL advisory lock on the key, held by a transaction around the computation (released at its
+  end, or by the server if the connection drops), so the readers of every process and host wait for one
+  computation;
 - with the per-process memory cache (the default), or on SQLite, the lock is the process's: another process
   could not read what this one computed, so it does not wait for it.
 
 The key holds the version the reader read before looking, so figures found after waiting were computed
 under that same version: never older than what the reader had seen (the official who has just posted a
 visit reads a version that counts it).
+
+A reader waits ``WAIT_SECONDS`` at most: if the computation it waits for has not finished by then (a
+query held up by a lock, a stuck process), it computes the figures itself, as every reader did before
+this module, instead of keeping a request (and a worker) waiting without end.
 """
 
 import hashlib
+import logging
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -25,8 +31,13 @@ from contextlib import contextmanager
 from django.core.cache import caches
 from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.locmem import LocMemCache
-from django.db import connection
+from django.db import OperationalError, connection, transaction
 
+logger = logging.getLogger(__name__)
+
+# How long a reader waits for another's computation of the same key before computing it itself: well above a
+# cold dashboard's computation at 1,000,000 projects (under a second), well under a proxy's timeout.
+WAIT_SECONDS = 10.0
 _MISSING = object()
 # The process's lock of each key being computed, and how many readers hold or wait for it (dropped at 0).
 _process_locks: dict[bytes, list] = {}
@@ -42,7 +53,9 @@ def get_or_compute(key: str, compute: Callable[[], object], timeout: int) -> obj
         return value
     digest = hashlib.sha256(key.encode()).digest()
     lock = _advisory_lock if _shared_across_processes() else _process_lock
-    with lock(digest):
+    with lock(digest, WAIT_SECONDS) as held:
+        if not held:
+            logger.warning("Waited %s s for the figures of %s: computing them again.", WAIT_SECONDS, key)
         # A reader that waited finds what the first computed under the same key (the same data version).
         value = cache.get(key, _MISSING)
         if value is _MISSING:
@@ -53,7 +66,7 @@ def get_or_compute(key: str, compute: Callable[[], object], timeout: int) -> obj
 
 def _shared_across_processes() -> bool:
     """Whether the advisory lock is worth taking: PostgreSQL, a cache the processes share, and no transaction open
-    (a session lock taken in a transaction that fails could not be released before its rollback)."""
+    (the lock is a transaction's: inside the caller's it would be held until the caller's transaction ends)."""
     cache = caches["default"]
     return (
         connection.vendor == "postgresql"
@@ -63,27 +76,44 @@ def _shared_across_processes() -> bool:
 
 
 @contextmanager
-def _advisory_lock(digest: bytes) -> Iterator[None]:
-    """``pg_advisory_lock`` on the first 8 bytes of the key's digest (a bigint) while the block runs."""
+def _advisory_lock(digest: bytes, wait: float) -> Iterator[bool]:
+    """``pg_advisory_xact_lock`` on the first 8 bytes of the key's digest (a bigint), in a transaction that lasts
+    while the block runs; yields whether the lock was granted within ``wait`` seconds.
+
+    A transaction's lock, not a session's: behind PgBouncer in transaction mode a session lock and its unlock
+    could go to two different server connections, leaving the key locked. The wait is bounded by
+    ``lock_timeout`` (advisory locks obey it), set in a savepoint and put back before the block runs.
+    """
     lock_id = int.from_bytes(digest[:8], "big", signed=True)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_lock(%s)", [lock_id])
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_unlock(%s)", [lock_id])
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT current_setting('lock_timeout'), set_config('lock_timeout', %s, true)",
+            [f"{max(1, round(wait * 1000))}ms"],
+        )
+        previous = cursor.fetchone()[0]
+        try:
+            with transaction.atomic():  # a savepoint: a lock wait that runs out rolls back to it alone
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [lock_id])
+            granted = True
+        except OperationalError:  # lock_not_available
+            granted = False
+        cursor.execute("SELECT set_config('lock_timeout', %s, true)", [previous])
+        yield granted
 
 
 @contextmanager
-def _process_lock(digest: bytes) -> Iterator[None]:
-    """A lock of this process for the key while the block runs."""
+def _process_lock(digest: bytes, wait: float) -> Iterator[bool]:
+    """A lock of this process for the key while the block runs; yields whether it was granted within ``wait`` s."""
     with _process_locks_guard:
         entry = _process_locks.setdefault(digest, [threading.Lock(), 0])
         entry[1] += 1
     try:
-        with entry[0]:
-            yield
+        held = entry[0].acquire(timeout=wait)
+        try:
+            yield held
+        finally:
+            if held:
+                entry[0].release()
     finally:
         with _process_locks_guard:
             entry[1] -= 1

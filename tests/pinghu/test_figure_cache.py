@@ -110,3 +110,38 @@ def test_a_reader_of_a_newer_version_does_not_wait_for_an_older_computation(cach
     release.set()
     older.join(10)
     assert selectors.cached("test", named, lambda: -1) == 2  # the newer figures, cached under the newer version
+
+
+def test_a_reader_waits_a_bounded_time_then_computes_itself(cache_settings, monkeypatch):
+    """A computation that does not finish (a stuck query) keeps the others waiting ``WAIT_SECONDS`` at most."""
+    monkeypatch.setattr(figure_cache, "WAIT_SECONDS", 0.3)
+    computing, release, calls, results = threading.Event(), threading.Event(), [], {}
+
+    def stuck():
+        calls.append("stuck")
+        computing.set()
+        assert release.wait(10)
+        return {"figure": 1}
+
+    def quick():
+        calls.append("quick")
+        if connection.vendor == "postgresql":  # this thread's connection, after its bounded wait
+            with connection.cursor() as cursor:
+                cursor.execute("SHOW lock_timeout")
+                assert cursor.fetchone()[0] == "0"  # the bound was the lock's own transaction's
+        return {"figure": 2}
+
+    first = _in_thread(lambda: figure_cache.get_or_compute("k", stuck, 60), results, "first")
+    assert computing.wait(10)
+    started = time.monotonic()
+    second = _in_thread(lambda: figure_cache.get_or_compute("k", quick, 60), results, "second")
+    second.join(10)
+    waited = time.monotonic() - started
+    assert results == {"second": {"figure": 2}}  # while the first is still computing
+    assert 0.25 <= waited < 5
+    release.set()
+    first.join(10)
+    assert results["first"] == {"figure": 1} and calls == ["stuck", "quick"]
+    assert figure_cache.get_or_compute("k", quick, 60) == {"figure": 1}  # the last computed was cached
+    if connection.vendor == "postgresql":
+        assert _advisory_waiters() == 0  # the reader that gave up waits no more

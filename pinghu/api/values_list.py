@@ -44,6 +44,9 @@ def _decimal_representer(field: serializers.DecimalField) -> Callable[[decimal.D
     if places == 0:
         return field.to_representation
     point = -places - 1
+    zeros = "." + "0" * places
+    # A whole number takes ``places`` zeros, unless DRF's quantize (to ``max_digits``) would refuse it.
+    widest = None if field.max_digits is None else field.max_digits - places
 
     def represent(value: decimal.Decimal) -> str:
         # Fixed-point text has the point ``places`` digits from its end exactly when the exponent is
@@ -52,6 +55,10 @@ def _decimal_representer(field: serializers.DecimalField) -> Callable[[decimal.D
             text = format(value, "f")
             if len(text) > places and text[point] == ".":
                 return text
+            # A whole number: the 0 of a sum over no rows (a project without funds records), say.
+            digits = text[1:] if text[:1] == "-" else text
+            if digits.isdigit() and (widest is None or len(digits) <= widest):
+                return text + zeros
         return field.to_representation(value)
 
     return represent
@@ -190,10 +197,10 @@ class ValuesListMixin:
                 and getattr(field, "format", api_settings.DATETIME_FORMAT) == ISO_8601
             ):
                 representers[name] = _datetime_representer(field)
-            elif type(field) in _SAME_WHEN_OF_TYPE and not (
-                type(field) is serializers.DateField and getattr(field, "format", api_settings.DATE_FORMAT) != ISO_8601
-            ):
-                representers[name] = _fast_path(field, _SAME_WHEN_OF_TYPE[type(field)])
+            elif (kind := _same_when_of_type(field)) is not None:
+                representers[name] = _fast_path(field, kind)
+            elif isinstance(field, serializers.ChoiceField) and _inherits(field, serializers.ChoiceField):
+                representers[name] = _choice_representer(field)
             else:
                 representers[name] = field.to_representation
         return representers
@@ -216,6 +223,32 @@ _SAME_WHEN_OF_TYPE: dict[type, type] = {
     serializers.BooleanField: bool,
     serializers.DateField: datetime.date,
 }
+
+
+def _inherits(field: serializers.Field, base: type) -> bool:
+    """Whether ``field`` represents values with ``base``'s own ``to_representation`` (a subclass may not)."""
+    return type(field).to_representation is base.to_representation
+
+
+def _same_when_of_type(field: serializers.Field) -> type | None:
+    """The type of stored value that ``field`` shows unchanged (``_SAME_WHEN_OF_TYPE``), or ``None``."""
+    if isinstance(field, serializers.BigIntegerField):
+        # int(value) like IntegerField, unless it shows big integers as text.
+        coerced = getattr(field, "coerce_to_string", api_settings.COERCE_BIGINT_TO_STRING)
+        return int if _inherits(field, serializers.BigIntegerField) and not coerced else None
+    if isinstance(field, serializers.DateField) and getattr(field, "format", api_settings.DATE_FORMAT) != ISO_8601:
+        return None
+    for base, kind in _SAME_WHEN_OF_TYPE.items():
+        if isinstance(field, base) and _inherits(field, base):
+            return kind
+    return None
+
+
+def _choice_representer(field: serializers.ChoiceField) -> Callable:
+    """``ChoiceField.to_representation`` for a stored text: the choice's value of that text, else the text."""
+    values = field.choice_strings_to_values
+    represent = field.to_representation
+    return lambda value: values.get(value, value) if value.__class__ is str and value else represent(value)
 
 
 def _fast_path(field: serializers.Field, kind: type) -> Callable:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Expression, F
+from django.db.models import Count, Expression, F
 from django.utils import timezone
 from rest_framework import ISO_8601, serializers
 from rest_framework.relations import RelatedField
@@ -51,14 +51,16 @@ def _decimal_representer(field: serializers.DecimalField) -> Callable[[decimal.D
     def represent(value: decimal.Decimal) -> str:
         # Fixed-point text has the point ``places`` digits from its end exactly when the exponent is
         # ``-places`` (cheaper to check than ``as_tuple()``, which builds a tuple of every digit).
+        # ``str`` gives what ``format(value, "f")`` gives unless it writes an exponent (tiny or huge values).
         if value.__class__ is decimal.Decimal:
-            text = format(value, "f")
-            if len(text) > places and text[point] == ".":
-                return text
-            # A whole number: the 0 of a sum over no rows (a project without funds records), say.
-            digits = text[1:] if text[:1] == "-" else text
-            if digits.isdigit() and (widest is None or len(digits) <= widest):
-                return text + zeros
+            text = str(value)
+            if "E" not in text and "e" not in text:
+                if len(text) > places and text[point] == ".":
+                    return text
+                # A whole number: the 0 of a sum over no rows (a project without funds records), say.
+                digits = text[1:] if text[:1] == "-" else text
+                if digits.isdigit() and (widest is None or len(digits) <= widest):
+                    return text + zeros
         return field.to_representation(value)
 
     return represent
@@ -110,6 +112,61 @@ class PreparedRows:
 SLICES = 32
 
 
+class PreparedCount:
+    """``QuerySet.count()`` of a queryset that depends on nothing but the code, its SQL compiled once per connection.
+
+    Compiled as ``Query.get_count`` compiles it when it needs no subquery (the query neither sliced,
+    distinct, grouped, combined nor annotated with an aggregate or a window): ``COUNT(*)`` in place of
+    the select list, no ordering. Any other query is counted by ``count()`` itself. The number is read
+    at every call.
+    """
+
+    def __init__(self, queryset) -> None:
+        self.queryset = queryset
+        query = queryset.query
+        _where, having, qualify = query.where.split_having_qualify()
+        # Query.get_aggregation's reasons for a subquery (and windows, to be safe): then count() itself.
+        self.plain = not (
+            isinstance(query.group_by, tuple)
+            or query.is_sliced
+            or having
+            or qualify
+            or query.distinct
+            or query.combinator
+            or any(
+                getattr(annotation, "contains_aggregate", True)
+                or getattr(annotation, "contains_over_clause", True)
+                or getattr(annotation, "set_returning", False)
+                for annotation in query.annotations.values()
+            )
+        )
+        self._compiled = functools.lru_cache(maxsize=SLICES)(self._compile)
+
+    def _compile(self, connection):
+        query = self.queryset.query.chain()
+        query.select, query.selected, query.default_cols, query.extra = (), None, False, {}
+        query.annotations = {"__count": Count("*").resolve_expression(query, allow_joins=True, summarize=True)}
+        query.set_annotation_mask(["__count"])
+        query.clear_ordering(force=True)
+        query.clear_limits()
+        query.select_for_update, query.select_related = False, False
+        try:
+            return query.get_compiler(connection=connection, elide_empty=True).as_sql()
+        except EmptyResultSet:  # a condition nothing meets: no rows, as count() answers
+            return None
+
+    def count(self) -> int:
+        if not self.plain:
+            return self.queryset.count()
+        connection = connections[self.queryset.db]
+        compiled = self._compiled(connection)
+        if compiled is None:
+            return 0
+        with connection.cursor() as cursor:
+            cursor.execute(*compiled)
+            return cursor.fetchone()[0]
+
+
 class ValuesListMixin:
     """Add to a list view; ``list_paths`` maps an output field to the ORM path it reads (relations)."""
 
@@ -147,9 +204,9 @@ class ValuesListMixin:
             # The page count needs no joins: count the filtered rows, not the joined values.
             count_source, queryset = filtered.values("pk"), filtered.values(*plain, **selected)
             if prepared_key is not None:
-                prepared = _PREPARED[type(self), prepared_key] = (count_source, PreparedRows(queryset))
+                prepared = _PREPARED[type(self), prepared_key] = (PreparedCount(count_source), PreparedRows(queryset))
         if prepared is not None:
-            count_source, queryset = prepared[0].all(), prepared[1]
+            count_source, queryset = prepared
         self.count_source = count_source
         page = self.paginate_queryset(queryset)
         rows = page if page is not None else queryset

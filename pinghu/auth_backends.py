@@ -9,6 +9,9 @@ object only (one request): nothing is cached between requests, so a change to a 
 group's permissions, a user's own permissions or the active and superuser flags applies from the
 next request, as before.
 
+A request with a bearer token arrives with ``_perm_cache`` already filled, read in the same statement
+as its token (``pinghu.token_read``, the same sets, also per request): this backend then reads nothing.
+
 Sign-in stays ``ModelBackend``'s (this backend authenticates nobody), so sessions keep naming it.
 """
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from .choices import TokenScope
 from .concurrency import lock_for_update
 from .models import ApiToken, IdempotencyKey
+from .token_read import usable_token_with_permissions
 
 TOKEN_PREFIX = "ph_"
 # Writing last_used_at on every request would turn every read into a write; once a minute is enough.
@@ -40,11 +41,15 @@ def api_token_issue(
 
 
 def api_token_authenticate(key: str) -> ApiToken | None:
-    """The usable token with this key (recording its use), or ``None``."""
-    token = ApiToken.objects.usable().select_related("user").filter(key_hash=_hash(key)).first()
+    """The usable token with this key (recording its use), or ``None``.
+
+    Its user comes with their permissions for this request, read in the same statement
+    (``pinghu.token_read``): the permission check that follows reads nothing more.
+    """
+    now = timezone.now()
+    token = usable_token_with_permissions(_hash(key), now=now)
     if token is None:
         return None
-    now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now

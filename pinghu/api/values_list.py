@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Expression, F
+from django.db.models import Count, Expression, F
 from django.utils import timezone
 from rest_framework import ISO_8601, serializers
 from rest_framework.relations import RelatedField
@@ -44,14 +44,23 @@ def _decimal_representer(field: serializers.DecimalField) -> Callable[[decimal.D
     if places == 0:
         return field.to_representation
     point = -places - 1
+    zeros = "." + "0" * places
+    # A whole number takes ``places`` zeros, unless DRF's quantize (to ``max_digits``) would refuse it.
+    widest = None if field.max_digits is None else field.max_digits - places
 
     def represent(value: decimal.Decimal) -> str:
         # Fixed-point text has the point ``places`` digits from its end exactly when the exponent is
         # ``-places`` (cheaper to check than ``as_tuple()``, which builds a tuple of every digit).
+        # ``str`` gives what ``format(value, "f")`` gives unless it writes an exponent (tiny or huge values).
         if value.__class__ is decimal.Decimal:
-            text = format(value, "f")
-            if len(text) > places and text[point] == ".":
-                return text
+            text = str(value)
+            if "E" not in text and "e" not in text:
+                if len(text) > places and text[point] == ".":
+                    return text
+                # A whole number: the 0 of a sum over no rows (a project without funds records), say.
+                digits = text[1:] if text[:1] == "-" else text
+                if digits.isdigit() and (widest is None or len(digits) <= widest):
+                    return text + zeros
         return field.to_representation(value)
 
     return represent
@@ -103,6 +112,61 @@ class PreparedRows:
 SLICES = 32
 
 
+class PreparedCount:
+    """``QuerySet.count()`` of a queryset that depends on nothing but the code, its SQL compiled once per connection.
+
+    Compiled as ``Query.get_count`` compiles it when it needs no subquery (the query neither sliced,
+    distinct, grouped, combined nor annotated with an aggregate or a window): ``COUNT(*)`` in place of
+    the select list, no ordering. Any other query is counted by ``count()`` itself. The number is read
+    at every call.
+    """
+
+    def __init__(self, queryset) -> None:
+        self.queryset = queryset
+        query = queryset.query
+        _where, having, qualify = query.where.split_having_qualify()
+        # Query.get_aggregation's reasons for a subquery (and windows, to be safe): then count() itself.
+        self.plain = not (
+            isinstance(query.group_by, tuple)
+            or query.is_sliced
+            or having
+            or qualify
+            or query.distinct
+            or query.combinator
+            or any(
+                getattr(annotation, "contains_aggregate", True)
+                or getattr(annotation, "contains_over_clause", True)
+                or getattr(annotation, "set_returning", False)
+                for annotation in query.annotations.values()
+            )
+        )
+        self._compiled = functools.lru_cache(maxsize=SLICES)(self._compile)
+
+    def _compile(self, connection):
+        query = self.queryset.query.chain()
+        query.select, query.selected, query.default_cols, query.extra = (), None, False, {}
+        query.annotations = {"__count": Count("*").resolve_expression(query, allow_joins=True, summarize=True)}
+        query.set_annotation_mask(["__count"])
+        query.clear_ordering(force=True)
+        query.clear_limits()
+        query.select_for_update, query.select_related = False, False
+        try:
+            return query.get_compiler(connection=connection, elide_empty=True).as_sql()
+        except EmptyResultSet:  # a condition nothing meets: no rows, as count() answers
+            return None
+
+    def count(self) -> int:
+        if not self.plain:
+            return self.queryset.count()
+        connection = connections[self.queryset.db]
+        compiled = self._compiled(connection)
+        if compiled is None:
+            return 0
+        with connection.cursor() as cursor:
+            cursor.execute(*compiled)
+            return cursor.fetchone()[0]
+
+
 class ValuesListMixin:
     """Add to a list view; ``list_paths`` maps an output field to the ORM path it reads (relations)."""
 
@@ -140,9 +204,9 @@ class ValuesListMixin:
             # The page count needs no joins: count the filtered rows, not the joined values.
             count_source, queryset = filtered.values("pk"), filtered.values(*plain, **selected)
             if prepared_key is not None:
-                prepared = _PREPARED[type(self), prepared_key] = (count_source, PreparedRows(queryset))
+                prepared = _PREPARED[type(self), prepared_key] = (PreparedCount(count_source), PreparedRows(queryset))
         if prepared is not None:
-            count_source, queryset = prepared[0].all(), prepared[1]
+            count_source, queryset = prepared
         self.count_source = count_source
         page = self.paginate_queryset(queryset)
         rows = page if page is not None else queryset
@@ -190,10 +254,10 @@ class ValuesListMixin:
                 and getattr(field, "format", api_settings.DATETIME_FORMAT) == ISO_8601
             ):
                 representers[name] = _datetime_representer(field)
-            elif type(field) in _SAME_WHEN_OF_TYPE and not (
-                type(field) is serializers.DateField and getattr(field, "format", api_settings.DATE_FORMAT) != ISO_8601
-            ):
-                representers[name] = _fast_path(field, _SAME_WHEN_OF_TYPE[type(field)])
+            elif (kind := _same_when_of_type(field)) is not None:
+                representers[name] = _fast_path(field, kind)
+            elif isinstance(field, serializers.ChoiceField) and _inherits(field, serializers.ChoiceField):
+                representers[name] = _choice_representer(field)
             else:
                 representers[name] = field.to_representation
         return representers
@@ -216,6 +280,32 @@ _SAME_WHEN_OF_TYPE: dict[type, type] = {
     serializers.BooleanField: bool,
     serializers.DateField: datetime.date,
 }
+
+
+def _inherits(field: serializers.Field, base: type) -> bool:
+    """Whether ``field`` represents values with ``base``'s own ``to_representation`` (a subclass may not)."""
+    return type(field).to_representation is base.to_representation
+
+
+def _same_when_of_type(field: serializers.Field) -> type | None:
+    """The type of stored value that ``field`` shows unchanged (``_SAME_WHEN_OF_TYPE``), or ``None``."""
+    if isinstance(field, serializers.BigIntegerField):
+        # int(value) like IntegerField, unless it shows big integers as text.
+        coerced = getattr(field, "coerce_to_string", api_settings.COERCE_BIGINT_TO_STRING)
+        return int if _inherits(field, serializers.BigIntegerField) and not coerced else None
+    if isinstance(field, serializers.DateField) and getattr(field, "format", api_settings.DATE_FORMAT) != ISO_8601:
+        return None
+    for base, kind in _SAME_WHEN_OF_TYPE.items():
+        if isinstance(field, base) and _inherits(field, base):
+            return kind
+    return None
+
+
+def _choice_representer(field: serializers.ChoiceField) -> Callable:
+    """``ChoiceField.to_representation`` for a stored text: the choice's value of that text, else the text."""
+    values = field.choice_strings_to_values
+    represent = field.to_representation
+    return lambda value: values.get(value, value) if value.__class__ is str and value else represent(value)
 
 
 def _fast_path(field: serializers.Field, kind: type) -> Callable:

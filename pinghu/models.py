@@ -37,7 +37,11 @@ class TimeStampedModel(models.Model):
 
 class ApiTokenQuerySet(models.QuerySet):
     def usable(self) -> "ApiTokenQuerySet":
-        """Tokens that are neither revoked nor expired, of active users."""
+        """Tokens that are neither revoked nor expired, of active users.
+
+        ``pinghu.token_read`` writes the same conditions in its one statement of an API request: change both
+        (``tests/pinghu/test_token_read.py`` compares them on every kind of token).
+        """
         now = timezone.now()
         return self.filter(revoked_at__isnull=True, user__is_active=True).filter(
             Q(expires_at__isnull=True) | Q(expires_at__gt=now)

@@ -9,6 +9,7 @@ compare after every kind of write). The triggers that keep the rollups between r
 declared in ``projects.triggers``; this module holds no trigger.
 """
 
+import datetime
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -134,8 +135,15 @@ STALE_VISIT_DATES = """SELECT COUNT(*) FROM projects_visitproject vp
 
 def _rows(cursor, sql: str) -> set[tuple]:
     cursor.execute(sql)
-    # Amounts compared to the cent: SQLite sums decimals as floating point.
-    return {tuple(round(float(value), 2) if isinstance(value, float) else value for value in row) for row in cursor}
+    # Amounts compared to the cent: SQLite sums decimals as floating point. Dates as text: SQLite gives a
+    # date column as a date, an expression of one (a COALESCE) as its text.
+    return {tuple(_comparable(value) for value in row) for row in cursor}
+
+
+def _comparable(value):
+    if isinstance(value, float):
+        return round(value, 2)
+    return value.isoformat() if isinstance(value, datetime.date) else value
 
 
 def rollup_differences() -> dict[str, int]:

@@ -53,13 +53,33 @@ FUNCTION = "projects_projectfunds_months"
 
 
 def _apply(operation: str) -> str:
-    """The statement's signed rows summed per key and added to the rollup with one upsert."""
+    """The statement's signed rows summed per key: added to the rows there, and inserted where there is none.
+
+    An update first, as ``projects_rollup_visit_day`` does: PostgreSQL checks a row proposed for insertion
+    against the CHECK constraints before it finds the conflict, so an upsert of a subtraction would fail.
+    """
+    same = (
+        "t.month = c.month AND t.project_chain_id = c.project_chain_id AND t.project_town = c.project_town "
+        "AND t.previous_funded_month = c.previous_month"
+    )
     return f"""IF TG_OP = '{operation}' THEN
+            WITH c AS (
+                SELECT month, project_chain_id, project_town, previous_month, SUM(domestic) AS domestic,
+                       SUM(foreign_paid) AS foreign_paid, SUM(n) AS n, SUM(funded) AS funded
+                FROM ({CHANGES[operation]}) r GROUP BY month, project_chain_id, project_town, previous_month
+                HAVING SUM(n) <> 0 OR SUM(funded) <> 0 OR SUM(domestic) <> 0 OR SUM(foreign_paid) <> 0
+            ), updated AS (
+                UPDATE {TABLE} t SET domestic_funds = t.domestic_funds + c.domestic,
+                    actual_foreign_investment = t.actual_foreign_investment + c.foreign_paid,
+                    records = t.records + c.n, funded_records = t.funded_records + c.funded
+                FROM c WHERE {same} RETURNING c.month, c.project_chain_id, c.project_town, c.previous_month
+            )
             INSERT INTO {TABLE} ({KEY}, domestic_funds, actual_foreign_investment, records, funded_records)
-            SELECT month, project_chain_id, project_town, previous_month, SUM(domestic), SUM(foreign_paid),
-                   SUM(n), SUM(funded)
-            FROM ({CHANGES[operation]}) c GROUP BY month, project_chain_id, project_town, previous_month
-            HAVING SUM(n) <> 0 OR SUM(funded) <> 0 OR SUM(domestic) <> 0 OR SUM(foreign_paid) <> 0
+            SELECT month, project_chain_id, project_town, previous_month, domestic, foreign_paid, n, funded FROM c
+            WHERE NOT EXISTS (
+                SELECT 1 FROM updated u WHERE u.month = c.month AND u.project_chain_id = c.project_chain_id
+                    AND u.project_town = c.project_town AND u.previous_month = c.previous_month
+            )
             ON CONFLICT ({KEY}) DO UPDATE
             SET domestic_funds = {TABLE}.domestic_funds + EXCLUDED.domestic_funds,
                 actual_foreign_investment = {TABLE}.actual_foreign_investment + EXCLUDED.actual_foreign_investment,

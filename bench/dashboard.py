@@ -107,8 +107,8 @@ BASELINE_SQL = [
        SELECT COUNT(*), SUM(p.total_investment), COUNT(*) FILTER (WHERE p.total_investment >= 10000),
               COUNT(*) FILTER (WHERE p.total_investment >= 100000), COUNT(*) FILTER (WHERE {USD})
        FROM projects_project p, r WHERE p.signed_date BETWEEN %(year_start)s AND %(today)s""",
-    """SELECT SUM(domestic_funds), SUM(actual_foreign_investment) FROM projects_projectfunds
-       WHERE month BETWEEN %(year_start)s AND %(today)s""",
+    """SELECT SUM(domestic_funds), SUM(actual_foreign_investment) FROM projects_projectfundsmonth
+       WHERE month BETWEEN %(year_start)s AND %(today)s AND records > 0""",
     "SELECT COUNT(*) FROM projects_project WHERE construction_date BETWEEN %(year_start)s AND %(today)s",
     "SELECT COUNT(*) FROM projects_project WHERE production_date BETWEEN %(year_start)s AND %(today)s",
     """SELECT SUM(visit_count), SUM(leader_count) FILTER (WHERE is_saturday) FROM projects_visitday
@@ -117,11 +117,12 @@ BASELINE_SQL = [
        WHERE m.year = %(this_year)s
          AND EXISTS (SELECT 1 FROM chains_enterprisechainrole r WHERE r.enterprise_id = m.enterprise_id)
        GROUP BY m.year""",
-    # funds in place cards: the months of the period
+    # funds in place cards: the months of the period, from the monthly rollup (a project with money in
+    # counts at its first record with money in of the period: its previous one is before the period)
     """SELECT SUM(domestic_funds), SUM(actual_foreign_investment),
-              COUNT(DISTINCT project_id) FILTER (WHERE domestic_funds > 0 OR actual_foreign_investment > 0)
-       FROM projects_projectfunds
-       WHERE month BETWEEN date_trunc('month', %(start)s::date)::date AND %(end)s""",
+              SUM(funded_records) FILTER (WHERE previous_funded_month < date_trunc('month', %(start)s::date))
+       FROM projects_projectfundsmonth
+       WHERE month BETWEEN date_trunc('month', %(start)s::date)::date AND %(end)s AND records > 0""",
 ]
 
 

@@ -9,6 +9,7 @@ from .models import (
     PipelineDelta,
     Project,
     ProjectFunds,
+    ProjectFundsMonth,
     ProjectStageChange,
     VisitDay,
     VisitDayChain,
@@ -30,7 +31,13 @@ def analyze_demo_tables() -> None:
     if connection.vendor != "postgresql":
         return
     models = [Enterprise, Project, ProjectStageChange, InvestmentVisit, VisitLeader, VisitProject, ProjectFunds]
-    models += [VisitDay, VisitDayChain, VisitDayLeader, PipelineDelta]  # the rollups, rebuilt by the load
+    models += [
+        VisitDay,
+        VisitDayChain,
+        VisitDayLeader,
+        PipelineDelta,
+        ProjectFundsMonth,
+    ]  # the rollups, rebuilt by the load
     tables = [model._meta.db_table for model in models] + [InvestmentVisit.chains.through._meta.db_table]
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(table) for table in tables))

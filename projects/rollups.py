@@ -1,5 +1,5 @@
-"""The rollups behind the dashboard: VisitDay, VisitDayChain, PipelineDelta, VisitDayLeader, VisitProject.visit_date
-and the columns links and funds records keep of their project's other rows (``PREVIOUS_ROWS``).
+"""The rollups behind the dashboard: VisitDay, VisitDayChain, PipelineDelta, VisitDayLeader, ProjectFundsMonth,
+VisitProject.visit_date and the columns links and funds records keep of their project's other rows (``PREVIOUS_ROWS``).
 
 ``EXPECTED`` is the one definition of what each rollup holds, computed from the source rows:
 migration 0006 fills the rollups with it (``write_rollups``), ``rebuild_rollups`` rewrites them
@@ -9,12 +9,22 @@ compare after every kind of write). The triggers that keep the rollups between r
 declared in ``projects.triggers``; this module holds no trigger.
 """
 
+import datetime
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.db import connection, transaction
 
-ROLLUP_TABLES = ["projects_visitday", "projects_visitdaychain", "projects_pipelinedelta", "projects_visitdayleader"]
+ROLLUP_TABLES = [
+    "projects_visitday",
+    "projects_visitdaychain",
+    "projects_pipelinedelta",
+    "projects_visitdayleader",
+    "projects_projectfundsmonth",
+]
+# ProjectFundsMonth's key for "no earlier month with money in" (projects.models.rollups.NO_FUNDED_MONTH).
+NO_FUNDED_MONTH = "'0001-01-01'"
+MONEY_IN = "(domestic_funds > 0 OR actual_foreign_investment > 0)"
 
 # What each rollup holds, computed from the source tables, with the rollup's own column names.
 # Rows that sum to zero are kept, as the triggers keep them: SQLite's triggers subtract only from
@@ -39,12 +49,22 @@ EXPECTED = {
         SELECT v.date, l.leader_id, COUNT(*) AS visit_count
         FROM projects_visitleader l JOIN projects_investmentvisit v ON v.id = l.visit_id
         GROUP BY v.date, l.leader_id""",
+    # From the records' copies of their project's chain and town and their previous month with money in
+    # (PREVIOUS_ROWS below, written first): a record counts once its chain is copied.
+    "projects_projectfundsmonth": f"""
+        SELECT month, project_chain_id, project_town,
+               COALESCE(previous_funded_month, {NO_FUNDED_MONTH}) AS previous_funded_month,
+               SUM(domestic_funds) AS domestic_funds, SUM(actual_foreign_investment) AS actual_foreign_investment,
+               COUNT(*) AS records, SUM(CASE WHEN {MONEY_IN} THEN 1 ELSE 0 END) AS funded_records
+        FROM projects_projectfunds WHERE project_chain_id IS NOT NULL GROUP BY 1, 2, 3, 4""",
 }
 COLUMNS = {
     "projects_visitday": "date, visit_count, leader_count",
     "projects_visitdaychain": "date, chain_id, visit_count, leader_count",
     "projects_pipelinedelta": "date, chain_id, stage, projects, investment",
     "projects_visitdayleader": "date, leader_id, visit_count",
+    "projects_projectfundsmonth": "month, project_chain_id, project_town, previous_funded_month, domestic_funds, "
+    "actual_foreign_investment, records, funded_records",
 }
 # Rows that sum to zero change no total: the comparison leaves them out on both sides.
 NONZERO = {
@@ -52,6 +72,8 @@ NONZERO = {
     "projects_visitdaychain": "visit_count <> 0 OR leader_count <> 0",
     "projects_pipelinedelta": "projects <> 0 OR ROUND(investment, 2) <> 0",
     "projects_visitdayleader": "visit_count <> 0",
+    "projects_projectfundsmonth": "records <> 0 OR funded_records <> 0 OR ROUND(domestic_funds, 2) <> 0 "
+    "OR ROUND(actual_foreign_investment, 2) <> 0",
 }
 VISIT_DATES = """UPDATE projects_visitproject
     SET visit_date = (SELECT date FROM projects_investmentvisit v WHERE v.id = projects_visitproject.visit_id)
@@ -113,8 +135,15 @@ STALE_VISIT_DATES = """SELECT COUNT(*) FROM projects_visitproject vp
 
 def _rows(cursor, sql: str) -> set[tuple]:
     cursor.execute(sql)
-    # Amounts compared to the cent: SQLite sums decimals as floating point.
-    return {tuple(round(float(value), 2) if isinstance(value, float) else value for value in row) for row in cursor}
+    # Amounts compared to the cent: SQLite sums decimals as floating point. Dates as text: SQLite gives a
+    # date column as a date, an expression of one (a COALESCE) as its text.
+    return {tuple(_comparable(value) for value in row) for row in cursor}
+
+
+def _comparable(value):
+    if isinstance(value, float):
+        return round(value, 2)
+    return value.isoformat() if isinstance(value, datetime.date) else value
 
 
 def rollup_differences() -> dict[str, int]:
@@ -139,16 +168,32 @@ def write_rollups(cursor, tables: list[str] | None = None) -> None:
     """Empty every rollup (or those of ``tables``) and write it from the source tables, and set the links' visit dates.
 
     Takes a cursor so that a migration can fill the rollups it adds on the database it migrates
-    (0006 the first three, 0019 the leader days), naming the tables its schema holds.
+    (0006 the first three, 0019 the leader days, 0028 the funds months), naming the tables its schema holds.
     """
+    cursor.execute(VISIT_DATES)
+    if tables is None:  # the columns came after the migrations that name their tables (0026)
+        # Before the rollups: the funds months are summed from the records' kept columns. The funds
+        # months' triggers stand aside meanwhile (rewritten below): after a bulk load every record changes.
+        with _rollup_triggers_aside(cursor):
+            write_previous_rows(cursor)
     for table, expected in EXPECTED.items():
         if tables is not None and table not in tables:
             continue
         cursor.execute(f"DELETE FROM {table}")
         cursor.execute(f"INSERT INTO {table} ({COLUMNS[table]}) {expected}")
-    cursor.execute(VISIT_DATES)
-    if tables is None:  # the columns came after the migrations that name their tables (0026)
-        write_previous_rows(cursor)
+
+
+@contextmanager
+def _rollup_triggers_aside(cursor) -> Iterator[None]:
+    """On PostgreSQL, ``pinghu.defer_rollups`` on within the block (for this transaction), then as it was."""
+    if cursor.db.vendor != "postgresql":
+        yield
+        return
+    cursor.execute("SELECT current_setting('pinghu.defer_rollups', true)")
+    (before,) = cursor.fetchone()
+    cursor.execute("SELECT set_config('pinghu.defer_rollups', 'on', true)")
+    yield
+    cursor.execute("SELECT set_config('pinghu.defer_rollups', %s, true)", [before or "off"])
 
 
 def write_previous_rows(cursor) -> dict[str, int]:

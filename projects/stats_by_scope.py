@@ -37,7 +37,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from chains.models import Cluster
 
 from .bands import BANDS, signed_years
-from .funds_stats import _funds_figures, funds_in
+from .funds_stats import _funds_figures, funds_in, funds_months_in
 from .milestone_stats import MILESTONE_REACHED
 from .models import InvestmentVisit, Project, VisitDay, VisitDayChain
 from .periods import Period
@@ -187,20 +187,32 @@ def _funds_fields(kinds) -> dict:
     return {kind: FUNDS_SCOPE.get(kind) or _project_field(kind, "project__") for kind in kinds}
 
 
+def _funds_rows(period: Period, fields: dict) -> QuerySet:
+    """The rows to sum for ``fields``: the monthly rollup (``ProjectFundsMonth``, keyed by the records' copies of
+    their project's chain and town), or the period's records when a kind groups by a field of the project
+    the records do not copy (its responsible unit)."""
+    if all(field is None or field in FUNDS_SCOPE.values() for field in fields.values()):
+        return funds_months_in(period)
+    return funds_in(period)
+
+
 NO_FUNDS = {"funds_in_place": ZERO.quantize(CENT), "foreign_paid_in": ZERO.quantize(CENT)}
 
 
 def funds_by(period: Period, by: str, *, only=None, monthly: bool = False) -> dict:
     """Domestic funds in place (``funds_in_place``, 万元), actual foreign investment (``foreign_paid_in``, 万美元)."""
-    field = _funds_fields([by])[by]
-    queryset, grouped = _scoped(funds_in(period), field, only=only, month_of="month" if monthly else None)
+    fields = _funds_fields([by])
+    queryset, grouped = _scoped(
+        _funds_rows(period, fields), fields[by], only=only, month_of="month" if monthly else None
+    )
     # The targets read the two sums only (_funds_figures without a period).
     return _folded(queryset, _one_kind(by, grouped), _funds_figures(), city=NO_FUNDS)[by]
 
 
 def funds_by_kinds(period: Period, kinds) -> dict:
     """``funds_by(period, kind)`` for each of ``kinds`` (kind → groups), in one query."""
-    return _folded(funds_in(period), _funds_fields(kinds), _funds_figures(), city=NO_FUNDS)
+    fields = _funds_fields(kinds)
+    return _folded(_funds_rows(period, fields), fields, _funds_figures(), city=NO_FUNDS)
 
 
 def _milestones(read) -> dict:

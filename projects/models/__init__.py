@@ -15,7 +15,7 @@ from .pipeline import (
 )
 from .progress import FollowUp, ProjectStageChange
 from .rates import ExchangeRate
-from .rollups import PipelineDelta, VisitDay, VisitDayChain, VisitDayLeader
+from .rollups import PipelineDelta, ProjectFundsMonth, VisitDay, VisitDayChain, VisitDayLeader
 from .visits import InvestmentVisit, VisitLeader, VisitProject
 
 __all__ = [
@@ -29,6 +29,7 @@ __all__ = [
     "PipelineDelta",
     "Project",
     "ProjectFunds",
+    "ProjectFundsMonth",
     "ProjectQuerySet",
     "ProjectStageChange",
     "SigningEvent",

@@ -1,5 +1,7 @@
 """Rollup rows written only by database triggers, summed by the dashboard instead of raw visits and stage changes."""
 
+import datetime
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -120,3 +122,56 @@ class PipelineDelta(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} · {self.chain_id} · {self.stage}"
+
+
+# The key of a ``ProjectFundsMonth`` row whose records have no earlier month with money in (or no money in
+# at all): earlier than any period, so "previous month before the period's first" holds for them too.
+NO_FUNDED_MONTH = datetime.date(1, 1, 1)
+
+
+class ProjectFundsMonth(models.Model):
+    """The funds records (``ProjectFunds``) of one month, one chain, one town and one previous month with money in.
+
+    Keyed on the records' copies of their project's chain and town and on their previous month with
+    money in (``NO_FUNDED_MONTH`` when none), all kept by the database (``projects.triggers.previous_rows``):
+    a period's sums per chain, cluster or town add up a few thousand rows instead of the period's
+    100,000 records, and its projects with money in are the ``funded_records`` of the rows whose
+    previous month is before the period's first (each project's first record with money in there).
+    Records are counted once their chain is copied (the statement that inserts one copies it).
+    """
+
+    month = models.DateField(_("month"))
+    project_chain = models.ForeignKey(
+        Chain,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,  # as the records' copy it sums
+        db_index=False,  # read by month (the unique key's first column)
+        related_name="+",
+        verbose_name=_("project's chain"),
+    )
+    project_town = models.CharField(_("project's town"), max_length=16, blank=True)
+    previous_funded_month = models.DateField(_("previous month with money in"))
+    domestic_funds = models.DecimalField(_("domestic funds in place (10k CNY)"), max_digits=20, decimal_places=2)
+    actual_foreign_investment = models.DecimalField(
+        _("actual foreign investment (10k USD)"), max_digits=20, decimal_places=2
+    )
+    records = models.IntegerField(_("records"))
+    funded_records = models.IntegerField(_("records with money in"))
+
+    class Meta:
+        ordering = ["month", "project_chain", "project_town", "previous_funded_month"]
+        verbose_name = _("funds per month")
+        verbose_name_plural = _("funds per month")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "project_chain", "project_town", "previous_funded_month"],
+                name="projects_projectfundsmonth_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(records__gte=0) & Q(funded_records__gte=0) & Q(funded_records__lte=models.F("records")),
+                name="projects_projectfundsmonth_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} · {self.project_chain_id} · {self.project_town}"

@@ -25,6 +25,10 @@ Two sets, each first installed by the migration that added what it keeps:
   their project's chain (and town), from which projects engaged and projects with money in are
   counted without a DISTINCT or a join.
 
+- ``FUNDS_MONTHS`` (``funds_months.py``, migration 0028): ``ProjectFundsMonth``, the funds records'
+  sums and counts per month, chain, town and previous month with money in, following every change of
+  the records, those ``PREVIOUS_ROWS`` writes to their kept columns included (installed after it).
+
 - ``DATA_VERSION`` (``pinghu.dataversion``, migration ``pinghu.0009``): every write to a table of
   the app (the history tables aside) moves the data version, which the cached dashboard and chain
   figures are keyed on (``projects.selectors.cached``).
@@ -47,6 +51,7 @@ from pinghu import dataversion
 from pinghu.triggers import TriggerSet, drop_sets, install_migrated, install_sets
 
 from . import rollups_postgresql, rollups_sqlite
+from .funds_months import FUNDS_MONTHS
 from .leader_count import LEADER_COUNT
 from .leader_days import LEADER_DAYS
 from .previous_rows import PREVIOUS_ROWS
@@ -69,6 +74,7 @@ DATA_VERSION = dataversion.trigger_set(
         "projects_visitdaychain",
         "projects_visitdayleader",
         "projects_pipelinedelta",
+        "projects_projectfundsmonth",
         "projects_investmentvisit",
         "projects_investmentvisit_chains",
         "projects_visitleader",
@@ -78,8 +84,9 @@ DATA_VERSION = dataversion.trigger_set(
         "projects_visitphoto",  # a firm's page shows its visits' photos
     ],
 )
-# In installation order: the rollups read the leader count.
-TRIGGER_SETS = [LEADER_COUNT, ROLLUPS, LEADER_DAYS, PREVIOUS_ROWS, DATA_VERSION]
+# In installation order: the rollups read the leader count; on SQLite the funds months' triggers, installed after
+# the previous rows', fire before them (projects.triggers.funds_months).
+TRIGGER_SETS = [LEADER_COUNT, ROLLUPS, LEADER_DAYS, PREVIOUS_ROWS, FUNDS_MONTHS, DATA_VERSION]
 
 
 def install(connection) -> None:

@@ -8,9 +8,9 @@ from projects.rollups import rebuild_rollups, rollup_differences
 
 class Command(BaseCommand):
     help = (
-        "Recompute the daily visit and pipeline rollups and the links' visit dates from the source tables "
-        "(database triggers keep them; rebuild after loading data with triggers disabled). With --check, "
-        "only report rows that differ and fail if any does."
+        "Recompute the daily visit and pipeline rollups, the monthly funds rollup and the links' visit dates from "
+        "the source tables (database triggers keep them; rebuild after loading data with triggers disabled). "
+        "With --check, only report rows that differ and fail if any does."
     )
 
     def add_arguments(self, parser) -> None:

@@ -2,8 +2,9 @@
 
 ``stats.signed_summary`` and ``band_stats`` read the signed projects of a period through
 ``signed_groups``: the rows are grouped by whether they started and by each band's condition
-(``projects.bands``), and at most 2⁶ groups per ``group`` value are summed here. Each condition is
-evaluated once per project, and the signed figures and the band figures come from the same query.
+(``projects.bands.band_flags``: each band's, the major-project rule taken apart), and at most 2⁶ groups
+per ``group`` value are summed here. Each condition is evaluated once per project, and the signed figures
+and the band figures come from the same query.
 """
 
 from decimal import Decimal
@@ -11,7 +12,7 @@ from decimal import Decimal
 from django.db.models import BooleanField, Count, DecimalField, ExpressionWrapper, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
-from .bands import BANDS, SignedYears
+from .bands import BANDS, SignedYears, band_flags, bands_met
 
 ZERO = Decimal("0")
 CENT = Decimal("0.01")
@@ -43,9 +44,11 @@ def signed_groups(projects: QuerySet, group: str | None = None, *, signed_in: Si
     period's first and last day (``bands.signed_years``), so that the US-dollar rate is chosen among
     those years only (``bands.usd_rate``).
     """
+    # The major-project rule is grouped by its investor half only (its US-dollar half is a band already):
+    # one comparison per row fewer, and bands_met puts the rule back together.
+    conditions = band_flags(signed_in=signed_in)
     flags = {
-        f"in_{band.key}": ExpressionWrapper(band.condition(signed_in=signed_in), output_field=BooleanField())
-        for band in BANDS
+        f"in_{key}": ExpressionWrapper(condition, output_field=BooleanField()) for key, condition in conditions.items()
     }
     flags["started"] = ExpressionWrapper(Q(construction_date__isnull=False), output_field=BooleanField())
     rows = (
@@ -65,11 +68,11 @@ def signed_groups(projects: QuerySet, group: str | None = None, *, signed_in: Si
         figures["signed_investment"] += row["amount"]
         figures["signed_foreign_investment"] += row["foreign"]
         figures["started_projects"] += row["n"] if row["started"] else 0
-        figures["major_projects"] += row["n"] if row["in_major"] else 0
-        for band in BANDS:
-            if row[f"in_{band.key}"]:
-                figures[f"{band.key}__projects"] += row["n"]
-                figures[f"{band.key}__investment"] += row["amount"]
+        met = bands_met({key: row[f"in_{key}"] for key in conditions})
+        figures["major_projects"] += row["n"] if "major" in met else 0
+        for key in met:
+            figures[f"{key}__projects"] += row["n"]
+            figures[f"{key}__investment"] += row["amount"]
     # Amounts to the cent: SQLite sums decimals as floating point (a trace in the 15th digit).
     for figures in result.values():
         for key, value in figures.items():

@@ -44,7 +44,7 @@ def cached(kind: str, named: NamedPeriod, compute, *extra: str):
     # Hashed: the version holds colons, and chain codes any character, which some cache backends refuse in keys.
     version = dataversion.current()
     key = f"pinghu:{kind}:" + hashlib.sha256(":".join([*parts, *extra, version]).encode()).hexdigest()
-    return figure_cache.get_or_compute(key, compute, CACHE_SECONDS)
+    return figure_cache.get_or_compute(key, compute, CACHE_SECONDS, version=version)
 
 
 def _link(name: str, **params) -> str:

@@ -11,8 +11,13 @@ from decimal import Decimal
 
 from django.db.models import BooleanField, Count, DecimalField, ExpressionWrapper, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
-from .bands import BANDS, SignedYears, band_flags, bands_met
+from pinghu import figure_cache
+
+from .bands import BANDS, SignedYears, band_flags, bands_met, signed_years
+from .models import Project
+from .periods import Period
 
 ZERO = Decimal("0")
 CENT = Decimal("0.01")
@@ -79,3 +84,26 @@ def signed_groups(projects: QuerySet, group: str | None = None, *, signed_in: Si
             if isinstance(value, Decimal):
                 figures[key] = value.quantize(CENT)
     return result
+
+
+def _signed_groups_name(period: Period) -> str:
+    # The US-dollar rate of a year after this one is this year's (bands.usd_rate): the day is part of the rule.
+    return f"projects:signed-groups-by-chain:{period.start}:{period.end}:{timezone.localdate()}"
+
+
+def signed_groups_by_chain(period: Period, *, if_read: bool = False) -> dict | None:
+    """``signed_groups`` of the projects signed in ``period``, per chain id: the scan behind the dashboard's
+    signed figures, kept for the other figures computed under the same data version (``figure_cache.shared_read``).
+
+    ``if_read``: only what such a computation has already read (``None`` otherwise), for a reader whose own
+    query is cheaper than this one (the targets' bands, ``stats_by_scope.bands_by_kinds``).
+    """
+    name = _signed_groups_name(period)
+    if if_read:
+        return figure_cache.shared_found(name)
+
+    def read() -> dict:
+        signed = Project.objects.filter(signed_date__range=(period.start, period.end))
+        return signed_groups(signed, "chain", signed_in=signed_years(period.start, period.end))
+
+    return figure_cache.shared_read(name, read)

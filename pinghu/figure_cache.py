@@ -20,6 +20,12 @@ visit reads a version that counts it).
 A reader waits ``WAIT_SECONDS`` at most: if the computation it waits for has not finished by then (a
 query held up by a lock, a stuck process), it computes the figures itself, as every reader did before
 this module, instead of keeping a request (and a worker) waiting without end.
+
+Reads that two cached computations share (the dashboard's signed projects of this year, which the targets
+panel counts again for its city targets) are kept for the other under the same version: a computation
+given its ``version`` lets the reads it makes be kept (``shared_read``) and found (``shared_found``) by any
+other computation under that version, whose figures are then as new as its own would have been.
+Outside such a computation (the API, a report, a test calling a statistic) nothing is kept or found.
 """
 
 import hashlib
@@ -27,6 +33,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.core.cache import caches
 from django.core.cache.backends.dummy import DummyCache
@@ -42,11 +49,18 @@ _MISSING = object()
 # The process's lock of each key being computed, and how many readers hold or wait for it (dropped at 0).
 _process_locks: dict[bytes, list] = {}
 _process_locks_guard = threading.Lock()
+# The data version of the computation running in this context, if its caller gave it (``get_or_compute``).
+_computing_version: ContextVar[str | None] = ContextVar("pinghu_figure_cache_version", default=None)
+SHARED_SECONDS = 300
 
 
-def get_or_compute(key: str, compute: Callable[[], object], timeout: int) -> object:
+def get_or_compute(key: str, compute: Callable[[], object], timeout: int, *, version: str | None = None) -> object:
     """The cached value of ``key``, else ``compute()`` once for every reader missing it at the same time, cached
-    for ``timeout`` seconds (the module's docstring says which lock makes the others wait)."""
+    for ``timeout`` seconds (the module's docstring says which lock makes the others wait).
+
+    ``version``: the data version read before computing, the one ``key`` holds; ``compute()`` may then keep
+    and find reads shared with other computations under it (``shared_read``, ``shared_found``).
+    """
     cache = caches["default"]
     value = cache.get(key, _MISSING)
     if value is not _MISSING:
@@ -59,9 +73,44 @@ def get_or_compute(key: str, compute: Callable[[], object], timeout: int) -> obj
         # A reader that waited finds what the first computed under the same key (the same data version).
         value = cache.get(key, _MISSING)
         if value is _MISSING:
-            value = compute()
+            token = _computing_version.set(version)
+            try:
+                value = compute()
+            finally:
+                _computing_version.reset(token)
             cache.set(key, value, timeout)
     return value
+
+
+def _shared_key(name: str) -> str | None:
+    version = _computing_version.get()
+    if version is None:
+        return None
+    return "pinghu:shared:" + hashlib.sha256(f"{name}:{version}".encode()).hexdigest()
+
+
+def shared_read(name: str, read: Callable[[], object]) -> object:
+    """``read()``, kept under ``name`` and the data version of the computation running (``get_or_compute``)
+    for the others under that version; without one, simply ``read()``.
+
+    ``name`` must say everything the result depends on besides the data (the period, the day when the rule
+    reads it). No lock: a second computation arriving meanwhile reads for itself, as it did before.
+    """
+    key = _shared_key(name)
+    if key is None:
+        return read()
+    cache = caches["default"]
+    value = cache.get(key, _MISSING)
+    if value is _MISSING:
+        value = read()
+        cache.set(key, value, SHARED_SECONDS)
+    return value
+
+
+def shared_found(name: str) -> object | None:
+    """What ``shared_read(name, …)`` kept under the running computation's data version, else ``None``."""
+    key = _shared_key(name)
+    return None if key is None else caches["default"].get(key)
 
 
 def _shared_across_processes() -> bool:

@@ -73,6 +73,18 @@ def rate_of_year(year: int) -> RawSQL:
     )
 
 
+def threshold_of_year(year: int) -> RawSQL:
+    """US$100 million in 万元 at ``year``'s rate (``rate_of_year`` × 10,000), NULL with no rate at all.
+
+    The product sits inside one scalar subquery, so the database computes it once per query: written
+    as ``rate * 10000`` around the subquery, PostgreSQL multiplied two numerics for each of this
+    year's 22,800 signed projects, twice (the band and the major-project rule), a third of the
+    dashboard's signed-projects scan.
+    """
+    rate = rate_of_year(year)
+    return RawSQL(f"(SELECT {rate.sql} * %s)", (*rate.params, USD_100M), output_field=THRESHOLD)
+
+
 # The years a statistic's signed projects were signed in (first, last): see ``usd_rate``.
 SignedYears = tuple[int, int] | None
 
@@ -80,6 +92,24 @@ SignedYears = tuple[int, int] | None
 def signed_years(start: datetime.date, end: datetime.date) -> tuple[int, int]:
     """The ``signed_in`` of projects whose signed date lies between ``start`` and ``end``."""
     return start.year, end.year
+
+
+def _by_year(prefix: str, of_year, output_field, signed_in: SignedYears):
+    """``of_year(year)`` of the project's year: its signed year, else the current year (see ``usd_rate``)."""
+    current = timezone.localdate().year
+    if signed_in is not None:
+        low, high = (min(max(year, FIRST_YEAR), current) for year in signed_in)
+        whens = [
+            When(**{f"{prefix}signed_date__gte": datetime.date(year, 1, 1)}, then=of_year(year))
+            for year in range(high, low, -1)
+        ]
+        return Case(*whens, default=of_year(low), output_field=output_field) if whens else of_year(low)
+    whens = [When(**{f"{prefix}signed_date__isnull": True}, then=of_year(current))]
+    whens += [
+        When(**{f"{prefix}signed_date__gte": datetime.date(year, 1, 1)}, then=of_year(year))
+        for year in range(current, FIRST_YEAR, -1)
+    ]
+    return Case(*whens, default=of_year(FIRST_YEAR), output_field=output_field)
 
 
 def usd_rate(prefix: str = "", *, signed_in: SignedYears = None):
@@ -94,25 +124,16 @@ def usd_rate(prefix: str = "", *, signed_in: SignedYears = None):
     27 since 2000, which every query with the condition compiles and plans twice (the band and the
     major-project rule).
     """
-    current = timezone.localdate().year
-    if signed_in is not None:
-        low, high = (min(max(year, FIRST_YEAR), current) for year in signed_in)
-        whens = [
-            When(**{f"{prefix}signed_date__gte": datetime.date(year, 1, 1)}, then=rate_of_year(year))
-            for year in range(high, low, -1)
-        ]
-        return Case(*whens, default=rate_of_year(low), output_field=RATE) if whens else rate_of_year(low)
-    whens = [When(**{f"{prefix}signed_date__isnull": True}, then=rate_of_year(current))]
-    whens += [
-        When(**{f"{prefix}signed_date__gte": datetime.date(year, 1, 1)}, then=rate_of_year(year))
-        for year in range(current, FIRST_YEAR, -1)
-    ]
-    return Case(*whens, default=rate_of_year(FIRST_YEAR), output_field=RATE)
+    return _by_year(prefix, rate_of_year, RATE, signed_in)
 
 
 def usd_threshold(prefix: str = "", *, signed_in: SignedYears = None):
-    """The total investment (万元) at which the project reaches US$100 million; NULL with no rate at all."""
-    return ExpressionWrapper(usd_rate(prefix, signed_in=signed_in) * Value(USD_100M), output_field=THRESHOLD)
+    """The total investment (万元) at which the project reaches US$100 million; NULL with no rate at all.
+
+    ``usd_rate`` × 10,000, with the product taken in each year's constant subquery
+    (``threshold_of_year``): a row compares its investment with a constant, nothing is computed per row.
+    """
+    return _by_year(prefix, threshold_of_year, THRESHOLD, signed_in)
 
 
 def usd_band_condition(prefix: str = "", *, signed_in: SignedYears = None) -> Q:
@@ -161,18 +182,51 @@ def flagged_investors():
     return Enterprise.objects.filter(Q(fortune500=True) | Q(industry_leader=True))
 
 
+def flagged_investor_condition(prefix: str = "", *, investor_as_subquery: bool = False) -> Q:
+    """The investor half of the major-project rule: a Fortune 500 or industry-leader investor.
+
+    A membership in the (short) list of flagged firms, which needs no join of the enterprise table;
+    ``investor_as_subquery`` asks for it as an EXISTS per row instead, which is cheaper when only a
+    page of projects is read. NULL (not false) for a project without an investor.
+    """
+    if investor_as_subquery:
+        return Q(Exists(flagged_investors().filter(pk=OuterRef(f"{prefix}investor_id"))))
+    return Q(**{f"{prefix}investor__in": flagged_investors().values("pk")})
+
+
 def major_condition(prefix: str = "", *, investor_as_subquery: bool = False, signed_in: SignedYears = None) -> Q:
     """A major project: a Fortune 500 or industry-leader investor, or total investment ≥ US$100 million.
 
-    The investor test is a membership in the (short) list of flagged firms, which needs no join of
-    the enterprise table; ``investor_as_subquery`` asks for it as an EXISTS per row instead, which is
-    cheaper when only a page of projects is read. ``signed_in`` as ``usd_rate``'s.
+    ``investor_as_subquery`` as ``flagged_investor_condition``'s; ``signed_in`` as ``usd_rate``'s.
     """
-    if investor_as_subquery:
-        investor = Q(Exists(flagged_investors().filter(pk=OuterRef(f"{prefix}investor_id"))))
-    else:
-        investor = Q(**{f"{prefix}investor__in": flagged_investors().values("pk")})
+    investor = flagged_investor_condition(prefix, investor_as_subquery=investor_as_subquery)
     return investor | usd_band_condition(prefix, signed_in=signed_in)
+
+
+# The flag of ``band_flags`` that is not a band's: the investor half of the major-project rule.
+FLAGGED_INVESTOR = "flagged_investor"
+
+
+def band_flags(*, signed_in: SignedYears = None) -> dict[str, Q]:
+    """The conditions whose values decide every band of a project (``bands_met`` reads them back).
+
+    Each band's own condition, except "major", which is ``major_condition`` taken apart: the investor
+    half (``FLAGGED_INVESTOR``) and the US-dollar band already listed. A statistic that groups the
+    projects by these flags evaluates the US-dollar comparison once per row instead of twice.
+    """
+    flags = {band.key: band.condition(signed_in=signed_in) for band in BANDS if band.key != "major"}
+    flags[FLAGGED_INVESTOR] = flagged_investor_condition()
+    return flags
+
+
+def bands_met(flags: dict) -> list[str]:
+    """The keys of the bands a project meets, from the values of its ``band_flags`` (NULL is not met).
+
+    The major-project rule as ``major_condition`` states it: a flagged investor or the US-dollar band.
+    """
+    met = {key: bool(flags[key]) for key in BAND_KEYS if key != "major"}
+    met["major"] = bool(flags[FLAGGED_INVESTOR]) or met["usd_100m"]
+    return [key for key in BAND_KEYS if met[key]]
 
 
 def is_major(*, total_investment, usd_threshold, investor_fortune500, investor_leader) -> bool:

@@ -44,7 +44,7 @@ def cached(kind: str, named: NamedPeriod, compute, *extra: str):
     # Hashed: the version holds colons, and chain codes any character, which some cache backends refuse in keys.
     version = dataversion.current()
     key = f"pinghu:{kind}:" + hashlib.sha256(":".join([*parts, *extra, version]).encode()).hexdigest()
-    return figure_cache.get_or_compute(key, compute, CACHE_SECONDS)
+    return figure_cache.get_or_compute(key, compute, CACHE_SECONDS, version=version)
 
 
 def _link(name: str, **params) -> str:
@@ -79,9 +79,10 @@ def dashboard(named: NamedPeriod) -> dict:
     total is its own row, computed directly (a visit concerning two chains counts once in it).
     """
     period = named.period
-    # The stage durations and the milestone rates (issue 16) share one query; the rates are as of the period's
-    # end (today at most), like the pipeline beside them.
-    durations, milestones = milestone_stats.stage_durations_and_milestone_rates(
+    # The stage durations, the milestone rates (issue 16) and the signings per day of the monthly chart share one
+    # scan of the period's signed projects; the rates are as of the period's end (today at most), like the
+    # pipeline beside them.
+    durations, milestones, signed_days = milestone_stats.stage_durations_milestone_rates_and_signings(
         period, as_of=min(period.end, timezone.localdate())
     )
     # The city's signed figures and each chain's come from one scan of the period's signed projects.
@@ -92,7 +93,7 @@ def dashboard(named: NamedPeriod) -> dict:
     visits = {row["pk"]: row for row in stats.visits_by_chain(period, engaged=engaged)}
     # The city's pipeline and each chain's stage counts: one scan of the stage deltas.
     pipeline, stage_counts = stats.pipeline_and_by_chain(period)
-    monthly = stats_monthly.monthly(period)
+    monthly = stats_monthly.monthly(period, signed_days=signed_days)
     # The lists behind the stage counts filter on the current stage: linked only when that is what is counted.
     stages_are_current = period.end >= timezone.localdate()
     # Lead firms (链主) are a few per chain: one query gives each chain's and the city's (a firm leading two is one).

@@ -2,16 +2,22 @@
 
 ``stats.signed_summary`` and ``band_stats`` read the signed projects of a period through
 ``signed_groups``: the rows are grouped by whether they started and by each band's condition
-(``projects.bands``), and at most 2⁶ groups per ``group`` value are summed here. Each condition is
-evaluated once per project, and the signed figures and the band figures come from the same query.
+(``projects.bands.band_flags``: each band's, the major-project rule taken apart), and at most 2⁶ groups
+per ``group`` value are summed here. Each condition is evaluated once per project, and the signed figures
+and the band figures come from the same query.
 """
 
 from decimal import Decimal
 
 from django.db.models import BooleanField, Count, DecimalField, ExpressionWrapper, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
-from .bands import BANDS, SignedYears
+from pinghu import figure_cache
+
+from .bands import BANDS, SignedYears, band_flags, bands_met, signed_years
+from .models import Project
+from .periods import Period
 
 ZERO = Decimal("0")
 CENT = Decimal("0.01")
@@ -43,9 +49,11 @@ def signed_groups(projects: QuerySet, group: str | None = None, *, signed_in: Si
     period's first and last day (``bands.signed_years``), so that the US-dollar rate is chosen among
     those years only (``bands.usd_rate``).
     """
+    # The major-project rule is grouped by its investor half only (its US-dollar half is a band already):
+    # one comparison per row fewer, and bands_met puts the rule back together.
+    conditions = band_flags(signed_in=signed_in)
     flags = {
-        f"in_{band.key}": ExpressionWrapper(band.condition(signed_in=signed_in), output_field=BooleanField())
-        for band in BANDS
+        f"in_{key}": ExpressionWrapper(condition, output_field=BooleanField()) for key, condition in conditions.items()
     }
     flags["started"] = ExpressionWrapper(Q(construction_date__isnull=False), output_field=BooleanField())
     rows = (
@@ -65,14 +73,37 @@ def signed_groups(projects: QuerySet, group: str | None = None, *, signed_in: Si
         figures["signed_investment"] += row["amount"]
         figures["signed_foreign_investment"] += row["foreign"]
         figures["started_projects"] += row["n"] if row["started"] else 0
-        figures["major_projects"] += row["n"] if row["in_major"] else 0
-        for band in BANDS:
-            if row[f"in_{band.key}"]:
-                figures[f"{band.key}__projects"] += row["n"]
-                figures[f"{band.key}__investment"] += row["amount"]
+        met = bands_met({key: row[f"in_{key}"] for key in conditions})
+        figures["major_projects"] += row["n"] if "major" in met else 0
+        for key in met:
+            figures[f"{key}__projects"] += row["n"]
+            figures[f"{key}__investment"] += row["amount"]
     # Amounts to the cent: SQLite sums decimals as floating point (a trace in the 15th digit).
     for figures in result.values():
         for key, value in figures.items():
             if isinstance(value, Decimal):
                 figures[key] = value.quantize(CENT)
     return result
+
+
+def _signed_groups_name(period: Period) -> str:
+    # The US-dollar rate of a year after this one is this year's (bands.usd_rate): the day is part of the rule.
+    return f"projects:signed-groups-by-chain:{period.start}:{period.end}:{timezone.localdate()}"
+
+
+def signed_groups_by_chain(period: Period, *, if_read: bool = False) -> dict | None:
+    """``signed_groups`` of the projects signed in ``period``, per chain id: the scan behind the dashboard's
+    signed figures, kept for the other figures computed under the same data version (``figure_cache.shared_read``).
+
+    ``if_read``: only what such a computation has already read (``None`` otherwise), for a reader whose own
+    query is cheaper than this one (the targets' bands, ``stats_by_scope.bands_by_kinds``).
+    """
+    name = _signed_groups_name(period)
+    if if_read:
+        return figure_cache.shared_found(name)
+
+    def read() -> dict:
+        signed = Project.objects.filter(signed_date__range=(period.start, period.end))
+        return signed_groups(signed, "chain", signed_in=signed_years(period.start, period.end))
+
+    return figure_cache.shared_read(name, read)

@@ -60,7 +60,7 @@ from .models import (
     major_project_condition,
 )
 from .periods import Period
-from .signed_groups import SIGNED_KEYS, empty_figures, signed_groups
+from .signed_groups import SIGNED_KEYS, empty_figures, signed_groups, signed_groups_by_chain
 from .stage_days import stage_interval_aggregates, stage_interval_days
 from .stats_saturday import engaged_by_chain, engaged_figures, top_official_person_times
 
@@ -186,8 +186,7 @@ def signed_summary_and_by_chain(period: Period) -> tuple[dict, dict[int, dict]]:
     (``empty_signed_figures`` gives theirs). The dashboard reads both: one scan of the period's signed
     projects instead of two.
     """
-    signed = Project.objects.filter(signed_date__range=(period.start, period.end))
-    groups = signed_groups(signed, "chain", signed_in=signed_years(period.start, period.end))
+    groups = signed_groups_by_chain(period)
     city = empty_figures()
     for figures in groups.values():
         for key, value in figures.items():

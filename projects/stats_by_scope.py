@@ -41,7 +41,7 @@ from .funds_stats import _funds_figures, funds_in, funds_months_in
 from .milestone_stats import MILESTONE_REACHED
 from .models import InvestmentVisit, Project, VisitDay, VisitDayChain
 from .periods import Period
-from .signed_groups import CENT, MONEY, ZERO, signed_groups
+from .signed_groups import CENT, MONEY, ZERO, signed_groups, signed_groups_by_chain
 from .stats import _visit_figures
 
 SCOPE_KINDS = ("city", "cluster", "chain", "town", "unit")
@@ -178,8 +178,36 @@ def counted_bands_by(period: Period, by: str, *, only=None, monthly: bool = Fals
 
 
 def bands_by_kinds(period: Period, kinds) -> dict:
-    """``counted_bands_by(period, kind)`` for each of ``kinds`` (kind → groups), in one query."""
+    """``counted_bands_by(period, kind)`` for each of ``kinds`` (kind → groups), in one query.
+
+    The city's and the chains' figures come from the period's signed projects per chain when the computation
+    running has already read them (``signed_groups.signed_groups_by_chain``: the dashboard's, for the targets
+    panel of the same year): no query then.
+    """
+    if set(kinds) <= {"city", "chain"}:
+        groups = signed_groups_by_chain(period, if_read=True)
+        if groups is not None:
+            return _counted_of_chain_groups(groups, kinds, list(_band_aggregates(period)))
     return _folded(_signed_in(period), _project_fields(kinds), _band_aggregates(period))
+
+
+def _counted_of_chain_groups(groups: dict, kinds, names: list[str]) -> dict:
+    """``bands_by_kinds``'s city and chain figures (``names``) from ``signed_groups`` per chain id.
+
+    A project has one chain, so the city's figures are the chains' sums (exact: the amounts are decimals to
+    the cent); as ``_folded``'s, the groups without rows are left out.
+    """
+    chains = {pk: {name: figures[name] for name in names} for pk, figures in groups.items()}
+    result: dict = {}
+    for kind in kinds:
+        if kind == "chain":
+            result[kind] = chains
+        elif chains:
+            rows = list(chains.values())
+            result[kind] = {None: {name: sum((row[name] for row in rows[1:]), rows[0][name]) for name in names}}
+        else:
+            result[kind] = {}
+    return result
 
 
 def _funds_fields(kinds) -> dict:

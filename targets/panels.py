@@ -26,12 +26,15 @@ READ = "targets.view_target"
 def _cached_progress(scope_kind: str, scope=None) -> list:
     today = timezone.localdate()
     scope_key = str(getattr(scope, "pk", scope) or "")
-    parts = ["pinghu", "targets-panel", today.isoformat(), scope_kind, scope_key, dataversion.current()]
+    version = dataversion.current()
+    parts = ["pinghu", "targets-panel", today.isoformat(), scope_kind, scope_key, version]
     key = "pinghu:targets-panel:" + hashlib.sha256(":".join(parts).encode()).hexdigest()
+    # Under its version, the dashboard's signed projects of this year serve the city targets (figure_cache).
     return figure_cache.get_or_compute(
         key,
         lambda: target_progress(today.year, today, scope_kind=scope_kind, scope=scope),
         CACHE_SECONDS,
+        version=version,
     )
 
 

@@ -390,3 +390,36 @@ def test_demo_data_covers_every_band_leaders_and_levels():
     assert {True, False, None} <= set(leaders)
     levels = set(Project.objects.filter(name__startswith="演示").values_list("level", flat=True))
     assert levels == {"", *ProjectLevel.values}
+
+
+@pytest.mark.parametrize("with_rates", [True, False])
+def test_the_band_flags_give_each_band_s_condition(rates, with_rates):
+    """``band_flags`` read back by ``bands_met`` (the grouped statistics) give the bands of each condition,
+    the major-project rule put together from its investor half and the US-dollar band; NULLs (no foreign
+    investment, no rate, an unknown flag) are not met."""
+    from django.db.models import BooleanField, ExpressionWrapper
+
+    from projects.bands import BANDS, band_flags, bands_met
+
+    if not with_rates:
+        ExchangeRate.objects.all().delete()
+    flagged, plain = EnterpriseFactory(fortune500=True), EnterpriseFactory(fortune500=None, industry_leader=False)
+    projects = [
+        signed(D(2023, 6, 1), total_investment=Decimal("70000"), foreign_investment=None, investor=plain),
+        signed(
+            D(2023, 6, 1), total_investment=Decimal("69999.99"), foreign_investment=Decimal("3000"), investor=flagged
+        ),
+        signed(D(CURRENT, 1, 2), total_investment=Decimal("100000"), foreign_investment=Decimal("2999.99")),
+        signed(D(CURRENT, 1, 2), total_investment=Decimal("5000"), foreign_investment=None),
+    ]
+    for signed_in in (None, (2023, CURRENT)):
+        flags = band_flags(signed_in=signed_in)
+        annotations = {key: ExpressionWrapper(q, output_field=BooleanField()) for key, q in flags.items()}
+        conditions = {band.key: band.condition(signed_in=signed_in) for band in BANDS}
+        rows = Project.objects.filter(pk__in=[p.pk for p in projects]).annotate(**annotations).values("pk", *flags)
+        for row in rows:
+            expected = [
+                key for key in BAND_KEYS if Project.objects.filter(pk=row["pk"]).filter(conditions[key]).exists()
+            ]
+            assert bands_met(row) == expected
+    assert "major" in bands_of(projects[1]) and ("major" in bands_of(projects[0])) is with_rates

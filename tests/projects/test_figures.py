@@ -109,7 +109,7 @@ def test_the_chain_table_shows_the_stages_of_the_period_end_like_the_funnel(
     signed_project(cnc, "100", D(2024, 5, 1), "乙")
     # The dashboard's budget (tests/projects/test_views.py), the targets panel with no target (two queries) and
     # the user's roles (whether "/" starts with an official's own part: projects.phone.has_official_home).
-    with django_assert_max_num_queries(25 + 2 + 1):
+    with django_assert_max_num_queries(24 + 2 + 1):
         response = client.get("/", PERIOD)
     rows = {
         row["chain"].code: dict((stage, count) for stage, count, _link in row["stages"]) for row in rows_of(response)

@@ -294,6 +294,35 @@ def test_the_dashboards_shared_query_gives_the_same_figures(signed_projects, as_
     assert rates == milestone_rates(YEAR_2024, as_of=as_of)
 
 
+@pytest.mark.parametrize(
+    ("period", "as_of"),
+    [
+        (YEAR_2024, D(2024, 5, 31)),  # the period ends after the day: its later signings are not counted as of it
+        (YEAR_2024, D(2024, 12, 31)),
+        (YEAR_2024, D(2025, 6, 30)),
+        (Period(D(2022, 1, 1), D(2022, 12, 31)), D(2025, 6, 30)),  # nothing signed
+    ],
+)
+def test_the_dashboards_scan_with_the_signings_per_day_gives_the_same_figures(signed_projects, period, as_of):
+    """One grouped scan gives the shared query's figures and the monthly chart's signings (stats_monthly)."""
+    from projects import stats_monthly
+    from projects.milestone_stats import (
+        stage_durations_and_milestone_rates,
+        stage_durations_milestone_rates_and_signings,
+    )
+
+    with CaptureQueriesContext(connection) as queries:
+        durations, rates, signed_days = stage_durations_milestone_rates_and_signings(period, as_of=as_of)
+    assert len(queries.captured_queries) == 1
+    assert (durations, rates) == stage_durations_and_milestone_rates(period, as_of=as_of)
+    with CaptureQueriesContext(connection) as queries:
+        monthly = stats_monthly.monthly(period, signed_days=signed_days)
+    assert len(queries.captured_queries) == 1  # the visits alone
+    assert monthly == stats_monthly.monthly(period)
+    with pytest.raises(ValueError):
+        stats_monthly.monthly(period, chain=signed_projects["nev"], signed_days=signed_days)
+
+
 def test_rates_take_one_query_whatever_the_rows(signed_projects):
     with CaptureQueriesContext(connection) as few:
         milestone_rates(YEAR_2024, as_of=D(2025, 6, 30))

@@ -125,9 +125,12 @@ def measure(*, repeat: int = 5) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=5)
+    # The size the database holds: another size is generated anew (the demo set of that size replaces it).
+    parser.add_argument("--projects", type=int, default=100_000)
+    parser.add_argument("--visits", type=int, default=200_000)
     args = parser.parse_args()
     setup_django()
-    ensure_demo_data(projects=100_000, visits=200_000)
+    ensure_demo_data(projects=args.projects, visits=args.visits)
     m = measure(repeat=args.repeat)
     start, close_seconds, base_seconds = m["month"], m["close_s"], m["sql_s"]
     print(f"month {start:%Y-%m}: {m['signed']} projects signed")

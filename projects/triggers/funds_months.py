@@ -20,9 +20,10 @@ records (Django's test flush) is not refilled. Installed after ``previous_rows``
 on a row (SQLite fires a table's triggers newest first).
 """
 
-from pinghu.triggers import Function, Trigger, TriggerSet
+from pinghu.triggers import Trigger, TriggerSet
 
 from ..rollups import MONEY_IN, NO_FUNDED_MONTH
+from .rollups_postgresql import deferrable_trigger_function
 
 TABLE = "projects_projectfundsmonth"
 KEY = "month, project_chain_id, project_town, previous_funded_month"
@@ -89,21 +90,7 @@ def _apply(operation: str) -> str:
 
 
 POSTGRESQL = [
-    Function(
-        FUNCTION,
-        arguments="",
-        returns="trigger",
-        language="plpgsql",
-        body=f"""
-    BEGIN
-        IF current_setting('pinghu.defer_rollups', true) = 'on' THEN
-            RETURN NULL;
-        END IF;
-        {" ".join(_apply(operation) for operation in CHANGES)}
-        RETURN NULL;
-    END;
-    """,
-    ),
+    deferrable_trigger_function(FUNCTION, [_apply(operation) for operation in CHANGES]),
     *[
         Trigger(
             f"{FUNCTION}_{operation.lower()}",

@@ -169,7 +169,8 @@ def _project_body(operation: str) -> str:
     )
 
 
-def _trigger_function(name: str, branches: list[str]) -> Function:
+def deferrable_trigger_function(name: str, branches: list[str]) -> Function:
+    """A statement trigger's function running ``branches`` unless ``pinghu.defer_rollups`` is on (every rollup's)."""
     # A bulk load may set pinghu.defer_rollups for its transaction and rebuild the rollups before
     # it commits (projects.rollups.rollups_deferred): each statement would otherwise rewrite the
     # same daily rows again and again.
@@ -200,7 +201,7 @@ TRANSITION_TABLES = {
 def statement_triggers(table: str, function: str, body, operations: list[str]) -> list[Function | Trigger]:
     """The function ``function`` with one branch per operation, then its triggers ``<function>_<operation>``."""
     return [
-        _trigger_function(function, [body(operation) for operation in operations]),
+        deferrable_trigger_function(function, [body(operation) for operation in operations]),
         *[
             Trigger(
                 f"{function}_{operation.lower()}",

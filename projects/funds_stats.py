@@ -64,15 +64,21 @@ def _cents(row: dict) -> dict:
     return row
 
 
-def funds_in(period: Period, *, chain: Chain | None = None, cluster: Cluster | None = None) -> QuerySet:
-    """The monthly records of ``period`` (of projects of ``chain`` or of any chain of ``cluster``)."""
-    records = ProjectFunds.objects.filter(month__range=(period.start.replace(day=1), period.end))
+def _of_period(rows: QuerySet, period: Period, chain: Chain | None, cluster: Cluster | None) -> QuerySet:
+    """``rows`` (records or their monthly rollup) of the months of ``period``, of ``chain`` or ``cluster``: a
+    record counts from the month of the period's first day to its last day; both keep the project's chain."""
+    rows = rows.filter(month__range=(period.start.replace(day=1), period.end))
     # The record's copies of its project's chain and town (projects.triggers.previous_rows): no join.
     if chain is not None:
-        records = records.filter(project_chain=chain)
+        rows = rows.filter(project_chain=chain)
     if cluster is not None:
-        records = records.filter(project_chain__cluster=cluster)
-    return records
+        rows = rows.filter(project_chain__cluster=cluster)
+    return rows
+
+
+def funds_in(period: Period, *, chain: Chain | None = None, cluster: Cluster | None = None) -> QuerySet:
+    """The monthly records of ``period`` (of projects of ``chain`` or of any chain of ``cluster``)."""
+    return _of_period(ProjectFunds.objects.all(), period, chain, cluster)
 
 
 def funds_months_in(period: Period, *, chain: Chain | None = None, cluster: Cluster | None = None) -> QuerySet:
@@ -80,12 +86,7 @@ def funds_months_in(period: Period, *, chain: Chain | None = None, cluster: Clus
 
     The rows with records only: the triggers keep a row whose records have all gone (at zero).
     """
-    rows = ProjectFundsMonth.objects.filter(month__range=(period.start.replace(day=1), period.end), records__gt=0)
-    if chain is not None:
-        rows = rows.filter(project_chain=chain)
-    if cluster is not None:
-        rows = rows.filter(project_chain__cluster=cluster)
-    return rows
+    return _of_period(ProjectFundsMonth.objects.filter(records__gt=0), period, chain, cluster)
 
 
 def _funds_figures(period: Period | None = None) -> dict:

@@ -57,9 +57,9 @@ BASELINE_SQL = [
               SUM(p.total_investment) FILTER (WHERE p.foreign_investment >= 3000),
               SUM(p.total_investment) FILTER (WHERE {MAJOR})
        FROM projects_project p, r WHERE p.signed_date BETWEEN %(start)s AND %(end)s""",
-    # conversion
-    """SELECT COUNT(*), COUNT(*) FILTER (WHERE signed_date IS NOT NULL) FROM projects_project
-       WHERE first_contact_date BETWEEN %(start)s AND %(end)s""",
+    # conversion, from the daily rollup of first contacts
+    """SELECT SUM(contacted_projects), SUM(converted_projects) FROM projects_projectcontactday
+       WHERE date BETWEEN %(start)s AND %(end)s""",
     # average days between stages, and the milestone rates as of the period's end
     """SELECT AVG(signed_date - first_contact_date), AVG(registered_date - signed_date),
               AVG(construction_date - registered_date), AVG(production_date - construction_date),

@@ -8,6 +8,7 @@ from .models import (
     InvestmentVisit,
     PipelineDelta,
     Project,
+    ProjectContactDay,
     ProjectFunds,
     ProjectFundsMonth,
     ProjectStageChange,
@@ -37,6 +38,7 @@ def analyze_demo_tables() -> None:
         VisitDayLeader,
         PipelineDelta,
         ProjectFundsMonth,
+        ProjectContactDay,
     ]  # the rollups, rebuilt by the load
     tables = [model._meta.db_table for model in models] + [InvestmentVisit.chains.through._meta.db_table]
     with connection.cursor() as cursor:

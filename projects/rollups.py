@@ -1,5 +1,6 @@
 """The rollups behind the dashboard: VisitDay, VisitDayChain, PipelineDelta, VisitDayLeader, ProjectFundsMonth,
-VisitProject.visit_date and the columns links and funds records keep of their project's other rows (``PREVIOUS_ROWS``).
+ProjectContactDay, VisitProject.visit_date and the columns links and funds records keep of their project's other
+rows (``PREVIOUS_ROWS``).
 
 ``EXPECTED`` is the one definition of what each rollup holds, computed from the source rows:
 migration 0006 fills the rollups with it (``write_rollups``), ``rebuild_rollups`` rewrites them
@@ -21,6 +22,7 @@ ROLLUP_TABLES = [
     "projects_pipelinedelta",
     "projects_visitdayleader",
     "projects_projectfundsmonth",
+    "projects_projectcontactday",
 ]
 # ProjectFundsMonth's key for "no earlier month with money in" (projects.models.rollups.NO_FUNDED_MONTH).
 NO_FUNDED_MONTH = "'0001-01-01'"
@@ -57,6 +59,11 @@ EXPECTED = {
                SUM(domestic_funds) AS domestic_funds, SUM(actual_foreign_investment) AS actual_foreign_investment,
                COUNT(*) AS records, SUM(CASE WHEN {MONEY_IN} THEN 1 ELSE 0 END) AS funded_records
         FROM projects_projectfunds WHERE project_chain_id IS NOT NULL GROUP BY 1, 2, 3, 4""",
+    # A project without a first contact date is in no period's conversion.
+    "projects_projectcontactday": """
+        SELECT first_contact_date AS date, chain_id, COUNT(*) AS contacted_projects,
+               SUM(CASE WHEN signed_date IS NOT NULL THEN 1 ELSE 0 END) AS converted_projects
+        FROM projects_project WHERE first_contact_date IS NOT NULL GROUP BY first_contact_date, chain_id""",
 }
 COLUMNS = {
     "projects_visitday": "date, visit_count, leader_count",
@@ -65,6 +72,7 @@ COLUMNS = {
     "projects_visitdayleader": "date, leader_id, visit_count",
     "projects_projectfundsmonth": "month, project_chain_id, project_town, previous_funded_month, domestic_funds, "
     "actual_foreign_investment, records, funded_records",
+    "projects_projectcontactday": "date, chain_id, contacted_projects, converted_projects",
 }
 # Rows that sum to zero change no total: the comparison leaves them out on both sides.
 NONZERO = {
@@ -74,6 +82,7 @@ NONZERO = {
     "projects_visitdayleader": "visit_count <> 0",
     "projects_projectfundsmonth": "records <> 0 OR funded_records <> 0 OR ROUND(domestic_funds, 2) <> 0 "
     "OR ROUND(actual_foreign_investment, 2) <> 0",
+    "projects_projectcontactday": "contacted_projects <> 0 OR converted_projects <> 0",
 }
 VISIT_DATES = """UPDATE projects_visitproject
     SET visit_date = (SELECT date FROM projects_investmentvisit v WHERE v.id = projects_visitproject.visit_id)
@@ -168,7 +177,8 @@ def write_rollups(cursor, tables: list[str] | None = None) -> None:
     """Empty every rollup (or those of ``tables``) and write it from the source tables, and set the links' visit dates.
 
     Takes a cursor so that a migration can fill the rollups it adds on the database it migrates
-    (0006 the first three, 0019 the leader days, 0028 the funds months), naming the tables its schema holds.
+    (0006 the first three, 0019 the leader days, 0028 the funds months, 0029 the contact days), naming the tables
+    its schema holds.
     """
     cursor.execute(VISIT_DATES)
     if tables is None:  # the columns came after the migrations that name their tables (0026)

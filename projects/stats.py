@@ -24,10 +24,11 @@ Definitions:
 A chain filter keeps visits concerned with that chain and projects of that chain; a cluster
 filter does the same for any chain of the cluster.
 
-Visit counts and the pipeline as of a past date are read from rollups that database triggers keep
-(``VisitDay``, ``VisitDayChain``, ``PipelineDelta``; see ``projects.rollups``): a year is a few
-hundred daily rows instead of tens of thousands of visits. A cluster filter reads the visits
-themselves, since a visit concerning two chains of one cluster counts once.
+Visit counts, the pipeline as of a past date and the conversion are read from rollups that database
+triggers keep (``VisitDay``, ``VisitDayChain``, ``PipelineDelta``, ``ProjectContactDay``; see
+``projects.rollups``): a year is a few hundred daily rows instead of tens of thousands of visits. A
+cluster filter on visit figures reads the visits themselves, since a visit concerning two chains of
+one cluster counts once.
 """
 
 import datetime
@@ -55,6 +56,7 @@ from .models import (
     InvestmentVisit,
     PipelineDelta,
     Project,
+    ProjectContactDay,
     VisitDay,
     VisitDayChain,
     major_project_condition,
@@ -360,14 +362,20 @@ def _pipeline_rows(rows) -> list[dict]:
 
 
 def conversion(period: Period, *, chain: Chain | None = None, cluster: Cluster | None = None) -> dict:
-    """Of the projects first contacted in the period, how many have signed (lead → signed), in one query."""
-    result = (
-        projects_of(chain=chain, cluster=cluster)
-        .filter(first_contact_date__range=(period.start, period.end))
-        .aggregate(
-            contacted_projects=Count("pk"),
-            converted_projects=Count("pk", filter=Q(signed_date__isnull=False)),
-        )
+    """Of the projects first contacted in the period, how many have signed (lead → signed), in one query.
+
+    Read from the daily rollup ``ProjectContactDay`` (per first contact date and chain): a year is a few
+    thousand rows instead of its tens of thousands of projects. A project has one chain, so a cluster's
+    figures are its chains' rows.
+    """
+    days = ProjectContactDay.objects.filter(date__range=(period.start, period.end))
+    if chain is not None:
+        days = days.filter(chain=chain)
+    if cluster is not None:
+        days = days.filter(chain__cluster=cluster)
+    result = days.aggregate(
+        contacted_projects=Coalesce(Sum("contacted_projects"), 0),
+        converted_projects=Coalesce(Sum("converted_projects"), 0),
     )
     result["conversion_rate"] = ratio(result["converted_projects"], result["contacted_projects"])
     return result

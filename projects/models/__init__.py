@@ -15,7 +15,7 @@ from .pipeline import (
 )
 from .progress import FollowUp, ProjectStageChange
 from .rates import ExchangeRate
-from .rollups import PipelineDelta, ProjectFundsMonth, VisitDay, VisitDayChain, VisitDayLeader
+from .rollups import PipelineDelta, ProjectContactDay, ProjectFundsMonth, VisitDay, VisitDayChain, VisitDayLeader
 from .visits import InvestmentVisit, VisitLeader, VisitProject
 
 __all__ = [
@@ -28,6 +28,7 @@ __all__ = [
     "LandParcel",
     "PipelineDelta",
     "Project",
+    "ProjectContactDay",
     "ProjectFunds",
     "ProjectFundsMonth",
     "ProjectQuerySet",

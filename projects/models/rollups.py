@@ -124,6 +124,36 @@ class PipelineDelta(models.Model):
         return f"{self.date:%Y-%m-%d} · {self.chain_id} · {self.stage}"
 
 
+class ProjectContactDay(models.Model):
+    """The projects of one chain first contacted on one day, and how many of them have signed (now).
+
+    Keyed on the projects' ``first_contact_date`` and ``chain``; a project without a first contact date
+    is in no row. Lead → signed conversion (``projects.stats.conversion``) adds up a period's rows (a few
+    thousand a year) instead of the period's tens of thousands of projects; a project that signs or
+    unsigns later moves ``converted_projects`` of its contact day, so every period sees it at once.
+    """
+
+    date = models.DateField(_("first contact date"))
+    chain = models.ForeignKey(Chain, on_delete=models.CASCADE, related_name="+", verbose_name=_("chain"))
+    contacted_projects = models.IntegerField(_("projects first contacted"))
+    converted_projects = models.IntegerField(_("projects signed"))
+
+    class Meta:
+        ordering = ["date", "chain"]
+        verbose_name = _("projects first contacted per day and chain")
+        verbose_name_plural = _("projects first contacted per day and chain")
+        constraints = [
+            models.UniqueConstraint(fields=["date", "chain"], name="projects_projectcontactday_unique"),
+            models.CheckConstraint(
+                condition=Q(converted_projects__gte=0) & Q(converted_projects__lte=models.F("contacted_projects")),
+                name="projects_projectcontactday_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} · {self.chain_id}"
+
+
 # The key of a ``ProjectFundsMonth`` row whose records have no earlier month with money in (or no money in
 # at all): earlier than any period, so "previous month before the period's first" holds for them too.
 NO_FUNDED_MONTH = datetime.date(1, 1, 1)

@@ -29,11 +29,15 @@ Two sets, each first installed by the migration that added what it keeps:
   sums and counts per month, chain, town and previous month with money in, following every change of
   the records, those ``PREVIOUS_ROWS`` writes to their kept columns included (installed after it).
 
+- ``CONTACT_DAYS`` (``contact_days.py``, migration 0029): ``ProjectContactDay``, the projects per first
+  contact date and chain and those of them signed, following every insert and delete of a project and every
+  change of its first contact date, chain or signed-or-not.
+
 - ``DATA_VERSION`` (``pinghu.dataversion``, migration ``pinghu.0009``): every write to a table of
   the app (the history tables aside) moves the data version, which the cached dashboard and chain
   figures are keyed on (``projects.selectors.cached``).
 
-``install_after_migrate`` (connected in ``ProjectsConfig.ready``) installs both again after every
+``install_after_migrate`` (connected in ``ProjectsConfig.ready``) installs them all again after every
 ``migrate``: on SQLite a migration that alters one of these tables copies it without its
 triggers. SQLite also refuses to copy a table that another table's trigger names (most of the
 tables above), so such a migration drops the triggers first (``drop``) and leaves their return to
@@ -51,6 +55,7 @@ from pinghu import dataversion
 from pinghu.triggers import TriggerSet, drop_sets, install_migrated, install_sets
 
 from . import rollups_postgresql, rollups_sqlite
+from .contact_days import CONTACT_DAYS
 from .funds_months import FUNDS_MONTHS
 from .leader_count import LEADER_COUNT
 from .leader_days import LEADER_DAYS
@@ -75,6 +80,7 @@ DATA_VERSION = dataversion.trigger_set(
         "projects_visitdayleader",
         "projects_pipelinedelta",
         "projects_projectfundsmonth",
+        "projects_projectcontactday",
         "projects_investmentvisit",
         "projects_investmentvisit_chains",
         "projects_visitleader",
@@ -86,7 +92,7 @@ DATA_VERSION = dataversion.trigger_set(
 )
 # In installation order: the rollups read the leader count; on SQLite the funds months' triggers, installed after
 # the previous rows', fire before them (projects.triggers.funds_months).
-TRIGGER_SETS = [LEADER_COUNT, ROLLUPS, LEADER_DAYS, PREVIOUS_ROWS, FUNDS_MONTHS, DATA_VERSION]
+TRIGGER_SETS = [LEADER_COUNT, ROLLUPS, LEADER_DAYS, PREVIOUS_ROWS, FUNDS_MONTHS, CONTACT_DAYS, DATA_VERSION]
 
 
 def install(connection) -> None:

@@ -26,6 +26,7 @@ IN_STEP = {
     "projects_visitdayleader": 0,
     "projects_pipelinedelta": 0,
     "projects_projectfundsmonth": 0,
+    "projects_projectcontactday": 0,
     "projects_project.stage": 0,
     "projects_visitproject.visit_date": 0,
     "projects_visitproject.previous_date": 0,

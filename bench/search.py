@@ -27,6 +27,7 @@ QUERIES = [
     ("initials matching every demo firm", "ysqy"),
 ]
 LIMIT = 9  # the page shows 8 a type and reads one more to know whether there are more
+OWN = 32  # pinghu.search.OWN_FETCH: the keys the part on a row's own columns reads, at least
 FIRMS = """SELECT id FROM chains_enterprise
            WHERE UPPER(name) LIKE UPPER(%(like)s) OR UPPER(short_name) LIKE UPPER(%(like)s)
            OR UPPER(former_names) LIKE UPPER(%(like)s) OR search_key LIKE %(key)s OR credit_code LIKE %(code)s"""
@@ -43,7 +44,8 @@ def _first(alias: str, table: str, own: str, firm_column: str, order: str) -> st
 VISIT_OWN = "UPPER(purpose) LIKE UPPER(%(like)s) OR UPPER(outcome) LIKE UPPER(%(like)s)"
 PROJECT_ORDER, VISIT_ORDER, ISSUE_ORDER = "updated_at DESC, id DESC", "date DESC, id DESC", "received_on DESC, id DESC"
 BASELINE = [
-    f"SELECT id, name, credit_code FROM chains_enterprise WHERE id IN ({FIRMS}) ORDER BY name LIMIT {LIMIT}",
+    f"""SELECT id, name, credit_code FROM chains_enterprise WHERE id = ANY(ARRAY({FIRMS} ORDER BY name LIMIT {OWN}))
+        ORDER BY name LIMIT {LIMIT}""",
     f"""SELECT p.id, p.name, e.name, c.name FROM projects_project p JOIN chains_enterprise e ON e.id = p.investor_id
         JOIN chains_chain c ON c.id = p.chain_id
         WHERE {_first("p", "projects_project", "UPPER(name) LIKE UPPER(%(like)s) OR search_key LIKE %(key)s",
@@ -58,9 +60,11 @@ BASELINE = [
         WHERE {_first("i", "aftercare_enterpriseissue", "UPPER(description) LIKE UPPER(%(like)s)", "enterprise_id",
                         ISSUE_ORDER)}
         ORDER BY i.received_on DESC, i.id DESC LIMIT {LIMIT}""",
-    f"""SELECT l.id, l.name FROM chains_leader l WHERE UPPER(l.name) LIKE UPPER(%(like)s)
-        OR UPPER(l.title) LIKE UPPER(%(like)s) OR l.search_key LIKE %(key)s ORDER BY l.name, l.id LIMIT {LIMIT}""",
-    f"""SELECT u.id, u.name FROM units_unit u WHERE UPPER(u.name) LIKE UPPER(%(like)s) OR u.search_key LIKE %(key)s
+    f"""SELECT l.id, l.name FROM chains_leader l WHERE l.id = ANY(ARRAY(SELECT id FROM chains_leader
+        WHERE UPPER(name) LIKE UPPER(%(like)s) OR UPPER(title) LIKE UPPER(%(like)s) OR search_key LIKE %(key)s
+        ORDER BY name, id LIMIT {OWN})) ORDER BY l.name, l.id LIMIT {LIMIT}""",
+    f"""SELECT u.id, u.name FROM units_unit u WHERE u.id = ANY(ARRAY(SELECT id FROM units_unit
+        WHERE UPPER(name) LIKE UPPER(%(like)s) OR search_key LIKE %(key)s ORDER BY name, id LIMIT {OWN}))
         ORDER BY u.name, u.id LIMIT {LIMIT}""",
 ]  # fmt: skip
 

@@ -38,11 +38,14 @@ MAX_QUERY = 64
 # PostgreSQL estimates a LIKE '%…%' at no less than 1/10,000 of the rows per column it names, whatever the
 # pattern: at 1,000,000 projects, 100 of the 333,347 demo firms for a pattern that matches none. Asked for
 # the first 9 by name it walked the name index, expecting to stop after 9/100 of it, and tested every firm
-# (0.6–1 s, `xiangmu012345` in bench/search.py); asked for 32 it reads the trigram indexes and sorts what they
+# (0.4–1 s, `xiangmu012345` in bench/search.py); asked for 32 it reads the trigram indexes and sorts what they
 # find (1 ms). It walks the firms' index when it expects to stop within about 9% of it: with 32, from about
 # 350 expected firms, which the floor reaches at about 3.5 million projects, else for patterns its statistics
 # show to be common. The parts on a related row (a firm's visits) read ``n``: their walk looks up each row's
 # firm, and reading 32 made a pattern in 1% of the firms (`123`) 5 times slower there at 1M (12 → 65 ms).
+# Nor a query of one or two characters (`企`): it has no trigram, the indexes hand back every row to recheck,
+# and walking the order is the cheaper way to test them all (projects at 1M, no match: 0.7–0.85 s, against
+# 1.1–1.3 s through the index).
 OWN_FETCH = 32
 
 
@@ -162,6 +165,11 @@ class Query:
     def __bool__(self) -> bool:
         return bool(self.raw)
 
+    @property
+    def has_trigrams(self) -> bool:
+        """Whether each ``LIKE`` pattern it makes has three characters (a trigram for the indexes to look up)."""
+        return len(self.raw) >= 3 and (not self.pinyin or len(self.pinyin) >= 3)
+
 
 def search_condition(model, query: Query | str) -> Q:
     """The condition of the rows of ``model`` that ``query`` finds (``Q(pk__in=[])`` for none)."""
@@ -234,13 +242,14 @@ def search_first(queryset, value: Query | str | None, n: int) -> models.QuerySet
     when most firms match, and starts from the firms when few do), and the rows are the first ``n`` of
     those keys: the same rows as filtering by ``search_condition``, since each part's first ``n``
     hold the first ``n`` of the whole. The part on the row's own columns picks its first
-    ``max(n, OWN_FETCH)`` (see there). An empty query leaves ``queryset`` unfiltered, as ``search``.
+    ``max(n, OWN_FETCH)`` when the query has trigrams (see there). An empty query leaves ``queryset``
+    unfiltered, as ``search``.
     """
     query = value if isinstance(value, Query) else Query.parse(value)
     model = queryset.model
     if not query:
         return queryset[:n]
-    parts = [(_own_condition(model, query), max(n, OWN_FETCH))]
+    parts = [(_own_condition(model, query), max(n, OWN_FETCH) if query.has_trigrams else n)]
     parts += [(Q(**{f"{name}__in": _related_matching(model, name, query)}), n) for name in model.search_spec.related]
     # InMatching again: an IN (subquery) inside this OR would test every row; = ANY(ARRAY(...)) reads the
     # few keys through the primary key's index.

@@ -42,7 +42,7 @@ MAX_QUERY = 64
 # find (1–5 ms). It walks the firms' index when it expects to stop within about 9% of it: with 16, from about
 # 175 expected firms, which the floor reaches at about 1.7 million projects, else for patterns its statistics
 # show to be common; reading more costs those walks more (`1234` at 1M, which the statistics put at 10,000
-# firms and which 133 match, most far down the order: 13 ms with 9, 57 with 16, 138 with 32). The parts on a
+# firms and which 174 match, most far down the order: 13 ms with 9, 57 with 16, 138 with 32). The parts on a
 # related row (a firm's visits) read ``n``: their walk looks up each row's firm (`123`, visits: 12 → 65 ms
 # with 32). Nor a query of one or two characters (`企`): it has no trigram, the indexes hand back every row
 # to recheck, and walking the order is the cheaper way to test them all (projects at 1M, no match: 0.7–0.85 s

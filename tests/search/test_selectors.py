@@ -7,7 +7,7 @@ import pytest
 from aftercare.models import EnterpriseIssue
 from chains.models import Enterprise, Leader
 from pinghu.permissions import Role
-from pinghu.search import OWN_FETCH, search, search_first
+from pinghu.search import OWN_FETCH, Query, search, search_first
 from projects.models import InvestmentVisit, Project
 from search.selectors import KINDS, site_search
 from tests.factories import EnterpriseFactory, InvestmentVisitFactory, ProjectFactory, UserFactory
@@ -170,6 +170,16 @@ def test_first_rows_whatever_the_own_part_reads(db, monkeypatch, own_fetch):
         for q in ("长城配件", "ccpj", "changcheng", "洽谈", "01", "zzzz"):
             for n in (1, 4, 9, 13, 40):
                 assert list(search_first(queryset, q, n)) == list(search(queryset, q)[:n]), (queryset.model, q, n)
+
+
+@pytest.mark.parametrize(
+    ("q", "indexed"),
+    [("新能源", True), ("xin", True), ("9133", True), ("长城企", True), ("企", False), ("汽车", False)]
+    + [("长城qy", False)],
+)
+def test_a_query_of_fewer_than_three_characters_has_no_trigram(q, indexed):
+    """Such a query (or its letters and digits, ``长城qy``) keeps ``n`` for the own columns (``OWN_FETCH``)."""
+    assert Query.parse(q).has_trigrams is indexed
 
 
 def test_grouped_search_reads_each_type_in_one_query(world, superuser, django_assert_num_queries):

@@ -34,6 +34,20 @@ NOT_KEY = re.compile(r"[^a-z0-9]+")
 HAN = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)")
 CODE = re.compile(r"^(?=.*[0-9])[0-9A-Z]{2,18}$")  # a credit code's beginning has a digit
 MAX_QUERY = 64
+# How many keys, at least, the part of a search on a row's own columns reads in its order (``search_first``).
+# PostgreSQL estimates a LIKE '%…%' at no less than 1/10,000 of the rows per column it names, whatever the
+# pattern: at 1,000,000 projects, 100 of the 333,347 demo firms for a pattern that matches none. Asked for
+# the first 9 by name it walked the name index, expecting to stop after 9/100 of it, and tested every firm
+# (0.4–1 s, `xiangmu012345` in bench/search.py); asked for 16 it reads the trigram indexes and sorts what they
+# find (1–5 ms). It walks the firms' index when it expects to stop within about 9% of it: with 16, from about
+# 175 expected firms, which the floor reaches at about 1.7 million projects, else for patterns its statistics
+# show to be common; reading more costs those walks more (`1234` at 1M, which the statistics put at 10,000
+# firms and which 174 match, most far down the order: 13 ms with 9, 57 with 16, 138 with 32). The parts on a
+# related row (a firm's visits) read ``n``: their walk looks up each row's firm (`123`, visits: 12 → 65 ms
+# with 32). Nor a query of one or two characters (`企`): it has no trigram, the indexes hand back every row
+# to recheck, and walking the order is the cheaper way to test them all (projects at 1M, no match: 0.7–0.85 s
+# against 1.1–1.3 s through the index).
+OWN_FETCH = 16
 
 
 @dataclass(frozen=True)
@@ -152,6 +166,11 @@ class Query:
     def __bool__(self) -> bool:
         return bool(self.raw)
 
+    @property
+    def has_trigrams(self) -> bool:
+        """Whether each ``LIKE`` pattern it makes has three characters (a trigram for the indexes to look up)."""
+        return len(self.raw) >= 3 and (not self.pinyin or len(self.pinyin) >= 3)
+
 
 def search_condition(model, query: Query | str) -> Q:
     """The condition of the rows of ``model`` that ``query`` finds (``Q(pk__in=[])`` for none)."""
@@ -219,23 +238,25 @@ def search_first(queryset, value: Query | str | None, n: int) -> models.QuerySet
     ``search_condition`` is an ``OR`` across tables, which PostgreSQL plans as a whole: a query that
     matches every firm made it collect the 200,000 visits of those firms and join each to its firm
     before sorting them for 9 rows (0.5 s at 100,000 projects). Here each part of the ``OR`` picks its
-    own first ``n`` keys in a subquery planned on its own (the row's columns by the trigram indexes; a
+    own first keys in a subquery planned on its own (the row's columns by the trigram indexes; a
     related firm's match as a semi-join, which walks the ordering's index and stops after ``n`` rows
     when most firms match, and starts from the firms when few do), and the rows are the first ``n`` of
     those keys: the same rows as filtering by ``search_condition``, since each part's first ``n``
-    hold the first ``n`` of the whole. An empty query leaves ``queryset`` unfiltered, as ``search``.
+    hold the first ``n`` of the whole. The part on the row's own columns picks its first
+    ``max(n, OWN_FETCH)`` when the query has trigrams (see there). An empty query leaves ``queryset``
+    unfiltered, as ``search``.
     """
     query = value if isinstance(value, Query) else Query.parse(value)
     model = queryset.model
     if not query:
         return queryset[:n]
-    if not model.search_spec.related:
-        return queryset.filter(search_condition(model, query))[:n]
-    parts = [_own_condition(model, query)]
-    parts += [Q(**{f"{name}__in": _related_matching(model, name, query)}) for name in model.search_spec.related]
+    parts = [(_own_condition(model, query), max(n, OWN_FETCH) if query.has_trigrams else n)]
+    parts += [(Q(**{f"{name}__in": _related_matching(model, name, query)}), n) for name in model.search_spec.related]
     # InMatching again: an IN (subquery) inside this OR would test every row; = ANY(ARRAY(...)) reads the
     # few keys through the primary key's index.
-    firsts = [Q(InMatching(models.F("pk"), Subquery(queryset.filter(part).values("pk")[:n]))) for part in parts]
+    firsts = [
+        Q(InMatching(models.F("pk"), Subquery(queryset.filter(part).values("pk")[:fetch]))) for part, fetch in parts
+    ]
     return queryset.filter(functools.reduce(operator.or_, firsts))[:n]
 
 

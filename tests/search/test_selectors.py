@@ -7,7 +7,7 @@ import pytest
 from aftercare.models import EnterpriseIssue
 from chains.models import Enterprise, Leader
 from pinghu.permissions import Role
-from pinghu.search import search, search_first
+from pinghu.search import OWN_FETCH, Query, search, search_first
 from projects.models import InvestmentVisit, Project
 from search.selectors import KINDS, site_search
 from tests.factories import EnterpriseFactory, InvestmentVisitFactory, ProjectFactory, UserFactory
@@ -149,6 +149,37 @@ def test_first_rows_are_those_of_the_whole_condition(db):
     assert list(search_first(projects, "  ", 3)) == list(projects[:3])
     firms = Enterprise.objects.order_by("name")
     assert list(search_first(firms, "changcheng", 3)) == [great_wall]
+
+
+@pytest.mark.parametrize("own_fetch", [1, 5, OWN_FETCH])
+def test_first_rows_whatever_the_own_part_reads(db, monkeypatch, own_fetch):
+    """The part on a row's own columns reads its first ``max(n, OWN_FETCH)`` keys: fewer than the rows
+    found, as many, more; the rows are the first ``n`` of the whole condition all the same."""
+    monkeypatch.setattr("pinghu.search.OWN_FETCH", own_fetch)
+    firms = [EnterpriseFactory(name=f"长城配件{n:02}厂") for n in range(12)]
+    EnterpriseFactory(name="平湖光电科技有限公司")
+    for day, firm in enumerate(firms[::2], start=1):
+        InvestmentVisitFactory(enterprise=firm, purpose="回访", date=datetime.date(2024, 3, day))
+        InvestmentVisitFactory(enterprise=firms[-1], purpose="长城配件洽谈", date=datetime.date(2024, 3, day))
+    querysets = [
+        Enterprise.objects.order_by("name"),
+        InvestmentVisit.objects.select_related("enterprise").order_by("-date", "-pk"),
+        Unit.objects.order_by("name", "pk"),
+    ]
+    for queryset in querysets:
+        for q in ("长城配件", "ccpj", "changcheng", "洽谈", "01", "zzzz"):
+            for n in (1, 4, 9, 13, 40):
+                assert list(search_first(queryset, q, n)) == list(search(queryset, q)[:n]), (queryset.model, q, n)
+
+
+@pytest.mark.parametrize(
+    ("q", "indexed"),
+    [("新能源", True), ("xin", True), ("9133", True), ("长城企", True), ("企", False), ("汽车", False)]
+    + [("长城qy", False)],
+)
+def test_a_query_of_fewer_than_three_characters_has_no_trigram(q, indexed):
+    """Such a query (or its letters and digits, ``长城qy``) keeps ``n`` for the own columns (``OWN_FETCH``)."""
+    assert Query.parse(q).has_trigrams is indexed
 
 
 def test_grouped_search_reads_each_type_in_one_query(world, superuser, django_assert_num_queries):

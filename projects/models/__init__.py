@@ -15,7 +15,7 @@ from .pipeline import (
 )
 from .progress import FollowUp, ProjectStageChange
 from .rates import ExchangeRate
-from .rollups import PipelineDelta, ProjectFundsMonth, VisitDay, VisitDayChain, VisitDayLeader
+from .rollups import PipelineDelta, PipelineMonth, ProjectFundsMonth, VisitDay, VisitDayChain, VisitDayLeader
 from .visits import InvestmentVisit, VisitLeader, VisitProject
 
 __all__ = [
@@ -27,6 +27,7 @@ __all__ = [
     "InvestmentVisit",
     "LandParcel",
     "PipelineDelta",
+    "PipelineMonth",
     "Project",
     "ProjectFunds",
     "ProjectFundsMonth",

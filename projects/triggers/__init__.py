@@ -29,6 +29,10 @@ Two sets, each first installed by the migration that added what it keeps:
   sums and counts per month, chain, town and previous month with money in, following every change of
   the records, those ``PREVIOUS_ROWS`` writes to their kept columns included (installed after it).
 
+- ``PIPELINE_MONTHS`` (``pipeline_months.py``, migration 0029): ``PipelineMonth``, the daily deltas of the
+  pipeline summed per month, chain and stage, following every change of ``projects_pipelinedelta`` (which
+  only the rollup triggers above and the rebuilds write).
+
 - ``DATA_VERSION`` (``pinghu.dataversion``, migration ``pinghu.0009``): every write to a table of
   the app (the history tables aside) moves the data version, which the cached dashboard and chain
   figures are keyed on (``projects.selectors.cached``).
@@ -54,6 +58,7 @@ from . import rollups_postgresql, rollups_sqlite
 from .funds_months import FUNDS_MONTHS
 from .leader_count import LEADER_COUNT
 from .leader_days import LEADER_DAYS
+from .pipeline_months import PIPELINE_MONTHS
 from .previous_rows import PREVIOUS_ROWS
 
 ROLLUPS = TriggerSet(
@@ -74,6 +79,7 @@ DATA_VERSION = dataversion.trigger_set(
         "projects_visitdaychain",
         "projects_visitdayleader",
         "projects_pipelinedelta",
+        "projects_pipelinemonth",
         "projects_projectfundsmonth",
         "projects_investmentvisit",
         "projects_investmentvisit_chains",
@@ -86,7 +92,7 @@ DATA_VERSION = dataversion.trigger_set(
 )
 # In installation order: the rollups read the leader count; on SQLite the funds months' triggers, installed after
 # the previous rows', fire before them (projects.triggers.funds_months).
-TRIGGER_SETS = [LEADER_COUNT, ROLLUPS, LEADER_DAYS, PREVIOUS_ROWS, FUNDS_MONTHS, DATA_VERSION]
+TRIGGER_SETS = [LEADER_COUNT, ROLLUPS, LEADER_DAYS, PREVIOUS_ROWS, FUNDS_MONTHS, PIPELINE_MONTHS, DATA_VERSION]
 
 
 def install(connection) -> None:

@@ -7,6 +7,7 @@ from chains.models import Enterprise
 from .models import (
     InvestmentVisit,
     PipelineDelta,
+    PipelineMonth,
     Project,
     ProjectFunds,
     ProjectFundsMonth,
@@ -36,6 +37,7 @@ def analyze_demo_tables() -> None:
         VisitDayChain,
         VisitDayLeader,
         PipelineDelta,
+        PipelineMonth,
         ProjectFundsMonth,
     ]  # the rollups, rebuilt by the load
     tables = [model._meta.db_table for model in models] + [InvestmentVisit.chains.through._meta.db_table]

@@ -39,6 +39,8 @@ CHANGES = {
     "DELETE": ROW.format(sign="(-1)", rows="old_rows"),
     "UPDATE": f"{ROW.format(sign='(-1)', rows='old_rows')} UNION ALL {ROW.format(sign='1', rows='new_rows')}",
 }
+# The transition table whose rows each operation's change reads (an UPDATE's old and new rows are as many).
+WRITTEN = {"INSERT": "new_rows", "DELETE": "old_rows", "UPDATE": "new_rows"}
 TRANSITIONS = {
     "INSERT": "REFERENCING NEW TABLE AS new_rows",
     "UPDATE": "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows",
@@ -47,14 +49,17 @@ TRANSITIONS = {
 
 
 def _apply(operation: str) -> str:
-    # Every key the statement touched, a zero sum included: a new daily row always has its month row.
-    return f"""IF TG_OP = '{operation}' THEN
+    # Every key the statement touched, a zero sum included: a new daily row always has its month row. Nothing for
+    # a statement that wrote no row (each stage move's project update runs one): the upsert would still fire the
+    # month table's own statement triggers (the data version).
+    # Nested: PL/pgSQL plans the whole condition, and only this operation's transition tables exist.
+    return f"""IF TG_OP = '{operation}' THEN IF EXISTS (SELECT 1 FROM {WRITTEN[operation]}) THEN
             INSERT INTO {TABLE} ({KEY}, projects, investment)
             SELECT month, chain_id, stage, SUM(n), SUM(amount) FROM ({CHANGES[operation]}) c
             GROUP BY month, chain_id, stage
             ON CONFLICT ({KEY}) DO UPDATE
             SET projects = {TABLE}.projects + EXCLUDED.projects, investment = {TABLE}.investment + EXCLUDED.investment;
-        END IF;"""
+        END IF; END IF;"""
 
 
 POSTGRESQL = [

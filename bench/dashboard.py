@@ -31,6 +31,12 @@ TARGET_BANDS_SQL = f"""WITH r AS ({RATE.replace("%(year)s", "%(this_year)s")})
               COUNT(*) FILTER (WHERE p.total_investment >= 100000), COUNT(*) FILTER (WHERE {USD})
        FROM projects_project p, r WHERE p.signed_date BETWEEN %(year_start)s AND %(today)s"""
 
+# The pipeline's rollup rows up to a day: the month rows of the months before its month, the daily rows of its month.
+PIPELINE_UP_TO = """SELECT chain_id, stage, projects, investment FROM projects_pipelinemonth
+       WHERE month < date_trunc('month', %(as_of)s::date)
+       UNION ALL SELECT chain_id, stage, projects, investment FROM projects_pipelinedelta
+       WHERE date BETWEEN date_trunc('month', %(as_of)s::date)::date AND %(as_of)s"""
+
 # Every figure of the dashboard, hand-written, from the tables the page reads.
 BASELINE_SQL = [
     # visit summary, from the daily rollup
@@ -86,8 +92,8 @@ BASELINE_SQL = [
     """SELECT p.chain_id, COUNT(*) FROM projects_project p WHERE p.id IN
            (SELECT project_id FROM projects_visitproject WHERE visit_date BETWEEN %(start)s AND %(end)s)
        GROUP BY p.chain_id""",
-    # current stage counts per chain, from the pipeline deltas
-    """SELECT chain_id, stage, SUM(projects) FROM projects_pipelinedelta WHERE date <= %(today)s
+    # current stage counts per chain, from the pipeline's months before this one and this month's days
+    f"""SELECT chain_id, stage, SUM(projects) FROM ({PIPELINE_UP_TO.replace("%(as_of)s", "%(today)s")}) d
        GROUP BY chain_id, stage HAVING SUM(projects) > 0""",
     # lead enterprises per chain
     """SELECT c.id, COUNT(r.id) FILTER (WHERE r.is_lead) FROM chains_chain c
@@ -97,8 +103,9 @@ BASELINE_SQL = [
        WHERE l.end_date IS NULL""",
     # clusters and chains
     "SELECT c.id, c.name, h.id, h.code, h.name FROM chains_cluster c JOIN chains_chain h ON h.cluster_id = c.id",
-    # pipeline as of the period's end, from the deltas
-    """SELECT stage, SUM(projects), SUM(investment) FROM projects_pipelinedelta WHERE date <= %(end)s GROUP BY stage""",
+    # pipeline as of the period's end, from the months before its month and its month's days
+    f"""SELECT stage, SUM(projects), SUM(investment) FROM ({PIPELINE_UP_TO.replace("%(as_of)s", "%(end)s")}) d
+       GROUP BY stage""",
     # monthly visits, from the daily rollup
     """SELECT date_trunc('month', date), SUM(visit_count), SUM(leader_count),
               SUM(leader_count) FILTER (WHERE is_saturday)

@@ -7,6 +7,7 @@ from chains.models import Enterprise
 from .models import (
     InvestmentVisit,
     PipelineDelta,
+    PipelineMonth,
     Project,
     ProjectContactDay,
     ProjectFunds,
@@ -37,6 +38,7 @@ def analyze_demo_tables() -> None:
         VisitDayChain,
         VisitDayLeader,
         PipelineDelta,
+        PipelineMonth,
         ProjectFundsMonth,
         ProjectContactDay,
     ]  # the rollups, rebuilt by the load

@@ -25,20 +25,18 @@ A chain filter keeps visits concerned with that chain and projects of that chain
 filter does the same for any chain of the cluster.
 
 Visit counts, the pipeline as of a past date and the conversion are read from rollups that database
-triggers keep (``VisitDay``, ``VisitDayChain``, ``PipelineDelta``, ``ProjectContactDay``; see
-``projects.rollups``): a year is a few hundred daily rows instead of tens of thousands of visits. A
-cluster filter on visit figures reads the visits themselves, since a visit concerning two chains of
-one cluster counts once.
+triggers keep (``VisitDay``, ``VisitDayChain``, ``PipelineDelta`` and ``PipelineMonth``, ``ProjectContactDay``;
+see ``projects.rollups`` and ``projects.stats_pipeline``): a year is a few hundred daily rows instead of tens
+of thousands of visits. A cluster filter on visit figures reads the visits themselves, since a visit concerning
+two chains of one cluster counts once.
 """
 
-import datetime
 from decimal import Decimal
 
 from django.db.models import (
     Count,
     DecimalField,
     Exists,
-    F,
     FilteredRelation,
     OuterRef,
     Q,
@@ -54,7 +52,6 @@ from .bands import signed_years
 from .choices import ProjectStage
 from .models import (
     InvestmentVisit,
-    PipelineDelta,
     Project,
     ProjectContactDay,
     VisitDay,
@@ -64,6 +61,7 @@ from .models import (
 from .periods import Period
 from .signed_groups import SIGNED_KEYS, empty_figures, signed_groups, signed_groups_by_chain
 from .stage_days import stage_interval_aggregates, stage_interval_days
+from .stats_pipeline import pipeline_sums
 from .stats_saturday import engaged_by_chain, engaged_figures, top_official_person_times
 
 ZERO = Decimal("0")
@@ -298,48 +296,21 @@ def visits_by_chain(
     return rows
 
 
-def _pipeline_deltas(as_of: datetime.date, chain: Chain | None = None, cluster: Cluster | None = None) -> QuerySet:
-    """The stage history's daily deltas up to ``as_of``: summed, they are the pipeline on that day.
-
-    Every stage change adds its project (and its investment) to one stage and takes it from the
-    previous one, so the sum equals each project's last stage change on or before the day; for
-    today it equals the projects' current stage (``rollup_differences`` checks it).
-    """
-    deltas = PipelineDelta.objects.filter(date__lte=as_of)
-    if chain is not None:
-        deltas = deltas.filter(chain=chain)
-    if cluster is not None:
-        deltas = deltas.filter(chain__cluster=cluster)
-    return deltas
-
-
 def pipeline(period: Period, *, chain: Chain | None = None, cluster: Cluster | None = None) -> list[dict]:
     """Projects and their total investment by stage as of the period's end, every stage listed, in one query."""
-    rows = (
-        _pipeline_deltas(period.end, chain, cluster)
-        .values(stage_then=F("stage"))
-        .annotate(projects=Sum("projects"), investment=Coalesce(Sum("investment"), ZERO, output_field=MONEY))
-        .order_by()
-    )
-    return _pipeline_rows(rows)
+    return _pipeline_rows(pipeline_sums(period.end, chain=chain, cluster=cluster))
 
 
 def pipeline_and_by_chain(period: Period) -> tuple[list[dict], dict[int, dict[str, int]]]:
     """``pipeline(period)`` and the projects per chain id and stage as of the period's end (stages with none
-    left out), from one scan of the stage deltas (the dashboard's).
+    left out), from one scan of the stage rollups (the dashboard's).
 
-    The deltas are summed per chain and stage; a delta row has one chain, so the city's rows are the
+    The rollups are summed per chain and stage; a rollup row has one chain, so the city's rows are the
     chains' sums (the dashboard read the 33,000 deltas of the bench database twice, 6–8 ms each).
     """
-    rows = (
-        _pipeline_deltas(period.end)
-        .values("chain", stage_then=F("stage"))
-        .annotate(projects=Sum("projects"), investment=Coalesce(Sum("investment"), ZERO, output_field=MONEY))
-        .order_by()
-    )
     city: dict[str, dict] = {}
     by_chain: dict[int, dict[str, int]] = {}
-    for row in rows:
+    for row in pipeline_sums(period.end, by_chain=True):
         total = city.setdefault(row["stage_then"], {"stage_then": row["stage_then"], "projects": 0, "investment": ZERO})
         total["projects"] += row["projects"]
         total["investment"] += row["investment"]

@@ -15,7 +15,15 @@ from .pipeline import (
 )
 from .progress import FollowUp, ProjectStageChange
 from .rates import ExchangeRate
-from .rollups import PipelineDelta, ProjectContactDay, ProjectFundsMonth, VisitDay, VisitDayChain, VisitDayLeader
+from .rollups import (
+    PipelineDelta,
+    PipelineMonth,
+    ProjectContactDay,
+    ProjectFundsMonth,
+    VisitDay,
+    VisitDayChain,
+    VisitDayLeader,
+)
 from .visits import InvestmentVisit, VisitLeader, VisitProject
 
 __all__ = [
@@ -27,6 +35,7 @@ __all__ = [
     "InvestmentVisit",
     "LandParcel",
     "PipelineDelta",
+    "PipelineMonth",
     "Project",
     "ProjectContactDay",
     "ProjectFunds",

@@ -124,6 +124,35 @@ class PipelineDelta(models.Model):
         return f"{self.date:%Y-%m-%d} · {self.chain_id} · {self.stage}"
 
 
+class PipelineMonth(models.Model):
+    """The ``PipelineDelta`` rows of one month summed per chain and stage: the month's net change of the pipeline.
+
+    The pipeline as of a day is then the sum of the month rows of the months before the day's
+    month and of the daily rows of its month up to the day: about 8 chains × 6 stages a month
+    instead of every day of the history (``projects.stats``). Kept from the daily rows by
+    triggers on ``projects_pipelinedelta`` (``projects.triggers.pipeline_months``); signed, and a
+    row summing to zero is kept, as its daily rows are.
+    """
+
+    month = models.DateField(_("month"))
+    chain = models.ForeignKey(Chain, on_delete=models.CASCADE, related_name="+", verbose_name=_("chain"))
+    stage = models.CharField(_("stage"), max_length=16, choices=ProjectStage.choices)
+    projects = models.IntegerField(_("projects"))
+    investment = models.DecimalField(_("total investment (万元)"), max_digits=20, decimal_places=2)
+
+    class Meta:
+        ordering = ["month", "chain", "stage"]
+        verbose_name = _("pipeline change per month")
+        verbose_name_plural = _("pipeline changes per month")
+        constraints = [
+            models.UniqueConstraint(fields=["month", "chain", "stage"], name="projects_pipelinemonth_unique"),
+            models.CheckConstraint(condition=Q(month__day=1), name="projects_pipelinemonth_month_first_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} · {self.chain_id} · {self.stage}"
+
+
 class ProjectContactDay(models.Model):
     """The projects of one chain first contacted on one day, and how many of them have signed (now).
 

@@ -33,6 +33,10 @@ Two sets, each first installed by the migration that added what it keeps:
   contact date and chain and those of them signed, following every insert and delete of a project and every
   change of its first contact date, chain or signed-or-not.
 
+- ``PIPELINE_MONTHS`` (``pipeline_months.py``, migration 0030): ``PipelineMonth``, the daily deltas of the
+  pipeline summed per month, chain and stage, following every change of ``projects_pipelinedelta`` (which
+  only the rollup triggers above and the rebuilds write).
+
 - ``DATA_VERSION`` (``pinghu.dataversion``, migration ``pinghu.0009``): every write to a table of
   the app (the history tables aside) moves the data version, which the cached dashboard and chain
   figures are keyed on (``projects.selectors.cached``).
@@ -59,6 +63,7 @@ from .contact_days import CONTACT_DAYS
 from .funds_months import FUNDS_MONTHS
 from .leader_count import LEADER_COUNT
 from .leader_days import LEADER_DAYS
+from .pipeline_months import PIPELINE_MONTHS
 from .previous_rows import PREVIOUS_ROWS
 
 ROLLUPS = TriggerSet(
@@ -79,6 +84,7 @@ DATA_VERSION = dataversion.trigger_set(
         "projects_visitdaychain",
         "projects_visitdayleader",
         "projects_pipelinedelta",
+        "projects_pipelinemonth",
         "projects_projectfundsmonth",
         "projects_projectcontactday",
         "projects_investmentvisit",
@@ -92,7 +98,16 @@ DATA_VERSION = dataversion.trigger_set(
 )
 # In installation order: the rollups read the leader count; on SQLite the funds months' triggers, installed after
 # the previous rows', fire before them (projects.triggers.funds_months).
-TRIGGER_SETS = [LEADER_COUNT, ROLLUPS, LEADER_DAYS, PREVIOUS_ROWS, FUNDS_MONTHS, CONTACT_DAYS, DATA_VERSION]
+TRIGGER_SETS = [
+    LEADER_COUNT,
+    ROLLUPS,
+    LEADER_DAYS,
+    PREVIOUS_ROWS,
+    FUNDS_MONTHS,
+    CONTACT_DAYS,
+    PIPELINE_MONTHS,
+    DATA_VERSION,
+]
 
 
 def install(connection) -> None:

@@ -29,6 +29,7 @@ IN_STEP = {
     "projects_visitdaychain": 0,
     "projects_visitdayleader": 0,
     "projects_pipelinedelta": 0,
+    "projects_pipelinemonth": 0,
     "projects_projectfundsmonth": 0,
     "projects_projectcontactday": 0,
     "projects_project.stage": 0,

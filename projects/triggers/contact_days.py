@@ -18,7 +18,7 @@ before the projects (Django's test flush) is not refilled.
 
 from pinghu.triggers import Trigger, TriggerSet
 
-from .rollups_postgresql import TRANSITION_TABLES, deferrable_trigger_function
+from .rollups_postgresql import statement_triggers
 
 TABLE = "projects_projectcontactday"
 FUNCTION = "projects_project_contact_days"
@@ -60,18 +60,7 @@ def _apply(operation: str) -> str:
         END IF;"""
 
 
-POSTGRESQL = [
-    deferrable_trigger_function(FUNCTION, [_apply(operation) for operation in CHANGES]),
-    *[
-        Trigger(
-            f"{FUNCTION}_{operation.lower()}",
-            f"AFTER {operation}",
-            "projects_project",
-            f"{TRANSITION_TABLES[operation]} FOR EACH STATEMENT EXECUTE FUNCTION {FUNCTION}()",
-        )
-        for operation in CHANGES
-    ],
-]
+POSTGRESQL = statement_triggers("projects_project", FUNCTION, _apply, list(CHANGES))
 
 
 def _signed(row: str) -> str:

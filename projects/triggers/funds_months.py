@@ -23,7 +23,7 @@ on a row (SQLite fires a table's triggers newest first).
 from pinghu.triggers import Trigger, TriggerSet
 
 from ..rollups import MONEY_IN, NO_FUNDED_MONTH
-from .rollups_postgresql import deferrable_trigger_function
+from .rollups_postgresql import statement_triggers
 
 TABLE = "projects_projectfundsmonth"
 KEY = "month, project_chain_id, project_town, previous_funded_month"
@@ -44,11 +44,6 @@ CHANGES = {
     "INSERT": _rows("new_rows", "1"),
     "DELETE": _rows("old_rows", "(-1)"),
     "UPDATE": f"{_rows('old_rows', '(-1)')} UNION ALL {_rows('new_rows', '1')}",
-}
-TRANSITIONS = {
-    "INSERT": "REFERENCING NEW TABLE AS new_rows",
-    "UPDATE": "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows",
-    "DELETE": "REFERENCING OLD TABLE AS old_rows",
 }
 FUNCTION = "projects_projectfunds_months"
 
@@ -89,18 +84,7 @@ def _apply(operation: str) -> str:
         END IF;"""
 
 
-POSTGRESQL = [
-    deferrable_trigger_function(FUNCTION, [_apply(operation) for operation in CHANGES]),
-    *[
-        Trigger(
-            f"{FUNCTION}_{operation.lower()}",
-            f"AFTER {operation}",
-            "projects_projectfunds",
-            f"{transition} FOR EACH STATEMENT EXECUTE FUNCTION {FUNCTION}()",
-        )
-        for operation, transition in TRANSITIONS.items()
-    ],
-]
+POSTGRESQL = statement_triggers("projects_projectfunds", FUNCTION, _apply, list(CHANGES))
 
 
 def _key(row: str) -> str:

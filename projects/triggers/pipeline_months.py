@@ -23,7 +23,7 @@ test flush) is not refilled.
 
 from pinghu.triggers import Trigger, TriggerSet
 
-from .rollups_postgresql import deferrable_trigger_function
+from .rollups_postgresql import statement_triggers
 
 TABLE = "projects_pipelinemonth"
 SOURCE = "projects_pipelinedelta"
@@ -41,11 +41,6 @@ CHANGES = {
 }
 # The transition table whose rows each operation's change reads (an UPDATE's old and new rows are as many).
 WRITTEN = {"INSERT": "new_rows", "DELETE": "old_rows", "UPDATE": "new_rows"}
-TRANSITIONS = {
-    "INSERT": "REFERENCING NEW TABLE AS new_rows",
-    "UPDATE": "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows",
-    "DELETE": "REFERENCING OLD TABLE AS old_rows",
-}
 
 
 def _apply(operation: str) -> str:
@@ -62,18 +57,7 @@ def _apply(operation: str) -> str:
         END IF; END IF;"""
 
 
-POSTGRESQL = [
-    deferrable_trigger_function(FUNCTION, [_apply(operation) for operation in CHANGES]),
-    *[
-        Trigger(
-            f"{FUNCTION}_{operation.lower()}",
-            f"AFTER {operation}",
-            SOURCE,
-            f"{transition} FOR EACH STATEMENT EXECUTE FUNCTION {FUNCTION}()",
-        )
-        for operation, transition in TRANSITIONS.items()
-    ],
-]
+POSTGRESQL = statement_triggers(SOURCE, FUNCTION, _apply, list(CHANGES))
 
 
 def _month(row: str) -> str:

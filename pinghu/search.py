@@ -36,17 +36,17 @@ CODE = re.compile(r"^(?=.*[0-9])[0-9A-Z]{2,18}$")  # a credit code's beginning h
 MAX_QUERY = 64
 # How many keys, at least, the part of a search on a row's own columns reads in its order (``search_first``).
 # PostgreSQL estimates a LIKE '%…%' at no less than 1/10,000 of the rows per column it names, whatever the
-# pattern: at 1,000,000 projects, 100 of the 333,347 demo firms for a pattern that matches none. Asked for
-# the first 9 by name it walked the name index, expecting to stop after 9/100 of it, and tested every firm
-# (0.4–1 s, `xiangmu012345`, a pattern of the search bench); asked for 16 it reads the trigram indexes and
-# sorts what they find (1–5 ms). It walks the firms' index when it expects to stop within about 9% of it: with 16, from about
+# pattern: at 1,000,000 projects, 100 of the 333,347 demo firms for a pattern that matches none. Asked for the
+# first 9 by name it walked the name index, expecting to stop after 9/100 of it, and tested every firm (0.4–1 s,
+# `xiangmu012345`, a pattern of the search bench); asked for 16 it reads the trigram indexes and sorts what they
+# find (1–5 ms). It walks the firms' index when it expects to stop within about 9% of it: with 16, from about
 # 175 expected firms, which the floor reaches at about 1.7 million projects, else for patterns its statistics
-# show to be common; reading more costs those walks more (`1234` at 1M, which the statistics put at 10,000
-# firms and which 174 match, most far down the order: 13 ms with 9, 57 with 16, 138 with 32). The parts on a
-# related row (a firm's visits) read ``n``: their walk looks up each row's firm (`123`, visits: 12 → 65 ms
-# with 32). Nor a query of one or two characters (`企`): it has no trigram, the indexes hand back every row
-# to recheck, and walking the order is the cheaper way to test them all (projects at 1M, no match: 0.7–0.85 s
-# against 1.1–1.3 s through the index).
+# show to be common; reading more costs those walks more (`1234` at 1M, which the statistics put at 10,000 firms
+# and which 174 match, most far down the order: 13 ms with 9, 57 with 16, 138 with 32). The parts on a related
+# row (a firm's visits) read ``n``: their walk looks up each row's firm (`123`, visits: 12 → 65 ms with 32). Nor
+# a query of one or two characters (`企`): it has no trigram, the indexes hand back every row to recheck, and
+# walking the order is the cheaper way to test them all (projects at 1M, no match: 0.7–0.85 s against 1.1–1.3 s
+# through the index).
 OWN_FETCH = 16
 
 

@@ -20,7 +20,7 @@ from projects.periods import Period
 from projects.rollups import rebuild_rollups, rollup_differences, rollups_deferred
 from projects.services import project_create, project_transition
 from projects.triggers.contact_days import CONTACT_DAYS
-from tests.factories import ChainFactory, ClusterFactory, EnterpriseFactory, ProjectFactory
+from tests.factories import EnterpriseFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -73,10 +73,8 @@ def assert_in_step(world: dict) -> None:
 
 
 @pytest.fixture
-def world():
-    north, south = ClusterFactory(), ClusterFactory()
-    a, b = ChainFactory(code="a", cluster=north), ChainFactory(code="b", cluster=north)
-    c = ChainFactory(code="c", cluster=south)
+def world(three_chains):
+    a, b, c, north, south = (three_chains[key] for key in ("a", "b", "c", "north", "south"))
     p, q = _project(a, "P", D(2024, 3, 5)), _project(a, "Q", D(2024, 3, 5))
     r, s = _project(b, "R", D(2024, 3, 5)), _project(c, "S", D(2024, 7, 1))
     _sign(p, D(2024, 4, 1))

@@ -19,7 +19,7 @@ from projects.periods import Period
 from projects.rollups import rebuild_rollups, rollup_differences, rollups_deferred
 from projects.services import project_create
 from projects.triggers.funds_months import FUNDS_MONTHS
-from tests.factories import ChainFactory, ClusterFactory, EnterpriseFactory
+from tests.factories import EnterpriseFactory
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -100,13 +100,8 @@ def assert_in_step() -> None:
 
 
 @pytest.fixture
-def world():
-    north, south = ClusterFactory(), ClusterFactory()
-    a, b, c = (
-        ChainFactory(code="a", cluster=north),
-        ChainFactory(code="b", cluster=north),
-        ChainFactory(code="c", cluster=south),
-    )
+def world(three_chains):
+    a, b, c = (three_chains[key] for key in ("a", "b", "c"))
     p, q, r = _project(a, "P", "广陈镇"), _project(a, "Q"), _project(b, "R", "广陈镇")
     _funds(p, D(2024, 2, 1), "5")
     _funds(p, D(2024, 3, 1), "0")

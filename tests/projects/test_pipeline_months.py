@@ -22,7 +22,7 @@ from projects.periods import Period
 from projects.rollups import rebuild_rollups, rollup_differences, rollups_deferred
 from projects.services import project_create, project_transition
 from projects.triggers.pipeline_months import PIPELINE_MONTHS
-from tests.factories import ChainFactory, ClusterFactory, EnterpriseFactory
+from tests.factories import EnterpriseFactory
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -99,13 +99,8 @@ def assert_in_step(world) -> None:
 
 
 @pytest.fixture
-def world():
-    north, south = ClusterFactory(), ClusterFactory()
-    a, b, c = (
-        ChainFactory(code="a", cluster=north),
-        ChainFactory(code="b", cluster=north),
-        ChainFactory(code="c", cluster=south),
-    )
+def world(three_chains):
+    a, b, c, north, south = (three_chains[key] for key in ("a", "b", "c", "north", "south"))
     p = _project(a, "P", "100.50", D(2024, 1, 5))
     q = _project(a, "Q", "7.25", D(2024, 1, 5))
     r = _project(c, "R", "0.10", D(2024, 2, 20))

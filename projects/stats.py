@@ -61,7 +61,7 @@ from .models import (
 from .periods import Period
 from .signed_groups import SIGNED_KEYS, empty_figures, signed_groups, signed_groups_by_chain
 from .stage_days import stage_interval_aggregates, stage_interval_days
-from .stats_pipeline import pipeline_sums
+from .stats_pipeline import of_scope, pipeline_sums
 from .stats_saturday import engaged_by_chain, engaged_figures, top_official_person_times
 
 ZERO = Decimal("0")
@@ -339,11 +339,7 @@ def conversion(period: Period, *, chain: Chain | None = None, cluster: Cluster |
     thousand rows instead of its tens of thousands of projects. A project has one chain, so a cluster's
     figures are its chains' rows.
     """
-    days = ProjectContactDay.objects.filter(date__range=(period.start, period.end))
-    if chain is not None:
-        days = days.filter(chain=chain)
-    if cluster is not None:
-        days = days.filter(chain__cluster=cluster)
+    days = of_scope(ProjectContactDay.objects.filter(date__range=(period.start, period.end)), chain, cluster)
     result = days.aggregate(
         contacted_projects=Coalesce(Sum("contacted_projects"), 0),
         converted_projects=Coalesce(Sum("converted_projects"), 0),

@@ -21,7 +21,8 @@ ZERO = Decimal("0")
 MONEY = DecimalField(max_digits=20, decimal_places=2)
 
 
-def _of_scope(rows: QuerySet, chain: Chain | None, cluster: Cluster | None) -> QuerySet:
+def of_scope(rows: QuerySet, chain: Chain | None, cluster: Cluster | None) -> QuerySet:
+    """``rows`` of a rollup keyed by chain, kept to ``chain`` or to the chains of ``cluster``."""
     if chain is not None:
         rows = rows.filter(chain=chain)
     if cluster is not None:
@@ -43,7 +44,7 @@ def pipeline_sums(
     first = as_of.replace(day=1)
     keys = ("chain",) if by_chain else ()
     parts = [
-        _of_scope(rows, chain, cluster)
+        of_scope(rows, chain, cluster)
         .values(*keys, stage_then=F("stage"))
         .annotate(projects=Sum("projects"), investment=Coalesce(Sum("investment"), ZERO, output_field=MONEY))
         .order_by()

@@ -118,7 +118,7 @@ def stage_durations_milestone_rates_and_signings(period: Period, *, as_of: datet
         for name in aggregates:
             if row[name] is not None:
                 result[name] = row[name] if result[name] is None else result[name] + row[name]
-    signed_days = [
-        {"signed_date": row["signed_date"], **{name: row[f"_day_{name}"] for name in signings()}} for row in rows
-    ]
+    # The names once: signings() builds its aggregates anew at each call.
+    day_names = [(name, f"_day_{name}") for name in signings()]
+    signed_days = [{"signed_date": row["signed_date"], **{name: row[day] for name, day in day_names}} for row in rows]
     return stage_interval_days(result), _figures(result, as_of), signed_days

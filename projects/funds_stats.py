@@ -43,6 +43,7 @@ from django_cte import CTE, with_cte
 
 from chains.choices import Town
 from chains.models import Chain, Cluster
+from pinghu import figure_cache
 
 from .models import Project, ProjectFunds, ProjectFundsMonth
 from .periods import Period
@@ -113,8 +114,27 @@ EMPTY = {"funds_in_place": ZERO, "foreign_paid_in": ZERO, "projects_with_funds":
 
 
 def funds_summary(period: Period, *, chain: Chain | None = None, cluster: Cluster | None = None) -> dict:
-    """Domestic funds in place, actual foreign investment and projects with money in, in one query."""
-    return _cents(funds_months_in(period, chain=chain, cluster=cluster).aggregate(**_funds_figures(period)))
+    """Domestic funds in place, actual foreign investment and projects with money in, in one query.
+
+    The city's is kept for the other figures computed under the same data version (``figure_cache.shared_read``):
+    the targets panel of the same year counts its two sums again (``city_funds_found``).
+    """
+
+    def read() -> dict:
+        return _cents(funds_months_in(period, chain=chain, cluster=cluster).aggregate(**_funds_figures(period)))
+
+    if chain is not None or cluster is not None:
+        return read()
+    return figure_cache.shared_read(_city_funds_name(period), read)
+
+
+def _city_funds_name(period: Period) -> str:
+    return f"projects:city-funds:{period.start}:{period.end}"
+
+
+def city_funds_found(period: Period) -> dict | None:
+    """The city's ``funds_summary`` of ``period`` if the computation running has already read it, else ``None``."""
+    return figure_cache.shared_found(_city_funds_name(period))
 
 
 def _grouped(period: Period, records: QuerySet, key: str) -> dict:

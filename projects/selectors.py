@@ -89,11 +89,21 @@ def dashboard(named: NamedPeriod) -> dict:
     city_signed, signed = stats.signed_summary_and_by_chain(period)
     # Projects engaged per chain, and the city's as their sum (a project has one chain): one scan of the links.
     engaged = stats_saturday.engaged_by_chain(period)
-    summary = {**stats.summary(period, signed=city_signed, engaged=stats_saturday.engaged_total(engaged)), **durations}
+    # The monthly chart's visit rows, which add up to the city's visit figures: one read of the daily rollup.
+    visit_months = stats_monthly.visit_months(period)
+    summary = {
+        **stats.summary(
+            period,
+            signed=city_signed,
+            engaged=stats_saturday.engaged_total(engaged),
+            visits=stats_monthly.visit_totals(visit_months),
+        ),
+        **durations,
+    }
     visits = {row["pk"]: row for row in stats.visits_by_chain(period, engaged=engaged)}
     # The city's pipeline and each chain's stage counts: one scan of the stage deltas.
     pipeline, stage_counts = stats.pipeline_and_by_chain(period)
-    monthly = stats_monthly.monthly(period, signed_days=signed_days)
+    monthly = stats_monthly.monthly(period, signed_days=signed_days, visit_rows=visit_months)
     # The lists behind the stage counts filter on the current stage: linked only when that is what is counted.
     stages_are_current = period.end >= timezone.localdate()
     # Lead firms (链主) are a few per chain: one query gives each chain's and the city's (a firm leading two is one).

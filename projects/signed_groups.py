@@ -67,13 +67,20 @@ def signed_groups(projects: QuerySet, group: str | None = None, *, signed_in: Si
         .order_by()
     )
     result: dict = {}
+    met_of: dict[tuple, list[str]] = {}  # the bands met, per combination of flags (at most 2⁶ of them)
     for row in rows:
-        figures = result.setdefault(row[group] if group else None, empty_figures())
+        value = row[group] if group else None
+        figures = result.get(value)
+        if figures is None:
+            figures = result[value] = empty_figures()
         figures["signed_projects"] += row["n"]
         figures["signed_investment"] += row["amount"]
         figures["signed_foreign_investment"] += row["foreign"]
         figures["started_projects"] += row["n"] if row["started"] else 0
-        met = bands_met({key: row[f"in_{key}"] for key in conditions})
+        flag_values = tuple(row[f"in_{key}"] for key in conditions)
+        met = met_of.get(flag_values)
+        if met is None:
+            met = met_of[flag_values] = bands_met(dict(zip(conditions, flag_values, strict=True)))
         figures["major_projects"] += row["n"] if "major" in met else 0
         for key in met:
             figures[f"{key}__projects"] += row["n"]

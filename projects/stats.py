@@ -124,14 +124,22 @@ def _visit_figures(*, rollup: bool) -> dict:
 
 
 def visit_summary(
-    period: Period, *, chain: Chain | None = None, cluster: Cluster | None = None, engaged: dict | None = None
+    period: Period,
+    *,
+    chain: Chain | None = None,
+    cluster: Cluster | None = None,
+    engaged: dict | None = None,
+    visits: dict | None = None,
 ) -> dict:
     """Visits, person-times and projects engaged, each also on Saturdays only, in two queries.
 
     ``engaged``: the projects engaged of the same filter when the caller already has them
-    (``engaged_total`` of ``engaged_by_chain``): then one query.
+    (``engaged_total`` of ``engaged_by_chain``); ``visits``: the visit figures likewise (``stats_monthly``'s
+    ``visit_totals`` of the period's months). Each given saves its query.
     """
-    if cluster is None:
+    if visits is not None:
+        result = dict(visits)
+    elif cluster is None:
         result = _visit_days(period, chain).aggregate(**_visit_figures(rollup=True))
     else:
         result = visits_in(period, cluster=cluster).aggregate(**_visit_figures(rollup=False))
@@ -219,17 +227,21 @@ def summary(
     cluster: Cluster | None = None,
     signed: dict | None = None,
     engaged: dict | None = None,
+    visits: dict | None = None,
 ) -> dict:
     """The dashboard's headline figures: visit figures, signing figures and lead → signed conversion.
 
     ``signed``: the period's ``signed_summary`` when the caller already has it (the dashboard's comes with
     the chains' figures, ``signed_summary_and_by_chain``); ``engaged``: the city's projects engaged, likewise
-    (``engaged_total`` of ``engaged_by_chain``). The city's only, so not with a chain or cluster.
+    (``engaged_total`` of ``engaged_by_chain``); ``visits``: the city's visit figures, likewise (``visit_totals``
+    of the monthly chart's rows). The city's only, so not with a chain or cluster.
     """
-    if (signed is not None or engaged is not None) and (chain is not None or cluster is not None):
-        raise ValueError("summary(signed=…, engaged=…) takes the city's figures: give no chain or cluster with them")
+    if (signed is not None or engaged is not None or visits is not None) and (chain is not None or cluster is not None):
+        raise ValueError(
+            "summary(signed=…, engaged=…, visits=…) takes the city's figures: give no chain or cluster with them"
+        )
     return {
-        **visit_summary(period, chain=chain, cluster=cluster, engaged=engaged),
+        **visit_summary(period, chain=chain, cluster=cluster, engaged=engaged, visits=visits),
         **(signed if signed is not None else signed_summary(period, chain=chain, cluster=cluster)),
         **conversion(period, chain=chain, cluster=cluster),
         # Saturday figures as the article counts them (issue 16, projects.stats_saturday): the

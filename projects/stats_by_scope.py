@@ -37,12 +37,13 @@ from django.db.models.functions import Coalesce, TruncMonth
 from chains.models import Cluster
 
 from .bands import BANDS, signed_years
-from .funds_stats import _funds_figures, funds_in, funds_months_in
+from .funds_stats import _funds_figures, city_funds_found, funds_in, funds_months_in
 from .milestone_stats import MILESTONE_REACHED
 from .models import InvestmentVisit, Project, VisitDay, VisitDayChain
 from .periods import Period
 from .signed_groups import CENT, MONEY, ZERO, signed_groups, signed_groups_by_chain
 from .stats import _visit_figures
+from .stats_monthly import city_visit_totals_found
 
 SCOPE_KINDS = ("city", "cluster", "chain", "town", "unit")
 # The field of a project that places it in a scope of each kind.
@@ -238,7 +239,15 @@ def funds_by(period: Period, by: str, *, only=None, monthly: bool = False) -> di
 
 
 def funds_by_kinds(period: Period, kinds) -> dict:
-    """``funds_by(period, kind)`` for each of ``kinds`` (kind → groups), in one query."""
+    """``funds_by(period, kind)`` for each of ``kinds`` (kind → groups), in one query.
+
+    The city's alone comes from the city's ``funds_summary`` of the period when the computation running has
+    already read it (the dashboard's, for the targets panel of the same year): no query then.
+    """
+    if set(kinds) == {"city"}:
+        found = city_funds_found(period)
+        if found is not None:
+            return {"city": {None: {name: found[name] for name in _funds_figures()}}}
     fields = _funds_fields(kinds)
     return _folded(_funds_rows(period, fields), fields, _funds_figures(), city=NO_FUNDS)
 
@@ -355,5 +364,15 @@ def visits_by(period: Period, by: str, *, only=None, monthly: bool = False) -> d
 
 def visits_by_kinds(period: Period, kinds) -> dict:
     """``visits_by(period, kind)`` for each of ``kinds`` (kind → groups), one query each: the city, the
-    chains, the clusters and the units read different rows (daily rollups, links, visits)."""
-    return {kind: visits_by(period, kind) for kind in kinds}
+    chains, the clusters and the units read different rows (daily rollups, links, visits).
+
+    The city's come from the city's monthly visit rows of the period when the computation running has already
+    read them (``stats_monthly.visit_months``: the dashboard's, for the targets panel of the same year).
+    """
+    result = {}
+    for kind in kinds:
+        found = city_visit_totals_found(period) if kind == "city" else None
+        result[kind] = (
+            visits_by(period, kind) if found is None else {None: {name: found[name] for name in VISIT_FIGURES}}
+        )
+    return result

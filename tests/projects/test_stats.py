@@ -314,6 +314,26 @@ def test_monthly(data, django_assert_num_queries):
     ]
 
 
+def test_visit_months_add_up_to_the_visit_summary_and_serve_both(data, django_assert_num_queries):
+    """The dashboard reads the visit rollup once: its monthly rows give the chart and, added up, the summary."""
+    period = stats.Period(D(2024, 2, 1), D(2024, 4, 30))
+    months = stats_monthly.visit_months(period)
+    totals = stats_monthly.visit_totals(months)
+    with django_assert_num_queries(1):  # the projects engaged only
+        summary = stats.visit_summary(period, visits=totals)
+    assert summary == stats.visit_summary(period)
+    assert totals == {"visits": 4, "saturday_visits": 3, "person_times": 7, "saturday_person_times": 6}
+    expected = stats_monthly.monthly(period)
+    with django_assert_num_queries(1):  # the signings only
+        assert stats_monthly.monthly(period, visit_rows=months) == expected
+    nothing = stats.Period(D(2020, 1, 1), D(2020, 1, 31))
+    assert stats.visit_summary(nothing, visits=stats_monthly.visit_totals(stats_monthly.visit_months(nothing))) == (
+        stats.visit_summary(nothing)
+    )
+    with pytest.raises(ValueError):
+        stats.summary(period, chain=data["a"], visits=totals)
+
+
 def test_summary_combines_the_parts(data):
     result = stats.summary(MARCH, chain=data["a"])
     assert (result["visits"], result["signed_projects"], result["contacted_projects"]) == (2, 2, 1)

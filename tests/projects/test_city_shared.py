@@ -11,28 +11,17 @@ from decimal import Decimal
 import pytest
 from django.core.cache import caches
 from django.db import connection
-from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
-from pinghu import dataversion, figure_cache
 from projects import funds_stats, stats_by_scope, stats_monthly
 from projects.periods import Period
 from projects.services import project_funds_create
 from tests.factories import ChainFactory, InvestmentVisitFactory, LeaderFactory, ProjectFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("under_version")]
 D = datetime.date
 YEAR = Period(D(2024, 1, 1), D(2024, 12, 31))
 EMPTY_YEAR = Period(D(2022, 1, 1), D(2022, 12, 31))
-LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "city-shared"}}
-
-
-@pytest.fixture(autouse=True)
-def memory_cache():
-    with override_settings(CACHES=LOCMEM):
-        caches["default"].clear()
-        yield
-        caches["default"].clear()
 
 
 @pytest.fixture
@@ -54,12 +43,8 @@ def figures():
     return chain
 
 
-def _under_version(compute):
-    return figure_cache.get_or_compute("pinghu:test:city-shared", compute, 60, version=dataversion.current())
-
-
 @pytest.mark.parametrize("period", [YEAR, EMPTY_YEAR])
-def test_the_targets_city_funds_and_visits_reuse_the_dashboard_s_reads(figures, period):
+def test_the_targets_city_funds_and_visits_reuse_the_dashboard_s_reads(under_version, figures, period):
     own = stats_by_scope.funds_by_kinds(period, ["city"]), stats_by_scope.visits_by_kinds(period, ["city"])
 
     def compute():
@@ -70,13 +55,13 @@ def test_the_targets_city_funds_and_visits_reuse_the_dashboard_s_reads(figures, 
         assert len(queries.captured_queries) == 0
         return found
 
-    assert _under_version(compute) == own
+    assert under_version(compute) == own
     if period == YEAR:
         assert own[0]["city"][None] == {"funds_in_place": Decimal("1300.49"), "foreign_paid_in": Decimal("30.01")}
         assert own[1]["city"][None] == {"visits": 2, "saturday_person_times": 1}
 
 
-def test_other_kinds_and_other_periods_read_their_own_rows(figures):
+def test_other_kinds_and_other_periods_read_their_own_rows(under_version, figures):
     def compute():
         funds_stats.funds_summary(YEAR)
         stats_monthly.visit_months(YEAR)
@@ -89,25 +74,25 @@ def test_other_kinds_and_other_periods_read_their_own_rows(figures):
         assert len(queries.captured_queries) == 3  # funds of both kinds, the chains' visits, the other year
         return found
 
-    assert _under_version(compute) == (
+    assert under_version(compute) == (
         stats_by_scope.funds_by_kinds(YEAR, ["city", "chain"]),
         stats_by_scope.visits_by_kinds(YEAR, ["city", "chain"]),
         stats_by_scope.funds_by_kinds(EMPTY_YEAR, ["city"]),
     )
 
 
-def test_nothing_is_found_outside_a_computation_or_under_a_newer_version(figures):
+def test_nothing_is_found_outside_a_computation_or_under_a_newer_version(under_version, figures):
     funds_stats.funds_summary(YEAR)
     stats_monthly.visit_months(YEAR)
     assert funds_stats.city_funds_found(YEAR) is None
     assert stats_monthly.city_visit_totals_found(YEAR) is None
 
-    _under_version(lambda: (funds_stats.funds_summary(YEAR), stats_monthly.visit_months(YEAR)))
+    under_version(lambda: (funds_stats.funds_summary(YEAR), stats_monthly.visit_months(YEAR)))
     InvestmentVisitFactory(date=D(2024, 5, 4), chains=[figures])  # moves the data version
-    caches["default"].delete("pinghu:test:city-shared")
+    caches["default"].delete("pinghu:test:shared-reads")
 
     def compute():
         assert funds_stats.city_funds_found(YEAR) is None
         return stats_by_scope.visits_by_kinds(YEAR, ["city"])
 
-    assert _under_version(compute)["city"][None]["visits"] == 3
+    assert under_version(compute)["city"][None]["visits"] == 3

@@ -11,28 +11,17 @@ from decimal import Decimal
 import pytest
 from django.core.cache import caches
 from django.db import connection
-from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
-from pinghu import dataversion, figure_cache
 from projects import stats, stats_by_scope
 from projects.choices import ProjectStage
 from projects.periods import Period
 from projects.signed_groups import signed_groups_by_chain
 from tests.factories import ChainFactory, ProjectFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("under_version")]
 D = datetime.date
 YEAR = Period(D(2024, 1, 1), D(2024, 12, 31))
-LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "signed-shared"}}
-
-
-@pytest.fixture(autouse=True)
-def memory_cache():
-    with override_settings(CACHES=LOCMEM):
-        caches["default"].clear()
-        yield
-        caches["default"].clear()
 
 
 @pytest.fixture
@@ -46,12 +35,8 @@ def signed_projects():
     return a, b
 
 
-def _under_version(compute):
-    return figure_cache.get_or_compute("pinghu:test:signed-shared", compute, 60, version=dataversion.current())
-
-
 @pytest.mark.parametrize("period", [YEAR, Period(D(2022, 1, 1), D(2022, 12, 31))])  # the second has no signing
-def test_the_targets_bands_of_the_city_and_chains_reuse_the_dashboard_s_read(signed_projects, period):
+def test_the_targets_bands_of_the_city_and_chains_reuse_the_dashboard_s_read(under_version, signed_projects, period):
     kinds = ["city", "chain"]
     own = stats_by_scope.bands_by_kinds(period, kinds)
 
@@ -62,7 +47,7 @@ def test_the_targets_bands_of_the_city_and_chains_reuse_the_dashboard_s_read(sig
         assert len(queries.captured_queries) == 0
         return dashboard, found
 
-    dashboard, (both, city) = _under_version(compute)
+    dashboard, (both, city) = under_version(compute)
     assert both == own and city == {"city": own["city"]}
     if period == YEAR:
         assert own["city"][None]["signed_projects"] == dashboard[0]["signed_projects"] == 4
@@ -76,20 +61,20 @@ def test_nothing_is_kept_or_found_outside_a_computation_under_a_version(signed_p
     assert len(queries.captured_queries) == 1  # its own read
 
 
-def test_a_computation_under_a_newer_version_reads_again(signed_projects):
+def test_a_computation_under_a_newer_version_reads_again(under_version, signed_projects):
     a, _b = signed_projects
-    _under_version(lambda: stats.signed_summary_and_by_chain(YEAR))
+    under_version(lambda: stats.signed_summary_and_by_chain(YEAR))
     ProjectFactory(chain=a, stage=ProjectStage.SIGNED, signed_date=D(2024, 6, 1))  # moves the data version
 
     def compute():
         assert signed_groups_by_chain(YEAR, if_read=True) is None
         return stats_by_scope.bands_by_kinds(YEAR, ["city"])
 
-    caches["default"].delete("pinghu:test:signed-shared")
-    assert _under_version(compute)["city"][None]["signed_projects"] == 5
+    caches["default"].delete("pinghu:test:shared-reads")
+    assert under_version(compute)["city"][None]["signed_projects"] == 5
 
 
-def test_other_scope_kinds_read_their_own_rows(signed_projects):
+def test_other_scope_kinds_read_their_own_rows(under_version, signed_projects):
     def compute():
         stats.signed_summary_and_by_chain(YEAR)
         with CaptureQueriesContext(connection) as queries:
@@ -97,4 +82,4 @@ def test_other_scope_kinds_read_their_own_rows(signed_projects):
         assert len(queries.captured_queries) == 1
         return found
 
-    assert _under_version(compute) == stats_by_scope.bands_by_kinds(YEAR, ["city", "town"])
+    assert under_version(compute) == stats_by_scope.bands_by_kinds(YEAR, ["city", "town"])

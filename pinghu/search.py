@@ -13,7 +13,8 @@ which is the reading people type; other readings are not stored, so a key stays 
 query means one thing.
 
 On PostgreSQL the conditions are served by GIN trigram indexes (``pg_trgm``, created by the
-migrations with ``pinghu.search_operations``); on SQLite the same lookups run as plain ``LIKE``
+migrations with ``pinghu.search_operations``), and those of one or two characters as described in
+``pinghu.search_short``; on SQLite the same lookups run as plain ``LIKE``
 scans and find the same rows.
 """
 
@@ -29,6 +30,8 @@ from django.db import models
 from django.db.models import Q, Subquery
 from django.utils.translation import gettext_lazy as _
 from pypinyin import lazy_pinyin
+
+from .search_short import SHORT, KeyContains, ShortContains
 
 NOT_KEY = re.compile(r"[^a-z0-9]+")
 HAN = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)")
@@ -56,10 +59,13 @@ class SearchSpec:
 
     ``text``: fields matched as substrings (case-insensitive); ``key``: the pinyin key column;
     ``key_sources``: the fields the key is built from; ``prefix``: fields matched by their beginning
-    (credit codes); ``related``: foreign keys whose target is searched too (a project by its investor).
+    (credit codes); ``related``: foreign keys whose target is searched too (a project by its investor);
+    ``chars``: the fields of ``text`` with an index of their characters on PostgreSQL, for patterns of
+    one or two characters (``pinghu.search_short``).
     """
 
     text: tuple[str, ...] = ()
+    chars: tuple[str, ...] = ()
     key: str = ""
     key_sources: tuple[str, ...] = ()
     prefix: tuple[str, ...] = ()
@@ -189,9 +195,15 @@ def _own_condition(model, query: Query) -> Q:
     if not query:
         return condition
     for name in spec.text:
-        condition |= Q(**{f"{name}__icontains": query.raw})
+        if len(query.raw) <= SHORT:  # no trigram: pinghu.search_short
+            condition |= Q(ShortContains(name, query.raw, chars=name in spec.chars))
+        else:
+            condition |= Q(**{f"{name}__icontains": query.raw})
     if spec.key and query.pinyin:
-        condition |= Q(**{f"{spec.key}__contains": query.pinyin})
+        if len(query.pinyin) <= SHORT:
+            condition |= Q(KeyContains(spec.key, query.pinyin))
+        else:
+            condition |= Q(**{f"{spec.key}__contains": query.pinyin})
     if query.code:
         for name in spec.prefix:
             condition |= Q(**{f"{name}__startswith": query.code})

@@ -50,7 +50,7 @@ MAX_QUERY = 64
 # a query of one or two characters (`企`), which has no trigram: it was written when the trigram indexes handed
 # back every row for it and walking the order was the cheaper full test (projects at 1M, no match: 0.7–0.85 s
 # against 1.1–1.3 s); now its own indexes serve it (``pinghu.search_short``), and with ``n`` every such pattern
-# of the search bench takes 1–8 ms a type at 100,000 projects. A single pinyin letter still has no index.
+# of the search bench takes 1–8 ms a type (100,000 projects); a single pinyin letter still has no index.
 OWN_FETCH = 16
 
 
@@ -61,12 +61,12 @@ class SearchSpec:
     ``text``: fields matched as substrings (case-insensitive); ``key``: the pinyin key column;
     ``key_sources``: the fields the key is built from; ``prefix``: fields matched by their beginning
     (credit codes); ``related``: foreign keys whose target is searched too (a project by its investor);
-    ``chars``: the fields of ``text`` with an index of their characters on PostgreSQL, for patterns of
-    one or two characters (``pinghu.search_short``).
+    ``chars``: whether each field of ``text`` has an index of its characters on PostgreSQL, for patterns
+    of one or two characters (``pinghu.search_short``).
     """
 
     text: tuple[str, ...] = ()
-    chars: tuple[str, ...] = ()
+    chars: bool = False
     key: str = ""
     key_sources: tuple[str, ...] = ()
     prefix: tuple[str, ...] = ()
@@ -197,7 +197,7 @@ def _own_condition(model, query: Query) -> Q:
         return condition
     for name in spec.text:
         if len(query.raw) <= SHORT:  # no trigram: pinghu.search_short
-            condition |= Q(ShortContains(name, query.raw, chars=name in spec.chars))
+            condition |= Q(ShortContains(name, query.raw, chars=spec.chars))
         else:
             condition |= Q(**{f"{name}__icontains": query.raw})
     if spec.key and query.pinyin:

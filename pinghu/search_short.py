@@ -4,26 +4,27 @@
 recheck, and a search that matches nothing read every visit (243 ms at 100,000 projects, 2 s at a million).
 Two things serve such patterns on PostgreSQL and find exactly the rows of the plain ``LIKE``:
 
-- **text columns** (``SearchSpec.chars``): a GIN index of the column's characters,
+- **text columns** (of a ``SearchSpec`` with ``chars``): a GIN index of the column's characters,
   ``string_to_array(UPPER(column), NULL)`` (built in C, no function of ours), created by
-  ``pinghu.search_operations.AddCharsIndex``. ``HasChars`` adds ``… @> string_to_array(UPPER(q), NULL)``
-  next to the unchanged ``UPPER(column) LIKE UPPER('%q%')``: every character of a part of a text is a
-  character of it, so the rows are those of the ``LIKE`` alone, which rechecks the index's candidates
-  (for ``汽车``: the rows holding both 汽 and 车). Characters, not pairs: an index of pairs and characters
-  took 3–4 times as long to build (measured in docs/benchmarks.md), and every index here is built again by
-  each bulk load (``projects.bulk_aside``).
-- **key columns** (pinyin, ``[a-z0-9]`` words joined by spaces, ``pinghu.search.pinyin_key``): no new index.
+  ``pinghu.search_operations.AddCharsIndex``. ``ShortContains`` puts ``… @> string_to_array(UPPER(q), NULL)``
+  next to ``UPPER(column) LIKE UPPER('%q%')``: every character of a part of a text is a character of it, so
+  the rows are those of the ``LIKE`` alone, which rechecks the index's candidates (for ``汽车``: the rows
+  holding both 汽 and 车). Characters, not pairs: an index of pairs and characters took 3–4 times as long to
+  build (docs/benchmarks.md), and every index here is built again by each bulk load (which sets indexes aside).
+- **key columns** (pinyin, ``[a-z0-9]`` words joined by spaces, ``pinyin_key``): no new index.
   A key holds a two-character ``p`` where the key begins with it, or after a space, or after one of the
   36 key characters, and each of these 38 patterns has a trigram the key's existing trigram index looks up
-  (``p%``, ``% p%``: ``"  p"``, ``" p"+p``; ``%cp%``: ``c+p``). ``KeyContains`` writes ``key LIKE ANY`` of
-  them instead of ``key LIKE '%p%'`` (which they imply; kept elsewhere, and for one character, where the
-  combinations would be too many). Not next to it: the same index would take the plain pattern as a
-  condition too, and a pattern without a trigram makes a GIN scan read the whole index.
+  (``p%``, ``% p%``: ``"  p"``, ``" p"+p``; ``%cp%``: ``c+p``). ``KeyContains`` puts ``key LIKE ANY`` of them
+  next to ``key LIKE '%p%'`` (which each of them implies). One character has no index: the combinations
+  would be too many, and most keys hold any letter.
+- the short ``LIKE`` itself is written in the "C" collation (the same bytes compared), which the trigram
+  indexes, in the database's collation, cannot take: for a pattern without a trigram a GIN scan reads the
+  whole index, and the planner chose that where statistics promised no row (the firms' empty former names).
 
 The planner chooses per query between these indexes and walking the type's order (which stops after the
 first rows when most rows match, ``企``): the estimate of ``@>`` comes from the index's statistics
-(``ANALYZE``; the migrations that create the indexes analyse their tables). Elsewhere (SQLite) both are the
-plain ``LIKE``: ``HasChars`` adds nothing and ``KeyContains`` is Django's ``contains``.
+(``ANALYZE``; the migrations that create the indexes analyse their tables). Elsewhere (SQLite) both are
+Django's ``icontains`` and ``contains``.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models.lookups import Contains, IContains
 
-KEY_CHARACTERS = "abcdefghijklmnopqrstuvwxyz0123456789"  # what pinghu.search.NOT_KEY keeps
+KEY_CHARACTERS = "abcdefghijklmnopqrstuvwxyz0123456789"  # what NOT_KEY (the pinyin keys' filter) keeps
 SHORT = 2  # the longest pattern without a trigram
 
 

@@ -50,7 +50,7 @@ MAX_QUERY = 64
 # a query of one or two characters (`企`), which has no trigram: it was written when the trigram indexes handed
 # back every row for it and walking the order was the cheaper full test (projects at 1M, no match: 0.7–0.85 s
 # against 1.1–1.3 s); now its own indexes serve it (``pinghu.search_short``), and with ``n`` every such pattern
-# of the search bench takes 1–8 ms a type (100,000 projects); a single pinyin letter still has no index.
+# of the search bench takes 1–11 ms a type (100,000 projects); a single pinyin letter still has no index.
 OWN_FETCH = 16
 
 

@@ -138,7 +138,7 @@ class EnterpriseIssue(TimeStampedModel):
     )
 
     history = HistoricalRecords()
-    search_spec = SearchSpec(text=("description",), related=("enterprise",))
+    search_spec = SearchSpec(text=("description",), chars=True, related=("enterprise",))
 
     class Meta:
         ordering = ["-received_on", "-pk"]

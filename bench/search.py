@@ -25,6 +25,14 @@ QUERIES = [
     ("no match", "zzzqqq"),
     ("everything matches (演示: every demo name)", "演示"),
     ("initials matching every demo firm", "ysqy"),
+    # One or two characters: no trigram (pinghu.search_short).
+    ("2 Chinese characters, 1/8 of the projects", "汽车"),
+    ("1 Chinese character, every demo firm", "企"),
+    ("2 letters, every demo firm's initials", "qy"),
+    ("2 Chinese characters, no match", "鑫淼"),
+    ("1 Chinese character, no match", "鑫"),
+    ("2 letters, a firm and a unit", "zx"),
+    ("2 letters, no match", "nv"),
 ]
 LIMIT = 9  # the page shows 8 a type and reads one more to know whether there are more
 FIRMS = """SELECT id FROM chains_enterprise

@@ -13,7 +13,8 @@ which is the reading people type; other readings are not stored, so a key stays 
 query means one thing.
 
 On PostgreSQL the conditions are served by GIN trigram indexes (``pg_trgm``, created by the
-migrations with ``pinghu.search_operations``); on SQLite the same lookups run as plain ``LIKE``
+migrations with ``pinghu.search_operations``), and those of one or two characters as described in
+``pinghu.search_short``; on SQLite the same lookups run as plain ``LIKE``
 scans and find the same rows.
 """
 
@@ -30,6 +31,8 @@ from django.db.models import Q, Subquery
 from django.utils.translation import gettext_lazy as _
 from pypinyin import lazy_pinyin
 
+from .search_short import SHORT, KeyContains, ShortContains
+
 NOT_KEY = re.compile(r"[^a-z0-9]+")
 HAN = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)")
 CODE = re.compile(r"^(?=.*[0-9])[0-9A-Z]{2,18}$")  # a credit code's beginning has a digit
@@ -44,9 +47,10 @@ MAX_QUERY = 64
 # show to be common; reading more costs those walks more (`1234` at 1M, which the statistics put at 10,000 firms
 # and which 174 match, most far down the order: 13 ms with 9, 57 with 16, 138 with 32). The parts on a related
 # row (a firm's visits) read ``n``: their walk looks up each row's firm (`123`, visits: 12 → 65 ms with 32). Nor
-# a query of one or two characters (`企`): it has no trigram, the indexes hand back every row to recheck, and
-# walking the order is the cheaper way to test them all (projects at 1M, no match: 0.7–0.85 s against 1.1–1.3 s
-# through the index).
+# a query of one or two characters (`企`), which has no trigram: it was written when the trigram indexes handed
+# back every row for it and walking the order was the cheaper full test (projects at 1M, no match: 0.7–0.85 s
+# against 1.1–1.3 s); now its own indexes serve it (``pinghu.search_short``), and with ``n`` every such pattern
+# of the search bench takes 1–11 ms a type (100,000 projects); a single pinyin letter still has no index.
 OWN_FETCH = 16
 
 
@@ -56,10 +60,13 @@ class SearchSpec:
 
     ``text``: fields matched as substrings (case-insensitive); ``key``: the pinyin key column;
     ``key_sources``: the fields the key is built from; ``prefix``: fields matched by their beginning
-    (credit codes); ``related``: foreign keys whose target is searched too (a project by its investor).
+    (credit codes); ``related``: foreign keys whose target is searched too (a project by its investor);
+    ``chars``: whether each field of ``text`` has an index of its characters on PostgreSQL, for patterns
+    of one or two characters (``pinghu.search_short``).
     """
 
     text: tuple[str, ...] = ()
+    chars: bool = False
     key: str = ""
     key_sources: tuple[str, ...] = ()
     prefix: tuple[str, ...] = ()
@@ -189,9 +196,15 @@ def _own_condition(model, query: Query) -> Q:
     if not query:
         return condition
     for name in spec.text:
-        condition |= Q(**{f"{name}__icontains": query.raw})
+        if len(query.raw) <= SHORT:  # no trigram: pinghu.search_short
+            condition |= Q(ShortContains(name, query.raw, chars=spec.chars))
+        else:
+            condition |= Q(**{f"{name}__icontains": query.raw})
     if spec.key and query.pinyin:
-        condition |= Q(**{f"{spec.key}__contains": query.pinyin})
+        if len(query.pinyin) <= SHORT:
+            condition |= Q(KeyContains(spec.key, query.pinyin))
+        else:
+            condition |= Q(**{f"{spec.key}__contains": query.pinyin})
     if query.code:
         for name in spec.prefix:
             condition |= Q(**{f"{name}__startswith": query.code})

@@ -67,6 +67,72 @@ class AddTrigramIndex(migrations.operations.base.Operation):
         return f"Trigram index on {self.model_name}.{self.field} (PostgreSQL only)"
 
 
+class AddCharsIndex(AddTrigramIndex):
+    """A GIN index of the characters of ``UPPER(field)`` (``pinghu.search_short.HasChars``), PostgreSQL only.
+
+    Serves the search's patterns of one or two characters, which have no trigram. The elements compare in
+    the "C" collation (bytes), which builds it a fifth faster than the database's C.UTF-8; the condition
+    names the same collation, as an index is used only for its own.
+    """
+
+    def __init__(self, model_name: str, field: str):
+        super().__init__(model_name, field, upper=True)
+
+    def deconstruct(self):
+        return self.__class__.__name__, [], {"model_name": self.model_name, "field": self.field}
+
+    def _names(self, app_label, schema_editor, state):
+        _index, table, column = super()._names(app_label, schema_editor, state)
+        model = state.apps.get_model(app_label, self.model_name)
+        name = f"{model._meta.db_table}_{model._meta.get_field(self.field).column}_chars"[:63]
+        return schema_editor.quote_name(name), table, column
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if not _postgres(schema_editor):
+            return
+        from pinghu.search_short import chars_sql
+
+        index, table, column = self._names(app_label, schema_editor, to_state)
+        schema_editor.execute(f'CREATE INDEX {index} ON {table} USING gin (({chars_sql(column)}) COLLATE "C")')
+
+    def describe(self):
+        return f"Character index on {self.model_name}.{self.field} (PostgreSQL only)"
+
+
+class AnalyzeTables(migrations.operations.base.Operation):
+    """``ANALYZE`` the tables of ``model_names`` on PostgreSQL (nothing elsewhere, nothing to reverse).
+
+    After ``AddCharsIndex``: the planner's estimate of the index's condition comes from the statistics of
+    the indexed expression, which only ``ANALYZE`` gathers (autovacuum would not until the table changes);
+    without them it expects 0.5 % of the rows for any character and reads the index for ``企`` too.
+    """
+
+    reduces_to_sql = True
+    reversible = True
+    elidable = True
+
+    def __init__(self, model_names: list[str]):
+        self.model_names = list(model_names)
+
+    def deconstruct(self):
+        return self.__class__.__name__, [], {"model_names": self.model_names}
+
+    def state_forwards(self, app_label, state):
+        return None
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if _postgres(schema_editor):
+            for model_name in self.model_names:
+                table = to_state.apps.get_model(app_label, model_name)._meta.db_table
+                schema_editor.execute(f"ANALYZE {schema_editor.quote_name(table)}")
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        return None
+
+    def describe(self):
+        return f"ANALYZE {', '.join(self.model_names)} (PostgreSQL only)"
+
+
 def backfill_search_keys(model_name: str, sources: tuple[str, ...], key: str = "search_key") -> migrations.RunPython:
     """Fill the key column of the rows already recorded (reversing leaves it to the field's removal)."""
 

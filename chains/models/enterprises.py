@@ -111,6 +111,7 @@ class Enterprise(SearchKeyMixin, TimeStampedModel):
     near_name_confirmed = False
     search_spec = SearchSpec(
         text=("name", "short_name", "former_names"),
+        chars=True,
         key="search_key",
         key_sources=("name", "short_name", "former_names"),
         prefix=("credit_code",),

@@ -158,7 +158,7 @@ class Project(SearchKeyMixin, PlausibleMixin, ProjectMilestones, TimeStampedMode
         verbose_name_plural=_("investment project versions"),
         excluded_fields=["search_key"],
     )
-    search_spec = SearchSpec(text=("name",), key="search_key", key_sources=("name",), related=("investor",))
+    search_spec = SearchSpec(text=("name",), key="search_key", key_sources=("name",), related=("investor",), chars=True)
 
     class Meta:
         ordering = ["-updated_at", "-pk"]

@@ -75,7 +75,7 @@ class InvestmentVisit(TimeStampedModel):
 
     # history: registered below VisitProject, once the link models it snapshots exist.
     # Search (issue 20): what was said, and the firm visited (its names, pinyin and credit code).
-    search_spec = SearchSpec(text=("purpose", "outcome"), related=("enterprise",))
+    search_spec = SearchSpec(text=("purpose", "outcome"), chars=True, related=("enterprise",))
 
     class Meta:
         ordering = ["-date", "-pk"]

@@ -121,6 +121,8 @@ def dashboard(named: NamedPeriod) -> dict:
             rows.append(
                 {
                     "chain": chain,
+                    # Reversed here, once per computation of the figures, not on every view of the page.
+                    "chain_url": reverse("projects:chain-detail", args=[chain.code]),
                     "stages": stage_cells(stage_counts.get(chain.pk, {}), chain=chain.code),
                     "signed": signed.get(chain.pk) or stats.empty_signed_figures(),
                     "signed_link": signed_link(period, chain=chain.code),

@@ -8,7 +8,7 @@ Every figure comes from ``targets.selectors``; nothing here counts or queries be
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cached_property
+from functools import cache, cached_property
 
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -24,7 +24,7 @@ from pinghu.text import with_note
 from projects.models import InvestmentVisit, Project, ProjectFunds
 
 from .choices import ProgressStatus, ScopeKind
-from .models import YEAR_MAX, YEAR_MIN
+from .models import YEAR_MAX, YEAR_MIN, Target
 from .selectors import TargetProgress, TrendPoint
 
 # Bootstrap colours of the statuses: ahead green, behind amber, far behind red.
@@ -133,8 +133,13 @@ class Shown:
     def metric_label(self) -> str:
         """``target.get_metric_display()``, without hashing every choice's lazy label (a translation each) as
         Django's does on each call: the metric's code is a string, a plain dictionary finds it."""
-        field = self.target._meta.get_field("metric")
-        return force_str(dict(field.flatchoices).get(self.target.metric, self.target.metric), strings_only=True)
+        return force_str(_metric_labels().get(self.target.metric, self.target.metric), strings_only=True)
+
+
+@cache
+def _metric_labels() -> dict:
+    """The metric field's choices, code → lazy label (translated when shown): fixed for the process."""
+    return dict(Target._meta.get_field("metric").flatchoices)
 
 
 def shown(rows: list[TargetProgress]) -> list[Shown]:

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.urls import reverse
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,22 @@ class MenuGroup:
 
 _MENU: dict[str, MenuItem] = {}
 _GROUPS: dict[str, MenuGroup] = {}
+# Addresses reversed once per process (and URL configuration and script prefix), not on every page: reversing
+# costs as much as rendering a dozen template nodes, and the layout alone showed a dozen on every page.
+_URLS: dict[tuple, str] = {}
+_URLS_MAX = 4096  # a bound, should arguments ever vary without end: the cache starts again past it
+
+
+def fixed_url(url_name: str, *args) -> str:
+    """``reverse(url_name, args=args)``, remembered: for the menu's entries, the layout's links (the template tag
+    ``fixed_url``) and other addresses drawn on many pages whose arguments take few values."""
+    key = (url_name, args, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+    url = _URLS.get(key)
+    if url is None:
+        if len(_URLS) >= _URLS_MAX:
+            _URLS.clear()
+        url = _URLS[key] = reverse(url_name, args=args)
+    return url
 
 
 def add_menu_group(name: str, label, *, order: int = 0) -> None:
@@ -71,7 +88,7 @@ def menu_for(user, current_path: str | None = None) -> list[dict]:
     for item in menu_items():
         if item.permission is not None and not user.has_perm(item.permission):
             continue
-        url = reverse(item.url_name)
+        url = fixed_url(item.url_name)
         entry = {"label": item.label, "url": url, "active": url == current_path}
         if item.group is None:
             bar.append((item.order, entry))

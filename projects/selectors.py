@@ -17,6 +17,7 @@ from chains.choices import LeadershipRole
 from chains.models import Chain, ChainLeadership, Cluster, EnterpriseChainRole
 from pinghu import dataversion, figure_cache, figures
 from pinghu.plausibility import amount_warning_line
+from pinghu.templatetags.pinghu_tags import yi
 
 from . import band_stats, funds_stats, milestone_stats, stats, stats_land, stats_monthly, stats_saturday
 from .chain_map import chain_map, chain_map_chart
@@ -128,11 +129,16 @@ def dashboard(named: NamedPeriod) -> dict:
     for cluster in Cluster.objects.prefetch_related(Prefetch("chains", queryset=Chain.objects.order_by("sort_order"))):
         rows = []
         for chain in cluster.chains.all():
+            chain_signed = signed.get(chain.pk) or stats.empty_signed_figures()
             rows.append(
                 {
                     "chain": chain,
+                    # Reversed here, once per computation of the figures, not on every view of the page.
+                    "chain_url": reverse("projects:chain-detail", args=[chain.code]),
                     "stages": stage_cells(stage_counts.get(chain.pk, {}), chain=chain.code),
-                    "signed": signed.get(chain.pk) or stats.empty_signed_figures(),
+                    "signed": chain_signed,
+                    # In 亿元 as the |yi filter shows it, formatted with the figures (the key holds the language).
+                    "signed_investment_yi": yi(chain_signed["signed_investment"]),
                     "signed_link": signed_link(period, chain=chain.code),
                     "visits": visits[chain.pk],
                     "visits_link": visits_link(period, chain=chain.code),
@@ -144,6 +150,7 @@ def dashboard(named: NamedPeriod) -> dict:
     city = {
         "stages": stage_cells({row["stage"]: row["projects"] for row in pipeline}),
         "signed": summary,
+        "signed_investment_yi": yi(summary["signed_investment"]),
         "signed_link": signed_link(period),
         "visits": summary,
         "visits_link": visits_link(period),

@@ -8,19 +8,23 @@ Every figure comes from ``targets.selectors``; nothing here counts or queries be
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache, cached_property
 
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
+from django.utils.encoding import force_str
 from django.utils.translation import gettext as _
 
 from chains.models import EnterpriseAnnualMetric
 from pinghu.figures import amount
+from pinghu.navigation import fixed_url
+from pinghu.templatetags.pinghu_tags import percent
 from pinghu.text import with_note
 from projects.models import InvestmentVisit, Project, ProjectFunds
 
 from .choices import ProgressStatus, ScopeKind
-from .models import YEAR_MAX, YEAR_MIN
+from .models import YEAR_MAX, YEAR_MIN, Target
 from .selectors import TargetProgress, TrendPoint
 
 # Bootstrap colours of the statuses: ahead green, behind amber, far behind red.
@@ -104,6 +108,38 @@ class Shown:
     @property
     def target(self):
         return self.row.target
+
+    # What the cards, the table and the bar show of a row, worked out once a row: a card shows each percentage
+    # three times and the dashboard's panel a dozen cards on every view (the filter's rule, ``percent``, reused).
+    @cached_property
+    def completion_text(self) -> str:
+        return percent(self.row.completion)
+
+    @cached_property
+    def time_progress_text(self) -> str:
+        return percent(self.row.time_progress)
+
+    @cached_property
+    def bar_label(self) -> str:
+        """The bar's accessible name and title (the same text twice a bar)."""
+        return f"{_('Completion')} {self.completion_text} · {_('Time progress')} {self.time_progress_text}"
+
+    @cached_property
+    def url(self) -> str:
+        """The target's page."""
+        return fixed_url("targets:target-detail", self.target.pk)
+
+    @cached_property
+    def metric_label(self) -> str:
+        """``target.get_metric_display()``, without hashing every choice's lazy label (a translation each) as
+        Django's does on each call: the metric's code is a string, a plain dictionary finds it."""
+        return force_str(_metric_labels().get(self.target.metric, self.target.metric), strings_only=True)
+
+
+@cache
+def _metric_labels() -> dict:
+    """The metric field's choices, code → lazy label (translated when shown): fixed for the process."""
+    return dict(Target._meta.get_field("metric").flatchoices)
 
 
 def shown(rows: list[TargetProgress]) -> list[Shown]:

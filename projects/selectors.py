@@ -30,6 +30,9 @@ from .periods import NamedPeriod
 # The version in the key changes with every write (database triggers, ``pinghu.dataversion``), so an
 # entry is never stale; the timeout only bounds the memory that old entries hold.
 CACHE_SECONDS = 300
+# The shape of what is cached, in the key: raised when the figures' keys change, so that a shared cache (Redis)
+# does not hand a new release's pages what an old release cached (2: the chain rows' address and 亿元 text).
+CACHE_FORMAT = "2"
 
 
 def cached(kind: str, named: NamedPeriod, compute, *extra: str):
@@ -41,7 +44,14 @@ def cached(kind: str, named: NamedPeriod, compute, *extra: str):
     from django.utils import translation
 
     period = named.period
-    parts = ["pinghu", kind, translation.get_language() or "", period.start.isoformat(), period.end.isoformat()]
+    parts = [
+        "pinghu",
+        kind,
+        CACHE_FORMAT,
+        translation.get_language() or "",
+        period.start.isoformat(),
+        period.end.isoformat(),
+    ]
     # Hashed: the version holds colons, and chain codes any character, which some cache backends refuse in keys.
     version = dataversion.current()
     key = f"pinghu:{kind}:" + hashlib.sha256(":".join([*parts, *extra, version]).encode()).hexdigest()

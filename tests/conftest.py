@@ -94,26 +94,20 @@ def import_uploads(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def _report_versions_flushable(request):
+def _report_versions_flushable(request, _django_db_helper):
     # SQLite's flush after a transactional test empties the tables with DELETE, in no fixed order, and
     # the triggers of reports refuse to delete a closed report version whose report still exists
     # (reports.triggers). Dropped here just before that flush; post_migrate installs them again after it.
-    # The database helper is asked for only by a transactional test, so that this fixture's teardown runs
-    # before the helper's flush: asked for by every test, it made a test without the database open one (on
-    # PostgreSQL, outside the test database when no database test had run before it, as in `pytest FILE`).
+    yield
     marker = request.node.get_closest_marker("django_db")
     transactional = (marker is not None and marker.kwargs.get("transaction")) or {
         "transactional_db",
         "live_server",
     } & set(request.fixturenames)
-    if not transactional:
-        yield
-        return
-    request.getfixturevalue("_django_db_helper")
-    yield
-    from django.db import connection
+    if transactional:
+        from django.db import connection
 
-    if connection.vendor == "sqlite":
-        from reports import triggers
+        if connection.vendor == "sqlite":
+            from reports import triggers
 
-        triggers.drop(connection)
+            triggers.drop(connection)

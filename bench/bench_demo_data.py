@@ -57,19 +57,21 @@ def forget_demo_history(connection) -> int:
     run's 1,700,000, and the load keeps their indexes (``projects.bulk_aside``: not worth setting aside for fewer
     new rows than the table holds), so the second run was slower than the first for that reason alone."""
     from django.apps import apps
+    from simple_history.manager import HistoryDescriptor
 
     from projects.demo import DEMO_REASON
+    from projects.demo_history import history_models
 
     quote = connection.ops.quote_name
     deleted = 0
     with connection.cursor() as cursor:
-        for model in apps.get_models():
-            if not (model.__name__.startswith("Historical") and hasattr(model, "history_change_reason")):
-                continue
-            table = quote(model._meta.db_table)
-            for field in getattr(model, "_history_m2m_fields", []):
-                snapshot = getattr(model, field.name).model
-                link, key = quote(snapshot._meta.get_field("history").column), quote(model._meta.pk.column)
+        # Every model with a history: simple-history's descriptor (a link snapshot's "history" is a foreign key).
+        tracked = [model for model in apps.get_models() if isinstance(vars(model).get("history"), HistoryDescriptor)]
+        for model in tracked:
+            history_model, *snapshots = history_models(model)
+            table, key = quote(history_model._meta.db_table), quote(history_model._meta.pk.column)
+            for snapshot in snapshots:  # the link snapshots point at their history rows: first
+                link = quote(snapshot._meta.get_field("history").column)
                 cursor.execute(
                     f"DELETE FROM {quote(snapshot._meta.db_table)} WHERE {link} IN "
                     f"(SELECT {key} FROM {table} WHERE history_change_reason = %s)",
